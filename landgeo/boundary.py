@@ -1,0 +1,146 @@
+"""The Boundary every delineation method returns, and the one step they all end in.
+
+``finish_boundary`` takes whatever geometry a method produced (any CRS),
+transforms it to EPSG:4326, repairs it, dissolves it into one (Multi)Polygon,
+orients its rings and records how it was made.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import geopandas as gpd
+import shapely
+from pyproj import CRS
+from shapely.geometry.base import BaseGeometry
+
+from . import geodesy
+from .errors import DelineationError
+
+log = logging.getLogger(__name__)
+WGS84 = CRS.from_epsg(4326)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A layer a boundary was made from and how many of its features were used."""
+
+    layer: str
+    features: int
+
+    def to_dict(self) -> dict:
+        return {"layer": self.layer, "features": int(self.features)}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check result: ``status`` is ``ok``, ``warn`` or ``fail``."""
+
+    id: str
+    status: str
+    message: str
+    value: Any = None
+
+    def to_dict(self) -> dict:
+        out = {"id": self.id, "status": self.status, "message": self.message}
+        if self.value is not None:
+            out["value"] = self.value
+        return out
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """A landscape boundary in EPSG:4326 with the record of how it was defined.
+
+    ``details`` holds method-specific facts (admin level, unit names, outlet,
+    basin ids…); ``checks`` the checks a method made while delineating (e.g.
+    basin-table consistency), added to the profile's checks.
+    """
+
+    geometry: BaseGeometry
+    method: str
+    definition: str
+    sources: tuple[Source, ...] = ()
+    details: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    checks: tuple[Check, ...] = ()
+
+    @property
+    def area_ha(self) -> float:
+        """Geodesic area in hectares."""
+        return geodesy.area_ha(self.geometry)
+
+    @property
+    def perimeter_km(self) -> float:
+        """Geodesic perimeter (all rings) in km."""
+        return geodesy.perimeter_km(self.geometry)
+
+    def to_frame(self, **attributes: Any) -> gpd.GeoDataFrame:
+        """A one-row GeoDataFrame (EPSG:4326) with the method and definition."""
+        row = {"method": self.method, "definition": self.definition, **attributes}
+        return gpd.GeoDataFrame([row], geometry=[self.geometry], crs=WGS84)
+
+
+def _polygonal(geom: BaseGeometry) -> BaseGeometry:
+    """Keep only the polygonal parts of ``geom`` (after make_valid)."""
+    parts = shapely.get_parts(geom)
+    polys = [p for p in parts if p.geom_type in ("Polygon", "MultiPolygon")]
+    others = [p for p in parts if p.geom_type == "GeometryCollection"]
+    for coll in others:
+        polys.extend(_polygonal(g) for g in coll.geoms if not g.is_empty)
+    polys = [p for p in polys if not p.is_empty]
+    if not polys:
+        return shapely.Polygon()
+    return shapely.union_all(polys)
+
+
+def finish_boundary(
+    geometries,
+    crs,
+    *,
+    method: str,
+    definition: str,
+    sources=(),
+    details: Mapping[str, Any] | None = None,
+    checks=(),
+) -> Boundary:
+    """Validate, repair, transform to EPSG:4326 and dissolve ``geometries``.
+
+    Parameters
+    ----------
+    geometries
+        A geometry, a sequence of geometries or a GeoSeries, in ``crs``.
+    crs
+        Anything :class:`pyproj.CRS` accepts; must not be None.
+    method, definition, sources, details, checks
+        The record stored in the returned :class:`Boundary`.
+
+    Raises
+    ------
+    DelineationError
+        When nothing polygonal with an area is left.
+    """
+    if isinstance(geometries, BaseGeometry):
+        geometries = [geometries]
+    series = gpd.GeoSeries(list(geometries), crs=crs)
+    if series.crs is None:
+        raise DelineationError("boundary geometry has no CRS; give the layer's CRS in the recipe (crs = \"EPSG:…\")")
+    if not CRS(series.crs).equals(WGS84):
+        log.info("boundary: transforming from %s to EPSG:4326", series.crs.to_string())
+        series = series.to_crs(WGS84)
+    geoms = [g for g in series.values if g is not None and not g.is_empty]
+    geoms = [g if g.is_valid else shapely.make_valid(g) for g in geoms]
+    merged = _polygonal(shapely.union_all(geoms)) if geoms else shapely.Polygon()
+    if merged.is_empty or geodesy.area_ha(merged) <= 0:
+        raise DelineationError(f"{method} boundary is empty: the selection has no polygon with an area")
+    merged = geodesy.orient(merged)
+    return Boundary(
+        geometry=merged,
+        method=method,
+        definition=definition,
+        sources=tuple(sources),
+        details=MappingProxyType(dict(details or {})),
+        checks=tuple(checks),
+    )

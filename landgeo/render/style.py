@@ -1,0 +1,93 @@
+"""Colours and line styles shared by the web map and the map sheet.
+
+Ecosystem and land-cover classes get a colour from their name (English or
+French keywords, e.g. IGBP classes), so the same class has the same colour on
+the map, in the legend and in the composition chart.
+
+>>> class_colour("Evergreen Broadleaf forest")
+'#2e7d32'
+>>> class_colour("Savanes arborées")
+'#c9d77a'
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+BOUNDARY = "#b2182b"
+ADMIN = "#4d4d4d"
+RIVER = "#2c7fb8"
+SITE = "#6a3d9a"
+SITE_EDGE = "#ffffff"
+FOOTPRINT = "#6a3d9a"
+CONTEXT_FILL = "#f4f1ea"
+CONTEXT_EDGE = "#9a9a9a"
+SEA = "#e6eef4"
+TEXT = "#222222"
+MUTED = "#666666"
+
+# (keywords, colour): first match wins, so specific names come before general ones.
+_KEYWORDS: list[tuple[tuple[str, ...], str]] = [
+    (("mangrov",), "#00796b"),
+    (("needleleaf", "conifer", "resineux", "aiguille"), "#1b5e20"),
+    (("evergreen broadleaf", "sempervirente", "rainforest", "humid forest", "foret dense", "foret humide"), "#2e7d32"),
+    (("deciduous", "decidu", "caducifol", "dry forest", "foret seche"), "#7cb342"),
+    (("mixed forest", "foret mixte"), "#43a047"),
+    (("woody savanna", "savane arbor", "savanes arbor", "wooded savanna"), "#c9d77a"),
+    (("forest", "foret", "woodland", "tree", "arbor"), "#388e3c"),
+    (("closed shrub", "fourre"), "#b59f5b"),
+    (("shrub", "arbust", "bush", "brousse", "scrub"), "#d6c98e"),
+    (("savanna", "savane"), "#ebe3a1"),
+    (("grass", "prairie", "herbac", "pasture", "paturage", "steppe"), "#d5e8a6"),
+    (("wetland", "humide", "marsh", "marais", "swamp", "bog", "peat", "tourb"), "#5fb8ae"),
+    (("mosaic", "mosaique"), "#e3c98f"),
+    (("crop", "cultur", "agric", "farm", "plantation"), "#eab26b"),
+    (("urban", "urbain", "built", "bati", "settlement", "ville"), "#a3a3a3"),
+    (("mine", "mining", "minier"), "#8c6d8f"),
+    (("water", "eau", "lake", "lac", "river", "riviere", "fleuve", "reservoir"), "#74add1"),
+    (("snow", "ice", "neige", "glace"), "#f2f2f2"),
+    (("barren", "bare", "sparse", "sol nu", "rock", "roche", "sand", "sable", "desert"), "#e6dccb"),
+]
+
+# Muted qualitative fallback (no purples: purple is kept for ASGM sites).
+FALLBACK = ["#8dd3c7", "#ffffb3", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5", "#d9d9d9", "#ccebc5", "#ffed6f"]
+
+
+def _plain(text: str) -> str:
+    """Lower case without accents, for keyword matching."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def class_colour(name: str | None, index: int = 0) -> str:
+    """A colour for an ecosystem or land-cover class, from keywords in its name.
+
+    Parameters
+    ----------
+    name
+        Class name in English or French.
+    index
+        Position of the class, used to pick a fallback colour when no keyword matches.
+    """
+    plain = _plain(str(name or ""))
+    for words, colour in _KEYWORDS:
+        if any(w in plain for w in words):
+            return colour
+    return FALLBACK[index % len(FALLBACK)]
+
+
+def class_colours(names, given=None) -> dict[str, str]:
+    """Colours for several classes, honouring colours given in the profile (``given``: name → colour)."""
+    given = dict(given or {})
+    out: dict[str, str] = {}
+    fallback_i = 0
+    for name in names:
+        if name in out:
+            continue
+        colour = given.get(name)
+        if not colour:
+            colour = class_colour(name, fallback_i)
+            if colour in FALLBACK:
+                fallback_i += 1
+        out[name] = colour
+    return out

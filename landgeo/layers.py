@@ -331,7 +331,6 @@ def read_vector(
     gdf = gdf.reset_index(drop=True)
     gdf.attrs["landgeo_report"] = report
     for note in report.notes():
-        log.warning(note)
         warnings.warn(note, DataWarning, stacklevel=2)
     log.info("read %s: %d features, CRS %s", report.label, len(gdf), gdf.crs.to_string() if gdf.crs else None)
     return gdf

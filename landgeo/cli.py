@@ -1,0 +1,151 @@
+"""The ``landgeo`` command line: thin commands that parse, call one library function and print.
+
+Exit status: 0 done; 2 the user's input is wrong (one message on stderr, no
+traceback); 1 an internal error. ``--verbose`` shows tracebacks and debug logs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import warnings
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import LandgeoError
+
+log = logging.getLogger("landgeo")
+
+
+class LandgeoGroup(click.Group):
+    """A click group that turns LandgeoError into exit 2 and other errors into exit 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except LandgeoError as exc:
+            if (ctx.obj or {}).get("verbose"):
+                raise
+            click.echo(f"landgeo: error: {exc}", err=True)
+            ctx.exit(2)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:  # an internal error: say so, exit 1
+            if (ctx.obj or {}).get("verbose"):
+                raise
+            click.echo(f"landgeo: internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)", err=True)
+            ctx.exit(1)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    click.echo(f"landgeo: warning: {message}", err=True)
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("landgeo: %(levelname)s: %(message)s"))
+    log.handlers[:] = [h for h in log.handlers if isinstance(h, logging.NullHandler)] + [handler]
+    log.setLevel(level)
+    warnings.showwarning = _show_warning
+    if quiet:
+        warnings.simplefilter("ignore")
+
+
+def _band_options(f):
+    f = click.option("--max-ha", type=float, default=None, help="Upper end of the scale band in ha (default 1,000,000).")(f)
+    f = click.option("--min-ha", type=float, default=None, help="Lower end of the scale band in ha (default 10,000).")(f)
+    return f
+
+
+@click.group(cls=LandgeoGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="landgeo")
+@click.option("-v", "--verbose", count=True, help="More logging (-vv for debug); shows tracebacks.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.pass_context
+def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """landgeo: delineate, check and profile landscapes (10,000–1,000,000 ha)."""
+    ctx.obj = {"verbose": verbose}
+    _setup_logging(verbose, quiet)
+
+
+def _print_outcomes(outcomes) -> None:
+    for o in outcomes:
+        if o.status == "ok":
+            p = o.result.profile
+            click.echo(f"{o.slug}: {p['area_ha']:,.0f} ha ({p['scale']['verdict']}) -> {o.folder}")
+            for note in o.result.notes:
+                click.echo(f"  note: {note}", err=True)
+        else:
+            click.echo(f"{o.recipe}: FAILED: {o.error}", err=True)
+
+
+def _finish(ctx: click.Context, outcomes) -> None:
+    _print_outcomes(outcomes)
+    failed = [o for o in outcomes if o.status != "ok"]
+    if failed:
+        click.echo(f"landgeo: {len(failed)} of {len(outcomes)} landscapes failed: {', '.join(str(o.recipe) for o in failed)}", err=True)
+        ctx.exit(2)
+
+
+@main.command()
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("landgeo-demo"), show_default=True, help="Output folder.")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default=None, help="Language of the outputs (default: each recipe's).")
+@click.option("--overwrite", is_flag=True, help="Replace existing outputs.")
+@click.pass_context
+def demo(ctx: click.Context, out_dir: Path, lang: str | None, overwrite: bool) -> None:
+    """Build the demo landscapes' full profiles from layers/ and boundaries/."""
+    from .demo import run_demo
+
+    _finish(ctx, run_demo(out_dir, lang=lang, overwrite=overwrite))
+
+
+@main.command()
+@click.argument("recipes", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("."), show_default=True, help="Output folder; each landscape goes to OUT/<slug>/.")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default=None, help="Language (default: the recipe's).")
+@click.option("--offline/--online", default=True, show_default=True, help="Offline maps (assets inlined, no tiles) or online (OpenStreetMap tiles).")
+@click.option("--overwrite", is_flag=True, help="Replace existing outputs.")
+@_band_options
+@click.pass_context
+def profile(ctx, recipes, out_dir, lang, offline, overwrite, min_ha, max_ha) -> None:
+    """Profile one or more landscapes: boundary, checks, attached layers, profile.json, maps."""
+    from .pipeline import profile_many
+
+    _finish(ctx, profile_many(list(recipes), out_dir, lang=lang, overwrite=overwrite, offline=offline, min_ha=min_ha, max_ha=max_ha))
+
+
+@main.command()
+@click.argument("recipe", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_file", required=True, type=click.Path(path_type=Path), help="Output file: .gpkg, .geojson, .kml or .shp.")
+@click.option("--overwrite", is_flag=True, help="Replace an existing file.")
+def delineate(recipe: Path, out_file: Path, overwrite: bool) -> None:
+    """Write a recipe's boundary only."""
+    from .api import delineate_to_file
+
+    boundary = delineate_to_file(recipe, out_file, overwrite=overwrite)
+    click.echo(f"{out_file}: {boundary.area_ha:,.0f} ha — {boundary.definition}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--layer", default=None, help="Layer name (GeoPackage, KML folder).")
+@click.option("--crs", default=None, help="CRS to assume when the file has none.")
+@_band_options
+@click.option("--sliver-ha", type=float, default=100.0, show_default=True, help="Parts under this area are slivers.")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (area_ha, verdict, checks).")
+def check(file: Path, layer, crs, min_ha, max_ha, sliver_ha, lang, as_json) -> None:
+    """Check a boundary file: geodesic area, scale verdict, contiguity, holes, slivers."""
+    from .api import check_file
+
+    report = check_file(file, layer=layer, crs=crs, min_ha=min_ha, max_ha=max_ha, sliver_ha=sliver_ha, lang=lang)
+    if as_json:
+        click.echo(json.dumps({"file": str(file), **report.to_dict()}, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{file}: {report.area_ha:,.1f} ha, perimeter {report.perimeter_km:,.1f} km — {report.scale.verdict}")
+    for c in report.checks:
+        click.echo(f"  [{c.status}] {c.id}: {c.message}")

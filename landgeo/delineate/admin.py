@@ -1,0 +1,173 @@
+"""Administrative or jurisdictional units: select units of a layer and dissolve them.
+
+Units are selected by the values of a name field (case- and accent-insensitive),
+by a ``where`` filter applied while reading, or by points that fall in them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+import geopandas as gpd
+import numpy as np
+from pyproj import CRS
+
+from ..boundary import Boundary, Source, finish_boundary
+from ..errors import DelineationError, FieldError, RecipeError
+from ..i18n import join_names, plural, tr
+from ..layers import read_vector, report_of
+
+MAX_NAMES_IN_SENTENCE = 12
+
+
+def normalize_name(text) -> str:
+    """Case-, accent- and punctuation-insensitive form of a unit name.
+
+    >>> normalize_name("  Prestea-Huni Valley ")
+    'prestea huni valley'
+    >>> normalize_name("Bélavo") == normalize_name("BELAVO")
+    True
+    """
+    text = unicodedata.normalize("NFKD", str(text))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return re.sub(r"[\s\-_'’.]+", " ", text).strip()
+
+
+def _require_field(units: gpd.GeoDataFrame, field: str, label: str, key: str) -> None:
+    if field not in units.columns:
+        cols = [c for c in units.columns if c != units.geometry.name]
+        close = difflib.get_close_matches(field, cols, n=1, cutoff=0.5)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise FieldError(f"{label}: no field {field!r} ({key}); {hint}the fields are: {', '.join(map(str, cols))}")
+
+
+def select_by_values(units: gpd.GeoDataFrame, field: str, values, *, label: str) -> gpd.GeoDataFrame:
+    """Rows of ``units`` whose ``field`` matches one of ``values`` (insensitive to case and accents).
+
+    Raises
+    ------
+    DelineationError
+        A value matches no unit; the message lists the closest names.
+    """
+    _require_field(units, field, label, "[boundary] field")
+    keys = units[field].map(normalize_name)
+    by_key: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        by_key.setdefault(k, []).append(i)
+    rows: list[int] = []
+    for value in values:
+        k = normalize_name(value)
+        if k not in by_key:
+            choices = sorted(set(units[field].astype(str)))
+            norm_choices = {normalize_name(c): c for c in choices}
+            close = [norm_choices[c] for c in difflib.get_close_matches(k, list(norm_choices), n=3, cutoff=0.4)]
+            hint = f"closest: {', '.join(repr(c) for c in close)}" if close else f"{len(choices)} names exist, e.g. {', '.join(choices[:5])}"
+            raise DelineationError(f"{label}: no unit named {value!r} in field {field!r} ({hint}); fix the name in [boundary] values")
+        rows.extend(i for i in by_key[k] if i not in rows)
+    return units.iloc[sorted(rows)]
+
+
+def select_by_points(units: gpd.GeoDataFrame, points, *, label: str) -> gpd.GeoDataFrame:
+    """Rows of ``units`` that contain at least one of the (lon, lat) ``points``."""
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(*np.array(points, dtype=float).T), crs=4326)
+    if not CRS(units.crs).equals(CRS.from_epsg(4326)):
+        pts = pts.to_crs(units.crs)
+    hits = gpd.sjoin(pts, units[[units.geometry.name]], predicate="intersects", how="left")
+    missing = hits["index_right"].isna()
+    if missing.any():
+        lonlat = [tuple(points[i]) for i in np.flatnonzero(missing.groupby(level=0).all().to_numpy())]
+        raise DelineationError(f"{label}: the point(s) {lonlat} fall in no unit; check [boundary] points (longitude first)")
+    rows = sorted(set(hits["index_right"].astype(int)))
+    return units.loc[rows]
+
+
+def _definition(names, *, level: str, parents, how: str | None, lang: str) -> str:
+    n = len(names)
+    shown = list(names[:MAX_NAMES_IN_SENTENCE])
+    more = n - len(shown)
+    listed = join_names(shown, lang) if not more else ", ".join(shown) + tr(lang, f" and {more} more", f" et {more} autres")
+    parent = join_names(sorted(parents), lang) if parents else ""
+    if n == 1:
+        of = tr(lang, f" of {parent}", f" ({parent})") if parent else ""
+        return f"{level[:1].upper()}{level[1:]} {names[0]}{of}"
+    of = tr(lang, f" of {parent}", f" de {parent}") if parent else ""
+    by = tr(lang, f" selected by {how}", f" sélectionnés par {how}") if how else ""
+    return tr(lang, f"Union of {n} {plural(level, n)}{of}{by}: {listed}", f"Union de {n} {plural(level, n)}{of}{by} : {listed}")
+
+
+def boundary_from_units(
+    units: gpd.GeoDataFrame,
+    *,
+    label: str,
+    field: str | None = None,
+    values=None,
+    points=None,
+    where: str | None = None,
+    level: str | None = None,
+    parent_field: str | None = None,
+    method: str = "admin",
+    lang: str = "en",
+    definition: str | None = None,
+) -> Boundary:
+    """Select units (by values, points, or all of an already-filtered layer) and dissolve them."""
+    if values and not field:
+        raise RecipeError(f"{label}: [boundary] values needs field = \"…\", the field that holds the unit names")
+    selected = units
+    if values:
+        selected = select_by_values(selected, field, values, label=label)
+    if points:
+        selected = select_by_points(selected, points, label=label)
+    if len(selected) == 0:
+        what = f"where = {where!r}" if where else "the selection"
+        raise DelineationError(f"{label}: {what} selected no unit; check the filter and the field values")
+    if field:
+        _require_field(selected, field, label, "[boundary] field")
+        names = [str(v) for v in selected[field]]
+    else:
+        names = [f"#{i}" for i in selected.index]
+    parents: set[str] = set()
+    if parent_field:
+        _require_field(selected, parent_field, label, "[boundary] parent_field")
+        parents = {str(v) for v in selected[parent_field].dropna()}
+    level_word = level or tr(lang, "unit", "unité")
+    how = f"{where}" if where and not values and not points else None
+    sentence = definition or _definition(names, level=level_word, parents=parents, how=how, lang=lang)
+    details = {"level": level, "field": field, "units": names}
+    if where:
+        details["where"] = where
+    if points:
+        details["points"] = [list(p) for p in points]
+    if parents:
+        details["parents"] = sorted(parents)
+    return finish_boundary(
+        selected.geometry.values,
+        selected.crs,
+        method=method,
+        definition=sentence,
+        sources=(Source(label, len(selected)),),
+        details=details,
+    )
+
+
+def boundary_from_recipe(recipe) -> Boundary:
+    """``method = "admin"`` or ``"jurisdiction"``: units of a layer, dissolved."""
+    b = recipe.boundary
+    if "path" not in b:
+        raise RecipeError(f"{recipe.path}: [boundary] method {b['method']!r} needs path = \"…\", the units layer")
+    units = read_vector(b["path"], layer=b.get("layer"), crs=b.get("crs"), where=b.get("where"), expect="polygon")
+    label = report_of(units).label
+    return boundary_from_units(
+        units,
+        label=label,
+        field=b.get("field"),
+        values=b.get("values"),
+        points=b.get("points"),
+        where=b.get("where"),
+        level=b.get("level"),
+        parent_field=b.get("parent_field"),
+        method=b["method"],
+        lang=recipe.language,
+        definition=b.get("definition"),
+    )

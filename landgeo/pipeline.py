@@ -1,0 +1,146 @@
+"""The whole job for one landscape: recipe → boundary → checks → attach → profile → outputs.
+
+``build_profile`` computes (no files written); ``write_profile_dir`` writes
+``DIR/<slug>/`` atomically; ``profile_many`` runs several recipes, recording
+failures and going on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+
+from .boundary import Boundary
+from .checks import BoundaryReport, check_boundary
+from .delineate import delineate
+from .errors import LandgeoError, LandgeoWarning
+from .i18n import check_lang
+from .layers import read_vector, write_vector
+from .output import atomic_dir, ensure_writable, write_json
+from .profile import make_profile
+from .recipe import Recipe, read_recipe
+
+log = logging.getLogger(__name__)
+
+# Layers written to boundary.gpkg, in this order, when present.
+GPKG_LAYERS = ("boundary", "admin_units", "ecosystems", "sites", "rivers")
+
+
+@dataclass
+class ProfileResult:
+    """Everything computed for one landscape."""
+
+    recipe: Recipe
+    boundary: Boundary
+    report: BoundaryReport
+    profile: dict
+    layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    rasters: dict[str, Path] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _previous_boundary(recipe: Recipe):
+    prev = recipe.scale.get("previous")
+    if prev is None:
+        return None
+    gdf = read_vector(prev, layer=recipe.scale.get("previous_layer"), expect="polygon")
+    from .boundary import finish_boundary
+
+    return finish_boundary(gdf.geometry.values, gdf.crs, method="file", definition="previous").geometry
+
+
+def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | None = None, max_ha: float | None = None) -> ProfileResult:
+    """Delineate, check and attach for one recipe; return the profile and its layers."""
+    lang = check_lang(lang, recipe.language)
+    if lang != recipe.language:
+        recipe = dataclasses.replace(recipe, language=lang)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", LandgeoWarning)
+        boundary = delineate(recipe)
+        report = check_boundary(
+            boundary.geometry,
+            min_ha=min_ha if min_ha is not None else recipe.min_ha,
+            max_ha=max_ha if max_ha is not None else recipe.max_ha,
+            sliver_ha=recipe.scale.get("sliver_ha", 100.0),
+            previous=_previous_boundary(recipe),
+            extra=boundary.checks,
+            lang=lang,
+            warn=False,
+        )
+        layers = {"boundary": boundary.to_frame(name=recipe.name, slug=recipe.slug, area_ha=round(report.area_ha, 2))}
+        parts: dict = {}
+        rasters: dict[str, Path] = {}
+        # attach (ecosystems, land cover, population, sites, admin units, rivers) plugs in here
+    notes = [str(w.message) for w in caught if issubclass(w.category, LandgeoWarning)]
+    profile = make_profile(recipe, boundary, report, lang=lang, parts=parts, notes=notes)
+    return ProfileResult(recipe, boundary, report, profile, layers, rasters, notes)
+
+
+def write_outputs(result: ProfileResult, folder: Path, *, offline: bool = True) -> None:
+    """Write boundary.gpkg, boundary.geojson and profile.json (and maps) into ``folder``."""
+    gpkg = folder / "boundary.gpkg"
+    for name in GPKG_LAYERS:
+        if name in result.layers and len(result.layers[name]):
+            write_vector(result.layers[name], gpkg, layer=name)
+    write_vector(result.layers["boundary"], folder / "boundary.geojson")
+    write_json(result.profile, folder / "profile.json")
+    # render (map.html, sheet.pdf, sheet.png) plugs in here
+
+
+def write_profile_dir(result: ProfileResult, out_root: str | Path, *, overwrite: bool = False, offline: bool = True) -> Path:
+    """Write ``out_root/<slug>/`` atomically and return it."""
+    target = Path(out_root) / result.recipe.slug
+    with atomic_dir(target, overwrite=overwrite) as tmp:
+        write_outputs(result, tmp, offline=offline)
+    log.info("wrote %s", target)
+    return target
+
+
+@dataclass
+class Outcome:
+    """How one recipe of a multi-landscape run ended."""
+
+    recipe: Path
+    slug: str | None
+    status: str  # "ok" or "failed"
+    folder: Path | None = None
+    result: ProfileResult | None = None
+    error: str | None = None
+
+
+def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True, min_ha=None, max_ha=None) -> list[Outcome]:
+    """Profile each recipe into ``out_root/<slug>/``; a failing recipe is recorded and the rest go on.
+
+    Output folders that exist are refused up front (unless ``overwrite``) so
+    nothing is half done.
+    """
+    parsed: list[tuple[Path, Recipe | None, str | None]] = []
+    for path in recipes:
+        try:
+            recipe = read_recipe(path)
+            ensure_writable(Path(out_root) / recipe.slug, overwrite=overwrite)
+            parsed.append((Path(path), recipe, None))
+        except LandgeoError as exc:
+            if len(recipes) == 1:
+                raise
+            parsed.append((Path(path), None, str(exc)))
+    outcomes = []
+    for path, recipe, error in parsed:
+        if recipe is None:
+            outcomes.append(Outcome(path, None, "failed", error=error))
+            continue
+        try:
+            result = build_profile(recipe, lang=lang, min_ha=min_ha, max_ha=max_ha)
+            folder = write_profile_dir(result, out_root, overwrite=overwrite, offline=offline)
+            outcomes.append(Outcome(path, recipe.slug, "ok", folder, result))
+        except LandgeoError as exc:
+            if len(recipes) == 1:
+                raise
+            log.error("%s: %s", path, exc)
+            outcomes.append(Outcome(path, recipe.slug, "failed", error=str(exc)))
+    return outcomes

@@ -1,0 +1,146 @@
+"""The landscape profile (schema ``landgeo.profile/1``): computed facts + template fields + scorecards.
+
+Deterministic: the same inputs give the same bytes (fixed key order, rounded
+numbers, paths relative to the recipe, no timestamps). Areas in hectares,
+lengths in km, shares in 0..1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+import geopandas as gpd
+
+from . import __version__, geodesy
+from .boundary import Boundary
+from .checks import BoundaryReport
+from .errors import LayerError
+from .layers import read_text
+
+SCHEMA_ID = "landgeo.profile/1"
+TEMPLATE_LISTS = ("livelihoods", "non_economic_livelihoods", "challenges", "governance", "coordination_spaces")
+GOALS = {"conservation": "C", "production": "P", "livelihoods": "L", "institutions": "I"}
+
+
+def _r(value: float, digits: int = 2) -> float:
+    return round(float(value), digits)
+
+
+def centroid_lonlat(geom) -> list[float]:
+    """The centroid computed in an equal-area CRS, as [lon, lat] rounded to 1e-6°."""
+    crs = geodesy.equal_area_crs(geom)
+    local = gpd.GeoSeries([geom], crs=4326).to_crs(crs)
+    c = local.centroid.to_crs(4326).iloc[0]
+    return [_r(c.x, 6), _r(c.y, 6)]
+
+
+def _template(recipe) -> dict:
+    p = recipe.profile
+    products = p.get("products", {})
+    return {
+        **{key: list(p.get(key, ())) for key in TEMPLATE_LISTS[:2]},
+        "products": {
+            "agricultural": list(products.get("agricultural", ())),
+            "non_agricultural": list(products.get("non_agricultural", ())),
+        },
+        **{key: list(p.get(key, ())) for key in TEMPLATE_LISTS[2:]},
+        "photos": [Path(os.path.relpath(ph, recipe.base)).as_posix() for ph in p.get("photos", ())],
+        "notes": p.get("notes"),
+    }
+
+
+def _scorecards(recipe) -> list[dict]:
+    out = []
+    for card in recipe.scorecards:
+        scores = dict(card["scores"])
+        means = {}
+        for goal, letter in GOALS.items():
+            vals = [v for k, v in scores.items() if k.startswith(letter)]
+            means[goal] = _r(sum(vals) / len(vals), 3) if vals else None
+        out.append({"date": card.get("date"), "scores": scores, "goal_means": means})
+    return out
+
+
+def make_profile(
+    recipe,
+    boundary: Boundary,
+    report: BoundaryReport,
+    *,
+    lang: str,
+    parts: Mapping[str, Any] | None = None,
+    notes=(),
+) -> dict:
+    """Assemble profile.json's content.
+
+    ``parts`` holds the computed sections from attach (``location``,
+    ``population``, ``ecosystems``, ``sites``, ``rivers``…); missing sections are null.
+    """
+    parts = dict(parts or {})
+    geom = boundary.geometry
+    minx, miny, maxx, maxy = geom.bounds
+    location = parts.pop("location", None) or {"countries": list(recipe.countries), "admin_units": []}
+    profile = {
+        "schema": SCHEMA_ID,
+        "name": recipe.name,
+        "slug": recipe.slug,
+        "generated_with": f"landgeo {__version__}",
+        "language": lang,
+        "description": recipe.description,
+        "boundary": {
+            "method": boundary.method,
+            "definition": boundary.definition,
+            "sources": [s.to_dict() for s in boundary.sources],
+            "crs": "EPSG:4326",
+            "details": _jsonable(dict(boundary.details)),
+        },
+        "area_ha": _r(report.area_ha),
+        "perimeter_km": _r(report.perimeter_km, 3),
+        "centroid": centroid_lonlat(geom),
+        "bbox": [_r(minx, 6), _r(miny, 6), _r(maxx, 6), _r(maxy, 6)],
+        "scale": {
+            "min_ha": report.scale.min_ha,
+            "max_ha": report.scale.max_ha,
+            "verdict": report.scale.verdict,
+            "message": report.scale.message,
+        },
+        "checks": [c.to_dict() for c in report.checks],
+        "location": location,
+        "population": parts.pop("population", None),
+        "ecosystems": parts.pop("ecosystems", None),
+        "sites": parts.pop("sites", None),
+        "rivers": parts.pop("rivers", None),
+    }
+    profile.update(parts)  # any further computed sections, in the order attach gives them
+    profile["template"] = _template(recipe)
+    profile["scorecards"] = _scorecards(recipe)
+    profile["notes"] = list(dict.fromkeys(notes))
+    return profile
+
+
+def _jsonable(value):
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Path):
+        return value.name
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def read_profile(path: str | Path) -> dict:
+    """Read a profile.json (or the profile.json inside a profile directory)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / "profile.json"
+    try:
+        data = json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise LayerError(f"{path}: is not JSON ({exc}); give a profile.json written by landgeo") from exc
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA_ID:
+        raise LayerError(f"{path}: is not a landgeo profile (schema {SCHEMA_ID}); give a profile.json written by `landgeo profile`")
+    return data

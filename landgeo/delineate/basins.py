@@ -126,7 +126,10 @@ class BasinLayer:
 
     @property
     def geoms(self) -> np.ndarray:
-        return self.units.geometry.values.to_numpy() if hasattr(self.units.geometry.values, "to_numpy") else np.asarray(self.units.geometry.values)
+        """The unit geometries (layer CRS) as an object array."""
+        if "geoms" not in self._cache:
+            self._cache["geoms"] = np.asarray(self.units.geometry.values, dtype=object)
+        return self._cache["geoms"]
 
     @property
     def tree(self) -> shapely.STRtree:
@@ -138,11 +141,12 @@ class BasinLayer:
         return self.table.ids[np.asarray(rows, dtype=np.int64)]
 
     def to_wgs84(self, geoms):
-        """``geoms`` (layer CRS) transformed to EPSG:4326."""
+        """``geoms`` (a geometry or an array, layer CRS) transformed to EPSG:4326."""
         if self.crs.equals(WGS84):
             return geoms
-        return gpd.GeoSeries(np.atleast_1d(geoms), crs=self.crs).to_crs(WGS84).values.to_numpy() if not isinstance(geoms, BaseGeometry) \
-            else gpd.GeoSeries([geoms], crs=self.crs).to_crs(WGS84).iloc[0]
+        single = isinstance(geoms, BaseGeometry)
+        out = np.asarray(gpd.GeoSeries([geoms] if single else list(geoms), crs=self.crs).to_crs(WGS84).values, dtype=object)
+        return out[0] if single else out
 
     def unit_areas_ha(self, rows) -> np.ndarray:
         """Geodesic areas (ha) of the units at ``rows`` (computed once, then cached)."""
@@ -402,16 +406,16 @@ def consistency_check(
         rel = (area_ha - total) / total if total > 0 else float("inf")
         value.update(sum_sub_area_ha=round(total, 1), diff_sub_area=round(rel, 5))
         diffs.append(rel)
-        parts_en.append(f"Σ {basins.fields['sub_area']} of the {len(rows)} units {fmt_number(total, 'en')} ha ({rel:+.1%})")
-        parts_fr.append(f"Σ {basins.fields['sub_area']} des {len(rows)} unités {fmt_number(total, 'fr')} ha ({rel:+.1%})".replace(".", ","))
+        parts_en.append(f"Σ {basins.fields['sub_area']} of the {len(rows)} units {fmt_number(total, 'en')} ha ({_pct(rel, 'en')})")
+        parts_fr.append(f"Σ {basins.fields['sub_area']} des {len(rows)} unités {fmt_number(total, 'fr')} ha ({_pct(rel, 'fr')})")
     if up is not None and np.isfinite(up).all():
         total = float(up[0]) * KM2_TO_HA
         rel = (area_ha - total) / total if total > 0 else float("inf")
         value.update(up_area_ha=round(total, 1), diff_up_area=round(rel, 5))
         diffs.append(rel)
         uid = int(basins.table.ids[outlet_row])
-        parts_en.append(f"{basins.fields['up_area']} of outlet unit {uid} {fmt_number(total, 'en')} ha ({rel:+.1%})")
-        parts_fr.append(f"{basins.fields['up_area']} de l'unité exutoire {uid} {fmt_number(total, 'fr')} ha ({rel:+.1%})".replace(".", ","))
+        parts_en.append(f"{basins.fields['up_area']} of outlet unit {uid} {fmt_number(total, 'en')} ha ({_pct(rel, 'en')})")
+        parts_fr.append(f"{basins.fields['up_area']} de l'unité exutoire {uid} {fmt_number(total, 'fr')} ha ({_pct(rel, 'fr')})")
     if not diffs:
         return None
     worst = max(abs(d) for d in diffs)
@@ -425,6 +429,11 @@ def consistency_check(
         + ("." if status == "ok" else f" : écart de plus de {lim} — les surfaces de la table ne correspondent pas aux polygones (couche découpée ou modifiée ?)."),
     )
     return Check("basin_consistency", status, msg, MappingProxyType(value))
+
+
+def _pct(rel: float, lang: str) -> str:
+    text = f"{rel:+.1%}"
+    return text.replace(".", ",").replace("%", "\u202f%") if lang == "fr" else text
 
 
 # --- boundary --------------------------------------------------------------------------------

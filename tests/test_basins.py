@@ -1,0 +1,415 @@
+"""Basin tracing (HydroBASINS-style): hand-built trees, properties, dissolve, suggest, CLI.
+
+Every unit is a box in EPSG:4326 built here, so upstream sets and areas can be
+added up by hand; areas are checked against pyproj.Geod on the boxes, never
+against numbers printed by the code under test.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pyproj import Geod
+
+from landgeo.delineate import basins as B
+from landgeo.delineate.basin_table import BasinTable
+from landgeo.errors import BasinTableError, DelineationError, FieldError, UsageError
+
+GEOD = Geod(ellps="WGS84")
+LON0, LAT0 = 10.0, 5.0
+
+
+def geod_ha(geom) -> float:
+    """Independent geodesic area (ha): pyproj.Geod on the shapely geometry."""
+    return abs(GEOD.geometry_area_perimeter(shapely.orient_polygons(geom))[0]) / 1e4
+
+
+def box(x0, y0, x1, y1):
+    return shapely.box(LON0 + x0, LAT0 + y0, LON0 + x1, LAT0 + y1)
+
+
+# Basin 1 (outlet unit 1 on the coast), with T-junctions between the rows:
+#   y .2-.3 :  7 [0-.1]   8 [.1-.2]   9 [.2-.3]
+#   y .1-.2 :  4 [0-.15]        5 [.15-.3]
+#   y 0-.1  :  1 [0-.1]   2 [.1-.3]
+# drainage 2→1, 4→1, 5→2, 7→4, 8→4, 9→5.
+# Endorheic basin: 21 (sink, tall box) ← 22 ← 23.  Coastal units 31, 32 (their own outlets).
+UNITS = {
+    1: (box(0, 0, .1, .1), 0),
+    2: (box(.1, 0, .3, .1), 1),
+    4: (box(0, .1, .15, .2), 1),
+    5: (box(.15, .1, .3, .2), 2),
+    7: (box(0, .2, .1, .3), 4),
+    8: (box(.1, .2, .2, .3), 4),
+    9: (box(.2, .2, .3, .3), 5),
+    21: (box(.3, 0, .4, .3), 0),
+    22: (box(.4, 0, .5, .15), 21),
+    23: (box(.4, .15, .5, .3), 22),
+    31: (box(.5, 0, .6, .1), 0),
+    32: (box(.5, .1, .6, .3), 0),
+}
+UPSTREAM = {1: {1, 2, 4, 5, 7, 8, 9}, 2: {2, 5, 9}, 4: {4, 7, 8}, 5: {5, 9}, 9: {9}, 21: {21, 22, 23}, 22: {22, 23}, 31: {31}}
+
+
+def basin_frame(units=UNITS, *, sub_scale: float = 1.0, fields=("HYBAS_ID", "NEXT_DOWN", "SUB_AREA", "UP_AREA", "PFAF_ID")) -> gpd.GeoDataFrame:
+    ids = list(units)
+    geoms = [units[i][0] for i in ids]
+    nd = [units[i][1] for i in ids]
+    sub_km2 = np.array([geod_ha(g) / 100 for g in geoms]) * sub_scale
+    # UP_AREA by brute force: walk every unit down to its outlet
+    up = dict.fromkeys(ids, 0.0)
+    for i, s in zip(ids, sub_km2):
+        u = i
+        while u != 0:
+            up[u] += s
+            u = units[u][1]
+    pfaf = {1: 1111, 2: 1112, 4: 1121, 5: 1113, 7: 1122, 8: 1123, 9: 1114, 21: 2111, 22: 2112, 23: 2113, 31: 3111, 32: 3211}
+    f_id, f_nd, f_sub, f_up, f_pf = fields
+    return gpd.GeoDataFrame(
+        {f_id: ids, f_nd: nd, f_sub: sub_km2, f_up: [up[i] for i in ids], f_pf: [pfaf.get(i, 9999) for i in ids]},
+        geometry=geoms, crs=4326,
+    )
+
+
+@pytest.fixture(scope="module")
+def layer() -> B.BasinLayer:
+    return B.BasinLayer.from_frame(basin_frame(), label="units.gpkg")
+
+
+def sum_ha(ids) -> float:
+    return sum(geod_ha(UNITS[i][0]) for i in ids)
+
+
+def centre(uid):
+    c = UNITS[uid][0].centroid
+    return (c.x, c.y)
+
+
+# --- the table --------------------------------------------------------------------------------
+
+def test_upstream_sets_by_hand(layer):
+    t = layer.table
+    for uid, expected in UPSTREAM.items():
+        rows = t.upstream(int(t.positions([uid])[0]))
+        assert set(t.ids[rows]) == expected
+    assert set(t.ids[t.children(int(t.positions([1])[0]))]) == {2, 4}
+    assert list(t.ids[t.downstream(int(t.positions([9])[0]))]) == [9, 5, 2, 1]
+    assert list(t.ids[t.downstream(int(t.positions([31])[0]))]) == [31]
+
+
+def test_upstream_totals_by_hand(layer):
+    t = layer.table
+    sub = layer.units["SUB_AREA"].to_numpy()
+    totals = t.upstream_totals(sub)
+    assert np.allclose(totals, layer.units["UP_AREA"].to_numpy())
+
+
+@pytest.mark.parametrize(
+    ("ids", "nd", "words"),
+    [
+        ([1, 2, 2, 3], [0, 1, 1, 2], ["duplicate", "2"]),
+        ([1, 2, 3], [0, 1, 7], ["not in the layer", "3 → 7"]),
+        ([1, 2, 3, 4], [0, 3, 4, 2], ["cycle", "2 → 3 → 4 → 2"]),
+        ([1, 2], [2, 1], ["cycle"]),
+        ([5], [5], ["cycle", "5 → 5"]),
+        ([0, 1], [0, 0], ["id 0"]),
+        ([1.0, 2.5], [0, 1], ["not an integer"]),
+        ([1, 2], [0, None], ["not an integer", "NEXT_DOWN"]),
+    ],
+)
+def test_bad_tables_name_the_ids(ids, nd, words):
+    with pytest.raises(BasinTableError) as err:
+        BasinTable.from_arrays(np.array(ids, dtype=object if None in nd or None in ids else None),
+                               np.array(nd, dtype=object if None in nd else None), source="bad.gpkg")
+    msg = str(err.value)
+    assert msg.startswith("bad.gpkg:")
+    for w in words:
+        assert w in msg
+
+
+def test_empty_table():
+    t = BasinTable.from_arrays(np.zeros(0, np.int64), np.zeros(0, np.int64))
+    assert len(t) == 0 and len(t.order) == 0
+
+
+def random_forest(draw_parents, n, seed):
+    rng = np.random.default_rng(seed)
+    ids = rng.choice(np.arange(1, 10 * n + 1), size=n, replace=False)
+    parent = np.array(draw_parents)
+    # row i drains to a row drawn among the earlier ones (-1: outlet); then shuffle rows
+    perm = rng.permutation(n)
+    inv = np.argsort(perm)
+    p2 = np.where(parent[perm] >= 0, inv[np.maximum(parent[perm], 0)], -1)
+    ids2 = ids[perm]
+    nd = np.where(p2 >= 0, ids2[np.maximum(p2, 0)], 0)
+    return ids2, nd, p2
+
+
+@st.composite
+def forests(draw, max_n=40):
+    n = draw(st.integers(1, max_n))
+    parents = [-1] + [draw(st.integers(-1, i - 1)) for i in range(1, n)]
+    seed = draw(st.integers(0, 2**16))
+    values = draw(st.lists(st.floats(0, 1e4), min_size=n, max_size=n))
+    return random_forest(parents, n, seed), np.array(values)
+
+
+def brute_upstream(parent, u) -> set[int]:
+    out = set()
+    for v in range(len(parent)):
+        w = v
+        while w >= 0:
+            if w == u:
+                out.add(v)
+                break
+            w = parent[w]
+    return out
+
+
+@given(forests())
+@settings(max_examples=60, deadline=None)
+def test_trace_equals_brute_force(forest):
+    (ids, nd, parent), values = forest
+    t = BasinTable.from_arrays(ids, nd)
+    totals = t.upstream_totals(values)
+    for u in range(len(ids)):
+        expected = brute_upstream(parent, u)
+        got = t.upstream(u)
+        assert len(got) == len(set(got.tolist())) == len(expected)  # each unit once
+        assert set(got.tolist()) == expected
+        assert totals[u] == pytest.approx(values[list(expected)].sum(), rel=1e-9, abs=1e-6)
+        down = t.downstream(u)
+        assert down[0] == u and t.parent[down[-1]] == -1
+        assert all(t.parent[a] == b for a, b in zip(down[:-1], down[1:]))
+
+
+@given(forests(max_n=12))
+@settings(max_examples=20, deadline=None)
+def test_upstream_of_many_is_the_union(forest):
+    (ids, nd, parent), _ = forest
+    t = BasinTable.from_arrays(ids, nd)
+    picks = list(range(0, len(ids), 3))
+    expected = set().union(*(brute_upstream(parent, u) for u in picks))
+    assert set(t.upstream_of_many(picks).tolist()) == expected
+
+
+# --- geometry: the hand-built layer ----------------------------------------------------------
+
+def test_outlet_trace_area_by_hand(layer):
+    b = B.boundary_from_basins(layer, outlet=centre(1))
+    assert b.method == "basins"
+    assert b.area_ha == pytest.approx(sum_ha(UPSTREAM[1]), rel=1e-4)
+    assert b.geometry.geom_type == "Polygon" and len(b.geometry.interiors) == 0
+    assert b.details["n_units"] == 7 and b.details["outlet_unit"] == 1
+    assert set(b.details["unit_ids"]) == UPSTREAM[1]
+    assert "Watershed upstream of the outlet at 5.05° N, 10.05° E: 7 basin units of units.gpkg" in b.definition
+    (check,) = b.checks
+    assert check.id == "basin_consistency" and check.status == "ok"
+    assert check.value["sum_sub_area_ha"] == pytest.approx(sum_ha(UPSTREAM[1]), rel=1e-6)
+    assert check.value["up_area_ha"] == pytest.approx(sum_ha(UPSTREAM[1]), rel=1e-6)
+
+
+def test_endorheic_and_coastal(layer):
+    b = B.boundary_from_basins(layer, outlet=centre(22))
+    assert b.area_ha == pytest.approx(sum_ha({22, 23}), rel=1e-4)
+    b = B.boundary_from_basins(layer, outlet=centre(21))
+    assert b.area_ha == pytest.approx(sum_ha({21, 22, 23}), rel=1e-4)
+    b = B.boundary_from_basins(layer, outlet=centre(31))
+    assert b.area_ha == pytest.approx(sum_ha({31}), rel=1e-6) and b.details["n_units"] == 1
+
+
+def test_french_definition(layer):
+    b = B.boundary_from_basins(layer, outlet=(LON0 + 0.05, LAT0 + 0.15), lang="fr")
+    assert b.definition.startswith("Bassin versant en amont de l'exutoire situé à 5,15° N, 10,05° E : 3 unités de bassin")
+    assert "écart" not in b.checks[0].message
+
+
+def test_snap_within_and_beyond(layer):
+    # 0.002° (~221 m) west of unit 1, outside every unit
+    lon, lat = LON0 - 0.002, LAT0 + 0.05
+    expected_m = GEOD.inv(lon, lat, LON0, lat)[2]
+    b = B.boundary_from_basins(layer, outlet=(lon, lat), snap_m=300)
+    assert b.details["outlet_unit"] == 1
+    assert b.details["snapped_m"] == pytest.approx(expected_m, abs=1)
+    assert "snapped" in b.definition
+    with pytest.raises(DelineationError) as err:
+        B.boundary_from_basins(layer, outlet=(lon, lat), snap_m=100)
+    msg = str(err.value)
+    assert "unit 1" in msg and f"{expected_m:,.0f} m away" in msg and "snap_m = 100 m" in msg and "set snap_m =" in msg
+
+
+def test_pfaf_and_ids_selection(layer):
+    b = B.boundary_from_basins(layer, pfaf_prefix="111")
+    assert b.area_ha == pytest.approx(sum_ha({1, 2, 5, 9}), rel=1e-4)
+    assert "PFAF_ID starting with 111" in b.definition
+    b = B.boundary_from_basins(layer, hybas_ids=[31, 32])
+    assert b.area_ha == pytest.approx(sum_ha({31, 32}), rel=1e-4)
+    b = B.boundary_from_basins(layer, candidate=4)
+    assert b.area_ha == pytest.approx(sum_ha(UPSTREAM[4]), rel=1e-4)
+    with pytest.raises(BasinTableError, match="no unit with id 77"):
+        B.boundary_from_basins(layer, hybas_ids=[1, 77])
+    with pytest.raises(UsageError, match="exactly one of"):
+        B.boundary_from_basins(layer, hybas_ids=[1], candidate=4)
+    with pytest.raises(DelineationError, match="no unit has a PFAF_ID starting with 8"):
+        B.boundary_from_basins(layer, pfaf_prefix=8)
+
+
+def test_consistency_warns_beyond_two_percent():
+    layer = B.BasinLayer.from_frame(basin_frame(sub_scale=1.05), label="stale.gpkg")
+    b = B.boundary_from_basins(layer, outlet=centre(1))
+    (check,) = b.checks
+    assert check.status == "warn"
+    assert check.value["diff_sub_area"] == pytest.approx(1 / 1.05 - 1, abs=1e-3)
+    assert "more than 2%" in check.message
+
+
+def test_custom_field_names():
+    frame = basin_frame(fields=("BASIN", "DOWN", "AREA_KM2", "UPAREA", "CODE"))
+    with pytest.raises(FieldError, match="no field 'HYBAS_ID'"):
+        B.BasinLayer.from_frame(frame, label="x.gpkg")
+    layer = B.BasinLayer.from_frame(frame, fields={"id": "BASIN", "next_down": "DOWN", "sub_area": "AREA_KM2", "up_area": "UPAREA", "pfaf": "CODE"})
+    b = B.boundary_from_basins(layer, outlet=centre(2))
+    assert b.area_ha == pytest.approx(sum_ha(UPSTREAM[2]), rel=1e-4)
+    assert b.checks[0].status == "ok"
+    lower = basin_frame(fields=("hybas_id", "next_down", "sub_area", "up_area", "pfaf_id"))
+    assert B.BasinLayer.from_frame(lower).fields["id"] == "hybas_id"
+
+
+def test_projected_layer(layer):
+    frame = basin_frame().to_crs(32632)
+    utm = B.BasinLayer.from_frame(frame, label="utm.gpkg")
+    b = B.boundary_from_basins(utm, outlet=centre(1))
+    assert b.area_ha == pytest.approx(sum_ha(UPSTREAM[1]), rel=1e-3)
+    assert b.details["n_units"] == 7
+
+
+# --- dissolve ---------------------------------------------------------------------------------
+
+def test_dissolve_handles_t_junctions():
+    geoms = np.array([UNITS[i][0] for i in UPSTREAM[1]])
+    assert not shapely.coverage_is_valid(geoms)
+    naive = shapely.coverage_union_all(geoms)  # the reason for noding: T-junctions leave the rows unmerged
+    assert not naive.is_valid or naive.geom_type != "Polygon"
+    noded, inserted = B.node_coverage(geoms)
+    assert inserted > 0 and shapely.coverage_is_valid(noded)
+    merged = B.dissolve(geoms)
+    assert merged.geom_type == "Polygon" and len(merged.interiors) == 0
+    assert merged.area == pytest.approx(shapely.area(geoms).sum(), rel=1e-12)
+    assert shapely.equals(merged, box(0, 0, .3, .3))
+
+
+def test_dissolve_keeps_real_holes_only():
+    ring = [box(x, y, x + .1, y + .1) for x in (0, .1, .2) for y in (0, .1, .2) if (x, y) != (.1, .1)]
+    ring[0] = box(0, 0, .1, .05)
+    ring.append(box(0, .05, .1, .1))  # a T-junction on the way
+    merged = B.dissolve(ring)
+    assert len(merged.interiors) == 1
+    assert shapely.Polygon(merged.interiors[0]).equals(box(.1, .1, .2, .2))
+    assert merged.area == pytest.approx(sum(g.area for g in ring), rel=1e-12)
+
+
+def grid_coverage(n=30, k=60, seed=0):
+    """Raster-like units (polygonized labels): T-junctions everywhere."""
+    import rasterio.features
+    from rasterio.transform import from_origin
+
+    rng = np.random.default_rng(seed)
+    seeds = rng.uniform(0, n, (k, 2))
+    yy, xx = np.mgrid[0:n, 0:n] + 0.5
+    lab = np.argmin((yy[..., None] - seeds[:, 0]) ** 2 + (xx[..., None] - seeds[:, 1]) ** 2, axis=-1).astype("int32")
+    tr = from_origin(LON0, LAT0, 0.01, 0.01)
+    return np.array([shapely.geometry.shape(g) for g, _ in rasterio.features.shapes(lab, transform=tr)])
+
+
+@given(st.integers(0, 10_000), st.integers(5, 40))
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_dissolve_is_gap_free_on_raster_units(seed, k):
+    geoms = grid_coverage(k=k, seed=seed)
+    merged = B.dissolve(geoms)
+    assert merged.is_valid
+    assert merged.area == pytest.approx(shapely.area(geoms).sum(), rel=1e-9)
+    assert merged.geom_type == "Polygon" and len(merged.interiors) == 0
+    assert merged.equals(shapely.box(LON0, LAT0 - 0.3, LON0 + 0.3, LAT0))
+
+
+@given(forests(max_n=14))
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_upstream_area_is_sum_of_sub_area(forest):
+    """Boxes in a row, drainage random: boundary area = Σ SUB_AREA of the brute-force upstream set."""
+    (ids, nd, parent), _ = forest
+    n = len(ids)
+    geoms = [box(0.05 * i, 0, 0.05 * (i + 1), 0.05) for i in range(n)]
+    sub_km2 = np.array([geod_ha(g) / 100 for g in geoms])
+    frame = gpd.GeoDataFrame({"HYBAS_ID": ids, "NEXT_DOWN": nd, "SUB_AREA": sub_km2}, geometry=geoms, crs=4326)
+    layer = B.BasinLayer.from_frame(frame)
+    for u in {0, n // 2, n - 1}:
+        b = B.boundary_from_basins(layer, candidate=int(ids[u]))
+        expected = brute_upstream(parent, u)
+        assert b.area_ha == pytest.approx(sub_km2[list(expected)].sum() * 100, rel=1e-4)
+        assert b.details["n_units"] == len(expected)
+
+
+# --- suggest ----------------------------------------------------------------------------------
+
+def test_suggest_above_descends_to_tributaries(layer):
+    # catchments (by hand, in boxes of 0.1°): 1 → 9 boxes, 2 → 4 boxes, 4 → 3.5, 5 → 2.5
+    box_ha = geod_ha(box(0, 0, .1, .1))
+    s = B.suggest(layer, centre(1), min_ha=2.2 * box_ha, max_ha=3.8 * box_ha)
+    assert s.unit_id == 1 and s.verdict == "above"
+    assert [c.id for c in s.candidates] == [4, 5]
+    c4, c5 = s.candidates
+    assert c4.n_units == 3 and c5.n_units == 2
+    assert c4.area_ha == pytest.approx(sum_ha(UPSTREAM[4]), rel=1e-4)
+    assert c5.area_ha == pytest.approx(sum_ha(UPSTREAM[5]), rel=1e-4)
+    assert {c.verdict for c in s.candidates} == {"within"} and {c.relation for c in s.candidates} == {"tributary"}
+
+
+def test_suggest_below_goes_downstream(layer):
+    box_ha = geod_ha(box(0, 0, .1, .1))
+    s = B.suggest(layer, centre(9), min_ha=2 * box_ha, max_ha=3 * box_ha)
+    assert s.verdict == "below"
+    assert [(c.id, c.relation, c.verdict) for c in s.candidates] == [(5, "downstream", "within")]
+    s = B.suggest(layer, centre(9), min_ha=2 * box_ha, max_ha=10 * box_ha)
+    assert [c.id for c in s.candidates] == [5, 2, 1]
+
+
+def test_suggest_within_and_no_fit(layer):
+    box_ha = geod_ha(box(0, 0, .1, .1))
+    s = B.suggest(layer, centre(5), min_ha=2 * box_ha, max_ha=3 * box_ha)
+    assert [(c.id, c.relation) for c in s.candidates] == [(5, "start")]
+    # 7 (1 box) drains to 4 (3.5 boxes): nothing between 1.5 and 3 boxes downstream
+    s = B.suggest(layer, centre(7), min_ha=1.5 * box_ha, max_ha=3 * box_ha)
+    assert [(c.id, c.verdict) for c in s.candidates] == [(7, "below"), (4, "above")]
+    assert "no downstream catchment fits" in s.note
+    frame = s.to_frame()
+    assert list(frame["id"]) == [7, 4] and frame.crs.to_epsg() == 4326
+
+
+# --- files, recipe and CLI --------------------------------------------------------------------
+
+def write_layer(tmp_path: Path, frame=None, name="basins.gpkg") -> Path:
+    path = tmp_path / name
+    (basin_frame() if frame is None else frame).to_file(path, driver="GPKG")
+    return path
+
+
+def test_read_basins_from_file(tmp_path):
+    path = write_layer(tmp_path)
+    layer = B.read_basins(path)
+    assert layer.label == "basins.gpkg" and len(layer) == len(UNITS)
+
+
+def test_bad_table_file(tmp_path):
+    frame = basin_frame()
+    frame.loc[frame["HYBAS_ID"] == 9, "NEXT_DOWN"] = 99
+    path = write_layer(tmp_path, frame, "bad.gpkg")
+    with pytest.raises(BasinTableError, match=r"bad.gpkg: NEXT_DOWN names ids that are not in the layer \(9 → 99\)"):
+        B.read_basins(path)

@@ -118,7 +118,7 @@ def list_layers(path: str | Path) -> list[tuple[str, str]]:
 
 def _layer_count(src: str, name: str) -> int:
     try:
-        return int(pyogrio.read_info(src, layer=name).get("features") or 0)
+        return int(pyogrio.read_info(src, layer=name, force_feature_count=True).get("features") or 0)
     except Exception:
         return 0
 

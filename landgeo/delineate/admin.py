@@ -66,7 +66,7 @@ def select_by_values(units: gpd.GeoDataFrame, field: str, values, *, label: str)
             hint = f"closest: {', '.join(repr(c) for c in close)}" if close else f"{len(choices)} names exist, e.g. {', '.join(choices[:5])}"
             raise DelineationError(f"{label}: no unit named {value!r} in field {field!r} ({hint}); fix the name in [boundary] values")
         rows.extend(i for i in by_key[k] if i not in rows)
-    return units.iloc[sorted(rows)]
+    return units.iloc[rows]  # in the order the user listed them
 
 
 def select_by_points(units: gpd.GeoDataFrame, points, *, label: str) -> gpd.GeoDataFrame:

@@ -1,0 +1,902 @@
+"""The printable landscape map sheet: A4 landscape, PDF and PNG, English or French.
+
+One page: title and subtitle; the main map (land-cover or ecosystem fill,
+hillshade when a DEM is given, administrative outlines, rivers, ASGM sites, the
+boundary) with a legend, a scale bar in km, a north arrow and a graticule; a
+locator inset; the profile table; a composition chart; sources, date and CRS.
+
+Maps are drawn in geographic coordinates (EPSG:4326) with the aspect ratio set
+to 1/cos(latitude), so ticks read in degrees; the scale bar length is geodesic.
+Text uses DejaVu Sans (shipped with matplotlib), so accents render offline.
+
+Outputs are deterministic: the PDF carries no creation date unless
+``SOURCE_DATE_EPOCH`` is set (then that date), and the date printed on the sheet
+is the ``date`` argument, else ``SOURCE_DATE_EPOCH``, else today's date (UTC).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import os
+import textwrap
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from matplotlib import patheffects
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Polygon as MplPolygon, Rectangle
+from matplotlib.lines import Line2D
+from matplotlib.path import Path as MplPath
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+from pyproj import Geod
+
+from ..i18n import check_lang, fmt_lonlat, fmt_number, join_names
+from . import style
+from .labels import as_list, colon, fmt_ha, fmt_km, fmt_share, label, method_text, verdict_text
+
+log = logging.getLogger(__name__)
+
+A4_LANDSCAPE_IN = (11.69, 8.27)
+PNG_DPI = 200
+FONT = "DejaVu Sans"
+RC = {
+    "font.family": "sans-serif",
+    "font.sans-serif": [FONT],
+    "pdf.fonttype": 42,
+    "svg.fonttype": "none",
+    "axes.linewidth": 0.6,
+    "xtick.labelsize": 6.5,
+    "ytick.labelsize": 6.5,
+    "xtick.major.size": 2.5,
+    "ytick.major.size": 2.5,
+    "xtick.major.width": 0.5,
+    "ytick.major.width": 0.5,
+}
+_GEOD = Geod(ellps="WGS84")
+HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+
+
+# --------------------------------------------------------------------------- small helpers
+
+def sheet_date(date: dt.date | str | None = None) -> str:
+    """The date printed on the sheet (ISO): ``date``, else ``SOURCE_DATE_EPOCH``, else today (UTC)."""
+    if date is not None:
+        return date if isinstance(date, str) else date.isoformat()
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date().isoformat()
+    return dt.datetime.now(tz=dt.timezone.utc).date().isoformat()
+
+
+def pdf_metadata(title: str, lang: str) -> dict[str, Any]:
+    """PDF metadata with no run-dependent timestamp (``SOURCE_DATE_EPOCH`` when set)."""
+    from .. import __version__ as version
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = None
+    if epoch and epoch.strip().isdigit():
+        when = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    return {
+        "Title": title,
+        "Subject": label("profile", lang),
+        "Creator": f"landgeo {version}",
+        "CreationDate": when,
+        "ModDate": when,
+    }
+
+
+def _to_4326(gdf: gpd.GeoDataFrame | None, key: str) -> gpd.GeoDataFrame | None:
+    if gdf is None or len(gdf) == 0:
+        return None
+    gdf = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
+    if len(gdf) == 0:
+        return None
+    if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
+        log.info("layer %r: transforming from %s to EPSG:4326 for the sheet", key, gdf.crs.to_string())
+        gdf = gdf.to_crs(4326)
+    return gdf
+
+
+def _field(gdf: gpd.GeoDataFrame, candidates: Sequence[str]) -> str | None:
+    lower = {str(c).lower(): c for c in gdf.columns if c != gdf.geometry.name}
+    for cand in candidates:
+        if cand in lower:
+            return lower[cand]
+    return None
+
+
+def _degree_formatter(axis: str, lang: str) -> FuncFormatter:
+    west = "O" if lang == "fr" else "W"
+
+    def fmt(value: float, _pos) -> str:
+        hemi = ("E" if value >= 0 else west) if axis == "x" else ("N" if value >= 0 else "S")
+        text = f"{abs(value):.2f}".rstrip("0").rstrip(".")
+        if lang == "fr":
+            text = text.replace(".", ",")
+        return f"{text}°{hemi}" if value != 0 else "0°"
+
+    return FuncFormatter(fmt)
+
+
+def _poly_paths(geom) -> list[np.ndarray]:
+    """Exterior and interior rings of polygonal geometries as coordinate arrays."""
+    rings = []
+    for part in getattr(geom, "geoms", [geom]):
+        if part.geom_type == "Polygon":
+            rings.append(np.asarray(part.exterior.coords))
+            rings.extend(np.asarray(r.coords) for r in part.interiors)
+        elif part.geom_type == "MultiPolygon" or part.geom_type == "GeometryCollection":
+            rings.extend(_poly_paths(part))
+    return rings
+
+
+def geometry_path(geom) -> MplPath | None:
+    """A matplotlib compound path of a (multi)polygon (holes included), for clipping."""
+    rings = _poly_paths(geom)
+    if not rings:
+        return None
+    verts, codes = [], []
+    for ring in rings:
+        verts.append(ring[:, :2])
+        c = np.full(len(ring), MplPath.LINETO, dtype=np.uint8)
+        c[0] = MplPath.MOVETO
+        c[-1] = MplPath.CLOSEPOLY
+        codes.append(c)
+    return MplPath(np.concatenate(verts), np.concatenate(codes))
+
+
+def _nice_length_km(max_km: float) -> float:
+    """The largest 1-2-5 × 10^n length not above ``max_km``."""
+    if max_km <= 0:
+        return 1.0
+    exp = math.floor(math.log10(max_km))
+    for m in (5, 2, 1):
+        if m * 10 ** exp <= max_km:
+            return m * 10 ** exp
+    return 10 ** exp
+
+
+def km_per_degree_lon(lat: float) -> float:
+    """Geodesic length of 1° of longitude along the parallel ``lat`` (km), from a short step."""
+    step = 0.01
+    _, _, d = _GEOD.inv(0.0, lat, step, lat)
+    return d / 1000.0 / step
+
+
+# --------------------------------------------------------------------------- rasters
+
+def _parse_classes(tag: str | None) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for item in (tag or "").split(";"):
+        if "=" in item:
+            k, v = item.split("=", 1)
+            try:
+                out[int(k.strip())] = v.strip()
+            except ValueError:
+                continue
+    return out
+
+
+def _read_raster_window(path, bounds, *, max_px: int = 1200):
+    """Read band 1 over ``bounds`` (EPSG:4326), reprojected to a lon/lat grid when needed.
+
+    Returns (array (masked), extent (l, r, b, t), class table from the CLASSES tag).
+    """
+    import rasterio
+    from rasterio.enums import Resampling
+    from rasterio.warp import reproject, transform_bounds
+    from rasterio.windows import from_bounds
+
+    from ..layers import open_raster
+
+    minx, miny, maxx, maxy = bounds
+    with open_raster(path) as src:
+        classes = _parse_classes(src.tags(1).get("CLASSES") or src.tags().get("CLASSES"))
+        nodata = src.nodata
+        if src.crs is not None and src.crs.to_epsg() == 4326:
+            win = from_bounds(minx, miny, maxx, maxy, transform=src.transform)
+            win = win.round_offsets().round_lengths()
+            win = win.intersection(rasterio.windows.Window(0, 0, src.width, src.height))
+            step = max(1, int(max(win.width, win.height) // max_px))
+            out_shape = (max(1, int(win.height // step)), max(1, int(win.width // step)))
+            data = src.read(1, window=win, out_shape=out_shape, resampling=Resampling.nearest, masked=True)
+            l, b, r, t = rasterio.windows.bounds(win, src.transform)
+            return data, (l, r, b, t), classes
+        # another CRS: warp the view onto a lon/lat grid
+        width = height = min(max_px, 800)
+        dst = np.full((height, width), nodata if nodata is not None else 0, dtype=src.dtypes[0])
+        from rasterio.transform import from_bounds as tf_bounds
+
+        transform = tf_bounds(minx, miny, maxx, maxy, width, height)
+        reproject(rasterio.band(src, 1), dst, dst_transform=transform, dst_crs="EPSG:4326",
+                  resampling=Resampling.nearest, dst_nodata=nodata)
+        _ = transform_bounds  # documented: view bounds are already lon/lat
+        data = np.ma.masked_equal(dst, nodata) if nodata is not None else np.ma.asarray(dst)
+        return data, (minx, maxx, miny, maxy), classes
+
+
+def hillshade(dem: np.ndarray, *, dx_m: float, dy_m: float, azimuth: float = 315.0, altitude: float = 45.0) -> np.ndarray:
+    """Hillshade in 0..1 from a DEM (metres) with cell sizes in metres (Horn-like gradient)."""
+    z = np.asarray(dem, dtype="float64")
+    gy, gx = np.gradient(z, dy_m, dx_m)
+    slope = np.pi / 2.0 - np.arctan(np.hypot(gx, gy))
+    aspect = np.arctan2(-gx, gy)
+    az = np.radians(360.0 - azimuth + 90.0)
+    alt = np.radians(altitude)
+    shaded = np.sin(alt) * np.sin(slope) + np.cos(alt) * np.cos(slope) * np.cos(az - aspect)
+    return np.clip((shaded + 1.0) / 2.0, 0.0, 1.0)
+
+
+# --------------------------------------------------------------------------- profile text
+
+def _eco_classes(profile: Mapping[str, Any]) -> list[dict]:
+    eco = profile.get("ecosystems")
+    if isinstance(eco, Mapping):
+        eco = eco.get("classes")
+    return [c for c in (eco or []) if isinstance(c, Mapping) and c.get("class") is not None]
+
+
+def _eco_source(profile: Mapping[str, Any]) -> str | None:
+    eco = profile.get("ecosystems")
+    return eco.get("source") if isinstance(eco, Mapping) else profile.get("ecosystems_source")
+
+
+def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
+    """The profile table as (label, value) rows, in the template's order."""
+    na = label("no_data", lang)
+    rows: list[tuple[str, str]] = []
+
+    loc = profile.get("location") or {}
+    parts = []
+    if loc.get("countries"):
+        parts.append(join_names([str(c) for c in as_list(loc.get("countries"))], lang))
+    units = [u for u in (loc.get("admin_units") or []) if isinstance(u, Mapping) and u.get("name")]
+    units.sort(key=lambda u: -(u.get("share_of_landscape") or 0))
+    if units:
+        shown = [f"{u['name']} ({fmt_share(u['share_of_landscape'], lang)})" if u.get("share_of_landscape") is not None
+                 else str(u["name"]) for u in units[:5]]
+        more = len(units) - 5
+        text = ", ".join(shown) + (f" + {more}" if more > 0 else "")
+        parts.append(text)
+    centroid = profile.get("centroid")
+    if centroid and len(centroid) == 2 and all(v is not None for v in centroid):
+        parts.append(fmt_lonlat(float(centroid[0]), float(centroid[1]), lang))
+    rows.append((label("location", lang), "; ".join(parts) if parts else na))
+
+    scale = profile.get("scale") or {}
+    area = profile.get("area_ha")
+    if area is not None:
+        size = f"{fmt_ha(area, lang)} ({fmt_number(float(area) / 100.0, lang, 1 if area < 100_000 else 0)}\u00a0km²)"
+        if profile.get("perimeter_km") is not None:
+            size += f", {label('perimeter', lang)} {fmt_km(profile['perimeter_km'], lang)}"
+        if scale.get("verdict"):
+            band = ""
+            if scale.get("min_ha") is not None and scale.get("max_ha") is not None:
+                band = f" ({fmt_number(scale['min_ha'], lang)}–{fmt_number(scale['max_ha'], lang)}\u00a0ha)"
+            size += f" — {verdict_text(scale['verdict'], lang)}{band}"
+    else:
+        size = na
+    rows.append((label("size", lang), size))
+
+    bnd = profile.get("boundary") or {}
+    definition = bnd.get("definition") or method_text(bnd.get("method"), lang) or na
+    rows.append((label("definition", lang), str(definition)))
+
+    pop = profile.get("population") or {}
+    if pop.get("total") is not None:
+        text = f"{fmt_number(float(pop['total']), lang)} {label('inhabitants', lang)}"
+        extra = [str(x) for x in (pop.get("source"), pop.get("year")) if x]
+        if extra:
+            text += f" ({', '.join(extra)})"
+    else:
+        text = na
+    rows.append((label("population", lang), text))
+
+    classes = sorted(_eco_classes(profile), key=lambda c: -(c.get("share") or 0))
+    if classes:
+        text = ", ".join(f"{c['class']} {fmt_share(c.get('share'), lang)}" if c.get("share") is not None
+                         else str(c["class"]) for c in classes[:6])
+        if len(classes) > 6:
+            text += f" + {len(classes) - 6}"
+    else:
+        text = na
+    rows.append((label("ecosystem_types", lang), text))
+
+    sites = profile.get("sites") or {}
+    if sites.get("count") is not None:
+        text = f"{fmt_number(sites['count'], lang)} {label('sites_count', lang)}"
+        if sites.get("area_ha") is not None:
+            text += f", {fmt_ha(sites['area_ha'], lang)}"
+        if sites.get("density_per_1000_ha") is not None:
+            text += f" ({fmt_number(sites['density_per_1000_ha'], lang, 2)} {label('per_1000_ha', lang)})"
+        near = sites.get("near_water") or {}
+        if near.get("count") is not None and near.get("distance_m") is not None:
+            text += f"; {fmt_number(near['count'], lang)} " + label("near_water", lang).format(
+                d=fmt_number(near["distance_m"], lang))
+        rows.append((label("sites", lang), text))
+
+    rivers = profile.get("rivers") or {}
+    if rivers.get("length_km") is not None:
+        text = f"{fmt_km(rivers['length_km'], lang)} {label('km_rivers', lang)}"
+        names = as_list(rivers.get("names"))
+        if names:
+            text += f" ({', '.join(names[:6])}{'…' if len(names) > 6 else ''})"
+        rows.append((label("rivers", lang), text))
+
+    tpl = profile.get("template") or {}
+    rows.append((label("livelihoods", lang), ", ".join(as_list(tpl.get("livelihoods"))) or na))
+    if as_list(tpl.get("non_economic_livelihoods")):
+        rows.append((label("non_economic", lang), ", ".join(as_list(tpl.get("non_economic_livelihoods")))))
+    products = tpl.get("products") or {}
+    if not isinstance(products, Mapping):
+        products = {"agricultural": products}
+    prod = []
+    for key in ("agricultural", "non_agricultural"):
+        items = as_list(products.get(key))
+        if items:
+            prod.append(f"{label(key, lang)}{colon(lang)}{', '.join(items)}")
+    rows.append((label("products", lang), "; ".join(prod) or na))
+    rows.append((label("challenges", lang), ", ".join(as_list(tpl.get("challenges"))) or na))
+    rows.append((label("governance", lang), ", ".join(as_list(tpl.get("governance"))) or na))
+
+    flagged = [c for c in (profile.get("checks") or []) if isinstance(c, Mapping) and c.get("status") in ("warn", "fail")]
+    if flagged:
+        rows.append((label("checks", lang), "; ".join(str(c.get("message") or c.get("id")) for c in flagged[:3])))
+    return rows
+
+
+def sources_text(profile: Mapping[str, Any], extra: Sequence[str] = ()) -> list[str]:
+    """Distinct source names from the profile (boundary layers, ecosystems, population, sites, rivers)."""
+    found: list[str] = []
+
+    def add(value):
+        for v in as_list(value):
+            if v and v not in found:
+                found.append(v)
+
+    for src in ((profile.get("boundary") or {}).get("sources") or []):
+        add(src.get("layer") if isinstance(src, Mapping) else src)
+    add(_eco_source(profile))
+    for key in ("population", "sites", "rivers"):
+        part = profile.get(key)
+        if isinstance(part, Mapping):
+            add(part.get("source"))
+    for v in extra:
+        add(v)
+    return found
+
+
+def _wrap_rows(rows, width_chars: int, max_lines: int) -> list[tuple[str, list[str]]]:
+    """Wrap values; when they exceed ``max_lines`` in total, shorten the longest rows with an ellipsis."""
+    wrapped = [(lab, textwrap.wrap(val, width_chars, break_long_words=True) or [""]) for lab, val in rows]
+    while sum(len(v) for _, v in wrapped) > max_lines:
+        i = max(range(len(wrapped)), key=lambda k: len(wrapped[k][1]))
+        lines = wrapped[i][1]
+        if len(lines) <= 1:
+            break
+        lines = lines[:-1]
+        lines[-1] = lines[-1].rstrip(" ,;") + "…"
+        wrapped[i] = (wrapped[i][0], lines)
+    return wrapped
+
+
+# --------------------------------------------------------------------------- drawing
+
+class _Labeller:
+    """Greedy label placement: a label is drawn only where it does not overlap one already placed."""
+
+    def __init__(self, ax):
+        self.ax = ax
+        self.boxes = []
+        self.renderer = ax.figure.canvas.get_renderer() if hasattr(ax.figure.canvas, "get_renderer") else None
+
+    def place(self, x, y, text, **kw) -> bool:
+        artist = self.ax.text(x, y, text, **kw)
+        if self.renderer is None:
+            return True
+        box = artist.get_window_extent(self.renderer).expanded(1.08, 1.15)
+        ax_box = self.ax.get_window_extent(self.renderer)
+        inside = (box.x0 >= ax_box.x0 and box.x1 <= ax_box.x1 and box.y0 >= ax_box.y0 and box.y1 <= ax_box.y1)
+        if not inside or any(box.overlaps(b) for b in self.boxes):
+            artist.remove()
+            return False
+        self.boxes.append(box)
+        return True
+
+
+def _draw_geoms(ax, gdf, **kw) -> None:
+    """Draw polygons/lines/points of ``gdf`` with geopandas' plotting (no pyplot state)."""
+    gdf.plot(ax=ax, **kw)
+    ax.set_xlabel("")  # geopandas labels the axes from the CRS; the ticks say it all
+    ax.set_ylabel("")
+
+
+def _map_extent(bounds, ax_aspect_hw: float, pad: float = 0.08):
+    """Padded (minx, maxx, miny, maxy) that fills an axes of height/width ratio ``ax_aspect_hw``."""
+    minx, miny, maxx, maxy = bounds
+    lat0 = (miny + maxy) / 2.0
+    k = 1.0 / max(math.cos(math.radians(lat0)), 0.05)  # y scale relative to x
+    w = max(maxx - minx, 1e-4)
+    h = max(maxy - miny, 1e-4)
+    w, h = w * (1 + 2 * pad), h * (1 + 2 * pad)
+    cx, cy = (minx + maxx) / 2.0, (miny + maxy) / 2.0
+    # displayed height = h*k; want (h*k)/w == ax_aspect_hw
+    if h * k / w < ax_aspect_hw:
+        h = ax_aspect_hw * w / k
+    else:
+        w = h * k / ax_aspect_hw
+    return cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2, k
+
+
+def _draw_scalebar(ax, extent, lang) -> None:
+    minx, maxx, miny, maxy = extent
+    lat = miny + 0.06 * (maxy - miny)
+    kpd = km_per_degree_lon(lat)
+    width_km = (maxx - minx) * kpd
+    length = _nice_length_km(width_km * 0.25)
+    deg = length / kpd
+    x0 = minx + 0.04 * (maxx - minx)
+    y0 = miny + 0.045 * (maxy - miny)
+    hgt = 0.012 * (maxy - miny)
+    ax.add_patch(Rectangle((x0 - 0.015 * (maxx - minx), y0 - 0.035 * (maxy - miny)), deg + 0.06 * (maxx - minx),
+                           0.085 * (maxy - miny), facecolor="white", edgecolor="none", alpha=0.85, zorder=20))
+    n = 4 if length / 4 == int(length / 4) or length >= 4 else 2
+    for i in range(n):
+        ax.add_patch(Rectangle((x0 + i * deg / n, y0), deg / n, hgt, facecolor="black" if i % 2 == 0 else "white",
+                               edgecolor="black", linewidth=0.5, zorder=21))
+    for frac in (0.0, 0.5, 1.0):
+        val = length * frac
+        txt = fmt_number(val, lang, 0 if val == int(val) else 1)
+        if frac == 1.0:
+            txt += f" {label('scale_km', lang)}"
+        ax.text(x0 + frac * deg, y0 + hgt * 1.6, txt, ha="center", va="bottom", fontsize=6.5, zorder=22)
+
+
+def _draw_north(ax, extent, lang) -> None:
+    minx, maxx, miny, maxy = extent
+    x = maxx - 0.05 * (maxx - minx)
+    y1 = maxy - 0.055 * (maxy - miny)
+    y0 = y1 - 0.07 * (maxy - miny)
+    w = 0.018 * (maxx - minx)
+    ax.add_patch(Rectangle((x - 2.1 * w, y0 - 0.015 * (maxy - miny)), 4.2 * w, (y1 - y0) + 0.075 * (maxy - miny),
+                           facecolor="white", edgecolor="none", alpha=0.85, zorder=20))
+    ax.add_patch(MplPolygon([(x - w, y0), (x, y1), (x, y0 + 0.25 * (y1 - y0))], closed=True, facecolor="black",
+                            edgecolor="black", linewidth=0.6, zorder=21))
+    ax.add_patch(MplPolygon([(x + w, y0), (x, y1), (x, y0 + 0.25 * (y1 - y0))], closed=True, facecolor="white",
+                            edgecolor="black", linewidth=0.6, zorder=21))
+    ax.text(x, y1 + 0.01 * (maxy - miny), label("north", lang), ha="center", va="bottom", fontsize=9,
+            fontweight="bold", zorder=22)
+
+
+def _landcover_image(ax, path, extent, clip, profile, lang, legend_classes: dict) -> None:
+    from matplotlib.colors import ListedColormap, BoundaryNorm
+
+    minx, maxx, miny, maxy = extent
+    data, img_extent, classes = _read_raster_window(path, (minx, miny, maxx, maxy))
+    given = {c.get("value"): c for c in _eco_classes(profile) if c.get("value") is not None}
+    values = sorted(int(v) for v in np.unique(data.compressed())) if data.count() else []
+    if not values:
+        return
+    names = {v: str((given.get(v) or {}).get("class") or classes.get(v) or v) for v in values}
+    given_col = {str(c.get("class")): c.get("colour") for c in _eco_classes(profile) if c.get("colour")}
+    colours = style.class_colours([names[v] for v in values], given_col)
+    lut_vals = np.array(values)
+    idx = np.searchsorted(lut_vals, np.where(data.mask, lut_vals[0], data.filled(lut_vals[0])))
+    idx = np.ma.array(idx, mask=np.ma.getmaskarray(data))
+    cmap = ListedColormap([colours[names[v]] for v in values])
+    norm = BoundaryNorm(np.arange(len(values) + 1) - 0.5, len(values))
+    ax.imshow(idx, extent=img_extent, cmap=cmap, norm=norm, interpolation="nearest", alpha=0.35, zorder=1,
+              aspect="auto")
+    if clip is not None:
+        im = ax.imshow(idx, extent=img_extent, cmap=cmap, norm=norm, interpolation="nearest", alpha=0.9, zorder=2,
+                       aspect="auto")
+        im.set_clip_path(clip, transform=ax.transData)
+    for v in values:
+        legend_classes.setdefault(names[v], colours[names[v]])
+
+
+def _hillshade_image(ax, path, extent) -> bool:
+    minx, maxx, miny, maxy = extent
+    data, img_extent, _ = _read_raster_window(path, (minx, miny, maxx, maxy))
+    if data.count() < 4:
+        return False
+    z = data.astype("float64").filled(np.nan)
+    z = np.where(np.isnan(z), np.nanmean(z), z)
+    l, r, b, t = img_extent
+    lat = (b + t) / 2
+    dx = (r - l) / z.shape[1] * km_per_degree_lon(lat) * 1000
+    dy = (t - b) / z.shape[0] * 111_320.0
+    hs = hillshade(z, dx_m=dx, dy_m=dy)
+    ax.imshow(hs, extent=img_extent, cmap="Greys_r", vmin=0, vmax=1, alpha=0.35, zorder=3, interpolation="bilinear",
+              aspect="auto")
+    return True
+
+
+def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
+    """Draw the main map into ``rect`` (figure fraction); returns what the legend needs."""
+    ax = fig.add_axes(rect)
+    fig_w, fig_h = fig.get_size_inches()
+    ax_aspect_hw = (rect[3] * fig_h) / (rect[2] * fig_w)
+    boundary = lay.get("boundary")
+    if boundary is not None:
+        bounds = boundary.total_bounds
+    elif profile.get("bbox"):
+        bounds = np.asarray(profile["bbox"], dtype=float)
+    else:
+        present = [g for g in lay.values() if g is not None]
+        bounds = present[0].total_bounds if present else np.array([-1.0, -1.0, 1.0, 1.0])
+    minx, maxx, miny, maxy, k = _map_extent(bounds, ax_aspect_hw)
+    extent = (minx, maxx, miny, maxy)
+    ax.set_xlim(minx, maxx)
+    ax.set_ylim(miny, maxy)
+    ax.set_aspect(k, adjustable="box")
+    ax.set_autoscale_on(False)
+    view = shapely.box(minx, miny, maxx, maxy)
+    legend: dict[str, Any] = {"classes": {}, "items": []}
+
+    context = lay.get("context")
+    if context is not None:
+        ax.set_facecolor(style.SEA)
+        ctx = context.clip(view.buffer((maxx - minx) * 0.5))
+        if len(ctx):
+            _draw_geoms(ax, ctx, facecolor=style.CONTEXT_FILL, edgecolor=style.CONTEXT_EDGE, linewidth=0.6, zorder=0)
+    else:
+        ax.set_facecolor("#fbfaf7")
+
+    geom = shapely.union_all(boundary.geometry.values) if boundary is not None else None
+    clip = None
+    if geom is not None and not geom.is_empty:
+        path = geometry_path(geom)
+        if path is not None:
+            from matplotlib.patches import PathPatch
+
+            clip = PathPatch(path, transform=ax.transData, facecolor="none", edgecolor="none")
+            ax.add_patch(clip)
+
+    rasters = dict(rasters or {})
+    if rasters.get("landcover"):
+        try:
+            _landcover_image(ax, rasters["landcover"], extent, clip, profile, lang, legend["classes"])
+        except Exception as exc:  # a broken raster must not lose the whole sheet
+            log.warning("land-cover raster %s not drawn: %s", rasters["landcover"], exc)
+
+    eco = lay.get("ecosystems")
+    if eco is not None:
+        field = _field(eco, ("class", "classe", "ecosystem", "ecosystem_class", "landcover", "name", "label", "type"))
+        names = [str(v) for v in eco[field]] if field else [label("ecosystems", lang)] * len(eco)
+        given = {str(c.get("class")): c.get("colour") for c in _eco_classes(profile) if c.get("colour")}
+        order = sorted(dict.fromkeys(names), key=lambda n: -sum(1 for x in names if x == n))
+        colours = style.class_colours(order, given)
+        eco = eco.assign(_colour=[colours[n] for n in names])
+        _draw_geoms(ax, eco, color=eco["_colour"].tolist(), edgecolor="white", linewidth=0.25, alpha=0.85, zorder=2)
+        for n in order:
+            legend["classes"].setdefault(n, colours[n])
+
+    if rasters.get("dem"):
+        try:
+            if _hillshade_image(ax, rasters["dem"], extent):
+                legend["items"].append(("hillshade", None))
+        except Exception as exc:
+            log.warning("DEM %s not drawn: %s", rasters["dem"], exc)
+
+    labeller = _Labeller(ax)
+    admin = lay.get("admin_units")
+    if admin is not None:
+        _draw_geoms(ax, admin.boundary, color=style.ADMIN, linewidth=0.7, linestyle=(0, (4, 2.5)), zorder=5)
+        legend["items"].append(("admin", None))
+    rivers = lay.get("rivers")
+    if rivers is not None:
+        _draw_geoms(ax, rivers, color=style.RIVER, linewidth=1.0, zorder=6)
+        legend["items"].append(("rivers", None))
+
+    if geom is not None and not geom.is_empty:
+        outline = gpd.GeoSeries([geom.boundary], crs=4326)
+        _draw_geoms(ax, outline, color="white", linewidth=3.6, zorder=8, alpha=0.9)
+        _draw_geoms(ax, outline, color=style.BOUNDARY, linewidth=1.8, zorder=9)
+        legend["items"].insert(0, ("boundary", None))
+
+    sites = lay.get("sites")
+    if sites is not None:
+        polys = sites[sites.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
+        if len(polys):
+            _draw_geoms(ax, polys, facecolor=style.FOOTPRINT, edgecolor=style.FOOTPRINT, linewidth=0.4, zorder=10)
+        pts = shapely.get_coordinates(sites.geometry.representative_point().values)
+        size = 14 if len(pts) <= 200 else 7 if len(pts) <= 2000 else 3
+        ax.scatter(pts[:, 0], pts[:, 1], s=size, c=style.SITE, edgecolors="white", linewidths=0.4, zorder=11)
+        legend["items"].append(("sites", len(sites)))
+
+    # labels: admin units (largest first), then named rivers; collisions are skipped
+    if admin is not None:
+        field = _field(admin, ("name", "nom", "unit", "admin_name", "label"))
+        if field:
+            vis = admin.assign(geometry=admin.geometry.intersection(view))
+            vis = vis[~vis.geometry.is_empty]
+            vis = vis.assign(_a=shapely.area(vis.geometry.values)).sort_values("_a", ascending=False)
+            for _, row in vis.head(40).iterrows():
+                pt = row.geometry.representative_point()
+                labeller.place(pt.x, pt.y, str(row[field]), fontsize=6.5, color=style.ADMIN, ha="center", va="center",
+                               style="italic", zorder=15, path_effects=HALO)
+    if rivers is not None:
+        field = _field(rivers, ("name", "nom", "river", "label"))
+        if field:
+            vis = rivers.assign(geometry=rivers.geometry.intersection(view))
+            vis = vis[~vis.geometry.is_empty & vis[field].notna()]
+            vis = vis.assign(_l=shapely.length(vis.geometry.values)).sort_values("_l", ascending=False)
+            for _, row in vis.head(12).iterrows():
+                pt = row.geometry.interpolate(0.5, normalized=True)
+                labeller.place(pt.x, pt.y, str(row[field]), fontsize=6.5, color=style.RIVER, ha="center", va="bottom",
+                               style="italic", zorder=15, path_effects=HALO)
+
+    ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
+    ax.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
+    ax.xaxis.set_major_formatter(_degree_formatter("x", lang))
+    ax.yaxis.set_major_formatter(_degree_formatter("y", lang))
+    ax.grid(True, color="#888888", linewidth=0.35, linestyle=(0, (2, 3)), alpha=0.7, zorder=4)
+    ax.tick_params(direction="out", pad=1.5, top=True, right=True, labeltop=False, labelright=False)
+    for lab in ax.get_yticklabels():
+        lab.set_rotation(90)
+        lab.set_va("center")
+    _draw_north(ax, extent, lang)
+    _draw_scalebar(ax, extent, lang)
+    legend["ax"] = ax
+    legend["extent"] = extent
+    return legend
+
+
+def _draw_legend(fig, rect, legend, lang) -> None:
+    ax = fig.add_axes(rect)
+    ax.set_axis_off()
+    handles = []
+    for kind, extra in legend["items"]:
+        if kind == "boundary":
+            handles.append(Line2D([], [], color=style.BOUNDARY, linewidth=1.8, label=label("boundary", lang)))
+        elif kind == "admin":
+            handles.append(Line2D([], [], color=style.ADMIN, linewidth=0.8, linestyle=(0, (4, 2.5)),
+                                  label=label("admin_units", lang)))
+        elif kind == "rivers":
+            handles.append(Line2D([], [], color=style.RIVER, linewidth=1.0, label=label("rivers", lang)))
+        elif kind == "sites":
+            handles.append(Line2D([], [], marker="o", linestyle="none", markersize=4.5, markerfacecolor=style.SITE,
+                                  markeredgecolor="white", label=f"{label('sites', lang)} ({fmt_number(extra, lang)})"))
+        elif kind == "hillshade":
+            handles.append(Patch(facecolor="#bdbdbd", edgecolor="none", label=label("hillshade", lang)))
+    if legend["classes"]:
+        handles.append(Patch(facecolor="none", edgecolor="none", label=""))
+        for name, colour in list(legend["classes"].items())[:10]:
+            handles.append(Patch(facecolor=colour, edgecolor="#777777", linewidth=0.3,
+                                 label=textwrap.shorten(name, 38, placeholder="…")))
+        if len(legend["classes"]) > 10:
+            handles.append(Patch(facecolor="none", edgecolor="none",
+                                 label=f"+ {len(legend['classes']) - 10} {label('other', lang).lower()}"))
+    if not handles:
+        return
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 1), frameon=False, fontsize=6.5,
+              title=label("legend", lang), title_fontsize=7.5, alignment="left", handlelength=1.8,
+              borderaxespad=0, labelspacing=0.35)
+
+
+def _draw_locator(fig, rect, lay, boundary_geom, lang) -> None:
+    ax = fig.add_axes(rect)
+    context = lay.get("context")
+    if context is not None:
+        bounds = context.total_bounds
+    elif boundary_geom is not None:
+        bounds = np.asarray(boundary_geom.buffer(2.0).bounds)
+    else:
+        ax.set_axis_off()
+        return
+    if boundary_geom is not None:
+        bx = np.asarray(boundary_geom.bounds)
+        bounds = np.array([min(bounds[0], bx[0]), min(bounds[1], bx[1]), max(bounds[2], bx[2]), max(bounds[3], bx[3])])
+    fig_w, fig_h = fig.get_size_inches()
+    minx, maxx, miny, maxy, k = _map_extent(bounds, (rect[3] * fig_h) / (rect[2] * fig_w), pad=0.05)
+    ax.set_xlim(minx, maxx)
+    ax.set_ylim(miny, maxy)
+    ax.set_aspect(k, adjustable="box")
+    ax.set_facecolor(style.SEA)
+    if context is not None:
+        _draw_geoms(ax, context, facecolor=style.CONTEXT_FILL, edgecolor=style.CONTEXT_EDGE, linewidth=0.5)
+        name_field = _field(context, ("name", "nom", "country", "admin", "name_en", "name_fr"))
+        if name_field and len(context) <= 3:
+            for _, row in context.iterrows():
+                pt = row.geometry.representative_point()
+                ax.text(pt.x, pt.y, str(row[name_field]), fontsize=5.5, color=style.MUTED, ha="center", va="top",
+                        path_effects=HALO)
+    if boundary_geom is not None:
+        _draw_geoms(ax, gpd.GeoSeries([boundary_geom], crs=4326), facecolor=style.BOUNDARY,
+                    edgecolor=style.BOUNDARY, linewidth=0.8, zorder=3)
+        c = boundary_geom.centroid
+        span = max(maxx - minx, maxy - miny)
+        bx = boundary_geom.bounds
+        if max(bx[2] - bx[0], bx[3] - bx[1]) < 0.04 * span:  # too small to see: ring it
+            ax.scatter([c.x], [c.y], s=60, facecolors="none", edgecolors=style.BOUNDARY, linewidths=1.0, zorder=4)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_edgecolor("#777777")
+        spine.set_linewidth(0.5)
+
+
+def _draw_table(fig, rect, rows, lang) -> float:
+    """Draw the profile table in ``rect``; returns the figure-fraction y where it ends."""
+    ax = fig.add_axes(rect)
+    ax.set_axis_off()
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    fig_w, fig_h = fig.get_size_inches()
+    width_pt = rect[2] * fig_w * 72
+    height_pt = rect[3] * fig_h * 72
+    fs = 6.8
+    line_pt = fs * 1.32
+    label_frac = 0.27
+    value_chars = int((1 - label_frac) * width_pt / (fs * 0.56))
+    label_chars = int(label_frac * width_pt / (fs * 0.60))
+    max_lines = int(height_pt / line_pt) - len(rows) // 3
+    wrapped = _wrap_rows(rows, value_chars, max_lines)
+    y = 1.0
+    dy = line_pt / height_pt
+    for i, (lab, lines) in enumerate(wrapped):
+        lab_lines = textwrap.wrap(lab, label_chars) or [lab]
+        n = max(len(lines), len(lab_lines))
+        top = y
+        if i % 2 == 0:
+            ax.add_patch(Rectangle((0, y - n * dy - 0.25 * dy), 1, n * dy + 0.25 * dy, facecolor="#f1f3f0",
+                                   edgecolor="none", zorder=0))
+        for j, text in enumerate(lab_lines):
+            ax.text(0.01, top - (j + 0.5) * dy - 0.1 * dy, text, fontsize=fs, fontweight="bold", color="#333333",
+                    va="center", ha="left")
+        for j, text in enumerate(lines):
+            ax.text(label_frac + 0.01, top - (j + 0.5) * dy - 0.1 * dy, text, fontsize=fs, color=style.TEXT,
+                    va="center", ha="left")
+        y = top - n * dy - 0.25 * dy
+        if y < 0:
+            break
+    return rect[1] + max(y, 0.0) * rect[3]
+
+
+def _draw_composition(fig, x0: float, top: float, bottom: float, width: float, profile, legend_classes, lang) -> None:
+    """Bar chart of class shares under the title at (x0, top), bars not below ``bottom`` (figure fractions)."""
+    classes = sorted(_eco_classes(profile), key=lambda c: -(c.get("share") or 0))
+    classes = [c for c in classes if c.get("share") is not None]
+    title = label("composition", lang)
+    source = _eco_source(profile)
+    fig.text(x0, top, title, fontsize=7.5, fontweight="bold", va="top", color=style.TEXT)
+    if source:
+        fig.text(x0, top - 0.02, textwrap.shorten(f"{label('sources', lang)}{colon(lang)}{source}", 90,
+                                                  placeholder="…"), fontsize=6, va="top", color=style.MUTED)
+    if not classes:
+        fig.text(x0, top - 0.045, label("no_data", lang), fontsize=7, color=style.MUTED, va="top")
+        return
+    shown = classes[:8]
+    rest = sum(float(c["share"]) for c in classes[8:])
+    names = [str(c["class"]) for c in shown]
+    shares = [float(c["share"]) for c in shown]
+    given = {str(c["class"]): c.get("colour") for c in classes if c.get("colour")}
+    given.update({k: v for k, v in legend_classes.items() if k not in given})
+    colours = style.class_colours(names, given)
+    cols = [colours[n] for n in names]
+    if rest > 0:
+        names.append(label("other", lang))
+        shares.append(rest)
+        cols.append("#d9d9d9")
+    ax_top = top - 0.05
+    height = min(ax_top - bottom, 0.03 * len(names))
+    if height <= 0.02:
+        return
+    ax = fig.add_axes([x0 + 0.15, ax_top - height, width - 0.15 - 0.005, height])
+    ypos = np.arange(len(names))[::-1]
+    ax.barh(ypos, shares, color=cols, edgecolor="#777777", linewidth=0.3, height=0.72)
+    ax.set_yticks(ypos)
+    ax.set_yticklabels([textwrap.shorten(n, 34, placeholder="…") for n in names], fontsize=6.3)
+    vmax = max(shares) if shares else 1
+    ax.set_xlim(0, vmax * 1.28)
+    for yv, s in zip(ypos, shares):
+        ax.text(s + vmax * 0.02, yv, fmt_share(s, lang), va="center", fontsize=6.2, color=style.TEXT)
+    ax.set_xticks([])
+    for side in ("top", "right", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.spines["left"].set_linewidth(0.5)
+    ax.tick_params(axis="y", length=0, pad=2)
+    ax.set_ylim(-0.6, len(names) - 0.4)
+
+
+def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame], *, lang: str = "en",
+                rasters: Mapping[str, Any] | None = None, date: dt.date | str | None = None,
+                attribution: Sequence[str] = ()) -> Figure:
+    """Build the A4-landscape sheet as a matplotlib :class:`~matplotlib.figure.Figure` (not yet saved).
+
+    Parameters
+    ----------
+    profile
+        The profile dict (schema ``landgeo.profile/1``); missing parts are shown as "not recorded" or left out.
+    layers
+        GeoDataFrames keyed ``boundary``, ``admin_units``, ``ecosystems``, ``sites``, ``rivers``, ``context``.
+    lang
+        ``en`` or ``fr``.
+    rasters
+        Optional paths keyed ``landcover`` (class raster; classes named by its ``CLASSES`` tag or by
+        ``ecosystems.classes[].value``) and ``dem`` (metres; drawn as hillshade).
+    date
+        Date printed on the sheet (default: ``SOURCE_DATE_EPOCH`` or today, UTC).
+    attribution
+        Extra source/attribution strings for the footer.
+    """
+    import matplotlib
+
+    lang = check_lang(lang)
+    lay = {k: _to_4326(v, k) for k, v in layers.items()}
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=A4_LANDSCAPE_IN)
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+        name = str(profile.get("name") or profile.get("slug") or label("profile", lang))
+        # header
+        fig.text(0.03, 0.955, name, fontsize=17, fontweight="bold", color=style.TEXT, va="baseline")
+        sub = [label("profile", lang)]
+        countries = as_list((profile.get("location") or {}).get("countries"))
+        if countries:
+            sub.append(join_names(countries, lang))
+        if profile.get("area_ha") is not None:
+            sub.append(fmt_ha(profile["area_ha"], lang))
+        verdict = (profile.get("scale") or {}).get("verdict")
+        if verdict:
+            sub.append(verdict_text(verdict, lang))
+        fig.text(0.03, 0.925, " · ".join(sub), fontsize=9, color=style.MUTED, va="baseline")
+        fig.add_artist(Line2D([0.03, 0.97], [0.912, 0.912], color="#999999", linewidth=0.6))
+
+        legend = _draw_main_map(fig, [0.045, 0.085, 0.555, 0.81], profile, lay, rasters, lang)
+        boundary = lay.get("boundary")
+        geom = shapely.union_all(boundary.geometry.values) if boundary is not None else None
+        _draw_locator(fig, [0.635, 0.715, 0.12, 0.18], lay, geom, lang)
+        _draw_legend(fig, [0.775, 0.715, 0.2, 0.18], legend, lang)
+        table_end = _draw_table(fig, [0.635, 0.26, 0.34, 0.435], profile_rows(profile, lang), lang)
+        _draw_composition(fig, 0.635, table_end - 0.03, 0.085, 0.34, profile, legend["classes"], lang)
+
+        # footer
+        srcs = sources_text(profile, attribution)
+        foot1 = f"{label('sources', lang)}{colon(lang)}" + ("; ".join(srcs) if srcs else label("no_data", lang))
+        foot2 = (f"{label('crs', lang)} · {label('date', lang)}{colon(lang)}{sheet_date(date)} · "
+                 f"{label('made_with', lang)}")
+        fig.text(0.03, 0.038, textwrap.shorten(foot1, 230, placeholder="…"), fontsize=6, color=style.MUTED)
+        fig.text(0.03, 0.02, foot2, fontsize=6, color=style.MUTED)
+    return fig
+
+
+def write_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame], *, pdf: str | Path | None = None,
+                png: str | Path | None = None, lang: str = "en", rasters: Mapping[str, Any] | None = None,
+                date: dt.date | str | None = None, dpi: int = PNG_DPI, attribution: Sequence[str] = ()) -> list[Path]:
+    """Render the sheet to a PDF and/or a PNG (A4 landscape; PNG at ``dpi``, 200 or more).
+
+    Returns
+    -------
+    list of Path
+        The files written, PDF first.
+    """
+    import matplotlib
+
+    if pdf is None and png is None:
+        from ..errors import UsageError
+
+        raise UsageError("write_sheet: give pdf= and/or png= (the files to write)")
+    fig = build_sheet(profile, layers, lang=lang, rasters=rasters, date=date, attribution=attribution)
+    name = str(profile.get("name") or profile.get("slug") or "")
+    out = []
+    with matplotlib.rc_context(RC):
+        if pdf is not None:
+            pdf = Path(pdf)
+            pdf.parent.mkdir(parents=True, exist_ok=True)
+            fig.savefig(pdf, format="pdf", metadata=pdf_metadata(name, lang))
+            out.append(pdf)
+        if png is not None:
+            png = Path(png)
+            png.parent.mkdir(parents=True, exist_ok=True)
+            fig.savefig(png, format="png", dpi=max(int(dpi), 72), metadata={"Software": None})
+            out.append(png)
+    log.info("wrote %s", ", ".join(str(p) for p in out))
+    return out

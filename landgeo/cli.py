@@ -149,3 +149,66 @@ def check(file: Path, layer, crs, min_ha, max_ha, sliver_ha, lang, as_json) -> N
     click.echo(f"{file}: {report.area_ha:,.1f} ha, perimeter {report.perimeter_km:,.1f} km — {report.scale.verdict}")
     for c in report.checks:
         click.echo(f"  [{c.status}] {c.id}: {c.message}")
+
+
+@main.group()
+def basins() -> None:
+    """Watershed basin layers (HydroBASINS-style): suggest catchments that fit the band, build a layer from a DEM."""
+
+
+def _parse_point(text: str):
+    from .errors import UsageError
+
+    try:
+        lon, lat = (float(v) for v in text.split(","))
+    except ValueError:
+        raise UsageError(f"--point {text!r} is not LON,LAT; write e.g. --point -1.95,5.30 (longitude first)") from None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise UsageError(f"--point {text!r} is out of range; write LON,LAT in degrees, longitude first")
+    return lon, lat
+
+
+def _parse_fields(items) -> dict:
+    from .errors import UsageError
+
+    out = {}
+    for item in items:
+        role, sep, name = item.partition("=")
+        if not sep or not role.strip() or not name.strip():
+            raise UsageError(f"--field {item!r} is not ROLE=NAME; write e.g. --field id=BASIN_ID")
+        out[role.strip()] = name.strip()
+    return out
+
+
+@basins.command("suggest")
+@click.argument("layer_file", metavar="LAYER", type=click.Path(path_type=Path))
+@click.option("--point", required=True, help="LON,LAT of the outlet or of a place in the watershed.")
+@_band_options
+@click.option("--layer", "layer_name", default=None, help="Layer name inside the file (GeoPackage).")
+@click.option("--snap-m", type=float, default=1000.0, show_default=True, help="Snap the point to the nearest unit within this distance (m).")
+@click.option("--field", "fields", multiple=True, metavar="ROLE=NAME", help="Field names when not HydroBASINS' (roles: id, next_down, sub_area, up_area, pfaf).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path), default=None, help="Write the candidates as a layer (.gpkg, .geojson, .kml, .shp).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing output file.")
+def basins_suggest(layer_file: Path, point, min_ha, max_ha, layer_name, snap_m, fields, as_json, out_file, overwrite) -> None:
+    """Catchments around a point whose area fits the scale band (tributaries if too big, downstream if too small)."""
+    from .delineate.basins import suggest_file
+
+    s = suggest_file(layer_file, point=_parse_point(point), layer=layer_name, fields=_parse_fields(fields),
+                     min_ha=min_ha, max_ha=max_ha, snap_m=snap_m, out=out_file, overwrite=overwrite)
+    if as_json:
+        click.echo(json.dumps({"layer": str(layer_file), **s.to_dict()}, ensure_ascii=False, indent=2))
+    else:
+        snapped = f" (snapped {s.snapped_m:,.0f} m)" if s.snapped_m else ""
+        click.echo(f"{layer_file}: the point is in unit {s.unit_id}{snapped}; its catchment is {s.area_ha:,.0f} ha, "
+                   f"{s.verdict} the {s.min_ha:,.0f}–{s.max_ha:,.0f} ha band")
+        click.echo(f"{'id':>14} {'area_ha':>14} {'units':>7}  {'verdict':<8} relation")
+        for c in s.candidates:
+            click.echo(f"{c.id:>14} {c.area_ha:>14,.0f} {c.n_units:>7}  {c.verdict:<8} {c.relation}")
+        if s.note:
+            click.echo(f"note: {s.note}")
+        fit = [c for c in s.candidates if c.verdict == "within"]
+        if fit:
+            click.echo(f'take one in a recipe: [boundary] method = "basins", path = "{layer_file}", candidate = {fit[0].id}')
+    if out_file is not None:
+        click.echo(f"wrote {len(s.candidates)} candidates to {out_file}", err=as_json)

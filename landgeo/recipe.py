@@ -218,6 +218,15 @@ BOUNDARY_METHODS: dict[str, dict[str, Checker]] = {
         "parent_field": string,  # e.g. the region field, named in the definition
     },
     "file": {**LAYER_REF},
+    "basins": {
+        **LAYER_REF,                     # path = the basin layer (HydroBASINS-style)
+        "fields": mapping_of(string),    # { id = "HYBAS_ID", next_down = "NEXT_DOWN", sub_area, up_area, pfaf }
+        "outlet": lonlat,                # trace everything upstream of the unit at this point
+        "snap_m": positive,              # snap the outlet to the nearest unit within this distance (m)
+        "candidate": integer,            # a unit id: it and everything upstream (from `landgeo basins suggest`)
+        "pfaf_prefix": scalars,          # Pfafstetter code prefix(es)
+        "hybas_ids": scalars,            # unit ids, taken as they are
+    },
 }
 BOUNDARY_METHODS["jurisdiction"] = BOUNDARY_METHODS["admin"]
 

@@ -413,3 +413,123 @@ def test_bad_table_file(tmp_path):
     path = write_layer(tmp_path, frame, "bad.gpkg")
     with pytest.raises(BasinTableError, match=r"bad.gpkg: NEXT_DOWN names ids that are not in the layer \(9 → 99\)"):
         B.read_basins(path)
+
+
+def write_recipe(tmp_path: Path, boundary: str) -> Path:
+    recipe = tmp_path / "wshed.toml"
+    recipe.write_text(f'[landscape]\nname = "Test watershed"\n\n[boundary]\nmethod = "basins"\npath = "basins.gpkg"\n{boundary}\n', encoding="utf-8")
+    return recipe
+
+
+@pytest.mark.parametrize(
+    ("boundary", "expected"),
+    [
+        (f"outlet = [{LON0 + 0.05}, {LAT0 + 0.05}]", UPSTREAM[1]),
+        ("candidate = 4", UPSTREAM[4]),
+        ("hybas_ids = [31, 32]", {31, 32}),
+        ('pfaf_prefix = "21"', {21, 22, 23}),
+        ('candidate = 2\nfields = { id = "BASIN" }', None),
+    ],
+)
+def test_recipe(tmp_path, boundary, expected):
+    from landgeo.delineate import METHODS, delineate
+    from landgeo.recipe import read_recipe
+
+    write_layer(tmp_path)
+    recipe = read_recipe(write_recipe(tmp_path, boundary))
+    assert METHODS["basins"] is B.boundary_from_recipe
+    if expected is None:
+        with pytest.raises(FieldError, match="basins.gpkg: no field 'BASIN' for the basin id"):
+            delineate(recipe)
+        return
+    b = delineate(recipe)
+    assert b.method == "basins"
+    assert b.area_ha == pytest.approx(sum_ha(expected), rel=1e-4)
+    assert b.sources[0].layer == "basins.gpkg" and b.sources[0].features == len(expected)
+
+
+def test_recipe_rejects_two_selections(tmp_path):
+    from landgeo.delineate import delineate
+    from landgeo.errors import RecipeError
+    from landgeo.recipe import read_recipe
+
+    write_layer(tmp_path)
+    recipe = read_recipe(write_recipe(tmp_path, "candidate = 4\nhybas_ids = [1]"))
+    with pytest.raises(RecipeError, match="exactly one of outlet, candidate"):
+        delineate(recipe)
+
+
+def run_cli(*args):
+    from landgeo.cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_cli_suggest_table_json_and_layer(tmp_path):
+    path = write_layer(tmp_path)
+    box_ha = geod_ha(box(0, 0, .1, .1))
+    lo, hi = 2.2 * box_ha, 3.8 * box_ha
+    point = f"{LON0 + 0.05},{LAT0 + 0.05}"
+    res = run_cli("basins", "suggest", path, "--point", point, "--min-ha", lo, "--max-ha", hi)
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert "the point is in unit 1" in lines[0] and "above" in lines[0]
+    assert [ln.split()[0] for ln in lines[2:4]] == ["4", "5"]
+    assert "candidate = 4" in lines[-1]
+    out = tmp_path / "cands.gpkg"
+    res = run_cli("basins", "suggest", path, "--point", point, "--min-ha", lo, "--max-ha", hi, "--json", "-o", out)
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [c["id"] for c in data["candidates"]] == [4, 5]
+    assert data["candidates"][0]["area_ha"] == pytest.approx(sum_ha(UPSTREAM[4]), rel=1e-4)
+    written = gpd.read_file(out)
+    assert list(written["id"]) == [4, 5] and written.crs.to_epsg() == 4326
+    assert geod_ha(written.geometry.iloc[1]) == pytest.approx(sum_ha(UPSTREAM[5]), rel=1e-4)
+    res = run_cli("basins", "suggest", path, "--point", point, "-o", out)
+    assert res.exit_code == 2 and "exists" in res.stderr and "--overwrite" in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("mutate", "words"),
+    [
+        (lambda f: f.assign(NEXT_DOWN=np.where(f["HYBAS_ID"] == 1, 9, f["NEXT_DOWN"])), ["cycle", "1 → 9 → 5 → 2 → 1"]),
+        (lambda f: f.assign(HYBAS_ID=np.where(f["HYBAS_ID"] == 32, 31, f["HYBAS_ID"])), ["duplicate unit ids 31"]),
+        (lambda f: f.assign(NEXT_DOWN=np.where(f["HYBAS_ID"] == 23, 404, f["NEXT_DOWN"])), ["23 → 404", "not in the layer"]),
+        (lambda f: f.drop(columns=["NEXT_DOWN"]), ["no field 'NEXT_DOWN'", "fields ="]),
+    ],
+)
+def test_cli_bad_tables_exit_2(tmp_path, mutate, words):
+    path = write_layer(tmp_path, mutate(basin_frame()), "bad.gpkg")
+    res = run_cli("basins", "suggest", path, "--point", f"{LON0 + 0.05},{LAT0 + 0.05}")
+    assert res.exit_code == 2
+    assert res.stderr.startswith("landgeo: error: ") and "bad.gpkg" in res.stderr and "Traceback" not in res.stderr
+    for w in words:
+        assert w in res.stderr
+
+
+def test_cli_bad_point_and_far_point(tmp_path):
+    path = write_layer(tmp_path)
+    res = run_cli("basins", "suggest", path, "--point", "5.05")
+    assert res.exit_code == 2 and "LON,LAT" in res.stderr
+    res = run_cli("basins", "suggest", path, "--point", f"{LON0 - 1},{LAT0}")
+    assert res.exit_code == 2 and "beyond snap_m = 1,000 m" in res.stderr
+
+
+DEMO_BASINS = Path(__file__).resolve().parents[1] / "layers" / "demo" / "basins.gpkg"
+
+
+@pytest.mark.skipif(not DEMO_BASINS.exists(), reason="layers/demo/basins.gpkg not built yet (scripts/make_demo_layers.py)")
+def test_cli_suggest_on_demo_basins(tmp_path):
+    frame = gpd.read_file(DEMO_BASINS)
+    layer = B.BasinLayer.from_frame(frame, label="basins.gpkg")
+    # the point: inside the unit whose catchment is largest (the demo watershed's outlet unit)
+    unit_ha = np.array([geod_ha(g) for g in frame.to_crs(4326).geometry])
+    areas = layer.table.upstream_totals(unit_ha)
+    outlet = int(np.argmax(areas))
+    p = layer.to_wgs84(layer.geoms[outlet]).representative_point()
+    res = run_cli("basins", "suggest", DEMO_BASINS, "--point", f"{p.x},{p.y}", "--json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["unit_id"] == int(layer.table.ids[outlet])
+    assert data["area_ha"] == pytest.approx(areas[outlet], rel=1e-6)
+    assert data["candidates"], data

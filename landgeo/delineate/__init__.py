@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Callable
 
 from ..boundary import Boundary
-from . import admin, drawn
+from . import admin, basins, drawn
 from .combine import postprocess
 
 METHODS: dict[str, Callable] = {
     "admin": admin.boundary_from_recipe,
     "jurisdiction": admin.boundary_from_recipe,
     "file": drawn.boundary_from_recipe,
+    "basins": basins.boundary_from_recipe,
 }
 
 

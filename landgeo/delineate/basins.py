@@ -726,3 +726,45 @@ def suggest(
         point=(lon, lat), unit_id=int(table.ids[start]), snapped_m=dist, area_ha=start_area, verdict=verdict,
         min_ha=float(min_ha), max_ha=float(max_ha), candidates=tuple(candidates), note=note,
     )
+
+
+def suggest_file(
+    path,
+    *,
+    point: Sequence[float],
+    layer: str | None = None,
+    crs=None,
+    fields: Mapping[str, str] | None = None,
+    min_ha: float | None = None,
+    max_ha: float | None = None,
+    snap_m: float = DEFAULT_SNAP_M,
+    out=None,
+    overwrite: bool = False,
+) -> Suggestion:
+    """:func:`suggest` on a basin layer file; writes the candidates to ``out`` when given.
+
+    Raises
+    ------
+    OutputExistsError
+        ``out`` exists and ``overwrite`` is false (checked before any work).
+    """
+    from pathlib import Path
+
+    from ..errors import OutputExistsError
+    from ..layers import write_vector
+
+    if out is not None and Path(out).exists() and not overwrite:
+        raise OutputExistsError(f"{out}: exists; choose another file or add --overwrite")
+    basins = read_basins(path, layer=layer, crs=crs, fields=fields)
+    result = suggest(
+        basins, point,
+        min_ha=DEFAULT_MIN_HA if min_ha is None else min_ha,
+        max_ha=DEFAULT_MAX_HA if max_ha is None else max_ha,
+        snap_m=snap_m,
+    )
+    if out is not None:
+        if Path(out).exists():
+            Path(out).unlink()
+        write_vector(result.to_frame(), out, layer="candidates")
+        log.info("wrote %d candidates to %s", len(result.candidates), out)
+    return result

@@ -228,6 +228,10 @@ BOUNDARY_METHODS: dict[str, dict[str, Checker]] = {
         "hybas_ids": scalars,            # unit ids, taken as they are
     },
 }
+BOUNDARY_METHODS["combine"] = {
+    "parts": paths,                                          # other recipe files
+    "operation": choice("union", "intersection", "difference"),  # difference: the first minus the others
+}
 BOUNDARY_METHODS["jurisdiction"] = BOUNDARY_METHODS["admin"]
 
 SCALE = {

@@ -11,12 +11,14 @@ from typing import Callable
 
 from ..boundary import Boundary
 from . import admin, basins, drawn
+from . import combine
 from .combine import postprocess
 
 METHODS: dict[str, Callable] = {
     "admin": admin.boundary_from_recipe,
     "jurisdiction": admin.boundary_from_recipe,
     "file": drawn.boundary_from_recipe,
+    "combine": combine.boundary_from_recipe,
     "basins": basins.boundary_from_recipe,
 }
 

@@ -39,6 +39,13 @@ def postprocess(boundary: Boundary, options: Mapping[str, Any], *, lang: str = "
         return boundary
     geom = boundary.geometry
     notes = []
+    if holes_ha:  # before any buffer, which would shrink the holes
+        before = sum(len(p.interiors) for p in shapely.get_parts(geom))
+        geom = _fill_holes(geom, holes_ha)
+        filled = before - sum(len(p.interiors) for p in shapely.get_parts(geom))
+        if filled:
+            notes.append(tr(lang, f"{filled} holes under {fmt_number(holes_ha, lang)} ha filled",
+                            f"{filled} trous de moins de {fmt_number(holes_ha, lang)} ha comblés"))
     if buffer_m or simplify_m:
         crs = geodesy.equal_area_crs(geom)
         local = gpd.GeoSeries([geom], crs=4326).to_crs(crs).iloc[0]
@@ -50,14 +57,66 @@ def postprocess(boundary: Boundary, options: Mapping[str, Any], *, lang: str = "
             notes.append(tr(lang, f"simplified to {fmt_number(simplify_m, lang)} m", f"simplifiée à {fmt_number(simplify_m, lang)} m"))
         log.info("boundary: buffer/simplify applied in %s", crs.to_proj4())
         geom = gpd.GeoSeries([local], crs=crs).to_crs(4326).iloc[0]
-    if holes_ha:
-        before = sum(len(p.interiors) for p in shapely.get_parts(geom))
-        geom = _fill_holes(geom, holes_ha)
-        filled = before - sum(len(p.interiors) for p in shapely.get_parts(geom))
-        notes.append(tr(lang, f"{filled} holes under {fmt_number(holes_ha, lang)} ha filled",
-                        f"{filled} trous de moins de {fmt_number(holes_ha, lang)} ha comblés"))
     geom = shapely.make_valid(geom) if not geom.is_valid else geom
     if geom.is_empty:
         raise DelineationError(f"[boundary] buffer_m = {buffer_m} leaves nothing of the boundary; use a smaller negative buffer")
-    definition = boundary.definition + "; " + "; ".join(notes)
+    definition = "; ".join([boundary.definition, *notes])
     return dataclasses.replace(boundary, geometry=geodesy.orient(geom), definition=definition)
+
+
+OPERATIONS = ("union", "intersection", "difference")
+
+
+def _words(lang: str) -> dict[str, str]:
+    return {
+        "union": tr(lang, "Union of", "Union de"),
+        "intersection": tr(lang, "Intersection of", "Intersection de"),
+        "difference": tr(lang, "Difference of", "Différence de"),
+    }
+
+
+def combine_boundaries(boundaries, *, operation: str, lang: str = "en", definition: str | None = None) -> Boundary:
+    """Union, intersection or difference (the first minus the others) of boundaries.
+
+    The pieces are combined in EPSG:4326 (all boundaries are stored there); the
+    result goes through :func:`finish_boundary` like every method.
+    """
+    from ..boundary import finish_boundary
+
+    geoms = [b.geometry for b in boundaries]
+    if operation == "union":
+        geom = shapely.union_all(geoms)
+    elif operation == "intersection":
+        geom = shapely.intersection_all(geoms)
+    else:
+        geom = shapely.difference(geoms[0], shapely.union_all(geoms[1:]))
+    if geom.is_empty or geodesy.area_ha(geom) <= 0:
+        raise DelineationError(f"the {operation} of the {len(geoms)} boundaries is empty; check that they overlap")
+    parts = " ; ".join(f"({i + 1}) {b.definition}" for i, b in enumerate(boundaries))
+    sentence = definition or f"{_words(lang)[operation]} {parts}"
+    sources = tuple(s for b in boundaries for s in b.sources)
+    details = {"operation": operation, "parts": [{"method": b.method, "definition": b.definition} for b in boundaries]}
+    checks = tuple(c for b in boundaries for c in b.checks)
+    return finish_boundary(geom, 4326, method="combine", definition=sentence, sources=sources, details=details, checks=checks)
+
+
+def boundary_from_recipe(recipe, _stack: tuple = ()) -> Boundary:
+    """``method = "combine"``: ``parts`` are other recipe files whose boundaries are combined."""
+    from ..recipe import read_recipe
+    from . import delineate
+
+    b = recipe.boundary
+    stack = _stack + (recipe.path,)
+    boundaries = []
+    for part in b.get("parts", ()):
+        if part.resolve() in stack:
+            raise DelineationError(f"{recipe.path}: [boundary] parts includes {part.name}, which leads back to this recipe; remove the loop")
+        sub = read_recipe(part)
+        sub = dataclasses.replace(sub, language=recipe.language)
+        if sub.method == "combine":
+            boundaries.append(postprocess(boundary_from_recipe(sub, stack), sub.boundary, lang=recipe.language))
+        else:
+            boundaries.append(delineate(sub))
+    if len(boundaries) < 2:
+        raise DelineationError(f"{recipe.path}: [boundary] method \"combine\" needs at least two recipe files in parts = [\"a.toml\", \"b.toml\"]")
+    return combine_boundaries(boundaries, operation=b.get("operation", "union"), lang=recipe.language, definition=b.get("definition"))

@@ -66,6 +66,25 @@ def _preorder(roots, child_ptr, child_idx, parent, n):  # pragma: no cover - com
     return order[:pos], pre, size
 
 
+@numba.njit(cache=True, nogil=True)
+def _children(parent, n):  # pragma: no cover - compiled
+    """Child lists as CSR (``child_idx[child_ptr[u]:child_ptr[u + 1]]``), by counting sort."""
+    child_ptr = np.zeros(n + 1, dtype=np.int64)
+    for u in range(n):
+        if parent[u] >= 0:
+            child_ptr[parent[u] + 1] += 1
+    for u in range(n):
+        child_ptr[u + 1] += child_ptr[u]
+    fill = child_ptr[:-1].copy()
+    child_idx = np.empty(child_ptr[n], dtype=np.int64)
+    for u in range(n):
+        p = parent[u]
+        if p >= 0:
+            child_idx[fill[p]] = u
+            fill[p] += 1
+    return child_ptr, child_idx
+
+
 def _as_int_ids(values, what: str, source: str) -> np.ndarray:
     arr = np.asarray(values)
     if arr.dtype.kind in "iu":
@@ -137,7 +156,7 @@ class BasinTable:
         n = len(ids)
         if len(nd) != n:
             raise BasinTableError(f"{source}: {n} ids but {len(nd)} NEXT_DOWN values")
-        sorter = np.argsort(ids, kind="stable")
+        sorter = np.argsort(ids)  # ids are unique once checked: no need for a stable sort
         sorted_ids = ids[sorter]
         dup = sorted_ids[1:][sorted_ids[1:] == sorted_ids[:-1]]
         if len(dup):
@@ -146,7 +165,10 @@ class BasinTable:
         if (ids == outlet).any():
             raise BasinTableError(f"{source}: a unit has id {outlet}, the value that marks an outlet in NEXT_DOWN; renumber it")
         is_outlet = nd == outlet
-        pos = np.searchsorted(sorted_ids, nd)
+        # look NEXT_DOWN up among the sorted ids; sorting the queries first keeps the search cache-friendly
+        nd_order = np.argsort(nd)
+        pos = np.empty(n, dtype=np.int64)
+        pos[nd_order] = np.searchsorted(sorted_ids, nd[nd_order])
         pos = np.minimum(pos, max(n - 1, 0))
         found = (sorted_ids[pos] == nd) if n else np.zeros(0, bool)
         missing = ~found & ~is_outlet
@@ -159,18 +181,12 @@ class BasinTable:
                 f"use the full layer, or set NEXT_DOWN = {outlet} for units that drain out of it"
             )
         parent = np.where(is_outlet, -1, sorter[pos]).astype(np.int64)
-        # children lists (CSR): units grouped by parent, in row order
-        has_parent = parent >= 0
-        kids = np.nonzero(has_parent)[0]
-        kids = kids[np.argsort(parent[kids], kind="stable")]
-        counts = np.bincount(parent[has_parent], minlength=n)
-        child_ptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(counts, out=child_ptr[1:])
-        roots = np.nonzero(~has_parent)[0].astype(np.int64)
-        order, pre, size = _preorder(roots, child_ptr, kids.astype(np.int64), parent, n)
+        child_ptr, kids = _children(parent, n)
+        roots = np.nonzero(parent < 0)[0].astype(np.int64)
+        order, pre, size = _preorder(roots, child_ptr, kids, parent, n)
         if len(order) < n:
             cls._raise_cycle(ids, parent, pre, source)
-        return cls(ids, nd, parent, order, pre, size, child_ptr, kids.astype(np.int64), int(outlet), source)
+        return cls(ids, nd, parent, order, pre, size, child_ptr, kids, int(outlet), source)
 
     @staticmethod
     def _raise_cycle(ids, parent, pre, source) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from .attach import attach_all
 from .boundary import Boundary
 from .checks import BoundaryReport, check_boundary
 from .delineate import delineate
@@ -54,14 +55,19 @@ def _previous_boundary(recipe: Recipe):
     return finish_boundary(gdf.geometry.values, gdf.crs, method="file", definition="previous").geometry
 
 
-def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | None = None, max_ha: float | None = None) -> ProfileResult:
-    """Delineate, check and attach for one recipe; return the profile and its layers."""
+def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | None = None, max_ha: float | None = None,
+                  delineator=None) -> ProfileResult:
+    """Delineate, check and attach for one recipe; return the profile and its layers.
+
+    ``delineator`` (recipe → Boundary) replaces :func:`landgeo.delineate.delineate`
+    and must give the same boundary; batch uses it to reuse layers read once per worker.
+    """
     lang = check_lang(lang, recipe.language)
     if lang != recipe.language:
         recipe = dataclasses.replace(recipe, language=lang)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", LandgeoWarning)
-        boundary = delineate(recipe)
+        boundary = (delineator or delineate)(recipe)
         report = check_boundary(
             boundary.geometry,
             min_ha=min_ha if min_ha is not None else recipe.min_ha,
@@ -75,8 +81,12 @@ def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | No
         layers = {"boundary": boundary.to_frame(name=recipe.name, slug=recipe.slug, area_ha=round(report.area_ha, 2))}
         parts: dict = {}
         rasters: dict[str, Path] = {}
-        # attach (ecosystems, land cover, population, sites, admin units, rivers) plugs in here
-    notes = [str(w.message) for w in caught if issubclass(w.category, LandgeoWarning)]
+        attached = attach_all(recipe, boundary)  # ecosystems, land cover, population, sites, admin units, rivers
+        parts.update(attached.parts)
+        layers.update(attached.layers)
+        if attached.checks:
+            report = dataclasses.replace(report, checks=tuple(report.checks) + tuple(attached.checks))
+    notes = [str(w.message) for w in caught if issubclass(w.category, LandgeoWarning)] + attached.notes
     profile = make_profile(recipe, boundary, report, lang=lang, parts=parts, notes=notes)
     return ProfileResult(recipe, boundary, report, profile, layers, rasters, notes)
 

@@ -266,8 +266,22 @@ def _score(value, ctx: _Ctx) -> float:
 
 SCORECARD = {"date": string, "scores": table({k: _score for k in SCORE_KEYS}), "notes": string}
 
-# [attach.*] sections: filled by the attach module (issue 4); each is a table of its own.
-ATTACH: dict[str, Checker] = {}
+# [attach.*] sections: computed by landgeo.attach (issue 4); each is a table of its own.
+RASTER_REF = {"path": path, "crs": string, "source": string, "year": integer}
+ATTACH: dict[str, Checker] = {
+    # ecosystems from a polygon layer: `field` holds the class name
+    "ecosystems": table({**LAYER_REF, "where": string, "field": string, "source": string}, required=("path", "field")),
+    # land cover: classes = "modis_igbp" | "esa_worldcover" | "esa_cci" | a CSV path (value,name_en,name_fr,colour)
+    "landcover": table({**RASTER_REF, "classes": string}, required=("path",)),
+    # population raster: kind = "density" (people per km²) or "count" (people per cell)
+    "population": table({**RASTER_REF, "kind": choice("density", "count")}, required=("path",)),
+    # ASGM sites: points or footprint polygons (CSV with lon/lat columns too)
+    "sites": table({**LAYER_REF, "where": string, "name_field": string, "water_distance_m": positive, "source": string},
+                   required=("path",)),
+    "admin_units": table({**LAYER_REF, "where": string, "name_field": string, "level": string, "country_field": string,
+                          "source": string}, required=("path", "name_field")),
+    "rivers": table({**LAYER_REF, "where": string, "name_field": string, "source": string}, required=("path",)),
+}
 
 SCHEMA: dict[str, Checker] = {
     "landscape": table(LANDSCAPE, required=("name",)),

@@ -85,11 +85,100 @@ def make_drawn(rng: np.random.Generator) -> None:
     gdf.to_file(path, driver="KML")
 
 
+RIVERS = ["Kora", "Sanwi", "Mandé"]
+MODIS_PATCHES = np.array([2, 2, 8, 9, 12, 14, 14, 12, 8, 2], dtype="uint8")  # IGBP codes, weighted by repetition
+
+
+def _river_lines(rng: np.random.Generator) -> list[shapely.LineString]:
+    """Three named rivers flowing south-west across the region, and one unnamed tributary."""
+    lines = []
+    for k, x0 in enumerate((-19.75, -19.45, -19.2)):
+        t = np.linspace(0, 1, 80)
+        wiggle = np.cumsum(rng.normal(0, 0.012, t.size))
+        xs = x0 + 0.25 * t - 0.1 + wiggle - wiggle.mean()
+        ys = 5.95 - 0.9 * t
+        lines.append(shapely.LineString(np.column_stack([xs, ys])))
+    trib = shapely.LineString([(-19.62, 5.55), (-19.55, 5.5), (-19.5, 5.47), (-19.43, 5.45)])
+    return lines + [trib]
+
+
+def make_attach_layers() -> None:
+    """Layers for the profile's computed parts: land cover (MODIS IGBP codes), population density,
+    ecoregions, rivers and ASGM sites (footprints in a GeoPackage, points in a CSV with two bad rows)."""
+    import rasterio
+    from rasterio.transform import from_origin
+
+    rng = np.random.default_rng(SEED + 4)
+    # land cover: 0.004° cells, 1/10-cell patches of IGBP classes with some speckle
+    n = 250
+    coarse = MODIS_PATCHES[rng.integers(0, MODIS_PATCHES.size, (n // 10, n // 10))]
+    lc = np.repeat(np.repeat(coarse, 10, axis=0), 10, axis=1)
+    speckle = rng.random(lc.shape) < 0.03
+    lc[speckle] = MODIS_PATCHES[rng.integers(0, MODIS_PATCHES.size, int(speckle.sum()))]
+    lc[:3, :] = 255  # a strip of "unclassified" (nodata) along the northern edge
+    prof = dict(driver="GTiff", height=n, width=n, count=1, dtype="uint8", crs="EPSG:4326",
+                transform=from_origin(-20.0, 6.0, 0.004, 0.004), nodata=255, compress="deflate")
+    with rasterio.open(OUT / "landcover_modis_igbp.tif", "w", **prof) as dst:
+        dst.write(lc, 1)
+        dst.update_tags(1, CLASSES="MODIS IGBP (MCD12Q1 LC_Type1 codes); synthetic")
+    # population density (people per km²): 0.01° cells, rural background plus a few towns
+    m = 100
+    yy, xx = np.mgrid[0:m, 0:m]
+    dens = 15 + 10 * rng.random((m, m))
+    for cx, cy, peak in ((30, 40, 900.0), (62, 55, 600.0), (45, 75, 350.0), (75, 25, 250.0)):
+        dens += peak * np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) / 18.0)
+    prof = dict(driver="GTiff", height=m, width=m, count=1, dtype="float32", crs="EPSG:4326",
+                transform=from_origin(-20.0, 6.0, 0.01, 0.01), nodata=-9999.0, compress="deflate", predictor=3)
+    with rasterio.open(OUT / "population_density.tif", "w", **prof) as dst:
+        dst.write(np.round(dens, 1).astype("float32"), 1)
+    # ecoregions: three zones covering the region
+    seeds = shapely.MultiPoint([(-19.75, 5.75), (-19.3, 5.65), (-19.5, 5.2)])
+    frame = shapely.box(-20.2, 4.8, -18.8, 6.2)
+    cells = sorted(shapely.voronoi_polygons(seeds, extend_to=frame).geoms, key=lambda g: (round(g.centroid.y, 3), g.centroid.x))
+    eco = gpd.GeoDataFrame(
+        {"ecoregion": ["Coastal forest–savanna mosaic (synthetic)", "Western lowland forest (synthetic)",
+                       "Upland woodland savanna (synthetic)"]},
+        geometry=[shapely.intersection(c, frame) for c in cells], crs=4326)
+    path = OUT / "ecoregions.gpkg"
+    path.unlink(missing_ok=True)
+    eco.to_file(path, layer="ecoregions")
+    # rivers
+    lines = _river_lines(rng)
+    rivers = gpd.GeoDataFrame({"name": RIVERS + [None]}, geometry=lines, crs=4326)
+    path = OUT / "rivers.gpkg"
+    path.unlink(missing_ok=True)
+    rivers.to_file(path, layer="rivers")
+    # ASGM footprints along the rivers (most within 500 m of one), and points
+    feet, ids = [], []
+    for i in range(30):
+        line = lines[i % 3]
+        p = line.interpolate(rng.uniform(0.1, 0.9), normalized=True)
+        off = rng.uniform(0.001, 0.012) * rng.choice([-1, 1])
+        c = shapely.Point(p.x + off, p.y + rng.normal(0, 0.002))
+        r = rng.uniform(0.0008, 0.0025)
+        ang = np.linspace(0, 2 * np.pi, 9, endpoint=False)
+        rad = r * (1 + 0.3 * rng.random(ang.size))
+        feet.append(shapely.Polygon(np.column_stack([c.x + rad * np.cos(ang), c.y + rad * np.sin(ang)])))
+        ids.append(f"FP{i + 1:03d}")
+    fp = gpd.GeoDataFrame({"site_id": ids, "year": 2025}, geometry=feet, crs=4326)
+    path = OUT / "asgm_footprints.gpkg"
+    path.unlink(missing_ok=True)
+    fp.to_file(path, layer="footprints")
+    rows = ["site_id,name,lon,lat"]
+    for i in range(18):
+        line = lines[(i + 1) % 3]
+        p = line.interpolate(rng.uniform(0.05, 0.95), normalized=True)
+        rows.append(f"PT{i + 1:03d},Chantier {i + 1},{p.x + rng.normal(0, 0.006):.5f},{p.y + rng.normal(0, 0.004):.5f}")
+    rows += ["PT019,Chantier 19,,", "PT020,Chantier 20,200.5,5.41"]  # bad coordinates, on purpose
+    (OUT / "asgm_sites.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(SEED)
     make_admin(rng)
     make_drawn(rng)
+    make_attach_layers()
     print(f"demo kit written to {OUT}")
 
 

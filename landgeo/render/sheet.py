@@ -221,15 +221,20 @@ def _read_raster_window(path, bounds, *, max_px: int = 1200):
 
 
 def hillshade(dem: np.ndarray, *, dx_m: float, dy_m: float, azimuth: float = 315.0, altitude: float = 45.0) -> np.ndarray:
-    """Hillshade in 0..1 from a DEM (metres) with cell sizes in metres (Horn-like gradient)."""
+    """Hillshade in 0..1: the cosine between the surface normal and the sun direction.
+
+    ``dem`` in metres with rows from north to south; ``dx_m``/``dy_m`` cell sizes in metres;
+    ``azimuth`` in degrees clockwise from north, ``altitude`` in degrees above the horizon.
+    A flat surface gives ``sin(altitude)``.
+    """
     z = np.asarray(dem, dtype="float64")
     gy, gx = np.gradient(z, dy_m, dx_m)
-    slope = np.pi / 2.0 - np.arctan(np.hypot(gx, gy))
-    aspect = np.arctan2(-gx, gy)
-    az = np.radians(360.0 - azimuth + 90.0)
-    alt = np.radians(altitude)
-    shaded = np.sin(alt) * np.sin(slope) + np.cos(alt) * np.cos(slope) * np.cos(az - aspect)
-    return np.clip((shaded + 1.0) / 2.0, 0.0, 1.0)
+    dz_de, dz_dn = gx, -gy  # rows run southwards
+    norm = np.sqrt(1.0 + dz_de ** 2 + dz_dn ** 2)
+    az, alt = np.radians(azimuth), np.radians(altitude)
+    sun = (np.sin(az) * np.cos(alt), np.cos(az) * np.cos(alt), np.sin(alt))
+    shade = (-dz_de * sun[0] - dz_dn * sun[1] + sun[2]) / norm
+    return np.clip(shade, 0.0, 1.0)
 
 
 # --------------------------------------------------------------------------- profile text
@@ -495,7 +500,7 @@ def _landcover_image(ax, path, extent, clip, profile, lang, legend_classes: dict
     if clip is not None:
         im = ax.imshow(idx, extent=img_extent, cmap=cmap, norm=norm, interpolation="nearest", alpha=0.9, zorder=2,
                        aspect="auto")
-        im.set_clip_path(clip, transform=ax.transData)
+        im.set_clip_path(clip)
     for v in values:
         legend_classes.setdefault(names[v], colours[names[v]])
 

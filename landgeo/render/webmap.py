@@ -383,7 +383,7 @@ def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
     tol = _simplify_tolerance((minx, miny, maxx, maxy))
 
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=9, tiles=None,
-                   control_scale=False, prefer_canvas=False)
+                   control_scale=False, prefer_canvas=False, maxZoom=19)
     # Inline Leaflet and markercluster: the page loads nothing from the network.
     m.default_js = []
     m.default_css = []
@@ -528,4 +528,4 @@ def _stable_ids(page: str) -> str:
             ids[key] = f"{len(ids):032x}"
         return ids[key]
 
-    return re.sub(r"(?<=_)[0-9a-f]{32}\b", repl, page)
+    return re.sub(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])", repl, page)

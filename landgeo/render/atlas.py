@@ -1,0 +1,197 @@
+"""A multi-page atlas PDF: a contents page, then one map sheet per landscape.
+
+A landscape that failed upstream (its recipe or a layer was wrong) or whose
+sheet cannot be drawn is listed on the contents page with its error; the
+others go on. :func:`write_atlas` returns one :class:`AtlasEntry` per item, in
+order, so callers can print a summary.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from ..i18n import check_lang
+from . import style
+from .labels import colon, fmt_ha, label, verdict_text
+from .sheet import A4_LANDSCAPE_IN, RC, build_sheet, pdf_metadata, sheet_date
+
+log = logging.getLogger(__name__)
+
+ROWS_PER_PAGE = 26
+
+
+@dataclass(frozen=True)
+class AtlasFailure:
+    """A landscape that could not be profiled: its name and the error message."""
+
+    name: str
+    error: str
+
+
+@dataclass(frozen=True)
+class AtlasEntry:
+    """One line of the atlas summary."""
+
+    name: str
+    status: str  # "ok" or "failed"
+    page: int | None = None
+    area_ha: float | None = None
+    verdict: str | None = None
+    error: str | None = None
+
+
+def _unpack(item: Any) -> tuple[str, Mapping | None, Mapping | None, Mapping | None, str | None]:
+    """(name, profile, layers, rasters, error) from the accepted item shapes."""
+    if isinstance(item, AtlasFailure):
+        return item.name, None, None, None, item.error
+    status = getattr(item, "status", None)
+    if status is not None and hasattr(item, "error"):  # a pipeline outcome
+        result = getattr(item, "result", None)
+        name = getattr(item, "slug", None) or Path(str(getattr(item, "recipe", "?"))).stem
+        if status != "ok" or result is None:
+            return str(name), None, None, None, str(getattr(item, "error", None) or "failed")
+        item = result
+    if hasattr(item, "profile") and hasattr(item, "layers"):
+        profile = item.profile
+        return str(profile.get("name") or profile.get("slug")), profile, item.layers, getattr(item, "rasters", None), None
+    if isinstance(item, (tuple, list)) and 2 <= len(item) <= 3:
+        profile, layers = item[0], item[1]
+        rasters = item[2] if len(item) == 3 else None
+        return str(profile.get("name") or profile.get("slug") or "?"), profile, layers, rasters, None
+    raise TypeError(f"write_atlas: cannot use an item of type {type(item).__name__}; give (profile, layers[, rasters]), "
+                    "a ProfileResult, a pipeline Outcome or an AtlasFailure")
+
+
+def _error_text(exc: BaseException) -> str:
+    from ..errors import LandgeoError
+
+    return str(exc) if isinstance(exc, LandgeoError) else f"{type(exc).__name__}: {exc}"
+
+
+def _contents_figures(entries: list[AtlasEntry], n_pages: int, *, lang: str, title: str, date: str):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    failures = [e for e in entries if e.status != "ok"]
+    figs = []
+    for p in range(n_pages):
+        fig = Figure(figsize=A4_LANDSCAPE_IN)
+        FigureCanvasAgg(fig)
+        fig.text(0.05, 0.93, title, fontsize=20, fontweight="bold", color=style.TEXT)
+        ok = sum(1 for e in entries if e.status == "ok")
+        fig.text(0.05, 0.895, f"{label('contents', lang)} · {ok}/{len(entries)} · {label('date', lang)}{colon(lang)}{date}",
+                 fontsize=10, color=style.MUTED)
+        fig.add_artist(Line2D([0.05, 0.95], [0.88, 0.88], color="#999999", linewidth=0.6))
+        cols = [(0.05, label("page", lang)), (0.11, label("landscape", lang)), (0.45, label("area", lang)),
+                (0.58, label("verdict", lang)), (0.86, label("status", lang))]
+        y = 0.845
+        for x, head in cols:
+            fig.text(x, y, head, fontsize=9, fontweight="bold", color="#333333")
+        y -= 0.03
+        for e in entries[p * ROWS_PER_PAGE:(p + 1) * ROWS_PER_PAGE]:
+            colour = style.TEXT if e.status == "ok" else style.BOUNDARY
+            vals = [str(e.page) if e.page else "–", textwrap.shorten(e.name, 52, placeholder="…"),
+                    fmt_ha(e.area_ha, lang) if e.area_ha is not None else "–",
+                    verdict_text(e.verdict, lang) if e.verdict else "–", label(e.status, lang)]
+            for (x, _), v in zip(cols, vals):
+                fig.text(x, y, v, fontsize=8.5, color=colour)
+            y -= 0.027
+        if failures and p == n_pages - 1:
+            y -= 0.02
+            fig.text(0.05, y, label("failures", lang), fontsize=10, fontweight="bold", color=style.BOUNDARY)
+            y -= 0.03
+            for e in failures:
+                lines = textwrap.wrap(f"{e.name}{colon(lang)}{e.error}", 150)[:3]
+                for line in lines:
+                    if y < 0.05:
+                        break
+                    fig.text(0.05, y, line, fontsize=7.5, color=style.TEXT)
+                    y -= 0.022
+        fig.text(0.95, 0.03, f"{label('made_with', lang)}", fontsize=6, color=style.MUTED, ha="right")
+        figs.append(fig)
+    return figs
+
+
+def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", title: str | None = None,
+                date: str | None = None) -> list[AtlasEntry]:
+    """Write an atlas PDF: contents page(s), then one A4-landscape sheet per landscape.
+
+    Parameters
+    ----------
+    items
+        Each one of: ``(profile, layers)`` or ``(profile, layers, rasters)``; an object with
+        ``.profile``, ``.layers`` (and ``.rasters``) such as ``pipeline.ProfileResult``; a pipeline
+        outcome with ``.status``, ``.result``, ``.error``; or an :class:`AtlasFailure`.
+    pdf
+        The PDF to write.
+    lang
+        ``en`` or ``fr``.
+    title
+        Title of the contents page (default "Landscape atlas" / "Atlas des paysages").
+    date
+        Date printed on the pages (default as :func:`~landgeo.render.sheet.sheet_date`).
+
+    Returns
+    -------
+    list of AtlasEntry
+        One per item, in order; failed ones carry the error message and no page.
+    """
+    import matplotlib
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    lang = check_lang(lang)
+    date = sheet_date(date)
+    title = title or label("atlas", lang)
+    pending: list[tuple[str, Any, Mapping | None, str | None, float | None, str | None]] = []
+    with matplotlib.rc_context(RC):
+        for item in items:
+            name, profile, layers, rasters, error = _unpack(item)
+            fig = None
+            if error is None:
+                try:
+                    fig = build_sheet(profile, layers or {}, lang=lang, rasters=rasters, date=date)
+                except Exception as exc:  # one broken landscape must not stop the atlas
+                    error = _error_text(exc)
+                    log.warning("atlas: %s not rendered: %s", name, error)
+            area = profile.get("area_ha") if profile else None
+            verdict = (profile.get("scale") or {}).get("verdict") if profile else None
+            pending.append((name, fig, profile, error, area, verdict))
+
+        n_contents = max(1, math.ceil(len(pending) / ROWS_PER_PAGE))
+        entries: list[AtlasEntry] = []
+        page = n_contents
+        for name, fig, _profile, error, area, verdict in pending:
+            if fig is not None:
+                page += 1
+                entries.append(AtlasEntry(name, "ok", page, area, verdict))
+            else:
+                entries.append(AtlasEntry(name, "failed", None, area, verdict, error))
+
+        pdf = Path(pdf)
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        with PdfPages(pdf, metadata=pdf_metadata(title, lang)) as pages:
+            for cfig in _contents_figures(entries, n_contents, lang=lang, title=title, date=date):
+                pages.savefig(cfig)
+            for _name, fig, *_ in pending:
+                if fig is not None:
+                    pages.savefig(fig)
+    log.info("atlas %s: %d sheets, %d failed", pdf, sum(e.status == "ok" for e in entries),
+             sum(e.status != "ok" for e in entries))
+    return entries
+
+
+def summary_lines(entries: Iterable[AtlasEntry], *, lang: str = "en") -> list[str]:
+    """One line per landscape: name, status, page or error (for CLI/script output)."""
+    out = []
+    for e in entries:
+        if e.status == "ok":
+            out.append(f"{e.name}\t{label('ok', lang)}\t{label('page', lang)} {e.page}")
+        else:
+            out.append(f"{e.name}\t{label('failed', lang)}\t{e.error}")
+    return out

@@ -1,0 +1,58 @@
+"""The atlas: a contents page, a page per landscape, failures recorded and the others kept."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from landgeo.render.atlas import AtlasFailure, summary_lines, write_atlas
+
+from .render_data import demo_inputs
+
+pypdf = pytest.importorskip("pypdf")
+
+
+def _pages_text(pdf):
+    reader = pypdf.PdfReader(str(pdf))
+    return reader, [re.sub(r"[\s\u00a0\u202f]+", " ", p.extract_text() or "") for p in reader.pages]
+
+
+def test_atlas_keeps_good_landscapes_and_names_the_broken_ones(tmp_path):
+    p1, l1 = demo_inputs(name="Offin Valley")
+    p2, l2 = demo_inputs(name="Vallée du Bandama")
+    p3, l3 = demo_inputs(name="Broken layers")
+    l3 = dict(l3, sites="not a GeoDataFrame")  # fails while drawing
+    items = [(p1, l1), AtlasFailure("kibale", "layers/missing.gpkg: file not found"), (p3, l3), (p2, l2, {})]
+    entries = write_atlas(items, tmp_path / "atlas.pdf", lang="en")
+    assert [e.status for e in entries] == ["ok", "failed", "failed", "ok"]
+    assert [e.page for e in entries] == [2, None, None, 3]
+    assert entries[1].error == "layers/missing.gpkg: file not found"
+    assert "Broken layers" == entries[2].name and entries[2].error
+
+    reader, texts = _pages_text(tmp_path / "atlas.pdf")
+    assert len(reader.pages) == 3  # contents + two sheets
+    for page in reader.pages:
+        assert float(page.mediabox.width) > float(page.mediabox.height)
+    contents = texts[0]
+    assert "Landscape atlas" in contents and "Contents" in contents
+    assert "kibale" in contents and "layers/missing.gpkg: file not found" in contents
+    assert "Broken layers" in contents
+    assert "Offin Valley" in texts[1] and "Vallée du Bandama" in texts[2]
+
+    lines = summary_lines(entries)
+    assert lines[1].startswith("kibale\tfailed\t")
+
+
+def test_french_atlas_contents(tmp_path):
+    p1, l1 = demo_inputs()
+    entries = write_atlas([(p1, l1), AtlasFailure("x", "erreur")], tmp_path / "a.pdf", lang="fr")
+    _, texts = _pages_text(tmp_path / "a.pdf")
+    assert "Atlas des paysages" in texts[0] and "Sommaire" in texts[0] and "échec" in texts[0]
+    assert "Superficie" in texts[1]
+    assert entries[0].page == 2
+
+
+def test_unknown_item_type_is_a_clear_error(tmp_path):
+    with pytest.raises(TypeError, match="cannot use an item"):
+        write_atlas([42], tmp_path / "a.pdf")

@@ -250,6 +250,9 @@ def test_pfaf_and_ids_selection(layer):
     b = B.boundary_from_basins(layer, pfaf_prefix="111")
     assert b.area_ha == pytest.approx(sum_ha({1, 2, 5, 9}), rel=1e-4)
     assert "PFAF_ID starting with 111" in b.definition
+    assert "up_area_ha" not in b.checks[0].value  # 1, 2, 5, 9 is not a whole catchment: UP_AREA does not apply
+    b = B.boundary_from_basins(layer, pfaf_prefix=112)
+    assert b.checks[0].value["up_area_ha"] == pytest.approx(sum_ha(UPSTREAM[4]), rel=1e-6)
     b = B.boundary_from_basins(layer, hybas_ids=[31, 32])
     assert b.area_ha == pytest.approx(sum_ha({31, 32}), rel=1e-4)
     b = B.boundary_from_basins(layer, candidate=4)

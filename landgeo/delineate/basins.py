@@ -48,6 +48,7 @@ DEFAULT_SNAP_M = 1000.0
 CONSISTENCY_TOLERANCE = 0.02
 KM2_TO_HA = 100.0
 MAX_IDS_IN_SENTENCE = 8
+MAX_IDS_IN_DETAILS = 5000
 
 
 # --- the layer -------------------------------------------------------------------------------
@@ -372,10 +373,6 @@ def select_pfaf(basins: BasinLayer, prefixes) -> np.ndarray:
     return rows
 
 
-def _upstream_rows(basins: BasinLayer, rows) -> np.ndarray:
-    return basins.table.upstream_of_many(rows)
-
-
 # --- consistency -----------------------------------------------------------------------------
 
 def consistency_check(
@@ -541,13 +538,13 @@ def boundary_from_basins(
     if outlet_row is not None:
         details["outlet_unit"] = int(table.ids[outlet_row])
     sel_outlets = table.selection_outlets(rows)
-    details.update(
-        n_units=int(len(rows)),
-        outlet_units=[int(i) for i in table.ids[sel_outlets]],
-        unit_ids=[int(i) for i in table.ids[rows]] if len(rows) <= 5000 else None,
-    )
-    check = consistency_check(basins, rows, area, outlet_row=outlet_row if outlet_row is not None
-                              else (int(sel_outlets[0]) if len(sel_outlets) == 1 and given[0] == "pfaf_prefix" else None), lang=lang)
+    details["n_units"] = int(len(rows))
+    details["outlet_units"] = [int(i) for i in table.ids[sel_outlets][:MAX_IDS_IN_DETAILS]]
+    if len(rows) <= MAX_IDS_IN_DETAILS:  # larger selections are recorded by how they were made
+        details["unit_ids"] = [int(i) for i in table.ids[rows]]
+    if outlet_row is None and len(sel_outlets) == 1 and table.size[sel_outlets[0]] == len(rows):
+        outlet_row = int(sel_outlets[0])  # the selection is a whole catchment: its UP_AREA applies
+    check = consistency_check(basins, rows, area, outlet_row=outlet_row, lang=lang)
     checks = (check,) if check is not None else ()
     return finish_boundary(
         geom84,

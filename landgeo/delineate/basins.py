@@ -441,6 +441,14 @@ def _ids_text(ids) -> str:
     return shown + (f", … ({len(ids)})" if len(ids) > MAX_IDS_IN_SENTENCE else "")
 
 
+def _units_phrase(n: int, src: str, lang: str, *, traced_by: str | None = None) -> str:
+    """``14 basin units of basins.gpkg (HydroBASINS-style)[, traced through NEXT_DOWN]`` (en/fr)."""
+    s = "s" if n != 1 else ""
+    en = f"{n} basin unit{s} of {src} (HydroBASINS-style)" + (f", traced through {traced_by}" if traced_by else "")
+    fr = f"{n} unité{s} de bassin de {src} (type HydroBASINS)" + (f", tracée{s} par {traced_by}" if traced_by else "")
+    return tr(lang, en, fr)
+
+
 def boundary_from_basins(
     basins: BasinLayer,
     *,
@@ -483,7 +491,6 @@ def boundary_from_basins(
         )
     table = basins.table
     src = basins.label
-    kind = tr(lang, "(HydroBASINS-style)", "(type HydroBASINS)")
     nd = basins.fields["next_down"]
     details: dict[str, Any] = {"selection": given[0], "layer": src}
     outlet_row: int | None = None
@@ -493,44 +500,33 @@ def boundary_from_basins(
         rows = table.upstream(outlet_row)
         details.update(outlet=[lon, lat], snap_m=snap_m, snapped_m=round(dist, 1))
         where = fmt_lonlat(lon, lat, lang)
-        snapped = tr(lang, f", snapped {fmt_number(dist, 'en')} m to unit {table.ids[outlet_row]}",
-                     f", rattaché à l'unité {table.ids[outlet_row]} à {fmt_number(dist, 'fr')} m") if dist > 0 else ""
-        n = len(rows)
-        sentence = tr(
-            lang,
-            f"Watershed upstream of the outlet at {where}{snapped}: {n} basin unit{'s' if n != 1 else ''} of {src} {kind}, traced through {nd}",
-            f"Bassin versant en amont de l'exutoire situé à {where}{snapped} : {n} unité{'s' if n != 1 else ''} de bassin de {src} {kind}, tracée{'s' if n != 1 else ''} par {nd}",
-        )
+        uid = table.ids[outlet_row]
+        snapped = tr(lang, f", snapped {fmt_number(dist, 'en')} m to unit {uid}",
+                     f", rattaché à l'unité {uid} à {fmt_number(dist, 'fr')} m") if dist > 0 else ""
+        head = tr(lang, f"Watershed upstream of the outlet at {where}{snapped}: ",
+                  f"Bassin versant en amont de l'exutoire situé à {where}{snapped} : ")
+        sentence = head + _units_phrase(len(rows), src, lang, traced_by=nd)
     elif candidate is not None:
         outlet_row = int(table.positions([candidate])[0])
         rows = table.upstream(outlet_row)
-        n = len(rows)
-        sentence = tr(
-            lang,
-            f"Watershed upstream of basin unit {int(candidate)} (included): {n} basin unit{'s' if n != 1 else ''} of {src} {kind}, traced through {nd}",
-            f"Bassin versant en amont de l'unité de bassin {int(candidate)} (incluse) : {n} unité{'s' if n != 1 else ''} de bassin de {src} {kind}, tracée{'s' if n != 1 else ''} par {nd}",
-        )
+        head = tr(lang, f"Watershed upstream of basin unit {int(candidate)} (included): ",
+                  f"Bassin versant en amont de l'unité de bassin {int(candidate)} (incluse) : ")
+        sentence = head + _units_phrase(len(rows), src, lang, traced_by=nd)
     elif pfaf_prefix is not None:
         prefixes = [pfaf_prefix] if isinstance(pfaf_prefix, (str, int)) else list(pfaf_prefix)
         rows = select_pfaf(basins, prefixes)
         codes = ", ".join(str(p) for p in prefixes)
-        field_name = basins.fields["pfaf"]
-        n = len(rows)
-        sentence = tr(
-            lang,
-            f"Pfafstetter basin {codes} ({field_name} starting with {codes}): {n} basin unit{'s' if n != 1 else ''} of {src} {kind}",
-            f"Bassin de Pfafstetter {codes} ({field_name} commençant par {codes}) : {n} unité{'s' if n != 1 else ''} de bassin de {src} {kind}",
-        )
+        name = basins.fields["pfaf"]
+        head = tr(lang, f"Pfafstetter basin {codes} ({name} starting with {codes}): ",
+                  f"Bassin de Pfafstetter {codes} ({name} commençant par {codes}) : ")
+        sentence = head + _units_phrase(len(rows), src, lang)
         details["pfaf_prefix"] = [str(p) for p in prefixes]
     else:
         wanted = [hybas_ids] if isinstance(hybas_ids, (int, np.integer)) else list(hybas_ids)
         rows = np.unique(table.positions(wanted))
-        n = len(rows)
-        sentence = tr(
-            lang,
-            f"Union of {n} basin unit{'s' if n != 1 else ''} of {src} {kind} chosen by id: {_ids_text(table.ids[rows])}",
-            f"Union de {n} unité{'s' if n != 1 else ''} de bassin de {src} {kind} choisie{'s' if n != 1 else ''} par identifiant : {_ids_text(table.ids[rows])}",
-        )
+        listed = _ids_text(table.ids[rows])
+        sentence = tr(lang, "Union of ", "Union de ") + _units_phrase(len(rows), src, lang) + tr(
+            lang, f" chosen by id: {listed}", f" choisies par identifiant : {listed}")
     rows = np.sort(np.asarray(rows, dtype=np.int64))
     geom = dissolve(basins.geoms[rows])
     geom84 = basins.to_wgs84(geom)

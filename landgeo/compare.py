@@ -71,6 +71,8 @@ ALIGNMENT_RULE = "symmetric difference (only-A + only-B) <= {pct} % of A's area"
 SLIVER_SHARE = 0.005
 #: Longest edge (degrees) kept before overlays; see the module docstring.
 DENSIFY_DEG = 0.01
+#: Coordinate grid (degrees) of densified geometries; see :func:`densify`.
+GRID_DEG = 1e-9
 #: Two units overlap when their common area exceeds this share of the smaller one.
 OVERLAP_SHARE = 0.001
 
@@ -109,13 +111,23 @@ def _as_boundary(obj: Any, role: str, notes: list[str]) -> tuple[Boundary, str]:
         log.info(note)
         notes.append(note)
     label = role
-    if isinstance(obj, gpd.GeoDataFrame) and report_label(obj):
-        label = report_label(obj)
+    if isinstance(obj, gpd.GeoDataFrame):
+        label = _name_of(obj) or report_label(obj) or role
     try:
         boundary = finish_boundary(geom, WGS84, method="input", definition=f"{label} as given")
     except DelineationError as exc:
         raise UsageError(f"{role}: has no polygon with an area; give a polygon boundary") from exc
     return boundary, label
+
+
+def _name_of(gdf: gpd.GeoDataFrame) -> str | None:
+    """The ``name``/``nom`` of a one-row frame, if it has one."""
+    if len(gdf) != 1:
+        return None
+    for col in ("name", "nom", "label"):
+        if col in gdf.columns and isinstance(gdf[col].iloc[0], str) and gdf[col].iloc[0].strip():
+            return gdf[col].iloc[0].strip()
+    return None
 
 
 def report_label(gdf: gpd.GeoDataFrame) -> str | None:
@@ -147,14 +159,13 @@ def load_boundary(path: str | Path, *, notes: list[str] | None = None) -> tuple[
     notes = notes if notes is not None else []
     file, layer = _split_layer(path)
     if file.suffix.lower() == ".toml":
-        from .delineate import boundary_from_recipe
+        from .delineate import delineate
         from .recipe import read_recipe
 
         recipe = read_recipe(file)
-        boundary = boundary_from_recipe(recipe)
-        return boundary, recipe.name
+        return delineate(recipe), recipe.name
     gdf = layers.read_vector(file, layer=layer, expect="polygon")
-    label = report_label(gdf) or file.name
+    label = _name_of(gdf) or report_label(gdf) or file.name
     if gdf.crs is not None and not CRS(gdf.crs).equals(WGS84):
         note = f"{label} is in {gdf.crs.to_string()}; transformed to EPSG:4326 for the overlay"
         log.info(note)
@@ -178,7 +189,12 @@ def load_units(path: str | Path, *, field: str, layer: str | None = None, where:
     from . import layers
 
     file, inline_layer = _split_layer(path)
-    gdf = layers.read_vector(file, layer=layer or inline_layer, where=where, expect="polygon")
+    try:
+        gdf = layers.read_vector(file, layer=layer or inline_layer, where=where, expect="polygon")
+    except LayerError as exc:
+        if "layer = " in str(exc):  # say how to name the layer on the command line too
+            raise LayerError(f"{exc} (command line: --units-layer NAME or --units {file}:NAME)") from exc
+        raise
     if len(gdf) == 0:
         raise LayerError(f"{file}: no unit is left after where = {where!r}; check the filter")
     return gdf
@@ -201,7 +217,10 @@ class Alignment:
     direction: str  # none | a_beyond_b | b_beyond_a | both
 
     def message(self, lang: str = "en", *, a: str = "A", b: str = "B") -> str:
-        pct = lambda v: fmt_number(100 * v, lang, 1)  # noqa: E731
+        """One sentence: the verdict, the gap against the limit and the direction."""
+        nb = "\u00a0" if lang == "fr" else " "
+        pct = lambda v: f"{fmt_number(100 * v, lang, 1)}{nb}%"  # noqa: E731
+        colon, semi = tr(lang, ": ", "\u00a0: "), tr(lang, "; ", "\u00a0; ")
         verdict = (
             tr(lang, f"{a} is aligned with {b}", f"{a} est aligné sur {b}")
             if self.aligned
@@ -209,24 +228,21 @@ class Alignment:
         )
         detail = tr(
             lang,
-            f"they differ by {pct(self.share_of_a)} % of {a}'s area (limit {pct(self.tolerance)} %)",
-            f"écart de {pct(self.share_of_a)} % de la surface de {a} (limite {pct(self.tolerance)} %)",
+            f"they differ by {pct(self.share_of_a)} of {a}'s area (limit {pct(self.tolerance)})",
+            f"écart de {pct(self.share_of_a)} de la surface de {a} (limite {pct(self.tolerance)})",
         )
         direction = {
             "none": tr(lang, "the outlines coincide", "les contours coïncident"),
-            "a_beyond_b": tr(lang, f"mostly {a} extends beyond {b}", f"surtout {a} déborde de {b}"),
-            "b_beyond_a": tr(lang, f"mostly {b} extends beyond {a}", f"surtout {b} déborde de {a}"),
-            "both": tr(lang, "each extends beyond the other", "chacun déborde de l'autre"),
+            "a_beyond_b": tr(lang, f"mostly {a} extends beyond {b}", f"surtout {a} dépasse {b}"),
+            "b_beyond_a": tr(lang, f"mostly {b} extends beyond {a}", f"surtout {b} dépasse {a}"),
+            "both": tr(lang, "each extends beyond the other", "chacun dépasse l'autre"),
         }[self.direction]
-        colon, semi = tr(lang, ": ", " : "), tr(lang, "; ", " ; ")
-        return (
-            f"{verdict}{colon}{detail}{semi}{direction} "
-            + tr(
-                lang,
-                f"({a} beyond {b}: {pct(self.only_a_share_of_a)} %, {b} beyond {a}: {pct(self.only_b_share_of_a)} %)",
-                f"({a} hors de {b} : {pct(self.only_a_share_of_a)} %, {b} hors de {a} : {pct(self.only_b_share_of_a)} %)",
-            )
+        split = tr(
+            lang,
+            f"only in {a}{colon}{pct(self.only_a_share_of_a)}, only in {b}{colon}{pct(self.only_b_share_of_a)}",
+            f"seulement dans {a}{colon}{pct(self.only_a_share_of_a)}, seulement dans {b}{colon}{pct(self.only_b_share_of_a)}",
         )
+        return f"{verdict}{colon}{detail}{semi}{direction} ({split})"
 
     def check(self, lang: str = "en", *, a: str = "A", b: str = "B") -> Check:
         """As a :class:`landgeo.boundary.Check` (``ok`` or ``warn``)."""
@@ -396,9 +412,14 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry:
     return shapely.union_all(polys) if polys else shapely.Polygon()
 
 
-def densify(geom: BaseGeometry) -> BaseGeometry:
-    """``geom`` with no edge longer than :data:`DENSIFY_DEG` degrees (idempotent)."""
-    return shapely.segmentize(geom, DENSIFY_DEG) if not geom.is_empty else geom
+def densify(geom):
+    """``geom`` (or an array of geometries) with no edge longer than :data:`DENSIFY_DEG` degrees.
+
+    The new vertices are snapped to a 1e-9° grid (0.1 mm): a shared edge cut
+    from either side then gives the very same points, so neighbouring units
+    still dissolve without micro-holes.
+    """
+    return shapely.set_precision(shapely.segmentize(geom, DENSIFY_DEG), GRID_DEG)
 
 
 def pair_metrics(a: BaseGeometry, b: BaseGeometry, *, tolerance: float = ALIGNMENT_TOLERANCE, step_m: float | None = None) -> PairMetrics:
@@ -628,7 +649,7 @@ def units_metrics(
     a = densify(a)
     area_a = geodesy.area_ha(a)
     hits = np.unique(units.sindex.query(a, predicate="intersects"))
-    hit_geoms = shapely.segmentize(units.geometry.values[hits], DENSIFY_DEG) if hits.size else np.array([], dtype=object)
+    hit_geoms = densify(units.geometry.values[hits]) if hits.size else np.array([], dtype=object)
     inter_ha = np.array([geodesy.area_ha(_polygonal(g)) for g in shapely.intersection(hit_geoms, a)]) if hits.size else np.zeros(0)
     touched_mask = inter_ha > 0
     x = inter_ha[touched_mask]
@@ -731,7 +752,8 @@ class Comparison:
         def side(boundary: Boundary | None, label: str | None) -> dict | None:
             if boundary is None:
                 return None
-            return {"label": label, "area_ha": _ha(boundary.area_ha), "method": boundary.method, "definition": boundary.definition}
+            # the area of the densified geometry, like every other area of the comparison
+            return {"label": label, "area_ha": _ha(geodesy.area_ha(densify(boundary.geometry))), "method": boundary.method, "definition": boundary.definition}
 
         return {
             "schema": SCHEMA,
@@ -758,15 +780,62 @@ class Comparison:
         """The comparison's pieces as a GeoDataFrame (EPSG:4326), one row each.
 
         Rows (when they apply): ``a``, ``b``, ``only_a``, ``only_b``,
-        ``intersection``, ``best_fit``, ``hybrid``; columns ``role``,
-        ``area_ha``, ``share_of_a``.
+        ``intersection``, ``best_fit``, ``hybrid`` and, with units but no B,
+        ``only_a`` / ``only_best_fit`` (A against the best fit); columns
+        ``role``, ``label``, ``area_ha``, ``share_of_a``, ``definition``.
         """
         rows = []
         area_a = self.a.area_ha
         for role, geom in self.geometries().items():
             area = geodesy.area_ha(geom)
-            rows.append({"role": role, "area_ha": area, "share_of_a": area / area_a if area_a else 0.0, "geometry": geom})
+            rows.append(
+                {
+                    "role": role,
+                    "label": self.role_label(role, "en"),
+                    "area_ha": area,
+                    "share_of_a": area / area_a if area_a else 0.0,
+                    "definition": self.role_definition(role, "en"),
+                    "geometry": geom if not geom.is_empty else None,
+                }
+            )
         return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
+
+    def role_label(self, role: str, lang: str) -> str:
+        """A short legend label for a role (``a``, ``only_a``, ``best_fit``…)."""
+        a, b = self.a_label, self.b_label or "B"
+        best = tr(lang, "best-fit units", "unités les mieux ajustées")
+        return {
+            "a": a,
+            "b": b,
+            "only_a": tr(lang, f"only in {a}", f"seulement dans {a}"),
+            "only_b": tr(lang, f"only in {b}", f"seulement dans {b}"),
+            "intersection": tr(lang, "in both", "dans les deux"),
+            "best_fit": best,
+            "hybrid": tr(lang, f"hybrid: {a} ∩ {best}", f"hybride : {a} ∩ {best}"),
+            "only_best_fit": tr(lang, f"only in the {best}", f"seulement dans les {best}"),
+        }.get(role, role)
+
+    def role_definition(self, role: str, lang: str) -> str:
+        """The definition sentence of a role's geometry (what a recipe using it would say)."""
+        if role == "a":
+            return self.a.definition
+        if role == "b" and self.b is not None:
+            return self.b.definition
+        if role == "best_fit" and self.units is not None and self.units.metrics is not None:
+            return self._best_fit_sentence(lang)
+        if role == "hybrid" and self.units is not None and self.units.metrics is not None:
+            return self._hybrid_sentence(lang)
+        a, b = self.a_label, self.b_label or "B"
+        return {
+            "only_a": (
+                tr(lang, f"The part of {a} outside {b}.", f"La partie de {a} hors de {b}.")
+                if self.b is not None
+                else tr(lang, f"The part of {a} outside the best-fit units.", f"La partie de {a} hors des unités les mieux ajustées.")
+            ),
+            "only_b": tr(lang, f"The part of {b} outside {a}.", f"La partie de {b} hors de {a}."),
+            "only_best_fit": tr(lang, f"The part of the best-fit units outside {a}.", f"La partie des unités les mieux ajustées hors de {a}."),
+            "intersection": tr(lang, f"The area common to {a} and {b}.", f"La surface commune à {a} et {b}."),
+        }.get(role, role)
 
     def geometries(self) -> dict[str, BaseGeometry]:
         """Named geometries (EPSG:4326) of the comparison, in a fixed order."""
@@ -774,9 +843,13 @@ class Comparison:
         if self.b is not None and self.pair is not None:
             out["b"] = self.b.geometry
             out.update({k: self.pair.pieces[k] for k in ("only_a", "only_b", "intersection")})
-        if self.units is not None and not self.units.best_fit_geometry.is_empty:
-            out["best_fit"] = self.units.best_fit_geometry
-            out["hybrid"] = self.units.hybrid_geometry
+        u = self.units
+        if u is not None and u.metrics is not None:
+            out["best_fit"] = u.best_fit_geometry
+            out["hybrid"] = u.hybrid_geometry
+            if self.b is None:  # the best fit is the reference: show how A and it differ
+                out["only_a"] = u.metrics.pieces["only_a"]
+                out["only_best_fit"] = u.metrics.pieces["only_b"]
         return out
 
     # ---- boundaries a recipe can use
@@ -961,3 +1034,112 @@ def compare(
             raise UsageError(f"units: cannot use a {type(units).__name__}; give a GeoDataFrame or a path to a polygon layer")
         unit_result = units_metrics(boundary_a.geometry, gdf, field=field, label=label, tolerance=tolerance, notes=notes)
     return Comparison(a=boundary_a, a_label=label_a, b=boundary_b, b_label=label_b, pair=pair, units=unit_result, notes=tuple(notes))
+
+
+# --------------------------------------------------------------------------- outputs
+
+OUTPUT_FILES = ("compare.json", "units.csv", "compare.gpkg", "compare.html", "compare_sheet.pdf", "compare_sheet.png")
+
+
+def write_comparison(
+    comparison: Comparison,
+    out_dir: str | Path,
+    *,
+    lang: str = "en",
+    overwrite: bool = False,
+    offline: bool = True,
+    context: gpd.GeoDataFrame | None = None,
+    date: str | None = None,
+) -> Path:
+    """Write the comparison's files into ``out_dir`` (complete or absent).
+
+    Files: ``compare.json``, ``units.csv`` (with units), ``compare.gpkg`` (one
+    layer per role: ``a``, ``b``, ``only_a``, ``only_b``, ``intersection``,
+    ``best_fit``, ``hybrid``, ``only_best_fit``, and ``units``),
+    ``compare.html`` (offline web map) and ``compare_sheet.pdf`` /
+    ``compare_sheet.png`` (one A4 page) in ``lang``.
+
+    Each GeoPackage layer carries ``method`` and ``definition`` columns, so a
+    recipe can use it: ``method = "file"``, ``path = "compare.gpkg"``,
+    ``layer = "best_fit"``.
+
+    Raises
+    ------
+    OutputExistsError
+        When ``out_dir`` exists and ``overwrite`` is false.
+    """
+    from . import layers
+    from .output import atomic_dir, write_json
+    from .render.compare_map import write_compare_map
+    from .render.compare_sheet import write_compare_sheet
+
+    lang = check_lang(lang)
+    with atomic_dir(out_dir, overwrite=overwrite) as tmp:
+        write_json(comparison.to_dict(), tmp / "compare.json")
+        if comparison.units is not None:
+            comparison.units.table.round({"area_ha": 2, "intersection_ha": 2, "share_of_a": 6, "share_of_unit": 6}).to_csv(
+                tmp / "units.csv", index=False, encoding="utf-8"
+            )
+        gpkg = tmp / "compare.gpkg"
+        frame = comparison.to_frame()
+        for i, row in frame.iterrows():
+            role = row["role"]
+            one = gpd.GeoDataFrame(
+                {
+                    "role": [role],
+                    "label": [comparison.role_label(role, lang)],
+                    "area_ha": [round(float(row["area_ha"]), 2)],
+                    "share_of_a": [round(float(row["share_of_a"]), 6)],
+                    "method": [_role_method(comparison, role)],
+                    "definition": [comparison.role_definition(role, lang)],
+                    "definition_en": [comparison.role_definition(role, "en")],
+                    "definition_fr": [comparison.role_definition(role, "fr")],
+                },
+                geometry=[row.geometry],
+                crs=WGS84,
+            )
+            layers.write_vector(one, gpkg, layer=role)
+        if comparison.units is not None and len(comparison.units.geometries):
+            layers.write_vector(comparison.units.geometries, gpkg, layer="units")
+        write_compare_map(comparison, tmp / "compare.html", lang=lang, offline=offline, context=context)
+        write_compare_sheet(comparison, pdf=tmp / "compare_sheet.pdf", png=tmp / "compare_sheet.png", lang=lang, context=context, date=date)
+    log.info("wrote %s", out_dir)
+    return Path(out_dir)
+
+
+def _role_method(comparison: Comparison, role: str) -> str:
+    if role == "a":
+        return comparison.a.method
+    if role == "b" and comparison.b is not None:
+        return comparison.b.method
+    return role if role in ("best_fit", "hybrid") else f"compare_{role}"
+
+
+def compare_files(
+    a: str | Path,
+    b: str | Path | None = None,
+    *,
+    units: str | Path | None = None,
+    field: str | None = None,
+    units_layer: str | None = None,
+    units_where: str | None = None,
+    out_dir: str | Path | None = None,
+    lang: str = "en",
+    overwrite: bool = False,
+    offline: bool = True,
+    tolerance: float = ALIGNMENT_TOLERANCE,
+) -> Comparison:
+    """Compare two boundary files/recipes, or one against a unit layer; optionally write ``out_dir``.
+
+    This is what ``landgeo compare`` runs. ``out_dir`` is checked before any
+    work (no overwrite without ``overwrite=True``).
+    """
+    from .output import ensure_writable
+
+    lang = check_lang(lang)
+    if out_dir is not None:
+        ensure_writable(out_dir, overwrite=overwrite)
+    comparison = compare(a, b, units=units, field=field, units_layer=units_layer, units_where=units_where, tolerance=tolerance)
+    if out_dir is not None:
+        write_comparison(comparison, out_dir, lang=lang, overwrite=overwrite, offline=offline)
+    return comparison

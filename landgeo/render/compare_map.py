@@ -1,0 +1,227 @@
+"""The comparison's web map (``compare.html``): both outlines and where they differ.
+
+Built on the profile web map's machinery (:mod:`landgeo.render.webmap`):
+Leaflet inlined from the xstatic packages, popups escaped in Python, stable
+element ids — so the page works with no network and the same inputs give the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import shapely
+
+from ..i18n import check_lang, fmt_number
+from . import style
+from .labels import fmt_ha, fmt_km, fmt_share
+from .webmap import _CSS, _elements, _features, _legend_html, _simplify_tolerance, _stable_ids, _to_4326, leaflet_assets
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..compare import Comparison
+
+log = logging.getLogger(__name__)
+
+#: Colours of the comparison roles, shared with the comparison sheet.
+COLOURS = {
+    "a": style.BOUNDARY,  # red outline
+    "b": "#2166ac",  # blue outline
+    "best_fit": "#2166ac",
+    "only_a": "#f4a582",  # light red: only in A
+    "only_b": "#92c5de",  # light blue: only in B
+    "only_best_fit": "#92c5de",
+    "intersection": "#a6dba0",  # green: in both
+    "hybrid": "#a6dba0",
+    "units": style.ADMIN,
+    "hausdorff": "#111111",
+}
+
+
+def reference_role(comparison: "Comparison") -> str | None:
+    """``b`` when there is a B, else ``best_fit`` when A met any unit, else None."""
+    if comparison.b is not None:
+        return "b"
+    if comparison.units is not None and comparison.units.metrics is not None:
+        return "best_fit"
+    return None
+
+
+def headline(comparison: "Comparison", lang: str) -> tuple[str, str]:
+    """(title, subtitle) for the map and the sheet."""
+    ref = reference_role(comparison)
+    a = comparison.a_label
+    if ref == "b":
+        title = f"{a} — {comparison.b_label}"
+        m = comparison.pair
+    else:
+        u = comparison.units
+        title = f"{a} — {u.label} ({u.field})" if u is not None else a
+        m = u.metrics if u is not None else None
+    if m is None:
+        return title, "IoU 0"
+    verdict = (
+        ("aligned (±10 %)" if lang == "en" else "aligné (±10 %)")
+        if m.alignment.aligned
+        else ("not aligned (±10 %)" if lang == "en" else "non aligné (±10 %)")
+    )
+    verdict = verdict.replace("10 %", f"{fmt_number(100 * m.alignment.tolerance, lang)}\u00a0%")
+    return title, f"IoU {fmt_number(m.iou, lang, 3)} · {verdict} · Hausdorff {fmt_km(m.hausdorff.km, lang)}"
+
+
+def _piece_frame(comparison: "Comparison", role: str, geom, lang: str) -> gpd.GeoDataFrame:
+    from .. import geodesy
+
+    area = geodesy.area_ha(geom)
+    share = area / comparison.a.area_ha if comparison.a.area_ha else 0.0
+    name = comparison.role_label(role, lang)
+    props = {
+        "name": [name],
+        ("area" if lang == "en" else "superficie"): [fmt_ha(area, lang)],
+        ("share of A" if lang == "en" else "part de A"): [fmt_share(share, lang)],
+    }
+    return gpd.GeoDataFrame(props, geometry=[geom], crs=4326)
+
+
+def _units_frame(comparison: "Comparison", lang: str) -> gpd.GeoDataFrame | None:
+    u = comparison.units
+    if u is None or len(u.geometries) == 0:
+        return None
+    g = u.geometries
+    en = lang == "en"
+    return gpd.GeoDataFrame(
+        {
+            "name": g["unit"].astype(str),
+            ("area" if en else "superficie"): [fmt_ha(v, lang) for v in g["area_ha"]],
+            ("share of A in the unit" if en else "part de A dans l'unité"): [fmt_share(v, lang) for v in g["share_of_a"]],
+            ("share of the unit inside A" if en else "part de l'unité dans A"): [fmt_share(v, lang) for v in g["share_of_unit"]],
+            ("best fit" if en else "meilleur ajustement"): [("yes" if en else "oui") if v else ("no" if en else "non") for v in g["in_best_fit"]],
+        },
+        geometry=g.geometry.values,
+        crs=4326,
+    )
+
+
+def build_compare_map(comparison: "Comparison", *, lang: str = "en", offline: bool = True, context: gpd.GeoDataFrame | None = None):
+    """Build the comparison's folium map (both outlines, the differences, the units, the Hausdorff pair).
+
+    Parameters
+    ----------
+    comparison
+        A :class:`landgeo.compare.Comparison`.
+    lang
+        ``en`` or ``fr``.
+    offline
+        ``True``: no tile layer; ``False``: add OpenStreetMap tiles (they need a connection).
+    context
+        Optional country or region outlines drawn underneath.
+    """
+    from branca.element import Element
+
+    lang = check_lang(lang)
+    folium, VectorLayer, HtmlControl, ScaleControl = _elements()
+    geoms = comparison.geometries()
+    ref = reference_role(comparison)
+    extent_geoms = [geoms["a"]] + ([geoms[ref]] if ref else [])
+    minx, miny, maxx, maxy = shapely.bounds(shapely.union_all(extent_geoms)).tolist()
+    tol = _simplify_tolerance((minx, miny, maxx, maxy))
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=9, tiles=None, control_scale=False)
+    m.default_js = []
+    m.default_css = []
+    root = m.get_root()
+    css, js = leaflet_assets()
+    root.header.add_child(Element(f"<style>{css}</style>"), name="landgeo_leaflet_css")
+    root.header.add_child(Element(f"<script>{js}</script>"), name="landgeo_leaflet_js")
+    extra_css = _CSS.replace("{sea}", style.SEA).replace("{text}", style.TEXT).replace("{muted}", style.MUTED)
+    root.header.add_child(Element(f"<style>{extra_css}</style>"), name="landgeo_css")
+    title, subtitle = headline(comparison, lang)
+    root.header.add_child(Element(f"<title>{html.escape(title)}</title>"), name="landgeo_title")
+    if not offline:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=True, overlay=False).add_to(m)
+
+    legend: list[tuple[str, str, str]] = []
+    ctx = _to_4326(context, "context") if context is not None else None
+    if ctx is not None:
+        fg = folium.FeatureGroup(name="Context" if lang == "en" else "Contexte", show=True)
+        VectorLayer(
+            _features(ctx, lang=lang, title_field=None, layer_title="", tolerance=tol * 4),
+            style_={"color": style.CONTEXT_EDGE, "weight": 1, "fillColor": style.CONTEXT_FILL, "fillOpacity": 1.0 if offline else 0.0},
+            interactive=False,
+        ).add_to(fg)
+        fg.add_to(m)
+
+    fills = [r for r in ("intersection", "only_a", "only_b", "only_best_fit") if r in geoms and not geoms[r].is_empty]
+    if fills:
+        fg = folium.FeatureGroup(name="Differences" if lang == "en" else "Différences", show=True)
+        for role in fills:
+            data = _features(_piece_frame(comparison, role, geoms[role], lang), lang=lang, title_field="name",
+                             layer_title=comparison.role_label(role, lang), tolerance=tol)
+            VectorLayer(data, style_={"color": COLOURS[role], "weight": 0, "fillColor": COLOURS[role], "fillOpacity": 0.6,
+                                      "className": f"landgeo-{role}"}).add_to(fg)
+            legend.append(("fill", COLOURS[role], comparison.role_label(role, lang)))
+        fg.add_to(m)
+
+    units = _units_frame(comparison, lang)
+    if units is not None:
+        name = f"{comparison.units.label} ({comparison.units.field})"
+        fg = folium.FeatureGroup(name=name, show=True)
+        VectorLayer(_features(units, lang=lang, title_field="name", layer_title=name, tolerance=tol),
+                    style_={"color": COLOURS["units"], "weight": 1.2, "dashArray": "5 4", "fill": True, "fillOpacity": 0.0,
+                            "className": "landgeo-units"}).add_to(fg)
+        fg.add_to(m)
+        legend.append(("dash", COLOURS["units"], name))
+
+    for role, weight, dash in ((ref, 2.6, "8 5"), ("a", 3.0, None)):
+        if role is None:
+            continue
+        frame = _piece_frame(comparison, role, geoms[role], lang)
+        st = {"color": COLOURS[role], "weight": weight, "fill": True, "fillOpacity": 0.0, "className": f"landgeo-{role}"}
+        if dash:
+            st["dashArray"] = dash
+        fg = folium.FeatureGroup(name=comparison.role_label(role, lang), show=True)
+        VectorLayer(_features(frame, lang=lang, title_field="name", layer_title=comparison.role_label(role, lang), tolerance=tol),
+                    style_=st).add_to(fg)
+        fg.add_to(m)
+        legend.insert(0, ("outline" if dash is None else "dash", COLOURS[role], comparison.role_label(role, lang)))
+
+    metrics = comparison.pair if comparison.pair is not None else (comparison.units.metrics if comparison.units else None)
+    if metrics is not None and metrics.hausdorff.km > 0:
+        h = metrics.hausdorff
+        line = shapely.LineString([h.a_point, h.b_point])
+        text = f"Hausdorff {fmt_km(h.km, lang)}"
+        frame = gpd.GeoDataFrame({"name": [text]}, geometry=[line], crs=4326)
+        VectorLayer(_features(frame, lang=lang, title_field="name", layer_title=text, tolerance=None),
+                    style_={"color": COLOURS["hausdorff"], "weight": 2, "dashArray": "2 4", "className": "landgeo-hausdorff"}).add_to(m)
+        legend.append(("dash", COLOURS["hausdorff"], text))
+
+    head = f"<h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p>"
+    if metrics is not None:
+        head += f"<p>{html.escape(metrics.alignment.message(lang, a='A', b=_ref_name(comparison, lang)))}</p>"
+    HtmlControl(head, position="topright", css_class="landgeo-title").add_to(m)
+    folium.LayerControl(position="topright", collapsed=True).add_to(m)
+    HtmlControl(_legend_html(legend, lang), position="bottomright", css_class="landgeo-legend").add_to(m)
+    ScaleControl().add_to(m)
+    m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(20, 20))
+    return m
+
+
+def _ref_name(comparison: "Comparison", lang: str) -> str:
+    if comparison.b is not None:
+        return "B"
+    return "the best fit" if lang == "en" else "le meilleur ajustement"
+
+
+def write_compare_map(comparison: "Comparison", path: str | Path, *, lang: str = "en", offline: bool = True,
+                      context: gpd.GeoDataFrame | None = None) -> Path:
+    """Write ``compare.html``; see :func:`build_compare_map`."""
+    path = Path(path)
+    page = _stable_ids(build_compare_map(comparison, lang=lang, offline=offline, context=context).get_root().render())
+    path.write_text(page, encoding="utf-8")
+    log.info("wrote %s (%d kB)", path, len(page) // 1024)
+    return path
+
+
+__all__ = ["COLOURS", "build_compare_map", "headline", "reference_role", "write_compare_map"]

@@ -151,6 +151,31 @@ def check(file: Path, layer, crs, min_ha, max_ha, sliver_ha, lang, as_json) -> N
         click.echo(f"  [{c.status}] {c.id}: {c.message}")
 
 
+@main.command()
+@click.argument("a", type=click.Path(path_type=Path))
+@click.argument("b", required=False, type=click.Path(path_type=Path))
+@click.option("--units", type=click.Path(path_type=Path), default=None, help="A layer of units (districts…) to compare A with; FILE or FILE:LAYER.")
+@click.option("--field", default=None, help="With --units: the field that names each unit.")
+@click.option("--units-layer", default=None, help="With --units: the layer inside the file (GeoPackage).")
+@click.option("--where", "units_where", default=None, help="With --units: an SQL filter, e.g. \"adm0_a3 = 'UGA'\".")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=None, help="Write compare.json, units.csv, compare.gpkg, compare.html and the sheet here.")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@click.option("--overwrite", is_flag=True, help="Replace an existing output folder.")
+def compare(a: Path, b, units, field, units_layer, units_where, out_dir, lang, as_json, overwrite) -> None:
+    """Compare boundary A (file or recipe) with boundary B and/or a layer of units: IoU, alignment, best-fit units."""
+    from .compare import compare_files
+
+    result = compare_files(a, b, units=units, field=field, units_layer=units_layer, units_where=units_where,
+                           out_dir=out_dir, lang=lang, overwrite=overwrite)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(result.summary(lang=lang))
+    if out_dir is not None:
+        click.echo(f"wrote {out_dir}", err=as_json)
+
+
 @main.group()
 def basins() -> None:
     """Watershed basin layers (HydroBASINS-style): suggest catchments that fit the band, build a layer from a DEM."""

@@ -44,6 +44,8 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -1143,3 +1145,13 @@ def compare_files(
     if out_dir is not None:
         write_comparison(comparison, out_dir, lang=lang, overwrite=overwrite, offline=offline)
     return comparison
+
+
+class _CallableModule(types.ModuleType):
+    """Makes ``landgeo.compare(a, b, ...)`` call :func:`compare` while ``landgeo.compare`` stays this module."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Comparison:
+        return compare(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -25,6 +25,7 @@ from typing import Any, Mapping, Sequence
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
@@ -138,9 +139,6 @@ class BasinLayer:
             self._cache["tree"] = shapely.STRtree(self.geoms)
         return self._cache["tree"]
 
-    def ids(self, rows) -> np.ndarray:
-        return self.table.ids[np.asarray(rows, dtype=np.int64)]
-
     def to_wgs84(self, geoms):
         """``geoms`` (a geometry or an array, layer CRS) transformed to EPSG:4326."""
         if self.crs.equals(WGS84):
@@ -163,7 +161,8 @@ class BasinLayer:
         name = self.fields.get(role)
         if name is None:
             return None
-        return self.units[name].to_numpy()[np.asarray(rows, dtype=np.int64)].astype(np.float64)
+        values = pd.to_numeric(self.units[name], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        return values[np.asarray(rows, dtype=np.int64)]
 
 
 def read_basins(path, *, layer: str | None = None, crs=None, fields: Mapping[str, str] | None = None) -> BasinLayer:

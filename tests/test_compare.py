@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -75,7 +76,7 @@ def polygons(draw):
     return hull
 
 
-FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # --------------------------------------------------------------------------- properties
@@ -364,3 +365,118 @@ def test_load_boundary_file_layer(tmp_path):
     gdf.to_file(path, layer="other")
     b, label = load_boundary(f"{path}:best_fit")
     assert b.method == "best_fit" and b.definition == "Union of two districts." and label == "c.gpkg:best_fit"
+
+
+# --------------------------------------------------------------------------- outputs and command line
+
+
+def _grid_units(tmp_path, crs=4326):
+    """Four 0.5° districts around the equator, written to a GeoPackage (layer 'districts')."""
+    cells = {f"D{i}{j}": shapely.box(30 + 0.5 * i, 0.5 * j, 30.5 + 0.5 * i, 0.5 + 0.5 * j) for i in range(2) for j in range(2)}
+    gdf = gpd.GeoDataFrame({"district": list(cells), "code": range(4)}, geometry=list(cells.values()), crs=4326).to_crs(crs)
+    path = tmp_path / "admin.gpkg"
+    gdf.to_file(path, layer="districts")
+    gdf.iloc[:1].to_file(path, layer="country")
+    return path, cells
+
+
+def test_api_is_callable_module():
+    import landgeo
+
+    c = landgeo.compare(shapely.box(0, 0, 1, 1), shapely.box(0, 0, 1, 1.05))
+    assert isinstance(c, Comparison)
+    assert c.pair.iou == pytest.approx(geod_ha(shapely.box(0, 0, 1, 1)) / geod_ha(shapely.box(0, 0, 1, 1.05)), rel=1e-9)
+    assert c.pair.alignment.aligned and c.pair.alignment.direction == "b_beyond_a"
+
+
+def test_write_comparison_files_and_recipe_reuse(tmp_path):
+    from landgeo.compare import write_comparison
+    from landgeo.delineate import delineate
+    from landgeo.recipe import read_recipe
+
+    _, cells = _grid_units(tmp_path)
+    units = gpd.GeoDataFrame({"district": list(cells)}, geometry=list(cells.values()), crs=4326)
+    a = shapely.box(30.05, 0.05, 30.95, 0.7)
+    b = shapely.box(30.0, 0.0, 31.0, 0.6)
+    c = compare(a, b, units=units, field="district")
+    out = tmp_path / "cmp"
+    write_comparison(c, out, lang="fr", date="2026-01-01")
+    assert sorted(p.name for p in out.iterdir()) == sorted(["compare.json", "units.csv", "compare.gpkg", "compare.html", "compare_sheet.pdf", "compare_sheet.png"])
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".cmp")]  # no temporary left behind
+    data = json.loads((out / "compare.json").read_text(encoding="utf-8"))
+    assert data["schema"] == "landgeo.compare/1"
+    assert data["metrics"]["iou"] == pytest.approx(geod_ha(shapely.intersection(a, b)) / geod_ha(shapely.union(a, b)), abs=1e-6)
+    assert "symmetric difference" in data["conventions"]["alignment_rule"]
+    layers = {name for name, _ in pyogrio.list_layers(out / "compare.gpkg")}
+    assert {"a", "b", "only_a", "only_b", "intersection", "best_fit", "hybrid", "units"} <= layers
+    only_a = gpd.read_file(out / "compare.gpkg", layer="only_a")
+    assert geod_ha(only_a.geometry.iloc[0]) == pytest.approx(geod_ha(shapely.difference(a, b)), rel=1e-7)
+    csv = (out / "units.csv").read_text(encoding="utf-8").splitlines()
+    assert csv[0] == "unit,area_ha,intersection_ha,share_of_a,share_of_unit,in_best_fit" and len(csv) == 5
+    page = (out / "compare.html").read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=|<link[^>]+href=[\"']https?:", page)  # nothing loaded from the network
+    assert (out / "compare_sheet.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (out / "compare_sheet.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # no overwrite without overwrite=True
+    with pytest.raises(OutputExistsError):
+        write_comparison(c, out)
+    # a recipe can use the best-fit layer
+    bf = gpd.read_file(out / "compare.gpkg", layer="best_fit")
+    assert bf["method"].iloc[0] == "best_fit" and bf["definition_en"].iloc[0].startswith("Union of")
+    recipe = tmp_path / "best.toml"
+    recipe.write_text(
+        '[landscape]\nname = "Best fit"\ncountry = ["UGA"]\n\n[boundary]\nmethod = "file"\n'
+        f'path = "cmp/compare.gpkg"\nlayer = "best_fit"\ndefinition = """{bf["definition_en"].iloc[0]}"""\n',
+        encoding="utf-8",
+    )
+    boundary = delineate(read_recipe(recipe))
+    assert boundary.area_ha == pytest.approx(geod_ha(c.units.best_fit_geometry), rel=1e-6)
+    assert boundary.definition.startswith("Union of")
+
+
+def test_cli_compare_two_files_different_crs(tmp_path):
+    from click.testing import CliRunner
+
+    from landgeo.cli import main
+
+    a = gpd.GeoDataFrame({"name": ["Watershed"]}, geometry=[shapely.box(30.1, 0.1, 30.9, 0.9)], crs=4326)
+    b = gpd.GeoDataFrame({"name": ["District"]}, geometry=[shapely.box(30.0, 0.0, 30.8, 0.8)], crs=4326).to_crs(32636)
+    a.to_file(tmp_path / "a.geojson")
+    b.to_file(tmp_path / "b.gpkg")
+    res = CliRunner().invoke(main, ["compare", str(tmp_path / "a.geojson"), str(tmp_path / "b.gpkg"), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    inter = geod_ha(shapely.box(30.1, 0.1, 30.8, 0.8))
+    assert data["metrics"]["intersection_ha"] == pytest.approx(inter, rel=1e-5)
+    assert data["metrics"]["iou"] == pytest.approx(inter / geod_ha(shapely.union(shapely.box(30.1, 0.1, 30.9, 0.9), shapely.box(30.0, 0.0, 30.8, 0.8))), rel=1e-5)
+    assert any("EPSG:32636" in n and "transformed" in n for n in data["notes"])
+    assert data["a"]["label"] == "Watershed" and data["b"]["label"] == "District"
+
+
+def test_cli_compare_units_outputs_and_errors(tmp_path):
+    from click.testing import CliRunner
+
+    from landgeo.cli import main
+
+    units, _ = _grid_units(tmp_path, crs=32636)
+    gpd.GeoDataFrame(geometry=[shapely.box(30.05, 0.05, 30.95, 0.7)], crs=4326).to_file(tmp_path / "ws.geojson")
+    runner = CliRunner()
+    out = tmp_path / "out"
+    args = ["compare", str(tmp_path / "ws.geojson"), "--units", f"{units}:districts", "--field", "district", "-o", str(out)]
+    res = runner.invoke(main, args)
+    assert res.exit_code == 0, res.output
+    # by hand (planar, near the equator): the two lower cells give IoU 0.405/0.68 = 0.596, all four 0.585/1.0
+    assert "best fit (2): D00 and D10" in res.stdout or "best fit (2): D10 and D00" in res.stdout
+    assert (out / "units.csv").exists() and (out / "compare_sheet.png").exists()
+    res = runner.invoke(main, args)  # exists: refused, one line, exit 2
+    assert res.exit_code == 2 and "--overwrite" in res.stderr
+    assert runner.invoke(main, args + ["--overwrite", "--lang", "fr"]).exit_code == 0
+    # wrong field: names the layer, the fields and the option
+    res = runner.invoke(main, ["compare", str(tmp_path / "ws.geojson"), "--units", str(units), "--units-layer", "districts", "--field", "name"])
+    assert res.exit_code == 2 and "no field 'name'" in res.stderr and "district" in res.stderr and "Traceback" not in res.output
+    # several layers and none named
+    res = runner.invoke(main, ["compare", str(tmp_path / "ws.geojson"), "--units", str(units), "--field", "district"])
+    assert res.exit_code == 2 and "--units-layer" in res.stderr
+    # nothing to compare with
+    res = runner.invoke(main, ["compare", str(tmp_path / "ws.geojson")])
+    assert res.exit_code == 2 and "needs B or --units" in res.stderr

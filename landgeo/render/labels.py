@@ -44,6 +44,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "composition": ("Ecosystem / land-cover composition", "Composition des écosystèmes et de l'occupation du sol"),
     "share": ("share of the landscape", "part du paysage"),
     "sources": ("Sources", "Sources"),
+    "source": ("Source", "Source"),
     "date": ("Date", "Date"),
     "crs": (
         "Map: WGS 84 (EPSG:4326), geographic coordinates; areas and lengths are geodesic",

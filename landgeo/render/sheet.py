@@ -239,11 +239,15 @@ def hillshade(dem: np.ndarray, *, dx_m: float, dy_m: float, azimuth: float = 315
 
 # --------------------------------------------------------------------------- profile text
 
+def _classes_of(part: Any) -> list[dict]:
+    """The ``classes`` list of an ecosystems/land-cover part (or the part itself if it is a list)."""
+    if isinstance(part, Mapping):
+        part = part.get("classes")
+    return [c for c in (part or []) if isinstance(c, Mapping) and c.get("class") is not None]
+
+
 def _eco_classes(profile: Mapping[str, Any]) -> list[dict]:
-    eco = profile.get("ecosystems")
-    if isinstance(eco, Mapping):
-        eco = eco.get("classes")
-    return [c for c in (eco or []) if isinstance(c, Mapping) and c.get("class") is not None]
+    return _classes_of(profile.get("ecosystems"))
 
 
 def _eco_source(profile: Mapping[str, Any]) -> str | None:
@@ -312,6 +316,14 @@ def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]
         text = na
     rows.append((label("ecosystem_types", lang), text))
 
+    land = sorted(_classes_of(profile.get("land_cover")), key=lambda c: -(c.get("share") or 0))
+    if land and _classes_of(profile.get("land_cover")) != _eco_classes(profile):
+        text = ", ".join(f"{c['class']} {fmt_share(c.get('share'), lang)}" if c.get("share") is not None
+                         else str(c["class"]) for c in land[:5])
+        if len(land) > 5:
+            text += f" + {len(land) - 5}"
+        rows.append((label("landcover", lang), text))
+
     sites = profile.get("sites") or {}
     if sites.get("count") is not None:
         text = f"{fmt_number(sites['count'], lang)} {label('sites_count', lang)}"
@@ -328,7 +340,8 @@ def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]
     rivers = profile.get("rivers") or {}
     if rivers.get("length_km") is not None:
         text = f"{fmt_km(rivers['length_km'], lang)} {label('km_rivers', lang)}"
-        names = as_list(rivers.get("names"))
+        names = as_list(rivers.get("names")) or [str(r.get("name")) for r in (rivers.get("named") or [])
+                                                 if isinstance(r, Mapping) and r.get("name")]
         if names:
             text += f" ({', '.join(names[:6])}{'…' if len(names) > 6 else ''})"
         rows.append((label("rivers", lang), text))
@@ -483,19 +496,25 @@ def _landcover_image(ax, path, extent, clip, profile, lang, legend_classes: dict
 
     minx, maxx, miny, maxy = extent
     data, img_extent, classes = _read_raster_window(path, (minx, miny, maxx, maxy))
-    given = {c.get("value"): c for c in _eco_classes(profile) if c.get("value") is not None}
+    given = {}
+    for part in (profile.get("land_cover"), profile.get("ecosystems")):
+        for c in _classes_of(part):
+            if c.get("value") is not None:
+                given.setdefault(int(c["value"]), c)
     values = sorted(int(v) for v in np.unique(data.compressed())) if data.count() else []
     if not values:
         return
     names = {v: str((given.get(v) or {}).get("class") or classes.get(v) or v) for v in values}
-    given_col = {str(c.get("class")): c.get("colour") for c in _eco_classes(profile) if c.get("colour")}
-    colours = style.class_colours([names[v] for v in values], given_col)
+    # Colours from class names, not the class table's own (IGBP's red croplands would clash with the red
+    # boundary and its neon yellows print badly); largest classes first so shades go to the smaller ones.
+    share = {v: float((given.get(v) or {}).get("share") or 0) for v in values}
+    colours = style.class_colours([names[v] for v in sorted(values, key=lambda v: -share[v])])
     lut_vals = np.array(values)
     idx = np.searchsorted(lut_vals, np.where(data.mask, lut_vals[0], data.filled(lut_vals[0])))
     idx = np.ma.array(idx, mask=np.ma.getmaskarray(data))
     cmap = ListedColormap([colours[names[v]] for v in values])
     norm = BoundaryNorm(np.arange(len(values) + 1) - 0.5, len(values))
-    ax.imshow(idx, extent=img_extent, cmap=cmap, norm=norm, interpolation="nearest", alpha=0.35, zorder=1,
+    ax.imshow(idx, extent=img_extent, cmap=cmap, norm=norm, interpolation="nearest", alpha=0.22, zorder=1,
               aspect="auto")
     if clip is not None:
         im = ax.imshow(idx, extent=img_extent, cmap=cmap, norm=norm, interpolation="nearest", alpha=0.9, zorder=2,
@@ -545,6 +564,8 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
     legend: dict[str, Any] = {"classes": {}, "items": []}
 
     context = lay.get("context")
+    if context is not None and "home" in context.columns and not context["home"].any():
+        context = None  # the landscape is on none of the countries: no land/sea to show
     if context is not None:
         ax.set_facecolor(style.SEA)
         ctx = context.clip(view.buffer((maxx - minx) * 0.5))
@@ -564,19 +585,18 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
             ax.add_patch(clip)
 
     rasters = dict(rasters or {})
-    if rasters.get("landcover"):
+    eco = lay.get("ecosystems")
+    if rasters.get("landcover") and eco is None:  # one fill theme: ecosystem polygons win over land cover
         try:
             _landcover_image(ax, rasters["landcover"], extent, clip, profile, lang, legend["classes"])
         except Exception as exc:  # a broken raster must not lose the whole sheet
             log.warning("land-cover raster %s not drawn: %s", rasters["landcover"], exc)
 
-    eco = lay.get("ecosystems")
     if eco is not None:
         field = _field(eco, ("class", "classe", "ecosystem", "ecosystem_class", "landcover", "name", "label", "type"))
         names = [str(v) for v in eco[field]] if field else [label("ecosystems", lang)] * len(eco)
-        given = {str(c.get("class")): c.get("colour") for c in _eco_classes(profile) if c.get("colour")}
         order = sorted(dict.fromkeys(names), key=lambda n: -sum(1 for x in names if x == n))
-        colours = style.class_colours(order, given)
+        colours = style.class_colours(order, style.profile_colours(profile))
         eco = eco.assign(_colour=[colours[n] for n in names])
         _draw_geoms(ax, eco, color=eco["_colour"].tolist(), edgecolor="white", linewidth=0.25, alpha=0.85, zorder=2)
         for n in order:
@@ -592,7 +612,10 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
     labeller = _Labeller(ax)
     admin = lay.get("admin_units")
     if admin is not None:
-        _draw_geoms(ax, admin.boundary, color=style.ADMIN, linewidth=0.7, linestyle=(0, (4, 2.5)), zorder=5)
+        # shared edges once, so neighbouring units do not draw the same dashed line twice (it would look solid)
+        edges = shapely.line_merge(shapely.union_all(shapely.boundary(admin.geometry.values)))
+        _draw_geoms(ax, gpd.GeoSeries([edges], crs=4326), color=style.ADMIN, linewidth=0.7, linestyle=(0, (4, 2.5)),
+                    zorder=5)
         legend["items"].append(("admin", None))
     rivers = lay.get("rivers")
     if rivers is not None:
@@ -688,7 +711,12 @@ def _draw_legend(fig, rect, legend, lang) -> None:
 def _draw_locator(fig, rect, lay, boundary_geom, lang) -> None:
     ax = fig.add_axes(rect)
     context = lay.get("context")
-    if context is not None:
+    home = None
+    if context is not None and "home" in context.columns and context["home"].any():
+        home = context[context["home"].astype(bool)]
+    if home is not None:
+        bounds = home.total_bounds
+    elif context is not None:
         bounds = context.total_bounds
     elif boundary_geom is not None:
         bounds = np.asarray(boundary_geom.buffer(2.0).bounds)
@@ -699,16 +727,20 @@ def _draw_locator(fig, rect, lay, boundary_geom, lang) -> None:
         bx = np.asarray(boundary_geom.bounds)
         bounds = np.array([min(bounds[0], bx[0]), min(bounds[1], bx[1]), max(bounds[2], bx[2]), max(bounds[3], bx[3])])
     fig_w, fig_h = fig.get_size_inches()
-    minx, maxx, miny, maxy, k = _map_extent(bounds, (rect[3] * fig_h) / (rect[2] * fig_w), pad=0.05)
+    minx, maxx, miny, maxy, k = _map_extent(bounds, (rect[3] * fig_h) / (rect[2] * fig_w), pad=0.1)
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)
     ax.set_aspect(k, adjustable="box")
     ax.set_facecolor(style.SEA)
     if context is not None:
-        _draw_geoms(ax, context, facecolor=style.CONTEXT_FILL, edgecolor=style.CONTEXT_EDGE, linewidth=0.5)
-        name_field = _field(context, ("name", "nom", "country", "admin", "name_en", "name_fr"))
-        if name_field and len(context) <= 3:
-            for _, row in context.iterrows():
+        _draw_geoms(ax, context, facecolor="#e9e6df" if home is not None else style.CONTEXT_FILL,
+                    edgecolor=style.CONTEXT_EDGE, linewidth=0.4)
+        if home is not None:
+            _draw_geoms(ax, home, facecolor=style.CONTEXT_FILL, edgecolor="#555555", linewidth=0.6)
+        labelled = home if home is not None else context
+        name_field = _field(labelled, ("name", "nom", "country", "admin", "name_en", "name_fr"))
+        if name_field and len(labelled) <= 3:
+            for _, row in labelled.iterrows():
                 pt = row.geometry.representative_point()
                 ax.text(pt.x, pt.y, str(row[name_field]), fontsize=5.5, color=style.MUTED, ha="center", va="top",
                         path_effects=HALO)
@@ -772,7 +804,7 @@ def _draw_composition(fig, x0: float, top: float, bottom: float, width: float, p
     source = _eco_source(profile)
     fig.text(x0, top, title, fontsize=7.5, fontweight="bold", va="top", color=style.TEXT)
     if source:
-        fig.text(x0, top - 0.02, textwrap.shorten(f"{label('sources', lang)}{colon(lang)}{source}", 90,
+        fig.text(x0, top - 0.02, textwrap.shorten(f"{label('source', lang)}{colon(lang)}{source}", 90,
                                                   placeholder="…"), fontsize=6, va="top", color=style.MUTED)
     if not classes:
         fig.text(x0, top - 0.045, label("no_data", lang), fontsize=7, color=style.MUTED, va="top")
@@ -781,8 +813,8 @@ def _draw_composition(fig, x0: float, top: float, bottom: float, width: float, p
     rest = sum(float(c["share"]) for c in classes[8:])
     names = [str(c["class"]) for c in shown]
     shares = [float(c["share"]) for c in shown]
-    given = {str(c["class"]): c.get("colour") for c in classes if c.get("colour")}
-    given.update({k: v for k, v in legend_classes.items() if k not in given})
+    given = style.profile_colours(profile)
+    given.update(legend_classes)  # the colours the map used, so chart and map agree
     colours = style.class_colours(names, given)
     cols = [colours[n] for n in names]
     if rest > 0:
@@ -797,7 +829,8 @@ def _draw_composition(fig, x0: float, top: float, bottom: float, width: float, p
     ypos = np.arange(len(names))[::-1]
     ax.barh(ypos, shares, color=cols, edgecolor="#777777", linewidth=0.3, height=0.72)
     ax.set_yticks(ypos)
-    ax.set_yticklabels([textwrap.shorten(n, 34, placeholder="…") for n in names], fontsize=6.3)
+    ax.set_yticklabels(["\n".join(textwrap.wrap(n, 30, max_lines=2, placeholder="…")) for n in names], fontsize=6.2,
+                       linespacing=1.0)
     vmax = max(shares) if shares else 1
     ax.set_xlim(0, vmax * 1.28)
     for yv, s in zip(ypos, shares):
@@ -855,9 +888,13 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
         fig.text(0.03, 0.925, " · ".join(sub), fontsize=9, color=style.MUTED, va="baseline")
         fig.add_artist(Line2D([0.03, 0.97], [0.912, 0.912], color="#999999", linewidth=0.6))
 
-        legend = _draw_main_map(fig, [0.045, 0.085, 0.555, 0.81], profile, lay, rasters, lang)
         boundary = lay.get("boundary")
         geom = shapely.union_all(boundary.geometry.values) if boundary is not None else None
+        if lay.get("context") is None and geom is not None:
+            from .context import country_context
+
+            lay["context"] = country_context(geom)
+        legend = _draw_main_map(fig, [0.045, 0.085, 0.555, 0.81], profile, lay, rasters, lang)
         _draw_locator(fig, [0.635, 0.715, 0.12, 0.18], lay, geom, lang)
         _draw_legend(fig, [0.775, 0.715, 0.2, 0.18], legend, lang)
         table_end = _draw_table(fig, [0.635, 0.26, 0.34, 0.435], profile_rows(profile, lang), lang)
@@ -868,8 +905,9 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
         foot1 = f"{label('sources', lang)}{colon(lang)}" + ("; ".join(srcs) if srcs else label("no_data", lang))
         foot2 = (f"{label('crs', lang)} · {label('date', lang)}{colon(lang)}{sheet_date(date)} · "
                  f"{label('made_with', lang)}")
-        fig.text(0.03, 0.038, textwrap.shorten(foot1, 230, placeholder="…"), fontsize=6, color=style.MUTED)
-        fig.text(0.03, 0.02, foot2, fontsize=6, color=style.MUTED)
+        for i, line in enumerate(textwrap.wrap(foot1, 235, max_lines=2, placeholder=" …")):
+            fig.text(0.03, 0.046 - 0.014 * i, line, fontsize=6, color=style.MUTED)
+        fig.text(0.03, 0.014, foot2, fontsize=6, color=style.MUTED)
     return fig
 
 

@@ -12,6 +12,7 @@ the map, in the legend and in the composition chart.
 
 from __future__ import annotations
 
+import colorsys
 import unicodedata
 
 BOUNDARY = "#b2182b"
@@ -29,18 +30,19 @@ MUTED = "#666666"
 # (keywords, colour): first match wins, so specific names come before general ones.
 _KEYWORDS: list[tuple[tuple[str, ...], str]] = [
     (("mangrov",), "#00796b"),
+    (("mosaic", "mosaique"), "#e3c98f"),
     (("needleleaf", "conifer", "resineux", "aiguille"), "#1b5e20"),
     (("evergreen broadleaf", "sempervirente", "rainforest", "humid forest", "foret dense", "foret humide"), "#2e7d32"),
     (("deciduous", "decidu", "caducifol", "dry forest", "foret seche"), "#7cb342"),
     (("mixed forest", "foret mixte"), "#43a047"),
-    (("woody savanna", "savane arbor", "savanes arbor", "wooded savanna"), "#c9d77a"),
+    (("woody savanna", "savane arbor", "savanes arbor", "wooded savanna", "woodland savanna", "savane boisee"),
+     "#c9d77a"),
     (("forest", "foret", "woodland", "tree", "arbor"), "#388e3c"),
     (("closed shrub", "fourre"), "#b59f5b"),
     (("shrub", "arbust", "bush", "brousse", "scrub"), "#d6c98e"),
     (("savanna", "savane"), "#ebe3a1"),
     (("grass", "prairie", "herbac", "pasture", "paturage", "steppe"), "#d5e8a6"),
     (("wetland", "humide", "marsh", "marais", "swamp", "bog", "peat", "tourb"), "#5fb8ae"),
-    (("mosaic", "mosaique"), "#e3c98f"),
     (("crop", "cultur", "agric", "farm", "plantation"), "#eab26b"),
     (("urban", "urbain", "built", "bati", "settlement", "ville"), "#a3a3a3"),
     (("mine", "mining", "minier"), "#8c6d8f"),
@@ -76,10 +78,33 @@ def class_colour(name: str | None, index: int = 0) -> str:
     return FALLBACK[index % len(FALLBACK)]
 
 
+def shade(colour: str, step: int) -> str:
+    """``colour`` made lighter (odd ``step``) or darker (even ``step``) by 14 % lightness per step pair.
+
+    >>> shade("#808080", 0)
+    '#808080'
+    """
+    if step == 0:
+        return colour
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    h, light, sat = colorsys.rgb_to_hls(r, g, b)
+    delta = 0.14 * ((step + 1) // 2) * (1 if step % 2 else -1)
+    light = min(max(light + delta, 0.12), 0.92)
+    r, g, b = colorsys.hls_to_rgb(h, light, sat)
+    return "#" + "".join(f"{round(v * 255):02x}" for v in (r, g, b))
+
+
 def class_colours(names, given=None) -> dict[str, str]:
-    """Colours for several classes, honouring colours given in the profile (``given``: name → colour)."""
+    """Distinct colours for several classes, honouring colours given in the profile (``given``: name → colour).
+
+    Classes whose keywords give the same colour get lighter/darker shades of it.
+
+    >>> class_colours(["Dense forest", "Gallery forest"])
+    {'Dense forest': '#388e3c', 'Gallery forest': '#52bb57'}
+    """
     given = dict(given or {})
     out: dict[str, str] = {}
+    used: dict[str, int] = {}
     fallback_i = 0
     for name in names:
         if name in out:
@@ -89,5 +114,24 @@ def class_colours(names, given=None) -> dict[str, str]:
             colour = class_colour(name, fallback_i)
             if colour in FALLBACK:
                 fallback_i += 1
+            base = colour
+            colour = shade(base, used.get(base, 0))
+            used[base] = used.get(base, 0) + 1
         out[name] = colour
+    return out
+
+
+def profile_colours(profile) -> dict[str, str]:
+    """Colours the user gave to vector ecosystem classes in the profile (``ecosystems.classes[].colour``).
+
+    Classes from a raster class table (they carry a ``value``) are left out: their table colours
+    (e.g. IGBP's red croplands, neon yellows) clash with the red boundary and print badly, so
+    they get colours from their names like every other class.
+    """
+    eco = (profile or {}).get("ecosystems")
+    classes = eco.get("classes") if isinstance(eco, dict) else eco
+    out = {}
+    for c in classes or []:
+        if isinstance(c, dict) and c.get("colour") and c.get("value") is None and c.get("class") is not None:
+            out[str(c["class"])] = str(c["colour"])
     return out

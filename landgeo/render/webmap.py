@@ -335,13 +335,7 @@ def _title_html(profile: Mapping[str, Any], lang: str) -> str:
 
 
 def _ecosystem_colours(profile: Mapping[str, Any], names) -> dict[str, str]:
-    eco = profile.get("ecosystems") or {}
-    classes = eco.get("classes") if isinstance(eco, Mapping) else eco
-    given = {}
-    for c in classes or []:
-        if isinstance(c, Mapping) and c.get("colour"):
-            given[str(c.get("class"))] = c["colour"]
-    return style.class_colours(names, given)
+    return style.class_colours(names, style.profile_colours(profile))
 
 
 def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame], *, lang: str = "en",
@@ -405,6 +399,10 @@ def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
     legend: list[tuple[str, str, str]] = []
 
     context = lay.get("context")
+    if context is None and lay.get("boundary") is not None:
+        from .context import country_context
+
+        context = country_context(shapely.union_all(lay["boundary"].geometry.values))
     if context is not None:
         fg = folium.FeatureGroup(name=label("context", lang), overlay=True, control=True, show=True)
         data = _features(context, lang=lang, title_field=None, layer_title="", tolerance=tol * 4)

@@ -1,0 +1,51 @@
+"""Country outlines around a landscape, for the locator inset and the offline web map.
+
+Used when the pipeline gives no ``context`` layer: the bundled Natural Earth
+1:110m countries (public domain, ``assets/countries_110m.geojson``).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+log = logging.getLogger(__name__)
+
+COUNTRIES = Path(__file__).resolve().parent / "assets" / "countries_110m.geojson"
+
+
+def country_context(geom: BaseGeometry, *, margin_deg: float | None = None) -> gpd.GeoDataFrame | None:
+    """Countries near ``geom`` (EPSG:4326) with a boolean ``home`` column (the ones it touches).
+
+    Parameters
+    ----------
+    geom
+        The landscape boundary in EPSG:4326.
+    margin_deg
+        How far around the landscape to take neighbours, in degrees (default: 8° or
+        three times the landscape's size, whichever is larger).
+
+    Returns
+    -------
+    GeoDataFrame or None
+        ``name``, ``iso_a3``, ``home``, geometry; ``None`` when the outlines are missing or empty.
+    """
+    from ..layers import read_vector
+
+    if geom is None or geom.is_empty or not COUNTRIES.is_file():
+        return None
+    minx, miny, maxx, maxy = geom.bounds
+    size = max(maxx - minx, maxy - miny)
+    margin = margin_deg if margin_deg is not None else max(8.0, 3 * size)
+    bbox = (max(minx - margin, -180), max(miny - margin, -90), min(maxx + margin, 180), min(maxy + margin, 90))
+    gdf = read_vector(COUNTRIES, bbox=bbox, expect="polygon")
+    if gdf is None or len(gdf) == 0:
+        return None
+    gdf = gdf.to_crs(4326) if gdf.crs is not None and gdf.crs.to_epsg() != 4326 else gdf
+    near = geom.buffer(min(0.05, size * 0.1) if size > 0 else 0.05)
+    gdf = gdf.assign(home=shapely.intersects(gdf.geometry.values, near))
+    return gdf.reset_index(drop=True)

@@ -113,9 +113,26 @@ def demo(ctx: click.Context, out_dir: Path, lang: str | None, overwrite: bool) -
 @click.pass_context
 def profile(ctx, recipes, out_dir, lang, offline, overwrite, min_ha, max_ha) -> None:
     """Profile one or more landscapes: boundary, checks, attached layers, profile.json, maps."""
-    from .pipeline import profile_many
+    from .pipeline import ATLAS, profile_many
 
-    _finish(ctx, profile_many(list(recipes), out_dir, lang=lang, overwrite=overwrite, offline=offline, min_ha=min_ha, max_ha=max_ha))
+    outcomes = profile_many(list(recipes), out_dir, lang=lang, overwrite=overwrite, offline=offline, min_ha=min_ha, max_ha=max_ha)
+    if len(recipes) > 1:
+        click.echo(f"atlas: {out_dir / ATLAS}")
+    _finish(ctx, outcomes)
+
+
+@main.command()
+@click.argument("source", metavar="RECIPE|PROFILE_DIR", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path), default=None,
+              help="FILE.pdf or FILE.png (default: sheet.pdf + sheet.png in the profile folder; <slug>-sheet.pdf + .png here for a recipe).")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default=None, help="Language (default: the profile's).")
+@click.option("--overwrite", is_flag=True, help="Replace existing files.")
+def sheet(source: Path, out_file: Path | None, lang: str | None, overwrite: bool) -> None:
+    """Render the printable A4 map sheet (PDF or PNG) of a recipe or of a profile folder."""
+    from .render.outputs import render_sheet
+
+    for path in render_sheet(source, out=out_file, lang=lang, overwrite=overwrite):
+        click.echo(f"wrote {path}")
 
 
 @main.command()

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 # Layers written to boundary.gpkg, in this order, when present.
 GPKG_LAYERS = ("boundary", "admin_units", "ecosystems", "sites", "rivers")
+# The atlas PDF that a run over several recipes writes into the output folder.
+ATLAS = "atlas.pdf"
 
 
 @dataclass
@@ -84,6 +86,11 @@ def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | No
         attached = attach_all(recipe, boundary)  # ecosystems, land cover, population, sites, admin units, rivers
         parts.update(attached.parts)
         layers.update(attached.layers)
+        landcover = recipe.attach.get("landcover") or {}
+        if landcover.get("path"):  # rasters drawn on the sheet: land-cover fill, DEM hillshade
+            rasters["landcover"] = Path(landcover["path"])
+        if recipe.boundary.get("dem"):
+            rasters["dem"] = Path(recipe.boundary["dem"])
         if attached.checks:
             report = dataclasses.replace(report, checks=tuple(report.checks) + tuple(attached.checks))
     notes = [str(w.message) for w in caught if issubclass(w.category, LandgeoWarning)] + attached.notes
@@ -99,7 +106,9 @@ def write_outputs(result: ProfileResult, folder: Path, *, offline: bool = True) 
             write_vector(result.layers[name], gpkg, layer=name)
     write_vector(result.layers["boundary"], folder / "boundary.geojson")
     write_json(result.profile, folder / "profile.json")
-    # render (map.html, sheet.pdf, sheet.png) plugs in here
+    from .render.outputs import write_maps
+
+    write_maps(result.profile, result.layers, folder, offline=offline, rasters=result.rasters)
 
 
 def write_profile_dir(result: ProfileResult, out_root: str | Path, *, overwrite: bool = False, offline: bool = True) -> Path:
@@ -130,6 +139,8 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
     nothing is half done.
     """
     parsed: list[tuple[Path, Recipe | None, str | None]] = []
+    if len(recipes) > 1:
+        ensure_writable(Path(out_root) / ATLAS, overwrite=overwrite)
     for path in recipes:
         try:
             recipe = read_recipe(path)
@@ -153,4 +164,9 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
                 raise
             log.error("%s: %s", path, exc)
             outcomes.append(Outcome(path, recipe.slug, "failed", error=str(exc)))
+    if len(recipes) > 1:  # several landscapes: one atlas PDF, failures listed on its contents page
+        from .render.atlas import write_atlas
+
+        atlas_lang = lang or next((o.result.profile.get("language") for o in outcomes if o.status == "ok"), None)
+        write_atlas(outcomes, Path(out_root) / ATLAS, lang=atlas_lang or "en")
     return outcomes

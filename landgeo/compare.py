@@ -813,7 +813,7 @@ class Comparison:
             "only_b": tr(lang, f"only in {b}", f"seulement dans {b}"),
             "intersection": tr(lang, "in both", "dans les deux"),
             "best_fit": best,
-            "hybrid": tr(lang, f"hybrid: {a} ∩ {best}", f"hybride : {a} ∩ {best}"),
+            "hybrid": tr(lang, "in both (hybrid)", "dans les deux (hybride)"),
             "only_best_fit": tr(lang, f"only in the {best}", f"seulement dans les {best}"),
         }.get(role, role)
 

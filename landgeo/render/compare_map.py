@@ -50,6 +50,13 @@ def reference_role(comparison: "Comparison") -> str | None:
     return None
 
 
+def fill_roles(comparison: "Comparison") -> list[str]:
+    """The pieces drawn as fills: agreement and the two differences against the reference."""
+    geoms = comparison.geometries()
+    both = "intersection" if comparison.b is not None else "hybrid"
+    return [r for r in (both, "only_a", "only_b", "only_best_fit") if r in geoms]
+
+
 def headline(comparison: "Comparison", lang: str) -> tuple[str, str]:
     """(title, subtitle) for the map and the sheet."""
     ref = reference_role(comparison)
@@ -153,7 +160,7 @@ def build_compare_map(comparison: "Comparison", *, lang: str = "en", offline: bo
         ).add_to(fg)
         fg.add_to(m)
 
-    fills = [r for r in ("intersection", "only_a", "only_b", "only_best_fit") if r in geoms and not geoms[r].is_empty]
+    fills = [r for r in fill_roles(comparison) if not geoms[r].is_empty]
     if fills:
         fg = folium.FeatureGroup(name="Differences" if lang == "en" else "Différences", show=True)
         for role in fills:
@@ -224,4 +231,4 @@ def write_compare_map(comparison: "Comparison", path: str | Path, *, lang: str =
     return path
 
 
-__all__ = ["COLOURS", "build_compare_map", "headline", "reference_role", "write_compare_map"]
+__all__ = ["COLOURS", "build_compare_map", "fill_roles", "headline", "reference_role", "write_compare_map"]

@@ -23,7 +23,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..i18n import check_lang, fmt_number, join_names
 from . import style
-from .compare_map import COLOURS, headline, reference_role
+from .compare_map import COLOURS, fill_roles, headline, reference_role
 from .labels import colon, fmt_ha, fmt_km, label
 from .sheet import (
     A4_LANDSCAPE_IN,
@@ -126,9 +126,9 @@ def _draw_map(fig, rect, comparison: "Comparison", lang: str, context: gpd.GeoDa
             _draw_geoms(ax, ctx, facecolor=style.CONTEXT_FILL, edgecolor=style.CONTEXT_EDGE, linewidth=0.6, zorder=0)
     else:
         ax.set_facecolor("#fbfaf7")
-    for role in ("intersection", "only_a", "only_b", "only_best_fit"):
-        g = geoms.get(role)
-        if g is not None and not g.is_empty:
+    for role in fill_roles(comparison):
+        g = geoms[role]
+        if not g.is_empty:
             _draw_geoms(ax, gpd.GeoSeries([g], crs=4326), facecolor=COLOURS[role], edgecolor="none", alpha=0.75, zorder=2)
             handles.append(Patch(facecolor=COLOURS[role], edgecolor="none", alpha=0.75, label=comparison.role_label(role, lang)))
     u = comparison.units
@@ -185,7 +185,7 @@ def _draw_units_table(fig, rect, comparison: "Comparison", lang: str, max_rows: 
     heads = [_t(lang, "Unit", "Unité"), _t(lang, "Area", "Superficie"), _t(lang, "Share of A", "Part de A"),
              _t(lang, "Unit in A", "Unité dans A"), _t(lang, "Best fit", "Retenue")]
     aligns = ["left", "right", "right", "right", "center"]
-    xs_text = [0.01, 0.52, 0.66, 0.83, 0.93]
+    xs_text = [0.01, 0.50, 0.645, 0.835, 0.94]
     n = min(len(u.table), max_rows)
     dy = 1.0 / (max_rows + 1.6)
     for x, text, al in zip(xs_text, heads, aligns):
@@ -234,7 +234,7 @@ def build_compare_sheet(comparison: "Comparison", *, lang: str = "en", context: 
             loc_ctx = {"context": comparison.units.geometries}
         if loc_ctx.get("context") is not None:
             _draw_locator(fig, [0.635, 0.715, 0.12, 0.18], loc_ctx, comparison.a.geometry, lang)
-            lax, width = fig.add_axes([0.775, 0.715, 0.2, 0.18]), 40
+            lax, width = fig.add_axes([0.775, 0.715, 0.2, 0.18]), 46
         else:  # nothing to locate A against: the legend takes the space
             lax, width = fig.add_axes([0.635, 0.715, 0.34, 0.18]), 70
         lax.set_axis_off()

@@ -1,12 +1,16 @@
 """Numba kernels for DEM hydrology: fill, D8, flats, accumulation, upstream walks.
 
-Every kernel works on a 2-D ``float32`` elevation array in which NaN marks
-nodata, and on a ``uint8`` direction array with these codes:
+Every kernel works on *padded, flattened* grids: a DEM of ``H × W`` cells is
+held as a C-ordered ``(H + 2) × (W + 2)`` array with a one-cell border of NaN,
+passed flat (``a.ravel()``) together with the padded width ``w``. Neighbour
+``k`` of flat index ``i`` is ``i + off[k]`` (see :func:`offsets`), never out of
+bounds for a valid cell, so the loops need no bounds checks. Elevations are
+``float32`` with NaN for nodata; directions ``uint8`` with these codes:
 
-``0`` nodata, ``1..8`` flow to the neighbour N, NE, E, SE, S, SW, W, NW,
-``OUT`` (9) the cell drains off the grid (it is on the grid edge or next to
-nodata and has no lower neighbour), ``FLAT`` (10) no lower neighbour yet
-(only between :func:`d8_directions` and :func:`resolve_flats`).
+``0`` nodata (and the border), ``1..8`` flow to the neighbour N, NE, E, SE, S,
+SW, W, NW, ``OUT`` (9) the cell drains off the grid (it touches the border or
+nodata and has no lower neighbour), ``FLAT`` (10) no lower neighbour yet (only
+between :func:`d8_directions` and :func:`resolve_flats`).
 
 No recursion: queues and stacks are growable arrays. Compiled functions are
 cached on disk (``cache=True``), so a new process pays no compilation.
@@ -24,6 +28,15 @@ FLAT = 10
 
 
 @njit(cache=True)
+def offsets(w):
+    """Flat-index offsets of the 8 neighbours N, NE, E, SE, S, SW, W, NW."""
+    off = np.empty(8, dtype=np.int64)
+    for k in range(8):
+        off[k] = DR[k] * w + DC[k]
+    return off
+
+
+@njit(cache=True)
 def _grow_i32(a):
     b = np.empty(a.size * 2, dtype=np.int32)
     b[: a.size] = a
@@ -31,629 +44,597 @@ def _grow_i32(a):
 
 
 @njit(cache=True)
-def _grow_f32(a):
-    b = np.empty(a.size * 2, dtype=np.float32)
+def _grow_u64(a):
+    b = np.empty(a.size * 2, dtype=np.uint64)
     b[: a.size] = a
     return b
 
 
 @njit(cache=True)
-def _heap_push(keys, vals, n, key, val):
-    """Push onto a binary min-heap held in ``keys``/``vals`` of size ``n``; return the arrays."""
-    if n >= keys.size:
-        keys = _grow_f32(keys)
-        vals = _grow_i32(vals)
-    i = n
-    while i > 0:
-        p = (i - 1) >> 1
-        if keys[p] <= key:
-            break
-        keys[i] = keys[p]
-        vals[i] = vals[p]
-        i = p
-    keys[i] = key
-    vals[i] = val
-    return keys, vals
+def _sort_key(bits, i):
+    """A uint64 that orders cells by float32 elevation (given as its uint32 bits), then index."""
+    u = np.uint64(bits)
+    if u >= np.uint64(0x80000000):
+        s = np.uint64(0xFFFFFFFF) - u
+    else:
+        s = u + np.uint64(0x80000000)
+    return (s << np.uint64(32)) | np.uint64(i)
 
 
 @njit(cache=True)
-def _heap_pop(keys, vals, n):
-    """Pop the minimum of a heap of size ``n`` (caller decrements n); return (key, val)."""
-    top_k = keys[0]
-    top_v = vals[0]
+def _heap_push(h, n, key):
+    if n >= h.size:
+        h = _grow_u64(h)
+    i = n
+    while i > 0:
+        p = (i - 1) >> 1
+        if h[p] <= key:
+            break
+        h[i] = h[p]
+        i = p
+    h[i] = key
+    return h
+
+
+@njit(cache=True)
+def _heap_pop(h, n):
+    top = h[0]
     last = n - 1
-    k = keys[last]
-    v = vals[last]
+    key = h[last]
     i = 0
     while True:
         child = 2 * i + 1
         if child >= last:
             break
-        if child + 1 < last and keys[child + 1] < keys[child]:
+        if child + 1 < last and h[child + 1] < h[child]:
             child += 1
-        if keys[child] >= k:
+        if h[child] >= key:
             break
-        keys[i] = keys[child]
-        vals[i] = vals[child]
+        h[i] = h[child]
         i = child
-    keys[i] = k
-    vals[i] = v
-    return top_k, top_v
+    h[i] = key
+    return top
 
 
 @njit(cache=True)
-def fill_depressions(z):
-    """Fill every depression of ``z`` in place (priority-flood, Zhou et al. 2016 variant).
+def fill_depressions(z, zbits, w):
+    """Fill every depression of the padded DEM ``z`` in place (priority-flood).
 
-    Cells on the grid edge and next to nodata are the outlets. Cells that are
-    not in a depression are reached by an upward trace without the heap; only
-    cells that still have a lower unvisited neighbour wait in the heap.
+    ``zbits`` is ``z.view(np.uint32)``. Cells that touch the border or nodata
+    are the outlets. This is the variant of Zhou, Sun & Fu (2016): cells that
+    are not in a depression are reached by an upward trace without the heap;
+    only cells that still have a lower unvisited neighbour wait in the heap.
 
-    Returns the number of cells raised.
+    Returns ``(cells_raised, heap_pushes)``.
     """
-    nr, nc = z.shape
-    closed = np.zeros((nr, nc), dtype=np.uint8)
-    hk = np.empty(4096, dtype=np.float32)
-    hv = np.empty(4096, dtype=np.int32)
+    n = z.size
+    off = offsets(w)
+    closed = np.zeros(n, dtype=np.uint8)
+    heap = np.empty(4096, dtype=np.uint64)
     hn = 0
     dep = np.empty(4096, dtype=np.int32)
     dn = 0
     tr = np.empty(4096, dtype=np.int32)
     tn = 0
     raised = 0
-    for r in range(nr):
-        for c in range(nc):
-            v = z[r, c]
-            if v != v:
-                continue
-            edge = r == 0 or c == 0 or r == nr - 1 or c == nc - 1
-            if not edge:
-                for k in range(8):
-                    w = z[r + DR[k], c + DC[k]]
-                    if w != w:
-                        edge = True
-                        break
-            if edge:
-                closed[r, c] = 1
-                hk, hv = _heap_push(hk, hv, hn, v, r * nc + c)
+    pushes = 0
+    for i in range(w, n - w):
+        v = z[i]
+        if v != v:
+            continue
+        for k in range(8):
+            u = z[i + off[k]]
+            if u != u:
+                closed[i] = 1
+                heap = _heap_push(heap, hn, _sort_key(zbits[i], i))
                 hn += 1
+                pushes += 1
+                break
+    mask32 = np.uint64(0xFFFFFFFF)
     while hn > 0:
-        lev, i = _heap_pop(hk, hv, hn)
+        top = _heap_pop(heap, hn)
         hn -= 1
-        # expand the popped cell, then the depression it spills into, then the slopes above
-        if dn + 8 >= dep.size:
-            dep = _grow_i32(dep)
-        dep[dn] = i
-        dn += 1
-        first = True
+        i = np.int64(top & mask32)
+        lev = z[i]
+        dep[0] = i
+        dn = 1
         while dn > 0:
             dn -= 1
             cur = dep[dn]
-            r = cur // nc
-            c = cur % nc
             for k in range(8):
-                rr = r + DR[k]
-                cc = c + DC[k]
-                if rr < 0 or rr >= nr or cc < 0 or cc >= nc:
+                j = cur + off[k]
+                if closed[j]:
                     continue
-                if closed[rr, cc]:
+                u = z[j]
+                if u != u:
                     continue
-                w = z[rr, cc]
-                if w != w:
-                    continue
-                closed[rr, cc] = 1
-                if w <= lev:
-                    if w < lev:
-                        z[rr, cc] = lev
+                closed[j] = 1
+                if u <= lev:
+                    if u < lev:
+                        z[j] = lev
                         raised += 1
                     if dn >= dep.size:
                         dep = _grow_i32(dep)
-                    dep[dn] = rr * nc + cc
+                    dep[dn] = j
                     dn += 1
                 else:
                     if tn >= tr.size:
                         tr = _grow_i32(tr)
-                    tr[tn] = rr * nc + cc
+                    tr[tn] = j
                     tn += 1
-            first = False
-        while tn > 0:
-            tn -= 1
-            cur = tr[tn]
-            r = cur // nc
-            c = cur % nc
-            zt = z[r, c]
+        th = 0
+        while th < tn:
+            cur = tr[th]
+            th += 1
+            zt = z[cur]
             lower = False
             for k in range(8):
-                rr = r + DR[k]
-                cc = c + DC[k]
-                if rr < 0 or rr >= nr or cc < 0 or cc >= nc:
+                j = cur + off[k]
+                if closed[j]:
                     continue
-                if closed[rr, cc]:
-                    continue
-                w = z[rr, cc]
-                if w == w and w < zt:
+                if z[j] < zt:  # False for NaN
                     lower = True
                     break
             if lower:
-                hk, hv = _heap_push(hk, hv, hn, zt, cur)
+                # cur waits in the heap until the flood reaches its level
+                heap = _heap_push(heap, hn, _sort_key(zbits[cur], cur))
                 hn += 1
+                pushes += 1
                 continue
+            # every open neighbour is at least as high as cur, whose level is final: theirs are too
             for k in range(8):
-                rr = r + DR[k]
-                cc = c + DC[k]
-                if rr < 0 or rr >= nr or cc < 0 or cc >= nc:
+                j = cur + off[k]
+                if closed[j]:
                     continue
-                if closed[rr, cc]:
+                u = z[j]
+                if u != u:
                     continue
-                w = z[rr, cc]
-                if w != w:
-                    continue
-                closed[rr, cc] = 1
+                closed[j] = 1
                 if tn >= tr.size:
-                    tr = _grow_i32(tr)
-                tr[tn] = rr * nc + cc
+                    if th > tr.size // 2:
+                        tr[: tn - th] = tr[th:tn]
+                        tn -= th
+                        th = 0
+                    else:
+                        tr = _grow_i32(tr)
+                tr[tn] = j
                 tn += 1
-        _ = first
-    return raised
+        tn = 0
+    return raised, pushes
 
 
 @njit(cache=True)
-def d8_directions(z, dx, dy):
-    """Steepest-descent D8 directions of a filled DEM.
+def _inv_dist(dx, dy, r, out):
+    """1 / distance to each neighbour for padded row ``r`` (dx, dy are per unpadded row)."""
+    ax = dx[r - 1]
+    ay = dy[r - 1]
+    dd = np.sqrt(ax * ax + ay * ay)
+    out[0] = 1.0 / ay
+    out[1] = 1.0 / dd
+    out[2] = 1.0 / ax
+    out[3] = 1.0 / dd
+    out[4] = 1.0 / ay
+    out[5] = 1.0 / dd
+    out[6] = 1.0 / ax
+    out[7] = 1.0 / dd
 
-    ``dx``/``dy`` are the cell width and height in metres for each row (length
-    ``nrows``). Returns ``(dirs, n_flat)``: ``dirs`` coded as in the module
-    docstring, ``n_flat`` the number of interior cells without a lower neighbour.
+
+@njit(cache=True)
+def d8_directions(z, w, dx, dy):
+    """Steepest-descent D8 directions of a filled, padded DEM.
+
+    ``dx``/``dy`` are the cell width and height in metres for each (unpadded)
+    row. Returns ``(dirs, n_flat)``: ``dirs`` coded as in the module docstring,
+    ``n_flat`` the number of cells without a lower neighbour that touch
+    neither the border nor nodata.
     """
-    nr, nc = z.shape
-    dirs = np.zeros((nr, nc), dtype=np.uint8)
+    n = z.size
+    h = n // w
+    off = offsets(w)
+    dirs = np.zeros(n, dtype=np.uint8)
+    inv = np.empty(8, dtype=np.float64)
     n_flat = 0
-    dist = np.empty(8, dtype=np.float64)
-    for r in range(nr):
-        dd = np.sqrt(dx[r] * dx[r] + dy[r] * dy[r])
-        dist[0] = dy[r]
-        dist[1] = dd
-        dist[2] = dx[r]
-        dist[3] = dd
-        dist[4] = dy[r]
-        dist[5] = dd
-        dist[6] = dx[r]
-        dist[7] = dd
-        for c in range(nc):
-            v = z[r, c]
+    for r in range(1, h - 1):
+        _inv_dist(dx, dy, r, inv)
+        for i in range(r * w + 1, r * w + w - 1):
+            v = z[i]
             if v != v:
                 continue
             edge = False
             best = 0.0
             bk = -1
             for k in range(8):
-                rr = r + DR[k]
-                cc = c + DC[k]
-                if rr < 0 or rr >= nr or cc < 0 or cc >= nc:
+                u = z[i + off[k]]
+                if u != u:
                     edge = True
                     continue
-                w = z[rr, cc]
-                if w != w:
-                    edge = True
-                    continue
-                s = (np.float64(v) - np.float64(w)) / dist[k]
+                s = (np.float64(v) - np.float64(u)) * inv[k]
                 if s > best:
                     best = s
                     bk = k
             if bk >= 0:
-                dirs[r, c] = bk + 1
+                dirs[i] = bk + 1
             elif edge:
-                dirs[r, c] = OUT
+                dirs[i] = OUT
             else:
-                dirs[r, c] = FLAT
+                dirs[i] = FLAT
                 n_flat += 1
     return dirs, n_flat
 
 
 @njit(cache=True)
-def resolve_flats(z, dirs, dx, dy):
+def resolve_flats(z, dirs, w, dx, dy):
     """Give every FLAT cell a direction (Barnes, Lehman & Mulla 2014).
 
     Within each flat (8-connected FLAT cells, all of one elevation) a gradient
     ``2 * steps-towards-lower + (max - steps-away-from-higher)`` is built by two
     breadth-first passes; each cell drains to the same-elevation neighbour with
-    the steepest descent of that gradient (distance-weighted). Modifies ``dirs``.
+    the steepest (distance-weighted) descent of that gradient, the low edges
+    (same-elevation cells that have a direction) counting 2. Modifies ``dirs``.
 
     Returns ``(n_flats, n_cells, n_unresolved)``.
     """
-    nr, nc = z.shape
-    local = np.full((nr, nc), -1, dtype=np.int32)
+    n = z.size
+    off = offsets(w)
+    local = np.full(n, -1, dtype=np.int32)
     comp = np.empty(1024, dtype=np.int32)
     away = np.empty(1024, dtype=np.int32)
     tow = np.empty(1024, dtype=np.int32)
-    newd = np.empty(1024, dtype=np.uint8)
+    newd = np.empty(1024, dtype=np.int32)
     q = np.empty(1024, dtype=np.int32)
-    dist = np.empty(8, dtype=np.float64)
+    inv = np.empty(8, dtype=np.float64)
     n_flats = 0
     n_cells = 0
     n_unres = 0
-    for r0 in range(nr):
-        for c0 in range(nc):
-            if dirs[r0, c0] != FLAT or local[r0, c0] >= 0:
-                continue
-            n_flats += 1
-            elev = z[r0, c0]
-            # collect the flat
-            m = 0
-            comp[m] = r0 * nc + c0
-            local[r0, c0] = 0
-            m = 1
-            head = 0
-            while head < m:
-                cur = comp[head]
-                head += 1
-                r = cur // nc
-                c = cur % nc
-                for k in range(8):
-                    rr = r + DR[k]
-                    cc = c + DC[k]
-                    if rr < 0 or rr >= nr or cc < 0 or cc >= nc:
-                        continue
-                    if dirs[rr, cc] == FLAT and local[rr, cc] < 0:
-                        if m >= comp.size:
-                            comp = _grow_i32(comp)
-                        local[rr, cc] = m
-                        comp[m] = rr * nc + cc
-                        m += 1
-            n_cells += m
-            while away.size < m:
-                away = _grow_i32(away)
-                tow = _grow_i32(tow)
-                q = _grow_i32(q)
-                nd = np.empty(newd.size * 2, dtype=np.uint8)
-                newd = nd
-            # away from higher terrain
-            qn = 0
-            for j in range(m):
-                away[j] = 0
-                tow[j] = 0
-                cur = comp[j]
-                r = cur // nc
-                c = cur % nc
-                for k in range(8):
-                    w = z[r + DR[k], c + DC[k]]  # flats are interior: neighbours exist
-                    if w > elev:
-                        away[j] = 1
-                        q[qn] = j
+    for i0 in range(n):
+        if dirs[i0] != FLAT or local[i0] >= 0:
+            continue
+        n_flats += 1
+        elev = z[i0]
+        comp[0] = i0
+        local[i0] = 0
+        m = 1
+        head = 0
+        while head < m:
+            cur = comp[head]
+            head += 1
+            for k in range(8):
+                j = cur + off[k]
+                if dirs[j] == FLAT and local[j] < 0:
+                    if m >= comp.size:
+                        comp = _grow_i32(comp)
+                    local[j] = m
+                    comp[m] = j
+                    m += 1
+        n_cells += m
+        while away.size < m:
+            away = _grow_i32(away)
+            tow = _grow_i32(tow)
+            q = _grow_i32(q)
+            newd = _grow_i32(newd)
+        # gradient away from higher terrain
+        qn = 0
+        for a in range(m):
+            away[a] = 0
+            tow[a] = 0
+            cur = comp[a]
+            for k in range(8):
+                if z[cur + off[k]] > elev:
+                    away[a] = 1
+                    q[qn] = a
+                    qn += 1
+                    break
+        head = 0
+        amax = 0
+        while head < qn:
+            a = q[head]
+            head += 1
+            step = away[a]
+            if step > amax:
+                amax = step
+            cur = comp[a]
+            for k in range(8):
+                j = cur + off[k]
+                if dirs[j] == FLAT:
+                    b = local[j]
+                    if away[b] == 0:
+                        away[b] = step + 1
+                        q[qn] = b
                         qn += 1
-                        break
-            head = 0
-            amax = 0
-            while head < qn:
-                j = q[head]
-                head += 1
-                a = away[j]
-                if a > amax:
-                    amax = a
-                cur = comp[j]
-                r = cur // nc
-                c = cur % nc
-                for k in range(8):
-                    rr = r + DR[k]
-                    cc = c + DC[k]
-                    if dirs[rr, cc] == FLAT:
-                        jj = local[rr, cc]
-                        if away[jj] == 0:
-                            away[jj] = a + 1
-                            q[qn] = jj
-                            qn += 1
-            # towards lower terrain: low edges (same elevation, with a direction) count 1
-            qn = 0
-            for j in range(m):
-                cur = comp[j]
-                r = cur // nc
-                c = cur % nc
-                for k in range(8):
-                    rr = r + DR[k]
-                    cc = c + DC[k]
-                    d = dirs[rr, cc]
-                    if d >= 1 and d <= OUT and z[rr, cc] == elev:
-                        tow[j] = 2
-                        q[qn] = j
+        # gradient towards lower terrain (low edges count 1, their flat neighbours 2, ...)
+        qn = 0
+        for a in range(m):
+            cur = comp[a]
+            for k in range(8):
+                j = cur + off[k]
+                d = dirs[j]
+                if d >= 1 and d <= OUT and z[j] == elev:
+                    tow[a] = 2
+                    q[qn] = a
+                    qn += 1
+                    break
+        head = 0
+        while head < qn:
+            a = q[head]
+            head += 1
+            step = tow[a]
+            cur = comp[a]
+            for k in range(8):
+                j = cur + off[k]
+                if dirs[j] == FLAT:
+                    b = local[j]
+                    if tow[b] == 0:
+                        tow[b] = step + 1
+                        q[qn] = b
                         qn += 1
-                        break
-            head = 0
-            while head < qn:
-                j = q[head]
-                head += 1
-                t = tow[j]
-                cur = comp[j]
-                r = cur // nc
-                c = cur % nc
-                for k in range(8):
-                    rr = r + DR[k]
-                    cc = c + DC[k]
-                    if dirs[rr, cc] == FLAT:
-                        jj = local[rr, cc]
-                        if tow[jj] == 0:
-                            tow[jj] = t + 1
-                            q[qn] = jj
-                            qn += 1
-            # combined gradient, kept in tow
-            for j in range(m):
-                g = 2 * tow[j]
-                if away[j] > 0:
-                    g += amax - away[j]
-                tow[j] = g
-            for j in range(m):
-                cur = comp[j]
-                r = cur // nc
-                c = cur % nc
-                dd = np.sqrt(dx[r] * dx[r] + dy[r] * dy[r])
-                dist[0] = dy[r]
-                dist[1] = dd
-                dist[2] = dx[r]
-                dist[3] = dd
-                dist[4] = dy[r]
-                dist[5] = dd
-                dist[6] = dx[r]
-                dist[7] = dd
-                g = tow[j]
+        # combined gradient (kept in away), then directions
+        for a in range(m):
+            g = 2 * tow[a]
+            if away[a] > 0:
+                g += amax - away[a]
+            if tow[a] == 0:
+                g = -1  # no path to lower terrain
+            away[a] = g
+        for a in range(m):
+            cur = comp[a]
+            g = away[a]
+            bk = -1
+            if g > 0:
+                _inv_dist(dx, dy, cur // w, inv)
                 best = 0.0
-                bk = -1
                 for k in range(8):
-                    rr = r + DR[k]
-                    cc = c + DC[k]
-                    if z[rr, cc] != elev:
+                    j = cur + off[k]
+                    if z[j] != elev:
                         continue
-                    d = dirs[rr, cc]
+                    d = dirs[j]
                     if d == FLAT:
-                        gn = tow[local[rr, cc]]
+                        gn = away[local[j]]
+                        if gn < 0:
+                            continue
                     elif d >= 1 and d <= OUT:
                         gn = 2
                     else:
                         continue
-                    s = (g - gn) / dist[k]
+                    s = (g - gn) * inv[k]
                     if s > best:
                         best = s
                         bk = k
-                newd[j] = bk + 1 if (bk >= 0 and tow[j] > 0) else FLAT
-            for j in range(m):
-                cur = comp[j]
-                if newd[j] == FLAT:
-                    n_unres += 1
-                dirs[cur // nc, cur % nc] = newd[j]
+            newd[a] = bk + 1 if bk >= 0 else FLAT
+        for a in range(m):
+            if newd[a] == FLAT:
+                n_unres += 1
+            dirs[comp[a]] = newd[a]
     return n_flats, n_cells, n_unres
 
 
 @njit(cache=True)
-def _downstream(dirs, r, c):
-    d = dirs[r, c]
-    if d >= 1 and d <= 8:
-        return r + DR[d - 1], c + DC[d - 1]
-    return -1, -1
-
-
-@njit(cache=True)
-def indegree(dirs):
+def indegree(dirs, w):
     """Number of cells draining into each cell (uint8)."""
-    nr, nc = dirs.shape
-    deg = np.zeros((nr, nc), dtype=np.uint8)
-    for r in range(nr):
-        for c in range(nc):
-            d = dirs[r, c]
-            if d >= 1 and d <= 8:
-                deg[r + DR[d - 1], c + DC[d - 1]] += 1
+    off = offsets(w)
+    deg = np.zeros(dirs.size, dtype=np.uint8)
+    for i in range(dirs.size):
+        d = dirs[i]
+        if d >= 1 and d <= 8:
+            deg[i + off[d - 1]] += 1
     return deg
 
 
 @njit(cache=True)
-def accumulate_cells(dirs):
+def accumulate_cells(dirs, w):
     """Flow accumulation in cells (each valid cell counts itself), as uint32.
 
     Topological order without a queue: from every source, walk downstream
     while the next cell has received all its inflows.
     """
-    nr, nc = dirs.shape
-    deg = indegree(dirs)
-    acc = np.zeros((nr, nc), dtype=np.uint32)
-    for r in range(nr):
-        for c in range(nc):
-            if dirs[r, c] != 0:
-                acc[r, c] = 1
-    for r0 in range(nr):
-        for c0 in range(nc):
-            if dirs[r0, c0] == 0 or deg[r0, c0] != 0:
-                continue
-            r = r0
-            c = c0
-            while True:
-                rr, cc = _downstream(dirs, r, c)
-                if rr < 0:
-                    break
-                acc[rr, cc] += acc[r, c]
-                deg[rr, cc] -= 1
-                if deg[rr, cc] != 0:
-                    break
-                deg[rr, cc] = 255  # processed here; the scan must not start from it again
-                r = rr
-                c = cc
+    off = offsets(w)
+    deg = indegree(dirs, w)
+    n = dirs.size
+    acc = np.zeros(n, dtype=np.uint32)
+    for i in range(n):
+        if dirs[i] != 0:
+            acc[i] = 1
+    for i0 in range(n):
+        if dirs[i0] == 0 or deg[i0] != 0:
+            continue
+        i = i0
+        while True:
+            d = dirs[i]
+            if d < 1 or d > 8:
+                break
+            j = i + off[d - 1]
+            acc[j] += acc[i]
+            deg[j] -= 1
+            if deg[j] != 0:
+                break
+            deg[j] = 255  # reached here: the scan must not start from it again
+            i = j
     return acc
 
 
 @njit(cache=True)
-def accumulate_weighted(dirs, row_weight):
-    """Flow accumulation of a per-row weight (e.g. cell area in ha), as float64."""
-    nr, nc = dirs.shape
-    deg = indegree(dirs)
-    acc = np.zeros((nr, nc), dtype=np.float64)
-    for r in range(nr):
-        for c in range(nc):
-            if dirs[r, c] != 0:
-                acc[r, c] = row_weight[r]
-    for r0 in range(nr):
-        for c0 in range(nc):
-            if dirs[r0, c0] == 0 or deg[r0, c0] != 0:
-                continue
-            r = r0
-            c = c0
-            while True:
-                rr, cc = _downstream(dirs, r, c)
-                if rr < 0:
-                    break
-                acc[rr, cc] += acc[r, c]
-                deg[rr, cc] -= 1
-                if deg[rr, cc] != 0:
-                    break
-                deg[rr, cc] = 255
-                r = rr
-                c = cc
+def accumulate_weighted(dirs, w, row_weight):
+    """Flow accumulation of a per-row weight (e.g. cell area in ha; one value per unpadded row), float64."""
+    off = offsets(w)
+    deg = indegree(dirs, w)
+    n = dirs.size
+    acc = np.zeros(n, dtype=np.float64)
+    for i in range(n):
+        if dirs[i] != 0:
+            acc[i] = row_weight[i // w - 1]
+    for i0 in range(n):
+        if dirs[i0] == 0 or deg[i0] != 0:
+            continue
+        i = i0
+        while True:
+            d = dirs[i]
+            if d < 1 or d > 8:
+                break
+            j = i + off[d - 1]
+            acc[j] += acc[i]
+            deg[j] -= 1
+            if deg[j] != 0:
+                break
+            deg[j] = 255
+            i = j
     return acc
 
 
 @njit(cache=True)
-def upstream_mask(dirs, r0, c0):
-    """Cells draining through (r0, c0), walking upstream with a stack.
+def upstream_mask(dirs, w, i0):
+    """Cells draining through flat index ``i0``, walking upstream with a stack.
 
-    Returns ``(mask, count, rmin, rmax, cmin, cmax)``; ``mask`` is uint8.
+    Returns ``(mask, count, rmin, rmax, cmin, cmax)`` with ``mask`` uint8 and
+    the bounds in padded rows/columns.
     """
-    nr, nc = dirs.shape
-    mask = np.zeros((nr, nc), dtype=np.uint8)
+    off = offsets(w)
+    mask = np.zeros(dirs.size, dtype=np.uint8)
     st = np.empty(4096, dtype=np.int32)
     sn = 1
-    st[0] = r0 * nc + c0
-    mask[r0, c0] = 1
+    st[0] = i0
+    mask[i0] = 1
     count = 1
-    rmin = r0
-    rmax = r0
-    cmin = c0
-    cmax = c0
+    rmin = i0 // w
+    rmax = rmin
+    cmin = i0 % w
+    cmax = cmin
     while sn > 0:
         sn -= 1
         cur = st[sn]
-        r = cur // nc
-        c = cur % nc
         for k in range(8):
-            rr = r + DR[k]
-            cc = c + DC[k]
-            if rr < 0 or rr >= nr or cc < 0 or cc >= nc:
-                continue
+            j = cur + off[k]
             # the neighbour drains here when its direction is the opposite of k
-            if dirs[rr, cc] == ((k + 4) % 8) + 1 and mask[rr, cc] == 0:
-                mask[rr, cc] = 1
+            if dirs[j] == ((k + 4) % 8) + 1 and mask[j] == 0:
+                mask[j] = 1
                 count += 1
-                if rr < rmin:
-                    rmin = rr
-                if rr > rmax:
-                    rmax = rr
-                if cc < cmin:
-                    cmin = cc
-                if cc > cmax:
-                    cmax = cc
+                r = j // w
+                c = j - r * w
+                if r < rmin:
+                    rmin = r
+                if r > rmax:
+                    rmax = r
+                if c < cmin:
+                    cmin = c
+                if c > cmax:
+                    cmax = c
                 if sn >= st.size:
                     st = _grow_i32(st)
-                st[sn] = rr * nc + cc
+                st[sn] = j
                 sn += 1
     return mask, count, rmin, rmax, cmin, cmax
 
 
 @njit(cache=True)
-def count_unresolved(z, dirs):
-    """Interior pits and flats left after conditioning, checked independently.
+def count_unresolved(z, dirs, w):
+    """Interior pits and flats left after conditioning, checked cell by cell.
 
-    A valid cell is unresolved when it has no direction (FLAT or 0 while it has
-    an elevation), when it points off the grid although it is interior, or when
-    its downstream neighbour is higher than itself. Returns ``(pits, flats)``:
-    ``pits`` cells whose elevation is below every neighbour's, ``flats``
-    cells without a usable direction.
+    Only cells whose 8 neighbours are all valid count. ``pits``: cells lower
+    than every neighbour; ``flats``: cells without a direction to a neighbour,
+    or whose downstream neighbour is higher. Returns ``(pits, flats)``.
     """
-    nr, nc = z.shape
+    off = offsets(w)
     pits = 0
     flats = 0
-    for r in range(nr):
-        for c in range(nc):
-            v = z[r, c]
-            if v != v:
-                continue
-            interior = True
-            lowest = True
-            for k in range(8):
-                rr = r + DR[k]
-                cc = c + DC[k]
-                if rr < 0 or rr >= nr or cc < 0 or cc >= nc:
-                    interior = False
-                    continue
-                w = z[rr, cc]
-                if w != w:
-                    interior = False
-                    continue
-                if w <= v:
-                    lowest = False
-            if not interior:
-                continue
-            if lowest:
-                pits += 1
-            d = dirs[r, c]
-            if d < 1 or d > 8:
-                flats += 1
-                continue
-            if z[r + DR[d - 1], c + DC[d - 1]] > v:
-                flats += 1
+    for i in range(w, z.size - w):
+        v = z[i]
+        if v != v:
+            continue
+        interior = True
+        lowest = True
+        for k in range(8):
+            u = z[i + off[k]]
+            if u != u:
+                interior = False
+                break
+            if u <= v:
+                lowest = False
+        if not interior:
+            continue
+        if lowest:
+            pits += 1
+        d = dirs[i]
+        if d < 1 or d > 8:
+            flats += 1
+        elif z[i + off[d - 1]] > v:
+            flats += 1
     return pits, flats
 
 
 @njit(cache=True)
-def drains_to_edge(dirs):
-    """Number of valid cells whose downstream path never leaves the grid (cycles).
+def trapped_cells(dirs, w):
+    """Number of valid cells whose downstream path never leaves the grid (cycles or dead ends).
 
-    Walks down from every cell with a visited marker; 0 means every cell drains
-    off the grid (to an OUT cell).
+    0 means every valid cell drains, through its directions, to an OUT cell.
     """
-    nr, nc = dirs.shape
-    state = np.zeros((nr, nc), dtype=np.uint8)  # 0 new, 1 on current path, 2 drains out, 3 trapped
+    off = offsets(w)
+    n = dirs.size
+    state = np.zeros(n, dtype=np.uint8)  # 0 new, 1 on the current path, 2 drains out, 3 trapped
     path = np.empty(4096, dtype=np.int32)
     bad = 0
-    for r0 in range(nr):
-        for c0 in range(nc):
-            if dirs[r0, c0] == 0 or state[r0, c0] != 0:
-                continue
-            pn = 0
-            r = r0
-            c = c0
-            result = 2
-            while True:
-                s = state[r, c]
-                if s == 2 or s == 3:
-                    result = s
-                    break
-                if s == 1:
-                    result = 3
-                    break
-                d = dirs[r, c]
-                if d == OUT:
-                    state[r, c] = 1
-                    if pn >= path.size:
-                        path = _grow_i32(path)
-                    path[pn] = r * nc + c
-                    pn += 1
-                    result = 2
-                    break
-                if d < 1 or d > 8:
-                    state[r, c] = 1
-                    if pn >= path.size:
-                        path = _grow_i32(path)
-                    path[pn] = r * nc + c
-                    pn += 1
-                    result = 3
-                    break
-                state[r, c] = 1
-                if pn >= path.size:
-                    path = _grow_i32(path)
-                path[pn] = r * nc + c
-                pn += 1
-                r = r + DR[d - 1]
-                c = c + DC[d - 1]
-                if dirs[r, c] == 0:
-                    result = 3
-                    break
-            for j in range(pn):
-                cur = path[j]
-                state[cur // nc, cur % nc] = result
-            if result == 3:
-                bad += pn
+    for i0 in range(n):
+        if dirs[i0] == 0 or state[i0] != 0:
+            continue
+        pn = 0
+        i = i0
+        result = 2
+        while True:
+            s = state[i]
+            if s >= 2:
+                result = s
+                break
+            if s == 1:
+                result = 3
+                break
+            state[i] = 1
+            if pn >= path.size:
+                path = _grow_i32(path)
+            path[pn] = i
+            pn += 1
+            d = dirs[i]
+            if d == OUT:
+                result = 2
+                break
+            if d < 1 or d > 8 or dirs[i + off[d - 1]] == 0:
+                result = 3
+                break
+            i = i + off[d - 1]
+        for a in range(pn):
+            state[path[a]] = result
+        if result == 3:
+            bad += pn
     return bad
+
+
+@njit(cache=True)
+def label_units(dirs, w, outlet_ids):
+    """Label each cell with the unit id of the first unit outlet downstream of it.
+
+    ``outlet_ids`` (int32, flat) holds a positive id at unit-outlet cells and 0
+    elsewhere. Cells that drain off the grid without meeting an outlet get -1.
+    Walks down with path compression; returns the int32 labels (0 on nodata).
+    """
+    off = offsets(w)
+    n = dirs.size
+    lab = outlet_ids.copy()
+    path = np.empty(4096, dtype=np.int32)
+    for i0 in range(n):
+        if dirs[i0] == 0 or lab[i0] != 0:
+            continue
+        pn = 0
+        i = i0
+        res = -1
+        while True:
+            if lab[i] != 0:
+                res = lab[i]
+                break
+            if pn >= path.size:
+                path = _grow_i32(path)
+            path[pn] = i
+            pn += 1
+            d = dirs[i]
+            if d < 1 or d > 8:
+                res = -1
+                break
+            i = i + off[d - 1]
+        for a in range(pn):
+            lab[path[a]] = res
+    return lab

@@ -1,0 +1,390 @@
+"""``method = "dem"``: the catchment upstream of an outlet, traced on a DEM.
+
+The chain: read the DEM (nodata honoured) → fill depressions (priority-flood)
+→ D8 steepest-descent directions → resolve flats (Barnes et al. 2014) → flow
+accumulation → snap the outlet to the highest accumulation within a radius →
+walk upstream → polygonize the mask over its bounding window (single-cell
+spurs and pinholes removed) → EPSG:4326, geodesic area.
+
+The kernels are in :mod:`landgeo.delineate.hydro_kernels`.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+import rasterio
+import rasterio.features
+import rasterio.windows
+import shapely
+from pyproj import CRS, Geod, Transformer
+from scipy import ndimage
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from .. import geodesy
+from ..boundary import Boundary, Source, finish_boundary
+from ..errors import DelineationError, LayerError, RecipeError
+from . import hydro_kernels as hk
+
+log = logging.getLogger(__name__)
+WGS84 = CRS.from_epsg(4326)
+GEOD = Geod(ellps="WGS84")
+DEFAULT_SNAP_M = 500.0
+DEFAULT_STREAM_THRESHOLD_CELLS = 100
+MAX_CELLS = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class Conditioned:
+    """A conditioned DEM: D8 directions and what conditioning did.
+
+    ``dirs`` is the *padded* ``(H + 2) × (W + 2)`` uint8 grid (codes in
+    :mod:`hydro_kernels`; the border is 0), ``transform`` the DEM's own (unpadded)
+    transform; padded cell (r, c) is DEM cell (r - 1, c - 1). ``dx_m``/``dy_m``
+    are the cell width and height in metres for each DEM row.
+    """
+
+    dirs: np.ndarray
+    transform: rasterio.Affine
+    crs: CRS
+    dx_m: np.ndarray
+    dy_m: np.ndarray
+    cells_filled: int
+    flats: int
+    flat_cells: int
+    unresolved: int
+
+    @property
+    def width(self) -> int:
+        """Padded width (the flat-index row stride)."""
+        return self.dirs.shape[1]
+
+    @property
+    def flat(self) -> np.ndarray:
+        return self.dirs.reshape(-1)
+
+
+@dataclass(frozen=True)
+class DemCatchment:
+    """A catchment traced on a DEM.
+
+    ``geometry`` is in EPSG:4326; ``outlet`` the snapped outlet (lon, lat) at the
+    centre of its cell; ``cells`` the number of DEM cells upstream of it
+    (itself included); ``area_ha`` the geodesic area of ``geometry``.
+    ``counts`` holds what conditioning and cleaning did, for reporting.
+    """
+
+    geometry: BaseGeometry
+    outlet: tuple[float, float]
+    requested: tuple[float, float]
+    snap_distance_m: float
+    cells: int
+    area_ha: float
+    counts: Mapping[str, int] = field(default_factory=dict)
+
+
+# --- reading and conditioning ------------------------------------------------------------------
+
+def read_dem(src, *, block_rows: int = 512) -> np.ndarray:
+    """Band 1 of an open raster as a padded float32 grid, NaN on nodata and on the one-cell border.
+
+    Read in blocks of rows straight into the padded array (no full-size temporary).
+    """
+    if src.transform.b != 0 or src.transform.d != 0:
+        raise LayerError(f"{src.name}: the DEM grid is rotated; warp it to a north-up grid first (gdalwarp)")
+    h, w = src.height, src.width
+    if (h + 2) * (w + 2) > MAX_CELLS:
+        raise LayerError(f"{src.name}: {w}×{h} cells is more than landgeo handles (2^31); clip the DEM to the area")
+    z = np.full((h + 2, w + 2), np.nan, dtype=np.float32)
+    nodata = src.nodata
+    for r0 in range(0, h, block_rows):
+        r1 = min(h, r0 + block_rows)
+        block = src.read(1, window=rasterio.windows.Window(0, r0, w, r1 - r0), out_dtype="float32")
+        if nodata is not None and not math.isnan(nodata):
+            block[block == np.float32(nodata)] = np.nan
+        z[r0 + 1 : r1 + 1, 1:-1] = block
+    if not np.isfinite(z).any():
+        raise LayerError(f"{src.name}: the DEM has no valid cell (all nodata)")
+    return z
+
+
+def row_spacing_m(transform, crs, nrows: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cell width and height in metres for each row.
+
+    Geographic grids use the WGS84 ellipsoid's radii of curvature at each row's
+    latitude; projected grids their axis units (converted to metres).
+    """
+    crs = CRS(crs)
+    a, e = abs(transform.a), abs(transform.e)
+    if not crs.is_geographic:
+        factor = crs.axis_info[0].unit_conversion_factor if crs.axis_info else 1.0
+        return np.full(nrows, a * factor), np.full(nrows, e * factor)
+    lat = np.radians(transform.f + (np.arange(nrows) + 0.5) * transform.e)
+    semi, f = 6378137.0, 1 / 298.257223563
+    e2 = f * (2 - f)
+    w = np.sqrt(1 - e2 * np.sin(lat) ** 2)
+    prime = semi / w  # prime-vertical radius
+    meridional = semi * (1 - e2) / w**3
+    deg = math.pi / 180
+    return prime * np.cos(lat) * a * deg, meridional * e * deg
+
+
+def condition(z: np.ndarray, transform, crs) -> Conditioned:
+    """Fill depressions of the padded DEM ``z`` (in place), compute D8 directions, resolve flats."""
+    h, w = z.shape
+    dx, dy = row_spacing_m(transform, crs, h - 2)
+    # D8 slopes in the grid's own units, as pysheds, RichDEM and ArcGIS compute them
+    # (a geographic grid's cells count as square); dx/dy in metres serve snapping and areas
+    ux = np.full(h - 2, abs(transform.a))
+    uy = np.full(h - 2, abs(transform.e))
+    flat = z.reshape(-1)
+    filled, _ = hk.fill_depressions(flat, flat.view(np.uint32), w)
+    dirs, _ = hk.d8_directions(flat, w, ux, uy)
+    n_flats, flat_cells, unresolved = hk.resolve_flats(flat, dirs, w, ux, uy)
+    log.info("DEM conditioned: %d cells raised, %d flats (%d cells) resolved, %d unresolved", filled, n_flats, flat_cells, unresolved)
+    return Conditioned(dirs.reshape(h, w), transform, CRS(crs), dx, dy, int(filled), int(n_flats), int(flat_cells), int(unresolved))
+
+
+# --- snapping ---------------------------------------------------------------------------------
+
+def _to_grid(lonlat, transform, crs) -> tuple[float, float]:
+    """Fractional (row, col) of a lon/lat point on the grid."""
+    lon, lat = lonlat
+    x, y = Transformer.from_crs(WGS84, crs, always_xy=True).transform(lon, lat)
+    col, row = ~transform @ (x, y)
+    return row, col
+
+
+def cell_lonlat(row: int, col: int, transform, crs) -> tuple[float, float]:
+    """Lon/lat of a cell centre."""
+    x, y = transform @ (col + 0.5, row + 0.5)
+    lon, lat = Transformer.from_crs(crs, WGS84, always_xy=True).transform(x, y)
+    return float(lon), float(lat)
+
+
+def snap_outlet(acc: np.ndarray, cond: Conditioned, lonlat, *, snap_m: float, stream_threshold_cells: int, label: str = "DEM") -> tuple[int, int, float]:
+    """The cell of highest accumulation within ``snap_m`` metres of ``lonlat``.
+
+    ``acc`` is padded like ``cond.dirs``. Ties go to the cell nearest the
+    point. Returns the DEM ``(row, col, distance_m)`` (unpadded).
+
+    Raises
+    ------
+    DelineationError
+        When the point is off the DEM or on nodata, or when no cell within the
+        radius drains at least ``stream_threshold_cells`` cells.
+    """
+    nr, nc = acc.shape[0] - 2, acc.shape[1] - 2
+    fr, fc = _to_grid(lonlat, cond.transform, cond.crs)
+    r0, c0 = int(math.floor(fr)), int(math.floor(fc))
+    lon, lat = lonlat
+    if not (0 <= r0 < nr and 0 <= c0 < nc):
+        raise DelineationError(f"{label}: the outlet {lon:.5f}, {lat:.5f} is outside the DEM; check the outlet (longitude first) or the DEM")
+    if acc[r0 + 1, c0 + 1] == 0 and snap_m <= 0:
+        raise DelineationError(f"{label}: the outlet {lon:.5f}, {lat:.5f} is on a nodata cell; move it onto the DEM or give snap_m")
+    dy = cond.dy_m[r0]
+    dx = cond.dx_m[r0]
+    rr = int(math.ceil(snap_m / dy)) if snap_m > 0 else 0
+    rc = int(math.ceil(snap_m / dx)) if snap_m > 0 else 0
+    ra, rb = max(0, r0 - rr), min(nr, r0 + rr + 1)
+    ca, cb = max(0, c0 - rc), min(nc, c0 + rc + 1)
+    win = acc[ra + 1 : rb + 1, ca + 1 : cb + 1].astype(np.float64)
+    rows = np.arange(ra, rb)[:, None] + 0.5
+    cols = np.arange(ca, cb)[None, :] + 0.5
+    dist = np.hypot((rows - fr) * dy, (cols - fc) * dx)
+    inside = (dist <= max(snap_m, 0.0)) | ((rows.astype(int) == r0) & (cols.astype(int) == c0))
+    win[~inside] = -1
+    best = win.max()
+    if best <= 0:
+        raise DelineationError(f"{label}: the outlet {lon:.5f}, {lat:.5f} is on nodata and no valid cell lies within snap_m = {snap_m:g} m; move the outlet onto the DEM")
+    if best < stream_threshold_cells:
+        raise DelineationError(
+            f"{label}: no stream of at least {stream_threshold_cells} cells within snap_m = {snap_m:g} m of {lon:.5f}, {lat:.5f} "
+            f"(the largest drains {int(best)} cells); move the outlet onto a river, or raise snap_m or lower stream_threshold_cells"
+        )
+    cand = np.argwhere(win == best)
+    d = dist[cand[:, 0], cand[:, 1]]
+    i = int(np.argmin(d))
+    return ra + int(cand[i, 0]), ca + int(cand[i, 1]), float(d[i])
+
+
+# --- mask to polygon ----------------------------------------------------------------------------
+
+def clean_mask(mask: np.ndarray, keep: tuple[int, int]) -> tuple[np.ndarray, dict[str, int]]:
+    """Remove single-cell spurs, fill pinholes and bridge corner-only contacts.
+
+    ``mask`` is a boolean window with a one-cell empty margin; ``keep`` a cell
+    never removed (the outlet). Spurs are dead-end cells attached by one
+    corner only (no 4-neighbour, one diagonal neighbour); pinholes single empty cells enclosed by
+    the mask; remaining corner-only contacts (a 2×2 checkerboard) are bridged by
+    adding one cell so the polygon is a single part.
+    """
+    m = mask.astype(bool)
+    counts = {"spurs_removed": 0, "pinholes_filled": 0, "corners_bridged": 0}
+    # pinholes: 4-connected empty components of one cell not touching the margin
+    four = np.zeros_like(m, dtype=np.uint8)
+    four[1:, :] += m[:-1, :]
+    four[:-1, :] += m[1:, :]
+    four[:, 1:] += m[:, :-1]
+    four[:, :-1] += m[:, 1:]
+    pin = ~m & (four == 4)
+    counts["pinholes_filled"] = int(pin.sum())
+    m |= pin
+    four = np.zeros_like(m, dtype=np.uint8)
+    four[1:, :] += m[:-1, :]
+    four[:-1, :] += m[1:, :]
+    four[:, 1:] += m[:, :-1]
+    four[:, :-1] += m[:, 1:]
+    diag = np.zeros_like(m, dtype=np.uint8)
+    diag[1:, 1:] += m[:-1, :-1]
+    diag[1:, :-1] += m[:-1, 1:]
+    diag[:-1, 1:] += m[1:, :-1]
+    diag[:-1, :-1] += m[1:, 1:]
+    spur = m & (four == 0) & (diag <= 1)
+    spur[keep] = False
+    counts["spurs_removed"] = int(spur.sum())
+    m &= ~spur
+    for _ in range(20):
+        a, b, c, d = m[:-1, :-1], m[:-1, 1:], m[1:, :-1], m[1:, 1:]
+        diag1 = a & d & ~b & ~c  # ⟍ contact: add the top-right cell
+        diag2 = b & c & ~a & ~d  # ⟋ contact: add the top-left cell
+        n = int(diag1.sum() + diag2.sum())
+        if n == 0:
+            break
+        counts["corners_bridged"] += n
+        m[:-1, 1:] |= diag1
+        m[:-1, :-1] |= diag2
+    return m, counts
+
+
+def polygonize(mask: np.ndarray, transform) -> BaseGeometry:
+    """The union of the cells of a boolean mask as polygons in the grid's CRS."""
+    polys = [shape(g) for g, _ in rasterio.features.shapes(mask.astype(np.uint8), mask=mask, connectivity=4, transform=transform)]
+    if not polys:
+        return shapely.Polygon()
+    return polys[0] if len(polys) == 1 else shapely.union_all(polys)
+
+
+def to_wgs84(geom: BaseGeometry, crs) -> BaseGeometry:
+    """Transform a geometry to EPSG:4326 (longitude first)."""
+    crs = CRS(crs)
+    if crs.equals(WGS84):
+        return geom
+    tf = Transformer.from_crs(crs, WGS84, always_xy=True)
+    out = shapely.transform(geom, lambda xy: np.column_stack(tf.transform(xy[:, 0], xy[:, 1])))
+    return out if out.is_valid else shapely.make_valid(out)
+
+
+def catchment_geometry(cond: Conditioned, row: int, col: int) -> tuple[BaseGeometry, int, dict[str, int]]:
+    """Upstream mask of DEM cell (row, col), cleaned and polygonized, in EPSG:4326."""
+    w = cond.width
+    mask, count, rmin, rmax, cmin, cmax = hk.upstream_mask(cond.flat, w, (row + 1) * w + col + 1)
+    mask = mask.reshape(cond.dirs.shape)
+    # window in padded coordinates with a one-cell empty margin (the padding guarantees it exists)
+    ra, rb, ca, cb = rmin - 1, rmax + 2, cmin - 1, cmax + 2
+    sub = mask[ra:rb, ca:cb].astype(bool)
+    del mask
+    sub, counts = clean_mask(sub, (row + 1 - ra, col + 1 - ca))
+    win_transform = cond.transform @ rasterio.Affine.translation(ca - 1, ra - 1)
+    geom = polygonize(sub, win_transform)
+    geom = geodesy.orient(to_wgs84(geom, cond.crs))
+    return geom, int(count), counts
+
+
+# --- public API -------------------------------------------------------------------------------
+
+def catchment_from_dem(
+    src,
+    outlet_lonlat: tuple[float, float],
+    *,
+    snap_m: float = DEFAULT_SNAP_M,
+    stream_threshold_cells: int = DEFAULT_STREAM_THRESHOLD_CELLS,
+) -> DemCatchment:
+    """The catchment upstream of an outlet, traced on a DEM.
+
+    Parameters
+    ----------
+    src
+        An open rasterio dataset (from :func:`landgeo.layers.open_raster`),
+        projected (metres) or geographic; its nodata cells are honoured.
+    outlet_lonlat
+        The outlet (longitude, latitude) in degrees.
+    snap_m
+        Radius in metres within which the outlet moves to the cell of highest
+        flow accumulation; 0 keeps the cell under the point.
+    stream_threshold_cells
+        Minimum accumulation (cells) the snapped outlet must drain.
+
+    Raises
+    ------
+    DelineationError
+        Outlet off the DEM, or no stream within the radius.
+    """
+    label = Path(src.name).name
+    z = read_dem(src)
+    cond = condition(z, src.transform, src.crs)
+    del z
+    acc = hk.accumulate_cells(cond.flat, cond.width).reshape(cond.dirs.shape)
+    row, col, dist = snap_outlet(acc, cond, outlet_lonlat, snap_m=snap_m, stream_threshold_cells=stream_threshold_cells, label=label)
+    del acc
+    geom, count, counts = catchment_geometry(cond, row, col)
+    area = geodesy.area_ha(geom)
+    lon, lat = cell_lonlat(row, col, cond.transform, cond.crs)
+    all_counts = {
+        "cells_filled": cond.cells_filled,
+        "flats_resolved": cond.flats,
+        "flat_cells_resolved": cond.flat_cells - cond.unresolved,
+        "unresolved_cells": cond.unresolved,
+        **counts,
+    }
+    log.info("catchment: %d cells, %.1f ha, outlet snapped %.0f m", count, area, dist)
+    return DemCatchment(geom, (lon, lat), tuple(map(float, outlet_lonlat)), dist, count, area, all_counts)
+
+
+def _fmt_lonlat(lon: float, lat: float, lang: str) -> str:
+    ns = ("N" if lat >= 0 else "S")
+    ew = ("E" if lon >= 0 else ("O" if lang == "fr" else "W"))
+    if lang == "fr":
+        return f"{abs(lat):.2f}° {ns}, {abs(lon):.2f}° {ew}".replace(".", ",")
+    return f"{abs(lat):.2f}° {ns}, {abs(lon):.2f}° {ew}"
+
+
+def boundary_from_recipe(recipe) -> Boundary:
+    """``method = "dem"``: keys ``dem`` (path), ``outlet = [lon, lat]``, ``snap_m``,
+    ``stream_threshold_cells`` and ``crs`` (for a DEM without one)."""
+    from ..i18n import tr
+    from ..layers import open_raster
+
+    b = recipe.boundary
+    for key in ("dem", "outlet"):
+        if key not in b:
+            raise RecipeError(f"{recipe.path}: [boundary] method \"dem\" needs {key} = …; give the DEM GeoTIFF (dem = \"…\") and the outlet (outlet = [lon, lat])")
+    snap_m = float(b.get("snap_m", DEFAULT_SNAP_M))
+    threshold = int(b.get("stream_threshold_cells", DEFAULT_STREAM_THRESHOLD_CELLS))
+    dem_path = Path(b["dem"])
+    with open_raster(dem_path, crs=b.get("crs")) as src:
+        res = catchment_from_dem(src, tuple(b["outlet"]), snap_m=snap_m, stream_threshold_cells=threshold)
+    lon, lat = res.outlet
+    lang = getattr(recipe, "language", "en")
+    sentence = b.get("definition") or tr(
+        lang,
+        f"Catchment upstream of the outlet at {_fmt_lonlat(lon, lat, 'en')}, traced on {dem_path.name} (D8, depressions filled)",
+        f"Bassin versant en amont de l'exutoire à {_fmt_lonlat(lon, lat, 'fr')}, tracé sur {dem_path.name} (D8, dépressions comblées)",
+    )
+    details: dict[str, Any] = {
+        "dem": dem_path.name,
+        "outlet": [round(lon, 6), round(lat, 6)],
+        "outlet_requested": [round(v, 6) for v in res.requested],
+        "snap_distance_m": round(res.snap_distance_m, 1),
+        "snap_m": snap_m,
+        "stream_threshold_cells": threshold,
+        "cells": res.cells,
+        **res.counts,
+    }
+    return finish_boundary(res.geometry, WGS84, method="dem", definition=sentence, sources=(Source(dem_path.name, res.cells),), details=details)

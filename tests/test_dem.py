@@ -1,0 +1,316 @@
+"""DEM catchments: kernels against brute force, synthetic DEMs with known divides, the real DEM against pysheds."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import rasterio
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pyproj import Geod, Transformer
+from rasterio.transform import from_origin
+
+from landgeo.delineate import dem
+from landgeo.delineate import hydro_kernels as hk
+from landgeo.errors import DelineationError
+from landgeo.layers import open_raster
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+FORTWORTH = DATA / "dem_fixture_pysheds_fortworth_tx" / "dem_3arcsec_fortworth_tx.tif"
+GEOD = Geod(ellps="WGS84")
+UTM28 = "EPSG:32628"  # covers the demo region (lon -20…-19)
+ORIGIN = (300_000.0, 650_000.0)  # UTM 28N, about 19.8° W, 5.9° N
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+def pad(z):
+    z = np.asarray(z, dtype=np.float32)
+    out = np.full((z.shape[0] + 2, z.shape[1] + 2), np.nan, dtype=np.float32)
+    out[1:-1, 1:-1] = z
+    return out
+
+
+def conditioned(z):
+    """Run fill → D8 → flats on a small DEM with 1×1 cells; return padded z, dirs and counts."""
+    zp = pad(z)
+    h, w = zp.shape
+    flat = zp.reshape(-1)
+    raised, _ = hk.fill_depressions(flat, flat.view(np.uint32), w)
+    one = np.ones(h - 2)
+    dirs, _ = hk.d8_directions(flat, w, one, one)
+    n_flats, n_cells, unresolved = hk.resolve_flats(flat, dirs, w, one, one)
+    return zp, dirs.reshape(h, w), (raised, n_flats, n_cells, unresolved)
+
+
+def brute_fill(z):
+    """Filled elevation by fixed-point iteration: W = max(z, min of the neighbours' W); edge cells are outlets."""
+    z = np.asarray(z, dtype=np.float64)
+    h, w = z.shape
+    valid = ~np.isnan(z)
+    W = np.full(z.shape, np.inf)
+    outlet = np.zeros(z.shape, bool)
+    for r in range(h):
+        for c in range(w):
+            if not valid[r, c]:
+                continue
+            for dr in (-1, 0, 1):
+                for dc in (-1, 0, 1):
+                    rr, cc = r + dr, c + dc
+                    if not (0 <= rr < h and 0 <= cc < w) or not valid[rr, cc]:
+                        outlet[r, c] = True
+    W[outlet] = z[outlet]
+    changed = True
+    while changed:
+        changed = False
+        for r in range(h):
+            for c in range(w):
+                if not valid[r, c] or outlet[r, c]:
+                    continue
+                low = min(W[r + dr, c + dc] for dr in (-1, 0, 1) for dc in (-1, 0, 1) if (dr or dc) and valid[r + dr, c + dc])
+                new = max(z[r, c], low)
+                if new < W[r, c]:
+                    W[r, c] = new
+                    changed = True
+    W[~valid] = np.nan
+    return W
+
+
+def walk(dirs, r, c):
+    """The D8 path from (r, c) in a padded direction grid, as a list of cells (python, independent of the kernels)."""
+    path = [(r, c)]
+    seen = {(r, c)}
+    while 1 <= dirs[r, c] <= 8:
+        k = dirs[r, c] - 1
+        r, c = r + int(hk.DR[k]), c + int(hk.DC[k])
+        assert (r, c) not in seen, "cycle in flow directions"
+        seen.add((r, c))
+        path.append((r, c))
+    return path
+
+
+def write_tif(path, z, *, crs=UTM28, transform=None, nodata=None, dtype="float32"):
+    z = np.asarray(z)
+    transform = transform or from_origin(ORIGIN[0], ORIGIN[1], 30.0, 30.0)
+    with rasterio.open(path, "w", driver="GTiff", height=z.shape[0], width=z.shape[1], count=1, dtype=dtype,
+                       crs=crs, transform=transform, nodata=nodata) as dst:
+        dst.write(z.astype(dtype), 1)
+    return path
+
+
+def cell_lonlat(row, col, transform, crs=UTM28):
+    x, y = transform @ (col + 0.5, row + 0.5)
+    return Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(x, y)
+
+
+def rect_area_ha(transform, r0, r1, c0, c1, crs=UTM28):
+    """Geodesic area of the block of cells rows r0..r1-1, cols c0..c1-1 (densified edges), by pyproj.Geod."""
+    xs = np.concatenate([np.linspace(c0, c1, 50), np.full(50, c1), np.linspace(c1, c0, 50), np.full(50, c0)])
+    ys = np.concatenate([np.full(50, r0), np.linspace(r0, r1, 50), np.full(50, r1), np.linspace(r1, r0, 50)])
+    X, Y = transform @ (xs, ys)
+    lon, lat = Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(X, Y)
+    return abs(GEOD.polygon_area_perimeter(lon, lat)[0]) / 1e4
+
+
+# --- kernels against brute force ---------------------------------------------------------------
+
+small_dems = st.integers(min_value=3, max_value=9).flatmap(
+    lambda h: st.integers(min_value=3, max_value=9).flatmap(
+        lambda w: st.lists(st.integers(0, 4), min_size=h * w, max_size=h * w).map(lambda v: np.array(v, float).reshape(h, w))
+    )
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(small_dems, st.integers(0, 2**31 - 1))
+def test_fill_matches_brute_force_and_leaves_no_pits_or_flats(z, seed):
+    rng = np.random.default_rng(seed)
+    if z.size > 12 and rng.random() < 0.5:  # some nodata holes
+        z = z.copy()
+        z[rng.integers(0, z.shape[0]), rng.integers(0, z.shape[1])] = np.nan
+    zp, dirs, (raised, _, _, unresolved) = conditioned(z)
+    ref = brute_fill(z)
+    np.testing.assert_array_equal(zp[1:-1, 1:-1], ref.astype(np.float32))
+    assert raised == int(np.nansum(ref > z))
+    assert unresolved == 0
+    h, w = zp.shape
+    assert hk.count_unresolved(zp.reshape(-1), dirs.reshape(-1), w) == (0, 0)
+    assert hk.trapped_cells(dirs.reshape(-1), w) == 0
+    # every valid cell reaches an OUT cell, never going up in the filled DEM
+    for r, c in zip(*np.nonzero(~np.isnan(zp))):
+        path = walk(dirs, r, c)
+        assert dirs[path[-1]] == hk.OUT
+        elev = [zp[p] for p in path]
+        assert all(a >= b for a, b in zip(elev, elev[1:]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(small_dems)
+def test_accumulation_and_upstream_match_brute_force(z):
+    zp, dirs, _ = conditioned(z)
+    h, w = zp.shape
+    acc = hk.accumulate_cells(dirs.reshape(-1), w).reshape(h, w)
+    cells = list(zip(*np.nonzero(~np.isnan(zp))))
+    through = {cell: 0 for cell in cells}
+    paths = {cell: walk(dirs, *cell) for cell in cells}
+    for path in paths.values():
+        for p in path:
+            through[p] += 1
+    for cell, n in through.items():
+        assert acc[cell] == n
+    target = max(cells, key=lambda cell: through[cell])
+    mask, count, *_ = hk.upstream_mask(dirs.reshape(-1), w, target[0] * w + target[1])
+    expected = {cell for cell, path in paths.items() if target in path}
+    got = set(zip(*np.nonzero(mask.reshape(h, w))))
+    assert got == expected and count == len(expected)
+
+
+def test_flat_drains_towards_lower_and_away_from_higher():
+    # a 1-row-high flat shelf at 5 between a wall (9) to the north and a drop (1) at its east end
+    z = np.full((5, 9), 9.0)
+    z[2, 1:8] = 5.0
+    z[2, 8] = 1.0  # the only way out, on the east edge
+    zp, dirs, (_, n_flats, n_cells, unresolved) = conditioned(z)
+    assert unresolved == 0 and n_flats == 1 and n_cells == 6  # (2, 7) has the drop beside it
+    # every shelf cell drains east (code 3) along the shelf (padded row 3, columns 2..8)
+    assert [int(dirs[3, c]) for c in range(2, 9)] == [3] * 7
+
+
+# --- synthetic DEMs with a known divide -------------------------------------------------------
+
+def two_valleys(nr=40, nc=60, tilt=0.1):
+    """Valleys at columns 15 and 44 draining south; the divide lies between columns 29 and 30."""
+    c = np.arange(nc)[None, :]
+    r = np.arange(nr)[:, None]
+    return np.minimum(abs(c - 15), abs(c - 44)) * 1.0 + (nr - 1 - r) * tilt
+
+
+def test_two_valleys_divide(tmp_path):
+    z = two_valleys()
+    path = write_tif(tmp_path / "valleys.tif", z)
+    tf = from_origin(ORIGIN[0], ORIGIN[1], 30.0, 30.0)
+    lon, lat = cell_lonlat(39, 15, tf)
+    with open_raster(path) as src:
+        res = dem.catchment_from_dem(src, (lon, lat), snap_m=0, stream_threshold_cells=1)
+    assert res.cells == 40 * 30  # columns 0..29, every row
+    expected = rect_area_ha(tf, 0, 40, 0, 30)
+    assert res.area_ha == pytest.approx(expected, rel=1e-4)
+    assert res.geometry.geom_type == "Polygon" and not res.geometry.interiors
+    assert res.counts["unresolved_cells"] == 0
+
+
+def test_snap_moves_outlet_to_the_valley(tmp_path):
+    path = write_tif(tmp_path / "valleys.tif", two_valleys())
+    tf = from_origin(ORIGIN[0], ORIGIN[1], 30.0, 30.0)
+    lon, lat = cell_lonlat(38, 48, tf)  # 4 cells (120 m) east of the east valley
+    with open_raster(path) as src:
+        snapped = dem.catchment_from_dem(src, (lon, lat), snap_m=150, stream_threshold_cells=10)
+        # to (39, 44), the east valley's outlet: the largest accumulation within 150 m
+        assert snapped.snap_distance_m == pytest.approx(math.hypot(120, 30), abs=0.5)
+        assert snapped.cells == 30 * 40
+        with pytest.raises(DelineationError, match="no stream of at least"):
+            dem.catchment_from_dem(src, (lon, lat), snap_m=40, stream_threshold_cells=100)
+        with pytest.raises(DelineationError, match="outside the DEM"):
+            dem.catchment_from_dem(src, (lon + 1, lat), snap_m=40)
+
+
+def test_v_valley_whole_grid(tmp_path):
+    nr, nc = 31, 41
+    c = np.arange(nc)[None, :]
+    r = np.arange(nr)[:, None]
+    z = abs(c - 20) * 2.0 + (nr - 1 - r) * 0.5
+    path = write_tif(tmp_path / "v.tif", z)
+    tf = from_origin(ORIGIN[0], ORIGIN[1], 30.0, 30.0)
+    with open_raster(path) as src:
+        res = dem.catchment_from_dem(src, cell_lonlat(30, 20, tf), snap_m=100, stream_threshold_cells=1)
+    assert res.cells == nr * nc
+    assert res.area_ha == pytest.approx(rect_area_ha(tf, 0, nr, 0, nc), rel=1e-4)
+
+
+def test_cone_divides_flow(tmp_path):
+    # a cone: flow runs away from the summit, so the west edge cell of the centre row drains only its own row
+    n = 41
+    r, c = np.mgrid[0:n, 0:n]
+    z = 100 - np.hypot(r - 20, c - 20)
+    path = write_tif(tmp_path / "cone.tif", z)
+    tf = from_origin(ORIGIN[0], ORIGIN[1], 30.0, 30.0)
+    with open_raster(path) as src:
+        res = dem.catchment_from_dem(src, cell_lonlat(20, 0, tf), snap_m=0, stream_threshold_cells=1)
+    assert res.cells == 20  # columns 0..19 of row 20; the summit drains north (first of the tied directions)
+    assert res.area_ha == pytest.approx(rect_area_ha(tf, 20, 21, 0, 20), rel=1e-4)
+
+
+def test_closed_depression_fills_and_spills(tmp_path):
+    # a bowl whose rim is lowest at the middle of the west edge: everything spills there
+    n = 41
+    r, c = np.mgrid[0:n, 0:n]
+    z = np.hypot(r - 20, c - 20) + 0.01 * c
+    z[20, 0] -= 0.5
+    path = write_tif(tmp_path / "bowl.tif", z)
+    tf = from_origin(ORIGIN[0], ORIGIN[1], 30.0, 30.0)
+    with open_raster(path) as src:
+        res = dem.catchment_from_dem(src, cell_lonlat(20, 0, tf), snap_m=0, stream_threshold_cells=1)
+        assert res.counts["cells_filled"] > 100
+    assert res.cells == n * n
+    assert res.area_ha == pytest.approx(rect_area_ha(tf, 0, n, 0, n), rel=1e-4)
+
+
+def test_nodata_is_honoured_and_geographic_grid(tmp_path):
+    # geographic grid over the demo region, int16 with nodata: a lake of nodata inside the west valley
+    z = np.round(two_valleys(tilt=1.0) * 10).astype("int16")
+    z[10:13, 14:17] = -32768
+    tf = from_origin(-19.8, 5.8, 0.001, 0.001)
+    path = write_tif(tmp_path / "geo.tif", z, crs="EPSG:4326", transform=tf, nodata=-32768, dtype="int16")
+    with open_raster(path) as src:
+        res = dem.catchment_from_dem(src, cell_lonlat(39, 15, tf, "EPSG:4326"), snap_m=0, stream_threshold_cells=1)
+    # cells above the nodata lake drain into it (off the grid); the rest of the west half reaches the outlet
+    assert res.cells < 40 * 30 - 9
+    assert res.cells > 20 * 30
+    assert res.counts["unresolved_cells"] == 0
+    lon, lat = res.outlet
+    assert lon == pytest.approx(-19.8 + 15.5 * 0.001) and lat == pytest.approx(5.8 - 39.5 * 0.001)
+
+
+def test_clean_mask_spurs_pinholes_corners():
+    m = np.zeros((8, 8), bool)
+    m[2:6, 2:6] = True
+    m[3, 3] = False      # pinhole
+    m[1, 6] = True       # spur: one corner contact, dead end
+    m[6, 6] = True       # a diagonal chain off the block: its middle cell is bridged …
+    m[7, 7] = True       # … and its dead end dropped (one pass)
+    out, counts = dem.clean_mask(m, (4, 4))
+    assert counts == {"spurs_removed": 2, "pinholes_filled": 1, "corners_bridged": 1}
+    assert out[3, 3] and not out[1, 6] and out[6, 6] and not out[7, 7]
+    geom = dem.polygonize(out, from_origin(0, 8, 1, 1))
+    assert geom.geom_type == "Polygon" and geom.area == out.sum()
+
+
+# --- the real DEM against pysheds --------------------------------------------------------------
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_fortworth_agrees_with_pysheds():
+    if not FORTWORTH.exists():
+        pytest.skip(f"{FORTWORTH} absent (shared data not beside the repository)")
+    if not hasattr(np, "in1d"):  # pysheds 0.5 calls np.in1d, removed in numpy 2.4
+        np.in1d = np.isin
+    grid_mod = pytest.importorskip("pysheds.grid", reason="pysheds (dev extra) is the independent reference")
+    outlet = (-97.2942, 32.7375)
+    with open_raster(FORTWORTH) as src:
+        res = dem.catchment_from_dem(src, outlet, snap_m=500, stream_threshold_cells=100)
+        tf = src.transform
+        col, row = ~tf @ res.outlet
+        row, col = int(row), int(col)
+    grid = grid_mod.Grid.from_raster(str(FORTWORTH))
+    raw = grid.read_raster(str(FORTWORTH))
+    inflated = grid.resolve_flats(grid.fill_depressions(grid.fill_pits(raw)), eps=1e-7, max_iter=100_000)
+    fdir = grid.flowdir(inflated)
+    ref = np.asarray(grid.catchment(x=col, y=row, fdir=fdir, xytype="index")).astype(bool)
+    # our mask, rasterized back from the polygon (so the cleaning and polygonizing are checked too)
+    ours = rasterio.features.rasterize([(res.geometry, 1)], out_shape=ref.shape, transform=tf).astype(bool)
+    iou = (ours & ref).sum() / (ours | ref).sum()
+    assert iou >= 0.99, f"IoU {iou:.4f} (ours {ours.sum()} cells, pysheds {ref.sum()})"
+    assert res.cells == pytest.approx(ref.sum(), rel=0.01)

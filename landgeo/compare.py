@@ -858,26 +858,14 @@ class Comparison:
     def best_fit_boundary(self, *, lang: str = "en") -> Boundary | None:
         """The best-fit unit set as a :class:`Boundary` (None when A touches no unit)."""
         u = self.units
-        if u is None or u.best_fit_geometry.is_empty:
+        if u is None or u.metrics is None:
             return None
-        lang = check_lang(lang)
-        defs = {lg: self._best_fit_sentence(lg) for lg in ("en", "fr")}
-        return finish_boundary(
-            u.best_fit_geometry,
-            WGS84,
-            method="best_fit",
-            definition=defs[lang],
+        check = u.metrics.alignment.check(lang, a=self.a_label, b=tr(lang, "the best fit", "le meilleur ajustement"))
+        return self._role_boundary(
+            u.best_fit_geometry, "best_fit", self._best_fit_sentence, lang,
             sources=[Source(u.label, len(u.best_fit))],
-            details={
-                "units": list(u.best_fit),
-                "field": u.field,
-                "compared_with": self.a_label,
-                "iou": round(u.metrics.iou, 6) if u.metrics else 0.0,
-                "exact": u.exact,
-                "definition_en": defs["en"],
-                "definition_fr": defs["fr"],
-            },
-            checks=(u.metrics.alignment.check(lang, a=self.a_label, b=tr(lang, "the best fit", "le meilleur ajustement")),) if u.metrics else (),
+            details={"compared_with": self.a_label, "iou": round(u.metrics.iou, 6), "exact": u.exact},
+            checks=(check,),
         )
 
     def hybrid_boundary(self, *, lang: str = "en") -> Boundary | None:
@@ -885,16 +873,18 @@ class Comparison:
         u = self.units
         if u is None or u.hybrid_geometry.is_empty:
             return None
-        lang = check_lang(lang)
-        defs = {lg: self._hybrid_sentence(lg) for lg in ("en", "fr")}
-        return finish_boundary(
-            u.hybrid_geometry,
-            WGS84,
-            method="hybrid",
-            definition=defs[lang],
+        return self._role_boundary(
+            u.hybrid_geometry, "hybrid", self._hybrid_sentence, lang,
             sources=[Source(self.a_label, 1), Source(u.label, len(u.best_fit))],
-            details={"units": list(u.best_fit), "field": u.field, "definition_en": defs["en"], "definition_fr": defs["fr"]},
         )
+
+    def _role_boundary(self, geom, method: str, sentence, lang: str, *, sources, details=None, checks=()) -> Boundary:
+        """``finish_boundary`` with the definition in ``lang`` and both languages in ``details``."""
+        lang = check_lang(lang)
+        u = self.units
+        defs = {lg: sentence(lg) for lg in ("en", "fr")}
+        info = {"units": list(u.best_fit), "field": u.field, **(details or {}), "definition_en": defs["en"], "definition_fr": defs["fr"]}
+        return finish_boundary(geom, WGS84, method=method, definition=defs[lang], sources=sources, details=info, checks=checks)
 
     def _best_fit_sentence(self, lang: str) -> str:
         u = self.units

@@ -1066,6 +1066,10 @@ def write_comparison(
     from .render.compare_sheet import write_compare_sheet
 
     lang = check_lang(lang)
+    if context is None:  # the bundled country outlines, as on the profile map and sheet
+        from .render.context import country_context
+
+        context = country_context(comparison.a.geometry)
     with atomic_dir(out_dir, overwrite=overwrite) as tmp:
         write_json(comparison.to_dict(), tmp / "compare.json")
         if comparison.units is not None:

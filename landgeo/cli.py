@@ -136,6 +136,42 @@ def sheet(source: Path, out_file: Path | None, lang: str | None, overwrite: bool
 
 
 @main.command()
+@click.argument("recipes", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Output folder: OUT/<slug>/ per landscape, OUT/summary.csv, OUT/atlas.pdf.")
+@click.option("--units", type=click.Path(path_type=Path), default=None, help="Profile every unit of this layer as its own landscape.")
+@click.option("--field", default=None, help="With --units: the field that names each unit.")
+@click.option("--layer", default=None, help="With --units: the layer inside the file (GeoPackage).")
+@click.option("--attach", type=click.Path(path_type=Path), default=None, help="With --units: a recipe giving [attach.*], [scale] and shared settings.")
+@click.option("--workers", type=click.IntRange(min=0), default=None, help="Local worker processes (default: CPUs; 0 = in this process, no Dask).")
+@click.option("--scheduler", default=None, metavar="ADDRESS", help="A running Dask scheduler, tcp://HOST:PORT (workers must see the same paths).")
+@click.option("--resume", is_flag=True, help="Skip landscapes whose folder is complete (profile.json exists).")
+@click.option("--overwrite", is_flag=True, help="Replace existing landscape folders.")
+@click.option("--maps/--no-maps", default=True, show_default=True, help="Write map.html and the sheets in each landscape's folder.")
+@click.option("--atlas/--no-atlas", default=True, show_default=True, help="Write OUT/atlas.pdf.")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default=None, help="Language (default: each recipe's).")
+@click.option("--offline/--online", default=True, show_default=True, help="Offline maps or online (OpenStreetMap tiles).")
+@_band_options
+@click.pass_context
+def batch(ctx, recipes, out_dir, units, field, layer, attach, workers, scheduler, resume, overwrite, maps, atlas, lang, offline, min_ha, max_ha) -> None:
+    """Profile many landscapes, on a local Dask cluster or the user's; a failure is recorded and the rest go on."""
+    from .batch import plan_batch, run_batch
+
+    tasks, failed = plan_batch(list(recipes), units=units, field=field, layer=layer, attach=attach)
+    with click.progressbar(length=len(tasks) + len(failed), label="landscapes", file=click.get_text_stream("stderr")) as bar:
+        result = run_batch(tasks, out_dir, workers=workers, scheduler=scheduler, resume=resume, overwrite=overwrite,
+                           lang=lang, offline=offline, maps=maps, min_ha=min_ha, max_ha=max_ha, failed=failed, atlas=atlas,
+                           on_row=lambda row: bar.update(1))
+    counts = {s: sum(r.status == s for r in result.rows) for s in ("ok", "skipped", "failed")}
+    click.echo(f"{counts['ok']} profiled, {counts['skipped']} already complete, {counts['failed']} failed -> {result.summary}")
+    if result.atlas:
+        click.echo(f"atlas: {result.atlas}")
+    for r in result.failed:
+        click.echo(f"{r.source}: FAILED: {r.error}", err=True)
+    if result.failed:
+        ctx.exit(2)
+
+
+@main.command()
 @click.argument("recipe", type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_file", required=True, type=click.Path(path_type=Path), help="Output file: .gpkg, .geojson, .kml or .shp.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing file.")
@@ -254,3 +290,19 @@ def basins_suggest(layer_file: Path, point, min_ha, max_ha, layer_name, snap_m, 
             click.echo(f'take one in a recipe: [boundary] method = "basins", path = "{layer_file}", candidate = {fit[0].id}')
     if out_file is not None:
         click.echo(f"wrote {len(s.candidates)} candidates to {out_file}", err=as_json)
+
+
+@basins.command("build")
+@click.argument("dem_file", metavar="DEM", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_file", required=True, type=click.Path(path_type=Path), help="Output layer (.gpkg, .geojson, .shp).")
+@click.option("--min-unit-ha", type=float, required=True, help="Split units where two branches that each drain this many ha meet.")
+@click.option("--crs", default=None, help="CRS to assume when the DEM has none.")
+@click.option("--overwrite", is_flag=True, help="Replace an existing output file.")
+def basins_build(dem_file: Path, out_file: Path, min_unit_ha: float, crs, overwrite: bool) -> None:
+    """Derive a HydroBASINS-like basin layer (HYBAS_ID, NEXT_DOWN, SUB_AREA, UP_AREA, PFAF_ID…) from a DEM."""
+    from .delineate.basin_build import build_basins_file
+
+    frame = build_basins_file(dem_file, out_file, min_unit_ha=min_unit_ha, crs=crs, overwrite=overwrite)
+    outlets = int((frame["NEXT_DOWN"] == 0).sum())
+    click.echo(f"{out_file}: {len(frame)} units ({int(frame['COAST'].sum())} coastal), {outlets} outlets, "
+               f"{frame['SUB_AREA'].sum():,.1f} km²; largest basin {frame['UP_AREA'].max():,.1f} km²")

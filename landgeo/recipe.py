@@ -227,6 +227,13 @@ BOUNDARY_METHODS: dict[str, dict[str, Checker]] = {
         "pfaf_prefix": scalars,          # Pfafstetter code prefix(es)
         "hybas_ids": scalars,            # unit ids, taken as they are
     },
+    "dem": {
+        "dem": path,                     # the DEM GeoTIFF (projected or geographic; nodata honoured)
+        "crs": string,                   # the DEM's CRS when the file has none
+        "outlet": lonlat,                # the catchment's outlet [lon, lat]
+        "snap_m": positive,              # move the outlet to the highest flow accumulation within this radius (m)
+        "stream_threshold_cells": integer,  # the snapped outlet must drain at least this many cells
+    },
 }
 BOUNDARY_METHODS["combine"] = {
     "parts": paths,                                          # other recipe files

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..boundary import Boundary
-from . import admin, basins, drawn
+from . import admin, basins, dem, drawn
 from . import combine
 from .combine import postprocess
 
@@ -20,6 +20,7 @@ METHODS: dict[str, Callable] = {
     "file": drawn.boundary_from_recipe,
     "combine": combine.boundary_from_recipe,
     "basins": basins.boundary_from_recipe,
+    "dem": dem.boundary_from_recipe,
 }
 
 

@@ -85,10 +85,26 @@ def _field(gdf: gpd.GeoDataFrame, name: str, label: str, key: str) -> None:
         raise FieldError(f"{label}: no field {name!r}; the fields are: {fields}; fix {key}")
 
 
+DENSIFY_DEG = 0.01  # long lon/lat edges are densified before geodesic areas, so pieces add up
+
+
+def area_ha(g: BaseGeometry) -> float:
+    """Geodesic area (ha) of a lon/lat polygon whose edges are densified to 0.01°.
+
+    An overlay splits edges; without densifying, an edge along a parallel is one
+    geodesic in the whole and a polyline in its pieces, and their areas then
+    differ by ~1e-5. Densified, pieces add up to the whole within ~1e-9.
+    """
+    return geodesy.area_ha(shapely.segmentize(g, DENSIFY_DEG)) if g is not None and not g.is_empty else 0.0
+
+
 def _uncovered_ha(boundary: BaseGeometry, covered: BaseGeometry, boundary_ha: float) -> float:
-    rest = shapely.difference(boundary, covered) if covered is not None and not covered.is_empty else boundary
-    u = geodesy.area_ha(_polygonal(rest))
-    return 0.0 if u < 1e-9 * boundary_ha else u
+    rest = _polygonal(shapely.difference(boundary, covered)) if covered is not None and not covered.is_empty else boundary
+    # slivers of (planar) zero width left by the overlay have a spurious geodesic area: a split edge
+    # along a parallel is a polyline on one side and a single geodesic on the other
+    if rest.is_empty or rest.area < 1e-9 * boundary.area:
+        return 0.0
+    return area_ha(rest)
 
 
 # --------------------------------------------------------------------------- parts
@@ -111,7 +127,7 @@ def ecosystems_from_vector(
     label = source or "ecosystems"
     _field(layer, field, label, "field in [attach.ecosystems]")
     gdf = to_wgs84(layer, label, notes)
-    boundary_ha = geodesy.area_ha(boundary)
+    boundary_ha = area_ha(boundary)
     sub, pieces = _clip(gdf, boundary)
     pieces = np.array([_polygonal(g) for g in pieces], dtype=object)
     keep = ~shapely.is_empty(pieces) if len(pieces) else np.zeros(0, bool)
@@ -121,12 +137,12 @@ def ecosystems_from_vector(
     geoms = []
     for cls in sorted(set(classes)):
         g = shapely.union_all(pieces[classes == cls])
-        rows.append((cls, geodesy.area_ha(g)))
+        rows.append((cls, area_ha(g)))
         geoms.append(g)
     covered = shapely.union_all(pieces) if len(pieces) else None
     uncovered = _uncovered_ha(boundary, covered, boundary_ha)
     total = sum(a for _, a in rows)
-    covered_ha = geodesy.area_ha(covered) if covered is not None else 0.0
+    covered_ha = area_ha(covered) if covered is not None else 0.0
     if total > covered_ha * (1 + 1e-6) + 1e-9:
         notes.append(f"{label}: features of different classes overlap ({total - covered_ha:,.1f} ha counted twice)")
     denom = total + uncovered
@@ -265,24 +281,27 @@ def admin_units_spanned(
     if country_field:
         _field(units, country_field, label, "country_field in [attach.admin_units]")
     gdf = to_wgs84(units, label, notes)
-    boundary_ha = geodesy.area_ha(boundary)
+    boundary_ha = area_ha(boundary)
     sub, pieces = _clip(gdf, boundary)
+    pieces = [_polygonal(p) for p in pieces]
+    inters = [area_ha(p) for p in pieces]
+    covered = shapely.union_all([p for p in pieces if not p.is_empty]) if pieces else None
+    # shares of the landscape: of the pieces plus the part no unit covers, so they sum to 1 exactly
+    denom = sum(inters) + _uncovered_ha(boundary, covered, boundary_ha)
     rows = []
     geoms = []
     slivers = 0
-    for (_, row), piece in zip(sub.iterrows(), pieces):
-        piece = _polygonal(piece)
-        inter = geodesy.area_ha(piece)
-        if boundary_ha <= 0 or inter / boundary_ha < SLIVER_SHARE:
+    for (_, row), inter in zip(sub.iterrows(), inters):
+        if denom <= 0 or inter / denom < SLIVER_SHARE:
             slivers += inter > 0
             continue
-        unit_ha = geodesy.area_ha(row.geometry)
+        unit_ha = area_ha(row.geometry)
         rows.append({
             "name": str(row[name_field]),
             "level": level,
             "country": (str(row[country_field]) if country_field else None),
             "area_ha": inter,
-            "share_of_landscape": inter / boundary_ha,
+            "share_of_landscape": inter / denom,
             "share_of_unit": min(1.0, inter / unit_ha) if unit_ha > 0 else None,
         })
         geoms.append(row.geometry)
@@ -370,6 +389,8 @@ def _label(spec: Mapping) -> str:
 def _read(spec: Mapping, expect: str, **kw) -> gpd.GeoDataFrame:
     from .layers import read_vector
 
+    if kw.get("bbox") is not None:
+        kw["bbox_crs"] = "EPSG:4326"
     return read_vector(spec["path"], layer=spec.get("layer"), crs=spec.get("crs"), x=spec.get("x"), y=spec.get("y"),
                        where=spec.get("where"), expect=expect, **kw)
 

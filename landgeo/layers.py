@@ -251,6 +251,7 @@ def read_vector(
     bbox: tuple[float, float, float, float] | None = None,
     columns: list[str] | None = None,
     expect: str | None = None,
+    bbox_crs=None,
 ) -> gpd.GeoDataFrame:
     """Read a vector layer, check its CRS and clean its geometries.
 
@@ -270,6 +271,9 @@ def read_vector(
     where, bbox, columns
         Filters applied while reading (an SQL WHERE clause, a box in the
         layer's CRS, the attribute columns to keep).
+    bbox_crs
+        CRS of ``bbox`` when it is not the layer's (e.g. EPSG:4326 for a
+        boundary's box); the box is transformed (outward) to the layer's CRS.
     expect
         ``"polygon"``, ``"point"`` or ``"line"``: refuse a layer with none of
         those, skip (and count) the features of other types.
@@ -301,7 +305,8 @@ def read_vector(
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", RuntimeWarning)
                     frames.append(
-                        pyogrio.read_dataframe(_gdal_path(path), layer=name, where=where, bbox=bbox, columns=columns)
+                        pyogrio.read_dataframe(_gdal_path(path), layer=name, where=where,
+                                               bbox=_bbox_in_layer_crs(path, name, bbox, bbox_crs), columns=columns)
                     )
             except pyogrio.errors.FieldError as exc:
                 raise FieldError(f"{path}: {exc}; check the field names in where = {where!r}") from exc
@@ -334,6 +339,24 @@ def read_vector(
         warnings.warn(note, DataWarning, stacklevel=2)
     log.info("read %s: %d features, CRS %s", report.label, len(gdf), gdf.crs.to_string() if gdf.crs else None)
     return gdf
+
+
+def _bbox_in_layer_crs(path: Path, name, bbox, bbox_crs):
+    """``bbox`` (in ``bbox_crs``) as a box in the layer's CRS; unchanged when either CRS is unknown."""
+    if bbox is None or bbox_crs is None:
+        return bbox
+    try:
+        wkt = pyogrio.read_info(_gdal_path(path), layer=name).get("crs")
+        layer_crs = CRS.from_user_input(wkt) if wkt else None
+        src_crs = CRS.from_user_input(bbox_crs)
+    except Exception:
+        return None  # read everything rather than risk a wrong filter
+    if layer_crs is None or layer_crs.equals(src_crs, ignore_axis_order=True):
+        return bbox
+    from pyproj import Transformer
+
+    tr = Transformer.from_crs(src_crs, layer_crs, always_xy=True)
+    return tuple(tr.transform_bounds(*bbox, densify_pts=21))
 
 
 def write_vector(gdf: gpd.GeoDataFrame, path: str | Path, *, layer: str | None = None) -> Path:

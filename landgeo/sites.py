@@ -163,7 +163,7 @@ def attach_sites(
     other = ~(is_poly | is_point)
     if other.any():
         notes.append(f"{label}: {int(other.sum())} sites that are neither points nor polygons were skipped")
-    boundary_ha = geodesy.area_ha(boundary)
+    boundary_ha = geodesy.area_ha(shapely.segmentize(boundary, 0.01))
     inside = np.zeros(len(gdf), dtype=bool)
     if len(gdf):
         shapely.prepare(boundary)
@@ -171,7 +171,9 @@ def attach_sites(
     kept = geoms[inside]
     kinds = np.where(is_poly[inside], "footprint", "point")
     clipped = np.array([shapely.intersection(g, boundary) if k == "footprint" else g for g, k in zip(kept, kinds)], dtype=object)
-    area = np.array([geodesy.area_ha(g) if k == "footprint" else np.nan for g, k in zip(clipped, kinds)], dtype=float)
+    # footprint edges densified to 0.001° (~110 m) so clipped edges follow their lon/lat course
+    area = np.array([geodesy.area_ha(shapely.segmentize(g, 0.001)) if k == "footprint" else np.nan
+                     for g, k in zip(clipped, kinds)], dtype=float)
     n = int(inside.sum())
     part: dict = {
         "count": n,

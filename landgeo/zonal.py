@@ -371,6 +371,11 @@ def _to_wgs84(geom: BaseGeometry, crs: CRS, tr: Transformer | None = None) -> Ba
     return shapely.transform(geom, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
 
 
+def _area_ha(g) -> float:
+    """Geodesic area (ha) with lon/lat edges densified to 0.01° (so that pieces add up)."""
+    return geodesy.area_ha(shapely.segmentize(g, 0.01)) if g is not None and not g.is_empty else 0.0
+
+
 def _edges(poly_px: BaseGeometry) -> tuple[np.ndarray, ...]:
     rings = shapely.get_rings(shapely.get_parts(poly_px))
     if len(rings) == 0:
@@ -408,7 +413,7 @@ def _prepare(src, geoms, crs) -> list[_Zone]:
     extent84 = None
     zones = []
     for i, (g, gr) in enumerate(zip(g84, graster)):
-        zone_ha = geodesy.area_ha(g) if g is not None else 0.0
+        zone_ha = _area_ha(g)
         if g is None or g.is_empty or gr is None or gr.is_empty:
             zones.append(_Zone(i, zone_ha, 0.0))
             continue
@@ -416,7 +421,7 @@ def _prepare(src, geoms, crs) -> list[_Zone]:
         if not extent.contains(gr):
             if extent84 is None:
                 extent84 = _to_wgs84(extent, rcrs)
-            outside_ha = geodesy.area_ha(shapely.difference(g, extent84)) if g.intersects(extent84) else zone_ha
+            outside_ha = _area_ha(shapely.difference(g, extent84)) if g.intersects(extent84) else zone_ha
             outside_ha = min(outside_ha, zone_ha)
         px = shapely.transform(gr, lambda xy: np.column_stack((inv.a * xy[:, 0] + inv.b * xy[:, 1] + inv.c,
                                                                inv.d * xy[:, 0] + inv.e * xy[:, 1] + inv.f)))

@@ -98,24 +98,26 @@ def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | No
     return ProfileResult(recipe, boundary, report, profile, layers, rasters, notes)
 
 
-def write_outputs(result: ProfileResult, folder: Path, *, offline: bool = True) -> None:
-    """Write boundary.gpkg, boundary.geojson and profile.json (and maps) into ``folder``."""
+def write_outputs(result: ProfileResult, folder: Path, *, offline: bool = True, maps: bool = True) -> None:
+    """Write boundary.gpkg, boundary.geojson and profile.json (and maps unless ``maps`` is false) into ``folder``."""
     gpkg = folder / "boundary.gpkg"
     for name in GPKG_LAYERS:
         if name in result.layers and len(result.layers[name]):
             write_vector(result.layers[name], gpkg, layer=name)
     write_vector(result.layers["boundary"], folder / "boundary.geojson")
     write_json(result.profile, folder / "profile.json")
-    from .render.outputs import write_maps
+    if maps:
+        from .render.outputs import write_maps
 
-    write_maps(result.profile, result.layers, folder, offline=offline, rasters=result.rasters)
+        write_maps(result.profile, result.layers, folder, offline=offline, rasters=result.rasters)
 
 
-def write_profile_dir(result: ProfileResult, out_root: str | Path, *, overwrite: bool = False, offline: bool = True) -> Path:
-    """Write ``out_root/<slug>/`` atomically and return it."""
+def write_profile_dir(result: ProfileResult, out_root: str | Path, *, overwrite: bool = False, offline: bool = True,
+                      maps: bool = True) -> Path:
+    """Write ``out_root/<slug>/`` atomically and return it (``maps=False``: no map.html or sheets)."""
     target = Path(out_root) / result.recipe.slug
     with atomic_dir(target, overwrite=overwrite) as tmp:
-        write_outputs(result, tmp, offline=offline)
+        write_outputs(result, tmp, offline=offline, maps=maps)
     log.info("wrote %s", target)
     return target
 

@@ -1,0 +1,325 @@
+"""Batch profiling: serial, a local Dask cluster and a scheduler in its own process give the same bytes.
+
+Layers are written to tmp_path; areas are checked against pyproj.Geod. The Dask
+tests are marked ``slow`` (a cluster takes a few seconds to start).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+from click.testing import CliRunner
+from pyproj import Geod
+
+from landgeo.batch import SUMMARY_FIELDS, plan_batch, read_vector_once, run_batch
+from landgeo.cli import main
+from landgeo.errors import FieldError, OutputExistsError, RecipeError, UsageError
+from landgeo.output import dumps_json
+from landgeo.pipeline import build_profile
+from landgeo.recipe import read_recipe
+from landgeo.units_recipes import units_recipes
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO = sorted((REPO / "boundaries").glob("demo-*.toml"))
+ATTACH = REPO / "boundaries" / "demo-districts.toml"  # its [attach.*] tables point at layers/demo
+GEOD = Geod(ellps="WGS84")
+NX, NY = 6, 5  # a 6 × 5 grid: 30 units
+CELL = 0.15  # degrees (≈ 27,700 ha at 5° N)
+
+BROKEN_RECIPE = """
+[landscape]
+name = "Broken layer"
+
+[boundary]
+method = "file"
+path = "broken.gpkg"
+"""
+
+UNIT_RECIPE = """
+[landscape]
+name = "{name}"
+slug = "{slug}"
+country = ["XDL"]
+language = "en"
+
+[boundary]
+method = "admin"
+path = "{units}"
+field = "unit"
+values = ["{name}"]
+"""
+
+
+def write_units(path: Path, *, nx: int = NX, ny: int = NY) -> Path:
+    """``nx`` × ``ny`` square units inside the demo kit's extent, row by row, named "Unité 01", "Unité 02", …"""
+    geoms = [shapely.box(-19.95 + i * CELL, 5.05 + j * CELL, -19.95 + (i + 1) * CELL, 5.05 + (j + 1) * CELL)
+             for j in range(ny) for i in range(nx)]
+    names = [f"Unité {k + 1:02d}" for k in range(len(geoms))]
+    gpd.GeoDataFrame({"unit": names, "code": range(len(geoms))}, geometry=geoms, crs=4326).to_file(path, layer="units")
+    return path
+
+
+def geod_ha(geom) -> float:
+    return abs(GEOD.geometry_area_perimeter(geom)[0]) / 1e4
+
+
+def profiles(root: Path) -> dict[str, bytes]:
+    return {p.parent.name: p.read_bytes() for p in sorted(root.glob("*/profile.json"))}
+
+
+def summary(root: Path) -> list[dict]:
+    with open(root / "summary.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory):
+    """Units layer, a recipe with a broken layer, and the serial run of demo + broken + units."""
+    root = tmp_path_factory.mktemp("batch")
+    units = write_units(root / "units.gpkg")
+    (root / "broken.gpkg").write_bytes(b"this is not a GeoPackage\n" * 50)
+    broken = root / "broken.toml"
+    broken.write_text(BROKEN_RECIPE, encoding="utf-8")
+    recipes = [*DEMO, broken]
+    tasks, failed = plan_batch(recipes, units=units, field="unit", attach=ATTACH)
+    serial = run_batch(tasks, root / "serial", workers=0, failed=failed, maps=False, atlas=False)
+    return {"root": root, "units": units, "recipes": recipes, "serial": serial, "out": root / "serial"}
+
+
+# --- units as recipes -----------------------------------------------------------------------
+
+def test_units_recipes_take_the_shared_settings(tmp_path):
+    units = write_units(tmp_path / "u.gpkg", nx=2, ny=2)
+    made = units_recipes(units, field="unit", attach=ATTACH)
+    assert [u.name for u in made] == ["Unité 01", "Unité 02", "Unité 03", "Unité 04"]
+    assert [u.slug for u in made] == ["unite-01", "unite-02", "unite-03", "unite-04"]
+    r = made[2].recipe()
+    assert r.method == "admin" and list(r.boundary["values"]) == ["Unité 03"] and r.boundary["path"] == units.resolve()
+    assert set(r.attach) == {"admin_units", "ecosystems", "landcover", "population", "sites", "rivers"}
+    # paths of the attach recipe stay relative to it
+    assert r.attach["rivers"]["path"] == (REPO / "layers" / "demo" / "rivers.gpkg").resolve()
+    # template answers and the name of the attach recipe belong to its own landscape
+    assert r.name == "Unité 03" and not r.profile and not r.scorecards
+
+
+def test_units_recipes_shared_names_and_bad_field(tmp_path, caplog):
+    geoms = [shapely.box(i * 0.1, 0, (i + 1) * 0.1, 0.1) for i in range(4)]
+    path = tmp_path / "u.gpkg"
+    gpd.GeoDataFrame({"name": ["A", "a", "B", None]}, geometry=geoms, crs=4326).to_file(path)
+    with caplog.at_level(logging.WARNING, logger="landgeo"):
+        made = units_recipes(path, field="name")
+    assert [u.name for u in made] == ["A", "B"]  # "a" is the same unit name as "A": one landscape of both
+    assert "no name value" in caplog.text and "shared by several units" in caplog.text
+    with pytest.raises(FieldError, match="'nme'.*the fields are: name"):
+        units_recipes(path, field="nme")
+
+
+def test_attach_recipe_errors_name_the_file(tmp_path):
+    units = write_units(tmp_path / "u.gpkg", nx=1, ny=1)
+    bad = tmp_path / "attach.toml"
+    bad.write_text('[attach.population]\npath = "nowhere.tif"\n', encoding="utf-8")
+    with pytest.raises(RecipeError, match="attach.toml.*nowhere.tif"):
+        units_recipes(units, field="unit", attach=bad)
+
+
+def test_plan_batch_usage_errors(tmp_path):
+    with pytest.raises(UsageError, match="--field"):
+        plan_batch([], units=tmp_path / "u.gpkg")
+    with pytest.raises(UsageError, match="--units"):
+        plan_batch(DEMO, field="unit")
+    with pytest.raises(UsageError, match="recipe files"):
+        plan_batch([])
+
+
+# --- the serial run ---------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_serial_batch_records_the_broken_layer_and_goes_on(kit):
+    rows = summary(kit["out"])
+    assert list(rows[0]) == list(SUMMARY_FIELDS)
+    assert len(rows) == 2 + 1 + NX * NY
+    broken = [r for r in rows if r["status"] == "failed"]
+    assert [r["slug"] for r in broken] == ["broken-layer"]
+    assert "broken.gpkg" in broken[0]["error"]
+    assert all(r["status"] == "ok" for r in rows if r["slug"] != "broken-layer")
+    assert len(profiles(kit["out"])) == 2 + NX * NY
+
+
+@pytest.mark.slow
+def test_summary_matches_geodesic_areas_and_profiles(kit):
+    rows = {r["slug"]: r for r in summary(kit["out"])}
+    units = gpd.read_file(kit["units"])
+    for name, geom in zip(units["unit"], units.geometry):
+        row = rows[name.lower().replace("é", "e").replace(" ", "-")]
+        assert float(row["area_ha"]) == pytest.approx(geod_ha(geom), abs=0.01)
+        assert row["verdict"] == "within"  # ≈ 27,700 ha, inside 10,000–1,000,000
+    for slug, row in rows.items():
+        if row["status"] != "ok":
+            continue
+        p = json.loads((kit["out"] / slug / "profile.json").read_text(encoding="utf-8"))
+        assert float(row["area_ha"]) == p["area_ha"]
+        assert row["population"] == ("" if p["population"] is None else str(p["population"]["total"]))
+        assert row["sites"] == ("" if p["sites"] is None else str(p["sites"]["count"]))
+
+
+@pytest.mark.slow
+def test_batch_equals_the_one_recipe_path_byte_for_byte(kit, tmp_path):
+    """The batch (layers read once per process) gives the bytes of build_profile on a recipe file."""
+    demo_layers = (REPO / "layers" / "demo").as_posix()
+    attach = ATTACH.read_text(encoding="utf-8").split("[attach.admin_units]", 1)[1].split("[profile]", 1)[0]
+    attach = attach.replace('"../layers/demo', f'"{demo_layers}')
+    files = list(DEMO)
+    for name in ("Unité 01", "Unité 17", "Unité 30"):
+        slug = name.lower().replace("é", "e").replace(" ", "-")
+        f = tmp_path / f"{slug}.toml"
+        f.write_text(UNIT_RECIPE.format(name=name, slug=slug, units=kit["units"].as_posix())
+                     + "\n[attach.admin_units]" + attach, encoding="utf-8")
+        files.append(f)
+    ref = profiles(kit["out"])
+    for f in files:
+        result = build_profile(read_recipe(f))
+        assert dumps_json(result.profile).encode("utf-8") == ref[result.recipe.slug], f.name
+
+
+def test_resume_skips_complete_landscapes(kit, tmp_path):
+    units = write_units(tmp_path / "u.gpkg", nx=2, ny=2)
+    tasks, failed = plan_batch([], units=units, field="unit")
+    out = tmp_path / "out"
+    first = run_batch(tasks, out, workers=0, maps=False, atlas=False)
+    before = profiles(out)
+    with pytest.raises(OutputExistsError, match="--resume"):
+        run_batch(tasks, out, workers=0, maps=False, atlas=False)
+    for f in (out / "unite-03").iterdir():
+        f.unlink()
+    (out / "unite-03").rmdir()
+    again = run_batch(tasks, out, workers=0, resume=True, maps=False, atlas=False)
+    assert [r.status for r in again.rows] == ["skipped", "skipped", "ok", "skipped"]
+    assert [r.area_ha for r in again.rows] == [r.area_ha for r in first.rows]
+    assert profiles(out) == before
+
+
+def test_read_vector_once_reads_once_and_sees_changes(tmp_path):
+    path = write_units(tmp_path / "u.gpkg", nx=2, ny=2)
+    a = read_vector_once(path, layer="units")
+    b = read_vector_once(path, layer="units")
+    assert a is not b and a.equals(b) and len(a) == 4
+    b.loc[0, "unit"] = "changed"  # a caller's change does not reach the cache
+    assert read_vector_once(path, layer="units").loc[0, "unit"] == "Unité 01"
+    from landgeo.batch import _read_cached
+
+    hits = _read_cached.cache_info().hits
+    read_vector_once(path, layer="units")
+    assert _read_cached.cache_info().hits == hits + 1
+    time.sleep(0.01)
+    write_units(tmp_path / "u.gpkg", nx=3, ny=3)  # rewritten: read again
+    assert len(read_vector_once(path, layer="units")) == 9
+
+
+def test_without_dask_runs_serially_and_says_how_to_get_parallelism(tmp_path):
+    units = write_units(tmp_path / "u.gpkg", nx=1, ny=1)
+    code = (
+        "import sys, logging; sys.modules['distributed'] = None\n"
+        "logging.basicConfig(level=logging.WARNING)\n"
+        "from landgeo.batch import plan_batch, run_batch\n"
+        f"t, f = plan_batch([], units={str(units)!r}, field='unit')\n"
+        f"r = run_batch(t, {str(tmp_path / 'out')!r}, workers=2, maps=False, atlas=False)\n"
+        "print([row.status for row in r.rows])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "['ok']" in proc.stdout
+    assert 'pip install "landgeo[dask]"' in proc.stderr
+
+
+# --- Dask --------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_local_cluster_equals_serial_byte_for_byte(kit, caplog):
+    tasks, failed = plan_batch(kit["recipes"], units=kit["units"], field="unit", attach=ATTACH)
+    out = kit["root"] / "dask"
+    with caplog.at_level(logging.INFO, logger="landgeo.batch"):
+        result = run_batch(tasks, out, workers=2, failed=failed, maps=False, atlas=False)
+    assert "local cluster of 2 worker processes" in caplog.text
+    assert profiles(out) == profiles(kit["out"])
+    assert summary(out) == summary(kit["out"])
+    assert [r.slug for r in result.failed] == ["broken-layer"]
+
+
+@pytest.fixture
+def scheduler(tmp_path):
+    """A `dask scheduler` and one `dask worker` on 127.0.0.1, each its own process."""
+    file = tmp_path / "scheduler.json"
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    cmd = [sys.executable, "-m", "dask"]
+    procs = [subprocess.Popen([*cmd, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                               "--scheduler-file", str(file)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)]
+    try:
+        deadline = time.monotonic() + 60
+        while not file.exists() or not file.read_text():
+            assert time.monotonic() < deadline, "the dask scheduler did not start within 60 s"
+            time.sleep(0.2)
+        time.sleep(0.2)
+        address = json.loads(file.read_text())["address"]
+        procs.append(subprocess.Popen([*cmd, "worker", address, "--host", "127.0.0.1", "--nworkers", "1", "--nthreads", "1",
+                                       "--no-nanny", "--no-dashboard", "--local-directory", str(tmp_path / "worker")],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env))
+        from dask.distributed import Client
+
+        with Client(address, timeout=30, set_as_default=False) as client:
+            client.wait_for_workers(1, timeout=60)
+        yield address
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in reversed(procs):
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_cli_on_a_scheduler_in_its_own_process(kit, scheduler, tmp_path):
+    out = tmp_path / "remote"
+    units = write_units(tmp_path / "units.gpkg", nx=2, ny=2)  # the file name is in the profile
+    res = CliRunner().invoke(main, ["batch", *map(str, DEMO), "--units", str(units), "--field", "unit",
+                                    "--attach", str(ATTACH), "-o", str(out), "--scheduler", scheduler, "--no-maps", "--no-atlas"],
+                             catch_exceptions=False)
+    assert res.exit_code == 0, res.output + res.stderr
+    assert "6 profiled, 0 already complete, 0 failed" in res.stdout
+    got = profiles(out)
+    ref = profiles(kit["out"])
+    assert set(got) == {"demo-kora-hills", "demo-foret-de-sanwi", "unite-01", "unite-02", "unite-03", "unite-04"}
+    for slug in ("demo-kora-hills", "demo-foret-de-sanwi"):
+        assert got[slug] == ref[slug]
+    # the 2 × 2 layer's first row is the first cells of the 6 × 5 one's: same squares, same bytes
+    assert got["unite-01"] == ref["unite-01"] and got["unite-02"] == ref["unite-02"]
+
+
+def test_no_scheduler_answers(tmp_path):
+    tasks, _ = plan_batch(DEMO[:1])
+    with pytest.raises(UsageError, match="--scheduler tcp://127.0.0.1:9: no Dask scheduler answered within 2 s"):
+        run_batch(tasks, tmp_path / "o", scheduler="tcp://127.0.0.1:9", connect_timeout=2, atlas=False)
+
+
+@pytest.mark.slow
+def test_cli_batch_writes_maps_and_atlas(tmp_path):
+    from pypdf import PdfReader
+
+    out = tmp_path / "atlas"
+    res = CliRunner().invoke(main, ["batch", *map(str, DEMO), "-o", str(out), "--workers", "0"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output + res.stderr
+    for slug in ("demo-kora-hills", "demo-foret-de-sanwi"):
+        assert {"profile.json", "boundary.gpkg", "map.html", "sheet.pdf"} <= {p.name for p in (out / slug).iterdir()}
+    assert len(PdfReader(out / "atlas.pdf").pages) == 1 + 2  # contents page, then one sheet per landscape

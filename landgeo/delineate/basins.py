@@ -247,6 +247,21 @@ def unit_at(basins: BasinLayer, lon: float, lat: float, *, snap_m: float = DEFAU
 
 # --- dissolving ------------------------------------------------------------------------------
 
+def _hash_rows(values: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each row of a float array (exact coordinates → equal hashes).
+
+    A collision could only hide a T-junction; :func:`dissolve` then notices the
+    bad union and falls back to ``union_all``.
+    """
+    bits = np.ascontiguousarray(values, dtype=np.float64).view(np.uint64).reshape(len(values), -1)
+    h = np.full(len(values), 0x9E3779B97F4A7C15, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(bits.shape[1]):
+            h = (h ^ bits[:, j]) * np.uint64(0xBF58476D1CE4E5B9)
+            h ^= h >> np.uint64(31)
+    return h
+
+
 def node_coverage(geoms, *, tolerance: float | None = None) -> tuple[np.ndarray, int]:
     """Insert into each polygon the vertices of its neighbours that lie on its edges.
 
@@ -281,15 +296,15 @@ def node_coverage(geoms, *, tolerance: float | None = None) -> tuple[np.ndarray,
     seg = np.nonzero(ring_of[:-1] == ring_of[1:])[0]  # segment seg[k]: coords[seg[k]] → coords[seg[k] + 1]
     a, b = coords[seg], coords[seg + 1]
     swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
-    lo = np.where(swap[:, None], b, a)
-    hi = np.where(swap[:, None], a, b)
-    key = np.ascontiguousarray(np.hstack([lo, hi])).view(np.dtype((np.void, 32))).ravel()
+    key = _hash_rows(np.hstack([np.where(swap[:, None], b, a), np.where(swap[:, None], a, b)]))
     _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
     single = seg[counts[inverse.ravel()] == 1]
     if len(single) == 0:
         return geoms, 0
     sa, sb = coords[single], coords[single + 1]
-    cand = np.unique(np.vstack([sa, sb]), axis=0)
+    ends = np.vstack([sa, sb])
+    _, first = np.unique(_hash_rows(ends), return_index=True)
+    cand = ends[first]
     tree = shapely.STRtree(shapely.linestrings(np.stack([sa, sb], axis=1)))
     pi, si = tree.query(shapely.points(cand), predicate="dwithin", distance=tolerance)
     p, s0, s1 = cand[pi], sa[si], sb[si]
@@ -301,16 +316,16 @@ def node_coverage(geoms, *, tolerance: float | None = None) -> tuple[np.ndarray,
     if not inner.any():
         return geoms, 0
     p, t, at = p[inner], t[inner], single[si[inner]]
-    all_pos = np.concatenate([np.arange(len(coords)), at])
-    all_t = np.concatenate([np.zeros(len(coords)), t])
-    order = np.lexsort((all_t, all_pos))
-    xy = np.vstack([coords, p])[order]
-    new_rings = shapely.linearrings(xy, indices=ring_of[all_pos[order]])
+    order = np.lexsort((t, at))  # along each segment, in order
+    p, at = p[order], at[order]
+    xy = np.insert(coords, at + 1, p, axis=0)  # same-index insertions keep their order
+    new_ring_of = np.insert(ring_of, at + 1, ring_of[at])
+    new_rings = shapely.linearrings(xy, indices=new_ring_of)
     new_parts = shapely.polygons(new_rings, indices=ring_part)
     out = geoms.copy()
     units_with_parts = np.unique(part_unit)
     out[units_with_parts] = shapely.multipolygons(new_parts, indices=np.searchsorted(units_with_parts, part_unit))
-    return out, int(inner.sum())
+    return out, int(len(at))
 
 
 def dissolve(geoms, *, rel_tolerance: float = 1e-9) -> BaseGeometry:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +57,26 @@ def test_french_atlas_contents(tmp_path):
 def test_unknown_item_type_is_a_clear_error(tmp_path):
     with pytest.raises(TypeError, match="cannot use an item"):
         write_atlas([42], tmp_path / "a.pdf")
+
+
+@pytest.mark.slow
+def test_profile_many_writes_an_atlas_that_names_the_broken_recipe(tmp_path):
+    from landgeo.pipeline import ATLAS, profile_many
+
+    repo = Path(__file__).resolve().parents[1]
+    good = repo / "boundaries" / "demo-districts.toml"
+    if not good.is_file():
+        pytest.skip(f"demo recipe missing: {good}")
+    text = good.read_text(encoding="utf-8").replace("../layers/demo", (repo / "layers" / "demo").as_posix())
+    text = text.replace("ecoregions.gpkg", "no_such_ecoregions.gpkg").replace('slug = "demo-kora-hills"', 'slug = "broken"')
+    broken = tmp_path / "broken.toml"
+    broken.write_text(text, encoding="utf-8")
+    outcomes = profile_many([good, broken], tmp_path / "out")
+    assert [o.status for o in outcomes] == ["ok", "failed"]
+    folder = tmp_path / "out" / "demo-kora-hills"
+    for name in ("map.html", "sheet.pdf", "sheet.png", "profile.json"):
+        assert (folder / name).is_file(), name
+    reader, texts = _pages_text(tmp_path / "out" / ATLAS)
+    assert len(reader.pages) == 2  # contents + the good landscape
+    assert "broken" in texts[0] and "no_such_ecoregions.gpkg" in texts[0]
+    assert "Kora Hills (demo)" in texts[1]

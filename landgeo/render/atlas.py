@@ -85,7 +85,8 @@ def _contents_figures(entries: list[AtlasEntry], n_pages: int, *, lang: str, tit
         FigureCanvasAgg(fig)
         fig.text(0.05, 0.93, title, fontsize=20, fontweight="bold", color=style.TEXT)
         ok = sum(1 for e in entries if e.status == "ok")
-        fig.text(0.05, 0.895, f"{label('contents', lang)} · {ok}/{len(entries)} · {label('date', lang)}{colon(lang)}{date}",
+        done = label("rendered", lang).format(ok=ok, n=len(entries))
+        fig.text(0.05, 0.895, f"{label('contents', lang)} · {done} · {label('date', lang)}{colon(lang)}{date}",
                  fontsize=10, color=style.MUTED)
         fig.add_artist(Line2D([0.05, 0.95], [0.88, 0.88], color="#999999", linewidth=0.6))
         cols = [(0.05, label("page", lang)), (0.11, label("landscape", lang)), (0.45, label("area", lang)),

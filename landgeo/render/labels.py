@@ -70,6 +70,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "other": ("Other", "Autres"),
     "atlas": ("Landscape atlas", "Atlas des paysages"),
     "contents": ("Contents", "Sommaire"),
+    "rendered": ("{ok} of {n} landscapes rendered", "{ok} paysages rendus sur {n}"),
     "page": ("Page", "Page"),
     "status": ("Status", "Statut"),
     "verdict": ("Scale", "Échelle"),

@@ -634,7 +634,7 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
         if len(polys):
             _draw_geoms(ax, polys, facecolor=style.FOOTPRINT, edgecolor=style.FOOTPRINT, linewidth=0.4, zorder=10)
         pts = shapely.get_coordinates(sites.geometry.representative_point().values)
-        size = 14 if len(pts) <= 200 else 7 if len(pts) <= 2000 else 3
+        size = 30 if len(pts) <= 50 else 14 if len(pts) <= 200 else 7 if len(pts) <= 2000 else 3
         ax.scatter(pts[:, 0], pts[:, 1], s=size, c=style.SITE, edgecolors="white", linewidths=0.4, zorder=11)
         legend["items"].append(("sites", len(sites)))
 
@@ -689,7 +689,7 @@ def _draw_legend(fig, rect, legend, lang) -> None:
         elif kind == "rivers":
             handles.append(Line2D([], [], color=style.RIVER, linewidth=1.0, label=label("rivers", lang)))
         elif kind == "sites":
-            handles.append(Line2D([], [], marker="o", linestyle="none", markersize=4.5, markerfacecolor=style.SITE,
+            handles.append(Line2D([], [], marker="o", linestyle="none", markersize=5.5, markerfacecolor=style.SITE,
                                   markeredgecolor="white", label=f"{label('sites', lang)} ({fmt_number(extra, lang)})"))
         elif kind == "hillshade":
             handles.append(Patch(facecolor="#bdbdbd", edgecolor="none", label=label("hillshade", lang)))
@@ -770,7 +770,7 @@ def _draw_table(fig, rect, rows, lang) -> float:
     height_pt = rect[3] * fig_h * 72
     fs = 6.8
     line_pt = fs * 1.32
-    label_frac = 0.27
+    label_frac = 0.29
     value_chars = int((1 - label_frac) * width_pt / (fs * 0.56))
     label_chars = int(label_frac * width_pt / (fs * 0.60))
     max_lines = int(height_pt / line_pt) - len(rows) // 3
@@ -897,7 +897,7 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
         legend = _draw_main_map(fig, [0.045, 0.085, 0.555, 0.81], profile, lay, rasters, lang)
         _draw_locator(fig, [0.635, 0.715, 0.12, 0.18], lay, geom, lang)
         _draw_legend(fig, [0.775, 0.715, 0.2, 0.18], legend, lang)
-        table_end = _draw_table(fig, [0.635, 0.26, 0.34, 0.435], profile_rows(profile, lang), lang)
+        table_end = _draw_table(fig, [0.635, 0.2, 0.34, 0.495], profile_rows(profile, lang), lang)
         _draw_composition(fig, 0.635, table_end - 0.03, 0.085, 0.34, profile, legend["classes"], lang)
 
         # footer
@@ -905,9 +905,9 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
         foot1 = f"{label('sources', lang)}{colon(lang)}" + ("; ".join(srcs) if srcs else label("no_data", lang))
         foot2 = (f"{label('crs', lang)} · {label('date', lang)}{colon(lang)}{sheet_date(date)} · "
                  f"{label('made_with', lang)}")
-        for i, line in enumerate(textwrap.wrap(foot1, 235, max_lines=2, placeholder=" …")):
-            fig.text(0.03, 0.046 - 0.014 * i, line, fontsize=6, color=style.MUTED)
-        fig.text(0.03, 0.014, foot2, fontsize=6, color=style.MUTED)
+        lines = textwrap.wrap(foot1, 235, max_lines=2, placeholder=" …") + [foot2]
+        for i, line in enumerate(lines):
+            fig.text(0.03, 0.014 + 0.014 * (len(lines) - 1 - i), line, fontsize=6, color=style.MUTED)
     return fig
 
 

@@ -98,9 +98,15 @@ def _finish(ctx: click.Context, outcomes) -> None:
 @click.pass_context
 def demo(ctx: click.Context, out_dir: Path, lang: str | None, overwrite: bool) -> None:
     """Build the demo landscapes' full profiles from layers/ and boundaries/."""
-    from .demo import run_demo
+    from .demo import run_demo, run_demo_comparison
 
-    _finish(ctx, run_demo(out_dir, lang=lang, overwrite=overwrite))
+    outcomes = run_demo(out_dir, lang=lang, overwrite=overwrite)
+    compared = run_demo_comparison(out_dir, lang=lang, overwrite=overwrite)
+    if compared is not None:
+        click.echo(compared[1], err=not compared[0])
+    _finish(ctx, outcomes)
+    if compared is not None and not compared[0]:
+        ctx.exit(2)
 
 
 @main.command()

@@ -480,3 +480,24 @@ def test_cli_compare_units_outputs_and_errors(tmp_path):
     # nothing to compare with
     res = runner.invoke(main, ["compare", str(tmp_path / "ws.geojson")])
     assert res.exit_code == 2 and "needs B or --units" in res.stderr
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.skipif(not (REPO / "layers" / "demo" / "admin.gpkg").exists(), reason="demo kit not built (scripts/make_demo_layers.py)")
+def test_demo_comparison_against_districts(tmp_path):
+    """The demo's comparison step, run on the drawn demo landscape (the watershed recipe works the same way)."""
+    from landgeo.demo import run_demo_comparison
+
+    ok, line = run_demo_comparison(tmp_path, recipe=REPO / "boundaries" / "demo-drawn.toml", lang="en")
+    assert ok, line
+    folder = tmp_path / "compare-demo-foret-de-sanwi-districts"
+    data = json.loads((folder / "compare.json").read_text(encoding="utf-8"))
+    districts = gpd.read_file(REPO / "layers" / "demo" / "admin.gpkg", layer="districts")
+    a = gpd.read_file(REPO / "layers" / "demo" / "drawn_boundary.kml").geometry.union_all()
+    touched = {d: geod_ha(shapely.intersection(g, a)) for d, g in zip(districts["district"], districts.geometry) if geod_ha(shapely.intersection(g, a)) > 0}
+    assert {r["unit"] for r in data["units"]["table"]} == set(touched)
+    for r in data["units"]["table"]:
+        assert r["intersection_ha"] == pytest.approx(touched[r["unit"]], rel=1e-6)
+    assert f"best fit {len(data['units']['best_fit']['units'])} of {len(touched)}" in line

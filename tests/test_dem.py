@@ -22,7 +22,7 @@ DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 FORTWORTH = DATA / "dem_fixture_pysheds_fortworth_tx" / "dem_3arcsec_fortworth_tx.tif"
 GEOD = Geod(ellps="WGS84")
 UTM28 = "EPSG:32628"  # covers the demo region (lon -20…-19)
-ORIGIN = (300_000.0, 650_000.0)  # UTM 28N, about 19.8° W, 5.9° N
+ORIGIN = (300_000.0, 650_000.0)  # UTM 28N, about 16.8° W, 5.9° N
 
 
 # --- helpers --------------------------------------------------------------------------------

@@ -319,6 +319,26 @@ def test_dissolve_keeps_real_holes_only():
     assert merged.area == pytest.approx(sum(g.area for g in ring), rel=1e-12)
 
 
+def test_dissolve_fills_a_hole_with_its_unit_and_handles_multiparts():
+    ring = [box(x, y, x + .1, y + .1) for x in (0, .1, .2) for y in (0, .1, .2) if (x, y) != (.1, .1)]
+    # the middle cell holds two units of two parts each, touching at corners only
+    inner1 = shapely.MultiPolygon([box(.1, .1, .15, .15), box(.15, .15, .2, .2)])
+    inner2 = shapely.MultiPolygon([box(.15, .1, .2, .15), box(.1, .15, .15, .2)])
+    geoms = ring + [inner1, inner2]
+    assert B.node_coverage(geoms)[1] == 4
+    merged = B.dissolve(geoms)
+    assert merged.geom_type == "Polygon" and len(merged.interiors) == 0
+    assert merged.equals(box(0, 0, .3, .3))
+
+
+def test_dissolve_overlapping_or_invalid_units_fall_back_to_union():
+    merged = B.dissolve([shapely.box(0, 0, 2, 1), shapely.box(1, 0, 3, 1)])
+    assert merged.area == pytest.approx(3.0)
+    bowtie = shapely.Polygon([(3, 0), (4, 1), (4, 0), (3, 1)])  # invalid: repaired, its parts kept
+    merged = B.dissolve([shapely.box(2, 0, 3, 1), bowtie])
+    assert merged.area == pytest.approx(1.5) and merged.is_valid
+
+
 def grid_coverage(n=30, k=60, seed=0):
     """Raster-like units (polygonized labels): T-junctions everywhere."""
     import rasterio.features

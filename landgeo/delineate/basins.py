@@ -287,6 +287,8 @@ def node_coverage(geoms, *, tolerance: float | None = None) -> tuple[np.ndarray,
     """
     geoms = np.asarray(geoms, dtype=object)
     parts, part_unit = shapely.get_parts(geoms, return_index=True)
+    polygonal = shapely.get_type_id(parts) == 3  # lines or points left by a repair have no rings
+    parts, part_unit = parts[polygonal], part_unit[polygonal]
     rings, ring_part = shapely.get_rings(parts, return_index=True)
     coords, ring_of = shapely.get_coordinates(rings, return_index=True)
     if len(coords) == 0:
@@ -341,7 +343,7 @@ def dissolve(geoms, *, rel_tolerance: float = 1e-9) -> BaseGeometry:
         return shapely.Polygon()
     invalid = ~shapely.is_valid(geoms)
     if invalid.any():
-        geoms[invalid] = shapely.make_valid(geoms[invalid])
+        geoms[invalid] = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
     if len(geoms) == 1:
         return geoms[0]
     total = float(shapely.area(geoms).sum())

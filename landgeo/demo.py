@@ -28,10 +28,11 @@ DEMO_COMPARISON = {"recipe": "demo-watershed.toml", "units": "layers/demo/admin.
 
 def run_demo_comparison(out_dir: str | Path, *, lang: str | None = None, overwrite: bool = False,
                         recipe: str | Path | None = None) -> tuple[bool, str] | None:
-    """Compare the demo watershed landscape with the demo districts into ``out_dir/compare-<slug>-districts/``.
+    """Compare the demo watershed landscape with the demo districts into ``out_dir/<slug>/compare-districts/``.
 
-    Returns (ok, one line to print), or None when the watershed recipe is absent.
-    A wrong input is reported in the line (the profiles are kept).
+    Runs after the profiles, beside the landscape's own profile (skipped when that
+    folder is absent, i.e. its profile failed). Returns (ok, one line to print), or
+    None when the watershed recipe is absent. A wrong input is reported in the line.
     """
     from .compare import compare_files
     from .errors import LandgeoError
@@ -46,7 +47,9 @@ def run_demo_comparison(out_dir: str | Path, *, lang: str | None = None, overwri
     units = recipe.resolve().parent.parent / DEMO_COMPARISON["units"]
     try:
         r = read_recipe(recipe)
-        target = Path(out_dir) / f"compare-{r.slug}-districts"
+        if not (Path(out_dir) / r.slug).is_dir():
+            return False, f"compare {recipe.name}: skipped, the profile of {r.slug} was not written"
+        target = Path(out_dir) / r.slug / "compare-districts"
         c = compare_files(recipe, units=units, units_layer=DEMO_COMPARISON["layer"], field=DEMO_COMPARISON["field"],
                           out_dir=target, lang=lang or r.language, overwrite=overwrite)
     except LandgeoError as exc:

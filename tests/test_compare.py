@@ -490,9 +490,14 @@ def test_demo_comparison_against_districts(tmp_path):
     """The demo's comparison step, run on the drawn demo landscape (the watershed recipe works the same way)."""
     from landgeo.demo import run_demo_comparison
 
-    ok, line = run_demo_comparison(tmp_path, recipe=REPO / "boundaries" / "demo-drawn.toml", lang="en")
+    recipe = REPO / "boundaries" / "demo-drawn.toml"
+    ok, line = run_demo_comparison(tmp_path, recipe=recipe, lang="en")
+    assert not ok and "skipped" in line  # no profile folder: nothing is written
+    assert not any(tmp_path.iterdir())
+    (tmp_path / "demo-foret-de-sanwi").mkdir()  # as if the profile had been written
+    ok, line = run_demo_comparison(tmp_path, recipe=recipe, lang="en")
     assert ok, line
-    folder = tmp_path / "compare-demo-foret-de-sanwi-districts"
+    folder = tmp_path / "demo-foret-de-sanwi" / "compare-districts"
     data = json.loads((folder / "compare.json").read_text(encoding="utf-8"))
     districts = gpd.read_file(REPO / "layers" / "demo" / "admin.gpkg", layer="districts")
     a = gpd.read_file(REPO / "layers" / "demo" / "drawn_boundary.kml").geometry.union_all()

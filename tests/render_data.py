@@ -80,3 +80,27 @@ def demo_inputs(*, n_sites: int = 5, name: str = "Vallée de l'Offin") -> tuple[
                      "challenges": ["mercury use", "forest loss"], "governance": ["District assemblies"]},
     }
     return profile, layers
+
+
+def write_tif(path, data, transform, *, nodata, tags=None):
+    """A one-band GeoTIFF in EPSG:4326 (``tags``: band-1 tags such as ``CLASSES``)."""
+    import rasterio
+
+    with rasterio.open(path, "w", driver="GTiff", width=data.shape[1], height=data.shape[0], count=1,
+                       dtype=data.dtype, crs="EPSG:4326", transform=transform, nodata=nodata) as dst:
+        dst.write(data, 1)
+        if tags:
+            dst.update_tags(1, **tags)
+    return path
+
+
+def landcover_tif(path):
+    """A 30×30 class raster over the demo landscape: Water (0), Savannas (9), Croplands (12), one nodata cell."""
+    from rasterio.transform import from_origin
+
+    lc = np.zeros((30, 30), dtype="uint8")
+    lc[:, 10:20] = 12
+    lc[:, 20:] = 9
+    lc[0, 0] = 255
+    return write_tif(path, lc, from_origin(-2.0, 6.7, 0.025, 0.025), nodata=255,
+                     tags={"CLASSES": "0=Water;9=Savannas;12=Croplands"})

@@ -8,13 +8,12 @@ import re
 import geopandas as gpd
 import numpy as np
 import pytest
-import rasterio
 from pyproj import Geod
 from rasterio.transform import from_origin
 
 from landgeo.render.sheet import hillshade, km_per_degree_lon, write_sheet
 
-from .render_data import demo_inputs
+from .render_data import demo_inputs, landcover_tif, write_tif
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -90,26 +89,13 @@ def test_a_bare_profile_still_renders(tmp_path):
     assert "Bare" in text and "not recorded" in text
 
 
-def _write_tif(path, data, transform, *, nodata, tags=None):
-    with rasterio.open(path, "w", driver="GTiff", width=data.shape[1], height=data.shape[0], count=1,
-                       dtype=data.dtype, crs="EPSG:4326", transform=transform, nodata=nodata) as dst:
-        dst.write(data, 1)
-        if tags:
-            dst.update_tags(1, **tags)
-
-
 def test_landcover_and_dem_rasters_are_drawn_with_class_names_from_the_raster(tmp_path):
     profile, layers = demo_inputs()
     profile["ecosystems"] = None  # the legend must come from the raster's CLASSES tag
-    lc = np.zeros((30, 30), dtype="uint8")
-    lc[:, 10:20] = 12
-    lc[:, 20:] = 9
-    lc[0, 0] = 255
-    transform = from_origin(-2.0, 6.7, 0.025, 0.025)
-    _write_tif(tmp_path / "lc.tif", lc, transform, nodata=255, tags={"CLASSES": "0=Water;9=Savannas;12=Croplands"})
+    landcover_tif(tmp_path / "lc.tif")
     yy, xx = np.mgrid[0:30, 0:30]
     dem = (200 + 5 * xx + 3 * yy).astype("float32")
-    _write_tif(tmp_path / "dem.tif", dem, transform, nodata=-9999.0)
+    write_tif(tmp_path / "dem.tif", dem, from_origin(-2.0, 6.7, 0.025, 0.025), nodata=-9999.0)
     (pdf,) = write_sheet(profile, {k: v for k, v in layers.items() if k != "ecosystems"}, pdf=tmp_path / "s.pdf",
                          rasters={"landcover": tmp_path / "lc.tif", "dem": tmp_path / "dem.tif"})
     text = _text(pdf)

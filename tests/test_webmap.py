@@ -16,7 +16,7 @@ import shapely
 
 from landgeo.render.webmap import popup_html, write_webmap
 
-from .render_data import XSS, demo_inputs, sites_in_boundary
+from .render_data import XSS, demo_inputs, landcover_tif, sites_in_boundary
 
 CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "") if p and Path(p).exists()), None)
 
@@ -51,6 +51,7 @@ window.addEventListener('load', function () { setTimeout(function () {
     p.legend = document.querySelectorAll('.landgeo-legend').length;
     p.scale = document.querySelectorAll('.leaflet-control-scale').length;
     p.tiles = document.querySelectorAll('img.leaflet-tile').length;
+    p.images = document.querySelectorAll('img.leaflet-image-layer').length;
     p.resources = performance.getEntriesByType('resource').map(function (r) { return r.name; });
     var out = document.createElement('pre'); out.id = 'probe'; out.textContent = JSON.stringify(p);
     document.body.appendChild(out);
@@ -146,3 +147,18 @@ def test_many_sites_are_clustered_and_all_counted(tmp_path):
     assert probe["site_markers"] + sum(probe["clusters"]) == 300
     assert probe["overlays"] == 7  # footprints get their own layer
     assert probe["alerts"] == 0
+
+
+@pytest.mark.browser
+def test_land_cover_raster_is_an_inlined_overlay_when_there_are_no_ecosystem_polygons(tmp_path):
+    profile, layers = demo_inputs()
+    layers = {k: v for k, v in layers.items() if k != "ecosystems"}
+    path = write_webmap(profile, layers, tmp_path / "map.html", rasters={"landcover": landcover_tif(tmp_path / "lc.tif")})
+    page = path.read_text(encoding="utf-8")
+    assert "data:image/png;base64," in page
+    for name in ("Croplands", "Savannas", "Water"):  # legend from the raster's CLASSES tag
+        assert name in page
+    probe = run_in_chromium(path, tmp_path)
+    assert probe["errors"] == [] and probe["resources"] == []
+    assert probe["images"] == 1
+    assert probe["overlays"] == 6  # context, land cover, admin units, rivers, boundary, sites

@@ -32,7 +32,7 @@ def write_maps(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame
 
     folder = Path(folder)
     lang = check_lang(lang, profile.get("language") or "en")
-    out = [write_webmap(profile, layers, folder / "map.html", lang=lang, offline=offline)]
+    out = [write_webmap(profile, layers, folder / "map.html", lang=lang, offline=offline, rasters=rasters)]
     out += write_sheet(profile, layers, pdf=folder / "sheet.pdf", png=folder / "sheet.png", lang=lang,
                        rasters=rasters)
     return out

@@ -38,6 +38,7 @@ from pyproj import Geod
 from ..i18n import check_lang, fmt_lonlat, fmt_number, join_names
 from . import style
 from .labels import as_list, colon, fmt_ha, fmt_km, fmt_share, label, method_text, verdict_text
+from .raster import classes_of, hillshade, landcover_rgba, read_window
 
 log = logging.getLogger(__name__)
 
@@ -168,86 +169,10 @@ def km_per_degree_lon(lat: float) -> float:
     return d / 1000.0 / step
 
 
-# --------------------------------------------------------------------------- rasters
-
-def _parse_classes(tag: str | None) -> dict[int, str]:
-    out: dict[int, str] = {}
-    for item in (tag or "").split(";"):
-        if "=" in item:
-            k, v = item.split("=", 1)
-            try:
-                out[int(k.strip())] = v.strip()
-            except ValueError:
-                continue
-    return out
-
-
-def _read_raster_window(path, bounds, *, max_px: int = 1200):
-    """Read band 1 over ``bounds`` (EPSG:4326), reprojected to a lon/lat grid when needed.
-
-    Returns (array (masked), extent (l, r, b, t), class table from the CLASSES tag).
-    """
-    import rasterio
-    from rasterio.enums import Resampling
-    from rasterio.warp import reproject, transform_bounds
-    from rasterio.windows import from_bounds
-
-    from ..layers import open_raster
-
-    minx, miny, maxx, maxy = bounds
-    with open_raster(path) as src:
-        classes = _parse_classes(src.tags(1).get("CLASSES") or src.tags().get("CLASSES"))
-        nodata = src.nodata
-        if src.crs is not None and src.crs.to_epsg() == 4326:
-            win = from_bounds(minx, miny, maxx, maxy, transform=src.transform)
-            win = win.round_offsets().round_lengths()
-            win = win.intersection(rasterio.windows.Window(0, 0, src.width, src.height))
-            step = max(1, int(max(win.width, win.height) // max_px))
-            out_shape = (max(1, int(win.height // step)), max(1, int(win.width // step)))
-            data = src.read(1, window=win, out_shape=out_shape, resampling=Resampling.nearest, masked=True)
-            l, b, r, t = rasterio.windows.bounds(win, src.transform)
-            return data, (l, r, b, t), classes
-        # another CRS: warp the view onto a lon/lat grid
-        width = height = min(max_px, 800)
-        dst = np.full((height, width), nodata if nodata is not None else 0, dtype=src.dtypes[0])
-        from rasterio.transform import from_bounds as tf_bounds
-
-        transform = tf_bounds(minx, miny, maxx, maxy, width, height)
-        reproject(rasterio.band(src, 1), dst, dst_transform=transform, dst_crs="EPSG:4326",
-                  resampling=Resampling.nearest, dst_nodata=nodata)
-        _ = transform_bounds  # documented: view bounds are already lon/lat
-        data = np.ma.masked_equal(dst, nodata) if nodata is not None else np.ma.asarray(dst)
-        return data, (minx, maxx, miny, maxy), classes
-
-
-def hillshade(dem: np.ndarray, *, dx_m: float, dy_m: float, azimuth: float = 315.0, altitude: float = 45.0) -> np.ndarray:
-    """Hillshade in 0..1: the cosine between the surface normal and the sun direction.
-
-    ``dem`` in metres with rows from north to south; ``dx_m``/``dy_m`` cell sizes in metres;
-    ``azimuth`` in degrees clockwise from north, ``altitude`` in degrees above the horizon.
-    A flat surface gives ``sin(altitude)``.
-    """
-    z = np.asarray(dem, dtype="float64")
-    gy, gx = np.gradient(z, dy_m, dx_m)
-    dz_de, dz_dn = gx, -gy  # rows run southwards
-    norm = np.sqrt(1.0 + dz_de ** 2 + dz_dn ** 2)
-    az, alt = np.radians(azimuth), np.radians(altitude)
-    sun = (np.sin(az) * np.cos(alt), np.cos(az) * np.cos(alt), np.sin(alt))
-    shade = (-dz_de * sun[0] - dz_dn * sun[1] + sun[2]) / norm
-    return np.clip(shade, 0.0, 1.0)
-
-
 # --------------------------------------------------------------------------- profile text
 
-def _classes_of(part: Any) -> list[dict]:
-    """The ``classes`` list of an ecosystems/land-cover part (or the part itself if it is a list)."""
-    if isinstance(part, Mapping):
-        part = part.get("classes")
-    return [c for c in (part or []) if isinstance(c, Mapping) and c.get("class") is not None]
-
-
 def _eco_classes(profile: Mapping[str, Any]) -> list[dict]:
-    return _classes_of(profile.get("ecosystems"))
+    return classes_of(profile.get("ecosystems"))
 
 
 def _eco_source(profile: Mapping[str, Any]) -> str | None:
@@ -316,8 +241,8 @@ def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]
         text = na
     rows.append((label("ecosystem_types", lang), text))
 
-    land = sorted(_classes_of(profile.get("land_cover")), key=lambda c: -(c.get("share") or 0))
-    if land and _classes_of(profile.get("land_cover")) != _eco_classes(profile):
+    land = sorted(classes_of(profile.get("land_cover")), key=lambda c: -(c.get("share") or 0))
+    if land and classes_of(profile.get("land_cover")) != _eco_classes(profile):
         text = ", ".join(f"{c['class']} {fmt_share(c.get('share'), lang)}" if c.get("share") is not None
                          else str(c["class"]) for c in land[:5])
         if len(land) > 5:
@@ -491,42 +416,22 @@ def _draw_north(ax, extent, lang) -> None:
             fontweight="bold", zorder=22)
 
 
-def _landcover_image(ax, path, extent, clip, profile, lang, legend_classes: dict) -> None:
-    from matplotlib.colors import ListedColormap, BoundaryNorm
-
+def _landcover_image(ax, path, extent, clip, profile, legend_classes: dict) -> None:
     minx, maxx, miny, maxy = extent
-    data, img_extent, classes = _read_raster_window(path, (minx, miny, maxx, maxy))
-    given = {}
-    for part in (profile.get("land_cover"), profile.get("ecosystems")):
-        for c in _classes_of(part):
-            if c.get("value") is not None:
-                given.setdefault(int(c["value"]), c)
-    values = sorted(int(v) for v in np.unique(data.compressed())) if data.count() else []
-    if not values:
+    rgba, img_extent, colours = landcover_rgba(profile, path, (minx, miny, maxx, maxy))
+    if rgba is None:
         return
-    names = {v: str((given.get(v) or {}).get("class") or classes.get(v) or v) for v in values}
-    # Colours from class names, not the class table's own (IGBP's red croplands would clash with the red
-    # boundary and its neon yellows print badly); largest classes first so shades go to the smaller ones.
-    share = {v: float((given.get(v) or {}).get("share") or 0) for v in values}
-    colours = style.class_colours([names[v] for v in sorted(values, key=lambda v: -share[v])])
-    lut_vals = np.array(values)
-    idx = np.searchsorted(lut_vals, np.where(data.mask, lut_vals[0], data.filled(lut_vals[0])))
-    idx = np.ma.array(idx, mask=np.ma.getmaskarray(data))
-    cmap = ListedColormap([colours[names[v]] for v in values])
-    norm = BoundaryNorm(np.arange(len(values) + 1) - 0.5, len(values))
-    ax.imshow(idx, extent=img_extent, cmap=cmap, norm=norm, interpolation="nearest", alpha=0.22, zorder=1,
-              aspect="auto")
-    if clip is not None:
-        im = ax.imshow(idx, extent=img_extent, cmap=cmap, norm=norm, interpolation="nearest", alpha=0.9, zorder=2,
-                       aspect="auto")
+    ax.imshow(rgba, extent=img_extent, interpolation="nearest", alpha=0.22, zorder=1, aspect="auto")
+    if clip is not None:  # full colour inside the boundary, cut along the boundary line (not the pixels)
+        im = ax.imshow(rgba, extent=img_extent, interpolation="nearest", alpha=0.9, zorder=2, aspect="auto")
         im.set_clip_path(clip)
-    for v in values:
-        legend_classes.setdefault(names[v], colours[names[v]])
+    for name, colour in colours.items():
+        legend_classes.setdefault(name, colour)
 
 
 def _hillshade_image(ax, path, extent) -> bool:
     minx, maxx, miny, maxy = extent
-    data, img_extent, _ = _read_raster_window(path, (minx, miny, maxx, maxy))
+    data, img_extent, _ = read_window(path, (minx, miny, maxx, maxy))
     if data.count() < 4:
         return False
     z = data.astype("float64").filled(np.nan)
@@ -588,7 +493,7 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
     eco = lay.get("ecosystems")
     if rasters.get("landcover") and eco is None:  # one fill theme: ecosystem polygons win over land cover
         try:
-            _landcover_image(ax, rasters["landcover"], extent, clip, profile, lang, legend["classes"])
+            _landcover_image(ax, rasters["landcover"], extent, clip, profile, legend["classes"])
         except Exception as exc:  # a broken raster must not lose the whole sheet
             log.warning("land-cover raster %s not drawn: %s", rasters["landcover"], exc)
 

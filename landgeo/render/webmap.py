@@ -338,8 +338,55 @@ def _ecosystem_colours(profile: Mapping[str, Any], names) -> dict[str, str]:
     return style.class_colours(names, style.profile_colours(profile))
 
 
+def _to_mercator_rows(rgba: np.ndarray, bottom: float, top: float) -> np.ndarray:
+    """Resample rows of a lon/lat image (north up) so they are evenly spaced in Web Mercator y (nearest row)."""
+    def merc(lat):
+        return np.log(np.tan(np.pi / 4 + np.radians(np.clip(lat, -85, 85)) / 2))
+
+    rows = rgba.shape[0]
+    y = np.linspace(merc(top), merc(bottom), rows, endpoint=False) + (merc(bottom) - merc(top)) / rows / 2
+    lat = np.degrees(2 * np.arctan(np.exp(y)) - np.pi / 2)
+    src = np.clip(((top - lat) / (top - bottom) * rows).astype(int), 0, rows - 1)
+    return rgba[src]
+
+
+def _png_data_uri(rgba: np.ndarray) -> str:
+    """An RGBA array as a ``data:image/png;base64,...`` URI (inlined: no file, no network)."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgba), "RGBA").save(buf, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _add_landcover(m, profile, path, bounds, lang, legend) -> None:
+    """A land-cover raster as an image overlay (a PNG data URI: no network), with its classes in the legend."""
+    import folium
+
+    from .raster import landcover_rgba
+
+    minx, miny, maxx, maxy = bounds
+    pad = 0.25 * max(maxx - minx, maxy - miny)
+    try:
+        rgba, (left, right, bottom, top), colours = landcover_rgba(
+            profile, path, (minx - pad, miny - pad, maxx + pad, maxy + pad))
+    except Exception as exc:  # a broken raster must not lose the whole map
+        log.warning("land-cover raster %s not drawn on the web map: %s", path, exc)
+        return
+    if rgba is None:
+        return
+    fg = folium.FeatureGroup(name=label("landcover", lang), show=True)
+    folium.raster_layers.ImageOverlay(_png_data_uri(_to_mercator_rows(rgba, bottom, top)),
+                                      bounds=[[bottom, left], [top, right]], opacity=0.7, interactive=False,
+                                      class_name="landgeo-landcover").add_to(fg)
+    fg.add_to(m)
+    legend += [("fill", c, n) for n, c in colours.items()]
+
+
 def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame], *, lang: str = "en",
-                 offline: bool = True, cluster_over: int = CLUSTER_OVER):
+                 offline: bool = True, cluster_over: int = CLUSTER_OVER, rasters: Mapping[str, Any] | None = None):
     """Build the landscape's folium map.
 
     Parameters
@@ -355,6 +402,8 @@ def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
         ``True``: no tile layer (the page needs no network); ``False``: add OpenStreetMap tiles.
     cluster_over
         Cluster the site markers when there are more than this many sites.
+    rasters
+        Optional ``landcover`` class raster path, drawn when there is no ``ecosystems`` layer.
 
     Returns
     -------
@@ -425,6 +474,10 @@ def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
         VectorLayer(data, style_={"color": "#ffffff", "weight": 0.5, "fillOpacity": 0.65}).add_to(fg)
         fg.add_to(m)
         legend += [("fill", c, n) for n, c in colours.items()]
+
+    landcover = (rasters or {}).get("landcover")
+    if eco is None and landcover:  # one fill theme: ecosystem polygons win over land cover
+        _add_landcover(m, profile, landcover, (minx, miny, maxx, maxy), lang, legend)
 
     admin = lay.get("admin_units")
     if admin is not None:
@@ -497,7 +550,8 @@ def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
 
 
 def write_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame], path: str | Path, *,
-                 lang: str = "en", offline: bool = True, cluster_over: int = CLUSTER_OVER) -> Path:
+                 lang: str = "en", offline: bool = True, cluster_over: int = CLUSTER_OVER,
+                 rasters: Mapping[str, Any] | None = None) -> Path:
     """Write ``map.html`` for a landscape; see :func:`build_webmap` for the parameters.
 
     Returns
@@ -506,7 +560,7 @@ def write_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
         The written file.
     """
     path = Path(path)
-    m = build_webmap(profile, layers, lang=lang, offline=offline, cluster_over=cluster_over)
+    m = build_webmap(profile, layers, lang=lang, offline=offline, cluster_over=cluster_over, rasters=rasters)
     page = m.get_root().render()
     # folium names elements with random ids; renumber them so the same inputs give the same bytes.
     page = _stable_ids(page)

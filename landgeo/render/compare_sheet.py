@@ -67,14 +67,14 @@ def metrics_rows(comparison: "Comparison", lang: str) -> list[tuple[str, str]]:
         rows.append(("B", f"{comparison.b_label} — {fmt_ha(comparison.pair.area_b_ha, lang)}"))
     u = comparison.units
     if u is not None:
-        rows.append((_t(lang, "Units", "Unités"), f"{u.label} ({u.field}){c}" + _t(
-            lang, f"A touches {u.touched} of {u.count}, spans {u.spanned} (≥ 0.5 % of A)",
-            f"A touche {u.touched} sur {u.count}, en couvre {u.spanned} (≥ 0,5 % de A)")))
+        rows.append((_t(lang, "Units", "Unités"), f"{u.label} ({u.field})"))
+        rows.append((_t(lang, "Fragmentation", "Fragmentation"), _t(
+            lang, f"A touches {u.touched} of {u.count} units and spans {u.spanned} (≥ 0.5 % of A in each)",
+            f"A touche {u.touched} unités sur {u.count} et en couvre {u.spanned} (≥ 0,5 % de A dans chacune)")))
         if u.metrics is not None:
             names = join_names(u.best_fit, lang)
             how = _t(lang, "exact", "exact") if u.exact else _t(lang, "heuristic: units overlap", "heuristique : unités qui se chevauchent")
             rows.append((_t(lang, "Best fit", "Meilleur ajustement"), f"{len(u.best_fit)}{c}{names} — {fmt_ha(u.metrics.area_b_ha, lang)} ({how})"))
-            rows.append((_t(lang, "Hybrid", "Hybride"), _t(lang, "A ∩ best fit", "A ∩ meilleur ajustement") + f" — {fmt_ha(u.metrics.intersection_ha, lang)}"))
         else:
             rows.append((_t(lang, "Best fit", "Meilleur ajustement"), _t(lang, "none: A touches no unit (IoU 0)", "aucun : A ne touche aucune unité (IoU 0)")))
     m = comparison.pair if ref == "b" else (u.metrics if u is not None else None)
@@ -84,7 +84,8 @@ def metrics_rows(comparison: "Comparison", lang: str) -> list[tuple[str, str]]:
         R = "B" if ref == "b" else _t(lang, "Best fit", "Meilleur ajustement")
         tol = f"{fmt_number(100 * m.alignment.tolerance, lang)}\u00a0%"
         rows += [
-            (_t(lang, "Intersection", "Intersection"), fmt_ha(m.intersection_ha, lang)),
+            (_t(lang, "Intersection", "Intersection") if ref == "b" else _t(lang, "Intersection (hybrid)", "Intersection (hybride)"),
+             fmt_ha(m.intersection_ha, lang)),
             (_t(lang, "Union", "Union"), fmt_ha(m.union_ha, lang)),
             ("IoU", fmt_number(m.iou, lang, 3) + _t(lang, " (intersection / union)", " (intersection / union)")),
             (_t(lang, f"A inside {r}", f"A dans {r}"), _pct(m.share_a_in_b, lang)),
@@ -95,8 +96,8 @@ def metrics_rows(comparison: "Comparison", lang: str) -> list[tuple[str, str]]:
             (_t(lang, "Alignment (LandScale)", "Alignement (LandScale)"), m.alignment.message(lang, a="A", b=r)),
             (_t(lang, "Rule", "Règle"), _t(
                 lang,
-                f"aligned when (only in A + only in {r}) ≤ {tol} of A's area",
-                f"aligné si (seulement dans A + seulement dans {r}) ≤ {tol} de la surface de A")),
+                f"aligned when the area in only one of the two ≤ {tol} of A's area",
+                f"aligné si la surface dans un seul des deux ≤ {tol} de celle de A")),
         ]
     for note in comparison.notes:
         if "overlap each other" in note:
@@ -244,10 +245,10 @@ def build_compare_sheet(comparison: "Comparison", *, lang: str = "en", context: 
                    title=label("legend", lang), title_fontsize=7.5, alignment="left", handlelength=2.2,
                    borderaxespad=0, labelspacing=0.35)
         has_units = comparison.units is not None and len(comparison.units.table) > 0
-        table_rect = [0.635, 0.30 if has_units else 0.09, 0.34, 0.395 if has_units else 0.605]
+        table_rect = [0.635, 0.255 if has_units else 0.09, 0.34, 0.44 if has_units else 0.605]
         _draw_table(fig, table_rect, metrics_rows(comparison, lang), lang)
         if has_units:
-            _draw_units_table(fig, [0.635, 0.085, 0.34, 0.2], comparison, lang, max_rows=9)
+            _draw_units_table(fig, [0.635, 0.075, 0.34, 0.165], comparison, lang, max_rows=7)
         conv = _t(lang, "Areas geodesic (WGS84), overlays in EPSG:4326; Hausdorff distance of the outlines, geodesic",
                   "Superficies géodésiques (WGS84), superpositions en EPSG:4326 ; distance de Hausdorff des contours, géodésique")
         srcs = [comparison.a_label] + ([comparison.b_label] if comparison.b_label else []) + ([comparison.units.label] if comparison.units else []) + list(attribution)

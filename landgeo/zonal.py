@@ -167,15 +167,16 @@ def _deposit(buf, w, xa, xb, d):
 
 
 @njit(cache=True, nogil=True)
-def _row_coverage(buf, w, yr, ex0, ey0, ex1, ey1, active, nact):
+def _row_coverage(buf, w, yr, ex0, ey0, ex1, ey1, active, nact, iv0, iv1):
     """Deposit the active edges' pieces in row ``yr``; drop finished edges.
 
-    Returns the new number of active edges and the column span (lo, hi) that
-    received deposits: coverage is zero left of ``lo`` and from ``hi`` on.
+    Returns the new number of active edges and the number of column intervals
+    ``iv0[i]..iv1[i]`` (sorted, merged) that received deposits. Between those
+    intervals the coverage is constant (0 outside, 1 inside, a fraction in a
+    row that a horizontal edge cuts).
     """
     k = 0
-    lo = w + 2
-    hi = 0
+    m = 0
     for a in range(nact):
         e = active[a]
         x0 = ex0[e]
@@ -201,15 +202,29 @@ def _row_coverage(buf, w, yr, ex0, ey0, ex1, ey1, active, nact):
         xa = x0 + (ya - y0) * dxdy
         xb = x0 + (yb - y0) * dxdy
         _deposit(buf, w, xa, xb, (yb - ya) * sign)
-        j0 = int(math.floor(min(xa, xb)))
-        j1 = int(math.ceil(max(xa, xb))) + 2
-        if j0 < lo:
-            lo = j0
-        if j1 > hi:
-            hi = j1
-    lo = max(lo, 0)
-    hi = min(hi, w + 2)
-    return k, lo, hi
+        iv0[m] = max(int(math.floor(min(xa, xb))), 0)
+        iv1[m] = min(int(math.ceil(max(xa, xb))) + 2, w + 2)
+        m += 1
+    for i in range(1, m):  # insertion sort by start: a row has few crossings
+        s0 = iv0[i]
+        s1 = iv1[i]
+        q = i - 1
+        while q >= 0 and iv0[q] > s0:
+            iv0[q + 1] = iv0[q]
+            iv1[q + 1] = iv1[q]
+            q -= 1
+        iv0[q + 1] = s0
+        iv1[q + 1] = s1
+    n = 0
+    for i in range(m):
+        if n > 0 and iv0[i] <= iv1[n - 1]:
+            if iv1[i] > iv1[n - 1]:
+                iv1[n - 1] = iv1[i]
+        else:
+            iv0[n] = iv0[i]
+            iv1[n] = iv1[i]
+            n += 1
+    return k, n
 
 
 @njit(cache=True, nogil=True)
@@ -222,47 +237,70 @@ def _activate(ptr, n, eymin, yr, active, nact):
 
 
 @njit(cache=True, nogil=True)
-def _classes_kernel(data, dcol, w, row0, ex0, ey0, ex1, ey1, eymin, row_area, offset, nodata, has_nodata, sums, extra):
+def _classes_kernel(data, dcol, w, row0, ex0, ey0, ex1, ey1, eymin, row_area, offset, nd_idx, sums, extra):
     """Coverage-weighted class areas for one zone over one strip.
 
     ``data`` is the strip (rows × union columns); the zone's columns start at
     ``dcol`` and span ``w``. Edges are in pixel coordinates relative to the
-    zone's first column, sorted by their lower y. ``sums[value + offset]``
-    accumulates area; ``extra[0]`` nodata area, ``extra[1]`` valid area.
+    zone's first column, sorted by their lower y. ``sums[k, value + offset]``
+    (k = column mod 4: four interleaved histograms, so that neighbouring cells
+    of one class do not wait on each other; add them up afterwards)
+    accumulates area; ``nd_idx`` is the nodata bin (-1: none), moved to
+    ``extra[0]``; ``extra[1]`` gets the valid area.
+    Interior runs (between the cells an edge touches) take a fast path.
     """
     nrows = data.shape[0]
     n = ex0.shape[0]
     buf = np.zeros(w + 2)
     active = np.empty(n, np.int64)
+    iv0 = np.empty(n, np.int64)
+    iv1 = np.empty(n, np.int64)
     nact = 0
     ptr = 0
+    total = 0.0
     for r in range(nrows):
         yr = row0 + r
         ptr, nact = _activate(ptr, n, eymin, yr, active, nact)
         if nact == 0:
             continue
-        nact, lo, hi = _row_coverage(buf, w, yr, ex0, ey0, ex1, ey1, active, nact)
+        nact, nint = _row_coverage(buf, w, yr, ex0, ey0, ex1, ey1, active, nact, iv0, iv1)
         ra = row_area[r]
         c = 0.0
-        nod = 0.0
-        val = 0.0
-        for j in range(lo, min(hi, w)):
-            c += buf[j]
-            buf[j] = 0.0
-            if c > 1e-12 or c < -1e-12:
+        pos = 0
+        cells = 0.0
+        for t in range(nint):
+            s0 = iv0[t]
+            s1 = min(iv1[t], w)
+            if pos < s0 and (c > 1e-12 or c < -1e-12):  # a run no edge touches: constant coverage
                 cov = abs(c)
                 if cov > 1.0:
                     cov = 1.0
-                v = data[r, dcol + j]
-                if has_nodata and v == nodata:
-                    nod += cov
-                else:
-                    sums[np.int64(v) + offset] += cov * ra
-                    val += cov
-        for j in range(min(hi, w), hi):
-            buf[j] = 0.0
-        extra[0] += nod * ra
-        extra[1] += val * ra
+                wt = cov * ra
+                for j in range(pos, s0):
+                    sums[j & 3, np.int64(data[r, dcol + j]) + offset] += wt
+                cells += (s0 - pos) * cov
+            for j in range(s0, s1):
+                c += buf[j]
+                buf[j] = 0.0
+                if c > 1e-12 or c < -1e-12:
+                    cov = abs(c)
+                    if cov > 1.0:
+                        cov = 1.0
+                    sums[j & 3, np.int64(data[r, dcol + j]) + offset] += cov * ra
+                    cells += cov
+            for j in range(max(s1, s0), iv1[t]):
+                c += buf[j]
+                buf[j] = 0.0
+            if s1 > pos:
+                pos = s1
+        total += cells * ra
+    nod = 0.0
+    if nd_idx >= 0:
+        for k in range(4):
+            nod += sums[k, nd_idx]
+            sums[k, nd_idx] = 0.0
+    extra[0] += nod
+    extra[1] += total - nod
 
 
 @njit(cache=True, nogil=True)
@@ -276,6 +314,8 @@ def _sum_kernel(data, dcol, w, row0, ex0, ey0, ex1, ey1, eymin, row_area, row_fa
     n = ex0.shape[0]
     buf = np.zeros(w + 2)
     active = np.empty(n, np.int64)
+    iv0 = np.empty(n, np.int64)
+    iv1 = np.empty(n, np.int64)
     nact = 0
     ptr = 0
     for r in range(nrows):
@@ -283,26 +323,48 @@ def _sum_kernel(data, dcol, w, row0, ex0, ey0, ex1, ey1, eymin, row_area, row_fa
         ptr, nact = _activate(ptr, n, eymin, yr, active, nact)
         if nact == 0:
             continue
-        nact, lo, hi = _row_coverage(buf, w, yr, ex0, ey0, ex1, ey1, active, nact)
+        nact, nint = _row_coverage(buf, w, yr, ex0, ey0, ex1, ey1, active, nact, iv0, iv1)
         c = 0.0
         tot = 0.0
         nod = 0.0
         val = 0.0
-        for j in range(lo, min(hi, w)):
-            c += buf[j]
-            buf[j] = 0.0
-            if c > 1e-12 or c < -1e-12:
+        pos = 0
+        for t in range(nint):
+            s0 = iv0[t]
+            s1 = min(iv1[t], w)
+            if pos < s0 and (c > 1e-12 or c < -1e-12):  # a run no edge touches: constant coverage
                 cov = abs(c)
                 if cov > 1.0:
                     cov = 1.0
-                v = np.float64(data[r, dcol + j])
-                if (has_nodata and v == nodata) or not math.isfinite(v):
-                    nod += cov
-                else:
-                    tot += cov * v
-                    val += cov
-        for j in range(min(hi, w), hi):
-            buf[j] = 0.0
+                rt = 0.0
+                rn = 0.0
+                for j in range(pos, s0):
+                    v = np.float64(data[r, dcol + j])
+                    if (has_nodata and v == nodata) or not math.isfinite(v):
+                        rn += 1.0
+                    else:
+                        rt += v
+                nod += rn * cov
+                val += (s0 - pos - rn) * cov
+                tot += rt * cov
+            for j in range(s0, s1):
+                c += buf[j]
+                buf[j] = 0.0
+                if c > 1e-12 or c < -1e-12:
+                    cov = abs(c)
+                    if cov > 1.0:
+                        cov = 1.0
+                    v = np.float64(data[r, dcol + j])
+                    if (has_nodata and v == nodata) or not math.isfinite(v):
+                        nod += cov
+                    else:
+                        tot += cov * v
+                        val += cov
+            for j in range(max(s1, s0), iv1[t]):
+                c += buf[j]
+                buf[j] = 0.0
+            if s1 > pos:
+                pos = s1
         out[0] += tot * row_factor[r]
         out[1] += nod * row_area[r]
         out[2] += val * row_area[r]
@@ -450,18 +512,20 @@ def _lat_band_term(lat_deg: np.ndarray, e: float) -> np.ndarray:
     return s / (1 - e * e * s * s) + np.log((1 + e * s) / (1 - e * s)) / (2 * e)
 
 
-def row_cell_areas_m2(src, row0: int, row1: int) -> np.ndarray:
+def row_cell_areas_m2(src, row0: int, row1: int, *, crs: CRS | None = None) -> np.ndarray:
     """Area (m²) of one cell in each row ``row0..row1-1`` of the raster.
 
     Geographic rasters: exact ellipsoidal area of the latitude-longitude cell
     (it shrinks with latitude). Projected rasters: the planar ``|a·e|``.
     """
     t = src.transform
-    crs = raster_crs(src)
+    crs = crs or raster_crs(src)
     n = row1 - row0
     if not crs.is_geographic:
         unit = crs.axis_info[0].unit_conversion_factor if crs.axis_info else 1.0
-        return np.full(n, abs(t.a * t.e) * unit * unit)
+        out = np.empty(n)
+        out[:] = abs(t.a * t.e) * unit * unit
+        return out
     ell = crs.ellipsoid
     a_ax, b_ax = ell.semi_major_metre, ell.semi_minor_metre
     e = math.sqrt(max(0.0, 1 - (b_ax / a_ax) ** 2))
@@ -565,6 +629,7 @@ def _scan(src, zones: list[_Zone], band: int, dtype, accs: list[tuple], run, *, 
         return
     c0, c1, r0, r1, strip, first = plan
     pool = ThreadPoolExecutor(max_workers=threads) if threads > 1 else None
+    all_rows = row_cell_areas_m2(src, r0, r1, crs=raster_crs(src))
 
     def work(jobs):
         for z, data, row0, ra, acc in jobs:
@@ -575,7 +640,7 @@ def _scan(src, zones: list[_Zone], band: int, dtype, accs: list[tuple], run, *, 
     try:
         for a, arr in _iter_strips(src, band, c0, c1, r0, r1, strip, first, dtype):
             b = a + arr.shape[0]
-            ra = row_cell_areas_m2(src, a, b)
+            ra = all_rows[a - r0: b - r0]
             live = _zones_in_strip(zones, a, b)
             merges = []
             if pool is not None and len(live) == 1 and arr.shape[0] >= 32 * threads:
@@ -639,11 +704,12 @@ def class_areas(src, geoms, *, crs=None, band: int = 1, threads: int | None = No
     if small:
         offset = -int(np.iinfo(dtype).min)
         nbins = int(np.iinfo(dtype).max) + offset + 1
-        accs = [(np.zeros(nbins), np.zeros(2)) for _ in zones]
+        nd_idx = int(nd) + offset if has_nd and float(nd).is_integer() and 0 <= int(nd) + offset < nbins else -1
+        accs = [(np.zeros((4, nbins)), np.zeros(2)) for _ in zones]
 
         def run(z, data, dcol, row0, ra, edges, acc):
             ex0, ey0, ex1, ey1, lo = edges
-            _classes_kernel(data, dcol, z.col1 - z.col0, row0, ex0, ey0, ex1, ey1, lo, ra, offset, nd, has_nd,
+            _classes_kernel(data, dcol, z.col1 - z.col0, row0, ex0, ey0, ex1, ey1, lo, ra, offset, nd_idx,
                             acc[0], acc[1])
 
         _scan(src, zones, band, dtype, accs, run, threads=_threads(threads))
@@ -655,11 +721,10 @@ def class_areas(src, geoms, *, crs=None, band: int = 1, threads: int | None = No
             sub = data[:, dcol: dcol + z.col1 - z.col0]
             uniq, codes = np.unique(sub, return_inverse=True)
             codes = np.ascontiguousarray(codes.reshape(sub.shape).astype(np.int32))
-            local = np.zeros(len(uniq))
+            local = np.zeros((4, len(uniq)))
             ndcode = int(np.searchsorted(uniq, nd)) if has_nd and nd in uniq else -1
-            _classes_kernel(codes, 0, z.col1 - z.col0, row0, ex0, ey0, ex1, ey1, lo, ra, 0, ndcode, ndcode >= 0,
-                            local, acc[1])
-            for u, v in zip(uniq.tolist(), local.tolist()):
+            _classes_kernel(codes, 0, z.col1 - z.col0, row0, ex0, ey0, ex1, ey1, lo, ra, 0, ndcode, local, acc[1])
+            for u, v in zip(uniq.tolist(), local.sum(axis=0).tolist()):
                 if v:
                     big[z.index][int(u)] = big[z.index].get(int(u), 0.0) + v
 
@@ -668,6 +733,7 @@ def class_areas(src, geoms, *, crs=None, band: int = 1, threads: int | None = No
     for z in zones:
         sums, extra = accs[z.index]
         if small:
+            sums = sums.sum(axis=0)
             nz = np.flatnonzero(sums)
             areas = {int(k) - offset: float(sums[k]) for k in nz}
         else:

@@ -173,12 +173,50 @@ def make_attach_layers() -> None:
     (OUT / "asgm_sites.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
+def make_dem_and_basins() -> None:
+    """dem.tif: a synthetic DEM (int16 metres, 0.002° cells, 500 × 500) rising to the north, with
+    rolling hills and a valley along each demo river; basins.gpkg: the HydroBASINS-like layer that
+    ``landgeo basins build --min-unit-ha 10000`` derives from it. Needs rivers.gpkg (written before)."""
+    import rasterio
+    import scipy.fft
+    from rasterio.transform import from_origin
+
+    from landgeo.delineate.basin_build import build_basins_file
+
+    rng = np.random.default_rng(SEED + 5)
+    n, cell = 500, 0.002
+    lon = -20.0 + (np.arange(n) + 0.5) * cell
+    lat = 6.0 - (np.arange(n) + 0.5) * cell
+    X, Y = np.meshgrid(lon, lat)
+    z = 30.0 + 420.0 * (Y - 5.0) + 60.0 * (X + 20.0)  # rises to the north, a little to the east
+    ky = scipy.fft.fftfreq(n)[:, None]
+    kx = scipy.fft.rfftfreq(n)[None, :]
+    k = np.hypot(ky, kx)
+    k[0, 0] = 1.0
+    spec = k**-2.0 * np.exp(2j * np.pi * rng.random(k.shape))
+    spec[0, 0] = 0
+    hills = scipy.fft.irfft2(spec, s=(n, n))
+    z += 35.0 * hills / hills.std()
+    rivers = gpd.read_file(OUT / "rivers.gpkg").geometry.values
+    pts = shapely.points(X.ravel(), Y.ravel())
+    for line, depth in zip(rivers, (70.0, 70.0, 70.0, 35.0)):
+        d_km = shapely.distance(pts, line).reshape(n, n) * 111.0
+        z -= depth * np.exp(-d_km / 4.0)  # a valley along each river
+    prof = dict(driver="GTiff", height=n, width=n, count=1, dtype="int16", crs="EPSG:4326",
+                transform=from_origin(-20.0, 6.0, cell, cell), nodata=-32768, compress="deflate", predictor=2)
+    with rasterio.open(OUT / "dem.tif", "w", **prof) as dst:
+        dst.write(np.round(z).astype("int16"), 1)
+        dst.update_tags(1, DESCRIPTION="synthetic DEM (m) for the landgeo demo; not a real place")
+    build_basins_file(OUT / "dem.tif", OUT / "basins.gpkg", min_unit_ha=10_000, overwrite=True)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(SEED)
     make_admin(rng)
     make_drawn(rng)
     make_attach_layers()
+    make_dem_and_basins()
     print(f"demo kit written to {OUT}")
 
 

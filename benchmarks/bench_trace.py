@@ -91,12 +91,13 @@ def run_one(tool: str, n: int, shape: str, queries: int, repeat: int) -> dict:
 
         BasinTable.from_arrays(ids[:1000], np.where(np.isin(nd[:1000], ids[:1000]), nd[:1000], 0))  # load the compiled kernel
         base = peak_mb()
-        builds = []
+        builds, cpu = [], []
         for _ in range(repeat):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             table = BasinTable.from_arrays(ids, nd)
             builds.append(time.perf_counter() - t)
-        out["build_s"] = min(builds)
+            cpu.append(time.process_time() - c)
+        out["build_s"], out["build_cpu_s"] = min(builds), min(cpu)
         rows = table.positions(q_ids)
         times, sets = [], []
         for u in rows:
@@ -117,16 +118,17 @@ def run_one(tool: str, n: int, shape: str, queries: int, repeat: int) -> dict:
     else:
         import networkx as nx
 
-        builds = []
+        builds, cpu = [], []
         for _ in range(repeat):
             g = None
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             g = nx.DiGraph()
             g.add_nodes_from(ids.tolist())
             has = nd != 0
             g.add_edges_from(zip(ids[has].tolist(), nd[has].tolist()))
             builds.append(time.perf_counter() - t)
-        out["build_s"] = min(builds)
+            cpu.append(time.process_time() - c)
+        out["build_s"], out["build_cpu_s"] = min(builds), min(cpu)
         sub_of = dict(zip(ids.tolist(), sub.tolist()))
         times, sets = [], []
         for u in q_ids.tolist():
@@ -156,7 +158,7 @@ def bench_trace(n: int, queries: int, repeat: int) -> list[dict]:
             res = subprocess.run(cmd, capture_output=True, text=True, check=True)
             results.append(json.loads(res.stdout.strip().splitlines()[-1]))
             r = results[-1]
-            print(f"  {shape:6} {tool:9} build {r['build_s']:7.2f} s  query median {r['query_median_ms']:8.3f} ms  "
+            print(f"  {shape:6} {tool:9} build {r['build_s']:7.2f} s (cpu {r['build_cpu_s']:6.2f} s)  query median {r['query_median_ms']:8.3f} ms  "
                   f"max {r['query_max_ms']:8.2f} ms  largest ({r['largest_units']} units) {r['largest_query_ms']:8.2f} ms  "
                   f"peak +{r['peak_mb']:6.0f} MB", flush=True)
     return results
@@ -198,15 +200,16 @@ def bench_dissolve(n_units: int, repeat: int) -> list[dict]:
     def timed(name, fn):
         t = time.perf_counter()
         try:
-            times = []
+            times, cpu = [], []
             for _ in range(repeat):
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 g = fn()
                 times.append(time.perf_counter() - t)
+                cpu.append(time.process_time() - c)
             dt = min(times)
             err = abs(g.area - total) / total
             holes = sum(len(p.interiors) for p in shapely.get_parts(g))
-            rec = {"method": name, "s": dt, "rel_area_error": err, "parts": int(shapely.get_num_geometries(g)), "holes": holes,
+            rec = {"method": name, "s": round(dt, 3), "cpu_s": round(min(cpu), 3), "rel_area_error": err, "parts": int(shapely.get_num_geometries(g)), "holes": holes,
                    "valid": bool(g.is_valid)}
         except Exception as exc:  # a peer that fails is a result too
             rec = {"method": name, "s": time.perf_counter() - t, "error": f"{type(exc).__name__}: {exc}"[:120]}
@@ -235,6 +238,7 @@ def main() -> None:
     import networkx
     import shapely
 
+    print(f"load average at start: {' '.join(f'{x:.1f}' for x in __import__('os').getloadavg())} (2 cores, shared)")
     print(f"python {platform.python_version()}, numpy {np.__version__}, shapely {shapely.__version__} (GEOS {shapely.geos_version_string}), "
           f"networkx {networkx.__version__}")
     print(f"trace: {args.rows} rows")
@@ -242,7 +246,7 @@ def main() -> None:
     for shape in ("bushy", "stems"):
         lg, nx_ = (r for r in res if r["shape"] == shape)
         same = lg["checksum"] == nx_["checksum"] and np.isclose(lg["area_last"], nx_["area_last"])
-        print(f"  {shape}: networkx/landgeo build {nx_['build_s'] / lg['build_s']:.0f}×, median query "
+        print(f"  {shape}: networkx/landgeo build {nx_['build_s'] / lg['build_s']:.0f}× (cpu {nx_['build_cpu_s'] / lg['build_cpu_s']:.0f}×), median query "
               f"{nx_['query_median_ms'] / max(lg['query_median_ms'], 1e-9):.0f}×, largest query "
               f"{nx_['largest_query_ms'] / max(lg['largest_query_ms'], 1e-9):.0f}×, memory "
               f"{nx_['peak_mb'] / max(lg['peak_mb'], 1):.0f}×; same upstream sets: {same}")

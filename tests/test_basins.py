@@ -556,3 +556,17 @@ def test_cli_suggest_on_demo_basins(tmp_path):
     assert data["unit_id"] == int(layer.table.ids[outlet])
     assert data["area_ha"] == pytest.approx(areas[outlet], rel=1e-6)
     assert data["candidates"], data
+
+
+def test_profile_carries_the_consistency_check(tmp_path):
+    from landgeo.pipeline import build_profile
+    from landgeo.recipe import read_recipe
+
+    write_layer(tmp_path)
+    result = build_profile(read_recipe(write_recipe(tmp_path, f"outlet = [{LON0 + 0.05}, {LAT0 + 0.05}]")))
+    profile = json.loads(json.dumps(result.profile))
+    assert profile["boundary"]["method"] == "basins"
+    assert profile["boundary"]["details"]["unit_ids"] == sorted(UPSTREAM[1])
+    (check,) = [c for c in profile["checks"] if c["id"] == "basin_consistency"]
+    assert check["status"] == "ok"
+    assert check["value"]["sum_sub_area_ha"] == pytest.approx(sum_ha(UPSTREAM[1]), rel=1e-5)

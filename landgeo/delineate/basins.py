@@ -441,7 +441,7 @@ def consistency_check(
         f"Surface tracée {a} ha contre " + " ; ".join(parts_fr)
         + ("." if status == "ok" else f" : écart de plus de {lim} — les surfaces de la table ne correspondent pas aux polygones (couche découpée ou modifiée ?)."),
     )
-    return Check("basin_consistency", status, msg, MappingProxyType(value))
+    return Check("basin_consistency", status, msg, value)
 
 
 def _pct(rel: float, lang: str) -> str:

@@ -216,7 +216,7 @@ def test_demo_runs_on_the_kit(tmp_path):
     repo = Path(__file__).resolve().parents[1]
     result = run("demo", "-o", tmp_path / "demo", cwd=repo)
     assert result.exit_code == 0, result.stderr
-    folders = sorted(p.name for p in (tmp_path / "demo").iterdir())
+    folders = sorted(p.name for p in (tmp_path / "demo").iterdir() if p.is_dir())
     assert "demo-kora-hills" in folders and "demo-foret-de-sanwi" in folders
     for f in folders:
         prof = json.loads((tmp_path / "demo" / f / "profile.json").read_text())

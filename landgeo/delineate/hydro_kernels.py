@@ -420,20 +420,15 @@ def indegree(dirs, w):
 
 
 @njit(cache=True)
-def accumulate_cells(dirs, w):
-    """Flow accumulation in cells (each valid cell counts itself), as uint32.
+def _accumulate(dirs, w, acc):
+    """Add each cell's ``acc`` into its downstream cells, in topological order, in place.
 
-    Topological order without a queue: from every source, walk downstream
-    while the next cell has received all its inflows.
+    No queue: from every source, walk downstream while the next cell has
+    received all its inflows.
     """
     off = offsets(w)
     deg = indegree(dirs, w)
-    n = dirs.size
-    acc = np.zeros(n, dtype=np.uint32)
-    for i in range(n):
-        if dirs[i] != 0:
-            acc[i] = 1
-    for i0 in range(n):
+    for i0 in range(dirs.size):
         if dirs[i0] == 0 or deg[i0] != 0:
             continue
         i = i0
@@ -452,31 +447,23 @@ def accumulate_cells(dirs, w):
 
 
 @njit(cache=True)
+def accumulate_cells(dirs, w):
+    """Flow accumulation in cells (each valid cell counts itself), as uint32."""
+    acc = np.zeros(dirs.size, dtype=np.uint32)
+    for i in range(dirs.size):
+        if dirs[i] != 0:
+            acc[i] = 1
+    return _accumulate(dirs, w, acc)
+
+
+@njit(cache=True)
 def accumulate_weighted(dirs, w, row_weight):
     """Flow accumulation of a per-row weight (e.g. cell area in ha; one value per unpadded row), float64."""
-    off = offsets(w)
-    deg = indegree(dirs, w)
-    n = dirs.size
-    acc = np.zeros(n, dtype=np.float64)
-    for i in range(n):
+    acc = np.zeros(dirs.size, dtype=np.float64)
+    for i in range(dirs.size):
         if dirs[i] != 0:
             acc[i] = row_weight[i // w - 1]
-    for i0 in range(n):
-        if dirs[i0] == 0 or deg[i0] != 0:
-            continue
-        i = i0
-        while True:
-            d = dirs[i]
-            if d < 1 or d > 8:
-                break
-            j = i + off[d - 1]
-            acc[j] += acc[i]
-            deg[j] -= 1
-            if deg[j] != 0:
-                break
-            deg[j] = 255
-            i = j
-    return acc
+    return _accumulate(dirs, w, acc)
 
 
 @njit(cache=True)

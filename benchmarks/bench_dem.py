@@ -1,0 +1,222 @@
+"""DEM → largest catchment polygon: landgeo against pysheds 0.5, time and peak memory, one run.
+
+Generated fractal DEMs (spectral synthesis, power spectrum ∝ k^-3, i.e. fractal
+dimension 2.5; float32, 30 m cells, UTM 28N, fixed seed) of 1000², 4000² and
+8000² cells are written to ``--data-dir`` once. Each chain runs in its own
+subprocess, which reports its wall time and its peak RSS (``ru_maxrss``):
+
+* landgeo: read → fill → D8 → flats → accumulation → largest catchment → polygon (EPSG:4326, geodesic area);
+* pysheds 0.5 (with the ``np.in1d`` shim numpy 2.4 needs), its documented chain with defaults:
+  fill_pits → fill_depressions → resolve_flats → flowdir → accumulation → catchment → polygonize;
+* on the 4000² DEM, pysheds again in float64 with tight flat resolution (eps = 1e-7, max_iter = 60000)
+  as the reference: the largest catchment (at landgeo's outlet cell) is compared cell for cell with
+  landgeo's and with pysheds' defaults at the same cell.
+
+landgeo's first call in a fresh numba cache (compilation) is timed separately.
+RichDEM 0.3.4 does not build on Python 3.11 (its bundled pybind11 fails), so it is not measured.
+
+Run: ``python benchmarks/bench_dem.py [--sizes 1000 4000 8000] [--data-dir /tmp/landgeo-bench-dem]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve()
+
+
+def fractal_dem(n: int, *, seed: int = 7, beta: float = 3.0) -> np.ndarray:
+    """A float32 fractal surface (0…1000 m) by spectral synthesis: amplitude ∝ k^(-beta/2)."""
+    import scipy.fft
+
+    rng = np.random.default_rng(seed)
+    ky = scipy.fft.fftfreq(n).astype(np.float32)[:, None]
+    kx = scipy.fft.rfftfreq(n).astype(np.float32)[None, :]
+    k2 = ky * ky + kx * kx
+    k2[0, 0] = 1.0
+    amp = k2 ** np.float32(-beta / 4)
+    amp[0, 0] = 0.0
+    del k2
+    phase = rng.random(amp.shape, dtype=np.float32) * np.float32(2 * np.pi)
+    spec = (amp * np.exp(1j * phase)).astype(np.complex64)
+    del amp, phase
+    z = scipy.fft.irfft2(spec, s=(n, n), workers=2).astype(np.float32)
+    del spec
+    z -= z.min()
+    z *= np.float32(1000.0 / z.max())
+    return z
+
+
+def dem_path(data_dir: Path, n: int) -> Path:
+    import rasterio
+    from rasterio.transform import from_origin
+
+    path = data_dir / f"fractal_{n}.tif"
+    if not path.exists():
+        z = fractal_dem(n)
+        tmp = path.with_suffix(".tmp.tif")
+        with rasterio.open(tmp, "w", driver="GTiff", width=n, height=n, count=1, dtype="float32", crs="EPSG:32628",
+                           transform=from_origin(300_000.0, 800_000.0, 30.0, 30.0), tiled=True, blockxsize=512, blockysize=512) as dst:
+            dst.write(z, 1)
+        tmp.replace(path)
+    return path
+
+
+# --- the chains, each run in a child process ------------------------------------------------------
+
+def child_landgeo(path: str, out: str) -> dict:
+    from landgeo import geodesy
+    from landgeo.delineate import dem
+    from landgeo.delineate import hydro_kernels as hk
+    from landgeo.layers import open_raster
+
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    with open_raster(path) as src:
+        z = dem.read_dem(src)
+        t_read = time.perf_counter() - t0
+        cond = dem.condition(z, src.transform, src.crs)
+        del z
+    t_cond = time.perf_counter() - t0
+    acc = hk.accumulate_cells(cond.flat, cond.width)
+    i = int(np.argmax(acc))
+    del acc
+    w = cond.width
+    row, col = i // w - 1, i % w - 1
+    t_acc = time.perf_counter() - t0
+    geom, cells, counts = dem.catchment_geometry(cond, row, col)
+    area = geodesy.area_ha(geom)
+    t_total = time.perf_counter() - t0
+    cpu = time.process_time() - c0
+    mask, *_ = hk.upstream_mask(cond.flat, w, i)  # for the cell-for-cell comparison (not timed)
+    np.save(out, np.packbits(mask.reshape(cond.dirs.shape)[1:-1, 1:-1]))
+    return {"seconds": t_total, "cpu_s": cpu, "read_s": t_read, "condition_s": t_cond - t_read, "accumulate_s": t_acc - t_cond,
+            "catchment_polygon_s": t_total - t_acc, "outlet": [row, col], "cells": cells, "area_ha": area,
+            "cells_filled": cond.cells_filled, "flat_cells": cond.flat_cells, "unresolved": cond.unresolved, **counts}
+
+
+def child_pysheds(path: str, out: str, outlet: str | None, tight: bool) -> dict:
+    if not hasattr(np, "in1d"):
+        np.in1d = np.isin  # pysheds 0.5 on numpy >= 2.4
+    t0 = time.perf_counter()
+    from pysheds.grid import Grid
+    t_import = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    grid = Grid.from_raster(path)
+    dem = grid.read_raster(path)
+    pit = grid.fill_pits(dem)
+    flooded = grid.fill_depressions(pit)
+    del pit
+    t_fill = time.perf_counter() - t0
+    inflated = grid.resolve_flats(flooded, eps=1e-7, max_iter=60_000) if tight else grid.resolve_flats(flooded)
+    del flooded
+    fdir = grid.flowdir(inflated)
+    del inflated
+    acc = grid.accumulation(fdir)
+    if outlet:
+        row, col = (int(v) for v in outlet.split(","))
+    else:
+        row, col = np.unravel_index(int(np.argmax(acc)), acc.shape)
+    del acc
+    catch = grid.catchment(x=int(col), y=int(row), fdir=fdir, xytype="index")
+    mask = np.asarray(catch).astype(bool)
+    grid.clip_to(catch)
+    shapes = list(grid.polygonize(grid.view(catch, dtype=np.uint8)))
+    t_total = time.perf_counter() - t0
+    cpu = time.process_time() - c0
+    inner = np.asarray(fdir)[1:-1, 1:-1]
+    np.save(out, np.packbits(mask))
+    return {"seconds": t_total, "cpu_s": cpu, "import_s": t_import, "fill_s": t_fill, "outlet": [int(row), int(col)], "cells": int(mask.sum()),
+            "polygons": len(shapes), "interior_flats_left": int((inner == -1).sum()), "interior_pits_left": int((inner == -2).sum())}
+
+
+def run_child(args: list[str], env: dict | None = None) -> dict:
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, str(HERE), "_child", *args], capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"child {args} failed:\n{proc.stderr[-3000:]}")
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    res["process_s"] = wall
+    return res
+
+
+def iou(a: Path, b: Path, shape) -> tuple[float, int]:
+    n = shape[0] * shape[1]
+    x = np.unpackbits(np.load(a))[:n].astype(bool)
+    y = np.unpackbits(np.load(b))[:n].astype(bool)
+    return float((x & y).sum() / (x | y).sum()), int((x ^ y).sum())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 4000, 8000])
+    ap.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "landgeo-bench-dem")
+    ap.add_argument("--skip-pysheds-above", type=int, default=8000, help="Largest size pysheds runs on.")
+    args = ap.parse_args()
+    args.data_dir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    # first call in a fresh numba cache: compilation included
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        small = dem_path(args.data_dir, 1000)
+        cold = run_child(["landgeo", str(small), str(args.data_dir / "cold.npy")], env=env)
+    print(f"landgeo first call (fresh numba cache, 1000²): {cold['process_s']:.1f} s in the process, chain {cold['seconds']:.1f} s "
+          f"wall / {cold['cpu_s']:.1f} s CPU (compilation included)", flush=True)
+    run_child(["landgeo", str(small), str(args.data_dir / "warm.npy")])  # fill the normal numba cache
+    print(f"machine load (1, 5, 15 min): {os.getloadavg()}", flush=True)
+    for n in args.sizes:
+        path = dem_path(args.data_dir, n)
+        lg = run_child(["landgeo", str(path), str(args.data_dir / f"lg_{n}.npy")])
+        row = {"size": n, "landgeo": lg}
+        print(f"{n}²: landgeo {lg['seconds']:.1f} s wall, {lg['cpu_s']:.1f} s CPU (process {lg['process_s']:.1f} s), peak {lg['peak_mb']:.0f} MB; "
+              f"read {lg['read_s']:.1f}, condition {lg['condition_s']:.1f}, accumulate {lg['accumulate_s']:.1f}, "
+              f"catchment+polygon {lg['catchment_polygon_s']:.1f}; largest catchment {lg['cells']:,} cells", flush=True)
+        if n <= args.skip_pysheds_above:
+            ps = run_child(["pysheds", str(path), str(args.data_dir / f"ps_{n}.npy"), "", "0"])
+            row["pysheds"] = ps
+            print(f"{n}²: pysheds {ps['seconds']:.1f} s wall, {ps['cpu_s']:.1f} s CPU (+ import {ps['import_s']:.1f} s), peak {ps['peak_mb']:.0f} MB; "
+                  f"pysheds/landgeo: wall {ps['seconds'] / lg['seconds']:.1f}×, CPU {ps['cpu_s'] / lg['cpu_s']:.1f}×, memory {ps['peak_mb'] / lg['peak_mb']:.1f}×; "
+                  f"interior flats/pits left {ps['interior_flats_left']}/{ps['interior_pits_left']}; "
+                  f"largest catchment {ps['cells']:,} cells", flush=True)
+        if n == 4000:
+            outlet = ",".join(str(v) for v in lg["outlet"])
+            ref = run_child(["pysheds", str(path), str(args.data_dir / "ref_4000.npy"), outlet, "1"])
+            dflt = run_child(["pysheds", str(path), str(args.data_dir / "psat_4000.npy"), outlet, "0"])
+            i_lg, d_lg = iou(args.data_dir / "lg_4000.npy", args.data_dir / "ref_4000.npy", (n, n))
+            i_ps, d_ps = iou(args.data_dir / "psat_4000.npy", args.data_dir / "ref_4000.npy", (n, n))
+            row["reference"] = {"outlet": lg["outlet"], "ref_cells": ref["cells"], "ref_seconds": ref["seconds"],
+                                "landgeo_iou": i_lg, "landgeo_cells_differing": d_lg,
+                                "pysheds_default_iou": i_ps, "pysheds_default_cells": dflt["cells"], "pysheds_default_cells_differing": d_ps,
+                                "ref_flats_left": ref["interior_flats_left"], "ref_pits_left": ref["interior_pits_left"]}
+            print(f"4000² largest catchment at {outlet}: reference (pysheds float64, eps=1e-7) {ref['cells']:,} cells; "
+                  f"landgeo {lg['cells']:,} cells, IoU {i_lg:.4f} ({d_lg:,} cells differ); "
+                  f"pysheds defaults {dflt['cells']:,} cells, IoU {i_ps:.4f} ({d_ps:,} differ)", flush=True)
+        rows.append(row)
+        print(f"machine load (1, 5, 15 min): {os.getloadavg()}", flush=True)
+    (args.data_dir / "results.json").write_text(json.dumps({"cold": cold, "rows": rows}, indent=1))
+    print(f"results: {args.data_dir / 'results.json'}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "_child":
+        kind = sys.argv[2]
+        if kind == "landgeo":
+            out = child_landgeo(sys.argv[3], sys.argv[4])
+        else:
+            out = child_pysheds(sys.argv[3], sys.argv[4], sys.argv[5] or None, sys.argv[6] == "1")
+        out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(out))
+    else:
+        main()

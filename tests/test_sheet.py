@@ -64,8 +64,8 @@ def test_french_sheet_has_french_labels_and_number_format(tmp_path):
 def test_same_inputs_give_same_bytes(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     profile, layers = demo_inputs()
-    a = write_sheet(profile, layers, pdf=tmp_path / "a.pdf", png=tmp_path / "a.png")
-    b = write_sheet(profile, layers, pdf=tmp_path / "b.pdf", png=tmp_path / "b.png")
+    a = write_sheet(profile, layers, pdf=tmp_path / "a.pdf", png=tmp_path / "a.png", dpi=72)
+    b = write_sheet(profile, layers, pdf=tmp_path / "b.pdf", png=tmp_path / "b.png", dpi=72)
     assert a[0].read_bytes() == b[0].read_bytes()
     assert a[1].read_bytes() == b[1].read_bytes()
     meta = pypdf.PdfReader(str(a[0])).metadata

@@ -535,13 +535,18 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
 
     sites = lay.get("sites")
     if sites is not None:
-        polys = sites[sites.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
-        if len(polys):
-            _draw_geoms(ax, polys, facecolor=style.FOOTPRINT, edgecolor=style.FOOTPRINT, linewidth=0.4, zorder=10)
-        pts = shapely.get_coordinates(sites.geometry.representative_point().values)
-        size = 30 if len(pts) <= 50 else 14 if len(pts) <= 200 else 7 if len(pts) <= 2000 else 3
-        ax.scatter(pts[:, 0], pts[:, 1], s=size, c=style.SITE, edgecolors="white", linewidths=0.4, zorder=11)
-        legend["items"].append(("sites", len(sites)))
+        is_poly = sites.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+        polys = sites[is_poly]
+        if len(polys):  # footprints; the edge keeps even a 1-ha footprint visible at sheet scale
+            _draw_geoms(ax, polys, facecolor=style.FOOTPRINT, edgecolor=style.FOOTPRINT, linewidth=0.6, zorder=10)
+            legend["items"].append(("footprints", len(polys)))
+        # markers for point sites, and for footprints too when there are few (they would be hard to find)
+        marked = sites if len(sites) <= 50 else sites[~is_poly]
+        if len(marked):
+            pts = shapely.get_coordinates(marked.geometry.representative_point().values)
+            size = 30 if len(pts) <= 50 else 14 if len(pts) <= 200 else 7 if len(pts) <= 2000 else 3
+            ax.scatter(pts[:, 0], pts[:, 1], s=size, c=style.SITE, edgecolors="white", linewidths=0.4, zorder=11)
+            legend["items"].append(("sites", len(sites)))
 
     # labels: admin units (largest first), then named rivers; collisions are skipped
     if admin is not None:
@@ -596,6 +601,9 @@ def _draw_legend(fig, rect, legend, lang) -> None:
         elif kind == "sites":
             handles.append(Line2D([], [], marker="o", linestyle="none", markersize=5.5, markerfacecolor=style.SITE,
                                   markeredgecolor="white", label=f"{label('sites', lang)} ({fmt_number(extra, lang)})"))
+        elif kind == "footprints":
+            handles.append(Patch(facecolor=style.FOOTPRINT, edgecolor=style.FOOTPRINT,
+                                 label=f"{label('site_footprints', lang)} ({fmt_number(extra, lang)})"))
         elif kind == "hillshade":
             handles.append(Patch(facecolor="#bdbdbd", edgecolor="none", label=label("hillshade", lang)))
     if legend["classes"]:

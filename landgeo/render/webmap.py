@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 #: Point sites are clustered when there are more than this many.
 CLUSTER_OVER = 50
+# Map panes below Leaflet's overlay pane (z-index 400): country outlines, then rasters, then vector layers.
+CONTEXT_PANE, RASTER_PANE = "landgeoContext", "landgeoRaster"
 #: Attributes shown per popup, at most.
 MAX_FIELDS = 14
 NAME_FIELDS = ("name", "nom", "site", "site_name", "unit", "admin_name", "label", "title", "id")
@@ -219,6 +221,7 @@ var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
         return L.circleMarker(latlng, {{ this.point_style }});
     },
     interactive: {{ this.interactive }},
+    pane: {{ this.pane }},
     onEachFeature: function (f, layer) {
         if ({{ this.interactive }} && f.properties.popup) { layer.bindPopup(f.properties.popup, {maxWidth: 360}); }
         if ({{ this.interactive }} && f.properties.tooltip) { layer.bindTooltip(f.properties.tooltip, {sticky: true}); }
@@ -229,13 +232,15 @@ var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
 """
         )
 
-        def __init__(self, data: dict, *, style_: dict, point_style: dict | None = None, interactive: bool = True):
+        def __init__(self, data: dict, *, style_: dict, point_style: dict | None = None, interactive: bool = True,
+                     pane: str = "overlayPane"):
             super().__init__()
             self._name = "VectorLayer"
             self.data = _json_for_script(data)
             self.style = _json_for_script(style_)
             self.point_style = _json_for_script(point_style or style_)
             self.interactive = "true" if interactive else "false"
+            self.pane = _json_for_script(pane)
 
     class HtmlControl(MacroElement):
         """A Leaflet control holding fixed, already-escaped HTML (legend, title)."""
@@ -380,7 +385,7 @@ def _add_landcover(m, profile, path, bounds, lang, legend) -> None:
     fg = folium.FeatureGroup(name=label("landcover", lang), show=True)
     folium.raster_layers.ImageOverlay(_png_data_uri(_to_mercator_rows(rgba, bottom, top)),
                                       bounds=[[bottom, left], [top, right]], opacity=0.7, interactive=False,
-                                      class_name="landgeo-landcover").add_to(fg)
+                                      class_name="landgeo-landcover", pane=RASTER_PANE).add_to(fg)
     fg.add_to(m)
     legend += [("fill", c, n) for n, c in colours.items()]
 
@@ -444,6 +449,8 @@ def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
 
     if not offline:
         folium.TileLayer("OpenStreetMap", name=label("osm", lang), control=True, overlay=False).add_to(m)
+    folium.map.CustomPane(CONTEXT_PANE, z_index=300, pointer_events=False).add_to(m)
+    folium.map.CustomPane(RASTER_PANE, z_index=350, pointer_events=False).add_to(m)
 
     legend: list[tuple[str, str, str]] = []
 
@@ -458,7 +465,7 @@ def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
         fill = 0.0 if not offline else 1.0
         VectorLayer(data, style_={"color": style.CONTEXT_EDGE, "weight": 1, "fillColor": style.CONTEXT_FILL,
                                   "fillOpacity": fill, "className": "landgeo-context"},
-                    interactive=False).add_to(fg)
+                    interactive=False, pane=CONTEXT_PANE).add_to(fg)
         fg.add_to(m)
 
     eco = lay.get("ecosystems")

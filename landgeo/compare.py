@@ -1066,10 +1066,12 @@ def write_comparison(
     from .render.compare_sheet import write_compare_sheet
 
     lang = check_lang(lang)
+    attribution: tuple[str, ...] = ()
     if context is None:  # the bundled country outlines, as on the profile map and sheet
         from .render.context import country_context
 
         context = country_context(comparison.a.geometry)
+        attribution = ("Natural Earth 1:110m countries (public domain)",) if context is not None else ()
     with atomic_dir(out_dir, overwrite=overwrite) as tmp:
         write_json(comparison.to_dict(), tmp / "compare.json")
         if comparison.units is not None:
@@ -1098,7 +1100,8 @@ def write_comparison(
         if comparison.units is not None and len(comparison.units.geometries):
             layers.write_vector(comparison.units.geometries, gpkg, layer="units")
         write_compare_map(comparison, tmp / "compare.html", lang=lang, offline=offline, context=context)
-        write_compare_sheet(comparison, pdf=tmp / "compare_sheet.pdf", png=tmp / "compare_sheet.png", lang=lang, context=context, date=date)
+        write_compare_sheet(comparison, pdf=tmp / "compare_sheet.pdf", png=tmp / "compare_sheet.png", lang=lang, context=context, date=date,
+                            attribution=attribution)
     log.info("wrote %s", out_dir)
     return Path(out_dir)
 

@@ -261,11 +261,11 @@ def build_compare_sheet(comparison: "Comparison", *, lang: str = "en", context: 
 
 def write_compare_sheet(comparison: "Comparison", *, pdf: str | Path | None = None, png: str | Path | None = None,
                         lang: str = "en", context: gpd.GeoDataFrame | None = None, date: str | None = None,
-                        dpi: int = PNG_DPI) -> list[Path]:
+                        dpi: int = PNG_DPI, attribution: Sequence[str] = ()) -> list[Path]:
     """Render the comparison sheet to a PDF and/or a PNG; returns the files written."""
     import matplotlib
 
-    fig = build_compare_sheet(comparison, lang=lang, context=context, date=date)
+    fig = build_compare_sheet(comparison, lang=lang, context=context, date=date, attribution=attribution)
     title = headline(comparison, lang)[0]
     out = []
     with matplotlib.rc_context(RC):

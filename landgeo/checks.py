@@ -16,7 +16,7 @@ import shapely
 from . import geodesy
 from .boundary import Check
 from .errors import ScaleWarning, UsageError
-from .i18n import fmt_number, tr
+from .i18n import fmt_number, join_names, tr
 
 DEFAULT_MIN_HA = 10_000.0
 DEFAULT_MAX_HA = 1_000_000.0
@@ -196,3 +196,41 @@ def check_boundary(
         checks.append(check_change(geom, previous, lang=lang))
     checks.extend(extra)
     return BoundaryReport(area, geodesy.perimeter_km(geom), scale, tuple(checks))
+
+
+def check_alignment_by_construction(method: str, n_units: int | None = None, *, lang: str = "en") -> Check | None:
+    """Boundaries made of whole units or traced catchments are aligned by construction."""
+    if method in ("admin", "jurisdiction"):
+        return Check(
+            "alignment",
+            "ok",
+            tr(lang, f"Follows {n_units or 'whole'} administrative unit(s) exactly (aligned by construction, LandScale ±10 %).",
+               f"Suit exactement {n_units or 'des'} unité(s) administrative(s) (alignée par construction, LandScale ±10 %)."),
+            0.0,
+        )
+    if method in ("basins", "dem"):
+        return Check(
+            "alignment",
+            "ok",
+            tr(lang, "Follows a traced catchment (aligned by construction, LandScale ±10 %).",
+               "Suit un bassin versant tracé (alignée par construction, LandScale ±10 %)."),
+            0.0,
+        )
+    return None
+
+
+def check_alignment_with_units(geom, units, *, field: str, label: str, lang: str = "en") -> Check:
+    """LandScale alignment against the best-fit set of whole units of a layer (±10 % rule of :mod:`landgeo.compare`)."""
+    from .compare import units_metrics
+
+    result = units_metrics(geom, units, field=field, label=label)
+    if result.metrics is None:
+        return Check(
+            "alignment",
+            "warn",
+            tr(lang, f"The landscape overlaps none of the units of {label}; alignment cannot be checked.",
+               f"Le paysage ne recouvre aucune unité de {label} ; l'alignement ne peut pas être vérifié."),
+        )
+    best = join_names(list(result.best_fit), lang)
+    a_word, b_word = tr(lang, "the landscape", "le paysage"), tr(lang, f"the best-fit units ({best})", f"les unités les plus proches ({best})")
+    return result.metrics.alignment.check(lang, a=a_word, b=b_word)

@@ -17,11 +17,11 @@ import geopandas as gpd
 
 from .attach import attach_all
 from .boundary import Boundary
-from .checks import BoundaryReport, check_boundary
+from .checks import BoundaryReport, check_alignment_by_construction, check_alignment_with_units, check_boundary
 from .delineate import delineate
-from .errors import LandgeoError, LandgeoWarning
+from .errors import LandgeoError, LandgeoWarning, RecipeError
 from .i18n import check_lang
-from .layers import read_vector, write_vector
+from .layers import read_vector, report_of, write_vector
 from .output import atomic_dir, ensure_writable, write_json
 from .profile import make_profile
 from .recipe import Recipe, read_recipe
@@ -57,6 +57,18 @@ def _previous_boundary(recipe: Recipe):
     return finish_boundary(gdf.geometry.values, gdf.crs, method="file", definition="previous").geometry
 
 
+def _alignment(recipe: Recipe, boundary: Boundary, lang: str) -> list:
+    """The LandScale alignment check: against ``[scale] align_with`` units, or by construction."""
+    scale = recipe.scale
+    if scale.get("align_with") is not None:
+        if not scale.get("align_field"):
+            raise RecipeError(f"{recipe.path}: [scale] align_with needs align_field = \"…\", the unit-name field of that layer")
+        units = read_vector(scale["align_with"], layer=scale.get("align_layer"), expect="polygon")
+        return [check_alignment_with_units(boundary.geometry, units, field=scale["align_field"], label=report_of(units).label, lang=lang)]
+    check = check_alignment_by_construction(boundary.method, len(boundary.details.get("units", ())) or None, lang=lang)
+    return [check] if check else []
+
+
 def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | None = None, max_ha: float | None = None,
                   delineator=None) -> ProfileResult:
     """Delineate, check and attach for one recipe; return the profile and its layers.
@@ -76,7 +88,7 @@ def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | No
             max_ha=max_ha if max_ha is not None else recipe.max_ha,
             sliver_ha=recipe.scale.get("sliver_ha", 100.0),
             previous=_previous_boundary(recipe),
-            extra=boundary.checks,
+            extra=(*boundary.checks, *_alignment(recipe, boundary, lang)),
             lang=lang,
             warn=False,
         )

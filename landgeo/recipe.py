@@ -247,6 +247,9 @@ SCALE = {
     "sliver_ha": positive,   # parts smaller than this are slivers
     "previous": path,        # a previous boundary, for the change check (> 10 % = new baseline)
     "previous_layer": string,
+    "align_with": path,      # a unit layer (jurisdictions or catchments) for the LandScale ±10 % alignment check
+    "align_layer": string,
+    "align_field": string,
 }
 
 PROFILE_PRODUCTS = {"agricultural": strings, "non_agricultural": strings}

@@ -77,3 +77,31 @@ def test_buffer_and_fill_holes(tmp_path):
     assert b.area_ha == pytest.approx(expected, rel=5e-3)
     assert not any(p.interiors for p in shapely.get_parts(b.geometry))
     assert "buffered by 1,000 m" in b.definition and "1 holes under 5 ha filled" in b.definition
+
+
+def test_alignment_check_against_units(tmp_path, units_gpkg):
+    """A drawn landscape of 1.05 units: 5 % off the best-fit unit, within LandScale's 10 %."""
+    from landgeo.pipeline import build_profile
+
+    drawn = shapely.box(0, 0, 0.105, 0.1)  # unit Bélavo is box(0, 0, 0.1, 0.1)
+    gpd.GeoDataFrame(geometry=[drawn], crs=4326).to_file(tmp_path / "drawn.geojson")
+    text = 'method = "file"\npath = "drawn.geojson"\n\n[scale]\nalign_with = "units.gpkg"\nalign_layer = "districts"\nalign_field = "name"'
+    prof = build_profile(read_recipe(write_recipe(tmp_path, "d.toml", text))).profile
+    check = next(c for c in prof["checks"] if c["id"] == "alignment")
+    only_a = geodesy.area_ha(shapely.box(0.1, 0, 0.105, 0.1))
+    assert check["status"] == "ok"
+    assert check["value"] == pytest.approx(only_a / geodesy.area_ha(drawn), rel=1e-3)
+    assert "Bélavo" in check["message"]
+    wide = shapely.box(0, 0, 0.125, 0.1)  # 20 % beyond: not aligned
+    gpd.GeoDataFrame(geometry=[wide], crs=4326).to_file(tmp_path / "drawn.geojson")
+    prof = build_profile(read_recipe(tmp_path / "d.toml")).profile
+    assert next(c for c in prof["checks"] if c["id"] == "alignment")["status"] == "warn"
+
+
+def test_admin_landscape_is_aligned_by_construction(tmp_path, units_gpkg):
+    from landgeo.pipeline import build_profile
+
+    text = 'method = "admin"\npath = "units.gpkg"\nlayer = "districts"\nfield = "name"\nvalues = ["Mandé"]'
+    prof = build_profile(read_recipe(write_recipe(tmp_path, "a.toml", text))).profile
+    check = next(c for c in prof["checks"] if c["id"] == "alignment")
+    assert check["status"] == "ok" and "by construction" in check["message"]

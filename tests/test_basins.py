@@ -246,6 +246,11 @@ def test_snap_within_and_beyond(layer):
     assert "unit 1" in msg and f"{expected_m:,.0f} m away" in msg and "snap_m = 100 m" in msg and "set snap_m =" in msg
 
 
+def test_point_on_a_shared_edge_takes_the_downstream_unit(layer):
+    row, dist = B.unit_at(layer, LON0 + 0.1, LAT0 + 0.05)  # the edge between 1 and 2 (2 drains to 1)
+    assert layer.table.ids[row] == 1 and dist == 0.0
+
+
 def test_pfaf_and_ids_selection(layer):
     b = B.boundary_from_basins(layer, pfaf_prefix="111")
     assert b.area_ha == pytest.approx(sum_ha({1, 2, 5, 9}), rel=1e-4)

@@ -314,3 +314,30 @@ def test_fortworth_agrees_with_pysheds():
     iou = (ours & ref).sum() / (ours | ref).sum()
     assert iou >= 0.99, f"IoU {iou:.4f} (ours {ours.sum()} cells, pysheds {ref.sum()})"
     assert res.cells == pytest.approx(ref.sum(), rel=0.01)
+
+
+def test_recipe_method_dem_en_fr_and_crs_for_a_dem_without_one(tmp_path):
+    from landgeo.delineate import METHODS
+    from landgeo.recipe import read_recipe
+
+    tf = from_origin(ORIGIN[0], ORIGIN[1], 30.0, 30.0)
+    write_tif(tmp_path / "nocrs.tif", two_valleys(), crs=None)
+    lon, lat = cell_lonlat(39, 15, tf)
+    for lang, words in (("en", "Catchment upstream of the outlet at"), ("fr", "Bassin versant en amont de l'exutoire à")):
+        recipe = tmp_path / f"ws-{lang}.toml"
+        recipe.write_text(
+            f'[landscape]\nname = "Test"\nlanguage = "{lang}"\n\n[boundary]\nmethod = "dem"\ndem = "nocrs.tif"\n'
+            f'crs = "{UTM28}"\noutlet = [{lon}, {lat}]\nsnap_m = 0\nstream_threshold_cells = 1\n',
+            encoding="utf-8",
+        )
+        boundary = METHODS["dem"](read_recipe(recipe))
+        assert boundary.method == "dem" and boundary.definition.startswith(words)
+        assert "nocrs.tif" in boundary.definition and "(D8" in boundary.definition
+        assert boundary.details["cells"] == 40 * 30
+        assert boundary.area_ha == pytest.approx(rect_area_ha(tf, 0, 40, 0, 30), rel=1e-4)
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[landscape]\nname = "Test"\n\n[boundary]\nmethod = "dem"\ndem = "nocrs.tif"\noutlet = [0, 0]\n', encoding="utf-8")
+    from landgeo.errors import CRSError
+
+    with pytest.raises(CRSError, match="no CRS"):
+        METHODS["dem"](read_recipe(bad))

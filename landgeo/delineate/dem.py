@@ -326,7 +326,7 @@ def catchment_from_dem(
     DelineationError
         Outlet off the DEM, or no stream within the radius.
     """
-    label = Path(src.name).name
+    label = "DEM" if str(src.name).lstrip().startswith("<") else Path(src.name).name  # a VRT (CRS given) has XML as its name
     z = read_dem(src)
     cond = condition(z, src.transform, src.crs)
     del z

@@ -1,7 +1,7 @@
-"""Country outlines around a landscape, for the locator inset and the offline web map.
+"""Layers around a landscape for maps: EPSG:4326 copies, and country outlines for the locator inset.
 
-Used when the pipeline gives no ``context`` layer: the bundled Natural Earth
-1:110m countries (public domain, ``assets/countries_110m.geojson``).
+Country outlines are used when the pipeline gives no ``context`` layer: the bundled
+Natural Earth 1:110m countries (public domain, ``assets/countries_110m.geojson``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,24 @@ from shapely.geometry.base import BaseGeometry
 log = logging.getLogger(__name__)
 
 COUNTRIES = Path(__file__).resolve().parent / "assets" / "countries_110m.geojson"
+
+
+def to_4326(gdf: gpd.GeoDataFrame | None, key: str) -> gpd.GeoDataFrame | None:
+    """``gdf`` without empty geometries, in EPSG:4326 (transformed and logged if needed); ``None`` if empty.
+
+    A layer with no CRS is taken as EPSG:4326, with a warning in the log.
+    """
+    if gdf is None or len(gdf) == 0:
+        return None
+    gdf = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
+    if len(gdf) == 0:
+        return None
+    if gdf.crs is None:
+        log.warning("layer %r has no CRS; taking it as EPSG:4326 for the map", key)
+    elif gdf.crs.to_epsg() != 4326:
+        log.info("layer %r: transforming from %s to EPSG:4326 for the map", key, gdf.crs.to_string())
+        gdf = gdf.to_crs(4326)
+    return gdf
 
 
 def country_context(geom: BaseGeometry, *, margin_deg: float | None = None) -> gpd.GeoDataFrame | None:

@@ -38,6 +38,8 @@ from pyproj import Geod
 from ..i18n import check_lang, fmt_lonlat, fmt_number, join_names
 from . import style
 from .labels import as_list, colon, fmt_ha, fmt_km, fmt_share, label, method_text, verdict_text
+from .context import to_4326
+from .context import to_4326 as _to_4326  # noqa: F401  (compare_map/compare_sheet import it from here)
 from .raster import classes_of, hillshade, landcover_rgba, read_window
 
 log = logging.getLogger(__name__)
@@ -89,18 +91,6 @@ def pdf_metadata(title: str, lang: str) -> dict[str, Any]:
         "CreationDate": when,
         "ModDate": when,
     }
-
-
-def _to_4326(gdf: gpd.GeoDataFrame | None, key: str) -> gpd.GeoDataFrame | None:
-    if gdf is None or len(gdf) == 0:
-        return None
-    gdf = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
-    if len(gdf) == 0:
-        return None
-    if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
-        log.info("layer %r: transforming from %s to EPSG:4326 for the sheet", key, gdf.crs.to_string())
-        gdf = gdf.to_crs(4326)
-    return gdf
 
 
 def _field(gdf: gpd.GeoDataFrame, candidates: Sequence[str]) -> str | None:
@@ -416,6 +406,24 @@ def _draw_north(ax, extent, lang) -> None:
             fontweight="bold", zorder=22)
 
 
+def finish_map_axes(ax, extent, lang: str) -> None:
+    """Degree ticks (E/W, N/S; O for west in French), a dotted graticule, a north arrow and a km scale bar.
+
+    ``extent`` is (minx, maxx, miny, maxy) of ``ax`` in degrees; the axes' aspect must already be set.
+    """
+    ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
+    ax.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
+    ax.xaxis.set_major_formatter(_degree_formatter("x", lang))
+    ax.yaxis.set_major_formatter(_degree_formatter("y", lang))
+    ax.grid(True, color="#888888", linewidth=0.35, linestyle=(0, (2, 3)), alpha=0.7, zorder=4)
+    ax.tick_params(direction="out", pad=1.5, top=True, right=True, labeltop=False, labelright=False)
+    for lab in ax.get_yticklabels():
+        lab.set_rotation(90)
+        lab.set_va("center")
+    _draw_north(ax, extent, lang)
+    _draw_scalebar(ax, extent, lang)
+
+
 def _landcover_image(ax, path, extent, clip, profile, legend_classes: dict) -> None:
     minx, maxx, miny, maxy = extent
     rgba, img_extent, colours = landcover_rgba(profile, path, (minx, miny, maxx, maxy))
@@ -570,17 +578,7 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
                 labeller.place(pt.x, pt.y, str(row[field]), fontsize=6.5, color=style.RIVER, ha="center", va="bottom",
                                style="italic", zorder=15, path_effects=HALO)
 
-    ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
-    ax.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
-    ax.xaxis.set_major_formatter(_degree_formatter("x", lang))
-    ax.yaxis.set_major_formatter(_degree_formatter("y", lang))
-    ax.grid(True, color="#888888", linewidth=0.35, linestyle=(0, (2, 3)), alpha=0.7, zorder=4)
-    ax.tick_params(direction="out", pad=1.5, top=True, right=True, labeltop=False, labelright=False)
-    for lab in ax.get_yticklabels():
-        lab.set_rotation(90)
-        lab.set_va("center")
-    _draw_north(ax, extent, lang)
-    _draw_scalebar(ax, extent, lang)
+    finish_map_axes(ax, extent, lang)
     legend["ax"] = ax
     legend["extent"] = extent
     return legend
@@ -780,7 +778,7 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
     import matplotlib
 
     lang = check_lang(lang)
-    lay = {k: _to_4326(v, k) for k, v in layers.items()}
+    lay = {k: to_4326(v, k) for k, v in layers.items()}
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=A4_LANDSCAPE_IN)
         from matplotlib.backends.backend_agg import FigureCanvasAgg

@@ -28,6 +28,8 @@ import shapely
 
 from ..i18n import check_lang
 from . import style
+from .context import to_4326
+from .context import to_4326 as _to_4326  # noqa: F401  (compare_map/compare_sheet import it from here)
 from .labels import colon, fmt_ha, fmt_share, label, verdict_text
 
 log = logging.getLogger(__name__)
@@ -97,20 +99,6 @@ def _json_for_script(obj: Any) -> str:
     """JSON that is safe inside a ``<script>`` element."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-def _to_4326(gdf: gpd.GeoDataFrame | None, key: str) -> gpd.GeoDataFrame | None:
-    if gdf is None or len(gdf) == 0:
-        return None
-    gdf = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
-    if len(gdf) == 0:
-        return None
-    if gdf.crs is None:
-        log.warning("layer %r has no CRS; assuming EPSG:4326 for the web map", key)
-    elif gdf.crs.to_epsg() != 4326:
-        log.info("layer %r: transforming from %s to EPSG:4326 for the web map", key, gdf.crs.to_string())
-        gdf = gdf.to_crs(4326)
-    return gdf
 
 
 def _find_field(gdf: gpd.GeoDataFrame, candidates) -> str | None:
@@ -366,6 +354,36 @@ def _png_data_uri(rgba: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+def new_map(bounds, *, title: str, offline: bool = True, tiles_name: str = "OpenStreetMap"):
+    """An empty folium map for ``bounds`` (minx, miny, maxx, maxy) that needs no network.
+
+    Leaflet and markercluster are inlined, with landgeo's CSS and the page ``title`` (escaped);
+    two panes below the overlays hold country outlines (``CONTEXT_PANE``) and rasters
+    (``RASTER_PANE``). ``offline=False`` adds OpenStreetMap tiles as the base layer.
+    """
+    import folium
+    from branca.element import Element
+
+    minx, miny, maxx, maxy = bounds
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=9, tiles=None,
+                   control_scale=False, prefer_canvas=False, maxZoom=19)
+    m.default_js = []  # folium's CDN links: replaced by the inlined assets below
+    m.default_css = []
+    root = m.get_root()
+    css, js = leaflet_assets()
+    root.header.add_child(Element(f"<style>{css}</style>"), name="landgeo_leaflet_css")
+    root.header.add_child(Element(f"<script>{js}</script>"), name="landgeo_leaflet_js")
+    extra_css = _CSS.replace("{sea}", style.SEA).replace("{text}", style.TEXT).replace("{muted}", style.MUTED)
+    root.header.add_child(Element(f"<style>{extra_css}</style>"), name="landgeo_css")
+    root.title = title
+    root.header.add_child(Element(f"<title>{html.escape(title)}</title>"), name="landgeo_title")
+    if not offline:
+        folium.TileLayer("OpenStreetMap", name=tiles_name, control=True, overlay=False).add_to(m)
+    folium.map.CustomPane(CONTEXT_PANE, z_index=300, pointer_events=False).add_to(m)
+    folium.map.CustomPane(RASTER_PANE, z_index=350, pointer_events=False).add_to(m)
+    return m
+
+
 def _add_landcover(m, profile, path, bounds, lang, legend) -> None:
     """A land-cover raster as an image overlay (a PNG data URI: no network), with its classes in the legend."""
     import folium
@@ -416,7 +434,7 @@ def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
     """
     lang = check_lang(lang)
     folium, VectorLayer, HtmlControl, ScaleControl = _elements()
-    lay = {k: _to_4326(v, k) for k, v in layers.items()}
+    lay = {k: to_4326(v, k) for k, v in layers.items()}
 
     bounds = None
     for key in ("boundary", "sites", "ecosystems", "admin_units", "rivers"):
@@ -430,27 +448,8 @@ def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
     minx, miny, maxx, maxy = (float(b) for b in bounds)
     tol = _simplify_tolerance((minx, miny, maxx, maxy))
 
-    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=9, tiles=None,
-                   control_scale=False, prefer_canvas=False, maxZoom=19)
-    # Inline Leaflet and markercluster: the page loads nothing from the network.
-    m.default_js = []
-    m.default_css = []
-    root = m.get_root()
-    css, js = leaflet_assets()
-    from branca.element import Element
-
-    root.header.add_child(Element(f"<style>{css}</style>"), name="landgeo_leaflet_css")
-    root.header.add_child(Element(f"<script>{js}</script>"), name="landgeo_leaflet_js")
-    extra_css = _CSS.replace("{sea}", style.SEA).replace("{text}", style.TEXT).replace("{muted}", style.MUTED)
-    root.header.add_child(Element(f"<style>{extra_css}</style>"), name="landgeo_css")
     name = profile.get("name") or profile.get("slug") or label("profile", lang)
-    root.title = str(name)
-    root.header.add_child(Element(f"<title>{html.escape(str(name))}</title>"), name="landgeo_title")
-
-    if not offline:
-        folium.TileLayer("OpenStreetMap", name=label("osm", lang), control=True, overlay=False).add_to(m)
-    folium.map.CustomPane(CONTEXT_PANE, z_index=300, pointer_events=False).add_to(m)
-    folium.map.CustomPane(RASTER_PANE, z_index=350, pointer_events=False).add_to(m)
+    m = new_map((minx, miny, maxx, maxy), title=str(name), offline=offline, tiles_name=label("osm", lang))
 
     legend: list[tuple[str, str, str]] = []
 

@@ -19,7 +19,7 @@ cached on disk (``cache=True``), so a new process pays no compilation.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 DR = np.array([-1, -1, 0, 1, 1, 1, 0, -1], dtype=np.int64)
 DC = np.array([0, 1, 1, 1, 0, -1, -1, -1], dtype=np.int64)
@@ -118,18 +118,31 @@ def fill_depressions(z, zbits, w):
     tn = 0
     raised = 0
     pushes = 0
-    for i in range(w, n - w):
-        v = z[i]
-        if v != v:
-            continue
-        for k in range(8):
-            u = z[i + off[k]]
-            if u != u:
-                closed[i] = 1
-                heap = _heap_push(heap, hn, _sort_key(zbits[i], i))
-                hn += 1
-                pushes += 1
+    h = n // w
+    row_nan = np.ones(h, dtype=np.uint8)  # rows with nodata inside (the padding rows count)
+    for r in range(1, h - 1):
+        row_nan[r] = 0
+        for i in range(r * w + 1, r * w + w - 1):
+            if z[i] != z[i]:
+                row_nan[r] = 1
                 break
+    for r in range(1, h - 1):
+        near = row_nan[r - 1] or row_nan[r] or row_nan[r + 1]
+        for c in range(1, w - 1):
+            if not near and c != 1 and c != w - 2:
+                continue  # no nodata within reach: only the first and last columns touch the padding
+            i = r * w + c
+            v = z[i]
+            if v != v:
+                continue
+            for k in range(8):
+                u = z[i + off[k]]
+                if u != u:
+                    closed[i] = 1
+                    heap = _heap_push(heap, hn, _sort_key(zbits[i], i))
+                    hn += 1
+                    pushes += 1
+                    break
     mask32 = np.uint64(0xFFFFFFFF)
     while hn > 0:
         top = _heap_pop(heap, hn)
@@ -219,23 +232,24 @@ def _inv_dist(dx, dy, r, out):
     out[7] = 1.0 / dd
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def d8_directions(z, w, dx, dy):
-    """Steepest-descent D8 directions of a filled, padded DEM.
+    """Steepest-descent D8 directions of a filled, padded DEM (rows in parallel).
 
-    ``dx``/``dy`` are the cell width and height in metres for each (unpadded)
-    row. Returns ``(dirs, n_flat)``: ``dirs`` coded as in the module docstring,
-    ``n_flat`` the number of cells without a lower neighbour that touch
-    neither the border nor nodata.
+    ``dx``/``dy`` are the cell width and height for each (unpadded) row, in
+    the units the slopes are wanted in. Returns ``(dirs, n_flat)``: ``dirs``
+    coded as in the module docstring, ``n_flat`` the number of cells without a
+    lower neighbour that touch neither the border nor nodata.
     """
     n = z.size
     h = n // w
     off = offsets(w)
     dirs = np.zeros(n, dtype=np.uint8)
-    inv = np.empty(8, dtype=np.float64)
-    n_flat = 0
-    for r in range(1, h - 1):
+    flats_in_row = np.zeros(h, dtype=np.int64)
+    for r in prange(1, h - 1):
+        inv = np.empty(8, dtype=np.float64)
         _inv_dist(dx, dy, r, inv)
+        count = 0
         for i in range(r * w + 1, r * w + w - 1):
             v = z[i]
             if v != v:
@@ -258,8 +272,9 @@ def d8_directions(z, w, dx, dy):
                 dirs[i] = OUT
             else:
                 dirs[i] = FLAT
-                n_flat += 1
-    return dirs, n_flat
+                count += 1
+        flats_in_row[r] = count
+    return dirs, flats_in_row.sum()
 
 
 @njit(cache=True)
@@ -296,34 +311,42 @@ def resolve_flats(z, dirs, w, dx, dy):
         m = 1
         head = 0
         while head < m:
+            a = head
             cur = comp[head]
             head += 1
+            high = 0
+            low = 0
             for k in range(8):
                 j = cur + off[k]
-                if dirs[j] == FLAT and local[j] < 0:
-                    if m >= comp.size:
-                        comp = _grow_i32(comp)
-                    local[j] = m
-                    comp[m] = j
-                    m += 1
+                d = dirs[j]
+                if d == FLAT:
+                    if local[j] < 0:
+                        if m >= comp.size:
+                            comp = _grow_i32(comp)
+                        local[j] = m
+                        comp[m] = j
+                        m += 1
+                else:
+                    u = z[j]
+                    if u > elev:
+                        high = 1
+                    elif u == elev and d >= 1 and d <= OUT:
+                        low = 1  # a low edge: same elevation, with a way down
+            if m > away.size:
+                while away.size < m:
+                    away = _grow_i32(away)
+                    tow = _grow_i32(tow)
+                    q = _grow_i32(q)
+                    newd = _grow_i32(newd)
+            away[a] = high  # 1 on the high edge
+            tow[a] = 2 * low  # 2 next to a low edge (which counts 1)
         n_cells += m
-        while away.size < m:
-            away = _grow_i32(away)
-            tow = _grow_i32(tow)
-            q = _grow_i32(q)
-            newd = _grow_i32(newd)
         # gradient away from higher terrain
         qn = 0
         for a in range(m):
-            away[a] = 0
-            tow[a] = 0
-            cur = comp[a]
-            for k in range(8):
-                if z[cur + off[k]] > elev:
-                    away[a] = 1
-                    q[qn] = a
-                    qn += 1
-                    break
+            if away[a]:
+                q[qn] = a
+                qn += 1
         head = 0
         amax = 0
         while head < qn:
@@ -344,15 +367,9 @@ def resolve_flats(z, dirs, w, dx, dy):
         # gradient towards lower terrain (low edges count 1, their flat neighbours 2, ...)
         qn = 0
         for a in range(m):
-            cur = comp[a]
-            for k in range(8):
-                j = cur + off[k]
-                d = dirs[j]
-                if d >= 1 and d <= OUT and z[j] == elev:
-                    tow[a] = 2
-                    q[qn] = a
-                    qn += 1
-                    break
+            if tow[a]:
+                q[qn] = a
+                qn += 1
         head = 0
         while head < qn:
             a = q[head]

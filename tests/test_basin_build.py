@@ -121,3 +121,46 @@ def test_cli_build_writes_a_layer_the_tracer_reads(tmp_path):
     cand = json.loads(sug.output)["candidates"][0]
     assert cand["n_units"] == 3
     assert cand["area_ha"] == pytest.approx(grid_area_ha(60, 41), rel=1e-3)
+
+
+def _smooth_dem(seed: int, n: int = 48) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    z = ndimage.gaussian_filter(rng.normal(size=(n, n)), 3) * 50
+    r, c = np.mgrid[0:n, 0:n]
+    return z + 0.3 * r + 0.1 * c  # a regional slope so that rivers form
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_basin_table_invariants_on_random_dems(tmp_path, seed):
+    z = _smooth_dem(seed)
+    path = write_tif(tmp_path / "r.tif", z)
+    with open_raster(path) as src:
+        layer = build_basins(src, min_unit_ha=40 * CELL_HA)
+    ids = set(layer.HYBAS_ID)
+    down = dict(zip(layer.HYBAS_ID, layer.NEXT_DOWN))
+    sub = dict(zip(layer.HYBAS_ID, layer.SUB_AREA))
+    # every NEXT_DOWN chain ends at an outlet (0) without a cycle
+    for u in ids:
+        seen = set()
+        while u:
+            assert u in ids and u not in seen
+            seen.add(u)
+            u = down[u]
+    # UP_AREA = Σ SUB_AREA of the unit and everything draining to it (brute force)
+    for u, up in zip(layer.HYBAS_ID, layer.UP_AREA):
+        members = [v for v in ids if _drains_to(v, u, down)]
+        assert up == pytest.approx(sum(sub[v] for v in members), abs=1e-3)
+    # the units tile the DEM (SUB_AREA is rounded to 1e-4 km², i.e. 0.01 ha, per unit)
+    assert layer.SUB_AREA.sum() * 100 == pytest.approx(grid_area_ha(*z.shape), abs=0.005 * len(layer) + 1e-6)
+    # Pfafstetter-like codes: unique and no code is a prefix of another (so a prefix selects a sub-basin)
+    codes = sorted(str(p) for p in layer.PFAF_ID)
+    assert len(set(codes)) == len(codes)
+    assert not any(b.startswith(a) for a, b in zip(codes, codes[1:]))
+
+
+def _drains_to(v, u, down):
+    while v:
+        if v == u:
+            return True
+        v = down[v]
+    return False

@@ -448,9 +448,16 @@ def _hillshade_image(ax, path, extent) -> bool:
     lat = (b + t) / 2
     dx = (r - l) / z.shape[1] * km_per_degree_lon(lat) * 1000
     dy = (t - b) / z.shape[0] * 111_320.0
-    hs = hillshade(z, dx_m=dx, dy_m=dy)
-    ax.imshow(hs, extent=img_extent, cmap="Greys_r", vmin=0, vmax=1, alpha=0.35, zorder=3, interpolation="bilinear",
-              aspect="auto")
+    # 3× vertical exaggeration: landscape-scale relief is subtle at sheet scale
+    hs = hillshade(z * 3.0, dx_m=dx, dy_m=dy)
+    flat = math.sin(math.radians(45.0))
+    # shadows darken and lit slopes lighten; flat ground stays transparent, so fills keep their colours
+    shadow = np.clip((flat - hs) / flat, 0, 1)
+    light = np.clip((hs - flat) / (1 - flat), 0, 1)
+    rgba = np.zeros(hs.shape + (4,))
+    rgba[..., :3] = np.where(shadow[..., None] > 0, 0.0, 1.0)
+    rgba[..., 3] = np.where(shadow > 0, 0.6 * shadow, 0.4 * light)
+    ax.imshow(rgba, extent=img_extent, zorder=3, interpolation="bilinear", aspect="auto")
     return True
 
 

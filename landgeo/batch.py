@@ -436,7 +436,7 @@ def run_batch(
                     len(todo), INSTALL_HINT)
         done = _run_serial(todo, str(out_root), options, on_row)
     else:
-        done = _run_dask(todo, str(out_root), options, on_row, workers=max(1, workers), scheduler=scheduler,
+        done = _run_dask(todo, str(out_root), options, on_row, workers=max(1, min(workers, len(todo))), scheduler=scheduler,
                          timeout=connect_timeout)
     it = iter(done)
     rows = [skipped[i] if i in skipped else next(it) for i in range(len(tasks))] + list(dup_failed) + list(failed)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .delineate.admin import normalize_name
 from .errors import FieldError, RecipeError
 from .layers import read_text, read_vector
 from .recipe import BOUNDARY_COMMON, Recipe, parse_recipe, slugify
@@ -119,8 +120,6 @@ def units_recipes(units: str | Path, *, field: str, layer: str | None = None,
     if field not in gdf.columns:
         cols = [c for c in gdf.columns if c != gdf.geometry.name]
         raise FieldError(f"{units}: no field {field!r} (--field); the fields are: {', '.join(map(str, cols))}")
-    from .delineate.admin import normalize_name
-
     out: list[UnitRecipe] = []
     seen_names: dict[str, int] = {}
     seen_slugs: set[str] = set()

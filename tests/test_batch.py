@@ -30,7 +30,7 @@ from landgeo.recipe import read_recipe
 from landgeo.units_recipes import units_recipes
 
 REPO = Path(__file__).resolve().parents[1]
-DEMO = sorted((REPO / "boundaries").glob("demo-*.toml"))
+DEMO = [REPO / "boundaries" / "demo-districts.toml", REPO / "boundaries" / "demo-drawn.toml"]  # admin and file methods
 ATTACH = REPO / "boundaries" / "demo-districts.toml"  # its [attach.*] tables point at layers/demo
 GEOD = Geod(ellps="WGS84")
 NX, NY = 6, 5  # a 6 × 5 grid: 30 units
@@ -305,6 +305,14 @@ def test_cli_on_a_scheduler_in_its_own_process(kit, scheduler, tmp_path):
         assert got[slug] == ref[slug]
     # the 2 × 2 layer's first row is the first cells of the 6 × 5 one's: same squares, same bytes
     assert got["unite-01"] == ref["unite-01"] and got["unite-02"] == ref["unite-02"]
+    # the one worker read each units layer once: admin.gpkg (demo-districts) and units.gpkg (4 units)
+    from dask.distributed import Client
+
+    from landgeo.batch import _read_cached
+
+    with Client(scheduler, timeout=30, set_as_default=False) as client:
+        (info,) = client.run(_read_cached.cache_info).values()
+    assert (info.misses, info.hits) == (2, 3)
 
 
 def test_no_scheduler_answers(tmp_path):
@@ -314,12 +322,19 @@ def test_no_scheduler_answers(tmp_path):
 
 
 @pytest.mark.slow
-def test_cli_batch_writes_maps_and_atlas(tmp_path):
+def test_cli_batch_writes_maps_and_atlas_and_lists_the_failure(tmp_path):
     from pypdf import PdfReader
 
+    (tmp_path / "broken.gpkg").write_bytes(b"not a GeoPackage\n" * 50)
+    (tmp_path / "broken.toml").write_text(BROKEN_RECIPE, encoding="utf-8")
     out = tmp_path / "atlas"
-    res = CliRunner().invoke(main, ["batch", *map(str, DEMO), "-o", str(out), "--workers", "0"], catch_exceptions=False)
-    assert res.exit_code == 0, res.output + res.stderr
-    for slug in ("demo-kora-hills", "demo-foret-de-sanwi"):
-        assert {"profile.json", "boundary.gpkg", "map.html", "sheet.pdf"} <= {p.name for p in (out / slug).iterdir()}
-    assert len(PdfReader(out / "atlas.pdf").pages) == 1 + 2  # contents page, then one sheet per landscape
+    res = CliRunner().invoke(main, ["batch", str(DEMO[1]), str(tmp_path / "broken.toml"), "-o", str(out), "--workers", "0"],
+                             catch_exceptions=False)
+    assert res.exit_code == 2, res.output + res.stderr
+    assert "1 profiled, 0 already complete, 1 failed" in res.stdout
+    assert "broken.toml: FAILED: " in res.stderr and "broken.gpkg" in res.stderr
+    assert {"profile.json", "boundary.gpkg", "map.html", "sheet.pdf", "sheet.png"} <= {p.name for p in (out / "demo-foret-de-sanwi").iterdir()}
+    pdf = PdfReader(out / "atlas.pdf")
+    assert len(pdf.pages) == 1 + 1  # the contents page, then the one landscape that worked
+    contents = pdf.pages[0].extract_text()
+    assert "Broken layer" in contents or "broken-layer" in contents

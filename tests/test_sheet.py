@@ -83,10 +83,10 @@ def test_no_creation_timestamp_without_source_date_epoch(tmp_path, monkeypatch):
 
 def test_a_bare_profile_still_renders(tmp_path):
     profile, layers = demo_inputs()
-    bare = {"name": "Bare", "area_ha": None}
+    bare = {"name": "Bare $x$ <b>", "area_ha": None}
     (pdf,) = write_sheet(bare, {"boundary": layers["boundary"]}, pdf=tmp_path / "s.pdf")
     text = _text(pdf)
-    assert "Bare" in text and "not recorded" in text
+    assert "Bare $x$ <b>" in text and "not recorded" in text  # shown as typed, not as mathtext
 
 
 def test_landcover_and_dem_rasters_are_drawn_with_class_names_from_the_raster(tmp_path):

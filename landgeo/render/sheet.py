@@ -51,6 +51,7 @@ RC = {
     "font.family": "sans-serif",
     "font.sans-serif": [FONT],
     "pdf.fonttype": 42,
+    "text.parse_math": False,  # user text such as "US$ 5 / $x$" is shown as typed, never as mathtext
     "svg.fonttype": "none",
     "axes.linewidth": 0.6,
     "xtick.labelsize": 6.5,

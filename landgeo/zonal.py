@@ -558,8 +558,12 @@ def _strip_plan(src, zones: list[_Zone], itemsize: int):
     return c0, c1, r0, r1, strip, first
 
 
-def _iter_strips(src, band, c0, c1, r0, r1, strip, first, dtype):
-    """Yield (row_start, array) strips, reading the next one in a thread."""
+def _iter_strips(src, band, c0, c1, r0, r1, strip, first, dtype, *, threads: int = 1):
+    """Yield (row_start, array) strips, reading the next one in a thread.
+
+    GDAL decodes the blocks of a strip with ``threads`` threads (DEFLATE float
+    rasters decode slowly: this is where their time goes).
+    """
     starts = []
     s = first
     while s < r1:
@@ -577,7 +581,8 @@ def _iter_strips(src, band, c0, c1, r0, r1, strip, first, dtype):
         src.read(band, window=Window(c0, a, c1 - c0, b - a), out=out)
         return a, out
 
-    with rasterio.Env(GDAL_CACHEMAX=CACHE_BYTES), ThreadPoolExecutor(max_workers=1) as pool:
+    env = rasterio.Env(GDAL_CACHEMAX=CACHE_BYTES, GDAL_NUM_THREADS=str(max(1, threads)))
+    with env, ThreadPoolExecutor(max_workers=1) as pool:
         fut = pool.submit(read, 0)
         for i in range(len(starts)):
             a, arr = fut.result()
@@ -638,7 +643,7 @@ def _scan(src, zones: list[_Zone], band: int, dtype, accs: list[tuple], run, *, 
                 run(z, data, z.col0 - c0, row0, ra, edges, acc)
 
     try:
-        for a, arr in _iter_strips(src, band, c0, c1, r0, r1, strip, first, dtype):
+        for a, arr in _iter_strips(src, band, c0, c1, r0, r1, strip, first, dtype, threads=threads):
             b = a + arr.shape[0]
             ra = all_rows[a - r0: b - r0]
             live = _zones_in_strip(zones, a, b)

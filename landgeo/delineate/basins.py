@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping, Sequence
 
@@ -33,9 +34,9 @@ from shapely.geometry.base import BaseGeometry
 from .. import geodesy
 from ..boundary import Boundary, Check, Source, finish_boundary
 from ..checks import DEFAULT_MAX_HA, DEFAULT_MIN_HA, check_scale
-from ..errors import BasinTableError, DelineationError, FieldError, RecipeError, UsageError
+from ..errors import DelineationError, FieldError, OutputExistsError, RecipeError, UsageError
 from ..i18n import fmt_lonlat, fmt_number, tr
-from ..layers import read_vector, report_of
+from ..layers import read_vector, report_of, write_vector
 from .basin_table import BasinTable
 
 log = logging.getLogger(__name__)
@@ -757,11 +758,6 @@ def suggest_file(
     OutputExistsError
         ``out`` exists and ``overwrite`` is false (checked before any work).
     """
-    from pathlib import Path
-
-    from ..errors import OutputExistsError
-    from ..layers import write_vector
-
     if out is not None and Path(out).exists() and not overwrite:
         raise OutputExistsError(f"{out}: exists; choose another file or add --overwrite")
     basins = read_basins(path, layer=layer, crs=crs, fields=fields)

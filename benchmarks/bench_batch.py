@@ -55,6 +55,7 @@ def run(cmd: list[str]) -> dict:
     start = time.perf_counter()
     proc = psutil.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = 0.0
+    per_pid: dict[int, float] = {}  # each process's own peak RSS, MB
     done = threading.Event()
 
     def sample() -> None:
@@ -65,9 +66,11 @@ def run(cmd: list[str]) -> dict:
                 total = 0
                 for p in procs:
                     try:
-                        total += p.memory_info().rss
+                        rss = p.memory_info().rss
                     except psutil.Error:
-                        pass
+                        continue
+                    total += rss
+                    per_pid[p.pid] = max(per_pid.get(p.pid, 0.0), rss / 2**20)
                 peak = max(peak, total / 2**20)
             except psutil.Error:
                 pass
@@ -81,7 +84,9 @@ def run(cmd: list[str]) -> dict:
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.decode()[-3000:]}")
-    return {"wall_s": wall, "peak_tree_mb": peak, "stdout": out.decode().strip()}
+    others = sorted((mb for pid, mb in per_pid.items() if pid != proc.pid), reverse=True)
+    return {"wall_s": wall, "peak_tree_mb": peak, "main_mb": per_pid.get(proc.pid, 0.0), "children_mb": others,
+            "stdout": out.decode().strip()}
 
 
 def main() -> None:
@@ -103,6 +108,8 @@ def main() -> None:
             results[label]["out"] = out
             print(f"{label:>18}: {results[label]['wall_s']:7.1f} s, peak RSS (process tree) {results[label]['peak_tree_mb']:7.0f} MB"
                   f"   [{results[label]['stdout']}]", flush=True)
+            kids = ", ".join(f"{mb:.0f}" for mb in results[label]["children_mb"]) or "none"
+            print(f"{'':>18}  own peaks (MB): main process {results[label]['main_mb']:.0f}; children {kids}", flush=True)
         (s_label, s), (d_label, d) = results.items()
         names = sorted(p.name for p in s["out"].iterdir() if p.is_dir())
         same = all(filecmp.cmp(s["out"] / n / "profile.json", d["out"] / n / "profile.json", shallow=False) for n in names)

@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 POLY = {"Polygon", "MultiPolygon"}
 LINE = {"LineString", "MultiLineString", "LinearRing"}
 SLIVER_SHARE = 1e-4  # admin units sharing less than this of the landscape are edge slivers
+RIVER_SEARCH_M = 25_000.0  # rivers are read this far around the landscape (distances from sites)
 
 
 @dataclass
@@ -108,6 +109,12 @@ def _uncovered_ha(boundary: BaseGeometry, covered: BaseGeometry, boundary_ha: fl
 
 
 # --------------------------------------------------------------------------- parts
+
+
+def _raster_crs_note(label: str, crs) -> list[str]:
+    if crs.equals(zonal.WGS84, ignore_axis_order=True):
+        return []
+    return [f"{label}: the raster is in {crs.to_string()}; the boundary was transformed to it (the raster is not resampled)"]
 
 
 def ecosystems_from_vector(
@@ -217,6 +224,7 @@ def landcover_from_raster(
             + "; the boundary is transformed to the raster's CRS, the raster is not resampled"
         ),
     }
+    notes.extend(_raster_crs_note(label, crs))
     if outside > 0:
         msg = f"{label}: {outside:.1%} of the landscape lies outside the raster" if outside < 1 else \
             f"{label}: the raster does not overlap the landscape"
@@ -258,6 +266,7 @@ def population_from_raster(
         "method": method,
         "not_covered_share": cov.not_covered_share,
     }
+    notes.extend(_raster_crs_note(label, crs))
     if cov.not_covered_share > 0.001:
         notes.append(f"{label}: {cov.not_covered_share:.1%} of the landscape has no population value "
                      "(outside the raster or nodata); the total leaves it out")
@@ -444,9 +453,11 @@ def attach_all(recipe, boundary) -> Attached:
 
     rivers_gdf = None
     riv_cfg = cfg.get("rivers")
+    search_m = None
     if riv_cfg:
         water_m = float((cfg.get("sites") or {}).get("water_distance_m", 500.0))
-        margin = geodesy.metres_to_degrees(max(water_m, 1000.0) * 20, geom.centroid.y)
+        search_m = max(water_m * 4, RIVER_SEARCH_M)  # rivers read this far around the landscape
+        margin = geodesy.metres_to_degrees(search_m, max(abs(geom.bounds[1]), abs(geom.bounds[3])))
         rivers_gdf = _read(riv_cfg, "line", bbox=_bbox(geom, margin))
         part, layer, ns = rivers_inside(geom, rivers_gdf, name_field=riv_cfg.get("name_field"),
                                         source=riv_cfg.get("source") or _label(riv_cfg))
@@ -507,7 +518,7 @@ def attach_all(recipe, boundary) -> Attached:
             admin_name_field=(admin_cfg or {}).get("name_field"),
             water_distance_m=float(sites_cfg.get("water_distance_m", 500.0)), name_field=name_field,
             source=sites_cfg.get("source") or _label(sites_cfg),
-            invalid_rows=(rep.dropped_invalid_coords if rep else 0),
+            invalid_rows=(rep.dropped_invalid_coords if rep else 0), river_search_m=search_m,
         )
         out.parts["sites"] = rounded(res.part)
         out.layers["sites"] = res.layer

@@ -111,6 +111,7 @@ def attach_sites(
     name_field: str | None = None,
     source: str | None = None,
     invalid_rows: int = 0,
+    river_search_m: float | None = None,
 ) -> SitesResult:
     """Count ASGM sites inside ``boundary`` and describe them.
 
@@ -134,6 +135,10 @@ def attach_sites(
         Label of the sites layer for the profile.
     invalid_rows
         Rows the reader already skipped for invalid coordinates (reported).
+    river_search_m
+        The rivers were read within this distance (m) of the landscape only:
+        a longer distance is not known (the nearest river may lie beyond the
+        window) and is left empty, with a note.
 
     Returns
     -------
@@ -191,6 +196,12 @@ def attach_sites(
     if rivers is not None:
         riv = to_wgs84(rivers, "rivers", notes)
         dist = nearest_distances_m(clipped, riv.geometry.values, around=boundary)
+        if river_search_m is not None:
+            far = dist > river_search_m
+            if far.any():
+                dist = np.where(far, np.nan, dist)
+                notes.append(f"{label}: {int(far.sum())} sites are more than {river_search_m / 1000:,.0f} km from the "
+                             "rivers read around the landscape; their distance to a river is left empty")
         part["near_water"] = {"distance_m": float(water_distance_m), "count": int((dist <= water_distance_m).sum())}
         part["distance_to_river_m"] = {
             "median": float(np.nanmedian(dist)) if n and np.isfinite(dist).any() else None,

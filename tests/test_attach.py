@@ -235,6 +235,14 @@ def test_sites_with_invalid_coordinates_are_counted_and_reported(tmp_path):
     assert res.part["near_water"] is None and res.part["area_ha"] is None
 
 
+def test_distances_beyond_the_river_window_are_left_empty(river):
+    pts = gpd.GeoDataFrame({"id": [1, 2]}, geometry=[shapely.Point(-19.395, 5.45), shapely.Point(-19.16, 5.6)], crs=4326)
+    res = attach_sites(LANDSCAPE, pts, rivers=river, river_search_m=5_000)
+    d = res.layer["dist_river_m"].to_numpy()
+    assert d[0] < 5_000 and np.isnan(d[1])  # the second site is ~24 km from the river
+    assert any("more than 5 km" in n for n in res.notes)
+
+
 def test_no_sites_is_count_zero(river):
     empty = gpd.GeoDataFrame({"id": []}, geometry=gpd.GeoSeries([], crs=4326), crs=4326)
     res = attach_sites(LANDSCAPE, empty, rivers=river)
@@ -395,8 +403,9 @@ def test_landcover_raster_in_utm_with_boundary_in_wgs84(tmp_path, caplog):
     path = write_tif(tmp_path / "utm.tif", data, from_origin(220000, 640000, 100, 100), crs="EPSG:32628")
     small = shapely.Polygon([(-19.43, 5.6), (-19.1, 5.62), (-19.12, 5.38), (-19.44, 5.4)])
     with caplog.at_level(logging.INFO, logger="landgeo.zonal"), rasterio.open(path) as src:
-        part, _ = attach.landcover_from_raster(small, src, None)
+        part, notes = attach.landcover_from_raster(small, src, None)
     assert "transformed" in caplog.text
+    assert any("EPSG:32628" in n and "not resampled" in n for n in notes)
     poly_utm = gpd.GeoSeries(shapely.segmentize([small], zonal.DENSIFY_DEG), crs=4326).to_crs("EPSG:32628")
     df = exactextract.exact_extract(str(path), gpd.GeoDataFrame(geometry=poly_utm), ["unique", "frac", "count"], output="pandas")
     ref = {int(k): float(f) * float(df["count"][0]) * 1e4 / 1e4 for k, f in zip(df["unique"][0], df["frac"][0])}

@@ -535,6 +535,21 @@ def test_cli_bad_tables_exit_2(tmp_path, mutate, words):
         assert w in res.stderr
 
 
+def test_cli_custom_fields(tmp_path):
+    frame = basin_frame(fields=("BASIN", "DOWN", "AREA_KM2", "UPAREA", "CODE"))
+    path = write_layer(tmp_path, frame, "custom.gpkg")
+    point = f"{LON0 + 0.25},{LAT0 + 0.25}"  # unit 9, alone below the band
+    box_ha = geod_ha(box(0, 0, .1, .1))
+    args = ["basins", "suggest", path, "--point", point, "--min-ha", 2 * box_ha, "--max-ha", 3 * box_ha, "--json"]
+    res = run_cli(*args)
+    assert res.exit_code == 2 and "no field 'HYBAS_ID'" in res.stderr
+    res = run_cli(*args, "--field", "id=BASIN", "--field", "next_down=DOWN")
+    assert res.exit_code == 0, res.output
+    assert [c["id"] for c in json.loads(res.stdout)["candidates"]] == [5]
+    res = run_cli(*args, "--field", "id")
+    assert res.exit_code == 2 and "ROLE=NAME" in res.stderr
+
+
 def test_cli_bad_point_and_far_point(tmp_path):
     path = write_layer(tmp_path)
     res = run_cli("basins", "suggest", path, "--point", "5.05")

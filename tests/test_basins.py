@@ -135,6 +135,15 @@ def test_bad_tables_name_the_ids(ids, nd, words):
         assert w in msg
 
 
+def test_index_is_read_only_and_inputs_stay_writable():
+    ids, nd = np.array([1, 2, 3]), np.array([0, 1, 1])
+    t = BasinTable.from_arrays(ids, nd)
+    with pytest.raises(ValueError):
+        t.upstream(0)[0] = 5
+    ids[0] = 7  # the caller's arrays are not frozen, and changing them does not change the table
+    assert t.ids[0] == 1
+
+
 def test_empty_table():
     t = BasinTable.from_arrays(np.zeros(0, np.int64), np.zeros(0, np.int64))
     assert len(t) == 0 and len(t.order) == 0

@@ -186,7 +186,10 @@ class BasinTable:
         order, pre, size = _preorder(roots, child_ptr, kids, parent, n)
         if len(order) < n:
             cls._raise_cycle(ids, parent, pre, source)
-        return cls(ids, nd, parent, order, pre, size, child_ptr, kids, int(outlet), source)
+        arrays = (ids.copy(), nd.copy(), parent, order, pre, size, child_ptr, kids)  # copies: never freeze the caller's arrays
+        for a in arrays:
+            a.flags.writeable = False  # upstream() hands out views: keep the index immutable
+        return cls(*arrays, int(outlet), source)
 
     @staticmethod
     def _raise_cycle(ids, parent, pre, source) -> None:

@@ -439,7 +439,9 @@ def _area_ha(g) -> float:
 
 
 def _edges(poly_px: BaseGeometry) -> tuple[np.ndarray, ...]:
-    rings = shapely.get_rings(shapely.get_parts(poly_px))
+    parts = shapely.get_parts(poly_px)
+    parts = parts[np.isin(shapely.get_type_id(parts), (3, 6))]  # polygons only: make_valid/clip may leave lines
+    rings = shapely.get_rings(parts)
     if len(rings) == 0:
         e = np.empty(0)
         return e, e, e, e

@@ -12,6 +12,7 @@ in the attach recipe stay relative to its file.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import math
 import tomllib
@@ -118,8 +119,10 @@ def units_recipes(units: str | Path, *, field: str, layer: str | None = None,
     shared, attach_file = read_shared_settings(attach)
     gdf = read_vector(units, layer=layer, expect="polygon")
     if field not in gdf.columns:
-        cols = [c for c in gdf.columns if c != gdf.geometry.name]
-        raise FieldError(f"{units}: no field {field!r} (--field); the fields are: {', '.join(map(str, cols))}")
+        cols = [str(c) for c in gdf.columns if c != gdf.geometry.name]
+        close = difflib.get_close_matches(field, cols, n=1, cutoff=0.5)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise FieldError(f"{units}: no field {field!r} (--field); {hint}the fields are: {', '.join(cols)}")
     out: list[UnitRecipe] = []
     seen_names: dict[str, int] = {}
     seen_slugs: set[str] = set()

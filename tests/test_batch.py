@@ -120,7 +120,7 @@ def test_units_recipes_shared_names_and_bad_field(tmp_path, caplog):
         made = units_recipes(path, field="name")
     assert [u.name for u in made] == ["A", "B"]  # "a" is the same unit name as "A": one landscape of both
     assert "no name value" in caplog.text and "shared by several units" in caplog.text
-    with pytest.raises(FieldError, match="'nme'.*the fields are: name"):
+    with pytest.raises(FieldError, match=r"no field 'nme' \(--field\); did you mean 'name'\? the fields are: name"):
         units_recipes(path, field="nme")
 
 

@@ -585,6 +585,9 @@ def test_cli_suggest_on_demo_basins(tmp_path):
     assert data["unit_id"] == int(layer.table.ids[outlet])
     assert data["area_ha"] == pytest.approx(areas[outlet], rel=1e-6)
     assert data["candidates"], data
+    b = B.boundary_from_basins(layer, candidate=int(layer.table.ids[outlet]))
+    assert b.area_ha == pytest.approx(areas[outlet], rel=1e-6)
+    assert b.checks[0].status == "ok", b.checks[0].message  # the built layer's SUB_AREA/UP_AREA agree with its polygons
 
 
 def test_profile_carries_the_consistency_check(tmp_path):

@@ -409,6 +409,13 @@ def test_suggest_above_descends_to_tributaries(layer):
     assert {c.verdict for c in s.candidates} == {"within"} and {c.relation for c in s.candidates} == {"tributary"}
 
 
+def test_suggest_above_with_no_fitting_tributary(layer):
+    box_ha = geod_ha(box(0, 0, .1, .1))
+    s = B.suggest(layer, centre(1), min_ha=4.5 * box_ha, max_ha=8 * box_ha)  # 1: 9 boxes; 2: 4; 4: 3.5
+    assert [(c.id, c.relation, c.verdict) for c in s.candidates] == [(1, "start", "above"), (2, "tributary", "below"), (4, "tributary", "below")]
+    assert "no tributary catchment fits" in s.note
+
+
 def test_suggest_below_goes_downstream(layer):
     box_ha = geod_ha(box(0, 0, .1, .1))
     s = B.suggest(layer, centre(9), min_ha=2 * box_ha, max_ha=3 * box_ha)

@@ -691,7 +691,9 @@ def suggest(
     catch[tree_rows] = table.upstream_totals(values, tree_rows)
     start_area = float(catch[start])
     verdict = check_scale(start_area, min_ha=min_ha, max_ha=max_ha).verdict
-    within = lambda a: (a >= min_ha) & (a <= max_ha)  # noqa: E731
+    def within(area):
+        return (area >= min_ha) & (area <= max_ha)
+
     note = ""
     picked: list[tuple[int, str]] = []
     if verdict == "within":

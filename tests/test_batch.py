@@ -191,7 +191,7 @@ def test_batch_equals_the_one_recipe_path_byte_for_byte(kit, tmp_path):
         assert dumps_json(result.profile).encode("utf-8") == ref[result.recipe.slug], f.name
 
 
-def test_resume_skips_complete_landscapes(kit, tmp_path):
+def test_resume_skips_complete_landscapes(tmp_path):
     units = write_units(tmp_path / "u.gpkg", nx=2, ny=2)
     tasks, failed = plan_batch([], units=units, field="unit")
     out = tmp_path / "out"

@@ -284,7 +284,7 @@ ATTACH: dict[str, Checker] = {
     # land cover: classes = "modis_igbp" | "esa_worldcover" | "esa_cci" | a CSV path (value,name_en,name_fr,colour)
     "landcover": table({**RASTER_REF, "classes": string}, required=("path",)),
     # population raster: kind = "density" (people per km²) or "count" (people per cell)
-    "population": table({**RASTER_REF, "kind": choice("density", "count")}, required=("path",)),
+    "population": table({**RASTER_REF, "kind": choice("density", "count")}, required=("path", "kind")),
     # ASGM sites: points or footprint polygons (CSV with lon/lat columns too)
     "sites": table({**LAYER_REF, "where": string, "name_field": string, "water_distance_m": positive, "source": string},
                    required=("path",)),

@@ -382,6 +382,15 @@ def test_unknown_attach_key_is_a_recipe_error(tmp_path):
         read_recipe(recipe)
 
 
+def test_population_kind_is_required(tmp_path):
+    from landgeo.recipe import read_recipe
+
+    recipe = _kit(tmp_path)
+    recipe.write_text(recipe.read_text(encoding="utf-8").replace('kind = "density"\n', ""), encoding="utf-8")
+    with pytest.raises(RecipeError, match=r"\[attach.population\] is missing the key 'kind'"):
+        read_recipe(recipe)
+
+
 def test_raster_without_crs_exits_2_with_the_fix(tmp_path):
     from landgeo.cli import main
 

@@ -58,8 +58,10 @@ def geod_ha(geom) -> float:
 
 # --------------------------------------------------------------------------- strategies
 
-coord = st.floats(min_value=-20, max_value=20, allow_nan=False)
-size = st.floats(min_value=0.01, max_value=1.5, allow_nan=False)
+# Coordinates rounded to 1e-6° (~0.1 m) like real layers: subnormal floats such as 2.2e-308 make
+# GEOS overlays of the raw reference geometries misbehave, which says nothing about landgeo.
+coord = st.floats(min_value=-20, max_value=20, allow_nan=False).map(lambda v: round(v, 6))
+size = st.floats(min_value=0.01, max_value=1.5, allow_nan=False).map(lambda v: round(v, 6))
 
 
 @st.composite
@@ -143,8 +145,8 @@ def test_best_prefix_equals_brute_force_numbers(units, a):
 def test_best_fit_equals_geometric_brute_force(nx, ny, a, data):
     """Units: a random grid of cells around A; brute force: every subset, shapely unions, pyproj areas."""
     minx, miny, maxx, maxy = a.bounds
-    xs = sorted({minx - 0.2, maxx + 0.2, *[data.draw(st.floats(minx, maxx)) for _ in range(nx - 1)]})
-    ys = sorted({miny - 0.2, maxy + 0.2, *[data.draw(st.floats(miny, maxy)) for _ in range(ny - 1)]})
+    xs = sorted({minx - 0.2, maxx + 0.2, *[round(data.draw(st.floats(minx, maxx)), 6) for _ in range(nx - 1)]})
+    ys = sorted({miny - 0.2, maxy + 0.2, *[round(data.draw(st.floats(miny, maxy)), 6) for _ in range(ny - 1)]})
     cells = [shapely.box(x0, y0, x1, y1) for x0, x1 in zip(xs, xs[1:]) for y0, y1 in zip(ys, ys[1:]) if x1 - x0 > 1e-3 and y1 - y0 > 1e-3]
     units = gpd.GeoDataFrame({"name": [f"u{i}" for i in range(len(cells))]}, geometry=cells, crs=4326)
     c = compare(a, units=units, field="name")

@@ -19,7 +19,8 @@ import shapely
 from ..i18n import check_lang, fmt_number
 from . import style
 from .labels import fmt_ha, fmt_km, fmt_share
-from .webmap import _CSS, _elements, _features, _legend_html, _simplify_tolerance, _stable_ids, _to_4326, leaflet_assets
+from .context import to_4326
+from .webmap import CONTEXT_PANE, _elements, _features, _legend_html, _simplify_tolerance, _stable_ids, new_map
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..compare import Comparison
@@ -126,8 +127,6 @@ def build_compare_map(comparison: "Comparison", *, lang: str = "en", offline: bo
     context
         Optional country or region outlines drawn underneath.
     """
-    from branca.element import Element
-
     lang = check_lang(lang)
     folium, VectorLayer, HtmlControl, ScaleControl = _elements()
     geoms = comparison.geometries()
@@ -135,28 +134,17 @@ def build_compare_map(comparison: "Comparison", *, lang: str = "en", offline: bo
     extent_geoms = [geoms["a"]] + ([geoms[ref]] if ref else [])
     minx, miny, maxx, maxy = shapely.bounds(shapely.union_all(extent_geoms)).tolist()
     tol = _simplify_tolerance((minx, miny, maxx, maxy))
-    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=9, tiles=None, control_scale=False)
-    m.default_js = []
-    m.default_css = []
-    root = m.get_root()
-    css, js = leaflet_assets()
-    root.header.add_child(Element(f"<style>{css}</style>"), name="landgeo_leaflet_css")
-    root.header.add_child(Element(f"<script>{js}</script>"), name="landgeo_leaflet_js")
-    extra_css = _CSS.replace("{sea}", style.SEA).replace("{text}", style.TEXT).replace("{muted}", style.MUTED)
-    root.header.add_child(Element(f"<style>{extra_css}</style>"), name="landgeo_css")
     title, subtitle = headline(comparison, lang)
-    root.header.add_child(Element(f"<title>{html.escape(title)}</title>"), name="landgeo_title")
-    if not offline:
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=True, overlay=False).add_to(m)
+    m = new_map((minx, miny, maxx, maxy), title=title, offline=offline)
 
     legend: list[tuple[str, str, str]] = []
-    ctx = _to_4326(context, "context") if context is not None else None
+    ctx = to_4326(context, "context") if context is not None else None
     if ctx is not None:
         fg = folium.FeatureGroup(name="Context" if lang == "en" else "Contexte", show=True)
         VectorLayer(
             _features(ctx, lang=lang, title_field=None, layer_title="", tolerance=tol * 4),
             style_={"color": style.CONTEXT_EDGE, "weight": 1, "fillColor": style.CONTEXT_FILL, "fillOpacity": 1.0 if offline else 0.0},
-            interactive=False,
+            interactive=False, pane=CONTEXT_PANE,
         ).add_to(fg)
         fg.add_to(m)
 

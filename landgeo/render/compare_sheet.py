@@ -19,26 +19,23 @@ import shapely
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import MaxNLocator
 
 from ..i18n import check_lang, fmt_number, join_names
 from . import style
 from .compare_map import COLOURS, fill_roles, headline, reference_role
 from .labels import colon, fmt_ha, fmt_km, label
+from .context import to_4326
 from .sheet import (
     A4_LANDSCAPE_IN,
     HALO,
     PNG_DPI,
     RC,
-    _degree_formatter,
     _draw_geoms,
     _draw_locator,
-    _draw_north,
-    _draw_scalebar,
     _draw_table,
     _Labeller,
     _map_extent,
-    _to_4326,
+    finish_map_axes,
     pdf_metadata,
     sheet_date,
 )
@@ -161,17 +158,7 @@ def _draw_map(fig, rect, comparison: "Comparison", lang: str, context: gpd.GeoDa
             pt = row.geometry.representative_point()
             labeller.place(pt.x, pt.y, str(row["unit"]), fontsize=6.3, color=style.ADMIN, ha="center", va="center",
                            style="italic", zorder=15, path_effects=HALO)
-    ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
-    ax.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
-    ax.xaxis.set_major_formatter(_degree_formatter("x", lang))
-    ax.yaxis.set_major_formatter(_degree_formatter("y", lang))
-    ax.grid(True, color="#888888", linewidth=0.35, linestyle=(0, (2, 3)), alpha=0.7, zorder=4)
-    ax.tick_params(direction="out", pad=1.5, top=True, right=True, labeltop=False, labelright=False)
-    for lab in ax.get_yticklabels():
-        lab.set_rotation(90)
-        lab.set_va("center")
-    _draw_north(ax, extent, lang)
-    _draw_scalebar(ax, extent, lang)
+    finish_map_axes(ax, extent, lang)
     return handles
 
 
@@ -220,7 +207,7 @@ def build_compare_sheet(comparison: "Comparison", *, lang: str = "en", context: 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     lang = check_lang(lang)
-    ctx = _to_4326(context, "context") if context is not None else None
+    ctx = to_4326(context, "context") if context is not None else None
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=A4_LANDSCAPE_IN)
         FigureCanvasAgg(fig)

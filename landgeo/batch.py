@@ -6,7 +6,8 @@ Administrative units layers are read once per worker process (see
 :func:`read_vector_once`), not once per landscape. Each task writes
 ``OUT/<slug>/`` through :func:`landgeo.pipeline.write_profile_dir` and returns
 one summary row; a failing landscape is recorded and the others go on. The run
-ends with ``OUT/summary.csv`` in task order.
+ends with ``OUT/summary.csv`` in task order and ``OUT/atlas.pdf``, drawn here from
+the written folders.
 
 Dask is optional (the ``dask`` extra). Without it, or with ``workers=0``, the
 tasks run one after another in this process and give the same bytes.

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import json
 import logging
-import os
 import subprocess
 import sys
 import time
@@ -259,10 +258,9 @@ def test_local_cluster_equals_serial_byte_for_byte(kit, caplog):
 def scheduler(tmp_path):
     """A `dask scheduler` and one `dask worker` on 127.0.0.1, each its own process."""
     file = tmp_path / "scheduler.json"
-    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
     cmd = [sys.executable, "-m", "dask"]
     procs = [subprocess.Popen([*cmd, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                               "--scheduler-file", str(file)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)]
+                               "--scheduler-file", str(file)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
     try:
         deadline = time.monotonic() + 60
         while not file.exists() or not file.read_text():
@@ -272,7 +270,7 @@ def scheduler(tmp_path):
         address = json.loads(file.read_text())["address"]
         procs.append(subprocess.Popen([*cmd, "worker", address, "--host", "127.0.0.1", "--nworkers", "1", "--nthreads", "1",
                                        "--no-nanny", "--no-dashboard", "--local-directory", str(tmp_path / "worker")],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env))
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         from dask.distributed import Client
 
         with Client(address, timeout=30, set_as_default=False) as client:

@@ -102,9 +102,11 @@ def demo(ctx: click.Context, out_dir: Path, lang: str | None, overwrite: bool) -
 
     outcomes = run_demo(out_dir, lang=lang, overwrite=overwrite)
     compared = run_demo_comparison(out_dir, lang=lang, overwrite=overwrite)
-    if compared is not None:
-        click.echo(compared[1], err=not compared[0])
-    _finish(ctx, outcomes)
+    try:
+        _finish(ctx, outcomes)
+    finally:  # after the profiles' lines
+        if compared is not None:
+            click.echo(compared[1], err=not compared[0])
     if compared is not None and not compared[0]:
         ctx.exit(2)
 

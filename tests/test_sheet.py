@@ -130,3 +130,28 @@ def test_layers_in_another_crs_are_transformed(tmp_path):
     (png,) = write_sheet(profile, layers, png=tmp_path / "s.png", dpi=72)
     assert png.stat().st_size > 10_000
     assert isinstance(layers["sites"], gpd.GeoDataFrame)
+
+
+def test_sheet_command_rerenders_a_profile_folder(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from landgeo.cli import main
+    from landgeo.layers import write_vector
+
+    profile, layers = demo_inputs()
+    folder = tmp_path / "offin"
+    folder.mkdir()
+    (folder / "profile.json").write_text(json.dumps(profile, ensure_ascii=False), encoding="utf-8")
+    for name in ("boundary", "admin_units", "ecosystems", "sites", "rivers"):
+        write_vector(layers[name], folder / "boundary.gpkg", layer=name)
+    out = tmp_path / "fr.pdf"
+    run = CliRunner().invoke(main, ["sheet", str(folder), "-o", str(out), "--lang", "fr"])
+    assert run.exit_code == 0, run.output
+    text = _text(out)
+    assert "Vallée de l'Offin" in text and "Légende" in text and "Sites d'EMAPE" in text
+    again = CliRunner().invoke(main, ["sheet", str(folder), "-o", str(out)])
+    assert again.exit_code == 2 and "--overwrite" in again.output
+    wrong = CliRunner().invoke(main, ["sheet", str(folder), "-o", str(tmp_path / "x.svg")])
+    assert wrong.exit_code == 2 and ".pdf or .png" in wrong.output

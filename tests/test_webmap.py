@@ -51,6 +51,9 @@ window.addEventListener('load', function () { setTimeout(function () {
     p.legend = document.querySelectorAll('.landgeo-legend').length;
     p.scale = document.querySelectorAll('.leaflet-control-scale').length;
     p.tiles = document.querySelectorAll('img.leaflet-tile').length;
+    p.title = (document.querySelector('.landgeo-title h1') || {}).textContent;
+    p.legend_text = (document.querySelector('.landgeo-legend') || {}).textContent;
+    p.injected = document.querySelectorAll('.landgeo-title img, .landgeo-legend b, .landgeo-legend img').length;
     p.images = document.querySelectorAll('img.leaflet-image-layer').length;
     p.resources = performance.getEntriesByType('resource').map(function (r) { return r.name; });
     var out = document.createElement('pre'); out.id = 'probe'; out.textContent = JSON.stringify(p);
@@ -118,7 +121,10 @@ def test_popup_html_escapes_labels_and_values():
 
 @pytest.mark.browser
 def test_map_initialises_offline_in_chromium_and_escapes_names(tmp_path):
-    profile, layers = demo_inputs(n_sites=5)
+    profile, layers = demo_inputs(n_sites=5, name="Offin </script><img src=x onerror=alert(2)>")
+    eco = layers["ecosystems"].copy()
+    eco.loc[0, "class"] = "<b onmouseover=alert(3)>forest</b>"  # a class name from the data, shown in the legend
+    layers = dict(layers, ecosystems=eco)
     path = write_webmap(profile, layers, tmp_path / "map.html", offline=True)
     probe = run_in_chromium(path, tmp_path)
     assert probe["errors"] == []
@@ -130,6 +136,9 @@ def test_map_initialises_offline_in_chromium_and_escapes_names(tmp_path):
     assert probe["legend"] == 1 and probe["scale"] == 1 and probe["tiles"] == 0
     assert probe["alerts"] == 0 and probe["popup_imgs"] == 0
     assert any(XSS in text for text in probe["popups"])  # the name is shown as text
+    assert probe["title"] == "Offin </script><img src=x onerror=alert(2)>"
+    assert "<b onmouseover=alert(3)>forest</b>" in probe["legend_text"]
+    assert probe["injected"] == 0
 
 
 @pytest.mark.browser

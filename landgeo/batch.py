@@ -23,6 +23,7 @@ import logging
 import os
 import time
 import traceback
+import uuid
 import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -261,8 +262,9 @@ def _run_dask(tasks, out_root, options, on_row, *, workers: int, scheduler: str 
     client, cluster = _connect(workers, scheduler, timeout)
     try:
         log.info("batch: %d landscapes on %s", len(tasks), scheduler or f"a local cluster of {workers} worker processes")
+        run = uuid.uuid4().hex[:8]  # keys unique per run: another batch on a shared scheduler may use the same slugs
         futures = {
-            client.submit(run_task, task, out_root, **options, key=f"landgeo-{i:06d}-{task.slug}", pure=False): i
+            client.submit(run_task, task, out_root, **options, key=f"landgeo-{run}-{i:06d}-{task.slug}", pure=False): i
             for i, task in enumerate(tasks)
         }
         rows: list[Row | None] = [None] * len(tasks)

@@ -1071,6 +1071,8 @@ def write_comparison(
         from .render.context import country_context
 
         context = country_context(comparison.a.geometry)
+        if context is not None and not context["home"].any():
+            context = None  # A lies on no country (e.g. synthetic data): no land/sea to show
         attribution = ("Natural Earth 1:110m countries (public domain)",) if context is not None else ()
     with atomic_dir(out_dir, overwrite=overwrite) as tmp:
         write_json(comparison.to_dict(), tmp / "compare.json")

@@ -222,7 +222,7 @@ def build_compare_sheet(comparison: "Comparison", *, lang: str = "en", context: 
             loc_ctx = {"context": comparison.units.geometries}
         if loc_ctx.get("context") is not None:
             _draw_locator(fig, [0.635, 0.715, 0.12, 0.18], loc_ctx, comparison.a.geometry, lang)
-            lax, width = fig.add_axes([0.775, 0.715, 0.2, 0.18]), 46
+            lax, width = fig.add_axes([0.775, 0.715, 0.2, 0.18]), 42
         else:  # nothing to locate A against: the legend takes the space
             lax, width = fig.add_axes([0.635, 0.715, 0.34, 0.18]), 70
         lax.set_axis_off()

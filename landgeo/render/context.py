@@ -16,6 +16,8 @@ from shapely.geometry.base import BaseGeometry
 log = logging.getLogger(__name__)
 
 COUNTRIES = Path(__file__).resolve().parent / "assets" / "countries_110m.geojson"
+#: Credit for the bundled outlines (public domain; credited all the same).
+COUNTRIES_CREDIT = "Natural Earth 1:110m countries"
 
 
 def to_4326(gdf: gpd.GeoDataFrame | None, key: str) -> gpd.GeoDataFrame | None:

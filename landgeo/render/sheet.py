@@ -809,10 +809,13 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
 
         boundary = lay.get("boundary")
         geom = shapely.union_all(boundary.geometry.values) if boundary is not None else None
+        attribution = list(attribution)
         if lay.get("context") is None and geom is not None:
-            from .context import country_context
+            from .context import COUNTRIES_CREDIT, country_context
 
             lay["context"] = country_context(geom)
+            if lay["context"] is not None:
+                attribution.append(COUNTRIES_CREDIT)
         legend = _draw_main_map(fig, [0.045, 0.085, 0.555, 0.81], profile, lay, rasters, lang)
         _draw_locator(fig, [0.635, 0.715, 0.12, 0.18], lay, geom, lang)
         _draw_legend(fig, [0.775, 0.715, 0.2, 0.18], legend, lang)

@@ -210,6 +210,7 @@ var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
     },
     interactive: {{ this.interactive }},
     pane: {{ this.pane }},
+    attribution: {{ this.attribution }},
     onEachFeature: function (f, layer) {
         if ({{ this.interactive }} && f.properties.popup) { layer.bindPopup(f.properties.popup, {maxWidth: 360}); }
         if ({{ this.interactive }} && f.properties.tooltip) { layer.bindTooltip(f.properties.tooltip, {sticky: true}); }
@@ -221,7 +222,7 @@ var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
         )
 
         def __init__(self, data: dict, *, style_: dict, point_style: dict | None = None, interactive: bool = True,
-                     pane: str = "overlayPane"):
+                     pane: str = "overlayPane", attribution: str = ""):
             super().__init__()
             self._name = "VectorLayer"
             self.data = _json_for_script(data)
@@ -229,6 +230,7 @@ var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
             self.point_style = _json_for_script(point_style or style_)
             self.interactive = "true" if interactive else "false"
             self.pane = _json_for_script(pane)
+            self.attribution = _json_for_script(html.escape(attribution))
 
     class HtmlControl(MacroElement):
         """A Leaflet control holding fixed, already-escaped HTML (legend, title)."""
@@ -454,17 +456,19 @@ def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
     legend: list[tuple[str, str, str]] = []
 
     context = lay.get("context")
+    context_credit = ""
     if context is None and lay.get("boundary") is not None:
-        from .context import country_context
+        from .context import COUNTRIES_CREDIT, country_context
 
         context = country_context(shapely.union_all(lay["boundary"].geometry.values))
+        context_credit = COUNTRIES_CREDIT
     if context is not None:
         fg = folium.FeatureGroup(name=label("context", lang), overlay=True, control=True, show=True)
         data = _features(context, lang=lang, title_field=None, layer_title="", tolerance=tol * 4)
         fill = 0.0 if not offline else 1.0
         VectorLayer(data, style_={"color": style.CONTEXT_EDGE, "weight": 1, "fillColor": style.CONTEXT_FILL,
                                   "fillOpacity": fill, "className": "landgeo-context"},
-                    interactive=False, pane=CONTEXT_PANE).add_to(fg)
+                    interactive=False, pane=CONTEXT_PANE, attribution=context_credit).add_to(fg)
         fg.add_to(m)
 
     eco = lay.get("ecosystems")

@@ -171,3 +171,22 @@ def test_land_cover_raster_is_an_inlined_overlay_when_there_are_no_ecosystem_pol
     assert probe["errors"] == [] and probe["resources"] == []
     assert probe["images"] == 1
     assert probe["overlays"] == 6  # context, land cover, admin units, rivers, boundary, sites
+
+
+@pytest.mark.realdata
+@pytest.mark.browser
+def test_real_asgm_footprints_are_clustered_and_all_counted(tmp_path):
+    from landgeo.layers import read_vector
+
+    from .conftest import shared_data
+
+    gpkg = shared_data("asgm_earthrise_mining_detector", "asgm_mining_polygons.gpkg")
+    sites = read_vector(gpkg, layer="ghana_ashanti_2017_2020", expect="polygon").to_crs(4326)
+    boundary = gpd.GeoDataFrame(geometry=[shapely.box(*sites.total_bounds).buffer(0.05)], crs=4326)
+    profile = {"name": "Ashanti ASGM", "area_ha": None}
+    path = write_webmap(profile, {"boundary": boundary, "sites": sites}, tmp_path / "map.html", lang="fr")
+    probe = run_in_chromium(path, tmp_path)
+    assert probe["errors"] == [] and probe["resources"] == []
+    assert len(probe["clusters"]) >= 1
+    assert probe["site_markers"] + sum(probe["clusters"]) == len(sites) == 407
+    assert probe["overlays"] == 4  # country outlines, boundary, footprints, sites

@@ -8,7 +8,8 @@ subprocess, which reports its wall time and its peak RSS (``ru_maxrss``):
 * landgeo: read → fill → D8 → flats → accumulation → largest catchment → polygon (EPSG:4326, geodesic area);
 * pysheds 0.5 (with the ``np.in1d`` shim numpy 2.4 needs), its documented chain with defaults:
   fill_pits → fill_depressions → resolve_flats → flowdir → accumulation → catchment → polygonize;
-* on the 4000² DEM, pysheds again in float64 with tight flat resolution (eps = 1e-7, max_iter = 60000)
+* on the 4000² DEM, pysheds again in float64 with tight flat resolution (eps = 1e-12, max_iter = 60000;
+  1e-7 is tight enough for integer DEMs, not for float32 ones whose neighbours can differ by less than eps × the gradient)
   as the reference: the largest catchment (at landgeo's outlet cell) is compared cell for cell with
   landgeo's and with pysheds' defaults at the same cell.
 
@@ -36,7 +37,7 @@ HERE = Path(__file__).resolve()
 
 
 def fractal_dem(n: int, *, seed: int = 7, beta: float = 3.0) -> np.ndarray:
-    """A float32 fractal surface (0…1000 m) by spectral synthesis: amplitude ∝ k^(-beta/2)."""
+    """A float32 fractal surface (100…1100 m) by spectral synthesis: amplitude ∝ k^(-beta/2)."""
     import scipy.fft
 
     rng = np.random.default_rng(seed)
@@ -54,6 +55,7 @@ def fractal_dem(n: int, *, seed: int = 7, beta: float = 3.0) -> np.ndarray:
     del spec
     z -= z.min()
     z *= np.float32(1000.0 / z.max())
+    z += np.float32(100.0)  # 100…1100 m: no cell at 0, which pysheds would take for nodata
     return z
 
 
@@ -61,11 +63,11 @@ def dem_path(data_dir: Path, n: int) -> Path:
     import rasterio
     from rasterio.transform import from_origin
 
-    path = data_dir / f"fractal_{n}.tif"
+    path = data_dir / f"fractal_{n}_v2.tif"
     if not path.exists():
         z = fractal_dem(n)
         tmp = path.with_suffix(".tmp.tif")
-        with rasterio.open(tmp, "w", driver="GTiff", width=n, height=n, count=1, dtype="float32", crs="EPSG:32628",
+        with rasterio.open(tmp, "w", driver="GTiff", width=n, height=n, count=1, dtype="float32", crs="EPSG:32628", nodata=-9999.0,
                            transform=from_origin(300_000.0, 800_000.0, 30.0, 30.0), tiled=True, blockxsize=512, blockysize=512) as dst:
             dst.write(z, 1)
         tmp.replace(path)
@@ -119,7 +121,7 @@ def child_pysheds(path: str, out: str, outlet: str | None, tight: bool) -> dict:
     flooded = grid.fill_depressions(pit)
     del pit
     t_fill = time.perf_counter() - t0
-    inflated = grid.resolve_flats(flooded, eps=1e-7, max_iter=60_000) if tight else grid.resolve_flats(flooded)
+    inflated = grid.resolve_flats(flooded, eps=1e-12, max_iter=60_000) if tight else grid.resolve_flats(flooded)
     del flooded
     fdir = grid.flowdir(inflated)
     del inflated
@@ -200,7 +202,7 @@ def main() -> None:
                                 "landgeo_iou": i_lg, "landgeo_cells_differing": d_lg,
                                 "pysheds_default_iou": i_ps, "pysheds_default_cells": dflt["cells"], "pysheds_default_cells_differing": d_ps,
                                 "ref_flats_left": ref["interior_flats_left"], "ref_pits_left": ref["interior_pits_left"]}
-            print(f"4000² largest catchment at {outlet}: reference (pysheds float64, eps=1e-7) {ref['cells']:,} cells; "
+            print(f"4000² largest catchment at {outlet}: reference (pysheds float64, eps=1e-12) {ref['cells']:,} cells; "
                   f"landgeo {lg['cells']:,} cells, IoU {i_lg:.4f} ({d_lg:,} cells differ); "
                   f"pysheds defaults {dflt['cells']:,} cells, IoU {i_ps:.4f} ({d_ps:,} differ)", flush=True)
         rows.append(row)

@@ -6,7 +6,9 @@ Natural Earth 1:110m countries (public domain, ``assets/countries_110m.geojson``
 
 from __future__ import annotations
 
+import json
 import logging
+from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -69,3 +71,37 @@ def country_context(geom: BaseGeometry, *, margin_deg: float | None = None) -> g
     near = geom.buffer(min(0.05, size * 0.1) if size > 0 else 0.05)
     gdf = gdf.assign(home=shapely.intersects(gdf.geometry.values, near))
     return gdf.reset_index(drop=True)
+
+
+# French names where they differ from the English ones (programme countries and their neighbours).
+_FRENCH = {
+    "GIN": "Guinée", "UGA": "Ouganda", "BRA": "Brésil", "CHL": "Chili", "LBR": "Libéria", "GNB": "Guinée-Bissau",
+    "SEN": "Sénégal", "BFA": "Burkina Faso", "TZA": "Tanzanie", "KEN": "Kenya", "COD": "Rép. dém. du Congo",
+    "SSD": "Soudan du Sud", "RWA": "Rwanda", "MOZ": "Mozambique", "ARG": "Argentine", "BOL": "Bolivie",
+    "PER": "Pérou", "COL": "Colombie", "VEN": "Venezuela", "GUY": "Guyana", "SUR": "Suriname", "PRY": "Paraguay",
+    "URY": "Uruguay", "ECU": "Équateur", "NGA": "Nigéria", "CMR": "Cameroun", "TGO": "Togo", "BEN": "Bénin",
+    "MLI": "Mali", "ETH": "Éthiopie", "SOM": "Somalie",
+}
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    from ..layers import read_text
+
+    if not COUNTRIES.is_file():
+        return {}
+    data = json.loads(read_text(COUNTRIES))
+    return {f["properties"]["iso_a3"]: f["properties"]["name"] for f in data["features"]
+            if f["properties"].get("iso_a3") not in (None, "-99")}
+
+
+def country_name(code: str, lang: str = "en") -> str:
+    """The country's name for an ISO 3166 alpha-3 code (``GIN`` → ``Guinea``/``Guinée``); other text as is.
+
+    >>> country_name("UGA", "fr"), country_name("GHA"), country_name("Kora")
+    ('Ouganda', 'Ghana', 'Kora')
+    """
+    key = str(code).strip().upper()
+    if lang == "fr" and key in _FRENCH:
+        return _FRENCH[key]
+    return _names().get(key, str(code))

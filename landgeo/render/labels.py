@@ -132,7 +132,7 @@ def fmt_ha(value: Any, lang: str) -> str:
     """An area in hectares: ``12,345 ha`` / ``12 345 ha``; missing → ``not recorded``.
 
     >>> fmt_ha(1234567.8, "en")
-    '1,234,568 ha'
+    '1,234,568\\xa0ha'
     >>> fmt_ha(None, "fr")
     'non renseigné'
     """

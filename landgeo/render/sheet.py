@@ -38,7 +38,7 @@ from pyproj import Geod
 from ..i18n import check_lang, fmt_lonlat, fmt_number, join_names
 from . import style
 from .labels import as_list, colon, fmt_ha, fmt_km, fmt_share, label, method_text, verdict_text
-from .context import to_4326
+from .context import country_name, to_4326
 from .context import to_4326 as _to_4326  # noqa: F401  (compare_map/compare_sheet import it from here)
 from .raster import classes_of, hillshade, landcover_rgba, read_window
 
@@ -179,7 +179,7 @@ def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]
     loc = profile.get("location") or {}
     parts = []
     if loc.get("countries"):
-        parts.append(join_names([str(c) for c in as_list(loc.get("countries"))], lang))
+        parts.append(join_names([country_name(c, lang) for c in as_list(loc.get("countries"))], lang))
     units = [u for u in (loc.get("admin_units") or []) if isinstance(u, Mapping) and u.get("name")]
     units.sort(key=lambda u: -(u.get("share_of_landscape") or 0))
     if units:
@@ -798,7 +798,7 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
         sub = [label("profile", lang)]
         countries = as_list((profile.get("location") or {}).get("countries"))
         if countries:
-            sub.append(join_names(countries, lang))
+            sub.append(join_names([country_name(c, lang) for c in countries], lang))
         if profile.get("area_ha") is not None:
             sub.append(fmt_ha(profile["area_ha"], lang))
         verdict = (profile.get("scale") or {}).get("verdict")

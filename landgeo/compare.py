@@ -595,7 +595,7 @@ class UnitsResult:
                     if self.exact
                     else "heuristic: units overlap; best prefix by share of the unit inside A, IoU from true unions"
                 ),
-                "metrics": self.metrics.to_dict() if self.metrics else None,
+                "metrics": _metrics_of_best_fit(self.metrics),
             },
             "hybrid": {"area_ha": _ha(geodesy.area_ha(self.hybrid_geometry)), "definition": "A ∩ best-fit units"},
             "table": [
@@ -610,6 +610,15 @@ class UnitsResult:
                 for r in self.table.itertuples()
             ],
         }
+
+
+def _metrics_of_best_fit(metrics: PairMetrics | None) -> dict | None:
+    """``metrics.to_dict()`` with the alignment message naming the best fit (not "B")."""
+    if metrics is None:
+        return None
+    d = metrics.to_dict()
+    d["alignment"]["message"] = metrics.alignment.message("en", a="A", b="the best fit")
+    return d
 
 
 def _unit_names(units: gpd.GeoDataFrame, field_name: str, label: str) -> list[str]:

@@ -440,7 +440,8 @@ def _area_ha(g) -> float:
 
 def _edges(poly_px: BaseGeometry) -> tuple[np.ndarray, ...]:
     parts = shapely.get_parts(poly_px)
-    parts = parts[np.isin(shapely.get_type_id(parts), (3, 6))]  # polygons only: make_valid/clip may leave lines
+    tid = shapely.get_type_id(parts)
+    parts = parts[(tid == 3) | (tid == 6)]  # polygons only: make_valid or clipping may leave lines
     rings = shapely.get_rings(parts)
     if len(rings) == 0:
         e = np.empty(0)

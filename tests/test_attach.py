@@ -130,6 +130,18 @@ def test_landcover_partly_outside_reports_the_uncovered_share(tmp_path):
     assert any("outside the raster" in n for n in notes)
 
 
+def test_rasters_that_miss_the_landscape_warn_and_give_empty_parts(tmp_path):
+    lc = write_tif(tmp_path / "far.tif", np.full((10, 10), 9, dtype="uint8"), from_origin(30.0, 1.0, 0.01, 0.01))
+    pop = write_tif(tmp_path / "farpop.tif", np.full((10, 10), 5.0, dtype="float32"), from_origin(30.0, 1.0, 0.01, 0.01))
+    with rasterio.open(lc) as src, pytest.warns(Warning, match="does not overlap"):
+        part, notes = attach.landcover_from_raster(LANDSCAPE, src, builtin_table("modis_igbp"))
+    assert part["classes"] == [] and part["not_covered_share"] == 1.0
+    assert any("does not overlap" in n for n in notes)
+    with rasterio.open(pop) as src, pytest.warns(Warning, match="does not overlap"):
+        part, notes = attach.population_from_raster(LANDSCAPE, src, kind="count")
+    assert part["total"] == 0.0 and part["not_covered_share"] == 1.0 and notes
+
+
 def test_user_class_table_csv(tmp_path):
     csv = tmp_path / "habitats.csv"
     csv.write_text("value,name,name_fr,colour\n1,Forest,Forêt,#00aa00\n2,Farm,Champ,\n", encoding="utf-8")

@@ -756,6 +756,11 @@ class Comparison:
     units: UnitsResult | None = None
     notes: tuple[str, ...] = ()
 
+    @property
+    def area_a_ha(self) -> float:
+        """Geodesic area of A (ha) as every comparison number uses it (densified, see :func:`densify`)."""
+        return geodesy.area_ha(densify(self.a.geometry))
+
     # ---- data out
     def to_dict(self) -> dict:
         """Deterministic JSON-ready dict (schema ``landgeo.compare/1``)."""
@@ -796,8 +801,9 @@ class Comparison:
         ``role``, ``label``, ``area_ha``, ``share_of_a``, ``definition``.
         """
         rows = []
-        area_a = self.a.area_ha
-        for role, geom in self.geometries().items():
+        geoms = self.geometries()
+        area_a = geodesy.area_ha(geoms["a"])
+        for role, geom in geoms.items():
             area = geodesy.area_ha(geom)
             rows.append(
                 {
@@ -849,10 +855,11 @@ class Comparison:
         }.get(role, role)
 
     def geometries(self) -> dict[str, BaseGeometry]:
-        """Named geometries (EPSG:4326) of the comparison, in a fixed order."""
-        out: dict[str, BaseGeometry] = {"a": self.a.geometry}
+        """Named geometries (EPSG:4326, densified, see :func:`densify`) of the comparison, in a fixed order."""
+        # A and B densified like every piece, so that the areas in to_frame() add up
+        out: dict[str, BaseGeometry] = {"a": densify(self.a.geometry)}
         if self.b is not None and self.pair is not None:
-            out["b"] = self.b.geometry
+            out["b"] = densify(self.b.geometry)
             out.update({k: self.pair.pieces[k] for k in ("only_a", "only_b", "intersection")})
         u = self.units
         if u is not None and u.metrics is not None:
@@ -931,7 +938,7 @@ class Comparison:
         lang = check_lang(lang)
         ha = lambda v: fmt_number(v, lang) + " ha"  # noqa: E731
         pct = lambda v: fmt_number(100 * v, lang, 1) + " %"  # noqa: E731
-        lines = [f"A: {self.a_label} — {ha(self.a.area_ha)}"]
+        lines = [f"A: {self.a_label} — {ha(self.area_a_ha)}"]
         if self.pair is not None:
             p = self.pair
             lines += [

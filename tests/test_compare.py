@@ -265,6 +265,11 @@ def test_boundaries_from_best_fit_and_hybrid():
     assert bf.details["definition_en"].startswith("Union of 4 whole units")
     assert hy.area_ha == pytest.approx(geod_ha(shapely.intersection(shapely.affinity.translate(a, 0.05, 0.05), shapely.box(0, 0, 1, 1))), rel=1e-7)
     assert bf.checks[0].id == "alignment"
+    frame = c.to_frame().set_index("role")
+    assert list(frame.index) == ["a", "best_fit", "hybrid", "only_a", "only_best_fit"]
+    assert frame.crs.to_epsg() == 4326
+    assert frame.loc["only_a", "area_ha"] + frame.loc["hybrid", "area_ha"] == pytest.approx(frame.loc["a", "area_ha"], rel=1e-9)
+    assert frame.loc["only_best_fit", "area_ha"] + frame.loc["hybrid", "area_ha"] == pytest.approx(frame.loc["best_fit", "area_ha"], rel=1e-9)
 
 
 # --------------------------------------------------------------------------- real data

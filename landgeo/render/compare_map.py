@@ -84,7 +84,7 @@ def _piece_frame(comparison: "Comparison", role: str, geom, lang: str) -> gpd.Ge
     from .. import geodesy
 
     area = geodesy.area_ha(geom)
-    share = area / comparison.a.area_ha if comparison.a.area_ha else 0.0
+    share = area / comparison.area_a_ha if comparison.area_a_ha else 0.0
     name = comparison.role_label(role, lang)
     props = {
         "name": [name],

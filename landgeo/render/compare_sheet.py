@@ -58,7 +58,7 @@ def _pct(share: float, lang: str) -> str:
 def metrics_rows(comparison: "Comparison", lang: str) -> list[tuple[str, str]]:
     """(label, value) rows of the metrics table, in ``lang``."""
     c = colon(lang)
-    rows: list[tuple[str, str]] = [("A", f"{comparison.a_label} — {fmt_ha(comparison.a.area_ha, lang)}")]
+    rows: list[tuple[str, str]] = [("A", f"{comparison.a_label} — {fmt_ha(comparison.area_a_ha, lang)}")]
     ref = reference_role(comparison)
     if comparison.pair is not None:
         rows.append(("B", f"{comparison.b_label} — {fmt_ha(comparison.pair.area_b_ha, lang)}"))

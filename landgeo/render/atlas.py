@@ -67,13 +67,65 @@ def _unpack(item: Any) -> tuple[str, Mapping | None, Mapping | None, Mapping | N
                     "a ProfileResult, a pipeline Outcome or an AtlasFailure")
 
 
+def _boundary_geom(layers: Mapping | None):
+    """The landscape's boundary (EPSG:4326) from its layers, or None."""
+    import shapely
+
+    from .context import to_4326
+
+    try:
+        gdf = to_4326((layers or {}).get("boundary"), "boundary")
+    except Exception:  # the overview is a nicety: never lose the atlas over it
+        return None
+    return None if gdf is None else shapely.union_all(gdf.geometry.values)
+
+
 def _error_text(exc: BaseException) -> str:
     from ..errors import LandgeoError
 
     return str(exc) if isinstance(exc, LandgeoError) else f"{type(exc).__name__}: {exc}"
 
 
-def _contents_figures(entries: list[AtlasEntry], n_pages: int, *, lang: str, title: str, date: str):
+def _overview(fig, rect, entries: list[AtlasEntry], geoms: list, lang: str) -> None:
+    """A map of every rendered landscape over country outlines, each labelled with its page number."""
+    import geopandas as gpd
+    import shapely
+
+    from .context import country_context
+    from .sheet import HALO, _draw_geoms, _Labeller, _map_extent
+
+    shown = [(e, g) for e, g in zip(entries, geoms) if e.page and g is not None and not g.is_empty]
+    if not shown:
+        return
+    allg = shapely.union_all([g for _, g in shown])
+    ax = fig.add_axes(rect)
+    fig_w, fig_h = fig.get_size_inches()
+    minx, maxx, miny, maxy, k = _map_extent(allg.bounds, (rect[3] * fig_h) / (rect[2] * fig_w), pad=0.15)
+    ax.set_xlim(minx, maxx)
+    ax.set_ylim(miny, maxy)
+    ax.set_aspect(k, adjustable="box")
+    ax.set_facecolor(style.SEA)
+    context = country_context(allg, margin_deg=max(maxx - minx, maxy - miny))
+    if context is not None and context["home"].any():
+        _draw_geoms(ax, context, facecolor=style.CONTEXT_FILL, edgecolor=style.CONTEXT_EDGE, linewidth=0.5)
+    else:
+        ax.set_facecolor(style.CONTEXT_FILL)
+    _draw_geoms(ax, gpd.GeoSeries([g for _, g in shown], crs=4326), facecolor=style.BOUNDARY, alpha=0.35,
+                edgecolor=style.BOUNDARY, linewidth=1.0, zorder=3)
+    labeller = _Labeller(ax)
+    for e, g in shown:
+        pt = g.representative_point()
+        labeller.place(pt.x, pt.y, str(e.page), fontsize=10, fontweight="bold", color=style.TEXT, ha="center",
+                       va="center", zorder=5, path_effects=HALO)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_edgecolor("#777777")
+        spine.set_linewidth(0.5)
+
+
+def _contents_figures(entries: list[AtlasEntry], n_pages: int, *, lang: str, title: str, date: str,
+                      geoms: list | None = None):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -89,17 +141,17 @@ def _contents_figures(entries: list[AtlasEntry], n_pages: int, *, lang: str, tit
         fig.text(0.05, 0.895, f"{label('contents', lang)} · {done} · {label('date', lang)}{colon(lang)}{date}",
                  fontsize=10, color=style.MUTED)
         fig.add_artist(Line2D([0.05, 0.95], [0.88, 0.88], color="#999999", linewidth=0.6))
-        cols = [(0.05, label("page", lang)), (0.11, label("landscape", lang)), (0.45, label("area", lang)),
-                (0.58, label("verdict", lang)), (0.86, label("status", lang))]
+        cols = [(0.05, label("page", lang)), (0.1, label("landscape", lang)), (0.33, label("area", lang)),
+                (0.43, label("verdict", lang)), (0.54, label("status", lang))]
         y = 0.845
         for x, head in cols:
             fig.text(x, y, head, fontsize=9, fontweight="bold", color="#333333")
         y -= 0.03
         for e in entries[p * ROWS_PER_PAGE:(p + 1) * ROWS_PER_PAGE]:
             colour = style.TEXT if e.status == "ok" else style.BOUNDARY
-            vals = [str(e.page) if e.page else "–", textwrap.shorten(e.name, 52, placeholder="…"),
+            vals = [str(e.page) if e.page else "–", textwrap.shorten(e.name, 38, placeholder="…"),
                     fmt_ha(e.area_ha, lang) if e.area_ha is not None else "–",
-                    verdict_text(e.verdict, lang) if e.verdict else "–", label(e.status, lang)]
+                    label(f"verdict_{e.verdict}", lang) if e.verdict else "–", label(e.status, lang)]
             for (x, _), v in zip(cols, vals):
                 fig.text(x, y, v, fontsize=8.5, color=colour)
             y -= 0.027
@@ -108,12 +160,14 @@ def _contents_figures(entries: list[AtlasEntry], n_pages: int, *, lang: str, tit
             fig.text(0.05, y, label("failures", lang), fontsize=10, fontweight="bold", color=style.BOUNDARY)
             y -= 0.03
             for e in failures:
-                lines = textwrap.wrap(f"{e.name}{colon(lang)}{e.error}", 150)[:3]
+                lines = textwrap.wrap(f"{e.name}{colon(lang)}{e.error}", 95)[:4]
                 for line in lines:
                     if y < 0.05:
                         break
                     fig.text(0.05, y, line, fontsize=7.5, color=style.TEXT)
                     y -= 0.022
+        if p == 0 and geoms:
+            _overview(fig, [0.62, 0.1, 0.33, 0.75], entries, geoms, lang)
         fig.text(0.95, 0.03, f"{label('made_with', lang)}", fontsize=6, color=style.MUTED, ha="right")
         figs.append(fig)
     return figs
@@ -149,7 +203,7 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
     lang = check_lang(lang)
     date = sheet_date(date)
     title = title or label("atlas", lang)
-    pending: list[tuple[str, Any, Mapping | None, str | None, float | None, str | None]] = []
+    pending: list[tuple[str, Any, Any, str | None, float | None, str | None]] = []
     with matplotlib.rc_context(RC):
         for item in items:
             name, profile, layers, rasters, error = _unpack(item)
@@ -162,12 +216,12 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
                     log.warning("atlas: %s not rendered: %s", name, error)
             area = profile.get("area_ha") if profile else None
             verdict = (profile.get("scale") or {}).get("verdict") if profile else None
-            pending.append((name, fig, profile, error, area, verdict))
+            pending.append((name, fig, _boundary_geom(layers) if fig is not None else None, error, area, verdict))
 
         n_contents = max(1, math.ceil(len(pending) / ROWS_PER_PAGE))
         entries: list[AtlasEntry] = []
         page = n_contents
-        for name, fig, _profile, error, area, verdict in pending:
+        for name, fig, _geom, error, area, verdict in pending:
             if fig is not None:
                 page += 1
                 entries.append(AtlasEntry(name, "ok", page, area, verdict))
@@ -177,7 +231,8 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
         pdf = Path(pdf)
         pdf.parent.mkdir(parents=True, exist_ok=True)
         with PdfPages(pdf, metadata=pdf_metadata(title, lang)) as pages:
-            for cfig in _contents_figures(entries, n_contents, lang=lang, title=title, date=date):
+            geoms = [geom for _n, _f, geom, *_ in pending]
+            for cfig in _contents_figures(entries, n_contents, lang=lang, title=title, date=date, geoms=geoms):
                 pages.savefig(cfig)
             for _name, fig, *_ in pending:
                 if fig is not None:

@@ -68,7 +68,7 @@ def _band_options(f):
 @click.pass_context
 def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """landgeo: delineate, check and profile landscapes (10,000–1,000,000 ha)."""
-    ctx.obj = {"verbose": verbose}
+    ctx.obj = {"verbose": verbose, "quiet": quiet}
     _setup_logging(verbose, quiet)
 
 
@@ -165,7 +165,8 @@ def batch(ctx, recipes, out_dir, units, field, layer, attach, workers, scheduler
     from .batch import plan_batch, run_batch
 
     tasks, failed = plan_batch(list(recipes), units=units, field=field, layer=layer, attach=attach)
-    with click.progressbar(length=len(tasks) + len(failed), label="landscapes", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=len(tasks) + len(failed), label="landscapes", file=click.get_text_stream("stderr"),
+                           hidden=ctx.obj["quiet"]) as bar:
         result = run_batch(tasks, out_dir, workers=workers, scheduler=scheduler, resume=resume, overwrite=overwrite,
                            lang=lang, offline=offline, maps=maps, min_ha=min_ha, max_ha=max_ha, failed=failed, atlas=atlas,
                            on_row=lambda row: bar.update(1))

@@ -407,6 +407,32 @@ def _draw_north(ax, extent, lang) -> None:
             fontweight="bold", zorder=22)
 
 
+def map_axes(fig, rect, bounds, *, context: gpd.GeoDataFrame | None = None, pad: float = 0.08):
+    """Axes at ``rect`` (figure fraction) showing ``bounds`` (minx, miny, maxx, maxy in degrees) padded to fill it.
+
+    The aspect is 1/cos(latitude), so distances look right; ``context`` (country outlines with an
+    optional ``home`` column) is drawn as land over a sea-coloured background. Returns
+    ``(ax, (minx, maxx, miny, maxy))``; finish the frame with :func:`finish_map_axes`.
+    """
+    ax = fig.add_axes(rect)
+    fig_w, fig_h = fig.get_size_inches()
+    minx, maxx, miny, maxy, k = _map_extent(bounds, (rect[3] * fig_h) / (rect[2] * fig_w), pad=pad)
+    ax.set_xlim(minx, maxx)
+    ax.set_ylim(miny, maxy)
+    ax.set_aspect(k, adjustable="box")
+    ax.set_autoscale_on(False)
+    if context is not None and "home" in context.columns and not context["home"].any():
+        context = None  # the landscape is on none of the countries: no land/sea to show
+    if context is not None:
+        ax.set_facecolor(style.SEA)
+        ctx = context.clip(shapely.box(minx, miny, maxx, maxy).buffer((maxx - minx) * 0.5))
+        if len(ctx):
+            _draw_geoms(ax, ctx, facecolor=style.CONTEXT_FILL, edgecolor=style.CONTEXT_EDGE, linewidth=0.6, zorder=0)
+    else:
+        ax.set_facecolor("#fbfaf7")
+    return ax, (minx, maxx, miny, maxy)
+
+
 def finish_map_axes(ax, extent, lang: str) -> None:
     """Degree ticks (E/W, N/S; O for west in French), a dotted graticule, a north arrow and a km scale bar.
 
@@ -464,9 +490,6 @@ def _hillshade_image(ax, path, extent) -> bool:
 
 def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
     """Draw the main map into ``rect`` (figure fraction); returns what the legend needs."""
-    ax = fig.add_axes(rect)
-    fig_w, fig_h = fig.get_size_inches()
-    ax_aspect_hw = (rect[3] * fig_h) / (rect[2] * fig_w)
     boundary = lay.get("boundary")
     if boundary is not None:
         bounds = boundary.total_bounds
@@ -475,25 +498,10 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
     else:
         present = [g for g in lay.values() if g is not None]
         bounds = present[0].total_bounds if present else np.array([-1.0, -1.0, 1.0, 1.0])
-    minx, maxx, miny, maxy, k = _map_extent(bounds, ax_aspect_hw)
-    extent = (minx, maxx, miny, maxy)
-    ax.set_xlim(minx, maxx)
-    ax.set_ylim(miny, maxy)
-    ax.set_aspect(k, adjustable="box")
-    ax.set_autoscale_on(False)
+    ax, extent = map_axes(fig, rect, bounds, context=lay.get("context"))
+    minx, maxx, miny, maxy = extent
     view = shapely.box(minx, miny, maxx, maxy)
     legend: dict[str, Any] = {"classes": {}, "items": []}
-
-    context = lay.get("context")
-    if context is not None and "home" in context.columns and not context["home"].any():
-        context = None  # the landscape is on none of the countries: no land/sea to show
-    if context is not None:
-        ax.set_facecolor(style.SEA)
-        ctx = context.clip(view.buffer((maxx - minx) * 0.5))
-        if len(ctx):
-            _draw_geoms(ax, ctx, facecolor=style.CONTEXT_FILL, edgecolor=style.CONTEXT_EDGE, linewidth=0.6, zorder=0)
-    else:
-        ax.set_facecolor("#fbfaf7")
 
     geom = shapely.union_all(boundary.geometry.values) if boundary is not None else None
     clip = None

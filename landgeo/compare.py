@@ -23,7 +23,7 @@ How the numbers are made (the same rules everywhere in this module):
   equal-area CRS centred on A ∪ B (:func:`landgeo.geodesy.equal_area_crs`); the
   farthest pair found there is then measured geodesically on WGS84, so the
   reported kilometres are geodesic. The densification bounds the error by
-  ``step_m / 2``.
+  ``step_m`` (reported; 1/2000 of the extent by default).
 * **Alignment (LandScale ±10 %).** Rule implemented: *A is aligned with B when
   the area of the symmetric difference A Δ B (only-A + only-B) is at most 10 %
   of A's area.* This is stricter than comparing the two total areas (two
@@ -83,9 +83,7 @@ OVERLAP_SHARE = 0.001
 
 
 def _geometry_of(obj: Any, role: str) -> tuple[BaseGeometry, str | None]:
-    """(geometry in EPSG:4326, CRS it came from or None) for a Boundary, geometry or frame."""
-    if isinstance(obj, Boundary):
-        return obj.geometry, None
+    """(geometry in EPSG:4326, CRS it came from or None) for a shapely geometry or a frame."""
     if isinstance(obj, BaseGeometry):
         return obj, None  # documented: plain geometries are EPSG:4326
     if isinstance(obj, (gpd.GeoDataFrame, gpd.GeoSeries)):
@@ -186,8 +184,8 @@ def _first_text(gdf: gpd.GeoDataFrame, column: str) -> str | None:
     return None
 
 
-def load_units(path: str | Path, *, field: str, layer: str | None = None, where: str | None = None) -> gpd.GeoDataFrame:
-    """Read a unit layer (``file`` or ``file:layer``) for :func:`compare`; keeps ``field``."""
+def load_units(path: str | Path, *, layer: str | None = None, where: str | None = None) -> gpd.GeoDataFrame:
+    """Read a unit layer (``file`` or ``file:layer``, optionally filtered by ``where``) for :func:`compare`."""
     from . import layers
 
     file, inline_layer = _split_layer(path)
@@ -303,16 +301,16 @@ class Hausdorff:
     """Outline Hausdorff distance and the pair of points that realises it."""
 
     km: float
-    a_point: tuple[float, float]  # lon, lat on the outline the distance is measured from
-    b_point: tuple[float, float]
-    direction: str  # a_to_b: the far point is on A's outline; b_to_a: on B's
+    a_point: tuple[float, float]  # lon, lat on A's outline
+    b_point: tuple[float, float]  # lon, lat on B's outline
+    direction: str  # a_to_b: the point far from the other outline is a_point; b_to_a: it is b_point
     step_m: float
 
     def to_dict(self) -> dict:
         return {
             "km": round(self.km, 3),
-            "from": [round(v, 6) for v in self.a_point],
-            "to": [round(v, 6) for v in self.b_point],
+            "a_point": [round(v, 6) for v in self.a_point],
+            "b_point": [round(v, 6) for v in self.b_point],
             "direction": self.direction,
             "step_m": round(self.step_m, 1),
             "method": (
@@ -337,8 +335,11 @@ def hausdorff(a: BaseGeometry, b: BaseGeometry, *, step_m: float | None = None) 
         Polygonal geometries in EPSG:4326.
     step_m
         Densification step of the outlines in metres; default: 1/2000 of the
-        diagonal of A ∪ B's extent, kept between 20 m and 2 km. The error is at
-        most ``step_m / 2``.
+        diagonal of A ∪ B's extent, kept between 20 m and 2 km. The result
+        is low by at most ``step_m`` (half from sampling the outlines, half
+        from refining only the 32 farthest samples exactly); the pair is
+        chosen on LAEA distances (scale error < 1 % within ~1,000 km of the
+        centre) and then measured geodesically.
 
     >>> round(hausdorff(shapely.box(0, 0, 1, 1), shapely.box(0, 0, 1.1, 1)).km, 2)  # 0.1° at the equator
     11.13
@@ -1034,7 +1035,7 @@ def compare(
     unit_result = None
     if units is not None:
         if isinstance(units, (str, Path)):
-            gdf = load_units(units, field=field, layer=units_layer, where=units_where)
+            gdf = load_units(units, layer=units_layer, where=units_where)
             label = report_label(gdf) or Path(str(units)).name
         elif isinstance(units, gpd.GeoDataFrame):
             gdf, label = units, report_label(units) or "units"

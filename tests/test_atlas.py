@@ -80,3 +80,14 @@ def test_profile_many_writes_an_atlas_that_names_the_broken_recipe(tmp_path):
     assert len(reader.pages) == 2  # contents + the good landscape
     assert "broken" in texts[0] and "no_such_ecoregions.gpkg" in texts[0]
     assert "Kora Hills (demo)" in texts[1]
+
+
+def test_long_contents_run_over_several_pages(tmp_path):
+    p1, l1 = demo_inputs()
+    items = [AtlasFailure(f"landscape {i:02d}", "broken") for i in range(30)] + [(p1, l1)]
+    entries = write_atlas(items, tmp_path / "a.pdf")
+    reader, texts = _pages_text(tmp_path / "a.pdf")
+    assert len(reader.pages) == 3  # 31 rows at 26 per page: two contents pages, then the one sheet
+    assert entries[-1].page == 3
+    assert "landscape 00" in texts[0] and "landscape 29" in texts[1]
+    assert "Vallée de l'Offin" in texts[2]

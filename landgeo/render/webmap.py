@@ -494,8 +494,15 @@ def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
         field = _find_field(admin, NAME_FIELDS)
         fg = folium.FeatureGroup(name=label("admin_units", lang), show=True)
         data = _features(admin, lang=lang, title_field=field, layer_title=label("admin_units", lang), tolerance=tol)
-        VectorLayer(data, style_={"color": style.ADMIN, "weight": 1.2, "dashArray": "5 4", "fill": True,
-                                  "fillOpacity": 0.0, "className": "landgeo-admin"}).add_to(fg)
+        # clickable fills without strokes, then each shared edge once: two dashed strokes over the same
+        # edge would look like one solid line
+        VectorLayer(data, style_={"stroke": False, "fill": True, "fillOpacity": 0.0,
+                                  "className": "landgeo-admin"}).add_to(fg)
+        edges = shapely.line_merge(shapely.union_all(shapely.boundary(admin.geometry.values)))
+        edge_data = _features(gpd.GeoDataFrame(geometry=[edges], crs=4326), lang=lang, title_field=None,
+                              layer_title="", tolerance=tol)
+        VectorLayer(edge_data, style_={"color": style.ADMIN, "weight": 1.2, "dashArray": "5 4"},
+                    interactive=False).add_to(fg)
         fg.add_to(m)
         legend.append(("dash", style.ADMIN, label("admin_units", lang)))
 

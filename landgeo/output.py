@@ -26,6 +26,13 @@ def ensure_writable(target: str | Path, *, overwrite: bool = False) -> Path:
     return target
 
 
+def _dir_mode() -> int:
+    """0777 less the process umask (what ``mkdir`` would give)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o777 & ~umask
+
+
 def _replace(tmp: Path, target: Path) -> None:
     if target.exists():
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
@@ -45,6 +52,7 @@ def atomic_dir(target: str | Path, *, overwrite: bool = False) -> Iterator[Path]
     target = ensure_writable(target, overwrite=overwrite)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    tmp.chmod(_dir_mode())  # mkdtemp makes 0700; an output folder gets the usual permissions
     try:
         yield tmp
         _replace(tmp, target)

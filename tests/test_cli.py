@@ -221,3 +221,10 @@ def test_demo_runs_on_the_kit(tmp_path):
     for f in folders:
         prof = json.loads((tmp_path / "demo" / f / "profile.json").read_text())
         assert prof["area_ha"] > 0 and prof["scale"]["verdict"] in {"below", "within", "above"}
+
+
+def test_output_folder_has_usual_permissions(tmp_path, units_gpkg):
+    run("profile", recipe(tmp_path), "-o", tmp_path / "out")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "out" / "test-hills").stat().st_mode & 0o777 == 0o777 & ~umask

@@ -16,6 +16,7 @@ Usage::
 
     /work/venv/bin/python benchmarks/bench_zonal.py            # make data if absent, run all
     /work/venv/bin/python benchmarks/bench_zonal.py --cases landscape --tools landgeo
+    /work/venv/bin/python benchmarks/bench_zonal.py --repeat 2     # best of 2 runs per tool (shared machines)
 
 Data goes to ``benchmarks/data/zonal/`` (git-ignored; ~250 MB).
 """
@@ -188,6 +189,7 @@ def main() -> None:
     ap.add_argument("--tools", default=",".join(TOOLS))
     ap.add_argument("--cases", default=",".join(CASES))
     ap.add_argument("--make", action="store_true", help="(re)make the data")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per tool and case, alternating tools; best kept")
     ap.add_argument("--run", nargs=2, metavar=("TOOL", "CASE"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.run:
@@ -199,13 +201,20 @@ def main() -> None:
     load0 = f"{os.getloadavg()[0]:.2f}"
     rows = []
     for case in args.cases.split(","):
-        results = {}
-        for tool in tools:
-            p = subprocess.run([sys.executable, __file__, "--run", tool, case], capture_output=True, text=True)
-            if p.returncode != 0:
-                print(f"{tool} {case}: failed ({p.returncode}): {p.stderr.strip()[-300:]}")
-                continue
-            results[tool] = json.loads(p.stdout.strip().splitlines()[-1])
+        results: dict[str, dict] = {}
+        for _ in range(max(1, args.repeat)):
+            for tool in tools:
+                p = subprocess.run([sys.executable, __file__, "--run", tool, case], capture_output=True, text=True)
+                if p.returncode != 0:
+                    print(f"{tool} {case}: failed ({p.returncode}): {p.stderr.strip()[-300:]}")
+                    continue
+                r = json.loads(p.stdout.strip().splitlines()[-1])
+                if tool in results:  # keep the best times (the machine is shared), the largest memory
+                    best = results[tool]
+                    r["seconds"] = min(r["seconds"], best["seconds"])
+                    r["warm_seconds"] = min(r["warm_seconds"], best["warm_seconds"])
+                    r["peak_rss_mb"] = max(r["peak_rss_mb"], best["peak_rss_mb"])
+                results[tool] = r
         ref = results.get("exactextract")
         lg = results.get("landgeo")
         for tool, r in results.items():

@@ -1,0 +1,100 @@
+"""Rendering cost: landgeo's map sheet and web map against geopandas' plot() and plain folium on the same layers.
+
+The peers are the floor, not equals: ``GeoDataFrame.plot`` + ``savefig`` draws the same layers on an
+A4 page with no legend, table, inset or chart; plain folium (``GeoJson`` layers with a ``GeoJsonPopup``, a layer
+control) writes a map that loads Leaflet from CDNs (it does not work offline), has no legend, no
+clustering, and puts attribute values into popups unescaped.
+
+Layers: the real ASGM footprints of Ashanti, Ghana (``../shared/data``, 407 polygons) inside a box
+boundary, over the Natural Earth admin-1 regions, with MODIS land cover for the sheet.
+
+    /work/venv/bin/python benchmarks/bench_render.py [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def _best(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from landgeo.layers import read_vector
+    from landgeo.render.sheet import write_sheet
+    from landgeo.render.webmap import write_webmap
+
+    sites = read_vector(DATA / "asgm_earthrise_mining_detector" / "asgm_mining_polygons.gpkg",
+                        layer="ghana_ashanti_2017_2020", expect="polygon").to_crs(4326)
+    box = shapely.box(*sites.total_bounds).buffer(0.05)
+    admin = read_vector(DATA / "admin_naturalearth_10m" / "ne10m_admin1_admin0.gpkg", layer="admin1",
+                        bbox=box.bounds, expect="polygon").to_crs(4326)
+    layers = {"boundary": gpd.GeoDataFrame(geometry=[box], crs=4326), "admin_units": admin, "sites": sites}
+    rasters = {"landcover": DATA / "landcover_modis_mcd12c1_2019_20km" / "afrilandcover2019_west_africa_GHA_CIV_GIN_SLE.tif"}
+    profile = {"name": "Ashanti ASGM", "area_ha": 1.0, "scale": {"verdict": "within"}}
+    out = Path(tempfile.mkdtemp())
+
+    def ours_sheet():
+        write_sheet(profile, layers, pdf=out / "s.pdf", png=out / "s.png", rasters=rasters)
+
+    def peer_sheet():
+        fig = Figure(figsize=(11.69, 8.27))
+        ax = fig.add_subplot()
+        admin.boundary.plot(ax=ax, color="grey", linewidth=0.7)
+        layers["boundary"].boundary.plot(ax=ax, color="red")
+        sites.plot(ax=ax, color="purple")
+        fig.savefig(out / "p.pdf")
+        fig.savefig(out / "p.png", dpi=200)
+
+    def ours_map():
+        write_webmap(profile, layers, out / "m.html")
+
+    def peer_map():
+        import folium
+
+        m = folium.Map(tiles=None)
+        folium.GeoJson(admin, style_function=lambda f: {"fill": False, "color": "grey"}).add_to(m)
+        folium.GeoJson(layers["boundary"], style_function=lambda f: {"fill": False, "color": "red"}).add_to(m)
+        folium.GeoJson(sites, popup=folium.GeoJsonPopup(fields=["site_id", "area_ha"])).add_to(m)
+        folium.LayerControl().add_to(m)
+        m.fit_bounds([[box.bounds[1], box.bounds[0]], [box.bounds[3], box.bounds[2]]])
+        m.save(out / "p.html")
+
+    rows = []
+    for what, ours, peer, files in (("sheet (PDF + 200-dpi PNG)", ours_sheet, peer_sheet, ("s.pdf", "s.png", "p.pdf", "p.png")),
+                                    ("web map (HTML)", ours_map, peer_map, ("m.html", "p.html"))):
+        t_ours, t_peer = _best(ours, args.repeat), _best(peer, args.repeat)
+        sizes = {f: (out / f).stat().st_size for f in files}
+        rows.append((what, t_ours, t_peer, sizes))
+    print(f"{len(sites)} footprints, {len(admin)} admin units; best of {args.repeat}")
+    print("| output | landgeo | peer (geopandas plot / plain folium) | landgeo / peer | sizes (bytes) |")
+    print("|---|---:|---:|---:|---|")
+    for what, a, b, sizes in rows:
+        print(f"| {what} | {a:.2f} s | {b:.2f} s | {a / b:.2f} | {', '.join(f'{k} {v:,}' for k, v in sizes.items())} |")
+
+
+if __name__ == "__main__":
+    main()

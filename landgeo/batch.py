@@ -142,6 +142,19 @@ def _read_cached(path: str, stamp: tuple[int, int], layer, crs, where, expect):
     return gdf, tuple((w.category, str(w.message)) for w in caught)
 
 
+def _read_key(path: str | Path, *, layer=None, crs=None, where=None, expect="polygon") -> tuple:
+    st = Path(path).stat()
+    return str(Path(path).resolve()), (st.st_mtime_ns, st.st_size), layer, crs, where, expect
+
+
+def _cached_frame(key: tuple):
+    """The cached frame (shared: never modify it) with the reader's warnings issued again."""
+    gdf, caught = _read_cached(*key)
+    for category, message in caught:
+        warnings.warn(message, category, stacklevel=3)
+    return gdf
+
+
 def read_vector_once(path: str | Path, *, layer=None, crs=None, where=None, expect="polygon"):
     """:func:`landgeo.layers.read_vector`, read once per process while the file is unchanged.
 
@@ -149,10 +162,37 @@ def read_vector_once(path: str | Path, *, layer=None, crs=None, where=None, expe
     options; each call gets its own copy and the reader's warnings again, so a
     cached read gives the same profile as a fresh one.
     """
-    st = Path(path).stat()
-    gdf, caught = _read_cached(str(Path(path).resolve()), (st.st_mtime_ns, st.st_size), layer, crs, where, expect)
-    for category, message in caught:
-        warnings.warn(message, category, stacklevel=2)
+    return _cached_frame(_read_key(path, layer=layer, crs=crs, where=where, expect=expect)).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _name_index(key: tuple, field: str) -> dict[str, tuple[int, ...]]:
+    """Row positions of each unit name (as the admin method matches names) in a cached frame."""
+    from .delineate.admin import normalize_name
+
+    index: dict[str, list[int]] = {}
+    for i, value in enumerate(_read_cached(*key)[0][field]):
+        index.setdefault(normalize_name(value), []).append(i)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def _admin_units(b):
+    """The units an admin recipe selects from: its layer read once per process.
+
+    When every name in ``values`` is in the layer, only the rows they name
+    (in layer order), found through a per-process index: the admin method then
+    selects the same rows in the same order, without a scan of the whole layer
+    per landscape. Otherwise the whole layer, so errors list the closest names.
+    """
+    from .delineate.admin import normalize_name
+
+    key = _read_key(b["path"], layer=b.get("layer"), crs=b.get("crs"), where=b.get("where"))
+    gdf = _cached_frame(key)
+    field, values = b.get("field"), b.get("values")
+    if field and values and field in gdf.columns:
+        hits = [_name_index(key, field).get(normalize_name(v)) for v in values]
+        if all(hits):
+            return gdf.iloc[sorted({i for h in hits for i in h})]
     return gdf.copy()
 
 
@@ -169,7 +209,7 @@ def delineate_reusing_layers(recipe: Recipe):
     b = recipe.boundary
     if b["method"] not in ("admin", "jurisdiction") or "path" not in b:
         return delineate(recipe)
-    units = read_vector_once(b["path"], layer=b.get("layer"), crs=b.get("crs"), where=b.get("where"))
+    units = _admin_units(b)
     boundary = boundary_from_units(
         units, label=report_of(units).label, field=b.get("field"), values=b.get("values"), points=b.get("points"),
         where=b.get("where"), level=b.get("level"), parent_field=b.get("parent_field"), method=b["method"],

@@ -224,6 +224,32 @@ def test_read_vector_once_reads_once_and_sees_changes(tmp_path):
     assert len(read_vector_once(path, layer="units")) == 9
 
 
+def test_reused_layers_give_the_ordinary_boundary_and_errors(tmp_path):
+    """delineate_reusing_layers (cached layer, name index) against the admin method reading the file."""
+    from landgeo.batch import delineate_reusing_layers
+    from landgeo.delineate import delineate
+    from landgeo.errors import DelineationError
+    from landgeo.recipe import parse_recipe
+
+    geoms = [shapely.box(i * 0.2, 0, (i + 1) * 0.2, 0.2) for i in range(5)]
+    path = tmp_path / "u.gpkg"
+    gpd.GeoDataFrame({"name": ["Kéniba", "Mandé", "KENIBA", "Lofaro", "Dabéla"]}, geometry=geoms, crs=4326).to_file(path)
+
+    def recipe(values):
+        return parse_recipe({"landscape": {"name": "t"}, "boundary": {"method": "admin", "path": str(path), "field": "name",
+                                                                        "values": values, "buffer_m": 100}}, tmp_path / "r.toml")
+
+    for values in (["Lofaro", "keniba"], ["Dabéla"], ["mande", "Lofaro", "Kéniba"]):
+        a, b = delineate_reusing_layers(recipe(values)), delineate(recipe(values))
+        assert a.geometry.equals_exact(b.geometry, 0) and a.definition == b.definition and a.details == b.details
+        assert a.sources == b.sources
+    with pytest.raises(DelineationError) as fresh:
+        delineate(recipe(["Lofaro", "Mandee"]))
+    with pytest.raises(DelineationError, match="closest: 'Mandé'") as reused:
+        delineate_reusing_layers(recipe(["Lofaro", "Mandee"]))
+    assert str(reused.value) == str(fresh.value)
+
+
 def test_without_dask_runs_serially_and_says_how_to_get_parallelism(tmp_path):
     units = write_units(tmp_path / "u.gpkg", nx=1, ny=1)
     code = (

@@ -68,6 +68,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "north": ("N", "N"),
     "scale_km": ("km", "km"),
     "other": ("Other", "Autres"),
+    "more_classes": ("+ {n} more classes", "+ {n} autres classes"),
     "atlas": ("Landscape atlas", "Atlas des paysages"),
     "contents": ("Contents", "Sommaire"),
     "rendered": ("{ok} of {n} landscapes rendered", "{ok} paysages rendus sur {n}"),

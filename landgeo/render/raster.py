@@ -6,6 +6,7 @@ read by window, never whole.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Mapping
 
 import numpy as np
@@ -49,8 +50,12 @@ def read_window(path, bounds, *, max_px: int = 1200):
         classes = parse_classes(src.tags(1).get("CLASSES") or src.tags().get("CLASSES"))
         nodata = src.nodata
         if src.crs is not None and src.crs.to_epsg() == 4326:
+            # whole pixels covering the view, one more on each side (no blank strip at the edges)
             win = from_bounds(minx, miny, maxx, maxy, transform=src.transform)
-            win = win.round_offsets().round_lengths()
+            col0, row0 = math.floor(win.col_off) - 1, math.floor(win.row_off) - 1
+            col1 = math.ceil(win.col_off + win.width) + 1
+            row1 = math.ceil(win.row_off + win.height) + 1
+            win = rasterio.windows.Window(col0, row0, col1 - col0, row1 - row0)
             win = win.intersection(rasterio.windows.Window(0, 0, src.width, src.height))
             step = max(1, int(max(win.width, win.height) // max_px))
             out_shape = (max(1, int(win.height // step)), max(1, int(win.width // step)))

@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 
 A4_LANDSCAPE_IN = (11.69, 8.27)
 PNG_DPI = 200
+LEGEND_ROWS = 11  # entries (below the title) that fit in the legend box beside the locator
 FONT = "DejaVu Sans"
 RC = {
     "font.family": "sans-serif",
@@ -589,10 +590,14 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
             vis = rivers.assign(geometry=rivers.geometry.intersection(view))
             vis = vis[~vis.geometry.is_empty & vis[field].notna()]
             vis = vis.assign(_l=shapely.length(vis.geometry.values)).sort_values("_l", ascending=False)
+            named = set()
             for _, row in vis.head(12).iterrows():
+                if str(row[field]) in named:  # one label per river, on its longest stretch in view
+                    continue
                 pt = row.geometry.interpolate(0.5, normalized=True)
-                labeller.place(pt.x, pt.y, str(row[field]), fontsize=6.5, color=style.RIVER, ha="center", va="bottom",
-                               style="italic", zorder=15, path_effects=HALO)
+                if labeller.place(pt.x, pt.y, str(row[field]), fontsize=6.5, color=style.RIVER, ha="center",
+                                  va="bottom", style="italic", zorder=15, path_effects=HALO):
+                    named.add(str(row[field]))
 
     finish_map_axes(ax, extent, lang)
     legend["ax"] = ax
@@ -621,13 +626,17 @@ def _draw_legend(fig, rect, legend, lang) -> None:
         elif kind == "hillshade":
             handles.append(Patch(facecolor="#bdbdbd", edgecolor="none", label=label("hillshade", lang)))
     if legend["classes"]:
+        # the legend box holds LEGEND_ROWS entries: symbols first, then the classes (largest first), then "+ N others"
+        room = max(3, LEGEND_ROWS - len(handles) - 1)
+        if len(legend["classes"]) > room:
+            room -= 1
         handles.append(Patch(facecolor="none", edgecolor="none", label=""))
-        for name, colour in list(legend["classes"].items())[:10]:
+        for name, colour in list(legend["classes"].items())[:room]:
             handles.append(Patch(facecolor=colour, edgecolor="#777777", linewidth=0.3,
                                  label=textwrap.shorten(name, 38, placeholder="…")))
-        if len(legend["classes"]) > 10:
+        if len(legend["classes"]) > room:
             handles.append(Patch(facecolor="none", edgecolor="none",
-                                 label=f"+ {len(legend['classes']) - 10} {label('other', lang).lower()}"))
+                                 label=label("more_classes", lang).format(n=len(legend["classes"]) - room)))
     if not handles:
         return
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 1), frameon=False, fontsize=6.5,

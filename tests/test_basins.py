@@ -503,6 +503,17 @@ def test_recipe_rejects_two_selections(tmp_path):
         delineate(recipe)
 
 
+def test_recipe_without_layer_path(tmp_path):
+    from landgeo.delineate import delineate
+    from landgeo.errors import RecipeError
+    from landgeo.recipe import read_recipe
+
+    recipe = tmp_path / "nolayer.toml"
+    recipe.write_text('[landscape]\nname = "x"\n[boundary]\nmethod = "basins"\ncandidate = 4\n', encoding="utf-8")
+    with pytest.raises(RecipeError, match='needs path = "…", the basin layer'):
+        delineate(read_recipe(recipe))
+
+
 def run_cli(*args):
     from landgeo.cli import main
 

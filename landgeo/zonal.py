@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 
 WGS84 = CRS.from_epsg(4326)
 STRIP_BYTES = 8 * 2**20  # data read per strip (per buffer; two buffers in flight)
-CACHE_BYTES = 24 * 2**20  # GDAL block cache while reading: strips cover whole block rows, so blocks are not re-read
+CACHE_BYTES = 8 * 2**20  # GDAL block cache while reading: strips cover whole block rows, so blocks are not re-read
 DENSIFY_DEG = 0.005  # segment length (degrees) before transforming a zone to a projected raster CRS
 
 
@@ -556,6 +556,8 @@ def _strip_plan(src, zones: list[_Zone], itemsize: int):
     per_block = bh * (c1 - c0) * itemsize
     k = max(1, STRIP_BYTES // max(per_block, 1))
     strip = int(bh * k)
+    if per_block > 4 * STRIP_BYTES:  # huge blocks (e.g. one-strip TIFFs): bound the strip, not the block
+        strip = max(1, STRIP_BYTES // max((c1 - c0) * itemsize, 1))
     # align strips to block rows so each block is decoded once
     first = (r0 // bh) * bh
     return c0, c1, r0, r1, strip, first

@@ -276,3 +276,23 @@ def test_many_zones_match_one_by_one(classes_raster):
         for k, v in e.items():
             if k != 255:
                 assert r.areas_m2[k] == pytest.approx(v, rel=1e-3)
+
+
+def test_small_strips_and_one_strip_tiffs_give_the_same_areas(classes_raster, tmp_path, monkeypatch):
+    """Strip sizes change nothing: tiny strips, and a TIFF stored as one big strip (block = raster)."""
+    geoms = messy_polygons()
+    with rasterio.open(classes_raster) as src:
+        ref = zonal.class_areas(src, geoms, crs=UTM)
+        data = src.read(1)
+    one = tmp_path / "one_strip.tif"
+    with rasterio.open(one, "w", driver="GTiff", height=data.shape[0], width=data.shape[1], count=1, dtype="uint8",
+                       crs=UTM, transform=from_origin(500000, 700000, 10, 10), nodata=255,
+                       blockysize=data.shape[0], compress="deflate") as dst:
+        dst.write(data, 1)
+    monkeypatch.setattr(zonal, "STRIP_BYTES", 2_000)
+    for path in (classes_raster, one):
+        with rasterio.open(path) as src:
+            got = zonal.class_areas(src, geoms, crs=UTM)
+        for a, b in zip(got, ref):
+            assert a.areas_m2 == pytest.approx(b.areas_m2, rel=1e-12)
+            assert a.coverage.nodata_m2 == pytest.approx(b.coverage.nodata_m2, rel=1e-12)

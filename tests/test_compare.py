@@ -163,7 +163,9 @@ def test_best_fit_equals_geometric_brute_force(nx, ny, a, data):
     brute = max(iou(s) for k in range(len(cells) + 1) for s in itertools.combinations(range(len(cells)), k))
     chosen = [int(n[1:]) for n in c.units.best_fit]
     assert iou(chosen) == pytest.approx(brute, rel=1e-6)
-    assert c.units.metrics.iou == pytest.approx(brute, rel=1e-6)
+    # compare densifies edges to 0.01° before overlaying (documented); on a thin A with long
+    # undensified edges that moves IoU by a few 1e-6
+    assert c.units.metrics.iou == pytest.approx(brute, rel=1e-5)
 
 
 # --------------------------------------------------------------------------- hand-checked numbers

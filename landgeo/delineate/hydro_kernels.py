@@ -278,6 +278,38 @@ def d8_directions(z, w, dx, dy):
 
 
 @njit(cache=True)
+def _flat_bfs(comp, m, off, dirs, local, steps, q):
+    """Breadth-first steps through one flat from the cells whose ``steps`` is already set (> 0).
+
+    ``comp`` holds the flat's ``m`` cells, ``local`` maps a cell to its index in
+    ``comp``; ``q`` is scratch space of at least ``m``. Returns the largest step.
+    """
+    qn = 0
+    for a in range(m):
+        if steps[a]:
+            q[qn] = a
+            qn += 1
+    head = 0
+    top = 0
+    while head < qn:
+        a = q[head]
+        head += 1
+        step = steps[a]
+        if step > top:
+            top = step
+        cur = comp[a]
+        for k in range(8):
+            j = cur + off[k]
+            if dirs[j] == FLAT:
+                b = local[j]
+                if steps[b] == 0:
+                    steps[b] = step + 1
+                    q[qn] = b
+                    qn += 1
+    return top
+
+
+@njit(cache=True)
 def resolve_flats(z, dirs, w, dx, dy):
     """Give every FLAT cell a direction (Barnes, Lehman & Mulla 2014).
 
@@ -341,49 +373,8 @@ def resolve_flats(z, dirs, w, dx, dy):
             away[a] = high  # 1 on the high edge
             tow[a] = 2 * low  # 2 next to a low edge (which counts 1)
         n_cells += m
-        # gradient away from higher terrain
-        qn = 0
-        for a in range(m):
-            if away[a]:
-                q[qn] = a
-                qn += 1
-        head = 0
-        amax = 0
-        while head < qn:
-            a = q[head]
-            head += 1
-            step = away[a]
-            if step > amax:
-                amax = step
-            cur = comp[a]
-            for k in range(8):
-                j = cur + off[k]
-                if dirs[j] == FLAT:
-                    b = local[j]
-                    if away[b] == 0:
-                        away[b] = step + 1
-                        q[qn] = b
-                        qn += 1
-        # gradient towards lower terrain (low edges count 1, their flat neighbours 2, ...)
-        qn = 0
-        for a in range(m):
-            if tow[a]:
-                q[qn] = a
-                qn += 1
-        head = 0
-        while head < qn:
-            a = q[head]
-            head += 1
-            step = tow[a]
-            cur = comp[a]
-            for k in range(8):
-                j = cur + off[k]
-                if dirs[j] == FLAT:
-                    b = local[j]
-                    if tow[b] == 0:
-                        tow[b] = step + 1
-                        q[qn] = b
-                        qn += 1
+        amax = _flat_bfs(comp, m, off, dirs, local, away, q)  # steps away from higher terrain
+        _flat_bfs(comp, m, off, dirs, local, tow, q)  # steps towards lower terrain (low edges count 1)
         # combined gradient (kept in away), then directions
         for a in range(m):
             g = 2 * tow[a]

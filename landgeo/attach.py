@@ -35,6 +35,7 @@ from . import geodesy, zonal
 from .boundary import Check
 from .classes import ClassTable, load_class_table
 from .errors import DataWarning, FieldError
+from .i18n import tr
 from .sites import attach_sites, to_wgs84
 
 log = logging.getLogger(__name__)
@@ -111,14 +112,15 @@ def _uncovered_ha(boundary: BaseGeometry, covered: BaseGeometry, boundary_ha: fl
 # --------------------------------------------------------------------------- parts
 
 
-def _raster_crs_note(label: str, crs) -> list[str]:
+def _raster_crs_note(label: str, crs, lang: str) -> list[str]:
     if crs.equals(zonal.WGS84, ignore_axis_order=True):
         return []
-    return [f"{label}: the raster is in {crs.to_string()}; the boundary was transformed to it (the raster is not resampled)"]
+    return [tr(lang, f"{label}: the raster is in {crs.to_string()}; the boundary was transformed to it (the raster is not resampled)",
+               f"{label} : le raster est en {crs.to_string()} ; la limite y a été transformée (le raster n'est pas rééchantillonné)")]
 
 
 def ecosystems_from_vector(
-    boundary: BaseGeometry, layer: gpd.GeoDataFrame, *, field: str, source: str | None = None
+    boundary: BaseGeometry, layer: gpd.GeoDataFrame, *, field: str, source: str | None = None, lang: str = "en"
 ) -> tuple[dict, gpd.GeoDataFrame, list[str]]:
     """Area (geodesic ha) and share of each class of a polygon layer inside ``boundary``.
 
@@ -133,7 +135,7 @@ def ecosystems_from_vector(
     notes: list[str] = []
     label = source or "ecosystems"
     _field(layer, field, label, "field in [attach.ecosystems]")
-    gdf = to_wgs84(layer, label, notes)
+    gdf = to_wgs84(layer, label, notes, lang=lang)
     boundary_ha = area_ha(boundary)
     sub, pieces = _clip(gdf, boundary)
     pieces = np.array([_polygonal(g) for g in pieces], dtype=object)
@@ -151,7 +153,8 @@ def ecosystems_from_vector(
     total = sum(a for _, a in rows)
     covered_ha = area_ha(covered) if covered is not None else 0.0
     if total > covered_ha * (1 + 1e-6) + 1e-9:
-        notes.append(f"{label}: features of different classes overlap ({total - covered_ha:,.1f} ha counted twice)")
+        notes.append(tr(lang, f"{label}: features of different classes overlap ({total - covered_ha:,.1f} ha counted twice)",
+                        f"{label} : des entités de classes différentes se chevauchent ({total - covered_ha:,.1f} ha comptés deux fois)"))
     denom = total + uncovered
     out = [{"class": c, "area_ha": a, "share": (a / denom if denom > 0 else 0.0)} for c, a in rows]
     order = sorted(range(len(out)), key=lambda i: (-out[i]["area_ha"], out[i]["class"]))
@@ -165,10 +168,11 @@ def ecosystems_from_vector(
         "classes": out,
         "not_covered_share": uncovered / denom if denom > 0 else 1.0,
         "source": source,
-        "method": "vector overlay; geodesic areas (WGS84) of the parts inside the landscape",
+        "method": tr(lang, "vector overlay; geodesic areas (WGS84) of the parts inside the landscape",
+                     "superposition vectorielle ; surfaces géodésiques (WGS84) des parties dans le paysage"),
     }
     if not out:
-        notes.append(f"{label}: no feature overlaps the landscape")
+        notes.append(tr(lang, f"{label}: no feature overlaps the landscape", f"{label} : aucune entité ne recoupe le paysage"))
     return part, clipped, notes
 
 
@@ -193,8 +197,9 @@ def landcover_from_raster(
             nodata_m2 += areas.pop(v)
     unknown = sorted(v for v in areas if table is None or not table.known(v))
     if unknown and table is not None:
-        notes.append(f"{label}: values missing from the class table {table.key}: " + ", ".join(map(str, unknown))
-                     + " (reported as unknown classes)")
+        values = ", ".join(map(str, unknown))
+        notes.append(tr(lang, f"{label}: values missing from the class table {table.key}: {values} (reported as unknown classes)",
+                        f"{label} : valeurs absentes de la table de classes {table.key} : {values} (classes inconnues)"))
     total = sum(areas.values())
     seen = total + nodata_m2
     outside = cov.outside_share
@@ -218,23 +223,30 @@ def landcover_from_raster(
         "unknown_values": unknown,
         "class_table": table.key if table is not None else None,
         "source": source,
-        "method": (
+        "method": tr(
+            lang,
             "coverage-weighted cells (partial cells by the covered fraction); "
             + ("geodesic cell areas" if crs.is_geographic else "planar cell areas of the raster's projected CRS")
-            + "; the boundary is transformed to the raster's CRS, the raster is not resampled"
+            + "; the boundary is transformed to the raster's CRS, the raster is not resampled",
+            "cellules pondérées par leur part couverte (cellules partielles comprises) ; "
+            + ("surfaces géodésiques des cellules" if crs.is_geographic else "surfaces planes des cellules (SCR projeté du raster)")
+            + " ; la limite est transformée dans le SCR du raster, le raster n'est pas rééchantillonné",
         ),
     }
-    notes.extend(_raster_crs_note(label, crs))
+    notes.extend(_raster_crs_note(label, crs, lang))
     if outside > 0:
-        msg = f"{label}: {outside:.1%} of the landscape lies outside the raster" if outside < 1 else \
-            f"{label}: the raster does not overlap the landscape"
+        if outside < 1:
+            msg = tr(lang, f"{label}: {outside:.1%} of the landscape lies outside the raster",
+                     f"{label} : {outside:.1%} du paysage est hors du raster")
+        else:
+            msg = tr(lang, f"{label}: the raster does not overlap the landscape", f"{label} : le raster ne recouvre pas le paysage")
         notes.append(msg)
     return part, notes
 
 
 def population_from_raster(
     boundary: BaseGeometry, src, *, kind: str = "density", source: str | None = None, year: int | None = None,
-    band: int = 1,
+    band: int = 1, lang: str = "en",
 ) -> tuple[dict, list[str]]:
     """Population inside ``boundary`` from a count or density (people/km²) raster.
 
@@ -253,9 +265,13 @@ def population_from_raster(
     area_km2 = geodesy.area_ha(boundary) / 100.0
     crs = zonal.raster_crs(src)
     cells = "geodesic cell areas" if crs.is_geographic else "planar cell areas of the raster's projected CRS"
-    method = (
+    cells_fr = "surfaces géodésiques" if crs.is_geographic else "surfaces planes, SCR projeté du raster"
+    method = tr(
+        lang,
         ("density (people/km²) × cell area (" + cells + ")" if kind == "density" else "people per cell")
-        + ", summed with partial cells weighted by the covered fraction"
+        + ", summed with partial cells weighted by the covered fraction",
+        ("densité (hab./km²) × surface de la cellule (" + cells_fr + ")" if kind == "density" else "habitants par cellule")
+        + ", sommés avec les cellules partielles pondérées par leur part couverte",
     )
     part = {
         "total": res.total,
@@ -266,16 +282,19 @@ def population_from_raster(
         "method": method,
         "not_covered_share": cov.not_covered_share,
     }
-    notes.extend(_raster_crs_note(label, crs))
+    notes.extend(_raster_crs_note(label, crs, lang))
     if cov.not_covered_share > 0.001:
-        notes.append(f"{label}: {cov.not_covered_share:.1%} of the landscape has no population value "
-                     "(outside the raster or nodata); the total leaves it out")
+        share = f"{cov.not_covered_share:.1%}"
+        notes.append(tr(lang, f"{label}: {share} of the landscape has no population value (outside the raster or nodata); "
+                        "the total leaves it out",
+                        f"{label} : {share} du paysage n'a pas de valeur de population (hors du raster ou sans donnée) ; "
+                        "le total ne le compte pas"))
     return part, notes
 
 
 def admin_units_spanned(
     boundary: BaseGeometry, units: gpd.GeoDataFrame, *, name_field: str, level: str | None = None,
-    country_field: str | None = None, source: str | None = None,
+    country_field: str | None = None, source: str | None = None, lang: str = "en",
 ) -> tuple[dict, gpd.GeoDataFrame, list[str]]:
     """Administrative units the landscape spans, with shares of each.
 
@@ -289,7 +308,7 @@ def admin_units_spanned(
     _field(units, name_field, label, "name_field in [attach.admin_units]")
     if country_field:
         _field(units, country_field, label, "country_field in [attach.admin_units]")
-    gdf = to_wgs84(units, label, notes)
+    gdf = to_wgs84(units, label, notes, lang=lang)
     boundary_ha = area_ha(boundary)
     sub, pieces = _clip(gdf, boundary)
     pieces = [_polygonal(p) for p in pieces]
@@ -318,7 +337,8 @@ def admin_units_spanned(
     rows = [rows[i] for i in order]
     geoms = [geoms[i] for i in order]
     if slivers:
-        notes.append(f"{label}: {slivers} units touching the landscape by less than {SLIVER_SHARE:.2%} of its area were left out")
+        notes.append(tr(lang, f"{label}: {slivers} units touching the landscape by less than {SLIVER_SHARE:.2%} of its area were left out",
+                        f"{label} : {slivers} unités touchant le paysage sur moins de {SLIVER_SHARE:.2%} de sa surface ont été écartées"))
     layer = gpd.GeoDataFrame(
         {k: [r[k] for r in rows] for k in ("name", "level", "country", "share_of_landscape", "share_of_unit")},
         geometry=geoms, crs=4326,
@@ -329,14 +349,15 @@ def admin_units_spanned(
 
 
 def rivers_inside(
-    boundary: BaseGeometry, rivers: gpd.GeoDataFrame, *, name_field: str | None = None, source: str | None = None
+    boundary: BaseGeometry, rivers: gpd.GeoDataFrame, *, name_field: str | None = None, source: str | None = None,
+    lang: str = "en",
 ) -> tuple[dict, gpd.GeoDataFrame, list[str]]:
     """Geodesic length (km) of rivers inside ``boundary`` and the named rivers (longest first)."""
     notes: list[str] = []
     label = source or "rivers"
     if name_field:
         _field(rivers, name_field, label, "name_field in [attach.rivers]")
-    gdf = to_wgs84(rivers, label, notes)
+    gdf = to_wgs84(rivers, label, notes, lang=lang)
     sub, pieces = _clip(gdf, boundary)
     pieces = np.array([_lineal(g) for g in pieces], dtype=object)
     lengths = np.array([geodesy.length_km(g) for g in pieces])
@@ -351,7 +372,8 @@ def rivers_inside(
     named = [{"name": k, "length_km": v} for k, v in sorted(by_name.items(), key=lambda kv: (-kv[1], kv[0]))]
     layer = gpd.GeoDataFrame({"name": [str(n) for n in names], "length_km": lengths}, geometry=list(pieces), crs=4326)
     part = {"length_km": float(lengths.sum()), "named": named, "source": source,
-            "method": "geodesic length (WGS84) of the river lines inside the landscape"}
+            "method": tr(lang, "geodesic length (WGS84) of the river lines inside the landscape",
+                         "longueur géodésique (WGS84) des cours d'eau dans le paysage")}
     return part, layer, notes
 
 
@@ -444,7 +466,7 @@ def attach_all(recipe, boundary) -> Attached:
         admin_gdf = _read(admin_cfg, "polygon", bbox=_bbox(geom))
         part, layer, ns = admin_units_spanned(
             geom, admin_gdf, name_field=admin_cfg["name_field"], level=admin_cfg.get("level"),
-            country_field=admin_cfg.get("country_field"), source=admin_cfg.get("source") or _label(admin_cfg))
+            country_field=admin_cfg.get("country_field"), source=admin_cfg.get("source") or _label(admin_cfg), lang=lang)
         if not part["countries"]:
             part["countries"] = list(recipe.countries)
         out.parts["location"] = rounded(part)
@@ -460,7 +482,7 @@ def attach_all(recipe, boundary) -> Attached:
         margin = geodesy.metres_to_degrees(search_m, max(abs(geom.bounds[1]), abs(geom.bounds[3])))
         rivers_gdf = _read(riv_cfg, "line", bbox=_bbox(geom, margin))
         part, layer, ns = rivers_inside(geom, rivers_gdf, name_field=riv_cfg.get("name_field"),
-                                        source=riv_cfg.get("source") or _label(riv_cfg))
+                                        source=riv_cfg.get("source") or _label(riv_cfg), lang=lang)
         out.parts["rivers"] = rounded(part)
         out.layers["rivers"] = layer
         note_all(ns)
@@ -469,7 +491,7 @@ def attach_all(recipe, boundary) -> Attached:
     if eco_cfg:
         gdf = _read(eco_cfg, "polygon", bbox=_bbox(geom))
         part, layer, ns = ecosystems_from_vector(geom, gdf, field=eco_cfg["field"],
-                                                 source=eco_cfg.get("source") or _label(eco_cfg))
+                                                 source=eco_cfg.get("source") or _label(eco_cfg), lang=lang)
         out.parts["ecosystems"] = rounded(part)
         out.layers["ecosystems"] = layer
         note_all(ns)
@@ -493,7 +515,7 @@ def attach_all(recipe, boundary) -> Attached:
         out.parts["land_cover"] = rounded(part)
         if "ecosystems" not in out.parts:
             out.parts["ecosystems"] = out.parts["land_cover"]
-        _coverage_check(out, "land_cover_coverage", part, "land cover")
+        _coverage_check(out, "land_cover_coverage", part, "land cover", lang)
         note_all(ns)
 
     pop_cfg = cfg.get("population")
@@ -503,9 +525,9 @@ def attach_all(recipe, boundary) -> Attached:
             with open_raster(pop_cfg["path"], crs=pop_cfg.get("crs")) as src:
                 part, ns = population_from_raster(geom, src, kind=pop_cfg.get("kind", "density"),
                                                   source=pop_cfg.get("source") or Path(pop_cfg["path"]).name,
-                                                  year=pop_cfg.get("year"))
+                                                  year=pop_cfg.get("year"), lang=lang)
         out.parts["population"] = rounded(part)
-        _coverage_check(out, "population_coverage", part, "population")
+        _coverage_check(out, "population_coverage", part, "population", lang)
         note_all(ns)
 
     sites_cfg = cfg.get("sites")
@@ -518,7 +540,7 @@ def attach_all(recipe, boundary) -> Attached:
             admin_name_field=(admin_cfg or {}).get("name_field"),
             water_distance_m=float(sites_cfg.get("water_distance_m", 500.0)), name_field=name_field,
             source=sites_cfg.get("source") or _label(sites_cfg),
-            invalid_rows=(rep.dropped_invalid_coords if rep else 0), river_search_m=search_m,
+            invalid_rows=(rep.dropped_invalid_coords if rep else 0), river_search_m=search_m, lang=lang,
         )
         out.parts["sites"] = rounded(res.part)
         out.layers["sites"] = res.layer
@@ -526,10 +548,14 @@ def attach_all(recipe, boundary) -> Attached:
     return out
 
 
-def _coverage_check(out: Attached, cid: str, part: Mapping, what: str) -> None:
+def _coverage_check(out: Attached, cid: str, part: Mapping, what: str, lang: str = "en") -> None:
     share = float(part.get("not_covered_share") or 0.0)
+    what_fr = {"land cover": "d'occupation du sol", "population": "de population"}.get(what, what)
     if share >= 1.0:
-        out.checks.append(Check(cid, "warn", f"The {what} raster does not overlap the landscape", round(share, 6)))
+        out.checks.append(Check(cid, "warn", tr(lang, f"The {what} raster does not overlap the landscape",
+                                                 f"Le raster {what_fr} ne recouvre pas le paysage"), round(share, 6)))
     elif share > 0.01:
-        out.checks.append(Check(cid, "warn", f"{share:.1%} of the landscape has no {what} value (outside the raster or nodata)",
-                                round(share, 6)))
+        out.checks.append(Check(cid, "warn", tr(lang, f"{share:.1%} of the landscape has no {what} value "
+                                                 "(outside the raster or nodata)",
+                                                 f"{share:.1%} du paysage n'a pas de valeur {what_fr} "
+                                                 "(hors du raster ou sans donnée)"), round(share, 6)))

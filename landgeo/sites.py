@@ -21,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from . import geodesy
 from .errors import FieldError
+from .i18n import tr
 
 log = logging.getLogger(__name__)
 WGS84 = CRS.from_epsg(4326)
@@ -37,7 +38,7 @@ class SitesResult:
     notes: list[str] = field(default_factory=list)
 
 
-def to_wgs84(gdf: gpd.GeoDataFrame, label: str, notes: list[str] | None = None) -> gpd.GeoDataFrame:
+def to_wgs84(gdf: gpd.GeoDataFrame, label: str, notes: list[str] | None = None, *, lang: str = "en") -> gpd.GeoDataFrame:
     """``gdf`` in EPSG:4326; a transformation is logged (and noted)."""
     if gdf.crs is None:
         from .errors import CRSError
@@ -45,7 +46,9 @@ def to_wgs84(gdf: gpd.GeoDataFrame, label: str, notes: list[str] | None = None) 
         raise CRSError(f"{label}: the layer has no CRS; state it in the recipe (crs = \"EPSG:4326\" or its EPSG code)")
     if CRS(gdf.crs).equals(WGS84, ignore_axis_order=True):
         return gdf
-    msg = f"{label}: transformed from {CRS(gdf.crs).to_string()} to EPSG:4326 to meet the boundary"
+    src = CRS(gdf.crs).to_string()
+    msg = tr(lang, f"{label}: transformed from {src} to EPSG:4326 to meet the boundary",
+             f"{label} : transformé de {src} en EPSG:4326 pour rejoindre la limite")
     log.info(msg)
     if notes is not None:
         notes.append(msg)
@@ -112,6 +115,7 @@ def attach_sites(
     source: str | None = None,
     invalid_rows: int = 0,
     river_search_m: float | None = None,
+    lang: str = "en",
 ) -> SitesResult:
     """Count ASGM sites inside ``boundary`` and describe them.
 
@@ -153,11 +157,13 @@ def attach_sites(
             f"{label}: no field {name_field!r}; the fields are: {', '.join(c for c in sites.columns if c != 'geometry')}; "
             "fix name_field in [attach.sites]"
         )
-    gdf = to_wgs84(sites, label, notes) if len(sites) else sites.set_crs(4326, allow_override=True)
+    gdf = to_wgs84(sites, label, notes, lang=lang) if len(sites) else sites.set_crs(4326, allow_override=True)
     ok = _finite(gdf.geometry.values) if len(gdf) else np.zeros(0, bool)
     bad = int((~ok).sum()) + int(invalid_rows)
     if (~ok).any():  # rows the reader skipped are already reported by it
-        notes.append(f"{label}: {int((~ok).sum())} sites with missing or invalid coordinates were not counted")
+        n_bad = int((~ok).sum())
+        notes.append(tr(lang, f"{label}: {n_bad} sites with missing or invalid coordinates were not counted",
+                        f"{label} : {n_bad} sites aux coordonnées manquantes ou invalides n'ont pas été comptés"))
     ids = gdf[name_field].astype(str).to_numpy() if name_field else np.array([str(i + 1) for i in range(len(gdf))], dtype=object)
     gdf = gdf.loc[ok].copy()
     ids = ids[ok]
@@ -167,7 +173,8 @@ def attach_sites(
     is_point = np.isin(types, list(POINT_TYPES))
     other = ~(is_poly | is_point)
     if other.any():
-        notes.append(f"{label}: {int(other.sum())} sites that are neither points nor polygons were skipped")
+        notes.append(tr(lang, f"{label}: {int(other.sum())} sites that are neither points nor polygons were skipped",
+                        f"{label} : {int(other.sum())} sites qui ne sont ni des points ni des polygones ont été ignorés"))
     boundary_ha = geodesy.area_ha(shapely.segmentize(boundary, 0.01))
     inside = np.zeros(len(gdf), dtype=bool)
     if len(gdf):
@@ -194,14 +201,17 @@ def attach_sites(
     }
     dist = np.full(n, np.nan)
     if rivers is not None:
-        riv = to_wgs84(rivers, "rivers", notes)
+        riv = to_wgs84(rivers, "rivers", notes, lang=lang)
         dist = nearest_distances_m(clipped, riv.geometry.values, around=boundary)
         if river_search_m is not None:
             far = dist > river_search_m
             if far.any():
                 dist = np.where(far, np.nan, dist)
-                notes.append(f"{label}: {int(far.sum())} sites are more than {river_search_m / 1000:,.0f} km from the "
-                             "rivers read around the landscape; their distance to a river is left empty")
+                km = f"{river_search_m / 1000:,.0f}"
+                notes.append(tr(lang, f"{label}: {int(far.sum())} sites are more than {km} km from the rivers read around "
+                                "the landscape; their distance to a river is left empty",
+                                f"{label} : {int(far.sum())} sites sont à plus de {km} km des cours d'eau lus autour du "
+                                "paysage ; leur distance à un cours d'eau est laissée vide"))
         part["near_water"] = {"distance_m": float(water_distance_m), "count": int((dist <= water_distance_m).sum())}
         part["distance_to_river_m"] = {
             "median": float(np.nanmedian(dist)) if n and np.isfinite(dist).any() else None,
@@ -209,7 +219,7 @@ def attach_sites(
         }
     unit = np.full(n, None, dtype=object)
     if admin_units is not None and admin_name_field and n:
-        units = to_wgs84(admin_units, "admin units", notes)
+        units = to_wgs84(admin_units, "admin units", notes, lang=lang)
         if admin_name_field not in units.columns:
             raise FieldError(f"admin units: no field {admin_name_field!r}; fix name_field in [attach.admin_units]")
         reps = shapely.point_on_surface(clipped)

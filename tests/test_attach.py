@@ -394,6 +394,22 @@ def test_unknown_attach_key_is_a_recipe_error(tmp_path):
         read_recipe(recipe)
 
 
+def test_partly_covered_landscape_gets_a_check_and_french_notes(tmp_path):
+    from landgeo.pipeline import build_profile
+    from landgeo.recipe import read_recipe
+
+    recipe = _kit(tmp_path)
+    write_tif(tmp_path / "half.tif", np.full((50, 50), 9, dtype="uint8"), from_origin(-19.4, 5.8, 0.01, 0.01), nodata=255)
+    text = recipe.read_text(encoding="utf-8").replace('path = "lc.tif"', 'path = "half.tif"')
+    recipe.write_text(text.replace('country = ["XDL"]', 'country = ["XDL"]\nlanguage = "fr"'), encoding="utf-8")
+    p = build_profile(read_recipe(recipe)).profile
+    check = next(c for c in p["checks"] if c["id"] == "land_cover_coverage")
+    assert check["status"] == "warn" and "du paysage" in check["message"]
+    assert 0.4 < p["land_cover"]["not_covered_share"] < 0.7
+    assert any("transformé de EPSG:32628" in n for n in p["notes"])
+    assert any("hors du raster" in n for n in p["notes"])
+
+
 def test_population_kind_is_required(tmp_path):
     from landgeo.recipe import read_recipe
 

@@ -15,6 +15,8 @@ import pytest
 import rasterio
 import shapely
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyproj import Geod
 from rasterio.transform import from_origin
 
@@ -74,6 +76,21 @@ def test_ecosystems_shares_sum_to_one_and_areas_are_geodesic():
     assert got["Savanna"] == pytest.approx(geod_ha(shapely.intersection(LANDSCAPE, eco_layer().geometry[1])), rel=1e-7)
     assert list(layer["class"]) == [c["class"] for c in part["classes"]]
     assert layer.crs.to_epsg() == 4326
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(2, 12))
+def test_ecosystem_shares_of_a_covering_partition_sum_to_one(seed, n):
+    """Any partition of the region into classes: shares sum to 1, areas add up to the landscape."""
+    rng = np.random.default_rng(seed)
+    frame = shapely.box(-20, 5, -19, 6)
+    pts = shapely.multipoints(np.column_stack([rng.uniform(-20, -19, n), rng.uniform(5, 6, n)]))
+    cells = shapely.intersection(shapely.get_parts(shapely.voronoi_polygons(pts, extend_to=frame)), frame)
+    layer = gpd.GeoDataFrame({"eco": [f"c{i % 3}" for i in range(len(cells))]}, geometry=cells, crs=4326)
+    part, _, _ = attach.ecosystems_from_vector(LANDSCAPE, layer, field="eco")
+    assert sum(c["share"] for c in part["classes"]) == pytest.approx(1.0, abs=1e-9)
+    assert part["not_covered_share"] == 0.0
+    assert sum(c["area_ha"] for c in part["classes"]) == pytest.approx(attach.area_ha(LANDSCAPE), rel=1e-7)
 
 
 def test_ecosystems_layer_in_another_crs_is_transformed_and_noted(caplog):

@@ -392,6 +392,8 @@ def _round(value: Any, key: str = "") -> Any:
             return None
         if "share" in key:
             return round(value, 6)
+        if key == "density_per_1000_ha":
+            return round(value, 4)
         if key.endswith("_ha") or key.endswith("_km2"):
             return round(value, 2)
         if key.endswith("_km"):

@@ -317,9 +317,10 @@ def test_rivers_length_inside(river):
 
 def test_rounding_is_stable():
     r = attach.rounded({"area_ha": 1.23456, "share": 0.1234567891, "length_km": 2.00049, "total": 1234.6,
-                        "nested": [{"share_of_unit": np.float64(0.5)}], "distance_m": 12.345})
+                        "nested": [{"share_of_unit": np.float64(0.5)}], "distance_m": 12.345,
+                        "density_per_1000_ha": 0.0123456})
     assert r == {"area_ha": 1.23, "share": 0.123457, "length_km": 2.0, "total": 1235,
-                 "nested": [{"share_of_unit": 0.5}], "distance_m": 12.3}
+                 "nested": [{"share_of_unit": 0.5}], "distance_m": 12.3, "density_per_1000_ha": 0.0123}
 
 
 # --------------------------------------------------------------------------- recipe → profile

@@ -19,6 +19,9 @@ Cell areas: for a geographic raster each row has its own cell area, computed
 on the CRS's ellipsoid (the exact area of a latitude-longitude quadrangle);
 for a projected raster every cell has the plain planar area ``|a·e|`` of the
 transform (no scale-factor correction: within a UTM zone that is < 0.1 %).
+
+Missing cells are those equal to the band's nodata value (and NaN); GDAL
+mask bands (``.msk``, alpha) and band scale/offset are not applied.
 """
 
 from __future__ import annotations

@@ -500,13 +500,8 @@ def attach_all(recipe, boundary) -> Attached:
 
     lc_cfg = cfg.get("landcover")
     if lc_cfg:
-        spec = lc_cfg.get("classes")
-        table = None
-        if spec is not None:
-            spec_path = Path(spec)
-            if not spec_path.is_absolute() and str(spec) not in ("modis_igbp", "esa_worldcover", "esa_cci"):
-                spec = str(recipe.base / spec_path)
-            table = load_class_table(spec)
+        spec = lc_cfg.get("classes")  # a built-in name or an absolute CSV path (checked by the recipe)
+        table = load_class_table(spec) if spec is not None else None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DataWarning)
             with open_raster(lc_cfg["path"], crs=lc_cfg.get("crs")) as src:

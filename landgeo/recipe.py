@@ -278,11 +278,27 @@ SCORECARD = {"date": string, "scores": table({k: _score for k in SCORE_KEYS}), "
 
 # [attach.*] sections: computed by landgeo.attach (issue 4); each is a table of its own.
 RASTER_REF = {"path": path, "crs": string, "source": string, "year": integer}
+CLASS_TABLES = ("modis_igbp", "esa_worldcover", "esa_cci")  # built into landgeo/data/
+
+
+def class_table_ref(value, ctx: _Ctx) -> str | Path:
+    """A built-in class table's name, or a CSV path (relative to the recipe)."""
+    text = string(value, ctx)
+    if text in CLASS_TABLES:
+        return text
+    if not text.lower().endswith(".csv"):
+        close = difflib.get_close_matches(text, CLASS_TABLES, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ctx.fail(f"= {text!r} is not a class table", f"{hint}use one of {', '.join(CLASS_TABLES)} or a CSV file "
+                       "with the columns value,name_en,name_fr,colour")
+    return path(value, ctx)
+
+
 ATTACH: dict[str, Checker] = {
     # ecosystems from a polygon layer: `field` holds the class name
     "ecosystems": table({**LAYER_REF, "where": string, "field": string, "source": string}, required=("path", "field")),
     # land cover: classes = "modis_igbp" | "esa_worldcover" | "esa_cci" | a CSV path (value,name_en,name_fr,colour)
-    "landcover": table({**RASTER_REF, "classes": string}, required=("path",)),
+    "landcover": table({**RASTER_REF, "classes": class_table_ref}, required=("path",)),
     # population raster: kind = "density" (people per km²) or "count" (people per cell)
     "population": table({**RASTER_REF, "kind": choice("density", "count")}, required=("path", "kind")),
     # ASGM sites: points or footprint polygons (CSV with lon/lat columns too)

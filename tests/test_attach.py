@@ -428,6 +428,23 @@ def test_partly_covered_landscape_gets_a_check_and_french_notes(tmp_path):
     assert any("hors du raster" in n for n in p["notes"])
 
 
+def test_landcover_classes_key_takes_a_builtin_name_or_a_csv(tmp_path):
+    from landgeo.pipeline import build_profile
+    from landgeo.recipe import read_recipe
+
+    recipe = _kit(tmp_path)
+    text = recipe.read_text(encoding="utf-8")
+    recipe.write_text(text.replace('classes = "modis_igbp"', 'classes = "modis_igpb"'), encoding="utf-8")
+    with pytest.raises(RecipeError, match="did you mean 'modis_igbp'"):
+        read_recipe(recipe)
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "tables" / "mine.csv").write_text("value,name\n9,Bush\n12,Fields\n", encoding="utf-8")
+    recipe.write_text(text.replace('classes = "modis_igbp"', 'classes = "tables/mine.csv"'), encoding="utf-8")
+    p = build_profile(read_recipe(recipe)).profile
+    assert {c["class"] for c in p["land_cover"]["classes"]} == {"Bush", "Fields"}
+    assert p["land_cover"]["class_table"] == "mine"
+
+
 def test_population_kind_is_required(tmp_path):
     from landgeo.recipe import read_recipe
 

@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 WGS84 = CRS.from_epsg(4326)
 STRIP_BYTES = 8 * 2**20  # data read per strip (per buffer; two buffers in flight)
+ACC_BYTES = 64 * 2**20  # class histograms held at once (zones beyond it are scanned in further groups)
 CACHE_BYTES = 8 * 2**20  # GDAL block cache while reading: strips cover whole block rows, so blocks are not re-read
 DENSIFY_DEG = 0.005  # segment length (degrees) before transforming a zone to a projected raster CRS
 
@@ -718,14 +719,26 @@ def class_areas(src, geoms, *, crs=None, band: int = 1, threads: int | None = No
         offset = -int(np.iinfo(dtype).min)
         nbins = int(np.iinfo(dtype).max) + offset + 1
         nd_idx = int(nd) + offset if has_nd and float(nd).is_integer() and 0 <= int(nd) + offset < nbins else -1
-        accs = [(np.zeros((4, nbins)), np.zeros(2)) for _ in zones]
+        areas_of: list[dict[int, float]] = [dict() for _ in zones]
+        extras: list = [np.zeros(2) for _ in zones]
 
         def run(z, data, dcol, row0, ra, edges, acc):
             ex0, ey0, ex1, ey1, lo = edges
             _classes_kernel(data, dcol, z.col1 - z.col0, row0, ex0, ey0, ex1, ey1, lo, ra, offset, nd_idx,
                             acc[0], acc[1])
 
-        _scan(src, zones, band, dtype, accs, run, threads=_threads(threads))
+        # a zone's histograms take 4 × nbins floats (8 KB for 8-bit, 2 MB for 16-bit rasters): zones are
+        # scanned in groups (by position, so each group reads a compact window) within ACC_BYTES
+        per_group = max(1, ACC_BYTES // (4 * nbins * 8))
+        order = sorted((z for z in zones if not z.empty), key=lambda z: (z.row0, z.col0))
+        for k in range(0, len(order), per_group):
+            group = order[k: k + per_group]
+            accs = {z.index: (np.zeros((4, nbins)), extras[z.index]) for z in group}
+            _scan(src, group, band, dtype, accs, run, threads=_threads(threads))
+            for z in group:
+                sums = accs[z.index][0].sum(axis=0)
+                areas_of[z.index] = {int(i) - offset: float(sums[i]) for i in np.flatnonzero(sums)}
+            del accs
     else:
         accs = [(np.zeros(0), np.zeros(2)) for _ in zones]
 
@@ -744,13 +757,10 @@ def class_areas(src, geoms, *, crs=None, band: int = 1, threads: int | None = No
         _scan(src, zones, band, dtype, accs, run, threads=1)
     out = []
     for z in zones:
-        sums, extra = accs[z.index]
         if small:
-            sums = sums.sum(axis=0)
-            nz = np.flatnonzero(sums)
-            areas = {int(k) - offset: float(sums[k]) for k in nz}
+            areas, extra = areas_of[z.index], extras[z.index]
         else:
-            areas = big[z.index]
+            areas, extra = big[z.index], accs[z.index][1]
         cov = ZoneCoverage(z.zone_ha, z.outside_ha, float(extra[0]), float(extra[1]))
         out.append(ClassAreas(dict(sorted(areas.items())), cov))
     return out

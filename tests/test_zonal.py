@@ -296,3 +296,19 @@ def test_small_strips_and_one_strip_tiffs_give_the_same_areas(classes_raster, tm
         for a, b in zip(got, ref):
             assert a.areas_m2 == pytest.approx(b.areas_m2, rel=1e-12)
             assert a.coverage.nodata_m2 == pytest.approx(b.coverage.nodata_m2, rel=1e-12)
+
+
+def test_zones_scanned_in_groups_give_the_same_areas(classes_raster, monkeypatch):
+    """Zones are scanned in groups whose histograms fit ACC_BYTES (2 MB each on 16-bit rasters); nothing changes."""
+    rng = np.random.default_rng(4)
+    pts = shapely.points(rng.uniform(500000, 504000, 12), rng.uniform(697000, 700000, 12))
+    cells = shapely.intersection(shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(pts))),
+                                 shapely.box(500000, 697000, 504000, 700000))
+    with rasterio.open(classes_raster) as src:
+        ref = zonal.class_areas(src, cells, crs=UTM)
+    monkeypatch.setattr(zonal, "ACC_BYTES", 1)  # one zone per group
+    with rasterio.open(classes_raster) as src:
+        got = zonal.class_areas(src, cells, crs=UTM)
+    for a, b in zip(got, ref):
+        assert a.areas_m2 == pytest.approx(b.areas_m2, rel=1e-12)
+        assert a.coverage == b.coverage or a.coverage.nodata_m2 == pytest.approx(b.coverage.nodata_m2, rel=1e-12)

@@ -34,13 +34,22 @@ def pad(z):
     return out
 
 
-def conditioned(z):
-    """Run fill → D8 → flats on a small DEM with 1×1 cells; return padded z, dirs and counts."""
+def conditioned(z, chain="flood"):
+    """Condition a small DEM with 1×1 cells; return padded z, dirs and (raised, flats, flat cells, unresolved).
+
+    ``chain = "flood"``: the pipeline's fill_with_directions → d8_complete (flats not counted: -1);
+    ``"barnes"``: fill_depressions → d8_directions → resolve_flats.
+    """
     zp = pad(z)
     h, w = zp.shape
     flat = zp.reshape(-1)
-    raised, _ = hk.fill_depressions(flat, flat.view(np.uint32), w)
     one = np.ones(h - 2)
+    if chain == "flood":
+        dirs = np.zeros(flat.size, dtype=np.uint8)
+        raised, _ = hk.fill_with_directions(flat, flat.view(np.uint32), w, dirs)
+        unresolved, n_cells = hk.d8_complete(flat, w, one, one, dirs)
+        return zp, dirs.reshape(h, w), (raised, -1, n_cells, unresolved)
+    raised, _ = hk.fill_depressions(flat, flat.view(np.uint32), w)
     dirs, _ = hk.d8_directions(flat, w, one, one)
     n_flats, n_cells, unresolved = hk.resolve_flats(flat, dirs, w, one, one)
     return zp, dirs.reshape(h, w), (raised, n_flats, n_cells, unresolved)
@@ -124,14 +133,15 @@ small_dems = st.integers(min_value=3, max_value=9).flatmap(
 )
 
 
+@pytest.mark.parametrize("chain", ["flood", "barnes"])
 @settings(max_examples=150, deadline=None)
-@given(small_dems, st.integers(0, 2**31 - 1))
-def test_fill_matches_brute_force_and_leaves_no_pits_or_flats(z, seed):
+@given(z=small_dems, seed=st.integers(0, 2**31 - 1))
+def test_fill_matches_brute_force_and_leaves_no_pits_or_flats(chain, z, seed):
     rng = np.random.default_rng(seed)
     if z.size > 12 and rng.random() < 0.5:  # some nodata holes
         z = z.copy()
         z[rng.integers(0, z.shape[0]), rng.integers(0, z.shape[1])] = np.nan
-    zp, dirs, (raised, _, _, unresolved) = conditioned(z)
+    zp, dirs, (raised, _, _, unresolved) = conditioned(z, chain)
     ref = brute_fill(z)
     np.testing.assert_array_equal(zp[1:-1, 1:-1], ref.astype(np.float32))
     assert raised == int(np.nansum(ref > z))
@@ -168,15 +178,33 @@ def test_accumulation_and_upstream_match_brute_force(z):
     assert got == expected and count == len(expected)
 
 
-def test_flat_drains_towards_lower_and_away_from_higher():
+@pytest.mark.parametrize("chain", ["flood", "barnes"])
+def test_flat_drains_towards_lower_and_away_from_higher(chain):
     # a 1-row-high flat shelf at 5 between a wall (9) to the north and a drop (1) at its east end
     z = np.full((5, 9), 9.0)
     z[2, 1:8] = 5.0
     z[2, 8] = 1.0  # the only way out, on the east edge
-    zp, dirs, (_, n_flats, n_cells, unresolved) = conditioned(z)
-    assert unresolved == 0 and n_flats == 1 and n_cells == 6  # (2, 7) has the drop beside it
+    zp, dirs, (_, n_flats, n_cells, unresolved) = conditioned(z, chain)
+    assert unresolved == 0 and n_flats in (1, -1) and n_cells == 6  # (2, 7) has the drop beside it
     # every shelf cell drains east (code 3) along the shelf (padded row 3, columns 2..8)
     assert [int(dirs[3, c]) for c in range(2, 9)] == [3] * 7
+
+
+def test_flood_splits_a_flat_between_its_two_spills():
+    # a flat at 5 (rows 1..3, columns 1..9) inside a wall of 9, with one drop at each end: each half drains to its nearer end
+    z = np.full((5, 11), 9.0)
+    z[1:4, 1:10] = 5.0
+    z[2, 0] = 1.0
+    z[2, 10] = 1.0
+    zp, dirs, (_, _, n_cells, unresolved) = conditioned(z)
+    assert unresolved == 0
+    for r in range(1, 4):
+        for c in range(1, 10):
+            end = walk(dirs, r + 1, c + 1)[-1]
+            if c < 5:
+                assert end == (3, 1), (r, c, end)
+            elif c > 5:
+                assert end == (3, 11), (r, c, end)
 
 
 # --- synthetic DEMs with a known divide -------------------------------------------------------

@@ -1,8 +1,9 @@
 """``method = "dem"``: the catchment upstream of an outlet, traced on a DEM.
 
-The chain: read the DEM (nodata honoured) → fill depressions (priority-flood)
-→ D8 steepest-descent directions → resolve flats (Barnes et al. 2014) → flow
-accumulation → snap the outlet to the highest accumulation within a radius →
+The chain: read the DEM (nodata honoured) → fill depressions (priority-flood),
+the flood giving each filled depression or flat cell its direction (Barnes et
+al. 2014, Priority-Flood + flow directions) → D8 steepest descent for the
+other cells → flow accumulation → snap the outlet to the highest accumulation within a radius →
 walk upstream → polygonize the mask over its bounding window (single-cell
 spurs and pinholes removed) → EPSG:4326, geodesic area.
 
@@ -54,7 +55,6 @@ class Conditioned:
     dx_m: np.ndarray
     dy_m: np.ndarray
     cells_filled: int
-    flats: int
     flat_cells: int
     unresolved: int
 
@@ -134,7 +134,13 @@ def row_spacing_m(transform, crs, nrows: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def condition(z: np.ndarray, transform, crs) -> Conditioned:
-    """Fill depressions of the padded DEM ``z`` (in place), compute D8 directions, resolve flats."""
+    """Fill depressions of the padded DEM ``z`` (in place) and compute D8 directions.
+
+    One priority-flood fills the depressions and gives every cell of a filled
+    depression or flat the direction towards the cell that flooded it (so it
+    drains to its nearest spill cell); every other cell gets the steepest
+    descent of the filled DEM.
+    """
     h, w = z.shape
     dx, dy = row_spacing_m(transform, crs, h - 2)
     # D8 slopes in the grid's own units, as pysheds, RichDEM and ArcGIS compute them
@@ -142,11 +148,11 @@ def condition(z: np.ndarray, transform, crs) -> Conditioned:
     ux = np.full(h - 2, abs(transform.a))
     uy = np.full(h - 2, abs(transform.e))
     flat = z.reshape(-1)
-    filled, _ = hk.fill_depressions(flat, flat.view(np.uint32), w)
-    dirs, _ = hk.d8_directions(flat, w, ux, uy)
-    n_flats, flat_cells, unresolved = hk.resolve_flats(flat, dirs, w, ux, uy)
-    log.info("DEM conditioned: %d cells raised, %d flats (%d cells) resolved, %d unresolved", filled, n_flats, flat_cells, unresolved)
-    return Conditioned(dirs.reshape(h, w), transform, CRS(crs), dx, dy, int(filled), int(n_flats), int(flat_cells), int(unresolved))
+    dirs = np.zeros(flat.size, dtype=np.uint8)
+    filled, _ = hk.fill_with_directions(flat, flat.view(np.uint32), w, dirs)
+    unresolved, flat_cells = hk.d8_complete(flat, w, ux, uy, dirs)
+    log.info("DEM conditioned: %d cells raised, %d flat cells drained by the flood, %d unresolved", filled, flat_cells, unresolved)
+    return Conditioned(dirs.reshape(h, w), transform, CRS(crs), dx, dy, int(filled), int(flat_cells), int(unresolved))
 
 
 # --- snapping ---------------------------------------------------------------------------------
@@ -336,8 +342,7 @@ def catchment_from_dem(
     lon, lat = cell_lonlat(row, col, cond.transform, cond.crs)
     all_counts = {
         "cells_filled": cond.cells_filled,
-        "flats_resolved": cond.flats,
-        "flat_cells_resolved": cond.flat_cells - cond.unresolved,
+        "flat_cells_resolved": cond.flat_cells,
         "unresolved_cells": cond.unresolved,
         **counts,
     }

@@ -1,5 +1,9 @@
 """Numba kernels for DEM hydrology: fill, D8, flats, accumulation, upstream walks.
 
+Conditioning is :func:`fill_with_directions` then :func:`d8_complete`; the
+older :func:`fill_depressions` → :func:`d8_directions` → :func:`resolve_flats`
+chain (Barnes et al. 2014 flat gradients) is kept as a cross-check.
+
 Every kernel works on *padded, flattened* grids: a DEM of ``H × W`` cells is
 held as a C-ordered ``(H + 2) × (W + 2)`` array with a one-cell border of NaN,
 passed flat (``a.ravel()``) together with the padded width ``w``. Neighbour
@@ -10,7 +14,9 @@ bounds for a valid cell, so the loops need no bounds checks. Elevations are
 ``0`` nodata (and the border), ``1..8`` flow to the neighbour N, NE, E, SE, S,
 SW, W, NW, ``OUT`` (9) the cell drains off the grid (it touches the border or
 nodata and has no lower neighbour), ``FLAT`` (10) no lower neighbour yet (only
-between :func:`d8_directions` and :func:`resolve_flats`).
+between :func:`d8_directions` and :func:`resolve_flats`, or a cell reached but
+not yet given a direction between :func:`fill_with_directions` and
+:func:`d8_complete`).
 
 No recursion: queues and stacks are growable arrays. Compiled functions are
 cached on disk (``cache=True``), so a new process pays no compilation.
@@ -217,6 +223,202 @@ def fill_depressions(z, zbits, w):
 
 
 @njit(cache=True)
+def _key32(bits):
+    """A uint32 that orders float32 elevations (given as their uint32 bits)."""
+    u = np.uint32(bits)
+    if u >= np.uint32(0x80000000):
+        return np.uint32(0xFFFFFFFF) - u
+    return u + np.uint32(0x80000000)
+
+
+@njit(cache=True)
+def _bitlen(x):
+    """Number of significant bits of a uint32 (0 for 0)."""
+    n = 0
+    if x >= np.uint32(1 << 16):
+        x >>= np.uint32(16)
+        n += 16
+    if x >= np.uint32(1 << 8):
+        x >>= np.uint32(8)
+        n += 8
+    if x >= np.uint32(1 << 4):
+        x >>= np.uint32(4)
+        n += 4
+    if x >= np.uint32(1 << 2):
+        x >>= np.uint32(2)
+        n += 2
+    if x >= np.uint32(2):
+        x >>= np.uint32(1)
+        n += 1
+    return n + np.int64(x)
+
+
+@njit(cache=True)
+def _radix_push(buckets, sizes, last, key, i):
+    """Put cell ``i`` with the 32-bit ``key`` (>= ``last``) in its radix-heap bucket, as ``key << 32 | i``."""
+    b = _bitlen(key ^ last)
+    a = buckets[b]
+    if sizes[b] >= a.size:
+        a = _grow_u64(a)
+        buckets[b] = a
+    a[sizes[b]] = (np.uint64(key) << np.uint64(32)) | np.uint64(i)
+    sizes[b] += 1
+
+
+@njit(cache=True)
+def fill_with_directions(z, zbits, w, dirs):
+    """Fill the padded DEM ``z`` in place and give every cell without a way down its direction.
+
+    The priority-flood of :func:`fill_depressions` (Zhou, Sun & Fu 2016) with
+    two changes. The priority queue is a radix heap on the elevation's bits
+    (the flood's levels only rise, so a monotone queue suffices: pushes are
+    O(1)). And all the cells waiting at one level start a breadth-first flood
+    together: each cell the flood raises or crosses at that level gets, in
+    ``dirs`` (uint8, zeros on entry), the direction to the cell that reached
+    it, so every filled depression and flat drains to its nearest spill cell
+    (Barnes et al. 2014, Priority-Flood + flow directions). Cells that touch
+    the border or nodata get ``OUT``. Cells with a lower neighbour in the
+    filled DEM get no direction here (``FLAT`` marks them as reached):
+    :func:`d8_complete` gives them the steepest descent. Returns ``(cells_raised, cells_flooded)``.
+    """
+    n = z.size
+    off = offsets(w)
+    buckets = [np.empty(1024, dtype=np.uint64) for _ in range(33)]  # radix heap: bucket b holds keys whose highest bit differing from `last` is b - 1
+    sizes = np.zeros(33, dtype=np.int64)
+    last = np.uint32(0)
+    sh32 = np.uint64(32)
+    mask32 = np.uint64(0xFFFFFFFF)
+    queued = 0
+    q = np.empty(4096, dtype=np.int32)
+    tr = np.empty(4096, dtype=np.int32)
+    tn = 0
+    raised = 0
+    flooded = 0
+    h = n // w
+    row_nan = np.ones(h, dtype=np.uint8)  # rows with nodata inside (the padding rows count)
+    for r in range(1, h - 1):
+        row_nan[r] = 0
+        for i in range(r * w + 1, r * w + w - 1):
+            if z[i] != z[i]:
+                row_nan[r] = 1
+                break
+    for r in range(1, h - 1):
+        near = row_nan[r - 1] or row_nan[r] or row_nan[r + 1]
+        for c in range(1, w - 1):
+            if not near and c != 1 and c != w - 2:
+                continue  # no nodata within reach: only the first and last columns touch the padding
+            i = r * w + c
+            v = z[i]
+            if v != v:
+                continue
+            for k in range(8):
+                u = z[i + off[k]]
+                if u != u:
+                    dirs[i] = OUT
+                    _radix_push(buckets, sizes, last, _key32(zbits[i]), i)
+                    queued += 1
+                    break
+    while queued > 0:
+        if sizes[0] == 0:
+            # the lowest non-empty bucket: its smallest key becomes `last`, its cells move to lower buckets
+            b = 1
+            while sizes[b] == 0:
+                b += 1
+            a = buckets[b]
+            m = sizes[b]
+            low = a[0] >> sh32
+            for t in range(1, m):
+                kt = a[t] >> sh32
+                if kt < low:
+                    low = kt
+            last = np.uint32(low)
+            sizes[b] = 0
+            for t in range(m):
+                e = a[t]
+                _radix_push(buckets, sizes, last, np.uint32(e >> sh32), np.int64(e & mask32))
+        # every cell waiting at this level starts the breadth-first flood together
+        a = buckets[0]
+        qt = sizes[0]
+        while q.size < qt:
+            q = _grow_i32(q)
+        for t in range(qt):
+            q[t] = np.int32(a[t] & mask32)
+        sizes[0] = 0
+        queued -= qt
+        lev = z[q[0]]
+        qh = 0
+        while qh < qt:
+            cur = q[qh]
+            qh += 1
+            for k in range(8):
+                j = cur + off[k]
+                if dirs[j]:
+                    continue
+                u = z[j]
+                if u != u:
+                    continue
+                if u <= lev:
+                    if u < lev:
+                        z[j] = lev
+                        raised += 1
+                    dirs[j] = ((k + 4) & 7) + 1  # towards cur
+                    flooded += 1
+                    if qt >= q.size:
+                        if qh > q.size // 2:
+                            q[: qt - qh] = q[qh:qt]
+                            qt -= qh
+                            qh = 0
+                        else:
+                            q = _grow_i32(q)
+                    q[qt] = j
+                    qt += 1
+                else:
+                    dirs[j] = FLAT  # closed, its direction comes from d8_complete
+                    if tn >= tr.size:
+                        tr = _grow_i32(tr)
+                    tr[tn] = j
+                    tn += 1
+        th = 0
+        while th < tn:
+            cur = tr[th]
+            th += 1
+            zt = z[cur]
+            wait = False
+            for k in range(8):
+                j = cur + off[k]
+                if dirs[j]:
+                    continue
+                if z[j] <= zt:  # False for NaN
+                    wait = True
+                    break
+            if wait:
+                # a lower or equal open neighbour: cur waits until the flood reaches its level (above `last`)
+                _radix_push(buckets, sizes, last, _key32(zbits[cur]), cur)
+                queued += 1
+                continue
+            # every open neighbour is higher than cur, whose level is final: theirs are too
+            for k in range(8):
+                j = cur + off[k]
+                if dirs[j]:
+                    continue
+                u = z[j]
+                if u != u:
+                    continue
+                dirs[j] = FLAT
+                if tn >= tr.size:
+                    if th > tr.size // 2:
+                        tr[: tn - th] = tr[th:tn]
+                        tn -= th
+                        th = 0
+                    else:
+                        tr = _grow_i32(tr)
+                tr[tn] = j
+                tn += 1
+        tn = 0
+    return raised, flooded
+
+
+@njit(cache=True)
 def _inv_dist(dx, dy, r, out):
     """1 / distance to each neighbour for padded row ``r`` (dx, dy are per unpadded row)."""
     ax = dx[r - 1]
@@ -275,6 +477,52 @@ def d8_directions(z, w, dx, dy):
                 count += 1
         flats_in_row[r] = count
     return dirs, flats_in_row.sum()
+
+
+@njit(cache=True, parallel=True)
+def d8_complete(z, w, dx, dy, dirs):
+    """Steepest-descent D8 for every cell of a filled, padded DEM that has a lower neighbour (rows in parallel).
+
+    Completes the ``dirs`` of :func:`fill_with_directions` in place: cells with
+    a lower neighbour get the steepest descent (``dx``/``dy`` per unpadded
+    row), the others keep the direction the flood gave them. Returns the
+    numbers of valid cells ``(left, kept)``: still without a direction (0
+    after :func:`fill_with_directions`), and keeping the flood's direction
+    (cells of filled depressions and flats, without a lower neighbour).
+    """
+    n = z.size
+    h = n // w
+    off = offsets(w)
+    left_in_row = np.zeros(h, dtype=np.int64)
+    kept_in_row = np.zeros(h, dtype=np.int64)
+    for r in prange(1, h - 1):
+        inv = np.empty(8, dtype=np.float64)
+        _inv_dist(dx, dy, r, inv)
+        count = 0
+        kept = 0
+        for i in range(r * w + 1, r * w + w - 1):
+            v = z[i]
+            if v != v:
+                continue
+            best = 0.0
+            bk = -1
+            for k in range(8):
+                u = z[i + off[k]]
+                if u < v:  # False for NaN
+                    s = (np.float64(v) - np.float64(u)) * inv[k]
+                    if s > best:
+                        best = s
+                        bk = k
+            if bk >= 0:
+                dirs[i] = bk + 1
+            elif dirs[i] == 0 or dirs[i] == FLAT:
+                dirs[i] = FLAT
+                count += 1
+            elif dirs[i] != OUT:
+                kept += 1
+        left_in_row[r] = count
+        kept_in_row[r] = kept
+    return left_in_row.sum(), kept_in_row.sum()
 
 
 @njit(cache=True)

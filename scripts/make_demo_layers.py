@@ -21,7 +21,7 @@ SEED = 20261123
 OUT = Path(__file__).resolve().parents[1] / "layers" / "demo"
 CENTRE = (-19.5, 5.5)
 DISTRICTS = [
-    "Bélavo", "Kora Nord", "Kora Sud", "Mandé", "Sarakolé", "Tiassa-Ouest", "Ambalavo",
+    "Bélavo", "Kora Sud", "Kora Nord", "Mandé", "Sarakolé", "Tiassa-Ouest", "Ambalavo",
     "Nyansa", "Odumasi", "Bafélé", "Kéniba", "Sanwi-Bas", "Dabéla", "Lofaro",
 ]
 

@@ -5,7 +5,10 @@ dimension 2.5; float32, 30 m cells, UTM 28N, fixed seed) of 1000², 4000² and
 8000² cells are written to ``--data-dir`` once. Each chain runs in its own
 subprocess, which reports its wall time and its peak RSS (``ru_maxrss``):
 
-* landgeo: read → fill → D8 → flats → accumulation → largest catchment → polygon (EPSG:4326, geodesic area);
+* landgeo: what ``catchment_from_dem`` does at the outlet of the largest catchment (found once per DEM by a
+  full accumulation, untimed; snap 500 m): read → priority-flood fill giving flats their directions → D8 →
+  labels to the snapping window → snap → upstream mask → cleaned polygon (EPSG:4326, geodesic area),
+  timed stage by stage (wall and CPU); interior pits/flats and trapped cells counted after (untimed);
 * pysheds 0.5 (with the ``np.in1d`` shim numpy 2.4 needs), its documented chain with defaults:
   fill_pits → fill_depressions → resolve_flats → flowdir → accumulation → catchment → polygonize;
 * on the 4000² DEM, pysheds again in float64 with tight flat resolution (eps = 1e-12, max_iter = 60000;
@@ -16,7 +19,8 @@ subprocess, which reports its wall time and its peak RSS (``ru_maxrss``):
 landgeo's first call in a fresh numba cache (compilation) is timed separately.
 RichDEM 0.3.4 does not build on Python 3.11 (its bundled pybind11 fails), so it is not measured.
 
-Run: ``python benchmarks/bench_dem.py [--sizes 1000 4000 8000] [--data-dir /tmp/landgeo-bench-dem]``
+Run: ``python benchmarks/bench_dem.py [--sizes 1000 4000 8000] [--data-dir /tmp/landgeo-bench-dem] [--reuse-pysheds DIR/results.json]``
+(``--reuse-pysheds`` takes pysheds' numbers and masks from an earlier run on the same DEMs, to spare its minutes.)
 """
 
 from __future__ import annotations
@@ -76,35 +80,74 @@ def dem_path(data_dir: Path, n: int) -> Path:
 
 # --- the chains, each run in a child process ------------------------------------------------------
 
-def child_landgeo(path: str, out: str) -> dict:
+def child_outlet(path: str) -> dict:
+    """The DEM cell of highest accumulation (the largest catchment's outlet), found once per DEM, untimed."""
+    from landgeo.delineate import dem
+    from landgeo.delineate import hydro_kernels as hk
+    from landgeo.layers import open_raster
+
+    with open_raster(path) as src:
+        z = dem.read_dem(src)
+        cond = dem.condition(z, src.transform, src.crs)
+        del z
+    t0 = time.perf_counter()
+    acc = hk.accumulate_cells(cond.flat, cond.width)
+    t_acc = time.perf_counter() - t0
+    i = int(np.argmax(acc))
+    w = cond.width
+    row, col = i // w - 1, i % w - 1
+    lon, lat = dem.cell_lonlat(row, col, cond.transform, cond.crs)
+    return {"outlet": [row, col], "lonlat": [lon, lat], "full_accumulation_s": t_acc}
+
+
+def child_landgeo(path: str, out: str, lonlat: str) -> dict:
+    """What ``catchment_from_dem`` does (same calls, default snap 500 m), timed stage by stage."""
     from landgeo import geodesy
     from landgeo.delineate import dem
     from landgeo.delineate import hydro_kernels as hk
     from landgeo.layers import open_raster
 
+    outlet = tuple(float(v) for v in lonlat.split(","))
+    stages = {}
     t0 = time.perf_counter()
     c0 = time.process_time()
+
+    def lap(name, t, c):
+        stages[name] = [time.perf_counter() - t, time.process_time() - c]
+        return time.perf_counter(), time.process_time()
+
+    t, c = t0, c0
     with open_raster(path) as src:
         z = dem.read_dem(src)
-        t_read = time.perf_counter() - t0
-        cond = dem.condition(z, src.transform, src.crs)
-        del z
-    t_cond = time.perf_counter() - t0
-    acc = hk.accumulate_cells(cond.flat, cond.width)
-    i = int(np.argmax(acc))
-    del acc
-    w = cond.width
-    row, col = i // w - 1, i % w - 1
-    t_acc = time.perf_counter() - t0
-    geom, cells, counts = dem.catchment_geometry(cond, row, col)
+        t, c = lap("read", t, c)
+        h, w = z.shape
+        flat = z.reshape(-1)
+        ux, uy = np.full(h - 2, abs(src.transform.a)), np.full(h - 2, abs(src.transform.e))
+        dirs = np.zeros(flat.size, dtype=np.uint8)
+        filled, _ = hk.fill_with_directions(flat, flat.view(np.uint32), w, dirs)
+        t, c = lap("fill", t, c)
+        unresolved, flat_cells = hk.d8_complete(flat, w, ux, uy, dirs)
+        t, c = lap("d8", t, c)
+        dx, dy = dem.row_spacing_m(src.transform, src.crs, h - 2)
+        cond = dem.Conditioned(dirs.reshape(h, w), src.transform, dem.CRS(src.crs), dx, dy, int(filled), int(flat_cells), int(unresolved))
+        pits_flats = hk.count_unresolved(flat, dirs, w)  # not timed below: excluded from the laps
+        trapped = hk.trapped_cells(dirs, w)
+        del z, flat
+    t, c = time.perf_counter(), time.process_time()
+    _, _, window = dem.snap_window(cond, outlet, snap_m=500.0)
+    flow = dem.WindowFlow(cond, window)
+    row, col, dist = dem.snap_outlet(flow.accumulation(), cond, outlet, snap_m=500.0, stream_threshold_cells=100, window=window)
+    t, c = lap("labels_snap", t, c)
+    geom, cells, counts = dem.catchment_geometry(cond, row, col, flow=flow)
     area = geodesy.area_ha(geom)
-    t_total = time.perf_counter() - t0
-    cpu = time.process_time() - c0
-    mask, *_ = hk.upstream_mask(cond.flat, w, i)  # for the cell-for-cell comparison (not timed)
+    t, c = lap("catchment_polygon", t, c)
+    total = sum(v[0] for v in stages.values())
+    cpu = sum(v[1] for v in stages.values())
+    mask, *_ = flow.upstream_mask(row, col)  # for the cell-for-cell comparison (not timed)
     np.save(out, np.packbits(mask.reshape(cond.dirs.shape)[1:-1, 1:-1]))
-    return {"seconds": t_total, "cpu_s": cpu, "read_s": t_read, "condition_s": t_cond - t_read, "accumulate_s": t_acc - t_cond,
-            "catchment_polygon_s": t_total - t_acc, "outlet": [row, col], "cells": cells, "area_ha": area,
-            "cells_filled": cond.cells_filled, "flat_cells": cond.flat_cells, "unresolved": cond.unresolved, **counts}
+    return {"seconds": total, "cpu_s": cpu, "stages": stages, "outlet": [row, col], "cells": cells, "area_ha": area,
+            "cells_filled": cond.cells_filled, "flat_cells": cond.flat_cells, "unresolved": cond.unresolved,
+            "interior_pits_flats": list(pits_flats), "trapped": trapped, **counts}
 
 
 def child_pysheds(path: str, out: str, outlet: str | None, tight: bool) -> dict:
@@ -166,27 +209,39 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 4000, 8000])
     ap.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "landgeo-bench-dem")
     ap.add_argument("--skip-pysheds-above", type=int, default=8000, help="Largest size pysheds runs on.")
+    ap.add_argument("--reuse-pysheds", type=Path, default=None,
+                    help="results.json of an earlier run in the same --data-dir: take pysheds' numbers and masks from it (pysheds unchanged).")
     args = ap.parse_args()
     args.data_dir.mkdir(parents=True, exist_ok=True)
+    earlier = {}
+    if args.reuse_pysheds:
+        earlier = {r["size"]: r for r in json.loads(args.reuse_pysheds.read_text())["rows"]}
     rows = []
     # first call in a fresh numba cache: compilation included
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "NUMBA_CACHE_DIR": cache}
         small = dem_path(args.data_dir, 1000)
-        cold = run_child(["landgeo", str(small), str(args.data_dir / "cold.npy")], env=env)
+        small_outlet = run_child(["outlet", str(small)])
+        cold = run_child(["landgeo", str(small), str(args.data_dir / "cold.npy"), ",".join(map(str, small_outlet["lonlat"]))], env=env)
     print(f"landgeo first call (fresh numba cache, 1000²): {cold['process_s']:.1f} s in the process, chain {cold['seconds']:.1f} s "
           f"wall / {cold['cpu_s']:.1f} s CPU (compilation included)", flush=True)
-    run_child(["landgeo", str(small), str(args.data_dir / "warm.npy")])  # fill the normal numba cache
+    run_child(["landgeo", str(small), str(args.data_dir / "warm.npy"), ",".join(map(str, small_outlet["lonlat"]))])  # fill the normal numba cache
     print(f"machine load (1, 5, 15 min): {os.getloadavg()}", flush=True)
     for n in args.sizes:
         path = dem_path(args.data_dir, n)
-        lg = run_child(["landgeo", str(path), str(args.data_dir / f"lg_{n}.npy")])
-        row = {"size": n, "landgeo": lg}
+        outlet = run_child(["outlet", str(path)])
+        lg = run_child(["landgeo", str(path), str(args.data_dir / f"lg_{n}.npy"), ",".join(map(str, outlet["lonlat"]))])
+        row = {"size": n, "landgeo": lg, "outlet": outlet}
+        stages = ", ".join(f"{k} {v[0]:.2f}/{v[1]:.2f}" for k, v in lg["stages"].items())
         print(f"{n}²: landgeo {lg['seconds']:.1f} s wall, {lg['cpu_s']:.1f} s CPU (process {lg['process_s']:.1f} s), peak {lg['peak_mb']:.0f} MB; "
-              f"read {lg['read_s']:.1f}, condition {lg['condition_s']:.1f}, accumulate {lg['accumulate_s']:.1f}, "
-              f"catchment+polygon {lg['catchment_polygon_s']:.1f}; largest catchment {lg['cells']:,} cells", flush=True)
+              f"stages wall/CPU s: {stages}; largest catchment {lg['cells']:,} cells at {lg['outlet']}; interior pits/flats {lg['interior_pits_flats']}, "
+              f"trapped {lg['trapped']}; (full accumulation, for basins build: {outlet['full_accumulation_s']:.2f} s)", flush=True)
         if n <= args.skip_pysheds_above:
-            ps = run_child(["pysheds", str(path), str(args.data_dir / f"ps_{n}.npy"), "", "0"])
+            if n in earlier and "pysheds" in earlier[n]:
+                ps = earlier[n]["pysheds"]
+                ps["reused"] = str(args.reuse_pysheds)
+            else:
+                ps = run_child(["pysheds", str(path), str(args.data_dir / f"ps_{n}.npy"), "", "0"])
             row["pysheds"] = ps
             print(f"{n}²: pysheds {ps['seconds']:.1f} s wall, {ps['cpu_s']:.1f} s CPU (+ import {ps['import_s']:.1f} s), peak {ps['peak_mb']:.0f} MB; "
                   f"pysheds/landgeo: wall {ps['seconds'] / lg['seconds']:.1f}×, CPU {ps['cpu_s'] / lg['cpu_s']:.1f}×, memory {ps['peak_mb'] / lg['peak_mb']:.1f}×; "
@@ -194,8 +249,14 @@ def main() -> None:
                   f"largest catchment {ps['cells']:,} cells", flush=True)
         if n == 4000:
             outlet = ",".join(str(v) for v in lg["outlet"])
-            ref = run_child(["pysheds", str(path), str(args.data_dir / "ref_4000.npy"), outlet, "1"])
-            dflt = run_child(["pysheds", str(path), str(args.data_dir / "psat_4000.npy"), outlet, "0"])
+            old_ref = earlier.get(n, {}).get("reference")
+            if old_ref and old_ref["outlet"] == lg["outlet"]:
+                ref = {"cells": old_ref["ref_cells"], "seconds": old_ref["ref_seconds"], "interior_flats_left": old_ref["ref_flats_left"],
+                       "interior_pits_left": old_ref["ref_pits_left"]}
+                dflt = {"cells": old_ref["pysheds_default_cells"]}
+            else:
+                ref = run_child(["pysheds", str(path), str(args.data_dir / "ref_4000.npy"), outlet, "1"])
+                dflt = run_child(["pysheds", str(path), str(args.data_dir / "psat_4000.npy"), outlet, "0"])
             i_lg, d_lg = iou(args.data_dir / "lg_4000.npy", args.data_dir / "ref_4000.npy", (n, n))
             i_ps, d_ps = iou(args.data_dir / "psat_4000.npy", args.data_dir / "ref_4000.npy", (n, n))
             row["reference"] = {"outlet": lg["outlet"], "ref_cells": ref["cells"], "ref_seconds": ref["seconds"],
@@ -214,8 +275,10 @@ def main() -> None:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "_child":
         kind = sys.argv[2]
-        if kind == "landgeo":
-            out = child_landgeo(sys.argv[3], sys.argv[4])
+        if kind == "outlet":
+            out = child_outlet(sys.argv[3])
+        elif kind == "landgeo":
+            out = child_landgeo(sys.argv[3], sys.argv[4], sys.argv[5])
         else:
             out = child_pysheds(sys.argv[3], sys.argv[4], sys.argv[5] or None, sys.argv[6] == "1")
         out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

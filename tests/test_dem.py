@@ -178,6 +178,34 @@ def test_accumulation_and_upstream_match_brute_force(z):
     assert got == expected and count == len(expected)
 
 
+@settings(max_examples=80, deadline=None)
+@given(small_dems, st.data())
+def test_window_flow_matches_brute_force(z, data):
+    """Labels → window accumulation and upstream masks, for any window, against walked paths."""
+    zp, dirs, _ = conditioned(z)
+    h, w = zp.shape
+    cells = list(zip(*np.nonzero(~np.isnan(zp))))
+    paths = {cell: walk(dirs, *cell) for cell in cells}
+    ra = data.draw(st.integers(1, h - 2))
+    rb = data.draw(st.integers(ra + 1, h - 1))
+    ca = data.draw(st.integers(1, w - 2))
+    cb = data.draw(st.integers(ca + 1, w - 1))
+    cond = dem.Conditioned(dirs, from_origin(0, 0, 30, 30), dem.CRS(UTM28), np.ones(h - 2), np.ones(h - 2), 0, 0, 0)
+    flow = dem.WindowFlow(cond, (ra - 1, rb - 1, ca - 1, cb - 1))
+    acc = flow.accumulation().reshape(rb - ra, cb - ca)
+    for r in range(ra, rb):
+        for c in range(ca, cb):
+            n = sum(1 for path in paths.values() if (r, c) in path)
+            assert acc[r - ra, c - ca] == n
+            if np.isnan(zp[r, c]):
+                continue
+            mask, count, rmin, rmax, cmin, cmax = flow.upstream_mask(r - 1, c - 1)
+            got = set(zip(*np.nonzero(mask.reshape(h, w))))
+            expected = {cell for cell, path in paths.items() if (r, c) in path}
+            assert got == expected and count == len(expected)
+            assert (rmin, rmax, cmin, cmax) == (min(a for a, _ in got), max(a for a, _ in got), min(b for _, b in got), max(b for _, b in got))
+
+
 @pytest.mark.parametrize("chain", ["flood", "barnes"])
 def test_flat_drains_towards_lower_and_away_from_higher(chain):
     # a 1-row-high flat shelf at 5 between a wall (9) to the north and a drop (1) at its east end

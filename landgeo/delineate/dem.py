@@ -3,8 +3,10 @@
 The chain: read the DEM (nodata honoured) → fill depressions (priority-flood),
 the flood giving each filled depression or flat cell its direction (Barnes et
 al. 2014, Priority-Flood + flow directions) → D8 steepest descent for the
-other cells → flow accumulation → snap the outlet to the highest accumulation within a radius →
-walk upstream → polygonize the mask over its bounding window (single-cell
+other cells → every cell labelled with the first cell of the snapping window
+downstream of it (the window's flow accumulation without accumulating the
+whole grid) → snap the outlet to the highest accumulation within a radius →
+its upstream mask from the labels → polygonize the mask over its bounding window (single-cell
 spurs and pinholes removed) → EPSG:4326, geodesic area.
 
 The kernels are in :mod:`landgeo.delineate.hydro_kernels`.
@@ -172,11 +174,33 @@ def cell_lonlat(row: int, col: int, transform, crs) -> tuple[float, float]:
     return float(lon), float(lat)
 
 
-def snap_outlet(acc: np.ndarray, cond: Conditioned, lonlat, *, snap_m: float, stream_threshold_cells: int, label: str = "DEM") -> tuple[int, int, float]:
+def snap_window(cond: Conditioned, lonlat, *, snap_m: float, label: str = "DEM") -> tuple[float, float, tuple[int, int, int, int]]:
+    """Fractional DEM (row, col) of ``lonlat`` and the window ``(ra, rb, ca, cb)`` (DEM rows/cols) of cells within ``snap_m``.
+
+    Raises
+    ------
+    DelineationError
+        When the point is off the DEM.
+    """
+    nr, nc = cond.dirs.shape[0] - 2, cond.dirs.shape[1] - 2
+    fr, fc = _to_grid(lonlat, cond.transform, cond.crs)
+    r0, c0 = int(math.floor(fr)), int(math.floor(fc))
+    lon, lat = lonlat
+    if not (0 <= r0 < nr and 0 <= c0 < nc):
+        raise DelineationError(f"{label}: the outlet {lon:.5f}, {lat:.5f} is outside the DEM; check the outlet (longitude first) or the DEM")
+    rr = int(math.ceil(snap_m / cond.dy_m[r0])) if snap_m > 0 else 0
+    rc = int(math.ceil(snap_m / cond.dx_m[r0])) if snap_m > 0 else 0
+    return fr, fc, (max(0, r0 - rr), min(nr, r0 + rr + 1), max(0, c0 - rc), min(nc, c0 + rc + 1))
+
+
+def snap_outlet(acc: np.ndarray, cond: Conditioned, lonlat, *, snap_m: float, stream_threshold_cells: int, label: str = "DEM",
+                window: tuple[int, int, int, int] | None = None) -> tuple[int, int, float]:
     """The cell of highest accumulation within ``snap_m`` metres of ``lonlat``.
 
-    ``acc`` is padded like ``cond.dirs``. Ties go to the cell nearest the
-    point. Returns the DEM ``(row, col, distance_m)`` (unpadded).
+    ``acc`` is padded like ``cond.dirs``, or, with ``window`` (from
+    :func:`snap_window`), the accumulation of just that window. Ties go to
+    the cell nearest the point. Returns the DEM ``(row, col, distance_m)``
+    (unpadded).
 
     Raises
     ------
@@ -184,21 +208,20 @@ def snap_outlet(acc: np.ndarray, cond: Conditioned, lonlat, *, snap_m: float, st
         When the point is off the DEM or on nodata, or when no cell within the
         radius drains at least ``stream_threshold_cells`` cells.
     """
-    nr, nc = acc.shape[0] - 2, acc.shape[1] - 2
-    fr, fc = _to_grid(lonlat, cond.transform, cond.crs)
+    fr, fc, win_bounds = snap_window(cond, lonlat, snap_m=snap_m, label=label)
+    ra, rb, ca, cb = win_bounds
+    if window is None:
+        win = acc[ra + 1 : rb + 1, ca + 1 : cb + 1].astype(np.float64)
+    else:
+        if tuple(window) != win_bounds:
+            raise ValueError("snap_outlet: the window does not match snap_window")
+        win = np.asarray(acc, dtype=np.float64).reshape(rb - ra, cb - ca).copy()
     r0, c0 = int(math.floor(fr)), int(math.floor(fc))
     lon, lat = lonlat
-    if not (0 <= r0 < nr and 0 <= c0 < nc):
-        raise DelineationError(f"{label}: the outlet {lon:.5f}, {lat:.5f} is outside the DEM; check the outlet (longitude first) or the DEM")
-    if acc[r0 + 1, c0 + 1] == 0 and snap_m <= 0:
+    if win[r0 - ra, c0 - ca] == 0 and snap_m <= 0:
         raise DelineationError(f"{label}: the outlet {lon:.5f}, {lat:.5f} is on a nodata cell; move it onto the DEM or give snap_m")
     dy = cond.dy_m[r0]
     dx = cond.dx_m[r0]
-    rr = int(math.ceil(snap_m / dy)) if snap_m > 0 else 0
-    rc = int(math.ceil(snap_m / dx)) if snap_m > 0 else 0
-    ra, rb = max(0, r0 - rr), min(nr, r0 + rr + 1)
-    ca, cb = max(0, c0 - rc), min(nc, c0 + rc + 1)
-    win = acc[ra + 1 : rb + 1, ca + 1 : cb + 1].astype(np.float64)
     rows = np.arange(ra, rb)[:, None] + 0.5
     cols = np.arange(ca, cb)[None, :] + 0.5
     dist = np.hypot((rows - fr) * dy, (cols - fc) * dx)
@@ -216,6 +239,41 @@ def snap_outlet(acc: np.ndarray, cond: Conditioned, lonlat, *, snap_m: float, st
     d = dist[cand[:, 0], cand[:, 1]]
     i = int(np.argmin(d))
     return ra + int(cand[i, 0]), ca + int(cand[i, 1]), float(d[i])
+
+
+class WindowFlow:
+    """Flow through a window of DEM cells without accumulating the whole grid.
+
+    Every cell is labelled with the first window cell on its downstream path
+    (one parallel pass); the window's accumulation and any window cell's
+    upstream mask follow from the labels.
+    """
+
+    def __init__(self, cond: Conditioned, window: tuple[int, int, int, int]):
+        ra, rb, ca, cb = window
+        self.cond = cond
+        self.padded = (ra + 1, rb + 1, ca + 1, cb + 1)
+        h, w = cond.dirs.shape
+        ids = np.zeros((h, w), dtype=np.int32)
+        block = np.arange(1, (rb - ra) * (cb - ca) + 1, dtype=np.int32).reshape(rb - ra, cb - ca)
+        block[cond.dirs[ra + 1 : rb + 1, ca + 1 : cb + 1] == 0] = 0  # nodata cells are no outlet
+        ids[ra + 1 : rb + 1, ca + 1 : cb + 1] = block
+        self.labels = hk.label_units(cond.flat, w, ids.reshape(-1))
+        del ids
+        self.counts = hk.count_labels(self.labels, block.size)
+
+    def accumulation(self) -> np.ndarray:
+        """Accumulation (cells) of each window cell, as a flat row-major array."""
+        pa, pb, pc, pd = self.padded
+        acc, _ = hk.window_flow(self.cond.flat, self.cond.width, pa, pb, pc, pd, self.counts, -1)
+        return acc
+
+    def upstream_mask(self, row: int, col: int):
+        """Like :func:`hydro_kernels.upstream_mask` for DEM cell (row, col), which must lie in the window."""
+        pa, pb, pc, pd = self.padded
+        target = (row + 1 - pa) * (pd - pc) + (col + 1 - pc)
+        _, inup = hk.window_flow(self.cond.flat, self.cond.width, pa, pb, pc, pd, self.counts, target)
+        return hk.mask_from_labels(self.labels, self.cond.width, inup)
 
 
 # --- mask to polygon ----------------------------------------------------------------------------
@@ -285,10 +343,17 @@ def to_wgs84(geom: BaseGeometry, crs) -> BaseGeometry:
     return out if out.is_valid else shapely.make_valid(out)
 
 
-def catchment_geometry(cond: Conditioned, row: int, col: int) -> tuple[BaseGeometry, int, dict[str, int]]:
-    """Upstream mask of DEM cell (row, col), cleaned and polygonized, in EPSG:4326."""
+def catchment_geometry(cond: Conditioned, row: int, col: int, *, flow: WindowFlow | None = None) -> tuple[BaseGeometry, int, dict[str, int]]:
+    """Upstream mask of DEM cell (row, col), cleaned and polygonized, in EPSG:4326.
+
+    With ``flow`` (a :class:`WindowFlow` whose window holds the cell) the mask
+    comes from its labels; otherwise from an upstream walk.
+    """
     w = cond.width
-    mask, count, rmin, rmax, cmin, cmax = hk.upstream_mask(cond.flat, w, (row + 1) * w + col + 1)
+    if flow is not None:
+        mask, count, rmin, rmax, cmin, cmax = flow.upstream_mask(row, col)
+    else:
+        mask, count, rmin, rmax, cmin, cmax = hk.upstream_mask(cond.flat, w, (row + 1) * w + col + 1)
     mask = mask.reshape(cond.dirs.shape)
     # window in padded coordinates with a one-cell empty margin (the padding guarantees it exists)
     ra, rb, ca, cb = rmin - 1, rmax + 2, cmin - 1, cmax + 2
@@ -334,10 +399,12 @@ def catchment_from_dem(
     z = read_dem(src)
     cond = condition(z, src.transform, src.crs)
     del z
-    acc = hk.accumulate_cells(cond.flat, cond.width).reshape(cond.dirs.shape)
-    row, col, dist = snap_outlet(acc, cond, outlet_lonlat, snap_m=snap_m, stream_threshold_cells=stream_threshold_cells, label=label)
-    del acc
-    geom, count, counts = catchment_geometry(cond, row, col)
+    _, _, window = snap_window(cond, outlet_lonlat, snap_m=snap_m, label=label)
+    flow = WindowFlow(cond, window)
+    row, col, dist = snap_outlet(flow.accumulation(), cond, outlet_lonlat, snap_m=snap_m, stream_threshold_cells=stream_threshold_cells,
+                                 label=label, window=window)
+    geom, count, counts = catchment_geometry(cond, row, col, flow=flow)
+    del flow
     area = geodesy.area_ha(geom)
     lon, lat = cell_lonlat(row, col, cond.transform, cond.crs)
     all_counts = {

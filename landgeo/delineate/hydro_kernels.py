@@ -31,6 +31,7 @@ DR = np.array([-1, -1, 0, 1, 1, 1, 0, -1], dtype=np.int64)
 DC = np.array([0, 1, 1, 1, 0, -1, -1, -1], dtype=np.int64)
 OUT = 9
 FLAT = 10
+RAISED = 16  # flag added to the direction of a raised cell between fill_with_directions and d8_complete
 
 
 @njit(cache=True)
@@ -279,7 +280,9 @@ def fill_with_directions(z, zbits, w, dirs):
     (Barnes et al. 2014, Priority-Flood + flow directions). Cells that touch
     the border or nodata get ``OUT``. Cells with a lower neighbour in the
     filled DEM get no direction here (``FLAT`` marks them as reached):
-    :func:`d8_complete` gives them the steepest descent. Returns ``(cells_raised, cells_flooded)``.
+    :func:`d8_complete` gives them the steepest descent. Raised cells (which
+    have no lower neighbour) carry the ``RAISED`` flag, which
+    :func:`d8_complete` clears without looking at their neighbours. Returns ``(cells_raised, cells_flooded)``.
     """
     n = z.size
     off = offsets(w)
@@ -361,7 +364,9 @@ def fill_with_directions(z, zbits, w, dirs):
                     if u < lev:
                         z[j] = lev
                         raised += 1
-                    dirs[j] = ((k + 4) & 7) + 1  # towards cur
+                        dirs[j] = RAISED | (((k + 4) & 7) + 1)  # towards cur; a raised cell has no lower neighbour
+                    else:
+                        dirs[j] = ((k + 4) & 7) + 1
                     flooded += 1
                     if qt >= q.size:
                         if qh > q.size // 2:
@@ -501,6 +506,11 @@ def d8_complete(z, w, dx, dy, dirs):
         count = 0
         kept = 0
         for i in range(r * w + 1, r * w + w - 1):
+            d = dirs[i]
+            if d & RAISED:
+                dirs[i] = d & (RAISED - 1)
+                kept += 1
+                continue
             v = z[i]
             if v != v:
                 continue
@@ -847,37 +857,138 @@ def trapped_cells(dirs, w):
     return bad
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def label_units(dirs, w, outlet_ids):
     """Label each cell with the unit id of the first unit outlet downstream of it.
 
     ``outlet_ids`` (int32, flat) holds a positive id at unit-outlet cells and 0
     elsewhere. Cells that drain off the grid without meeting an outlet get -1.
-    Walks down with path compression; returns the int32 labels (0 on nodata).
+    Walks down with path compression, rows in parallel (a walk that meets a
+    path another thread is labelling just walks on: every write is the
+    cell's final label); returns the int32 labels (0 on nodata).
     """
     off = offsets(w)
     n = dirs.size
+    h = n // w
     lab = outlet_ids.copy()
-    path = np.empty(4096, dtype=np.int32)
-    for i0 in range(n):
-        if dirs[i0] == 0 or lab[i0] != 0:
-            continue
-        pn = 0
-        i = i0
-        res = -1
-        while True:
-            if lab[i] != 0:
-                res = lab[i]
-                break
-            if pn >= path.size:
-                path = _grow_i32(path)
-            path[pn] = i
-            pn += 1
-            d = dirs[i]
-            if d < 1 or d > 8:
-                res = -1
-                break
-            i = i + off[d - 1]
-        for a in range(pn):
-            lab[path[a]] = res
+    for r in prange(h):
+        path = np.empty(1024, dtype=np.int32)
+        for i0 in range(r * w, r * w + w):
+            if dirs[i0] == 0 or lab[i0] != 0:
+                continue
+            pn = 0
+            i = i0
+            res = -1
+            while True:
+                if lab[i] != 0:
+                    res = lab[i]
+                    break
+                if pn >= path.size:
+                    path = _grow_i32(path)
+                path[pn] = i
+                pn += 1
+                d = dirs[i]
+                if d < 1 or d > 8:
+                    res = -1
+                    break
+                i = i + off[d - 1]
+            for a in range(pn):
+                lab[path[a]] = res
     return lab
+
+
+@njit(cache=True, parallel=True)
+def count_labels(lab, m):
+    """How many cells carry each label ``1..m`` (index 0 unused), in parallel chunks."""
+    n = lab.size
+    nch = 16
+    step = (n + nch - 1) // nch
+    hist = np.zeros((nch, m + 1), dtype=np.int64)
+    for c in prange(nch):
+        for i in range(c * step, min(n, (c + 1) * step)):
+            v = lab[i]
+            if v > 0:
+                hist[c, v] += 1
+    out = np.zeros(m + 1, dtype=np.int64)
+    for c in range(nch):
+        for v in range(m + 1):
+            out[v] += hist[c, v]
+    return out
+
+
+@njit(cache=True)
+def window_flow(dirs, w, ra, rb, ca, cb, counts, target):
+    """Accumulation over a window of padded rows ``ra:rb`` and columns ``ca:cb``, from label counts.
+
+    ``counts[k + 1]`` is the number of cells whose first window cell
+    downstream is window cell ``k`` (row-major; see :func:`label_units`).
+    Each window cell is linked to the next window cell on its downstream path
+    (the path may leave the window and come back). Returns ``(acc, inup)``:
+    the accumulation (cells) of every window cell, and whether the window
+    cell ``target`` (local index; -1 for none) lies on its downstream path.
+    """
+    off = offsets(w)
+    ww = cb - ca
+    m = (rb - ra) * ww
+    nxt = np.full(m, -1, dtype=np.int64)
+    for k in range(m):
+        i = (ra + k // ww) * w + ca + k % ww
+        d = dirs[i]
+        while d >= 1 and d <= 8:
+            i = i + off[d - 1]
+            r = i // w
+            c = i - r * w
+            if r >= ra and r < rb and c >= ca and c < cb:
+                nxt[k] = (r - ra) * ww + (c - ca)
+                break
+            d = dirs[i]
+    acc = np.zeros(m, dtype=np.int64)
+    inup = np.zeros(m, dtype=np.uint8)
+    for k in range(m):
+        v = counts[k + 1]
+        hit = k == target
+        j = k
+        while j >= 0:
+            acc[j] += v
+            if j == target:
+                hit = True
+            j = nxt[j]
+        if hit:
+            inup[k] = 1
+    return acc, inup
+
+
+@njit(cache=True, parallel=True)
+def mask_from_labels(lab, w, inup):
+    """Cells whose label ``k + 1`` has ``inup[k]``: ``(mask, count, rmin, rmax, cmin, cmax)`` (padded bounds)."""
+    n = lab.size
+    h = n // w
+    mask = np.zeros(n, dtype=np.uint8)
+    cnt = np.zeros(h, dtype=np.int64)
+    lo = np.full(h, w, dtype=np.int64)
+    hi = np.full(h, -1, dtype=np.int64)
+    for r in prange(h):
+        for i in range(r * w, r * w + w):
+            v = lab[i]
+            if v > 0 and inup[v - 1]:
+                mask[i] = 1
+                cnt[r] += 1
+                c = i - r * w
+                if c < lo[r]:
+                    lo[r] = c
+                if c > hi[r]:
+                    hi[r] = c
+    rmin = h
+    rmax = -1
+    cmin = w
+    cmax = -1
+    for r in range(h):
+        if cnt[r]:
+            if r < rmin:
+                rmin = r
+            rmax = r
+            if lo[r] < cmin:
+                cmin = lo[r]
+            if hi[r] > cmax:
+                cmax = hi[r]
+    return mask, cnt.sum(), rmin, rmax, cmin, cmax

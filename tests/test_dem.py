@@ -283,6 +283,44 @@ def test_tilted_plane_drains_by_columns(tmp_path):
         res = dem.catchment_from_dem(src, cell_lonlat(0, 12, tf), snap_m=0, stream_threshold_cells=1)
     assert res.cells == nr
     assert res.area_ha == pytest.approx(rect_area_ha(tf, 0, nr, 12, 13), rel=1e-4)
+    # the column reaches the south edge with its last cell (one 30 m side); the outlet's own edge does not count
+    assert (res.edge_cells, res.counts["edge_length_m"]) == (1, 30)
+    check = dem.edge_check(res, "en")
+    assert check.id == "dem_edge" and check.status == "warn" and "0.0 km" in check.message and "larger DEM" in check.message
+
+
+def test_whole_grid_catchment_reaches_the_edge_along_its_perimeter(tmp_path):
+    # the V-valley drains the whole grid to (30, 20) on the south edge: the edge contact is the grid's perimeter
+    # minus the outlet's 3 × 3 cells (3 south sides): (41 + 38 + 2 × 31) sides of 30 m, 2 × 41 + 2 × 29 − 3 cells
+    nr, nc = 31, 41
+    z = abs(np.arange(nc)[None, :] - 20) * 2.0 + (nr - 1 - np.arange(nr)[:, None]) * 0.5
+    path = write_tif(tmp_path / "v.tif", z)
+    tf = from_origin(ORIGIN[0], ORIGIN[1], 30.0, 30.0)
+    with open_raster(path) as src:
+        res = dem.catchment_from_dem(src, cell_lonlat(30, 20, tf), snap_m=0, stream_threshold_cells=1)
+    assert res.cells == nr * nc
+    assert res.edge_cells == 2 * nc + 2 * (nr - 2) - 3
+    assert res.counts["edge_length_m"] == (nc + nc - 3 + 2 * nr) * 30
+    fr = dem.edge_check(res, "fr")
+    assert fr.status == "warn" and "4,2 km" in fr.message and "MNT plus grand" in fr.message
+    assert fr.value == {"edge_cells": res.edge_cells, "edge_km": 4.23}
+
+
+def test_crater_catchment_stays_inside_the_dem(tmp_path):
+    # a crater (rim 12 cells from the centre, notched 3 m at its west point) on a cone sloping to the edges:
+    # the crater spills through the notch, whose catchment holds the crater, far from the DEM's edges
+    n = 41
+    r, c = np.mgrid[0:n, 0:n]
+    z = 10 - abs(np.hypot(r - 20, c - 20) - 12)
+    z[20, 8] -= 3.0
+    path = write_tif(tmp_path / "crater.tif", z)
+    tf = from_origin(ORIGIN[0], ORIGIN[1], 30.0, 30.0)
+    with open_raster(path) as src:
+        res = dem.catchment_from_dem(src, cell_lonlat(20, 8, tf), snap_m=0, stream_threshold_cells=1)
+    assert res.cells > 400  # the crater: about π × 12² cells
+    assert res.edge_cells == 0 and res.counts["edge_length_m"] == 0
+    check = dem.edge_check(res, "en")
+    assert check.status == "ok" and check.value == {"edge_cells": 0, "edge_km": 0.0}
 
 
 def test_v_valley_whole_grid(tmp_path):
@@ -403,6 +441,11 @@ def test_recipe_method_dem_en_fr_and_crs_for_a_dem_without_one(tmp_path):
         assert "nocrs.tif" in boundary.definition and "(D8" in boundary.definition
         assert boundary.details["cells"] == 40 * 30
         assert boundary.area_ha == pytest.approx(rect_area_ha(tf, 0, 40, 0, 30), rel=1e-4)
+        # columns 0..29 touch the north (30 sides), west (40) and south edges (30, less the outlet's 3): 97 × 30 m
+        (check,) = boundary.checks
+        assert check.id == "dem_edge" and check.status == "warn"
+        assert check.value == {"edge_cells": 30 + 39 + 26, "edge_km": 2.91}
+        assert ("2.9 km" if lang == "en" else "2,9 km") in check.message
     bad = tmp_path / "bad.toml"
     bad.write_text('[landscape]\nname = "Test"\n\n[boundary]\nmethod = "dem"\ndem = "nocrs.tif"\noutlet = [0, 0]\n', encoding="utf-8")
     from landgeo.errors import CRSError

@@ -30,7 +30,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from .. import geodesy
-from ..boundary import Boundary, Source, finish_boundary
+from ..boundary import Boundary, Check, Source, finish_boundary
 from ..errors import DelineationError, LayerError, RecipeError
 from . import hydro_kernels as hk
 
@@ -77,7 +77,10 @@ class DemCatchment:
     ``geometry`` is in EPSG:4326; ``outlet`` the snapped outlet (lon, lat) at the
     centre of its cell; ``cells`` the number of DEM cells upstream of it
     (itself included); ``area_ha`` the geodesic area of ``geometry``.
-    ``counts`` holds what conditioning and cleaning did, for reporting.
+    ``counts`` holds what conditioning and cleaning did, for reporting, and
+    where the catchment touches the DEM's edge or nodata (``edge_cells``,
+    ``edge_length_m``): such a catchment may be truncated (see
+    :func:`edge_check`).
     """
 
     geometry: BaseGeometry
@@ -87,6 +90,16 @@ class DemCatchment:
     cells: int
     area_ha: float
     counts: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def edge_cells(self) -> int:
+        """Catchment cells on the DEM's edge or next to nodata (the outlet's 3 × 3 cells left out)."""
+        return int(self.counts.get("edge_cells", 0))
+
+    @property
+    def edge_km(self) -> float:
+        """Length (km) of the catchment's outline on the DEM's edge or along nodata."""
+        return self.counts.get("edge_length_m", 0) / 1000.0
 
 
 # --- reading and conditioning ------------------------------------------------------------------
@@ -343,6 +356,33 @@ def to_wgs84(geom: BaseGeometry, crs) -> BaseGeometry:
     return out if out.is_valid else shapely.make_valid(out)
 
 
+def edge_contact(mask: np.ndarray, valid: np.ndarray, outlet: tuple[int, int], dx_m: np.ndarray, dy_m: np.ndarray) -> tuple[int, float]:
+    """Where a catchment touches the DEM's edge or nodata: ``(cells, length_m)``.
+
+    ``mask`` (the catchment) and ``valid`` (cells with data; the padding
+    counts as invalid) are padded windows with a one-cell margin; ``dx_m`` /
+    ``dy_m`` the cell width and height of each window row (the margin rows'
+    values are not used). Counts the catchment cells with an invalid
+    4-neighbour and the length of the cell sides they share with it. The
+    outlet cell and its 8 neighbours are left out: a river leaving the DEM
+    at its outlet is not a truncated catchment.
+    """
+    m = mask.copy()
+    r, c = outlet
+    m[max(0, r - 1) : r + 2, max(0, c - 1) : c + 2] = False
+    inv = ~valid
+    north = m[1:-1] & inv[:-2]
+    south = m[1:-1] & inv[2:]
+    west = m[1:-1, 1:-1] & inv[1:-1, :-2]
+    east = m[1:-1, 1:-1] & inv[1:-1, 2:]
+    ns = north.sum(axis=1) + south.sum(axis=1)
+    ew = west.sum(axis=1) + east.sum(axis=1)
+    touching = north | south
+    touching[:, 1:-1] |= west | east
+    length = float(ns @ dx_m[1:-1] + ew @ dy_m[1:-1])
+    return int(touching.sum()), length
+
+
 def catchment_geometry(cond: Conditioned, row: int, col: int, *, flow: WindowFlow | None = None) -> tuple[BaseGeometry, int, dict[str, int]]:
     """Upstream mask of DEM cell (row, col), cleaned and polygonized, in EPSG:4326.
 
@@ -359,7 +399,11 @@ def catchment_geometry(cond: Conditioned, row: int, col: int, *, flow: WindowFlo
     ra, rb, ca, cb = rmin - 1, rmax + 2, cmin - 1, cmax + 2
     sub = mask[ra:rb, ca:cb].astype(bool)
     del mask
+    dxp, dyp = (np.concatenate(([0.0], v, [0.0])) for v in (cond.dx_m, cond.dy_m))  # per padded row
+    edge_cells, edge_m = edge_contact(sub, cond.dirs[ra:rb, ca:cb] != 0, (row + 1 - ra, col + 1 - ca), dxp[ra:rb], dyp[ra:rb])
     sub, counts = clean_mask(sub, (row + 1 - ra, col + 1 - ca))
+    counts["edge_cells"] = edge_cells
+    counts["edge_length_m"] = int(round(edge_m))
     win_transform = cond.transform @ rasterio.Affine.translation(ca - 1, ra - 1)
     geom = polygonize(sub, win_transform)
     geom = geodesy.orient(to_wgs84(geom, cond.crs))
@@ -417,6 +461,25 @@ def catchment_from_dem(
     return DemCatchment(geom, (lon, lat), tuple(map(float, outlet_lonlat)), dist, count, area, all_counts)
 
 
+def edge_check(res: DemCatchment, lang: str = "en") -> Check:
+    """The ``dem_edge`` check: ``warn`` when the catchment reaches the DEM's edge or nodata (it may continue beyond)."""
+    from ..i18n import fmt_number, tr
+
+    km = res.edge_km
+    value = {"edge_cells": res.edge_cells, "edge_km": round(km, 2)}
+    if res.edge_cells == 0:
+        return Check("dem_edge", "ok", tr(lang, "The catchment stays inside the DEM: it touches neither its edge nor nodata cells.",
+                                          "Le bassin versant reste dans le MNT : il ne touche ni son bord ni des cellules sans données."), value)
+    msg = tr(
+        lang,
+        f"The catchment reaches the edge of the DEM (or its nodata cells) along {fmt_number(km, 'en', 1)} km; "
+        "it may continue beyond — use a larger DEM.",
+        f"Le bassin versant atteint le bord du MNT (ou ses cellules sans données) sur {fmt_number(km, 'fr', 1)} km ; "
+        "il peut se prolonger au-delà — utilisez un MNT plus grand.",
+    )
+    return Check("dem_edge", "warn", msg, value)
+
+
 def _fmt_lonlat(lon: float, lat: float, lang: str) -> str:
     ns = ("N" if lat >= 0 else "S")
     ew = ("E" if lon >= 0 else ("O" if lang == "fr" else "W"))
@@ -457,4 +520,5 @@ def boundary_from_recipe(recipe) -> Boundary:
         "cells": res.cells,
         **res.counts,
     }
-    return finish_boundary(res.geometry, WGS84, method="dem", definition=sentence, sources=(Source(dem_path.name, res.cells),), details=details)
+    return finish_boundary(res.geometry, WGS84, method="dem", definition=sentence, sources=(Source(dem_path.name, res.cells),), details=details,
+                           checks=(edge_check(res, lang),))

@@ -224,57 +224,13 @@ def fill_depressions(z, zbits, w):
 
 
 @njit(cache=True)
-def _key32(bits):
-    """A uint32 that orders float32 elevations (given as their uint32 bits)."""
-    u = np.uint32(bits)
-    if u >= np.uint32(0x80000000):
-        return np.uint32(0xFFFFFFFF) - u
-    return u + np.uint32(0x80000000)
-
-
-@njit(cache=True)
-def _bitlen(x):
-    """Number of significant bits of a uint32 (0 for 0)."""
-    n = 0
-    if x >= np.uint32(1 << 16):
-        x >>= np.uint32(16)
-        n += 16
-    if x >= np.uint32(1 << 8):
-        x >>= np.uint32(8)
-        n += 8
-    if x >= np.uint32(1 << 4):
-        x >>= np.uint32(4)
-        n += 4
-    if x >= np.uint32(1 << 2):
-        x >>= np.uint32(2)
-        n += 2
-    if x >= np.uint32(2):
-        x >>= np.uint32(1)
-        n += 1
-    return n + np.int64(x)
-
-
-@njit(cache=True)
-def _radix_push(buckets, sizes, last, key, i):
-    """Put cell ``i`` with the 32-bit ``key`` (>= ``last``) in its radix-heap bucket, as ``key << 32 | i``."""
-    b = _bitlen(key ^ last)
-    a = buckets[b]
-    if sizes[b] >= a.size:
-        a = _grow_u64(a)
-        buckets[b] = a
-    a[sizes[b]] = (np.uint64(key) << np.uint64(32)) | np.uint64(i)
-    sizes[b] += 1
-
-
-@njit(cache=True)
 def fill_with_directions(z, zbits, w, dirs):
     """Fill the padded DEM ``z`` in place and give every cell without a way down its direction.
 
-    The priority-flood of :func:`fill_depressions` (Zhou, Sun & Fu 2016) with
-    two changes. The priority queue is a radix heap on the elevation's bits
-    (the flood's levels only rise, so a monotone queue suffices: pushes are
-    O(1)). And all the cells waiting at one level start a breadth-first flood
-    together: each cell the flood raises or crosses at that level gets, in
+    The priority-flood of :func:`fill_depressions` (Zhou, Sun & Fu 2016), but
+    all the cells waiting in the heap at one level start a breadth-first
+    flood together, and a cell waits there when it has a lower *or equal*
+    open neighbour: each cell the flood raises or crosses at that level gets, in
     ``dirs`` (uint8, zeros on entry), the direction to the cell that reached
     it, so every filled depression and flat drains to its nearest spill cell
     (Barnes et al. 2014, Priority-Flood + flow directions). Cells that touch
@@ -286,12 +242,10 @@ def fill_with_directions(z, zbits, w, dirs):
     """
     n = z.size
     off = offsets(w)
-    buckets = [np.empty(1024, dtype=np.uint64) for _ in range(33)]  # radix heap: bucket b holds keys whose highest bit differing from `last` is b - 1
-    sizes = np.zeros(33, dtype=np.int64)
-    last = np.uint32(0)
+    heap = np.empty(4096, dtype=np.uint64)  # (elevation key << 32) | cell
+    hn = 0
     sh32 = np.uint64(32)
     mask32 = np.uint64(0xFFFFFFFF)
-    queued = 0
     q = np.empty(4096, dtype=np.int32)
     tr = np.empty(4096, dtype=np.int32)
     tn = 0
@@ -318,36 +272,23 @@ def fill_with_directions(z, zbits, w, dirs):
                 u = z[i + off[k]]
                 if u != u:
                     dirs[i] = OUT
-                    _radix_push(buckets, sizes, last, _key32(zbits[i]), i)
-                    queued += 1
+                    heap = _heap_push(heap, hn, _sort_key(zbits[i], i))
+                    hn += 1
                     break
-    while queued > 0:
-        if sizes[0] == 0:
-            # the lowest non-empty bucket: its smallest key becomes `last`, its cells move to lower buckets
-            b = 1
-            while sizes[b] == 0:
-                b += 1
-            a = buckets[b]
-            m = sizes[b]
-            low = a[0] >> sh32
-            for t in range(1, m):
-                kt = a[t] >> sh32
-                if kt < low:
-                    low = kt
-            last = np.uint32(low)
-            sizes[b] = 0
-            for t in range(m):
-                e = a[t]
-                _radix_push(buckets, sizes, last, np.uint32(e >> sh32), np.int64(e & mask32))
+    while hn > 0:
+        top = _heap_pop(heap, hn)
+        hn -= 1
+        level_bits = top >> sh32
+        q[0] = np.int32(top & mask32)
+        qt = 1
         # every cell waiting at this level starts the breadth-first flood together
-        a = buckets[0]
-        qt = sizes[0]
-        while q.size < qt:
-            q = _grow_i32(q)
-        for t in range(qt):
-            q[t] = np.int32(a[t] & mask32)
-        sizes[0] = 0
-        queued -= qt
+        while hn > 0 and (heap[0] >> sh32) == level_bits:
+            top = _heap_pop(heap, hn)
+            hn -= 1
+            if qt >= q.size:
+                q = _grow_i32(q)
+            q[qt] = np.int32(top & mask32)
+            qt += 1
         lev = z[q[0]]
         qh = 0
         while qh < qt:
@@ -397,9 +338,9 @@ def fill_with_directions(z, zbits, w, dirs):
                     wait = True
                     break
             if wait:
-                # a lower or equal open neighbour: cur waits until the flood reaches its level (above `last`)
-                _radix_push(buckets, sizes, last, _key32(zbits[cur]), cur)
-                queued += 1
+                # a lower or equal open neighbour: cur waits until the flood reaches its level
+                heap = _heap_push(heap, hn, _sort_key(zbits[cur], cur))
+                hn += 1
                 continue
             # every open neighbour is higher than cur, whose level is final: theirs are too
             for k in range(8):

@@ -104,6 +104,46 @@ def _heap_pop(h, n):
 
 
 @njit(cache=True)
+def _heap4_push(h, n, key):
+    """Push onto a 4-ary min-heap (children of i at 4i+1..4i+4: fewer levels, siblings in one cache line)."""
+    if n >= h.size:
+        h = _grow_u64(h)
+    i = n
+    while i > 0:
+        p = (i - 1) >> 2
+        if h[p] <= key:
+            break
+        h[i] = h[p]
+        i = p
+    h[i] = key
+    return h
+
+
+@njit(cache=True)
+def _heap4_pop(h, n):
+    top = h[0]
+    last = n - 1
+    key = h[last]
+    i = 0
+    while True:
+        c = 4 * i + 1
+        if c >= last:
+            break
+        best = c
+        bv = h[c]
+        for x in range(c + 1, min(c + 4, last)):
+            if h[x] < bv:
+                bv = h[x]
+                best = x
+        if bv >= key:
+            break
+        h[i] = bv
+        i = best
+    h[i] = key
+    return top
+
+
+@njit(cache=True)
 def fill_depressions(z, zbits, w):
     """Fill every depression of the padded DEM ``z`` in place (priority-flood).
 
@@ -242,7 +282,7 @@ def fill_with_directions(z, zbits, w, dirs):
     """
     n = z.size
     off = offsets(w)
-    heap = np.empty(4096, dtype=np.uint64)  # (elevation key << 32) | cell
+    heap = np.empty(4096, dtype=np.uint64)  # 4-ary min-heap of (elevation key << 32) | cell
     hn = 0
     sh32 = np.uint64(32)
     mask32 = np.uint64(0xFFFFFFFF)
@@ -272,18 +312,18 @@ def fill_with_directions(z, zbits, w, dirs):
                 u = z[i + off[k]]
                 if u != u:
                     dirs[i] = OUT
-                    heap = _heap_push(heap, hn, _sort_key(zbits[i], i))
+                    heap = _heap4_push(heap, hn, _sort_key(zbits[i], i))
                     hn += 1
                     break
     while hn > 0:
-        top = _heap_pop(heap, hn)
+        top = _heap4_pop(heap, hn)
         hn -= 1
         level_bits = top >> sh32
         q[0] = np.int32(top & mask32)
         qt = 1
         # every cell waiting at this level starts the breadth-first flood together
         while hn > 0 and (heap[0] >> sh32) == level_bits:
-            top = _heap_pop(heap, hn)
+            top = _heap4_pop(heap, hn)
             hn -= 1
             if qt >= q.size:
                 q = _grow_i32(q)
@@ -339,7 +379,7 @@ def fill_with_directions(z, zbits, w, dirs):
                     break
             if wait:
                 # a lower or equal open neighbour: cur waits until the flood reaches its level
-                heap = _heap_push(heap, hn, _sort_key(zbits[cur], cur))
+                heap = _heap4_push(heap, hn, _sort_key(zbits[cur], cur))
                 hn += 1
                 continue
             # every open neighbour is higher than cur, whose level is final: theirs are too

@@ -380,6 +380,51 @@ def test_nodata_is_honoured_and_geographic_grid(tmp_path):
     assert lon == pytest.approx(-19.8 + 15.5 * 0.001) and lat == pytest.approx(5.8 - 39.5 * 0.001)
 
 
+def numpy_clean_mask(mask, keep):
+    """The cleaning rules in whole-array numpy (an independent reference for the numba kernel)."""
+    def neighbours(m, steps):
+        out = np.zeros(m.shape, dtype=np.uint8)
+        h, w = m.shape
+        for dr, dc in steps:
+            out[max(0, -dr) : h - max(0, dr), max(0, -dc) : w - max(0, dc)] += m[max(0, dr) : h - max(0, -dr), max(0, dc) : w - max(0, -dc)]
+        return out
+
+    four_steps, diag_steps = ((-1, 0), (1, 0), (0, -1), (0, 1)), ((-1, -1), (-1, 1), (1, -1), (1, 1))
+    m = mask.astype(bool)
+    counts = {"spurs_removed": 0, "pinholes_filled": 0, "corners_bridged": 0}
+    pin = ~m & (neighbours(m, four_steps) == 4)
+    counts["pinholes_filled"] = int(pin.sum())
+    m |= pin
+    spur = m & (neighbours(m, four_steps) == 0) & (neighbours(m, diag_steps) <= 1)
+    spur[keep] = False
+    counts["spurs_removed"] = int(spur.sum())
+    m &= ~spur
+    for _ in range(20):
+        a, b, c, d = m[:-1, :-1], m[:-1, 1:], m[1:, :-1], m[1:, 1:]
+        diag1 = a & d & ~b & ~c
+        diag2 = b & c & ~a & ~d
+        n = int(diag1.sum() + diag2.sum())
+        if n == 0:
+            break
+        counts["corners_bridged"] += n
+        m[:-1, 1:] |= diag1
+        m[:-1, :-1] |= diag2
+    return m, counts
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(3, 12), st.integers(3, 12), st.floats(0.2, 0.8), st.integers(0, 2**31 - 1))
+def test_clean_mask_matches_numpy_rules(h, w, p, seed):
+    rng = np.random.default_rng(seed)
+    m = np.zeros((h + 2, w + 2), bool)
+    m[1:-1, 1:-1] = rng.random((h, w)) < p
+    keep = (int(rng.integers(1, h + 1)), int(rng.integers(1, w + 1)))
+    got, counts = dem.clean_mask(m, keep)
+    ref, ref_counts = numpy_clean_mask(m, keep)
+    np.testing.assert_array_equal(got, ref)
+    assert counts == ref_counts
+
+
 def test_clean_mask_spurs_pinholes_corners():
     m = np.zeros((8, 8), bool)
     m[2:6, 2:6] = True

@@ -291,19 +291,6 @@ class WindowFlow:
 
 # --- mask to polygon ----------------------------------------------------------------------------
 
-_FOUR = ((-1, 0), (1, 0), (0, -1), (0, 1))
-_DIAGONAL = ((-1, -1), (-1, 1), (1, -1), (1, 1))
-
-
-def _neighbours(m: np.ndarray, steps) -> np.ndarray:
-    """How many of the neighbours at ``steps`` (row, col offsets) are set in ``m`` (edges count as empty)."""
-    out = np.zeros(m.shape, dtype=np.uint8)
-    h, w = m.shape
-    for dr, dc in steps:
-        out[max(0, -dr) : h - max(0, dr), max(0, -dc) : w - max(0, dc)] += m[max(0, dr) : h - max(0, -dr), max(0, dc) : w - max(0, -dc)]
-    return out
-
-
 def clean_mask(mask: np.ndarray, keep: tuple[int, int]) -> tuple[np.ndarray, dict[str, int]]:
     """Remove single-cell spurs, fill pinholes and bridge corner-only contacts.
 
@@ -313,29 +300,10 @@ def clean_mask(mask: np.ndarray, keep: tuple[int, int]) -> tuple[np.ndarray, dic
     enclosed by the mask; remaining corner-only contacts (a 2×2 checkerboard)
     are bridged by adding one cell so the polygon is a single part.
     """
-    m = mask.astype(bool)
-    counts = {"spurs_removed": 0, "pinholes_filled": 0, "corners_bridged": 0}
-    # pinholes: 4-connected empty components of one cell (all four neighbours in the mask)
-    pin = ~m & (_neighbours(m, _FOUR) == 4)
-    counts["pinholes_filled"] = int(pin.sum())
-    m |= pin
-    four = _neighbours(m, _FOUR)
-    diag = _neighbours(m, _DIAGONAL)
-    spur = m & (four == 0) & (diag <= 1)
-    spur[keep] = False
-    counts["spurs_removed"] = int(spur.sum())
-    m &= ~spur
-    for _ in range(20):
-        a, b, c, d = m[:-1, :-1], m[:-1, 1:], m[1:, :-1], m[1:, 1:]
-        diag1 = a & d & ~b & ~c  # ⟍ contact: add the top-right cell
-        diag2 = b & c & ~a & ~d  # ⟋ contact: add the top-left cell
-        n = int(diag1.sum() + diag2.sum())
-        if n == 0:
-            break
-        counts["corners_bridged"] += n
-        m[:-1, 1:] |= diag1
-        m[:-1, :-1] |= diag2
-    return m, counts
+    m = mask.astype(np.uint8)
+    pins, spurs, corners = hk.clean_mask_cells(m, int(keep[0]), int(keep[1]))
+    counts = {"spurs_removed": int(spurs), "pinholes_filled": int(pins), "corners_bridged": int(corners)}
+    return m.view(bool), counts
 
 
 def polygonize(mask: np.ndarray, transform) -> BaseGeometry:

@@ -973,3 +973,74 @@ def mask_from_labels(lab, w, inup):
             if hi[r] > cmax:
                 cmax = hi[r]
     return mask, cnt.sum(), rmin, rmax, cmin, cmax
+
+
+@njit(cache=True)
+def clean_mask_cells(m, kr, kc):
+    """Fill pinholes, drop single-cell spurs, bridge corner-only contacts of a 0/1 uint8 mask, in place.
+
+    The kernel of :func:`landgeo.delineate.dem.clean_mask` (see there), each
+    step decided on the mask as it was before the step: marks 2 (to add) and
+    3 (to remove) are resolved after each pass. Cell (kr, kc) is never
+    removed. Returns ``(pinholes, spurs, corners)``.
+    """
+    h, w = m.shape
+    pins = 0
+    for r in range(1, h - 1):
+        for c in range(1, w - 1):
+            if m[r, c] == 0 and m[r - 1, c] == 1 and m[r + 1, c] == 1 and m[r, c - 1] == 1 and m[r, c + 1] == 1:
+                m[r, c] = 2
+                pins += 1
+    for r in range(h):
+        for c in range(w):
+            if m[r, c] == 2:
+                m[r, c] = 1
+    spurs = 0
+    for r in range(h):
+        for c in range(w):
+            if m[r, c] == 0 or (r == kr and c == kc):
+                continue
+            four = 0
+            diag = 0
+            for dr in range(-1, 2):
+                for dc in range(-1, 2):
+                    if dr == 0 and dc == 0:
+                        continue
+                    rr = r + dr
+                    cc = c + dc
+                    if rr < 0 or rr >= h or cc < 0 or cc >= w or m[rr, cc] == 0:
+                        continue
+                    if dr == 0 or dc == 0:
+                        four += 1
+                    else:
+                        diag += 1
+            if four == 0 and diag <= 1:
+                m[r, c] = 3
+                spurs += 1
+    for r in range(h):
+        for c in range(w):
+            if m[r, c] == 3:
+                m[r, c] = 0
+    corners = 0
+    for _ in range(20):
+        n = 0
+        for r in range(h - 1):
+            for c in range(w - 1):
+                a = m[r, c] == 1
+                b = m[r, c + 1] == 1
+                e = m[r + 1, c] == 1
+                d = m[r + 1, c + 1] == 1
+                if a and d and not b and not e:
+                    m[r, c + 1] = 2  # ⟍ contact: add the top-right cell
+                    n += 1
+                elif b and e and not a and not d:
+                    m[r, c] = 2  # ⟋ contact: add the top-left cell
+                    n += 1
+        if n == 0:
+            break
+        corners += n
+        for r in range(h):
+            for c in range(w):
+                if m[r, c] == 2:
+                    m[r, c] = 1
+    return pins, spurs, corners

@@ -107,22 +107,25 @@ class DemCatchment:
 def read_dem(src, *, block_rows: int = 512) -> np.ndarray:
     """Band 1 of an open raster as a padded float32 grid, NaN on nodata and on the one-cell border.
 
-    Read in blocks of rows straight into the padded array (no full-size temporary).
+    Read in blocks of rows straight into the padded array (no temporary).
     """
     if src.transform.b != 0 or src.transform.d != 0:
         raise LayerError(f"{src.name}: the DEM grid is rotated; warp it to a north-up grid first (gdalwarp)")
     h, w = src.height, src.width
     if (h + 2) * (w + 2) > MAX_CELLS:
         raise LayerError(f"{src.name}: {w}×{h} cells is more than landgeo handles (2^31); clip the DEM to the area")
-    z = np.full((h + 2, w + 2), np.nan, dtype=np.float32)
+    z = np.empty((h + 2, w + 2), dtype=np.float32)
+    z[0], z[-1], z[:, 0], z[:, -1] = np.nan, np.nan, np.nan, np.nan
     nodata = src.nodata
+    valid = False
     for r0 in range(0, h, block_rows):
         r1 = min(h, r0 + block_rows)
-        block = src.read(1, window=rasterio.windows.Window(0, r0, w, r1 - r0), out_dtype="float32")
+        block = z[r0 + 1 : r1 + 1, 1:-1]
+        src.read(1, window=rasterio.windows.Window(0, r0, w, r1 - r0), out=block)  # GDAL converts to float32 in place
         if nodata is not None and not math.isnan(nodata):
             block[block == np.float32(nodata)] = np.nan
-        z[r0 + 1 : r1 + 1, 1:-1] = block
-    if not np.isfinite(z).any():
+        valid = valid or bool(np.isfinite(block).any())
+    if not valid:
         raise LayerError(f"{src.name}: the DEM has no valid cell (all nodata)")
     return z
 

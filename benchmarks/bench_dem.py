@@ -123,7 +123,8 @@ def child_landgeo(path: str, out: str, lonlat: str) -> dict:
         h, w = z.shape
         flat = z.reshape(-1)
         ux, uy = np.full(h - 2, abs(src.transform.a)), np.full(h - 2, abs(src.transform.e))
-        dirs = np.zeros(flat.size, dtype=np.uint8)
+        dirs = np.empty(flat.size, dtype=np.uint8)
+        dirs.fill(0)
         filled, _ = hk.fill_with_directions(flat, flat.view(np.uint32), w, dirs)
         t, c = lap("fill", t, c)
         unresolved, flat_cells = hk.d8_complete(flat, w, ux, uy, dirs)

@@ -69,41 +69,6 @@ def _sort_key(bits, i):
 
 
 @njit(cache=True)
-def _heap_push(h, n, key):
-    if n >= h.size:
-        h = _grow_u64(h)
-    i = n
-    while i > 0:
-        p = (i - 1) >> 1
-        if h[p] <= key:
-            break
-        h[i] = h[p]
-        i = p
-    h[i] = key
-    return h
-
-
-@njit(cache=True)
-def _heap_pop(h, n):
-    top = h[0]
-    last = n - 1
-    key = h[last]
-    i = 0
-    while True:
-        child = 2 * i + 1
-        if child >= last:
-            break
-        if child + 1 < last and h[child + 1] < h[child]:
-            child += 1
-        if h[child] >= key:
-            break
-        h[i] = h[child]
-        i = child
-    h[i] = key
-    return top
-
-
-@njit(cache=True)
 def _heap4_push(h, n, key):
     """Push onto a 4-ary min-heap (children of i at 4i+1..4i+4: fewer levels, siblings in one cache line)."""
     if n >= h.size:
@@ -186,13 +151,13 @@ def fill_depressions(z, zbits, w):
                 u = z[i + off[k]]
                 if u != u:
                     closed[i] = 1
-                    heap = _heap_push(heap, hn, _sort_key(zbits[i], i))
+                    heap = _heap4_push(heap, hn, _sort_key(zbits[i], i))
                     hn += 1
                     pushes += 1
                     break
     mask32 = np.uint64(0xFFFFFFFF)
     while hn > 0:
-        top = _heap_pop(heap, hn)
+        top = _heap4_pop(heap, hn)
         hn -= 1
         i = np.int64(top & mask32)
         lev = z[i]
@@ -237,7 +202,7 @@ def fill_depressions(z, zbits, w):
                     break
             if lower:
                 # cur waits in the heap until the flood reaches its level
-                heap = _heap_push(heap, hn, _sort_key(zbits[cur], cur))
+                heap = _heap4_push(heap, hn, _sort_key(zbits[cur], cur))
                 hn += 1
                 pushes += 1
                 continue

@@ -162,16 +162,17 @@ def _sub(ctx: _Ctx, key: str, value) -> _Ctx:
     return _Ctx(ctx.file, f"{ctx.key} {key}")
 
 
+def _unknown_key(ctx: _Ctx, key: str, schema, *, where: str, hint: str) -> RecipeError:
+    return RecipeError(f"{ctx.file}: unknown key {key!r} in {where}; {hint}allowed keys: {', '.join(sorted(schema))}")
+
+
 def _check_table(data, schema: Mapping[str, Checker], ctx: _Ctx, required=()) -> Mapping[str, Any]:
     if not isinstance(data, dict):
         raise ctx.fail("is not a table", "write it as a [table] with key = value lines")
     out = {}
     for key, value in data.items():
         if key not in schema:
-            raise RecipeError(
-                f"{ctx.file}: unknown key {key!r} in {ctx.key}; {_did_you_mean(key, schema)}"
-                f"allowed keys: {', '.join(sorted(schema))}"
-            )
+            raise _unknown_key(ctx, key, schema, where=ctx.key, hint=_did_you_mean(key, schema))
         out[key] = schema[key](value, _sub(ctx, key, value))
     for key in required:
         if key not in out:
@@ -330,10 +331,7 @@ def _check_boundary(data, ctx: _Ctx) -> Mapping[str, Any]:
         if key not in schema:
             other = [m for m, s in BOUNDARY_METHODS.items() if key in s]
             used = f"it is used by method {other[0]!r}; " if other else _did_you_mean(key, schema)
-            raise RecipeError(
-                f"{ctx.file}: unknown key {key!r} in [boundary] for method {method!r}; {used}"
-                f"allowed keys: {', '.join(sorted(schema))}"
-            )
+            raise _unknown_key(ctx, key, schema, where=f"[boundary] for method {method!r}", hint=used)
     return _check_table(data, schema, ctx)
 
 

@@ -58,6 +58,20 @@ def _grow_u64(a):
 
 
 @njit(cache=True)
+def _fifo_put(a, head, tail, v):
+    """Append ``v`` to the queue ``a[head:tail]``, sliding it to the front or growing ``a`` when full."""
+    if tail >= a.size:
+        if head > a.size // 2:
+            a[: tail - head] = a[head:tail]
+            tail -= head
+            head = 0
+        else:
+            a = _grow_i32(a)
+    a[tail] = v
+    return a, head, tail + 1
+
+
+@njit(cache=True)
 def _sort_key(bits, i):
     """A uint64 that orders cells by float32 elevation (given as its uint32 bits), then index."""
     u = np.uint64(bits)
@@ -109,130 +123,11 @@ def _heap4_pop(h, n):
 
 
 @njit(cache=True)
-def fill_depressions(z, zbits, w):
-    """Fill every depression of the padded DEM ``z`` in place (priority-flood).
-
-    ``zbits`` is ``z.view(np.uint32)``. Cells that touch the border or nodata
-    are the outlets. This is the variant of Zhou, Sun & Fu (2016): cells that
-    are not in a depression are reached by an upward trace without the heap;
-    only cells that still have a lower unvisited neighbour wait in the heap.
-
-    Returns ``(cells_raised, heap_pushes)``.
-    """
-    n = z.size
-    off = offsets(w)
-    closed = np.zeros(n, dtype=np.uint8)
-    heap = np.empty(4096, dtype=np.uint64)
-    hn = 0
-    dep = np.empty(4096, dtype=np.int32)
-    dn = 0
-    tr = np.empty(4096, dtype=np.int32)
-    tn = 0
-    raised = 0
-    pushes = 0
-    h = n // w
-    row_nan = np.ones(h, dtype=np.uint8)  # rows with nodata inside (the padding rows count)
-    for r in range(1, h - 1):
-        row_nan[r] = 0
-        for i in range(r * w + 1, r * w + w - 1):
-            if z[i] != z[i]:
-                row_nan[r] = 1
-                break
-    for r in range(1, h - 1):
-        near = row_nan[r - 1] or row_nan[r] or row_nan[r + 1]
-        for c in range(1, w - 1):
-            if not near and c != 1 and c != w - 2:
-                continue  # no nodata within reach: only the first and last columns touch the padding
-            i = r * w + c
-            v = z[i]
-            if v != v:
-                continue
-            for k in range(8):
-                u = z[i + off[k]]
-                if u != u:
-                    closed[i] = 1
-                    heap = _heap4_push(heap, hn, _sort_key(zbits[i], i))
-                    hn += 1
-                    pushes += 1
-                    break
-    mask32 = np.uint64(0xFFFFFFFF)
-    while hn > 0:
-        top = _heap4_pop(heap, hn)
-        hn -= 1
-        i = np.int64(top & mask32)
-        lev = z[i]
-        dep[0] = i
-        dn = 1
-        while dn > 0:
-            dn -= 1
-            cur = dep[dn]
-            for k in range(8):
-                j = cur + off[k]
-                if closed[j]:
-                    continue
-                u = z[j]
-                if u != u:
-                    continue
-                closed[j] = 1
-                if u <= lev:
-                    if u < lev:
-                        z[j] = lev
-                        raised += 1
-                    if dn >= dep.size:
-                        dep = _grow_i32(dep)
-                    dep[dn] = j
-                    dn += 1
-                else:
-                    if tn >= tr.size:
-                        tr = _grow_i32(tr)
-                    tr[tn] = j
-                    tn += 1
-        th = 0
-        while th < tn:
-            cur = tr[th]
-            th += 1
-            zt = z[cur]
-            lower = False
-            for k in range(8):
-                j = cur + off[k]
-                if closed[j]:
-                    continue
-                if z[j] < zt:  # False for NaN
-                    lower = True
-                    break
-            if lower:
-                # cur waits in the heap until the flood reaches its level
-                heap = _heap4_push(heap, hn, _sort_key(zbits[cur], cur))
-                hn += 1
-                pushes += 1
-                continue
-            # every open neighbour is at least as high as cur, whose level is final: theirs are too
-            for k in range(8):
-                j = cur + off[k]
-                if closed[j]:
-                    continue
-                u = z[j]
-                if u != u:
-                    continue
-                closed[j] = 1
-                if tn >= tr.size:
-                    if th > tr.size // 2:
-                        tr[: tn - th] = tr[th:tn]
-                        tn -= th
-                        th = 0
-                    else:
-                        tr = _grow_i32(tr)
-                tr[tn] = j
-                tn += 1
-        tn = 0
-    return raised, pushes
-
-
-@njit(cache=True)
 def fill_with_directions(z, zbits, w, dirs):
     """Fill the padded DEM ``z`` in place and give every cell without a way down its direction.
 
-    The priority-flood of :func:`fill_depressions` (Zhou, Sun & Fu 2016), but
+    A priority-flood after Zhou, Sun & Fu (2016) — cells outside depressions are
+    reached by an upward trace without the heap — in which
     all the cells waiting in the heap at one level start a breadth-first
     flood together, and a cell waits there when it has a lower *or equal*
     open neighbour: each cell the flood raises or crosses at that level gets, in
@@ -314,15 +209,7 @@ def fill_with_directions(z, zbits, w, dirs):
                     else:
                         dirs[j] = ((k + 4) & 7) + 1
                     flooded += 1
-                    if qt >= q.size:
-                        if qh > q.size // 2:
-                            q[: qt - qh] = q[qh:qt]
-                            qt -= qh
-                            qh = 0
-                        else:
-                            q = _grow_i32(q)
-                    q[qt] = j
-                    qt += 1
+                    q, qh, qt = _fifo_put(q, qh, qt, j)
                 else:
                     dirs[j] = FLAT  # closed, its direction comes from d8_complete
                     if tn >= tr.size:
@@ -356,17 +243,23 @@ def fill_with_directions(z, zbits, w, dirs):
                 if u != u:
                     continue
                 dirs[j] = FLAT
-                if tn >= tr.size:
-                    if th > tr.size // 2:
-                        tr[: tn - th] = tr[th:tn]
-                        tn -= th
-                        th = 0
-                    else:
-                        tr = _grow_i32(tr)
-                tr[tn] = j
-                tn += 1
+                tr, th, tn = _fifo_put(tr, th, tn, j)
         tn = 0
     return raised, flooded
+
+
+@njit(cache=True)
+def fill_depressions(z, zbits, w):
+    """Fill every depression of the padded DEM ``z`` in place (priority-flood), without directions.
+
+    ``zbits`` is ``z.view(np.uint32)``. Cells that touch the border or nodata
+    are the outlets. The flood of :func:`fill_with_directions` (a variant of
+    Zhou, Sun & Fu 2016: cells outside depressions are reached by an upward
+    trace without the heap), its directions dropped. Returns
+    ``(cells_raised, cells_flooded)``.
+    """
+    dirs = np.zeros(z.size, dtype=np.uint8)
+    return fill_with_directions(z, zbits, w, dirs)
 
 
 @njit(cache=True)

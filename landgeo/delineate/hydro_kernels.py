@@ -58,20 +58,6 @@ def _grow_u64(a):
 
 
 @njit(cache=True)
-def _fifo_put(a, head, tail, v):
-    """Append ``v`` to the queue ``a[head:tail]``, sliding it to the front or growing ``a`` when full."""
-    if tail >= a.size:
-        if head > a.size // 2:
-            a[: tail - head] = a[head:tail]
-            tail -= head
-            head = 0
-        else:
-            a = _grow_i32(a)
-    a[tail] = v
-    return a, head, tail + 1
-
-
-@njit(cache=True)
 def _sort_key(bits, i):
     """A uint64 that orders cells by float32 elevation (given as its uint32 bits), then index."""
     u = np.uint64(bits)
@@ -209,7 +195,15 @@ def fill_with_directions(z, zbits, w, dirs):
                     else:
                         dirs[j] = ((k + 4) & 7) + 1
                     flooded += 1
-                    q, qh, qt = _fifo_put(q, qh, qt, j)
+                    if qt >= q.size:  # full: slide the queue to the front or grow it (inline: a helper costs ≈ 8 %)
+                        if qh > q.size // 2:
+                            q[: qt - qh] = q[qh:qt]
+                            qt -= qh
+                            qh = 0
+                        else:
+                            q = _grow_i32(q)
+                    q[qt] = j
+                    qt += 1
                 else:
                     dirs[j] = FLAT  # closed, its direction comes from d8_complete
                     if tn >= tr.size:
@@ -243,7 +237,15 @@ def fill_with_directions(z, zbits, w, dirs):
                 if u != u:
                     continue
                 dirs[j] = FLAT
-                tr, th, tn = _fifo_put(tr, th, tn, j)
+                if tn >= tr.size:
+                    if th > tr.size // 2:
+                        tr[: tn - th] = tr[th:tn]
+                        tn -= th
+                        th = 0
+                    else:
+                        tr = _grow_i32(tr)
+                tr[tn] = j
+                tn += 1
         tn = 0
     return raised, flooded
 

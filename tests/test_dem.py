@@ -286,7 +286,7 @@ def test_tilted_plane_drains_by_columns(tmp_path):
     # the column reaches the south edge with its last cell (one 30 m side); the outlet's own edge does not count
     assert (res.edge_cells, res.counts["edge_length_m"]) == (1, 30)
     check = dem.edge_check(res, "en")
-    assert check.id == "dem_edge" and check.status == "warn" and "0.0 km" in check.message and "larger DEM" in check.message
+    assert check.id == "dem_edge" and check.status == "warn" and "along 30 m;" in check.message and "larger DEM" in check.message
 
 
 def test_whole_grid_catchment_reaches_the_edge_along_its_perimeter(tmp_path):

@@ -442,11 +442,14 @@ def edge_check(res: DemCatchment, lang: str = "en") -> Check:
     if res.edge_cells == 0:
         return Check("dem_edge", "ok", tr(lang, "The catchment stays inside the DEM: it touches neither its edge nor nodata cells.",
                                           "Le bassin versant reste dans le MNT : il ne touche ni son bord ni des cellules sans données."), value)
+    def length(lg: str) -> str:
+        return f"{fmt_number(km, lg, 1)} km" if km >= 1 else f"{fmt_number(km * 1000, lg)} m"
+
     msg = tr(
         lang,
-        f"The catchment reaches the edge of the DEM (or its nodata cells) along {fmt_number(km, 'en', 1)} km; "
+        f"The catchment reaches the edge of the DEM (or its nodata cells) along {length('en')}; "
         "it may continue beyond — use a larger DEM.",
-        f"Le bassin versant atteint le bord du MNT (ou ses cellules sans données) sur {fmt_number(km, 'fr', 1)} km ; "
+        f"Le bassin versant atteint le bord du MNT (ou ses cellules sans données) sur {length('fr')} ; "
         "il peut se prolonger au-delà — utilisez un MNT plus grand.",
     )
     return Check("dem_edge", "warn", msg, value)

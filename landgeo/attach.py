@@ -35,7 +35,7 @@ from . import geodesy, zonal
 from .boundary import Check
 from .classes import ClassTable, load_class_table
 from .errors import DataWarning, FieldError
-from .i18n import tr
+from .i18n import fmt_percent, tr
 from .sites import attach_sites, to_wgs84
 
 log = logging.getLogger(__name__)
@@ -236,8 +236,8 @@ def landcover_from_raster(
     notes.extend(_raster_crs_note(label, crs, lang))
     if outside > 0:
         if outside < 1:
-            msg = tr(lang, f"{label}: {outside:.1%} of the landscape lies outside the raster",
-                     f"{label} : {outside:.1%} du paysage est hors du raster")
+            msg = tr(lang, f"{label}: {fmt_percent(outside, 'en')} of the landscape lies outside the raster",
+                     f"{label} : {fmt_percent(outside, 'fr')} du paysage est hors du raster")
         else:
             msg = tr(lang, f"{label}: the raster does not overlap the landscape", f"{label} : le raster ne recouvre pas le paysage")
         notes.append(msg)
@@ -284,7 +284,7 @@ def population_from_raster(
     }
     notes.extend(_raster_crs_note(label, crs, lang))
     if cov.not_covered_share > 0.001:
-        share = f"{cov.not_covered_share:.1%}"
+        share = fmt_percent(cov.not_covered_share, lang)
         notes.append(tr(lang, f"{label}: {share} of the landscape has no population value (outside the raster or nodata); "
                         "the total leaves it out",
                         f"{label} : {share} du paysage n'a pas de valeur de population (hors du raster ou sans donnée) ; "
@@ -552,7 +552,7 @@ def _coverage_check(out: Attached, cid: str, part: Mapping, what: str, lang: str
         out.checks.append(Check(cid, "warn", tr(lang, f"The {what} raster does not overlap the landscape",
                                                  f"Le raster {what_fr} ne recouvre pas le paysage"), round(share, 6)))
     elif share > 0.01:
-        out.checks.append(Check(cid, "warn", tr(lang, f"{share:.1%} of the landscape has no {what} value "
+        out.checks.append(Check(cid, "warn", tr(lang, f"{fmt_percent(share, 'en')} of the landscape has no {what} value "
                                                  "(outside the raster or nodata)",
-                                                 f"{share:.1%} du paysage n'a pas de valeur {what_fr} "
+                                                 f"{fmt_percent(share, 'fr')} du paysage n'a pas de valeur {what_fr} "
                                                  "(hors du raster ou sans donnée)"), round(share, 6)))

@@ -16,7 +16,7 @@ import shapely
 from . import geodesy
 from .boundary import Check
 from .errors import ScaleWarning, UsageError
-from .i18n import fmt_number, join_names, tr
+from .i18n import fmt_number, fmt_percent, join_names, tr
 
 DEFAULT_MIN_HA = 10_000.0
 DEFAULT_MAX_HA = 1_000_000.0
@@ -89,8 +89,8 @@ def check_contiguity(geom, *, lang: str = "en") -> Check:
         "warn",
         tr(
             lang,
-            f"{n} separate parts (the largest holds {share:.1%} of the area); LandScale asks for one contiguous area.",
-            f"{n} parties séparées (la plus grande porte {share:.1%} de la surface) ; LandScale demande une zone d'un seul tenant.",
+            f"{n} separate parts (the largest holds {fmt_percent(share, 'en')} of the area); LandScale asks for one contiguous area.",
+            f"{n} parties séparées (la plus grande porte {fmt_percent(share, 'fr')} de la surface) ; LandScale demande une zone d'un seul tenant.",
         ),
         n,
     )
@@ -140,9 +140,9 @@ def check_change(geom, previous, *, lang: str = "en") -> Check:
     status = "warn" if change > CHANGE_LIMIT else "ok"
     msg = tr(
         lang,
-        f"The boundary differs from the previous one by {change:.1%} of its area"
+        f"The boundary differs from the previous one by {fmt_percent(change, 'en')} of its area"
         + (" (> 10 %: LandScale treats this as a new baseline)." if status == "warn" else " (within 10 %)."),
-        f"La limite diffère de la précédente de {change:.1%} de sa surface"
+        f"La limite diffère de la précédente de {fmt_percent(change, 'fr')} de sa surface"
         + (" (> 10 % : LandScale la traite comme une nouvelle référence)." if status == "warn" else " (moins de 10 %)."),
     )
     return Check("change", status, msg, round(change, 6))

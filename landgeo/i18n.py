@@ -54,3 +54,15 @@ def fmt_lonlat(lon: float, lat: float, lang: str) -> str:
     ns = "N" if lat >= 0 else "S"
     ew = "E" if lon >= 0 else tr(lang, "W", "O")
     return f"{fmt_number(abs(lat), lang, 2)}° {ns}, {fmt_number(abs(lon), lang, 2)}° {ew}"
+
+
+def fmt_percent(share: float, lang: str, decimals: int = 1) -> str:
+    """A share in 0..1 as a percentage: ``12.5%`` (en) or ``12,5 %`` (fr, narrow no-break space).
+
+    >>> fmt_percent(0.125, "fr")
+    '12,5\u202f%'
+    >>> fmt_percent(0.011, "en")
+    '1.1%'
+    """
+    text = fmt_number(100.0 * share, lang, decimals)
+    return f"{text}\u202f%" if lang == "fr" else f"{text}%"

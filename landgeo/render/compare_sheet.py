@@ -93,8 +93,8 @@ def metrics_rows(comparison: "Comparison", lang: str) -> list[tuple[str, str]]:
             (_t(lang, "Alignment (LandScale)", "Alignement (LandScale)"), m.alignment.message(lang, a="A", b=r)),
             (_t(lang, "Rule", "Règle"), _t(
                 lang,
-                f"aligned when the area in only one of the two ≤ {tol} of A's area",
-                f"aligné si la surface dans un seul des deux ≤ {tol} de celle de A")),
+                f"aligned when only-A + only-B (the symmetric difference) ≤ {tol} of A's area",
+                f"aligné si seulement-A + seulement-B (différence symétrique) ≤ {tol} de la surface de A")),
         ]
     for note in comparison.notes:
         if "overlap each other" in note:

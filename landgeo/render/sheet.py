@@ -281,7 +281,8 @@ def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]
 
     flagged = [c for c in (profile.get("checks") or []) if isinstance(c, Mapping) and c.get("status") in ("warn", "fail")]
     if flagged:
-        rows.append((label("checks", lang), "; ".join(str(c.get("message") or c.get("id")) for c in flagged[:3])))
+        messages = [str(c.get("message") or c.get("id")).rstrip(" .") for c in flagged[:3]]
+        rows.append((label("checks", lang), ("; " if lang != "fr" else " ; ").join(messages) + "."))
     return rows
 
 
@@ -765,8 +766,9 @@ def _draw_composition(fig, x0: float, top: float, bottom: float, width: float, p
     ypos = np.arange(len(names))[::-1]
     ax.barh(ypos, shares, color=cols, edgecolor="#777777", linewidth=0.3, height=0.72)
     ax.set_yticks(ypos)
-    ax.set_yticklabels(["\n".join(textwrap.wrap(n, 30, max_lines=2, placeholder="…")) for n in names], fontsize=6.2,
-                       linespacing=1.0)
+    two_lines_fit = height / len(names) >= 0.028  # figure fraction per bar that holds two lines of 6.2 pt
+    ax.set_yticklabels(["\n".join(textwrap.wrap(n, 30, max_lines=2, placeholder="…")) if two_lines_fit
+                        else textwrap.shorten(n, 34, placeholder="…") for n in names], fontsize=6.2, linespacing=1.0)
     vmax = max(shares) if shares else 1
     ax.set_xlim(0, vmax * 1.28)
     for yv, s in zip(ypos, shares):

@@ -139,7 +139,7 @@ def _read_cached(path: str, stamp: tuple[int, int], layer, crs, where, expect):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         gdf = read_vector(path, layer=layer, crs=crs, where=where, expect=expect)
-    return gdf, tuple((w.category, str(w.message)) for w in caught)
+    return gdf, tuple((w.category, w.message) for w in caught)  # the Warning objects: DataWarning keeps its French text
 
 
 def _read_key(path: str | Path, *, layer=None, crs=None, where=None, expect="polygon") -> tuple:
@@ -151,7 +151,10 @@ def _cached_frame(key: tuple):
     """The cached frame (shared: never modify it) with the reader's warnings issued again."""
     gdf, caught = _read_cached(*key)
     for category, message in caught:
-        warnings.warn(message, category, stacklevel=3)
+        if isinstance(message, Warning):
+            warnings.warn(message, stacklevel=3)
+        else:
+            warnings.warn(message, category, stacklevel=3)
     return gdf
 
 

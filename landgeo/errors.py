@@ -54,4 +54,15 @@ class ScaleWarning(LandgeoWarning):
 
 
 class DataWarning(LandgeoWarning):
-    """Input data was repaired, skipped or only partly usable."""
+    """Input data was repaired, skipped or only partly usable.
+
+    ``DataWarning(en, fr=…)`` carries a French text too; :meth:`text` picks one.
+    """
+
+    def __init__(self, message: str = "", *, fr: str | None = None):
+        super().__init__(message)
+        self.fr = fr
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (English when no French text was given)."""
+        return self.fr if lang == "fr" and self.fr else str(self)

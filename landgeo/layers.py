@@ -57,20 +57,20 @@ class LayerReport:
         """``file`` or ``file:layer`` for messages and profile sources."""
         return f"{Path(self.path).name}:{self.layer}" if self.layer else Path(self.path).name
 
-    def notes(self) -> list[str]:
-        """Human sentences for what was repaired or skipped (empty if nothing)."""
-        out = []
-        if self.repaired:
-            out.append(f"{self.label}: {self.repaired} invalid geometries repaired (make_valid)")
-        if self.dropped_empty:
-            out.append(f"{self.label}: {self.dropped_empty} empty geometries dropped")
-        if self.dropped_invalid_coords:
-            out.append(f"{self.label}: {self.dropped_invalid_coords} rows with missing or out-of-range coordinates skipped")
-        if self.dropped_other_geometry:
-            out.append(f"{self.label}: {self.dropped_other_geometry} features of another geometry type skipped")
-        if self.flattened_3d:
-            out.append(f"{self.label}: {self.flattened_3d} 3-D geometries flattened to 2-D")
-        return out
+    def notes(self, lang: str = "en") -> list[str]:
+        """Human sentences (en or fr) for what was repaired or skipped (empty if nothing)."""
+        fr = lang == "fr"
+        counts = [
+            (self.repaired, "invalid geometries repaired (make_valid)", "géométries invalides réparées (make_valid)"),
+            (self.dropped_empty, "empty geometries dropped", "géométries vides écartées"),
+            (self.dropped_invalid_coords, "rows with missing or out-of-range coordinates skipped",
+             "lignes aux coordonnées manquantes ou hors limites ignorées"),
+            (self.dropped_other_geometry, "features of another geometry type skipped",
+             "entités d'un autre type de géométrie ignorées"),
+            (self.flattened_3d, "3-D geometries flattened to 2-D", "géométries 3D ramenées en 2D"),
+        ]
+        sep = " : " if fr else ": "
+        return [f"{self.label}{sep}{n} {text_fr if fr else text_en}" for n, text_en, text_fr in counts if n]
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -335,8 +335,8 @@ def read_vector(
         raise LayerError(f"{path}: the layer has no features; check the file or the layer name")
     gdf = gdf.reset_index(drop=True)
     gdf.attrs["landgeo_report"] = report
-    for note in report.notes():
-        warnings.warn(note, DataWarning, stacklevel=2)
+    for en, fr in zip(report.notes("en"), report.notes("fr")):
+        warnings.warn(DataWarning(en, fr=fr), stacklevel=2)
     log.info("read %s: %d features, CRS %s", report.label, len(gdf), gdf.crs.to_string() if gdf.crs else None)
     return gdf
 

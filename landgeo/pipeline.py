@@ -19,7 +19,7 @@ from .attach import attach_all
 from .boundary import Boundary
 from .checks import BoundaryReport, check_alignment_by_construction, check_alignment_with_units, check_boundary
 from .delineate import delineate
-from .errors import LandgeoError, LandgeoWarning, RecipeError
+from .errors import DataWarning, LandgeoError, LandgeoWarning, RecipeError
 from .i18n import check_lang
 from .layers import read_vector, report_of, write_vector
 from .output import atomic_dir, ensure_writable, write_json
@@ -55,6 +55,11 @@ def _previous_boundary(recipe: Recipe):
     from .boundary import finish_boundary
 
     return finish_boundary(gdf.geometry.values, gdf.crs, method="file", definition="previous").geometry
+
+
+def _warning_text(message, lang: str) -> str:
+    """A caught warning's text in ``lang`` (DataWarning carries French too)."""
+    return message.text(lang) if isinstance(message, DataWarning) else str(message)
 
 
 def _alignment(recipe: Recipe, boundary: Boundary, lang: str) -> list:
@@ -105,7 +110,7 @@ def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | No
             rasters["dem"] = Path(recipe.boundary["dem"])
         if attached.checks:
             report = dataclasses.replace(report, checks=tuple(report.checks) + tuple(attached.checks))
-    notes = [str(w.message) for w in caught if issubclass(w.category, LandgeoWarning)] + attached.notes
+    notes = [_warning_text(w.message, lang) for w in caught if issubclass(w.category, LandgeoWarning)] + attached.notes
     profile = make_profile(recipe, boundary, report, lang=lang, parts=parts, notes=notes)
     return ProfileResult(recipe, boundary, report, profile, layers, rasters, notes)
 

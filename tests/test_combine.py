@@ -105,3 +105,14 @@ def test_admin_landscape_is_aligned_by_construction(tmp_path, units_gpkg):
     prof = build_profile(read_recipe(write_recipe(tmp_path, "a.toml", text))).profile
     check = next(c for c in prof["checks"] if c["id"] == "alignment")
     assert check["status"] == "ok" and "by construction" in check["message"]
+
+
+def test_repair_notes_follow_the_profile_language(tmp_path):
+    """What the reader repaired is reported in the profile's language."""
+    from landgeo.pipeline import build_profile
+
+    bowtie = shapely.Polygon([(0, 0), (0.1, 0.1), (0.1, 0), (0, 0.1)])
+    gpd.GeoDataFrame(geometry=[bowtie, shapely.box(0.2, 0, 0.3, 0.1)], crs=4326).to_file(tmp_path / "messy.gpkg")
+    r = read_recipe(write_recipe(tmp_path, "m.toml", 'method = "file"\npath = "messy.gpkg"'))
+    assert build_profile(r, lang="en").profile["notes"] == ["messy.gpkg: 1 invalid geometries repaired (make_valid)"]
+    assert build_profile(r, lang="fr").profile["notes"] == ["messy.gpkg : 1 géométries invalides réparées (make_valid)"]

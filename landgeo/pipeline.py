@@ -28,6 +28,9 @@ from .recipe import Recipe, read_recipe
 
 log = logging.getLogger(__name__)
 
+#: The input rasters (land cover, DEM) a profile folder's sheet is drawn with (absolute paths).
+RASTERS_JSON = "rasters.json"
+
 # Layers written to boundary.gpkg, in this order, when present.
 GPKG_LAYERS = ("boundary", "admin_units", "ecosystems", "sites", "rivers")
 # The atlas PDF that a run over several recipes writes into the output folder.
@@ -123,6 +126,8 @@ def write_outputs(result: ProfileResult, folder: Path, *, offline: bool = True, 
             write_vector(result.layers[name], gpkg, layer=name)
     write_vector(result.layers["boundary"], folder / "boundary.geojson")
     write_json(result.profile, folder / "profile.json")
+    if result.rasters:  # where the land cover and DEM are, so `landgeo sheet PROFILE_DIR` can draw them again
+        write_json({k: str(Path(v).resolve()) for k, v in sorted(result.rasters.items())}, folder / RASTERS_JSON)
     if maps:
         from .render.outputs import write_maps
 

@@ -155,3 +155,26 @@ def test_sheet_command_rerenders_a_profile_folder(tmp_path):
     assert again.exit_code == 2 and "--overwrite" in again.output
     wrong = CliRunner().invoke(main, ["sheet", str(folder), "-o", str(tmp_path / "x.svg")])
     assert wrong.exit_code == 2 and ".pdf or .png" in wrong.output
+
+
+def test_profile_folder_remembers_its_rasters_for_the_sheet(tmp_path):
+    """`landgeo sheet PROFILE_DIR` draws the land cover again: the folder records where it was."""
+    import json
+    import shutil
+    from pathlib import Path
+
+    from landgeo.pipeline import build_profile, write_profile_dir
+    from landgeo.recipe import read_recipe
+    from landgeo.render.outputs import load_profile_rasters
+
+    repo = Path(__file__).resolve().parents[1]
+    kit = tmp_path / "kit"
+    shutil.copytree(repo / "layers", kit / "layers")
+    shutil.copytree(repo / "boundaries", kit / "boundaries")
+    result = build_profile(read_recipe(kit / "boundaries" / "demo-drawn.toml"))
+    folder = write_profile_dir(result, tmp_path / "out", maps=False)
+    recorded = json.loads((folder / "rasters.json").read_text())
+    assert Path(recorded["landcover"]) == (kit / "layers" / "demo" / "landcover_modis_igbp.tif").resolve()
+    assert load_profile_rasters(folder) == {"landcover": Path(recorded["landcover"])}
+    (kit / "layers" / "demo" / "landcover_modis_igbp.tif").unlink()
+    assert load_profile_rasters(folder) == {}  # gone: drawn without it, with a warning in the log

@@ -57,6 +57,27 @@ def load_profile_dir(folder: str | Path) -> tuple[dict, dict[str, gpd.GeoDataFra
     return profile, layers
 
 
+def load_profile_rasters(folder: str | Path) -> dict[str, Path]:
+    """The rasters (``landcover``, ``dem``) recorded in a profile directory's rasters.json that still exist."""
+    import json
+
+    from ..layers import read_text
+    from ..pipeline import RASTERS_JSON
+
+    path = Path(folder) / RASTERS_JSON
+    if not path.is_file():
+        return {}
+    try:
+        recorded = json.loads(read_text(path))
+    except ValueError:
+        log.warning("%s: not JSON; the sheet is drawn without land cover or relief", path)
+        return {}
+    found = {k: Path(v) for k, v in recorded.items() if isinstance(v, str) and Path(v).is_file()}
+    for k in sorted(set(recorded) - set(found)):
+        log.warning("%s: the %s raster %s is no longer there; the sheet is drawn without it", path, k, recorded[k])
+    return found
+
+
 def render_sheet(source: str | Path, *, out: str | Path | None = None, lang: str | None = None,
                  overwrite: bool = False) -> list[Path]:
     """Render the sheet of a recipe (built afresh) or of a profile directory.
@@ -85,6 +106,7 @@ def render_sheet(source: str | Path, *, out: str | Path | None = None, lang: str
     rasters: Mapping[str, Any] | None = None
     if source.is_dir():
         profile, layers = load_profile_dir(source)
+        rasters = load_profile_rasters(source)
         default_dir, stem = source, "sheet"
     elif source.is_file():
         from ..pipeline import build_profile

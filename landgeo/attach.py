@@ -40,7 +40,6 @@ from .sites import attach_sites, to_wgs84
 
 log = logging.getLogger(__name__)
 
-POLY = {"Polygon", "MultiPolygon"}
 LINE = {"LineString", "MultiLineString", "LinearRing"}
 SLIVER_SHARE = 1e-4  # admin units sharing less than this of the landscape are edge slivers
 RIVER_SEARCH_M = 25_000.0  # rivers are read this far around the landscape (distances from sites)
@@ -59,11 +58,6 @@ class Attached:
 # --------------------------------------------------------------------------- helpers
 
 
-def _polygonal(g: BaseGeometry) -> BaseGeometry:
-    if g is None or g.is_empty or g.geom_type in POLY:
-        return g
-    parts = [p for p in shapely.get_parts(g) if p.geom_type in POLY]
-    return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
 def _lineal(g: BaseGeometry) -> BaseGeometry:
@@ -101,7 +95,7 @@ def area_ha(g: BaseGeometry) -> float:
 
 
 def _uncovered_ha(boundary: BaseGeometry, covered: BaseGeometry, boundary_ha: float) -> float:
-    rest = _polygonal(shapely.difference(boundary, covered)) if covered is not None and not covered.is_empty else boundary
+    rest = geodesy.polygonal(shapely.difference(boundary, covered)) if covered is not None and not covered.is_empty else boundary
     # slivers of (planar) zero width left by the overlay have a spurious geodesic area: a split edge
     # along a parallel is a polyline on one side and a single geodesic on the other
     if rest.is_empty or rest.area < 1e-9 * boundary.area:
@@ -138,7 +132,7 @@ def ecosystems_from_vector(
     gdf = to_wgs84(layer, label, notes, lang=lang)
     boundary_ha = area_ha(boundary)
     sub, pieces = _clip(gdf, boundary)
-    pieces = np.array([_polygonal(g) for g in pieces], dtype=object)
+    pieces = np.array([geodesy.polygonal(g) for g in pieces], dtype=object)
     keep = ~shapely.is_empty(pieces) if len(pieces) else np.zeros(0, bool)
     classes = sub[field].astype(str).to_numpy()[keep]
     pieces = pieces[keep]
@@ -311,7 +305,7 @@ def admin_units_spanned(
     gdf = to_wgs84(units, label, notes, lang=lang)
     boundary_ha = area_ha(boundary)
     sub, pieces = _clip(gdf, boundary)
-    pieces = [_polygonal(p) for p in pieces]
+    pieces = [geodesy.polygonal(p) for p in pieces]
     inters = [area_ha(p) for p in pieces]
     covered = shapely.union_all([p for p in pieces if not p.is_empty]) if pieces else None
     # shares of the landscape: of the pieces plus the part no unit covers, so they sum to 1 exactly

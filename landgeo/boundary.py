@@ -83,17 +83,6 @@ class Boundary:
         return gpd.GeoDataFrame([row], geometry=[self.geometry], crs=WGS84)
 
 
-def _polygonal(geom: BaseGeometry) -> BaseGeometry:
-    """Keep only the polygonal parts of ``geom`` (after make_valid)."""
-    parts = shapely.get_parts(geom)
-    polys = [p for p in parts if p.geom_type in ("Polygon", "MultiPolygon")]
-    others = [p for p in parts if p.geom_type == "GeometryCollection"]
-    for coll in others:
-        polys.extend(_polygonal(g) for g in coll.geoms if not g.is_empty)
-    polys = [p for p in polys if not p.is_empty]
-    if not polys:
-        return shapely.Polygon()
-    return shapely.union_all(polys)
 
 
 def finish_boundary(
@@ -132,7 +121,7 @@ def finish_boundary(
         series = series.to_crs(WGS84)
     geoms = [g for g in series.values if g is not None and not g.is_empty]
     geoms = [g if g.is_valid else shapely.make_valid(g) for g in geoms]
-    merged = _polygonal(shapely.union_all(geoms)) if geoms else shapely.Polygon()
+    merged = geodesy.polygonal(shapely.union_all(geoms)) if geoms else shapely.Polygon()
     if merged.is_empty or geodesy.area_ha(merged) <= 0:
         raise DelineationError(f"{method} boundary is empty: the selection has no polygon with an area")
     merged = geodesy.orient(merged)

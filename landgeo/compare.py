@@ -407,12 +407,6 @@ class PairMetrics:
         }
 
 
-def _polygonal(geom: BaseGeometry) -> BaseGeometry:
-    """Only the polygonal parts of an overlay result (drop touching lines and points)."""
-    if geom.is_empty or geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    polys = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon") and not p.is_empty]
-    return shapely.union_all(polys) if polys else shapely.Polygon()
 
 
 def densify(geom):
@@ -436,9 +430,9 @@ def pair_metrics(a: BaseGeometry, b: BaseGeometry, *, tolerance: float = ALIGNME
     (1.0, True)
     """
     a, b = densify(a), densify(b)
-    inter = _polygonal(shapely.intersection(a, b))
-    only_a = _polygonal(shapely.difference(a, b))
-    only_b = _polygonal(shapely.difference(b, a))
+    inter = geodesy.polygonal(shapely.intersection(a, b))
+    only_a = geodesy.polygonal(shapely.difference(a, b))
+    only_b = geodesy.polygonal(shapely.difference(b, a))
     area_a, area_b = geodesy.area_ha(a), geodesy.area_ha(b)
     inter_ha, only_a_ha, only_b_ha = geodesy.area_ha(inter), geodesy.area_ha(only_a), geodesy.area_ha(only_b)
     union_ha = inter_ha + only_a_ha + only_b_ha  # the three pieces are disjoint
@@ -550,7 +544,7 @@ def find_overlaps(units: gpd.GeoDataFrame, names: Sequence[str], areas: Sequence
     for i, j in zip(left.tolist(), right.tolist()):
         if i >= j:
             continue
-        ov = geodesy.area_ha(_polygonal(shapely.intersection(geoms[i], geoms[j])))
+        ov = geodesy.area_ha(geodesy.polygonal(shapely.intersection(geoms[i], geoms[j])))
         if ov <= 0:
             continue
         if ov > OVERLAP_SHARE * min(areas[i], areas[j]):
@@ -662,7 +656,7 @@ def units_metrics(
     area_a = geodesy.area_ha(a)
     hits = np.unique(units.sindex.query(a, predicate="intersects"))
     hit_geoms = densify(units.geometry.values[hits]) if hits.size else np.array([], dtype=object)
-    inter_ha = np.array([geodesy.area_ha(_polygonal(g)) for g in shapely.intersection(hit_geoms, a)]) if hits.size else np.zeros(0)
+    inter_ha = np.array([geodesy.area_ha(geodesy.polygonal(g)) for g in shapely.intersection(hit_geoms, a)]) if hits.size else np.zeros(0)
     touched_mask = inter_ha > 0
     x = inter_ha[touched_mask]
     sub = gpd.GeoDataFrame({"unit": units["unit"].to_numpy()[hits[touched_mask]]}, geometry=hit_geoms[touched_mask], crs=WGS84)
@@ -689,8 +683,8 @@ def units_metrics(
     if not exact and len(sub):
         chosen = _best_prefix_geometric(a, area_a, sub.geometry.values, x, u)
     best_geom = shapely.union_all(sub.geometry.values[chosen]) if len(chosen) else shapely.Polygon()
-    best_geom = geodesy.orient(_polygonal(best_geom)) if not best_geom.is_empty else best_geom
-    hybrid = _polygonal(shapely.intersection(a, best_geom)) if not best_geom.is_empty else shapely.Polygon()
+    best_geom = geodesy.orient(geodesy.polygonal(best_geom)) if not best_geom.is_empty else best_geom
+    hybrid = geodesy.polygonal(shapely.intersection(a, best_geom)) if not best_geom.is_empty else shapely.Polygon()
     metrics = pair_metrics(a, best_geom, tolerance=tolerance) if not best_geom.is_empty else None
     in_best = np.zeros(len(sub), dtype=bool)
     in_best[chosen] = True
@@ -734,7 +728,7 @@ def _best_prefix_geometric(a: BaseGeometry, area_a: float, geoms, x: np.ndarray,
     acc = shapely.Polygon()
     for k, i in enumerate(order):
         acc = shapely.union(acc, geoms[i])
-        inter = geodesy.area_ha(_polygonal(shapely.intersection(a, acc)))
+        inter = geodesy.area_ha(geodesy.polygonal(shapely.intersection(a, acc)))
         union = area_a + geodesy.area_ha(acc) - inter
         iou = inter / union if union > 0 else 0.0
         if iou > best_iou * (1 + 1e-12):

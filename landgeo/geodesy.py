@@ -31,6 +31,20 @@ def _polygon_parts(geom: BaseGeometry) -> list:
     return []
 
 
+def polygonal(geom: BaseGeometry | None) -> BaseGeometry:
+    """Only the polygonal parts of ``geom`` (an overlay or make_valid result may hold lines and points).
+
+    >>> polygonal(shapely.GeometryCollection([shapely.box(0, 0, 1, 1), shapely.Point(5, 5)])).geom_type
+    'Polygon'
+    >>> polygonal(shapely.LineString([(0, 0), (1, 1)])).is_empty
+    True
+    """
+    if geom is not None and geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = _polygon_parts(geom)
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
 def _ring_area_m2(coords: np.ndarray) -> float:
     lon, lat = coords[:, 0], coords[:, 1]
     area, _ = GEOD.polygon_area_perimeter(lon, lat)

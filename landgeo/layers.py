@@ -27,6 +27,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError as PyprojCRSError
 
 from .errors import CRSError, DataWarning, FieldError, LayerError, UsageError
+from .geodesy import polygonal
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +217,8 @@ def _clean_geometries(gdf: gpd.GeoDataFrame, expect: str | None, path: Path, rep
         report.repaired = int(invalid.sum())
         fixed = shapely.make_valid(geoms[invalid])
         if expect == "polygon":
-            fixed = np.array([_polygonal_part(g) for g in fixed], dtype=object)
+            polys = [polygonal(g) for g in fixed]  # a part with no area keeps its type and is skipped below
+            fixed = np.array([p if not p.is_empty else g for p, g in zip(polys, fixed)], dtype=object)
         geoms = np.asarray(geoms, dtype=object).copy()
         geoms[invalid] = fixed
     gdf = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
@@ -233,11 +235,6 @@ def _clean_geometries(gdf: gpd.GeoDataFrame, expect: str | None, path: Path, rep
     return gdf
 
 
-def _polygonal_part(geom):
-    if geom.geom_type in POLYGONAL:
-        return geom
-    polys = [g for g in shapely.get_parts(geom) if g.geom_type in POLYGONAL]
-    return shapely.union_all(polys) if polys else geom
 
 
 def read_vector(

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping
 
 from ..i18n import check_lang
 from . import style
-from .labels import colon, fmt_ha, label, verdict_text
+from .labels import colon, fmt_ha, label
 from .sheet import A4_LANDSCAPE_IN, RC, build_sheet, pdf_metadata, sheet_date
 
 log = logging.getLogger(__name__)

@@ -39,7 +39,6 @@ from ..i18n import check_lang, fmt_lonlat, fmt_number, join_names
 from . import style
 from .labels import as_list, colon, fmt_ha, fmt_km, fmt_share, label, method_text, verdict_text
 from .context import country_name, to_4326
-from .context import to_4326 as _to_4326  # noqa: F401  (compare_map/compare_sheet import it from here)
 from .raster import classes_of, hillshade, landcover_rgba, read_window
 
 log = logging.getLogger(__name__)

@@ -29,8 +29,7 @@ import shapely
 from ..i18n import check_lang
 from . import style
 from .context import to_4326
-from .context import to_4326 as _to_4326  # noqa: F401  (compare_map/compare_sheet import it from here)
-from .labels import colon, fmt_ha, fmt_share, label, verdict_text
+from .labels import fmt_ha, label, verdict_text
 
 log = logging.getLogger(__name__)
 

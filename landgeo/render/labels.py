@@ -86,6 +86,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "checks": ("Checks", "Contrôles"),
     "osm": ("OpenStreetMap", "OpenStreetMap"),
     "feature_count": ("features", "entités"),
+    "water": ("Water bodies", "Plans d'eau"),
+    "protected_areas": ("Protected areas", "Aires protégées"),
+    "roads": ("Roads", "Routes"),
+    "tracks": ("Tracks", "Pistes"),
+    "settlements": ("Settlements", "Localités"),
+    "border": ("International border", "Frontière internationale"),
+    "streams": ("Streams (flow accumulation ≥ {n} cells)", "Cours d'eau (accumulation ≥ {n} cellules)"),
+    "outlet_given": ("Outlet given", "Exutoire donné"),
+    "outlet_snapped": ("Outlet snapped ({d} m)", "Exutoire calé ({d} m)"),
+    "basemap": ("Basemap", "Fond de carte"),
 }
 
 VERDICTS: dict[str, tuple[str, str]] = {

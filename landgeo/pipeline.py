@@ -95,6 +95,8 @@ def _map_context(recipe: Recipe, boundary: Boundary, attached) -> tuple[dict, di
         threshold = int(recipe.boundary.get("stream_threshold_cells", DEFAULT_STREAM_THRESHOLD_CELLS))
         with open_raster(recipe.boundary["dem"], crs=recipe.boundary.get("crs")) as src:
             layers["streams"] = stream_network(src, threshold, bounds=view_bbox(boundary.geometry))
+    if recipe.method == "basins" and recipe.boundary.get("path"):
+        layers["basin_units"] = _basin_units(recipe, boundary, view_bbox(boundary.geometry))
     part = {}
     if records:
         part["layers"] = records
@@ -102,6 +104,22 @@ def _map_context(recipe: Recipe, boundary: Boundary, attached) -> tuple[dict, di
         part["basemap"] = {"file": Path(recipe.context["basemap"]).name,
                            "attribution": recipe.context.get("basemap_attribution")}
     return layers, part
+
+
+def _basin_units(recipe: Recipe, boundary: Boundary, bbox) -> gpd.GeoDataFrame:
+    """The basin layer's units in the map's view: ``unit_id``, ``inside`` (traced), ``outlet`` (the outlet unit)."""
+    b = recipe.boundary
+    units = read_vector(b["path"], layer=b.get("layer"), crs=b.get("crs"), bbox=bbox, bbox_crs="EPSG:4326",
+                        expect="polygon")
+    id_field = (b.get("fields") or {}).get("id", "HYBAS_ID")
+    lower = {str(c).lower(): c for c in units.columns}
+    ids = units[lower.get(id_field.lower(), id_field)].to_numpy() if id_field.lower() in lower else range(len(units))
+    details = boundary.details
+    traced = {int(i) for i in details.get("unit_ids", ())}
+    outlets = {int(i) for i in details.get("outlet_units", ()) or [details.get("outlet_unit")] if i is not None}
+    units = units.to_crs(4326) if units.crs is not None and units.crs.to_epsg() != 4326 else units
+    return gpd.GeoDataFrame({"unit_id": [int(i) for i in ids], "inside": [int(i) in traced for i in ids],
+                             "outlet": [int(i) in outlets for i in ids]}, geometry=units.geometry.values, crs=4326)
 
 
 def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | None = None, max_ha: float | None = None,

@@ -73,23 +73,49 @@ def draw_borders(ax, extent) -> bool:
     return a is not None or b is not None
 
 
-def label_countries(labeller, context, extent, lang: str) -> None:
-    """Queue the names of the countries that fill a visible part of the map (upper case, spaced)."""
+def label_countries(labeller, context, extent, lang: str, landscape=None) -> None:
+    """Queue the names of the countries that fill a visible part of the map (upper case, spaced), off the landscape."""
     if context is None or not len(context):
         return
     minx, maxx, miny, maxy = extent
     view = shapely.box(minx, miny, maxx, maxy)
     code_field = "iso_a3" if "iso_a3" in context.columns else None
     parts = shapely.intersection(context.geometry.values, view)
+    if landscape is not None and not landscape.is_empty:  # a country's name goes beside the landscape, not on it
+        keep_off = shapely.simplify(landscape, 0.002 * (maxx - minx)).buffer(0.02 * (maxx - minx))
+        parts = shapely.difference(parts, keep_off)
     for i, part in enumerate(parts):
         if part.is_empty or part.area < 0.04 * view.area:
             continue
         code = context[code_field].iloc[i] if code_field else None
         name = country_name(code, lang) if code else str(context.get("name", [""] * len(context))[i])
-        pt = shapely.point_on_surface(part)
+        pt = shapely.point_on_surface(max(shapely.get_parts(part), key=lambda g: g.area))
         labeller.add(pt.x, pt.y, " ".join(name.upper()) if len(name) < 14 else name.upper(),
                      priority=COUNTRY_PRIORITY + part.area, fontsize=8.5, color="#7a7a7a", fontweight="bold",
                      zorder=14, path_effects=HALO)
+
+
+def draw_land(ax, extent, context, land_geoms) -> None:
+    """Coastlines of the country outlines, but not across the user's own land (landscape, admin units).
+
+    The bundled outlines are generalised (1:10m: ≈ 1 km); where the user's layers reach further into
+    the sea, their land is filled as land and the outline's coast is not drawn over it.
+    """
+    geoms = [g for g in land_geoms if g is not None and not g.is_empty]
+    land = shapely.union_all(geoms) if geoms else None
+    if land is not None:
+        draw.polygons(ax, [land], extent, facecolor=style.CONTEXT_FILL, edgecolor="none", zorder=0.2)
+    if context is None or not len(context):
+        return
+    minx, maxx, miny, maxy = extent
+    tol = draw.pixel_deg(ax, extent) / 2
+    _, outlines = draw.prepare(shapely.boundary(context.geometry.values), extent, tol)
+    coast = shapely.union_all(outlines) if len(outlines) else None
+    if coast is None:
+        return
+    if land is not None:
+        coast = shapely.difference(coast, shapely.simplify(land, tol).buffer(tol))
+    draw.lines(ax, [coast], extent, color=style.CONTEXT_EDGE, linewidth=0.6, zorder=0.3, tolerance=0)
 
 
 def draw_neighbours(ax, extent, neighbours, labeller) -> None:

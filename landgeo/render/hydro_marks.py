@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+import numpy as np
 from matplotlib.lines import Line2D
 
 from . import draw, style
@@ -63,4 +64,24 @@ def draw_outlet(ax, profile: Mapping[str, Any], lang: str) -> list:
         text = label("outlet_snapped", lang).format(d=fmt_number(round(dist), lang) if dist is not None else "?")
         handles.append(Line2D([], [], marker="D", linestyle="none", markersize=5.5, markerfacecolor=style.BOUNDARY,
                               markeredgecolor="white", label=text))
+    return handles
+
+
+def draw_basin_units(ax, extent, units, lang: str) -> list:
+    """Basin units around a basins watershed: traced ones outlined in blue, the outlet unit tinted, others dotted."""
+    if units is None or not len(units):
+        return []
+    import shapely
+    from matplotlib.patches import Patch
+
+    inside = units["inside"].astype(bool).to_numpy() if "inside" in units.columns else np.zeros(len(units), bool)
+    outlet = units["outlet"].astype(bool).to_numpy() if "outlet" in units.columns else np.zeros(len(units), bool)
+    edges = shapely.boundary(units.geometry.values)
+    draw.lines(ax, edges[~inside], extent, color="#8aa9c4", linewidth=0.4, linestyle=(0, (1, 1.5)), zorder=4.7)
+    draw.lines(ax, edges[inside], extent, color="#4a90c2", linewidth=0.6, zorder=4.9)
+    handles = [Line2D([], [], color="#4a90c2", linewidth=0.6, label=label("basin_units", lang))]
+    if outlet.any():
+        draw.polygons(ax, units.geometry.values[outlet], extent, facecolor=style.BOUNDARY, edgecolor="none",
+                      alpha=0.18, zorder=4.9)
+        handles.append(Patch(facecolor=style.BOUNDARY, alpha=0.18, edgecolor="none", label=label("outlet_unit", lang)))
     return handles

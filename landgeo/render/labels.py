@@ -96,6 +96,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "outlet_given": ("Outlet given", "Exutoire donné"),
     "outlet_snapped": ("Outlet snapped ({d} m)", "Exutoire calé ({d} m)"),
     "basemap": ("Basemap", "Fond de carte"),
+    "basin_units": ("Basin units traced", "Unités de bassin tracées"),
+    "outlet_unit": ("Outlet unit", "Unité de l'exutoire"),
 }
 
 VERDICTS: dict[str, tuple[str, str]] = {

@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 #: Layers read back from a profile directory's boundary.gpkg.
 GPKG_LAYERS = ("boundary", "admin_units", "ecosystems", "sites", "rivers", "water", "protected_areas", "streams",
-               "admin_neighbours", "context_points", "context_lines", "context_polygons")
+               "basin_units", "admin_neighbours", "context_points", "context_lines", "context_polygons")
 
 
 def write_maps(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame], folder: str | Path, *,

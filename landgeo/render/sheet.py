@@ -28,6 +28,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from matplotlib import patheffects
+from matplotlib.colors import same_color
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Polygon as MplPolygon, Rectangle
 from matplotlib.lines import Line2D
@@ -407,7 +408,7 @@ def reserve_frame_marks(labeller, ax, extent) -> None:
         labeller.reserve(Bbox(ax.transData.transform([(x0, y0), (x1, y1)])))
 
 
-def map_axes(fig, rect, bounds, *, context: gpd.GeoDataFrame | None = None, pad: float = 0.08):
+def map_axes(fig, rect, bounds, *, context: gpd.GeoDataFrame | None = None, pad: float = 0.08, coast: bool = True):
     """Axes at ``rect`` (figure fraction) showing ``bounds`` (minx, miny, maxx, maxy in degrees) padded to fill it.
 
     The aspect is 1/cos(latitude), so distances look right; ``context`` (country outlines with an
@@ -425,7 +426,8 @@ def map_axes(fig, rect, bounds, *, context: gpd.GeoDataFrame | None = None, pad:
         context = None  # the landscape is on none of the countries: no land/sea to show
     if context is not None:
         ax.set_facecolor(style.SEA)
-        _draw_geoms(ax, context, facecolor=style.CONTEXT_FILL, edgecolor=style.CONTEXT_EDGE, linewidth=0.6, zorder=0)
+        _draw_geoms(ax, context, facecolor=style.CONTEXT_FILL, edgecolor=style.CONTEXT_EDGE if coast else "none",
+                    linewidth=0.6, zorder=0)
     else:
         ax.set_facecolor("#fbfaf7")
     return ax, (minx, maxx, miny, maxy)
@@ -499,7 +501,7 @@ def _hillshade_image(ax, path, extent) -> bool:
     light = np.clip((hs - flat) / (1 - flat), 0, 1)
     rgba = np.zeros(hs.shape + (4,))
     rgba[..., :3] = np.where(shadow[..., None] > 0, 0.0, 1.0)
-    rgba[..., 3] = np.where(shadow > 0, 0.8 * shadow ** 0.8, 0.5 * light)
+    rgba[..., 3] = np.where(shadow > 0, 0.65 * shadow ** 0.8, 0.45 * light)
     ax.imshow(rgba, extent=img_extent, zorder=3, interpolation="bilinear", aspect="auto")
     return True
 
@@ -514,8 +516,12 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
     else:
         present = [g for g in lay.values() if g is not None]
         bounds = present[0].total_bounds if present else np.array([-1.0, -1.0, 1.0, 1.0])
-    ax, extent = map_axes(fig, rect, bounds, context=lay.get("context_main", lay.get("context")))
+    ax, extent = map_axes(fig, rect, bounds, context=lay.get("context_main", lay.get("context")), coast=False)
     minx, maxx, miny, maxy = extent
+    if same_color(ax.get_facecolor(), style.SEA):  # land over sea: the user's land wins over generalised coasts
+        context_layers.draw_land(ax, extent, lay.get("context_main", lay.get("context")),
+                                 [g for k in ("boundary", "admin_units", "admin_neighbours") if lay.get(k) is not None
+                                  for g in lay[k].geometry.values])
     view = shapely.box(minx, miny, maxx, maxy)
     legend: dict[str, Any] = {"classes": {}, "items": []}
 
@@ -569,7 +575,7 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
     if lay.get("context") is not None and context_layers.draw_borders(ax, extent):
         legend["items"].append(("handle", Line2D([], [], color=context_layers.BORDER, linewidth=1.3,
                                                  linestyle=(0, (6, 2, 1.2, 2)), label=label("border", lang))))
-    context_layers.label_countries(labeller, lay.get("context_main"), extent, lang)
+    context_layers.label_countries(labeller, lay.get("context_main"), extent, lang, landscape=geom)
     admin = lay.get("admin_units")
     if admin is not None:
         # shared edges once, so neighbouring units do not draw the same dashed line twice (it would look solid)
@@ -583,6 +589,7 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
         legend["items"].append(("rivers", None))
     threshold = ((profile.get("boundary") or {}).get("details") or {}).get("stream_threshold_cells")
     legend["items"] += [("handle", h) for h in hydro_marks.draw_streams(ax, extent, lay.get("streams"), lang, threshold)]
+    legend["items"] += [("handle", h) for h in hydro_marks.draw_basin_units(ax, extent, lay.get("basin_units"), lang)]
     legend["items"] += [("handle", h) for h in hydro_marks.draw_outlet(ax, profile, lang)]
 
     if geom is not None and not geom.is_empty:

@@ -9,7 +9,9 @@ do (README, "Adding a language"), with output that merges well between branches:
 sorted, file names without line numbers, header dates kept. The English catalogue is the
 source language: its translations are the message ids (edit them there to reword English
 without touching the code). A new message gets an empty translation in the other
-catalogues, which tests/test_i18n.py reports until someone translates it.
+catalogues, which tests/test_i18n.py reports until someone translates it: translate it before
+committing the catalogues, or leave the catalogues unchanged (the message then reads in English
+everywhere until it is extracted and translated).
 
 ``--merge`` reads a JSON list of ``{"id": ..., "plural": ..., "context": ..., "fr": ..., "es": ...,
 "pt": ...}`` (a plural message gives a list of forms, one and other; further CLDR forms repeat

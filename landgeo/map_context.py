@@ -23,7 +23,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from .errors import FieldError
-from .i18n import tr
+from .i18n import translator
 from .sites import to_wgs84
 
 log = logging.getLogger(__name__)
@@ -78,8 +78,9 @@ def normalise(gdf: gpd.GeoDataFrame, spec: Mapping[str, Any], section: str, *, l
     keep = np.isin(shapely.get_type_id(geoms), TYPE_IDS[group]) & ~shapely.is_empty(geoms)
     skipped = int((~keep).sum())
     if skipped:
-        notes.append(tr(lang, f"[context.{section}]: {skipped} features of another geometry type than {kind} were not drawn",
-                        f"[context.{section}] : {skipped} entités d'un autre type de géométrie que {kind} n'ont pas été dessinées"))
+        notes.append(translator(lang)("[context.{section}]: {n} feature of another geometry type than {kind} was not drawn",
+                                      "[context.{section}]: {n} features of another geometry type than {kind} were not drawn",
+                                      n=skipped, section=section, kind=kind))
     priority = np.zeros(len(gdf))
     if pop_col is not None:
         priority = pd.to_numeric(gdf[pop_col], errors="coerce").fillna(0.0).to_numpy(dtype=float)

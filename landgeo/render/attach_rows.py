@@ -2,15 +2,15 @@
 
 >>> attach_rows({"water": {"area_ha": 1500.0, "share": 0.015, "count": 2,
 ...              "bodies": [{"name": "Kyoga", "area_ha": 1400.0}]}}, "en")
-[('Water bodies', '1,500\\xa0ha (1.5\\xa0%), 2 water bodies: Kyoga 1,400\\xa0ha')]
+[('Water bodies', '1,500\\xa0ha (1.5%), 2 water bodies: Kyoga 1,400\\xa0ha')]
 """
 
 from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ..i18n import fmt_number
-from .labels import fmt_ha, fmt_share, label
+from ..i18n import fmt_number, translator
+from .labels import colon, fmt_ha, fmt_share, label
 
 
 def _named(items, lang: str, n: int = 3) -> str:
@@ -21,33 +21,30 @@ def _named(items, lang: str, n: int = 3) -> str:
 
 def attach_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
     """(label, value) rows for ``protected_areas`` and ``water`` when the profile has them."""
+    t = translator(lang)
     rows = []
     pa = profile.get("protected_areas")
     if isinstance(pa, Mapping) and pa.get("area_ha") is not None:
-        fr = lang == "fr"
         text = f"{fmt_ha(pa['area_ha'], lang)} ({fmt_share(pa.get('share'), lang)})"
         areas = _named(pa.get("areas"), lang)
         if areas:
-            text += f": {areas}" if not fr else f"\u00a0: {areas}"
+            text += colon(lang) + areas
         sites = pa.get("sites") or {}
         if sites.get("inside") is not None:
-            buf = fmt_number((pa.get("buffer_m") or 0) / 1000, lang, 1).rstrip("0").rstrip(".,")
-            text += ("; " if not fr else " ; ") + (
-                f"ASGM: {fmt_number(sites['inside'], lang)} sites inside, {fmt_number(sites.get('in_buffer') or 0, lang)} "
-                f"within {buf} km" if not fr else
-                f"EMAPE : {fmt_number(sites['inside'], lang)} sites dedans, {fmt_number(sites.get('in_buffer') or 0, lang)} "
-                f"à moins de {buf} km")
+            km = fmt_number((pa.get("buffer_m") or 0) / 1000, lang, 1 if (pa.get("buffer_m") or 0) % 1000 else 0)
+            text += t("; ", context="between parts of a table cell") + t(
+                "ASGM: {inside} sites inside, {near} within {km} km", inside=int(sites["inside"]),
+                near=int(sites.get("in_buffer") or 0), km=km)
             if sites.get("mined_area_inside_ha") is not None:
-                text += f" ({fmt_ha(sites['mined_area_inside_ha'], lang)} " + ("mined inside)" if not fr else "exploités dedans)")
+                text += " " + t("({area} mined inside)", area=fmt_ha(sites["mined_area_inside_ha"], lang))
         rows.append((label("protected_areas", lang), text))
     water = profile.get("water")
     if isinstance(water, Mapping) and water.get("area_ha") is not None:
         text = f"{fmt_ha(water['area_ha'], lang)} ({fmt_share(water.get('share'), lang)})"
         if water.get("count"):
-            word = "water bodies" if lang != "fr" else "plans d'eau"
-            text += f", {fmt_number(water['count'], lang)} {word}"
+            text += ", " + t("{n} water body", "{n} water bodies", n=int(water["count"]))
             named = _named(water.get("bodies"), lang)
             if named:
-                text += (": " if lang != "fr" else "\u00a0: ") + named
+                text += colon(lang) + named
         rows.append((label("water", lang), text))
     return rows

@@ -35,10 +35,14 @@ def graticule_ticks(lo: float, hi: float, *, max_ticks: int = 5) -> list[float]:
 
 
 def dms(value: float, axis: str, step: float, lang: str) -> str:
-    """A graticule label in degrees, minutes and seconds as fine as ``step`` needs (``O`` for west in French)."""
-    west = "O" if lang == "fr" else "W"
-    hemi = ("E" if value > 0 else west if value < 0 else "") if axis == "x" else (
-        "N" if value > 0 else "S" if value < 0 else "")
+    """A graticule label in degrees, minutes and seconds as fine as ``step`` needs (compass letters in ``lang``)."""
+    from ..i18n import translator
+
+    t = translator(lang)
+    if axis == "x":
+        hemi = t("E", context="compass: east") if value > 0 else t("W", context="compass: west") if value < 0 else ""
+    else:
+        hemi = t("N", context="compass: north") if value > 0 else t("S", context="compass: south") if value < 0 else ""
     total = round(abs(value) * 3600)
     d, rest = divmod(total, 3600)
     m, sec = divmod(rest, 60)

@@ -36,7 +36,7 @@ from matplotlib.path import Path as MplPath
 from matplotlib.ticker import FixedLocator, FuncFormatter
 from pyproj import Geod
 
-from ..i18n import check_lang, fmt_lonlat, fmt_number, join_names
+from ..i18n import check_lang, fmt_lonlat, fmt_number, join_names, translator
 from . import context_layers, draw, hydro_marks, layout, style
 from .labels_placement import Labeller
 from .attach_rows import attach_rows
@@ -677,7 +677,7 @@ def _draw_legend(fig, rect, legend, lang) -> float:
                                  label=textwrap.shorten(name, 38, placeholder="…")))
         if len(legend["classes"]) > room:
             handles.append(Patch(facecolor="none", edgecolor="none",
-                                 label=label("more_classes", lang).format(n=len(legend["classes"]) - room)))
+                                 label=translator(lang)("+ {n} more class", "+ {n} more classes", n=len(legend["classes"]) - room)))
     if not handles:
         return rect[1] + rect[3]
     # the legend may run below its box (the table then starts lower) but never off the page's right edge

@@ -7,7 +7,7 @@ them again:
 
 * ``context_points`` (settlements, points), ``context_lines`` (roads, tracks, lines),
   ``context_polygons`` (protected areas, polygons): ``name``, ``priority`` (population, or minus
-  the rank: larger is more important), ``kind``, ``layer`` (the legend title);
+  the rank: larger is more important), ``kind``, ``layer`` (the legend title; empty: the kind's name);
 * ``admin_neighbours``: units of ``[attach.admin_units]`` in view that the landscape does not touch (``name``).
 """
 
@@ -89,7 +89,8 @@ def normalise(gdf: gpd.GeoDataFrame, spec: Mapping[str, Any], section: str, *, l
     names = gdf[name_col].astype("string").fillna("").to_numpy(dtype=object) if name_col else np.full(len(gdf), "", object)
     out = gpd.GeoDataFrame({"name": [str(n) if str(n).strip() else None for n in names[keep]],
                             "priority": priority[keep], "kind": kind,
-                            "layer": spec.get("title") or section}, geometry=list(geoms[keep]), crs=4326)
+                            "layer": spec.get("title") or (section if kind in ("lines", "polygons", "points") else "")},
+                           geometry=list(geoms[keep]), crs=4326)
     return group, out, notes
 
 

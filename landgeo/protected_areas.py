@@ -105,7 +105,7 @@ def protected_areas_inside(
     merged), ``share``, ``count``, ``areas`` [{name, desig, iucn_cat, status_yr, area_ha,
     share_of_landscape, share_of_area}] (largest first), ``buffer_m`` and, with sites, ``sites``
     {inside, in_buffer, mined_area_inside_ha, mined_area_in_buffer_ha}; ``layer`` the protected areas
-    touching the landscape or its buffer, whole, with those columns.
+    inside the landscape or within ``buffer_m`` of it (``nearby`` counts the latter), whole, with those columns.
     """
     notes: list[str] = []
     label = source or "protected areas"
@@ -115,9 +115,8 @@ def protected_areas_inside(
     geoms = shapely.make_valid(gdf.geometry.values)
     geoms = np.array([geodesy.polygonal(g) for g in geoms], dtype=object)
     landscape_ha = _area_ha(boundary)
-    zone_all = buffer_zone(shapely.union_all(geoms[shapely.intersects(geoms, boundary.buffer(0.5))]) if len(geoms)
-                           else shapely.Polygon(), buffer_m, boundary)
-    reach = shapely.union_all([boundary, zone_all]) if not zone_all.is_empty else boundary
+    # protected areas within buffer_m of the landscape are listed on the map too (they are "nearby")
+    reach = shapely.union_all([boundary, buffer_zone(boundary, buffer_m, boundary)])
     touching = np.flatnonzero(shapely.intersects(geoms, reach) & ~shapely.is_empty(geoms))
     rows = []
     for i in touching:

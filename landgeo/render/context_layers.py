@@ -88,7 +88,12 @@ def label_countries(labeller, context, extent, lang: str, landscape=None) -> Non
         if part.is_empty or part.area < 0.04 * view.area:
             continue
         code = context[code_field].iloc[i] if code_field else None
-        name = country_name(code, lang) if code else str(context.get("name", [""] * len(context))[i])
+        if code and str(code) not in ("-99", "None"):
+            name = country_name(code, lang)
+        elif "name" in context.columns and context["name"].iloc[i]:
+            name = str(context["name"].iloc[i])  # Natural Earth gives some countries no ISO code (-99)
+        else:
+            continue
         pt = shapely.point_on_surface(max(shapely.get_parts(part), key=lambda g: g.area))
         labeller.add(pt.x, pt.y, " ".join(name.upper()) if len(name) < 14 else name.upper(),
                      priority=COUNTRY_PRIORITY + part.area, fontsize=8.5, color="#7a7a7a", fontweight="bold",

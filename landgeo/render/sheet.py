@@ -445,7 +445,9 @@ def finish_map_axes(ax, extent, lang: str) -> None:
                                  (ax.yaxis, extent[2], extent[3], pos.height * fig_h)):
         n = max(2, min(6, int(inches / 1.2)))
         step = layout.graticule_step(hi - lo, n)
-        axis.set_major_locator(FixedLocator(layout.graticule_ticks(lo, hi, max_ticks=n)))
+        margin = 0.42 / inches * (hi - lo)  # half a label's length: no label sticks out past the frame
+        ticks = [v for v in layout.graticule_ticks(lo, hi, max_ticks=n) if lo + margin <= v <= hi - margin]
+        axis.set_major_locator(FixedLocator(ticks))
         axis.set_major_formatter(FuncFormatter(
             lambda v, _p, a="x" if axis is ax.xaxis else "y", st=step: layout.dms(v, a, st, lang)))
     ax.grid(True, color="#888888", linewidth=0.35, linestyle=(0, (2, 3)), alpha=0.7, zorder=4)

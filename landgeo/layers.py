@@ -374,6 +374,27 @@ def write_vector(gdf: gpd.GeoDataFrame, path: str | Path, *, layer: str | None =
     return path
 
 
+def check_vector_output(path: str | Path, *, overwrite: bool = False, inputs=()) -> Path:
+    """Refuse a vector output before any work: unknown format, exists (without ``overwrite``),
+    folder missing or read-only, or the output is one of ``inputs``."""
+    from .output import check_target, refuse_inputs
+
+    path = Path(path)
+    if path.suffix.lower() not in WRITE_DRIVERS:
+        raise UsageError(f"{path}: unknown output format; use one of {', '.join(sorted(WRITE_DRIVERS))}")
+    refuse_inputs([path], inputs)
+    return check_target(path, overwrite=overwrite, kind="file")
+
+
+def write_vector_file(gdf: gpd.GeoDataFrame, path: str | Path, *, layer: str | None = None, overwrite: bool = False) -> Path:
+    """:func:`write_vector` atomically (complete or absent; Shapefile sidecars moved together)."""
+    from .output import atomic_file
+
+    with atomic_file(path, overwrite=overwrite) as tmp:
+        write_vector(gdf, tmp, layer=layer)
+    return Path(path)
+
+
 def _vrt_with_crs(src: rasterio.io.DatasetReader, path: Path, crs: CRS) -> str:
     """A VRT (XML text) that gives a CRS to a raster that lacks one."""
     gt = src.transform.to_gdal()

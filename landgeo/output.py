@@ -478,15 +478,26 @@ def neutralise_frame(frame):
     return out
 
 
+def _csv_cell(value: Any) -> Any:
+    """A neutralised cell whose line breaks are ``\\n`` (so the csv module quotes it)."""
+    value = "" if value is None else neutralise_cell(value)
+    if isinstance(value, str) and "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
 def write_csv(rows: Iterable[Mapping[str, Any]], path: str | Path, *, fieldnames: Sequence[str],
               overwrite: bool = False) -> Path:
-    """Write a CSV (UTF-8, header row, ``\\n`` lines) atomically, every cell neutralised; None is an empty cell."""
+    """Write a CSV (UTF-8, header row, ``\\n`` lines) atomically, every cell neutralised; None is an empty cell.
+
+    A carriage return inside a text becomes a line break (quoted), so rows stay rows.
+    """
     path = Path(path)
     with atomic_file(path, overwrite=overwrite) as tmp:
         with open(tmp, "w", newline="", encoding="utf-8") as f:
-            w = csv.DictWriter(f, fieldnames=[neutralise_cell(n) for n in fieldnames], lineterminator="\n",
+            w = csv.DictWriter(f, fieldnames=[_csv_cell(n) for n in fieldnames], lineterminator="\n",
                                extrasaction="ignore")
             w.writeheader()
             for row in rows:
-                w.writerow({neutralise_cell(k): ("" if v is None else neutralise_cell(v)) for k, v in row.items()})
+                w.writerow({_csv_cell(k): _csv_cell(v) for k, v in row.items()})
     return path

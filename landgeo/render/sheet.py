@@ -503,7 +503,7 @@ def _hillshade_image(ax, path, extent) -> bool:
     light = np.clip((hs - flat) / (1 - flat), 0, 1)
     rgba = np.zeros(hs.shape + (4,))
     rgba[..., :3] = np.where(shadow[..., None] > 0, 0.0, 1.0)
-    rgba[..., 3] = np.where(shadow > 0, 0.65 * shadow ** 0.8, 0.45 * light)
+    rgba[..., 3] = np.where(shadow > 0, 0.55 * shadow ** 0.8, 0.4 * light)
     ax.imshow(rgba, extent=img_extent, zorder=3, interpolation="bilinear", aspect="auto")
     return True
 
@@ -909,6 +909,27 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
     return fig
 
 
+def save_png(fig: Figure, path: str | Path, *, dpi: int = PNG_DPI) -> Path:
+    """``fig`` as an opaque RGB PNG at ``dpi`` (zlib level 3, no metadata).
+
+    The page is opaque white, so the alpha channel carries nothing: RGB at level 3 encodes in about
+    half the time of matplotlib's RGBA at level 6 and gives a ~10 % smaller file (measured on the demo sheets).
+    """
+    from PIL import Image
+
+    canvas = fig.canvas
+    old = fig.dpi
+    try:
+        fig.set_dpi(dpi)
+        canvas.draw()
+        w, h = canvas.get_width_height()
+        img = Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
+    finally:
+        fig.set_dpi(old)
+    img.save(path, format="PNG", compress_level=3)
+    return Path(path)
+
+
 def write_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame], *, pdf: str | Path | None = None,
                 png: str | Path | None = None, lang: str = "en", rasters: Mapping[str, Any] | None = None,
                 date: dt.date | str | None = None, dpi: int = PNG_DPI, attribution: Sequence[str] = ()) -> list[Path]:
@@ -937,8 +958,7 @@ def write_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
         if png is not None:
             png = Path(png)
             png.parent.mkdir(parents=True, exist_ok=True)
-            fig.savefig(png, format="png", dpi=max(int(dpi), 72), metadata={"Software": None},
-                        pil_kwargs={"compress_level": 4})  # zlib 4: ≈ 2× faster than 6, files ≈ 10 % larger
+            save_png(fig, png, dpi=max(int(dpi), 72))
             out.append(png)
     log.info("wrote %s", ", ".join(str(p) for p in out))
     return out

@@ -487,7 +487,7 @@ def relief_exaggeration(z: np.ndarray, dx_m: float, dy_m: float) -> float:
 
 def _hillshade_image(ax, path, extent) -> bool:
     minx, maxx, miny, maxy = extent
-    data, img_extent, _ = read_window(path, (minx, miny, maxx, maxy))
+    data, img_extent, _ = read_window(path, (minx, miny, maxx, maxy), max_px=900)  # ~1 cell per 1.5 output pixels
     if data.count() < 4:
         return False
     z = data.astype("float64").filled(np.nan)
@@ -759,7 +759,7 @@ def _draw_table(fig, rect, rows, lang) -> float:
     line_pt = fs * 1.32
     label_frac = 0.29
     value_chars = int((1 - label_frac) * width_pt / (fs * 0.56))
-    label_chars = int(label_frac * width_pt / (fs * 0.60))
+    label_chars = int(label_frac * width_pt / (fs * 0.68))  # bold glyphs: ≈ 0.68 em on average (DejaVu Sans Bold)
     max_lines = int(height_pt / line_pt) - len(rows) // 3
     wrapped = _wrap_rows(rows, value_chars, max_lines)
     y = 1.0

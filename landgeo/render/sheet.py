@@ -796,8 +796,11 @@ def _draw_composition(fig, x0: float, top: float, bottom: float, width: float, p
     if not classes:
         fig.text(x0, top - 0.045, label("no_data", lang), fontsize=7, color=style.MUTED, va="top")
         return
-    shown = classes[:8]
-    rest = sum(float(c["share"]) for c in classes[8:])
+    # as many bars as fit at ≥ 0.024 of the page each (one line of 6.2 pt), the rest summed as "Other"
+    fit = max(1, int((top - 0.05 - bottom) / 0.024))
+    n_bars = min(8, len(classes) if len(classes) <= fit else fit - 1)
+    shown = classes[:max(1, n_bars)]
+    rest = sum(float(c["share"]) for c in classes[len(shown):])
     names = [str(c["class"]) for c in shown]
     shares = [float(c["share"]) for c in shown]
     given = style.profile_colours(profile)

@@ -17,8 +17,8 @@ import shapely
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
-from . import geodesy
 from .errors import DelineationError
+from .geo import geodesy
 
 log = logging.getLogger(__name__)
 WGS84 = CRS.from_epsg(4326)

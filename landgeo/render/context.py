@@ -15,6 +15,9 @@ import geopandas as gpd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from ..io.text import read_text
+from ..io.vector import read_vector
+
 log = logging.getLogger(__name__)
 
 COUNTRIES = Path(__file__).resolve().parent / "assets" / "countries_110m.geojson"
@@ -56,8 +59,6 @@ def country_context(geom: BaseGeometry, *, margin_deg: float | None = None) -> g
     GeoDataFrame or None
         ``name``, ``iso_a3``, ``home``, geometry; ``None`` when the outlines are missing or empty.
     """
-    from ..layers import read_vector
-
     if geom is None or geom.is_empty or not COUNTRIES.is_file():
         return None
     minx, miny, maxx, maxy = geom.bounds
@@ -86,8 +87,6 @@ _FRENCH = {
 
 @lru_cache(maxsize=1)
 def _names() -> dict[str, str]:
-    from ..layers import read_text
-
     if not COUNTRIES.is_file():
         return {}
     data = json.loads(read_text(COUNTRIES))

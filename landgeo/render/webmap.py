@@ -26,10 +26,11 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from ..i18n import check_lang
+from ..i18n import check_lang, fmt_number
 from . import style
-from .context import to_4326
+from .context import COUNTRIES_CREDIT, country_context, to_4326
 from .labels import fmt_ha, label, verdict_text
+from .raster import landcover_rgba
 
 log = logging.getLogger(__name__)
 
@@ -115,12 +116,8 @@ def _fmt_value(value: Any, lang: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, (float, np.floating)):
-        from ..i18n import fmt_number
-
         return fmt_number(float(value), lang, 2 if abs(value) < 1000 else 0)
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        from ..i18n import fmt_number
-
         return fmt_number(int(value), lang, 0)
     return str(value)
 
@@ -389,7 +386,6 @@ def _add_landcover(m, profile, path, bounds, lang, legend) -> None:
     """A land-cover raster as an image overlay (a PNG data URI: no network), with its classes in the legend."""
     import folium
 
-    from .raster import landcover_rgba
 
     minx, miny, maxx, maxy = bounds
     pad = 0.25 * max(maxx - minx, maxy - miny)
@@ -457,8 +453,6 @@ def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
     context = lay.get("context")
     context_credit = ""
     if context is None and lay.get("boundary") is not None:
-        from .context import COUNTRIES_CREDIT, country_context
-
         context = country_context(shapely.union_all(lay["boundary"].geometry.values))
         context_credit = COUNTRIES_CREDIT
     if context is not None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import LayerError
+from ..errors import LandgeoError, LayerError
+from ..recipe.parse import read_recipe
+from .compare import compare_files
 from .pipeline import Outcome, profile_many
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def demo_recipes() -> list[Path]:
@@ -34,10 +36,6 @@ def run_demo_comparison(out_dir: str | Path, *, lang: str | None = None, overwri
     folder is absent, i.e. its profile failed). Returns (ok, one line to print), or
     None when the watershed recipe is absent. A wrong input is reported in the line.
     """
-    from .compare import compare_files
-    from .errors import LandgeoError
-    from .recipe import read_recipe
-
     if recipe is None:
         found = [p for p in demo_recipes() if p.name == DEMO_COMPARISON["recipe"]]
         if not found:

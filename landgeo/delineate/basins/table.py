@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from ..errors import BasinTableError
+from ...errors import BasinTableError
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import LandgeoError
+from .. import __version__
+from ..errors import LandgeoError, UsageError
 
 log = logging.getLogger("landgeo")
 
@@ -98,7 +98,8 @@ def _finish(ctx: click.Context, outcomes) -> None:
 @click.pass_context
 def demo(ctx: click.Context, out_dir: Path, lang: str | None, overwrite: bool) -> None:
     """Build the demo landscapes' full profiles from layers/ and boundaries/."""
-    from .demo import run_demo, run_demo_comparison
+    # slow start-up: the job's geopandas/matplotlib load only when the command runs
+    from ..app.demo import run_demo, run_demo_comparison
 
     outcomes = run_demo(out_dir, lang=lang, overwrite=overwrite)
     compared = run_demo_comparison(out_dir, lang=lang, overwrite=overwrite)
@@ -121,7 +122,8 @@ def demo(ctx: click.Context, out_dir: Path, lang: str | None, overwrite: bool) -
 @click.pass_context
 def profile(ctx, recipes, out_dir, lang, offline, overwrite, min_ha, max_ha) -> None:
     """Profile one or more landscapes: boundary, checks, attached layers, profile.json, maps."""
-    from .pipeline import ATLAS, profile_many
+    # slow start-up: the job's geopandas/matplotlib load only when the command runs
+    from ..app.pipeline import ATLAS, profile_many
 
     outcomes = profile_many(list(recipes), out_dir, lang=lang, overwrite=overwrite, offline=offline, min_ha=min_ha, max_ha=max_ha)
     if len(recipes) > 1:
@@ -137,7 +139,8 @@ def profile(ctx, recipes, out_dir, lang, offline, overwrite, min_ha, max_ha) -> 
 @click.option("--overwrite", is_flag=True, help="Replace existing files.")
 def sheet(source: Path, out_file: Path | None, lang: str | None, overwrite: bool) -> None:
     """Render the printable A4 map sheet (PDF or PNG) of a recipe or of a profile folder."""
-    from .render.outputs import render_sheet
+    # slow start-up: the job's geopandas/matplotlib load only when the command runs
+    from ..app.sheet import render_sheet
 
     for path in render_sheet(source, out=out_file, lang=lang, overwrite=overwrite):
         click.echo(f"wrote {path}")
@@ -162,7 +165,8 @@ def sheet(source: Path, out_file: Path | None, lang: str | None, overwrite: bool
 @click.pass_context
 def batch(ctx, recipes, out_dir, units, field, layer, attach, workers, scheduler, resume, overwrite, maps, atlas, lang, offline, min_ha, max_ha) -> None:
     """Profile many landscapes, on a local Dask cluster or the user's; a failure is recorded and the rest go on."""
-    from .batch import plan_batch, run_batch
+    # slow start-up: the job's geopandas/matplotlib load only when the command runs
+    from ..app.batch import plan_batch, run_batch
 
     tasks, failed = plan_batch(list(recipes), units=units, field=field, layer=layer, attach=attach)
     with click.progressbar(length=len(tasks) + len(failed), label="landscapes", file=click.get_text_stream("stderr"),
@@ -186,7 +190,8 @@ def batch(ctx, recipes, out_dir, units, field, layer, attach, workers, scheduler
 @click.option("--overwrite", is_flag=True, help="Replace an existing file.")
 def delineate(recipe: Path, out_file: Path, overwrite: bool) -> None:
     """Write a recipe's boundary only."""
-    from .api import delineate_to_file
+    # slow start-up: the job's geopandas/matplotlib load only when the command runs
+    from ..app.files import delineate_to_file
 
     boundary = delineate_to_file(recipe, out_file, overwrite=overwrite)
     click.echo(f"{out_file}: {boundary.area_ha:,.0f} ha — {boundary.definition}")
@@ -202,7 +207,8 @@ def delineate(recipe: Path, out_file: Path, overwrite: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (area_ha, verdict, checks).")
 def check(file: Path, layer, crs, min_ha, max_ha, sliver_ha, lang, as_json) -> None:
     """Check a boundary file: geodesic area, scale verdict, contiguity, holes, slivers."""
-    from .api import check_file
+    # slow start-up: the job's geopandas/matplotlib load only when the command runs
+    from ..app.files import check_file
 
     report = check_file(file, layer=layer, crs=crs, min_ha=min_ha, max_ha=max_ha, sliver_ha=sliver_ha, lang=lang)
     if as_json:
@@ -226,7 +232,8 @@ def check(file: Path, layer, crs, min_ha, max_ha, sliver_ha, lang, as_json) -> N
 @click.option("--overwrite", is_flag=True, help="Replace an existing output folder.")
 def compare(a: Path, b, units, field, units_layer, units_where, out_dir, lang, as_json, overwrite) -> None:
     """Compare boundary A (file or recipe) with boundary B and/or a layer of units: IoU, alignment, best-fit units."""
-    from .compare import compare_files
+    # slow start-up: the job's geopandas/matplotlib load only when the command runs
+    from ..app.compare import compare_files
 
     result = compare_files(a, b, units=units, field=field, units_layer=units_layer, units_where=units_where,
                            out_dir=out_dir, lang=lang, overwrite=overwrite)
@@ -244,8 +251,6 @@ def basins() -> None:
 
 
 def _parse_point(text: str):
-    from .errors import UsageError
-
     try:
         lon, lat = (float(v) for v in text.split(","))
     except ValueError:
@@ -256,8 +261,6 @@ def _parse_point(text: str):
 
 
 def _parse_fields(items) -> dict:
-    from .errors import UsageError
-
     out = {}
     for item in items:
         role, sep, name = item.partition("=")
@@ -279,7 +282,8 @@ def _parse_fields(items) -> dict:
 @click.option("--overwrite", is_flag=True, help="Replace an existing output file.")
 def basins_suggest(layer_file: Path, point, min_ha, max_ha, layer_name, snap_m, fields, as_json, out_file, overwrite) -> None:
     """Catchments around a point whose area fits the scale band (tributaries if too big, downstream if too small)."""
-    from .delineate.basins import suggest_file
+    # slow start-up: the job's geopandas/matplotlib load only when the command runs
+    from ..delineate.basins.trace import suggest_file
 
     s = suggest_file(layer_file, point=_parse_point(point), layer=layer_name, fields=_parse_fields(fields),
                      min_ha=min_ha, max_ha=max_ha, snap_m=snap_m, out=out_file, overwrite=overwrite)
@@ -309,7 +313,8 @@ def basins_suggest(layer_file: Path, point, min_ha, max_ha, layer_name, snap_m, 
 @click.option("--overwrite", is_flag=True, help="Replace an existing output file.")
 def basins_build(dem_file: Path, out_file: Path, min_unit_ha: float, crs, overwrite: bool) -> None:
     """Derive a HydroBASINS-like basin layer (HYBAS_ID, NEXT_DOWN, SUB_AREA, UP_AREA, PFAF_ID…) from a DEM."""
-    from .delineate.basin_build import build_basins_file
+    # slow start-up: the job's geopandas/matplotlib load only when the command runs
+    from ..delineate.basins.build import build_basins_file
 
     frame = build_basins_file(dem_file, out_file, min_unit_ha=min_unit_ha, crs=crs, overwrite=overwrite)
     outlets = int((frame["NEXT_DOWN"] == 0).sum())

@@ -19,9 +19,9 @@ import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
-from . import geodesy
-from .errors import FieldError
-from .i18n import tr
+from ..errors import CRSError, FieldError
+from ..geo import geodesy
+from ..i18n import tr
 
 log = logging.getLogger(__name__)
 WGS84 = CRS.from_epsg(4326)
@@ -41,8 +41,6 @@ class SitesResult:
 def to_wgs84(gdf: gpd.GeoDataFrame, label: str, notes: list[str] | None = None, *, lang: str = "en") -> gpd.GeoDataFrame:
     """``gdf`` in EPSG:4326; a transformation is logged (and noted)."""
     if gdf.crs is None:
-        from .errors import CRSError
-
         raise CRSError(f"{label}: the layer has no CRS; state it in the recipe (crs = \"EPSG:4326\" or its EPSG code)")
     if CRS(gdf.crs).equals(WGS84, ignore_axis_order=True):
         return gdf

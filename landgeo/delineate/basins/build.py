@@ -35,10 +35,12 @@ from pyproj import CRS, Geod, Transformer
 from scipy import ndimage
 from shapely.geometry import shape
 
-from .. import geodesy
-from ..errors import UsageError
-from . import hydro_kernels as hk
-from .dem import WGS84, condition, read_dem
+from ...errors import OutputExistsError, UsageError
+from ...geo import geodesy
+from ...hydro import kernels as hk
+from ...io.raster import open_raster
+from ...io.vector import write_vector
+from ..dem import WGS84, condition, read_dem
 
 log = logging.getLogger(__name__)
 GEOD = Geod(ellps="WGS84")
@@ -310,8 +312,6 @@ def build_basins(src, *, min_unit_ha: float) -> gpd.GeoDataFrame:
 
 def build_basins_file(dem_path: str | Path, out: str | Path, *, min_unit_ha: float, crs=None, overwrite: bool = False) -> gpd.GeoDataFrame:
     """Build the basin layer of a DEM file and write it (GPKG, GeoJSON, SHP… by extension)."""
-    from ..errors import OutputExistsError
-    from ..layers import open_raster, write_vector
 
     out = Path(out)
     if out.exists() and not overwrite:

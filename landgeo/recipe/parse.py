@@ -18,8 +18,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
-from .errors import RecipeError
-from .layers import read_text
+from ..errors import RecipeError
+from ..io.text import read_text
 
 LANGUAGES = ("en", "fr")
 DEFAULT_MIN_HA = 10_000.0

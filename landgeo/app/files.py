@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .boundary import Boundary
-from .checks import DEFAULT_MAX_HA, DEFAULT_MIN_HA, BoundaryReport, check_boundary
-from .delineate import delineate
-from .delineate.drawn import boundary_from_layer
-from .errors import UsageError
-from .layers import WRITE_DRIVERS, read_vector, report_of, write_vector
-from .output import atomic_file, ensure_writable
-from .recipe import read_recipe
+from ..boundary import Boundary
+from ..checks.guidance import (
+    DEFAULT_MAX_HA,
+    DEFAULT_MIN_HA,
+    BoundaryReport,
+    check_boundary,
+)
+from ..delineate import delineate
+from ..delineate.drawn import boundary_from_layer
+from ..errors import UsageError
+from ..io.atomic import atomic_file, ensure_writable
+from ..io.vector import WRITE_DRIVERS, read_vector, report_of, write_vector
+from ..recipe.parse import read_recipe
 
 
 def delineate_recipe(recipe_path: str | Path) -> Boundary:

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .delineate.admin import normalize_name
-from .errors import FieldError, RecipeError
-from .layers import read_text, read_vector
-from .recipe import BOUNDARY_COMMON, Recipe, parse_recipe, slugify
+from ..delineate.admin import normalize_name
+from ..errors import FieldError, RecipeError
+from ..io.text import read_text
+from ..io.vector import read_vector
+from ..recipe.parse import BOUNDARY_COMMON, Recipe, parse_recipe, slugify
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from .errors import RecipeError
+from ..errors import RecipeError
+from ..io.text import read_text
 
 BUILTIN = ("modis_igbp", "esa_worldcover", "esa_cci")
 TITLES = {
@@ -134,6 +135,5 @@ def load_class_table(spec: str | Path) -> ClassTable:
     path = Path(spec)
     if path.suffix.lower() != ".csv":
         raise RecipeError(f"classes = {str(spec)!r}: give a built-in table ({', '.join(BUILTIN)}) or a .csv file")
-    from .layers import read_text
 
     return parse_class_table(read_text(path), source=str(path), key=path.stem, title=path.stem)

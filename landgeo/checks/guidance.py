@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import shapely
 
-from . import geodesy
-from .boundary import Check
-from .errors import ScaleWarning, UsageError
-from .i18n import fmt_number, fmt_percent, join_names, tr
+from ..boundary import Check
+from ..errors import ScaleWarning, UsageError
+from ..geo import geodesy
+from ..i18n import fmt_number, fmt_percent, tr
 
 DEFAULT_MIN_HA = 10_000.0
 DEFAULT_MAX_HA = 1_000_000.0
@@ -217,20 +217,3 @@ def check_alignment_by_construction(method: str, n_units: int | None = None, *, 
             0.0,
         )
     return None
-
-
-def check_alignment_with_units(geom, units, *, field: str, label: str, lang: str = "en") -> Check:
-    """LandScale alignment against the best-fit set of whole units of a layer (±10 % rule of :mod:`landgeo.compare`)."""
-    from .compare import units_metrics
-
-    result = units_metrics(geom, units, field=field, label=label)
-    if result.metrics is None:
-        return Check(
-            "alignment",
-            "warn",
-            tr(lang, f"The landscape overlaps none of the units of {label}; alignment cannot be checked.",
-               f"Le paysage ne recouvre aucune unité de {label} ; l'alignement ne peut pas être vérifié."),
-        )
-    best = join_names(list(result.best_fit), lang)
-    a_word, b_word = tr(lang, "the landscape", "le paysage"), tr(lang, f"the best-fit units ({best})", f"les unités les plus proches ({best})")
-    return result.metrics.alignment.check(lang, a=a_word, b=b_word)

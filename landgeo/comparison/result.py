@@ -44,8 +44,6 @@ from __future__ import annotations
 
 import logging
 import math
-import sys
-import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -59,10 +57,14 @@ from pyproj import CRS, Transformer
 from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
-from . import __version__, geodesy
-from .boundary import WGS84, Boundary, Check, Source, finish_boundary
-from .errors import DelineationError, FieldError, LayerError, UsageError
-from .i18n import check_lang, fmt_number, join_names, tr
+from .. import __version__
+from ..boundary import WGS84, Boundary, Check, Source, finish_boundary
+from ..delineate import delineate
+from ..errors import DelineationError, FieldError, LayerError, UsageError
+from ..geo import geodesy
+from ..i18n import check_lang, fmt_number, join_names, tr
+from ..io import vector as layers
+from ..recipe.parse import read_recipe
 
 log = logging.getLogger(__name__)
 
@@ -154,14 +156,9 @@ def load_boundary(path: str | Path, *, notes: list[str] | None = None) -> tuple[
     A layer is dissolved into one boundary; its CRS is transformed to EPSG:4326
     (logged, and noted in ``notes``).
     """
-    from . import layers
-
     notes = notes if notes is not None else []
     file, layer = _split_layer(path)
     if file.suffix.lower() == ".toml":
-        from .delineate import delineate
-        from .recipe import read_recipe
-
         recipe = read_recipe(file)
         return delineate(recipe), recipe.name
     gdf = layers.read_vector(file, layer=layer, expect="polygon")
@@ -186,7 +183,6 @@ def _first_text(gdf: gpd.GeoDataFrame, column: str) -> str | None:
 
 def load_units(path: str | Path, *, layer: str | None = None, where: str | None = None) -> gpd.GeoDataFrame:
     """Read a unit layer (``file`` or ``file:layer``, optionally filtered by ``where``) for :func:`compare`."""
-    from . import layers
 
     file, inline_layer = _split_layer(path)
     try:
@@ -1039,129 +1035,17 @@ def compare(
     return Comparison(a=boundary_a, a_label=label_a, b=boundary_b, b_label=label_b, pair=pair, units=unit_result, notes=tuple(notes))
 
 
-# --------------------------------------------------------------------------- outputs
+def check_alignment_with_units(geom, units, *, field: str, label: str, lang: str = "en") -> Check:
+    """LandScale alignment against the best-fit set of whole units of a layer (±10 % rule of :mod:`landgeo.compare`)."""
 
-OUTPUT_FILES = ("compare.json", "units.csv", "compare.gpkg", "compare.html", "compare_sheet.pdf", "compare_sheet.png")
-
-
-def write_comparison(
-    comparison: Comparison,
-    out_dir: str | Path,
-    *,
-    lang: str = "en",
-    overwrite: bool = False,
-    offline: bool = True,
-    context: gpd.GeoDataFrame | None = None,
-    date: str | None = None,
-) -> Path:
-    """Write the comparison's files into ``out_dir`` (complete or absent).
-
-    Files: ``compare.json``, ``units.csv`` (with units), ``compare.gpkg`` (one
-    layer per role: ``a``, ``b``, ``only_a``, ``only_b``, ``intersection``,
-    ``best_fit``, ``hybrid``, ``only_best_fit``, and ``units``),
-    ``compare.html`` (offline web map) and ``compare_sheet.pdf`` /
-    ``compare_sheet.png`` (one A4 page) in ``lang``.
-
-    Each GeoPackage layer carries ``method`` and ``definition`` columns, so a
-    recipe can use it: ``method = "file"``, ``path = "compare.gpkg"``,
-    ``layer = "best_fit"``.
-
-    Raises
-    ------
-    OutputExistsError
-        When ``out_dir`` exists and ``overwrite`` is false.
-    """
-    from . import layers
-    from .output import atomic_dir, write_json
-    from .render.compare_map import write_compare_map
-    from .render.compare_sheet import write_compare_sheet
-
-    lang = check_lang(lang)
-    attribution: tuple[str, ...] = ()
-    if context is None:  # the bundled country outlines, as on the profile map and sheet
-        from .render.context import country_context
-
-        context = country_context(comparison.a.geometry)
-        if context is not None and not context["home"].any():
-            context = None  # A lies on no country (e.g. synthetic data): no land/sea to show
-        attribution = ("Natural Earth 1:110m countries (public domain)",) if context is not None else ()
-    with atomic_dir(out_dir, overwrite=overwrite) as tmp:
-        write_json(comparison.to_dict(), tmp / "compare.json")
-        if comparison.units is not None:
-            comparison.units.table.round({"area_ha": 2, "intersection_ha": 2, "share_of_a": 6, "share_of_unit": 6}).to_csv(
-                tmp / "units.csv", index=False, encoding="utf-8"
-            )
-        gpkg = tmp / "compare.gpkg"
-        frame = comparison.to_frame()
-        for i, row in frame.iterrows():
-            role = row["role"]
-            one = gpd.GeoDataFrame(
-                {
-                    "role": [role],
-                    "label": [comparison.role_label(role, lang)],
-                    "area_ha": [round(float(row["area_ha"]), 2)],
-                    "share_of_a": [round(float(row["share_of_a"]), 6)],
-                    "method": [_role_method(comparison, role)],
-                    "definition": [comparison.role_definition(role, lang)],
-                    "definition_en": [comparison.role_definition(role, "en")],
-                    "definition_fr": [comparison.role_definition(role, "fr")],
-                },
-                geometry=[row.geometry],
-                crs=WGS84,
-            )
-            layers.write_vector(one, gpkg, layer=role)
-        if comparison.units is not None and len(comparison.units.geometries):
-            layers.write_vector(comparison.units.geometries, gpkg, layer="units")
-        write_compare_map(comparison, tmp / "compare.html", lang=lang, offline=offline, context=context)
-        write_compare_sheet(comparison, pdf=tmp / "compare_sheet.pdf", png=tmp / "compare_sheet.png", lang=lang, context=context, date=date,
-                            attribution=attribution)
-    log.info("wrote %s", out_dir)
-    return Path(out_dir)
-
-
-def _role_method(comparison: Comparison, role: str) -> str:
-    if role == "a":
-        return comparison.a.method
-    if role == "b" and comparison.b is not None:
-        return comparison.b.method
-    return role if role in ("best_fit", "hybrid") else f"compare_{role}"
-
-
-def compare_files(
-    a: str | Path,
-    b: str | Path | None = None,
-    *,
-    units: str | Path | None = None,
-    field: str | None = None,
-    units_layer: str | None = None,
-    units_where: str | None = None,
-    out_dir: str | Path | None = None,
-    lang: str = "en",
-    overwrite: bool = False,
-    offline: bool = True,
-    tolerance: float = ALIGNMENT_TOLERANCE,
-) -> Comparison:
-    """Compare two boundary files/recipes, or one against a unit layer; optionally write ``out_dir``.
-
-    This is what ``landgeo compare`` runs. ``out_dir`` is checked before any
-    work (no overwrite without ``overwrite=True``).
-    """
-    from .output import ensure_writable
-
-    lang = check_lang(lang)
-    if out_dir is not None:
-        ensure_writable(out_dir, overwrite=overwrite)
-    comparison = compare(a, b, units=units, field=field, units_layer=units_layer, units_where=units_where, tolerance=tolerance)
-    if out_dir is not None:
-        write_comparison(comparison, out_dir, lang=lang, overwrite=overwrite, offline=offline)
-    return comparison
-
-
-class _CallableModule(types.ModuleType):
-    """Makes ``landgeo.compare(a, b, ...)`` call :func:`compare` while ``landgeo.compare`` stays this module."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Comparison:
-        return compare(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+    result = units_metrics(geom, units, field=field, label=label)
+    if result.metrics is None:
+        return Check(
+            "alignment",
+            "warn",
+            tr(lang, f"The landscape overlaps none of the units of {label}; alignment cannot be checked.",
+               f"Le paysage ne recouvre aucune unité de {label} ; l'alignement ne peut pas être vérifié."),
+        )
+    best = join_names(list(result.best_fit), lang)
+    a_word, b_word = tr(lang, "the landscape", "le paysage"), tr(lang, f"the best-fit units ({best})", f"les unités les plus proches ({best})")
+    return result.metrics.alignment.check(lang, a=a_word, b=b_word)

@@ -41,8 +41,8 @@ from pyproj import CRS, Transformer
 from rasterio.windows import Window
 from shapely.geometry.base import BaseGeometry
 
-from . import geodesy
-from .errors import CRSError, DataWarning, LayerError
+from ..errors import CRSError, DataWarning, LayerError
+from ..geo import geodesy
 
 log = logging.getLogger(__name__)
 

@@ -29,10 +29,18 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from .errors import LandgeoError, OutputExistsError, UsageError
-from .layers import read_text, read_vector, report_of
-from .output import atomic_file
-from .recipe import Recipe, parse_recipe, read_recipe
+from ..delineate import delineate
+from ..delineate.admin import boundary_from_units, normalize_name
+from ..delineate.combine import postprocess
+from ..errors import LandgeoError, OutputExistsError, UsageError
+from ..io.atomic import atomic_file
+from ..io.text import read_text
+from ..io.vector import read_vector, report_of
+from ..recipe.parse import Recipe, parse_recipe, read_recipe
+from ..render.atlas import AtlasFailure, write_atlas
+from ..render.outputs import load_profile_dir
+from .pipeline import build_profile, write_profile_dir
+from .units_recipes import units_recipes
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +56,6 @@ class Task:
     ``data`` is the recipe as a dict (units form) resolved against ``file``;
     when ``data`` is None the recipe is read from ``file``.
     """
-
     slug: str
     source: str
     file: str
@@ -127,7 +134,6 @@ def recipe_tasks(recipes: Iterable[str | Path]) -> tuple[list[Task], list[Row]]:
 
 def units_tasks(units: str | Path, *, field: str, layer: str | None = None, attach: str | Path | None = None) -> list[Task]:
     """One task per unit of a layer (see :mod:`landgeo.units_recipes`)."""
-    from .units_recipes import units_recipes
 
     return [Task(u.slug, u.source, str(u.file), u.data) for u in units_recipes(units, field=field, layer=layer, attach=attach)]
 
@@ -171,7 +177,6 @@ def read_vector_once(path: str | Path, *, layer=None, crs=None, where=None, expe
 @functools.lru_cache(maxsize=8)
 def _name_index(key: tuple, field: str) -> dict[str, tuple[int, ...]]:
     """Row positions of each unit name (as the admin method matches names) in a cached frame."""
-    from .delineate.admin import normalize_name
 
     index: dict[str, list[int]] = {}
     for i, value in enumerate(_read_cached(*key)[0][field]):
@@ -187,8 +192,6 @@ def _admin_units(b):
     selects the same rows in the same order, without a scan of the whole layer
     per landscape. Otherwise the whole layer, so errors list the closest names.
     """
-    from .delineate.admin import normalize_name
-
     key = _read_key(b["path"], layer=b.get("layer"), crs=b.get("crs"), where=b.get("where"))
     gdf = _cached_frame(key)
     field, values = b.get("field"), b.get("values")
@@ -205,10 +208,6 @@ def delineate_reusing_layers(recipe: Recipe):
     Same steps as :func:`landgeo.delineate.admin.boundary_from_recipe` then the
     common post-processing; other methods go to :func:`landgeo.delineate.delineate`.
     """
-    from .delineate import delineate
-    from .delineate.admin import boundary_from_units
-    from .delineate.combine import postprocess
-
     b = recipe.boundary
     if b["method"] not in ("admin", "jurisdiction") or "path" not in b:
         return delineate(recipe)
@@ -249,7 +248,6 @@ def row_from_profile(profile: dict, *, status: str, source: str) -> Row:
 def run_task(task: Task, out_root: str, *, lang: str | None = None, offline: bool = True, maps: bool = True,
              overwrite: bool = False, min_ha: float | None = None, max_ha: float | None = None) -> Row:
     """Profile one landscape into ``out_root/<slug>/`` and return its summary row; never raises."""
-    from .pipeline import build_profile, write_profile_dir
 
     try:
         result = build_profile(task.recipe(), lang=lang, min_ha=min_ha, max_ha=max_ha, delineator=delineate_reusing_layers)
@@ -379,9 +377,6 @@ def write_batch_atlas(rows: Sequence[Row], out_root: str | Path, *, lang: str | 
     Sheets are drawn in this process from the written folders, so the atlas
     is the same whichever engine ran the batch.
     """
-    from .render.atlas import AtlasFailure, write_atlas
-    from .render.outputs import load_profile_dir
-
     out_root = Path(out_root)
     items = []
     for r in rows:

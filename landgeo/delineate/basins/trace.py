@@ -31,13 +31,19 @@ import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
-from .. import geodesy
-from ..boundary import Boundary, Check, Source, finish_boundary
-from ..checks import DEFAULT_MAX_HA, DEFAULT_MIN_HA, check_scale
-from ..errors import DelineationError, FieldError, OutputExistsError, RecipeError, UsageError
-from ..i18n import fmt_lonlat, fmt_number, tr
-from ..layers import read_vector, report_of, write_vector
-from .basin_table import BasinTable
+from ...boundary import Boundary, Check, Source, finish_boundary
+from ...checks.guidance import DEFAULT_MAX_HA, DEFAULT_MIN_HA, check_scale
+from ...errors import (
+    DelineationError,
+    FieldError,
+    OutputExistsError,
+    RecipeError,
+    UsageError,
+)
+from ...geo import geodesy
+from ...i18n import fmt_lonlat, fmt_number, tr
+from ...io.vector import read_vector, report_of, write_vector
+from .table import BasinTable
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from .errors import OutputExistsError
+from ..errors import OutputExistsError
 
 
 def ensure_writable(target: str | Path, *, overwrite: bool = False) -> Path:

@@ -31,11 +31,14 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from . import geodesy, zonal
-from .boundary import Check
+from ..boundary import Check
+from ..errors import DataWarning, FieldError, RecipeError
+from ..geo import geodesy
+from ..i18n import fmt_percent, tr
+from ..io.raster import open_raster
+from ..io.vector import read_vector, report_of
+from ..zonal import stats as zonal
 from .classes import ClassTable, load_class_table
-from .errors import DataWarning, FieldError
-from .i18n import fmt_percent, tr
 from .sites import attach_sites, to_wgs84
 
 log = logging.getLogger(__name__)
@@ -249,8 +252,6 @@ def population_from_raster(
     km² (geodesic for geographic rasters).
     """
     if kind not in ("density", "count"):
-        from .errors import RecipeError
-
         raise RecipeError(f"population kind = {kind!r}; use \"density\" (people per km²) or \"count\" (people per cell)")
     notes: list[str] = []
     label = source or Path(src.name).name
@@ -414,8 +415,6 @@ def _label(spec: Mapping) -> str:
 
 
 def _read(spec: Mapping, expect: str, **kw) -> gpd.GeoDataFrame:
-    from .layers import read_vector
-
     if kw.get("bbox") is not None:
         kw["bbox_crs"] = "EPSG:4326"
     return read_vector(spec["path"], layer=spec.get("layer"), crs=spec.get("crs"), x=spec.get("x"), y=spec.get("y"),
@@ -444,8 +443,6 @@ def attach_all(recipe, boundary) -> Attached:
     boundary.gpkg (``admin_units``, ``ecosystems``, ``sites``, ``rivers``),
     ``checks`` and ``notes``.
     """
-    from .layers import open_raster, report_of
-
     geom = getattr(boundary, "geometry", boundary)
     cfg = recipe.attach
     lang = getattr(recipe, "language", "en")

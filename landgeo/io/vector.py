@@ -1,33 +1,29 @@
-"""The only module that opens input files: vector layers and rasters.
+"""Reading and writing vector layers (with :mod:`landgeo.io.raster`, the only code that opens input layers).
 
 Vectors: GeoPackage, Shapefile (plain or zipped), GeoJSON, KML/KMZ, GPX, and
 CSV/XLSX with coordinate columns. Every read checks the CRS, flattens 3-D
 geometries, repairs invalid ones and drops empty ones, and counts each of these
 in a :class:`LayerReport` (``gdf.attrs["landgeo_report"]``); nothing is dropped
-silently. Rasters are opened with their CRS checked.
+silently.
 """
 
 from __future__ import annotations
 
-import contextlib
-import html
 import logging
 import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterator
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
-import rasterio
 import shapely
 from pyproj import CRS
-from pyproj.exceptions import CRSError as PyprojCRSError
 
-from .errors import CRSError, DataWarning, FieldError, LayerError, UsageError
-from .geodesy import polygonal
+from ..errors import CRSError, DataWarning, FieldError, LayerError, UsageError
+from ..geo.geodesy import polygonal
+from .inputs import check_exists, parse_crs
 
 log = logging.getLogger(__name__)
 
@@ -84,22 +80,6 @@ def report_of(gdf: gpd.GeoDataFrame) -> LayerReport | None:
     return gdf.attrs.get("landgeo_report")
 
 
-def _check_exists(path: Path) -> None:
-    if not path.exists():
-        raise LayerError(f"{path}: file not found; check the path (recipe paths are relative to the recipe file)")
-    if path.is_dir() and path.suffix.lower() not in {".gdb"}:
-        raise LayerError(f"{path}: is a folder, not a layer file; name the file itself (e.g. {path}/units.gpkg)")
-
-
-def _parse_crs(crs, path: Path) -> CRS | None:
-    if crs is None:
-        return None
-    try:
-        return CRS.from_user_input(crs)
-    except PyprojCRSError as exc:
-        raise CRSError(f"{path}: crs = {crs!r} is not a CRS pyproj knows; use a code such as \"EPSG:32630\"") from exc
-
-
 def _gdal_path(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix == ".zip":
@@ -110,7 +90,7 @@ def _gdal_path(path: Path) -> str:
 def list_layers(path: str | Path) -> list[tuple[str, str]]:
     """(name, geometry type) of each layer in a vector file."""
     path = Path(path)
-    _check_exists(path)
+    check_exists(path)
     try:
         return [(str(n), str(g)) for n, g in pyogrio.list_layers(_gdal_path(path))]
     except Exception as exc:  # pyogrio raises DataSourceError and friends
@@ -282,8 +262,8 @@ def read_vector(
         :class:`LayerReport`.
     """
     path = Path(path)
-    _check_exists(path)
-    user_crs = _parse_crs(crs, path)
+    check_exists(path)
+    user_crs = parse_crs(crs, path)
     suffix = path.suffix.lower()
     report = LayerReport(path=str(path), layer=layer)
     if suffix in TABLE_SUFFIXES:
@@ -372,60 +352,3 @@ def write_vector(gdf: gpd.GeoDataFrame, path: str | Path, *, layer: str | None =
         kwargs["layer"] = layer
     pyogrio.write_dataframe(gdf, str(path), driver=driver, **kwargs)
     return path
-
-
-def _vrt_with_crs(src: rasterio.io.DatasetReader, path: Path, crs: CRS) -> str:
-    """A VRT (XML text) that gives a CRS to a raster that lacks one."""
-    gt = src.transform.to_gdal()
-    bands = []
-    for i, dtype in enumerate(src.dtypes, start=1):
-        nodata = src.nodatavals[i - 1]
-        nd = f"<NoDataValue>{nodata!r}</NoDataValue>" if nodata is not None else ""
-        gdal_type = rasterio.dtypes._gdal_typename(dtype)
-        bands.append(
-            f'<VRTRasterBand dataType="{gdal_type}" band="{i}">{nd}<SimpleSource>'
-            f'<SourceFilename relativeToVRT="0">{html.escape(str(path.resolve()))}</SourceFilename>'
-            f"<SourceBand>{i}</SourceBand></SimpleSource></VRTRasterBand>"
-        )
-    return (
-        f'<VRTDataset rasterXSize="{src.width}" rasterYSize="{src.height}">'
-        f"<SRS>{html.escape(crs.to_wkt())}</SRS><GeoTransform>{', '.join(repr(v) for v in gt)}</GeoTransform>"
-        + "".join(bands)
-        + "</VRTDataset>"
-    )
-
-
-@contextlib.contextmanager
-def open_raster(path: str | Path, *, crs=None) -> Iterator[rasterio.io.DatasetReader]:
-    """Open a raster for reading with its CRS checked.
-
-    A raster with no CRS is an error unless ``crs`` is given, in which case it
-    is opened through a VRT that states it. Read by windows; never load it whole.
-    """
-    path = Path(path)
-    _check_exists(path)
-    user_crs = _parse_crs(crs, path)
-    try:
-        src = rasterio.open(path)
-    except rasterio.errors.RasterioIOError as exc:
-        raise LayerError(f"{path}: not a raster GDAL can read ({exc}); give a GeoTIFF") from exc
-    try:
-        if src.crs is None:
-            if user_crs is None:
-                raise CRSError(f"{path}: the raster has no CRS; state it in the recipe (crs = \"EPSG:4326\" or the raster's EPSG code)")
-            vrt = _vrt_with_crs(src, path, user_crs)
-            src.close()
-            src = rasterio.open(vrt)
-        yield src
-    finally:
-        src.close()
-
-
-def read_text(path: str | Path) -> str:
-    """Read a UTF-8 text file (recipes, class tables), with a clear error."""
-    path = Path(path)
-    _check_exists(path)
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise LayerError(f"{path}: is not UTF-8 text ({exc}); save it as UTF-8") from exc

@@ -15,24 +15,27 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from .attach import attach_all
-from .boundary import Boundary
-from .checks import BoundaryReport, check_alignment_by_construction, check_alignment_with_units, check_boundary
-from .delineate import delineate
-from .errors import DataWarning, LandgeoError, LandgeoWarning, RecipeError
-from .i18n import check_lang
-from .layers import read_vector, report_of, write_vector
-from .output import atomic_dir, ensure_writable, write_json
-from .profile import make_profile
-from .recipe import Recipe, read_recipe
+from ..attach.parts import attach_all
+from ..boundary import Boundary, finish_boundary
+from ..checks.guidance import (
+    BoundaryReport,
+    check_alignment_by_construction,
+    check_boundary,
+)
+from ..comparison.result import check_alignment_with_units
+from ..delineate import delineate
+from ..errors import DataWarning, LandgeoError, LandgeoWarning, RecipeError
+from ..i18n import check_lang
+from ..io.atomic import atomic_dir, ensure_writable, write_json
+from ..io.profile_dir import GPKG_LAYERS, RASTERS_JSON
+from ..io.vector import read_vector, report_of, write_vector
+from ..profile import make_profile
+from ..recipe.parse import Recipe, read_recipe
+from ..render.atlas import write_atlas
+from ..render.outputs import write_maps
 
 log = logging.getLogger(__name__)
 
-#: The input rasters (land cover, DEM) a profile folder's sheet is drawn with (absolute paths).
-RASTERS_JSON = "rasters.json"
-
-# Layers written to boundary.gpkg, in this order, when present.
-GPKG_LAYERS = ("boundary", "admin_units", "ecosystems", "sites", "rivers")
 # The atlas PDF that a run over several recipes writes into the output folder.
 ATLAS = "atlas.pdf"
 
@@ -55,7 +58,6 @@ def _previous_boundary(recipe: Recipe):
     if prev is None:
         return None
     gdf = read_vector(prev, layer=recipe.scale.get("previous_layer"), expect="polygon")
-    from .boundary import finish_boundary
 
     return finish_boundary(gdf.geometry.values, gdf.crs, method="file", definition="previous").geometry
 
@@ -129,8 +131,6 @@ def write_outputs(result: ProfileResult, folder: Path, *, offline: bool = True, 
     if result.rasters:  # where the land cover and DEM are, so `landgeo sheet PROFILE_DIR` can draw them again
         write_json({k: str(Path(v).resolve()) for k, v in sorted(result.rasters.items())}, folder / RASTERS_JSON)
     if maps:
-        from .render.outputs import write_maps
-
         write_maps(result.profile, result.layers, folder, offline=offline, rasters=result.rasters)
 
 
@@ -189,8 +189,6 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
             log.error("%s: %s", path, exc)
             outcomes.append(Outcome(path, recipe.slug, "failed", error=str(exc)))
     if len(recipes) > 1:  # several landscapes: one atlas PDF, failures listed on its contents page
-        from .render.atlas import write_atlas
-
         atlas_lang = lang or next((o.result.profile.get("language") for o in outcomes if o.status == "ok"), None)
         write_atlas(outcomes, Path(out_root) / ATLAS, lang=atlas_lang or "en")
     return outcomes

@@ -62,7 +62,7 @@ from ..boundary import WGS84, Boundary, Check, Source, finish_boundary
 from ..delineate import delineate
 from ..errors import DelineationError, FieldError, LayerError, UsageError
 from ..geo import geodesy
-from ..i18n import check_lang, fmt_number, join_names, tr
+from ..i18n import Text, check_lang, fmt_number, join_names, tr, translator
 from ..io import vector as layers
 from ..recipe.parse import read_recipe
 
@@ -1037,15 +1037,11 @@ def compare(
 
 def check_alignment_with_units(geom, units, *, field: str, label: str, lang: str = "en") -> Check:
     """LandScale alignment against the best-fit set of whole units of a layer (±10 % rule of :mod:`landgeo.compare`)."""
-
     result = units_metrics(geom, units, field=field, label=label)
     if result.metrics is None:
-        return Check(
-            "alignment",
-            "warn",
-            tr(lang, f"The landscape overlaps none of the units of {label}; alignment cannot be checked.",
-               f"Le paysage ne recouvre aucune unité de {label} ; l'alignement ne peut pas être vérifié."),
-        )
+        text = Text("The landscape overlaps none of the units of {layer}; alignment cannot be checked.", params={"layer": label})
+        return Check.from_text("alignment", "warn", text, lang)
+    t = translator(lang)
     best = join_names(list(result.best_fit), lang)
-    a_word, b_word = tr(lang, "the landscape", "le paysage"), tr(lang, f"the best-fit units ({best})", f"les unités les plus proches ({best})")
+    a_word, b_word = t("the landscape"), t("the best-fit units ({units})", units=best)
     return result.metrics.alignment.check(lang, a=a_word, b=b_word)

@@ -38,7 +38,7 @@ from pyproj import Geod
 
 from .. import __version__ as version
 from ..errors import UsageError
-from ..i18n import check_lang, fmt_lonlat, fmt_number, join_names
+from ..i18n import check_lang, fmt_lonlat, fmt_number, join_names, translator
 from . import style
 from .context import COUNTRIES_CREDIT, country_context, country_name, to_4326
 from .labels import (
@@ -647,7 +647,7 @@ def _draw_legend(fig, rect, legend, lang) -> None:
                                  label=textwrap.shorten(name, 38, placeholder="…")))
         if len(legend["classes"]) > room:
             handles.append(Patch(facecolor="none", edgecolor="none",
-                                 label=label("more_classes", lang).format(n=len(legend["classes"]) - room)))
+                                 label=translator(lang)("+ {n} more class", "+ {n} more classes", n=len(legend["classes"]) - room)))
     if not handles:
         return
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 1), frameon=False, fontsize=6.5,

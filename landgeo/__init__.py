@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
     from .comparison import Comparison, compare
 
-__all__ = ["Comparison", "compare"]
+__all__ = ["Comparison", "__version__", "compare"]
 
 
 def __getattr__(name: str):

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 import geopandas as gpd
 
-from . import __version__
+from ._version import __version__
 from .boundary import Boundary
 from .checks.guidance import BoundaryReport
 from .errors import LayerError

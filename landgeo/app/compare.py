@@ -12,9 +12,17 @@ import geopandas as gpd
 
 from ..boundary import WGS84
 from ..comparison.result import ALIGNMENT_TOLERANCE, Comparison, compare
+from ..errors import LandgeoError
 from ..i18n import check_lang
 from ..io import vector as layers
-from ..io.atomic import atomic_dir, ensure_writable, write_json
+from ..io.atomic import (
+    atomic_dir,
+    check_target,
+    neutralise_frame,
+    refuse_inputs,
+    write_json,
+)
+from ..recipe.parse import input_paths, read_recipe
 from ..render.compare_map import write_compare_map
 from ..render.compare_sheet import write_compare_sheet
 from ..render.context import country_context
@@ -61,7 +69,7 @@ def write_comparison(
     with atomic_dir(out_dir, overwrite=overwrite) as tmp:
         write_json(comparison.to_dict(), tmp / "compare.json")
         if comparison.units is not None:
-            comparison.units.table.round({"area_ha": 2, "intersection_ha": 2, "share_of_a": 6, "share_of_unit": 6}).to_csv(
+            neutralise_frame(comparison.units.table.round({"area_ha": 2, "intersection_ha": 2, "share_of_a": 6, "share_of_unit": 6})).to_csv(
                 tmp / "units.csv", index=False, encoding="utf-8"
             )
         gpkg = tmp / "compare.gpkg"
@@ -121,10 +129,27 @@ def compare_files(
     """
     lang = check_lang(lang)
     if out_dir is not None:
-        ensure_writable(out_dir, overwrite=overwrite)
+        check_target(out_dir, overwrite=overwrite, kind="dir")
+        refuse_inputs([out_dir], _compare_inputs(a, b, units))
     comparison = compare(a, b, units=units, field=field, units_layer=units_layer, units_where=units_where, tolerance=tolerance)
     if out_dir is not None:
         write_comparison(comparison, out_dir, lang=lang, overwrite=overwrite, offline=offline)
     return comparison
 
 
+def _compare_inputs(*sources) -> list[Path]:
+    """The files a comparison reads (recipes with their layers; ``FILE:LAYER`` as FILE)."""
+    found: list[Path] = []
+    for src in sources:
+        if src is None:
+            continue
+        p = Path(src)
+        if not p.exists() and ":" in str(src):
+            p = Path(str(src).rsplit(":", 1)[0])
+        found.append(p)
+        if p.suffix.lower() == ".toml" and p.is_file():
+            try:
+                found += input_paths(read_recipe(p))
+            except LandgeoError:
+                pass  # reported when the comparison reads it
+    return found

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from ..attach.map_context import context_layers, neighbouring_units, view_bbox
 from ..attach.parts import attach_all
 from ..boundary import Boundary, finish_boundary
 from ..checks.guidance import (
@@ -24,13 +25,21 @@ from ..checks.guidance import (
 )
 from ..comparison.result import check_alignment_with_units
 from ..delineate import delineate
-from ..errors import DataWarning, LandgeoError, LandgeoWarning, RecipeError
+from ..delineate.dem import DEFAULT_STREAM_THRESHOLD_CELLS
+from ..delineate.streams import stream_network
+from ..errors import DataWarning, LandgeoError, LandgeoWarning, OutputError, RecipeError
 from ..i18n import check_lang
-from ..io.atomic import atomic_dir, ensure_writable, write_json
+from ..io.atomic import (
+    atomic_dir,
+    atomic_file,
+    check_outputs,
+    write_json,
+)
 from ..io.profile_dir import GPKG_LAYERS, RASTERS_JSON
+from ..io.raster import open_raster
 from ..io.vector import read_vector, report_of, write_vector
 from ..profile import make_profile
-from ..recipe.parse import Recipe, read_recipe
+from ..recipe.parse import Recipe, input_paths, read_recipe
 from ..render.atlas import write_atlas
 from ..render.outputs import write_maps
 
@@ -79,6 +88,47 @@ def _alignment(recipe: Recipe, boundary: Boundary, lang: str) -> list:
     return [check] if check else []
 
 
+def _map_context(recipe: Recipe, boundary: Boundary, attached) -> tuple[dict, dict]:
+    """Layers drawn around the landscape (``[context]``, neighbouring units, the DEM's streams) and their record."""
+
+    layers, records, notes = context_layers(recipe, boundary.geometry)
+    attached.notes.extend(notes)
+    admin_cfg = recipe.attach.get("admin_units")
+    if admin_cfg and "admin_units" in attached.layers:
+        near = neighbouring_units(boundary.geometry, admin_cfg, attached.layers["admin_units"]["name"])
+        if near is not None:
+            layers["admin_neighbours"] = near
+    if recipe.method == "dem":
+        threshold = int(recipe.boundary.get("stream_threshold_cells", DEFAULT_STREAM_THRESHOLD_CELLS))
+        with open_raster(recipe.boundary["dem"], crs=recipe.boundary.get("crs")) as src:
+            layers["streams"] = stream_network(src, threshold, bounds=view_bbox(boundary.geometry))
+    if recipe.method == "basins" and recipe.boundary.get("path"):
+        layers["basin_units"] = _basin_units(recipe, boundary, view_bbox(boundary.geometry))
+    part = {}
+    if records:
+        part["layers"] = records
+    if recipe.context.get("basemap"):
+        part["basemap"] = {"file": Path(recipe.context["basemap"]).name,
+                           "attribution": recipe.context.get("basemap_attribution")}
+    return layers, part
+
+
+def _basin_units(recipe: Recipe, boundary: Boundary, bbox) -> gpd.GeoDataFrame:
+    """The basin layer's units in the map's view: ``unit_id``, ``inside`` (traced), ``outlet`` (the outlet unit)."""
+    b = recipe.boundary
+    units = read_vector(b["path"], layer=b.get("layer"), crs=b.get("crs"), bbox=bbox, bbox_crs="EPSG:4326",
+                        expect="polygon")
+    id_field = (b.get("fields") or {}).get("id", "HYBAS_ID")
+    lower = {str(c).lower(): c for c in units.columns}
+    ids = units[lower.get(id_field.lower(), id_field)].to_numpy() if id_field.lower() in lower else range(len(units))
+    details = boundary.details
+    traced = {int(i) for i in details.get("unit_ids", ())}
+    outlets = {int(i) for i in details.get("outlet_units", ()) or [details.get("outlet_unit")] if i is not None}
+    units = units.to_crs(4326) if units.crs is not None and units.crs.to_epsg() != 4326 else units
+    return gpd.GeoDataFrame({"unit_id": [int(i) for i in ids], "inside": [int(i) in traced for i in ids],
+                             "outlet": [int(i) in outlets for i in ids]}, geometry=units.geometry.values, crs=4326)
+
+
 def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | None = None, max_ha: float | None = None,
                   delineator=None) -> ProfileResult:
     """Delineate, check and attach for one recipe; return the profile and its layers.
@@ -113,6 +163,12 @@ def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | No
             rasters["landcover"] = Path(landcover["path"])
         if recipe.boundary.get("dem"):
             rasters["dem"] = Path(recipe.boundary["dem"])
+        map_layers, map_part = _map_context(recipe, boundary, attached)
+        layers.update(map_layers)
+        if map_part:
+            parts["map_context"] = map_part
+        if recipe.context.get("basemap"):
+            rasters["basemap"] = Path(recipe.context["basemap"])
         if attached.checks:
             report = dataclasses.replace(report, checks=tuple(report.checks) + tuple(attached.checks))
     notes = [_warning_text(w.message, lang) for w in caught if issubclass(w.category, LandgeoWarning)] + attached.notes
@@ -156,24 +212,36 @@ class Outcome:
     error: str | None = None
 
 
+def plan_outputs(recipes: list[tuple[Path, Recipe]], out_root: str | Path, *, overwrite: bool = False,
+                 atlas: bool = False) -> None:
+    """Refuse before any work: a landscape folder that exists (without ``overwrite``), two recipes with one slug,
+    an output that is or contains an input, an output folder that cannot be written."""
+
+    out_root = Path(out_root)
+    if out_root.exists() and not out_root.is_dir():
+        raise OutputError(f"-o {out_root}: is a file, not a folder; give a folder for the landscapes")
+    targets = [(f"{path} (slug {recipe.slug!r})", out_root / recipe.slug, "dir") for path, recipe in recipes]
+    if atlas:
+        targets.append(("the atlas", out_root / ATLAS, "file"))
+    check_outputs(targets, overwrite=overwrite, inputs=[p for _, r in recipes for p in input_paths(r)])
+
+
 def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True, min_ha=None, max_ha=None) -> list[Outcome]:
     """Profile each recipe into ``out_root/<slug>/``; a failing recipe is recorded and the rest go on.
 
-    Output folders that exist are refused up front (unless ``overwrite``) so
-    nothing is half done.
+    Every output is checked before any work (see :func:`plan_outputs`): an
+    existing folder (unless ``overwrite``), a slug shared by two recipes, or an
+    output on top of an input stops the whole call with nothing written.
     """
     parsed: list[tuple[Path, Recipe | None, str | None]] = []
-    if len(recipes) > 1:
-        ensure_writable(Path(out_root) / ATLAS, overwrite=overwrite)
     for path in recipes:
         try:
-            recipe = read_recipe(path)
-            ensure_writable(Path(out_root) / recipe.slug, overwrite=overwrite)
-            parsed.append((Path(path), recipe, None))
+            parsed.append((Path(path), read_recipe(path), None))
         except LandgeoError as exc:
             if len(recipes) == 1:
                 raise
             parsed.append((Path(path), None, str(exc)))
+    plan_outputs([(p, r) for p, r, _ in parsed if r is not None], out_root, overwrite=overwrite, atlas=len(recipes) > 1)
     outcomes = []
     for path, recipe, error in parsed:
         if recipe is None:
@@ -190,5 +258,6 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
             outcomes.append(Outcome(path, recipe.slug, "failed", error=str(exc)))
     if len(recipes) > 1:  # several landscapes: one atlas PDF, failures listed on its contents page
         atlas_lang = lang or next((o.result.profile.get("language") for o in outcomes if o.status == "ok"), None)
-        write_atlas(outcomes, Path(out_root) / ATLAS, lang=atlas_lang or "en")
+        with atomic_file(Path(out_root) / ATLAS, overwrite=overwrite, create_parents=True) as tmp:
+            write_atlas(outcomes, tmp, lang=atlas_lang or "en")
     return outcomes

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any, Mapping
 
 from ..errors import UsageError
 from ..i18n import check_lang
-from ..io.atomic import ensure_writable
+from ..io.atomic import atomic_file, check_target
 from ..recipe import read_recipe
 from ..render.outputs import load_profile_dir, load_profile_rasters
 from ..render.sheet import write_sheet
@@ -56,7 +57,10 @@ def render_sheet(source: str | Path, *, out: str | Path | None = None, lang: str
         if suffix not in (".pdf", ".png"):
             raise UsageError(f"-o {out}: the sheet is written as .pdf or .png; give e.g. -o {out.with_suffix('.pdf').name}")
         pdf, png = (out, None) if suffix == ".pdf" else (None, out)
-    for target in (pdf, png):
-        if target is not None:
-            ensure_writable(target, overwrite=overwrite)
-    return write_sheet(profile, layers, pdf=pdf, png=png, lang=lang, rasters=rasters)
+    targets = [t for t in (pdf, png) if t is not None]
+    for target in targets:
+        check_target(target, overwrite=overwrite, kind="file")
+    with contextlib.ExitStack() as stack:  # each file complete or absent, renamed into place at the end
+        tmp = {t: stack.enter_context(atomic_file(t, overwrite=overwrite)) for t in targets}
+        write_sheet(profile, layers, pdf=tmp.get(pdf), png=tmp.get(png), lang=lang, rasters=rasters)
+    return targets

@@ -57,7 +57,7 @@ from pyproj import CRS, Transformer
 from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
-from .. import __version__
+from .._version import __version__
 from ..boundary import WGS84, Boundary, Check, Source, finish_boundary
 from ..delineate import delineate
 from ..errors import DelineationError, FieldError, LayerError, UsageError

@@ -6,4 +6,5 @@ from __future__ import annotations
 RASTERS_JSON = "rasters.json"
 
 #: Layers written to boundary.gpkg, in this order, when present.
-GPKG_LAYERS = ("boundary", "admin_units", "ecosystems", "sites", "rivers")
+GPKG_LAYERS = ("boundary", "admin_units", "ecosystems", "sites", "rivers", "water", "protected_areas", "streams",
+               "basin_units", "admin_neighbours", "context_points", "context_lines", "context_polygons")

@@ -28,9 +28,11 @@ import shapely
 
 from ..i18n import check_lang, fmt_number
 from . import style
+from .basemap import add_to_webmap
 from .context import COUNTRIES_CREDIT, country_context, to_4326
 from .labels import fmt_ha, label, verdict_text
 from .raster import landcover_rgba
+from .web_encode import json_for_script, png_data_uri, to_mercator_rows
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +96,6 @@ def leaflet_assets() -> tuple[str, str]:
 
 
 # --------------------------------------------------------------------------- data
-
-def _json_for_script(obj: Any) -> str:
-    """JSON that is safe inside a ``<script>`` element."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
 
 def _find_field(gdf: gpd.GeoDataFrame, candidates) -> str | None:
     lower = {str(c).lower(): c for c in gdf.columns if c != gdf.geometry.name}
@@ -221,12 +217,12 @@ var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
                      pane: str = "overlayPane", attribution: str = ""):
             super().__init__()
             self._name = "VectorLayer"
-            self.data = _json_for_script(data)
-            self.style = _json_for_script(style_)
-            self.point_style = _json_for_script(point_style or style_)
+            self.data = json_for_script(data)
+            self.style = json_for_script(style_)
+            self.point_style = json_for_script(point_style or style_)
             self.interactive = "true" if interactive else "false"
-            self.pane = _json_for_script(pane)
-            self.attribution = _json_for_script(html.escape(attribution))
+            self.pane = json_for_script(pane)
+            self.attribution = json_for_script(html.escape(attribution))
 
     class HtmlControl(MacroElement):
         """A Leaflet control holding fixed, already-escaped HTML (legend, title)."""
@@ -250,9 +246,9 @@ var {{ this.get_name() }} = L.control({position: {{ this.position }}});
         def __init__(self, html_: str, *, position: str, css_class: str):
             super().__init__()
             self._name = "HtmlControl"
-            self.html = _json_for_script(html_)
-            self.position = _json_for_script(position)
-            self.css_class = _json_for_script(css_class)
+            self.html = json_for_script(html_)
+            self.position = json_for_script(position)
+            self.css_class = json_for_script(css_class)
 
     class ScaleControl(MacroElement):
         """A metric scale bar."""
@@ -329,29 +325,6 @@ def _ecosystem_colours(profile: Mapping[str, Any], names) -> dict[str, str]:
     return style.class_colours(names, style.profile_colours(profile))
 
 
-def _to_mercator_rows(rgba: np.ndarray, bottom: float, top: float) -> np.ndarray:
-    """Resample rows of a lon/lat image (north up) so they are evenly spaced in Web Mercator y (nearest row)."""
-    def merc(lat):
-        return np.log(np.tan(np.pi / 4 + np.radians(np.clip(lat, -85, 85)) / 2))
-
-    rows = rgba.shape[0]
-    y = np.linspace(merc(top), merc(bottom), rows, endpoint=False) + (merc(bottom) - merc(top)) / rows / 2
-    lat = np.degrees(2 * np.arctan(np.exp(y)) - np.pi / 2)
-    src = np.clip(((top - lat) / (top - bottom) * rows).astype(int), 0, rows - 1)
-    return rgba[src]
-
-
-def _png_data_uri(rgba: np.ndarray) -> str:
-    """An RGBA array as a ``data:image/png;base64,...`` URI (inlined: no file, no network)."""
-    import io
-
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(rgba), "RGBA").save(buf, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-
-
 def new_map(bounds, *, title: str, offline: bool = True, tiles_name: str = "OpenStreetMap"):
     """An empty folium map for ``bounds`` (minx, miny, maxx, maxy) that needs no network.
 
@@ -373,8 +346,7 @@ def new_map(bounds, *, title: str, offline: bool = True, tiles_name: str = "Open
     root.header.add_child(Element(f"<script>{js}</script>"), name="landgeo_leaflet_js")
     extra_css = _CSS.replace("{sea}", style.SEA).replace("{text}", style.TEXT).replace("{muted}", style.MUTED)
     root.header.add_child(Element(f"<style>{extra_css}</style>"), name="landgeo_css")
-    root.title = title
-    root.header.add_child(Element(f"<title>{html.escape(title)}</title>"), name="landgeo_title")
+    root.title = html.escape(title)  # branca writes root.title into <title> as it is: escape it here, once
     if not offline:
         folium.TileLayer("OpenStreetMap", name=tiles_name, control=True, overlay=False).add_to(m)
     folium.map.CustomPane(CONTEXT_PANE, z_index=300, pointer_events=False).add_to(m)
@@ -398,7 +370,7 @@ def _add_landcover(m, profile, path, bounds, lang, legend) -> None:
     if rgba is None:
         return
     fg = folium.FeatureGroup(name=label("landcover", lang), show=True)
-    folium.raster_layers.ImageOverlay(_png_data_uri(_to_mercator_rows(rgba, bottom, top)),
+    folium.raster_layers.ImageOverlay(png_data_uri(to_mercator_rows(rgba, bottom, top)),
                                       bounds=[[bottom, left], [top, right]], opacity=0.7, interactive=False,
                                       class_name="landgeo-landcover", pane=RASTER_PANE).add_to(fg)
     fg.add_to(m)
@@ -449,6 +421,11 @@ def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
     m = new_map((minx, miny, maxx, maxy), title=str(name), offline=offline, tiles_name=label("osm", lang))
 
     legend: list[tuple[str, str, str]] = []
+    has_basemap = False
+    if (rasters or {}).get("basemap"):  # the user's GeoTIFF or MBTiles, inlined (no network)
+        credit = ((profile.get("map_context") or {}).get("basemap") or {}).get("attribution") or ""
+        has_basemap = add_to_webmap(m, rasters["basemap"], (minx, miny, maxx, maxy), name=label("basemap", lang),
+                                    attribution=str(credit))
 
     context = lay.get("context")
     context_credit = ""
@@ -458,7 +435,7 @@ def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
     if context is not None:
         fg = folium.FeatureGroup(name=label("context", lang), overlay=True, control=True, show=True)
         data = _features(context, lang=lang, title_field=None, layer_title="", tolerance=tol * 4)
-        fill = 0.0 if not offline else 1.0
+        fill = 0.0 if not offline or has_basemap else 1.0
         VectorLayer(data, style_={"color": style.CONTEXT_EDGE, "weight": 1, "fillColor": style.CONTEXT_FILL,
                                   "fillOpacity": fill, "className": "landgeo-context"},
                     interactive=False, pane=CONTEXT_PANE, attribution=context_credit).add_to(fg)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import difflib
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping, Sequence
 
@@ -33,16 +32,10 @@ from shapely.geometry.base import BaseGeometry
 
 from ...boundary import Boundary, Check, Source, finish_boundary
 from ...checks.guidance import DEFAULT_MAX_HA, DEFAULT_MIN_HA, check_scale
-from ...errors import (
-    DelineationError,
-    FieldError,
-    OutputExistsError,
-    RecipeError,
-    UsageError,
-)
+from ...errors import DelineationError, FieldError, RecipeError, UsageError
 from ...geo import geodesy
 from ...i18n import fmt_lonlat, fmt_number, tr
-from ...io.vector import read_vector, report_of, write_vector
+from ...io.vector import check_vector_output, read_vector, report_of, write_vector_file
 from .table import BasinTable
 
 log = logging.getLogger(__name__)
@@ -101,7 +94,6 @@ class BasinLayer:
 
     Build it with :func:`read_basins` or :meth:`from_frame`.
     """
-
     units: gpd.GeoDataFrame
     table: BasinTable
     fields: Mapping[str, str | None]
@@ -766,8 +758,8 @@ def suggest_file(
     OutputExistsError
         ``out`` exists and ``overwrite`` is false (checked before any work).
     """
-    if out is not None and Path(out).exists() and not overwrite:
-        raise OutputExistsError(f"{out}: exists; choose another file or add --overwrite")
+    if out is not None:
+        check_vector_output(out, overwrite=overwrite, inputs=[path])
     basins = read_basins(path, layer=layer, crs=crs, fields=fields)
     result = suggest(
         basins, point,
@@ -776,8 +768,6 @@ def suggest_file(
         snap_m=snap_m,
     )
     if out is not None:
-        if Path(out).exists():
-            Path(out).unlink()
-        write_vector(result.to_frame(), out, layer="candidates")
+        write_vector_file(result.to_frame(), out, layer="candidates", overwrite=overwrite)
         log.info("wrote %d candidates to %s", len(result.candidates), out)
     return result

@@ -114,7 +114,7 @@ def test_ten_metre_outlines_at_landscape_scale_and_borders_between_two_countries
     pairs = {frozenset((a, b)) for a, b in zip(borders["left"], borders["right"])}
     assert frozenset(("CIV", "GHA")) in pairs
     countries = gpd.read_file(COUNTRIES_10M, layer="countries")
-    assert set(("GHA", "CIV", "GIN", "SLE", "UGA", "MDG", "CHL", "BRA")) <= set(countries["iso_a3"])
+    assert {"GHA", "CIV", "GIN", "SLE", "UGA", "MDG", "CHL", "BRA"} <= set(countries["iso_a3"])
     # the Ghana/Côte d'Ivoire border line lies on both outlines (shared vertices)
     gha = countries.loc[countries.iso_a3 == "GHA"].geometry.iloc[0]
     civ = countries.loc[countries.iso_a3 == "CIV"].geometry.iloc[0]

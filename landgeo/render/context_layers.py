@@ -11,7 +11,8 @@ through one :class:`~landgeo.render.labels_placement.Labeller`, highest priority
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import shapely
@@ -112,7 +113,6 @@ def draw_land(ax, extent, context, land_geoms) -> None:
         draw.polygons(ax, [land], extent, facecolor=style.CONTEXT_FILL, edgecolor="none", zorder=0.2)
     if context is None or not len(context):
         return
-    minx, maxx, miny, maxy = extent
     tol = draw.pixel_deg(ax, extent) / 2
     _, outlines = draw.prepare(shapely.boundary(context.geometry.values), extent, tol)
     coast = shapely.union_all(outlines) if len(outlines) else None

@@ -14,7 +14,8 @@ them again:
 from __future__ import annotations
 
 import logging
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import geopandas as gpd
 import numpy as np

@@ -11,7 +11,8 @@ through one :class:`~landgeo.render.labels_placement.Labeller`, highest priority
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import shapely

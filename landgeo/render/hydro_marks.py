@@ -6,7 +6,8 @@ The outlet comes from ``profile["boundary"]["details"]``: ``outlet_given`` / ``o
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 from matplotlib.lines import Line2D

@@ -25,9 +25,10 @@ import time
 import traceback
 import uuid
 import warnings
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from ..delineate import delineate
 from ..delineate.admin import boundary_from_units, normalize_name

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import html
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import rasterio
 from pyproj import CRS

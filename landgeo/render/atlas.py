@@ -12,9 +12,10 @@ import io
 import logging
 import math
 import textwrap
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from ..errors import LandgeoError
 from ..i18n import check_lang, translator

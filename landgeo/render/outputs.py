@@ -7,8 +7,9 @@ is :func:`landgeo.app.sheet.render_sheet`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import geopandas as gpd
 

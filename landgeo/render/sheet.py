@@ -21,8 +21,9 @@ import logging
 import math
 import os
 import textwrap
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -90,8 +91,8 @@ def sheet_date(date: dt.date | str | None = None) -> str:
         return date if isinstance(date, str) else date.isoformat()
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date().isoformat()
-    return dt.datetime.now(tz=dt.timezone.utc).date().isoformat()
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date().isoformat()
+    return dt.datetime.now(tz=dt.UTC).date().isoformat()
 
 
 def pdf_metadata(title: str, lang: str) -> dict[str, Any]:
@@ -100,7 +101,7 @@ def pdf_metadata(title: str, lang: str) -> dict[str, Any]:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     when = None
     if epoch and epoch.strip().isdigit():
-        when = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        when = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     return {
         "Title": title,
         "Subject": label("profile", lang),

@@ -19,8 +19,9 @@ import json
 import logging
 import math
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -166,7 +167,7 @@ def _features(gdf: gpd.GeoDataFrame, *, lang: str, title_field: str | None, laye
     geoms = shapely.set_precision(geoms, 1e-6)
     feats = []
     cols = [c for c in gdf.columns if c != gdf.geometry.name]
-    for i, (geom, (_, row)) in enumerate(zip(geoms, gdf[cols].iterrows())):
+    for _i, (geom, (_, row)) in enumerate(zip(geoms, gdf[cols].iterrows())):
         if geom is None or shapely.is_empty(geom):
             continue
         props = row.to_dict()

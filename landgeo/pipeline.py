@@ -32,9 +32,11 @@ log = logging.getLogger(__name__)
 RASTERS_JSON = "rasters.json"
 
 # Layers written to boundary.gpkg, in this order, when present.
-GPKG_LAYERS = ("boundary", "admin_units", "ecosystems", "sites", "rivers")
+GPKG_LAYERS = ("boundary", "admin_units", "ecosystems", "sites", "rivers", "sites_over_time", "boundaries_over_time")
 # The atlas PDF that a run over several recipes writes into the output folder.
 ATLAS = "atlas.pdf"
+# The shared measurement table: beside each profile.json, and one for all landscapes of a multi-recipe run.
+INDICATORS = "indicators.csv"
 
 
 @dataclass
@@ -113,9 +115,46 @@ def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | No
             rasters["dem"] = Path(recipe.boundary["dem"])
         if attached.checks:
             report = dataclasses.replace(report, checks=tuple(report.checks) + tuple(attached.checks))
+        monitored = _monitor(recipe, boundary, lang)  # [[monitor.*]] dated layers (issue 14)
+        if monitored is not None:
+            parts["monitoring"] = monitored.section
+            layers.update(monitored.layers)
+            rasters.update(monitored.rasters)
+            report = dataclasses.replace(report, checks=tuple(report.checks) + tuple(monitored.checks))
     notes = [_warning_text(w.message, lang) for w in caught if issubclass(w.category, LandgeoWarning)] + attached.notes
+    if monitored is not None:
+        notes += monitored.notes
     profile = make_profile(recipe, boundary, report, lang=lang, parts=parts, notes=notes)
+    _finish_indicators(profile)
     return ProfileResult(recipe, boundary, report, profile, layers, rasters, notes)
+
+
+def _monitor(recipe: Recipe, boundary: Boundary, lang: str):
+    from .monitor import has_monitoring, monitor_landscape
+
+    return monitor_landscape(recipe, boundary, lang=lang) if has_monitoring(recipe) else None
+
+
+def _finish_indicators(profile: dict) -> None:
+    """``profile["monitoring"]["indicators"]``: the rows of indicators.csv (over time, then the current state)."""
+    from .monitor import merged_indicators
+
+    section = profile.get("monitoring") or {}
+    rows = merged_indicators(profile, section.get("indicators") or ())
+    if "monitoring" not in profile:  # no dated layers: the current state only, placed before the template
+        items = list(profile.items())
+        at = next((i for i, (k, _) in enumerate(items) if k == "template"), len(items))
+        items.insert(at, ("monitoring", {"dates": [], "indicators": []}))
+        profile.clear()
+        profile.update(items)
+    profile["monitoring"]["indicators"] = rows
+
+
+def indicator_rows(profile: dict) -> list[dict]:
+    """The rows of a profile's indicators.csv (``landscape`` = its slug)."""
+    from .monitor import table_rows
+
+    return table_rows(profile["slug"], (profile.get("monitoring") or {}).get("indicators") or ())
 
 
 def write_outputs(result: ProfileResult, folder: Path, *, offline: bool = True, maps: bool = True) -> None:
@@ -126,6 +165,9 @@ def write_outputs(result: ProfileResult, folder: Path, *, offline: bool = True, 
             write_vector(result.layers[name], gpkg, layer=name)
     write_vector(result.layers["boundary"], folder / "boundary.geojson")
     write_json(result.profile, folder / "profile.json")
+    from .monitor import write_indicators_csv
+
+    write_indicators_csv(indicator_rows(result.profile), folder / INDICATORS)
     if result.rasters:  # where the land cover and DEM are, so `landgeo sheet PROFILE_DIR` can draw them again
         write_json({k: str(Path(v).resolve()) for k, v in sorted(result.rasters.items())}, folder / RASTERS_JSON)
     if maps:
@@ -165,6 +207,7 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
     parsed: list[tuple[Path, Recipe | None, str | None]] = []
     if len(recipes) > 1:
         ensure_writable(Path(out_root) / ATLAS, overwrite=overwrite)
+        ensure_writable(Path(out_root) / INDICATORS, overwrite=overwrite)
     for path in recipes:
         try:
             recipe = read_recipe(path)
@@ -188,9 +231,22 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
                 raise
             log.error("%s: %s", path, exc)
             outcomes.append(Outcome(path, recipe.slug, "failed", error=str(exc)))
-    if len(recipes) > 1:  # several landscapes: one atlas PDF, failures listed on its contents page
+    if len(recipes) > 1:  # several landscapes: one indicators.csv and one atlas PDF (failures on its contents page)
+        write_all_indicators([o.result.profile for o in outcomes if o.status == "ok"], Path(out_root) / INDICATORS,
+                             overwrite=overwrite)
         from .render.atlas import write_atlas
 
         atlas_lang = lang or next((o.result.profile.get("language") for o in outcomes if o.status == "ok"), None)
         write_atlas(outcomes, Path(out_root) / ATLAS, lang=atlas_lang or "en")
     return outcomes
+
+
+def write_all_indicators(profiles, target: str | Path, *, overwrite: bool = False) -> Path:
+    """One indicators.csv for many landscapes: each profile's rows, in the order given (atomic)."""
+    from .monitor import write_indicators_csv
+    from .output import atomic_file
+
+    rows = [row for p in profiles for row in indicator_rows(p)]
+    with atomic_file(target, overwrite=overwrite) as tmp:
+        write_indicators_csv(rows, tmp)
+    return Path(target)

@@ -18,7 +18,7 @@ from ..i18n import check_lang
 log = logging.getLogger(__name__)
 
 #: Layers read back from a profile directory's boundary.gpkg.
-GPKG_LAYERS = ("boundary", "admin_units", "ecosystems", "sites", "rivers")
+GPKG_LAYERS = ("boundary", "admin_units", "ecosystems", "sites", "rivers", "sites_over_time", "boundaries_over_time")
 
 
 def write_maps(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame], folder: str | Path, *,

@@ -40,6 +40,7 @@ from . import style
 from .labels import as_list, colon, fmt_ha, fmt_km, fmt_share, label, method_text, verdict_text
 from .context import country_name, to_4326
 from .raster import classes_of, hillshade, landcover_rgba, read_window
+from .scorecard_chart import dated_cards
 
 log = logging.getLogger(__name__)
 
@@ -738,7 +739,10 @@ def _draw_composition(fig, x0: float, top: float, bottom: float, width: float, p
     classes = [c for c in classes if c.get("share") is not None]
     title = label("composition", lang)
     source = _eco_source(profile)
-    fig.text(x0, top, title, fontsize=7.5, fontweight="bold", va="top", color=style.TEXT)
+    title_lines = textwrap.wrap(title, max(20, int(width * A4_LANDSCAPE_IN[0] * 72 / (7.5 * 0.62))))
+    fig.text(x0, top, "\n".join(title_lines[:2]), fontsize=7.5, fontweight="bold", va="top", color=style.TEXT,
+             linespacing=1.1)
+    top -= 0.016 * (min(len(title_lines), 2) - 1)  # a narrow column wraps the title
     if source:
         fig.text(x0, top - 0.02, textwrap.shorten(f"{label('source', lang)}{colon(lang)}{source}", 90,
                                                   placeholder="…"), fontsize=6, va="top", color=style.MUTED)
@@ -778,6 +782,19 @@ def _draw_composition(fig, x0: float, top: float, bottom: float, width: float, p
     ax.spines["left"].set_linewidth(0.5)
     ax.tick_params(axis="y", length=0, pad=2)
     ax.set_ylim(-0.6, len(names) - 0.4)
+
+
+def _draw_scorecard(fig, x0: float, top: float, cards, lang) -> None:
+    """The scorecard radar (C1–I5, goal means as arcs, one outline per date) under a title at (``x0``, ``top``)."""
+    from .scorecard_chart import draw_scorecard_radar, text, trend_text
+
+    fig.text(x0, top, text("short_title", lang), fontsize=7.5, fontweight="bold", va="top", color=style.TEXT)
+    trend = trend_text(cards, lang)
+    for j, line in enumerate(textwrap.wrap(trend or str(cards[-1].get("date") or ""), 38)[:2]):
+        fig.text(x0, top - 0.02 - 0.014 * j, line, fontsize=5.6, va="top", color=style.MUTED)
+    size = max(0.08, min(0.16, top - 0.155))
+    draw_scorecard_radar(fig, [x0 + 0.025, top - 0.06 - size, 0.115, size], cards, lang, title=False, fontsize=5.0,
+                         legend="below")
 
 
 def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame], *, lang: str = "en",
@@ -837,8 +854,14 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
         legend = _draw_main_map(fig, [0.045, 0.085, 0.555, 0.81], profile, lay, rasters, lang)
         _draw_locator(fig, [0.635, 0.715, 0.12, 0.18], lay, geom, lang)
         _draw_legend(fig, [0.775, 0.715, 0.2, 0.18], legend, lang)
-        table_end = _draw_table(fig, [0.635, 0.2, 0.34, 0.495], profile_rows(profile, lang), lang)
-        _draw_composition(fig, 0.635, table_end - 0.03, 0.085, 0.34, profile, legend["classes"], lang)
+        cards = dated_cards(profile.get("scorecards"))
+        if cards:  # the scorecard radar beside the composition chart (issue 14); the table gives up some height
+            table_end = _draw_table(fig, [0.635, 0.30, 0.34, 0.395], profile_rows(profile, lang), lang)
+            _draw_composition(fig, 0.635, table_end - 0.025, 0.085, 0.185, profile, legend["classes"], lang)
+            _draw_scorecard(fig, 0.83, table_end - 0.025, cards, lang)
+        else:
+            table_end = _draw_table(fig, [0.635, 0.2, 0.34, 0.495], profile_rows(profile, lang), lang)
+            _draw_composition(fig, 0.635, table_end - 0.03, 0.085, 0.34, profile, legend["classes"], lang)
 
         # footer
         srcs = sources_text(profile, attribution)
@@ -872,9 +895,17 @@ def write_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
     out = []
     with matplotlib.rc_context(RC):
         if pdf is not None:
+            from matplotlib.backends.backend_pdf import PdfPages
+
+            from .change_page import build_change_page
+
             pdf = Path(pdf)
             pdf.parent.mkdir(parents=True, exist_ok=True)
-            fig.savefig(pdf, format="pdf", metadata=pdf_metadata(name, lang))
+            change = build_change_page(profile, layers, lang=lang, rasters=rasters, date=date)
+            with PdfPages(pdf, metadata=pdf_metadata(name, lang)) as pages:  # page 2: the change page, when dated
+                pages.savefig(fig)
+                if change is not None:
+                    pages.savefig(change)
             out.append(pdf)
         if png is not None:
             png = Path(png)

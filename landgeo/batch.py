@@ -6,8 +6,9 @@ Administrative units layers are read once per worker process (see
 :func:`read_vector_once`), not once per landscape. Each task writes
 ``OUT/<slug>/`` through :func:`landgeo.pipeline.write_profile_dir` and returns
 one summary row; a failing landscape is recorded and the others go on. The run
-ends with ``OUT/summary.csv`` in task order and ``OUT/atlas.pdf``, drawn here from
-the written folders.
+ends with ``OUT/summary.csv`` in task order, ``OUT/indicators.csv`` (every
+landscape's indicator rows, the shared measurement table) and ``OUT/atlas.pdf``,
+drawn here from the written folders.
 
 Dask is optional (the ``dask`` extra). Without it, or with ``workers=0``, the
 tasks run one after another in this process and give the same bytes.
@@ -373,6 +374,22 @@ def write_summary(rows: Sequence[Row], path: str | Path) -> Path:
     return Path(path)
 
 
+def write_batch_indicators(rows: Sequence[Row], out_root: str | Path) -> Path:
+    """``out_root/indicators.csv``: every profiled landscape's own indicators.csv rows, in task order.
+
+    Read back from each landscape's folder, so the table is the same whichever engine ran the batch.
+    """
+    from .monitor import concat_csv
+    from .pipeline import INDICATORS
+
+    out_root = Path(out_root)
+    texts = [read_text(out_root / r.slug / INDICATORS) for r in rows
+             if r.status != "failed" and (out_root / r.slug / INDICATORS).is_file()]
+    with atomic_file(out_root / INDICATORS, overwrite=True) as tmp:
+        tmp.write_text(concat_csv(texts), encoding="utf-8")
+    return out_root / INDICATORS
+
+
 def write_batch_atlas(rows: Sequence[Row], out_root: str | Path, *, lang: str | None = None) -> Path:
     """``out_root/atlas.pdf``: a sheet per landscape profiled (read back from its folder), failures listed.
 
@@ -490,6 +507,7 @@ def run_batch(
         on_row(row)
     log.info("batch: %d landscapes in %.1f s", len(todo), time.perf_counter() - start)
     summary = write_summary(rows, out_root / "summary.csv")
+    write_batch_indicators(rows, out_root)
     pdf = None
     if atlas:
         try:

@@ -109,6 +109,19 @@ def write_indicators_csv(rows: Iterable[Mapping], path: str | Path) -> Path:
     return path
 
 
+def concat_csv(texts: Iterable[str]) -> str:
+    """One indicators.csv text from several: one header, then every text's rows as written (cells unchanged)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(COLUMNS)
+    for text in texts:
+        reader = csv.reader(io.StringIO(text))
+        next(reader, None)
+        for row in reader:
+            w.writerow(row)
+    return buf.getvalue()
+
+
 def read_indicators_csv(text: str) -> list[dict]:
     """Rows of an ``indicators.csv`` text, values as floats (empty as None), text cells as written."""
     rows = []

@@ -26,7 +26,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch, Patch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from ..i18n import check_lang, fmt_number
+from ..i18n import N_, Text, check_lang, fmt_number, fmt_percent, translator
 from ..monitor.dates import at_or_before, date_key
 from . import style
 from .labels import colon, fmt_ha
@@ -38,72 +38,61 @@ log = logging.getLogger(__name__)
 MAX_MAPS = 4
 SANKEY_CLASSES = 6
 
-#: key → (English, French); sentences take str.format fields
-TEXT = {
-    "title": ("Change over time", "Évolution dans le temps"),
-    "maps": ("Land cover at each date (each date on its own boundary)",
-             "Occupation du sol à chaque date (chaque date sur sa propre limite)"),
-    "transition": ("Land-cover transitions {a} → {b} (ha)", "Transitions d'occupation du sol {a} → {b} (ha)"),
-    "mined": ("Mined area (ha) and ASGM sites", "Surface minée (ha) et sites d'EMAPE"),
-    "sites": ("sites", "sites"),
-    "goal_means": ("Scorecard goal means (1–5)", "Moyennes par objectif du tableau de bord (1–5)"),
-    "radar": ("Scorecard criteria by date", "Critères du tableau de bord par date"),
-    "summary": ("What changed", "Ce qui a changé"),
-    "other": ("Other", "Autres"),
-    "footprints": ("ASGM footprints {d}", "Emprises d'EMAPE {d}"),
-    "boundary": ("Landscape boundary", "Limite du paysage"),
-    "no_change_data": ("No dated layers: add [[monitor.landcover]], [[monitor.sites]]… to the recipe.",
-                       "Aucune couche datée : ajoutez [[monitor.landcover]], [[monitor.sites]]… à la recette."),
-    "grew": ("grew", "a augmenté"),
-    "fell": ("fell", "a diminué"),
-    "stayed": ("stayed", "est resté"),
-    "s_mined": ("From {a} to {b} the mined area inside the landscape {verb} from {x} to {y} ({pct}); {n_new} new sites, "
+#: key → English message id (looked up in the catalogues of landgeo.i18n); sentences take str.format fields
+#: the mined-area sentence, as (singular, plural) by the number of new sites n, for growth, loss, no change
+MINED = {
+    "grew": Text("From {a} to {b} the mined area inside the landscape grew from {x} to {y} ({pct}); {n} new site, "
                 "{ca} sites in {a} and {cb} in {b}.",
-                "De {a} à {b}, la surface minée dans le paysage {verb} de {x} à {y} ({pct}) ; {n_new} nouveaux sites, "
-                "{ca} sites en {a} et {cb} en {b}."),
-    "s_natural_mining": ("In {d}, {x} of the mined area ({share}) lay on natural habitat (land cover of {lc}).",
-                         "En {d}, {x} de la surface minée ({share}) se trouvaient en habitat naturel (occupation du sol de {lc})."),
-    "s_land": ("From {a} to {b}, {x} changed land-cover class ({share} of the area both dates cover); natural habitat "
-               "went from {na} to {nb}, with {loss} lost and {gain} gained.",
-               "De {a} à {b}, {x} ont changé de classe d'occupation du sol ({share} de la surface couverte aux deux "
-               "dates) ; l'habitat naturel est passé de {na} à {nb}, avec {loss} perdus et {gain} gagnés."),
-    "s_top": ("The largest change was {f} to {t} ({x}).", "Le plus grand changement : {f} vers {t} ({x})."),
-    "s_pop": ("Population went from {x} in {a} to {y} in {b} ({pct}).",
-              "La population est passée de {x} en {a} à {y} en {b} ({pct})."),
-    "s_boundary_new": ("The boundary changed by {share} between {a} and {b}: more than 10 %, so LandScale starts a "
-                       "new baseline; figures before and after {b} measure different areas.",
-                       "La limite a changé de {share} entre {a} et {b} : plus de 10 %, LandScale ouvre donc une "
-                       "nouvelle référence ; les chiffres avant et après {b} portent sur des surfaces différentes."),
-    "s_boundary_ok": ("The boundary changed by {share} between {a} and {b} (within 10 %: the same baseline).",
-                      "La limite a changé de {share} entre {a} et {b} (moins de 10 % : même référence)."),
-    "s_score": ("Scorecard goal means from {a} to {b}: {items}.", "Moyennes du tableau de bord de {a} à {b} : {items}."),
+             "From {a} to {b} the mined area inside the landscape grew from {x} to {y} ({pct}); {n} new sites, "
+                "{ca} sites in {a} and {cb} in {b}."),
+    "fell": Text("From {a} to {b} the mined area inside the landscape fell from {x} to {y} ({pct}); {n} new site, "
+                "{ca} sites in {a} and {cb} in {b}.",
+             "From {a} to {b} the mined area inside the landscape fell from {x} to {y} ({pct}); {n} new sites, "
+                "{ca} sites in {a} and {cb} in {b}."),
+    "same": Text("From {a} to {b} the mined area inside the landscape stayed at {x}; {n} new site, "
+                "{ca} sites in {a} and {cb} in {b}.",
+             "From {a} to {b} the mined area inside the landscape stayed at {x}; {n} new sites, "
+                "{ca} sites in {a} and {cb} in {b}."),
 }
 
+TEXT = {
+    'title': N_('Change over time'),
+    'maps': N_('Land cover at each date (each date on its own boundary)'),
+    'transition': N_('Land-cover transitions {a} → {b} (ha)'),
+    'mined': N_('Mined area (ha) and ASGM sites'),
+    'sites': N_('sites'),
+    'goal_means': N_('Scorecard goal means (1–5)'),
+    'radar': N_('Scorecard criteria by date'),
+    'summary': N_('What changed'),
+    'other': N_('Other'),
+    'footprints': N_('ASGM footprints {d}'),
+    'boundary': N_('Landscape boundary'),
+    'no_change_data': N_('No dated layers: add [[monitor.landcover]], [[monitor.sites]]… to the recipe.'),
+    's_natural_mining': N_('In {d}, {x} of the mined area ({share}) lay on natural habitat (land cover of {lc}).'),
+    's_land': N_('From {a} to {b}, {x} changed land-cover class ({share} of the area both dates cover); natural habitat went from {na} to {nb}, with {loss} lost and {gain} gained.'),
+    's_top': N_('The largest change was {f} to {t} ({x}).'),
+    's_pop': N_('Population went from {x} in {a} to {y} in {b} ({pct}).'),
+    's_boundary_new': N_('The boundary changed by {share} between {a} and {b}: more than 10 %, so LandScale starts a new baseline; figures before and after {b} measure different areas.'),
+    's_boundary_ok': N_('The boundary changed by {share} between {a} and {b} (within 10 %: the same baseline).'),
+    's_score': N_('Scorecard goal means from {a} to {b}: {items}.'),
+}
 
-def t(key: str, lang: str) -> str:
-    """A change-page text in ``lang`` (English or French)."""
-    en, fr = TEXT[key]
-    return fr if lang == "fr" else en
+def phrase(key: str, lang: str, **fields) -> str:
+    """A change-page text in ``lang``, its ``{fields}`` filled (numbers already formatted by the caller)."""
+    return translator(lang)(TEXT[key], **fields)
 
 
 def _pct(a: float | None, b: float | None, lang: str) -> str:
+    """The change from ``a`` to ``b`` as a signed percentage: ``+12 %``, ``−3.5 %`` (locale format)."""
     if not a:
         return "–"
-    v = 100.0 * (b - a) / a
+    v = (b - a) / a
     sign = "+" if v > 0 else "−" if v < 0 else "±"
-    num = fmt_number(abs(v), lang, 0 if abs(v) >= 10 else 1)
-    return f"{sign}{num}\u202f%" if lang == "fr" else f"{sign}{num} %"
+    return sign + fmt_percent(abs(v), lang, 0 if abs(v) >= 0.1 else 1)
 
 
 def _share(v: float | None, lang: str) -> str:
-    if v is None:
-        return "–"
-    num = fmt_number(100.0 * v, lang, 0 if v >= 0.1 else 1)
-    return f"{num}\u202f%" if lang == "fr" else f"{num} %"
-
-
-def _verb(a: float, b: float, lang: str) -> str:
-    return t("grew" if b > a else "fell" if b < a else "stayed", lang)
+    return "–" if v is None else fmt_percent(v, lang, 0 if v >= 0.1 else 1)
 
 
 # --------------------------------------------------------------------------- sentences
@@ -114,7 +103,7 @@ def narrative(monitoring: Mapping[str, Any], lang: str) -> list[str]:
     out: list[str] = []
     for c in monitoring.get("boundary_change") or []:
         key = "s_boundary_new" if c.get("new_baseline") else "s_boundary_ok"
-        out.append(t(key, lang).format(share=_share(c.get("change_share"), lang), a=c["from"], b=c["to"]))
+        out.append(phrase(key, lang, share=_share(c.get("change_share"), lang), a=c["from"], b=c["to"]))
     sites = [s for s in monitoring.get("sites") or [] if s.get("count") is not None]
     if len(sites) >= 2:
         a, b = sites[0], sites[-1]
@@ -123,20 +112,20 @@ def narrative(monitoring: Mapping[str, Any], lang: str) -> list[str]:
                      if i.get("indicator") == "new_sites"}
         n_new = by_period.get(f"{a['date']}/{b['date']}")
         if xa is not None and xb is not None:
-            out.append(t("s_mined", lang).format(
-                a=a["date"], b=b["date"], verb=_verb(xa, xb, lang), x=fmt_ha(xa, lang), y=fmt_ha(xb, lang),
-                pct=_pct(xa, xb, lang), n_new=fmt_number(n_new or 0, lang), ca=fmt_number(a["count"], lang),
-                cb=fmt_number(b["count"], lang)))
+            m = MINED["grew" if xb > xa else "fell" if xb < xa else "same"]
+            out.append(translator(lang)(m.msgid, m.plural, a=a["date"], b=b["date"], x=fmt_ha(xa, lang), y=fmt_ha(xb, lang),
+                                        pct=_pct(xa, xb, lang), n=int(n_new or 0), ca=fmt_number(a["count"], lang),
+                                        cb=fmt_number(b["count"], lang)))
     if sites and sites[-1].get("in_natural_habitat_ha") is not None and sites[-1].get("area_ha"):
         s = sites[-1]
-        out.append(t("s_natural_mining", lang).format(d=s["date"], x=fmt_ha(s["in_natural_habitat_ha"], lang),
+        out.append(phrase("s_natural_mining", lang, d=s["date"], x=fmt_ha(s["in_natural_habitat_ha"], lang),
                                                        share=_share(s["in_natural_habitat_ha"] / s["area_ha"], lang),
                                                        lc=s.get("land_cover_date")))
     trans = _span_transition(monitoring)
     lc = {x["date"]: x for x in monitoring.get("land_cover") or []}
     if trans is not None:
         a, b = trans["from"], trans["to"]
-        out.append(t("s_land", lang).format(
+        out.append(phrase("s_land", lang, 
             a=a, b=b, x=fmt_ha(trans["changed_ha"], lang),
             share=_share(trans["changed_ha"] / trans["area_ha"] if trans["area_ha"] else None, lang),
             na=fmt_ha(lc[a]["natural_ha"], lang) if a in lc else "–", nb=fmt_ha(lc[b]["natural_ha"], lang) if b in lc else "–",
@@ -144,11 +133,11 @@ def narrative(monitoring: Mapping[str, Any], lang: str) -> list[str]:
         moves = [m for m in trans["matrix"] if m["from_value"] != m["to_value"]]
         if moves:
             top = max(moves, key=lambda m: m["area_ha"])
-            out.append(t("s_top", lang).format(f=top["from_class"], t=top["to_class"], x=fmt_ha(top["area_ha"], lang)))
+            out.append(phrase("s_top", lang, f=top["from_class"], t=top["to_class"], x=fmt_ha(top["area_ha"], lang)))
     pop = monitoring.get("population") or []
     if len(pop) >= 2:
         a, b = pop[0], pop[-1]
-        out.append(t("s_pop", lang).format(x=fmt_number(a["total"], lang), y=fmt_number(b["total"], lang), a=a["date"],
+        out.append(phrase("s_pop", lang, x=fmt_number(a["total"], lang), y=fmt_number(b["total"], lang), a=a["date"],
                                            b=b["date"], pct=_pct(a["total"], b["total"], lang)))
     cards = [c for c in monitoring.get("scorecards") or [] if c.get("goal_means")]
     if len(cards) >= 2:
@@ -156,7 +145,7 @@ def narrative(monitoring: Mapping[str, Any], lang: str) -> list[str]:
         items = ", ".join(f"{score_text(g, lang).lower()} {fmt_number(a['goal_means'][g], lang, 1)} → "
                           f"{fmt_number(b['goal_means'][g], lang, 1)}" for g, _ in GOALS
                           if a["goal_means"].get(g) is not None and b["goal_means"].get(g) is not None)
-        out.append(t("s_score", lang).format(a=a["date"], b=b["date"], items=items))
+        out.append(phrase("s_score", lang, a=a["date"], b=b["date"], items=items))
     return out
 
 
@@ -175,6 +164,28 @@ def _span_transition(monitoring: Mapping[str, Any]) -> Mapping | None:
 # --------------------------------------------------------------------------- drawing
 
 
+def in_language(monitoring: Mapping[str, Any], lang: str) -> dict:
+    """A copy of ``monitoring`` whose land-cover class names are in ``lang`` (built-in class tables), so a
+    profile made in one language draws its change page in another with the classes named in that one."""
+    from ..classes import BUILTIN, builtin_table
+
+    lc = monitoring.get("land_cover") or []
+    tables = {x["date"]: builtin_table(x["class_table"]) for x in lc if x.get("class_table") in BUILTIN}
+    if not tables:
+        return dict(monitoring)
+    out = dict(monitoring)
+    out["land_cover"] = [{**x, "classes": [{**c, "class": tables[x["date"]].name(c["value"], lang=lang)}
+                                           for c in x["classes"]]} if x["date"] in tables else x for x in lc]
+    trans = []
+    for tr_ in monitoring.get("transitions") or []:
+        ta, tb = tables.get(tr_["from"]), tables.get(tr_["to"])
+        rows = [{**m, "from_class": ta.name(m["from_value"], lang=lang) if ta else m["from_class"],
+                 "to_class": tb.name(m["to_value"], lang=lang) if tb else m["to_class"]} for m in tr_["matrix"]]
+        trans.append({**tr_, "matrix": rows})
+    out["transitions"] = trans
+    return out
+
+
 def _class_colours(monitoring) -> dict[str, str]:
     names = []
     for x in monitoring.get("land_cover") or []:
@@ -191,7 +202,7 @@ def _small_multiples(fig, top, bottom, monitoring, layers, rasters, lang, colour
     lc = (monitoring.get("land_cover") or [])[-MAX_MAPS:]
     dates = [x["date"] for x in lc] or [s["date"] for s in (monitoring.get("sites") or [])][-MAX_MAPS:]
     if not dates:
-        fig.text(0.03, top - 0.05, t("no_change_data", lang), fontsize=9, color=style.MUTED)
+        fig.text(0.03, top - 0.05, phrase("no_change_data", lang), fontsize=9, color=style.MUTED)
         return
     bounds_gdf = layers.get("boundaries_over_time")
     current = layers.get("boundary")
@@ -261,7 +272,7 @@ def _sankey(fig, rect, trans, lang, colours) -> None:
     ax.set_axis_off()
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    fig.text(rect[0], rect[1] + rect[3] + 0.035, t("transition", lang).format(a=trans["from"], b=trans["to"]),
+    fig.text(rect[0], rect[1] + rect[3] + 0.035, phrase("transition", lang, a=trans["from"], b=trans["to"]),
              fontsize=8.5, fontweight="bold", color=style.TEXT)
     flows = [m for m in trans["matrix"] if m["area_ha"] > 0]
     if not flows:
@@ -272,7 +283,7 @@ def _sankey(fig, rect, trans, lang, colours) -> None:
         tot_from[m["from_class"]] = tot_from.get(m["from_class"], 0) + m["area_ha"]
         tot_to[m["to_class"]] = tot_to.get(m["to_class"], 0) + m["area_ha"]
     keep = sorted(set(tot_from) | set(tot_to), key=lambda c: -(tot_from.get(c, 0) + tot_to.get(c, 0)))[:SANKEY_CLASSES]
-    other = t("other", lang)
+    other = phrase("other", lang)
 
     def name(c):
         return c if c in keep else other
@@ -307,14 +318,13 @@ def _sankey(fig, rect, trans, lang, colours) -> None:
             centres.append((c, y - h / 2))
             y -= h + gap
         # labels two lines tall: push them apart downwards where bars are thin, keep them in the axes
-        min_dy = 0.17  # two lines of 5.8 pt in an axes about 1.2 in tall
+        # two lines of 5.8 pt need ~0.17 of an axes 1.2 in tall; kept within 0.06..0.94 (title and dates above)
         ys = [cy for _, cy in centres]
-        for i in range(1, len(ys)):
-            ys[i] = min(ys[i], ys[i - 1] - min_dy)
-        shift = max(0.0, (min_dy / 2) - ys[-1]) if ys else 0.0
-        ys = [y_ + shift for y_ in ys]
-        for i in range(len(ys) - 2, -1, -1):
-            ys[i] = max(ys[i], ys[i + 1] + min_dy)
+        min_dy = min(0.17, 0.88 / max(1, len(ys) - 1))
+        for i in range(len(ys)):
+            ys[i] = min(ys[i], 0.94 if i == 0 else ys[i - 1] - min_dy)
+        for i in range(len(ys) - 1, -1, -1):
+            ys[i] = max(ys[i], 0.06 if i == len(ys) - 1 else ys[i + 1] + min_dy)
         for (c, cy), ly in zip(centres, ys):
             lab = f"{textwrap.shorten(c, 28, placeholder='…')}\n{fmt_ha(totals[c], lang)}"
             if side == "l":
@@ -343,8 +353,15 @@ def _sankey(fig, rect, trans, lang, colours) -> None:
             same = f == tt
             ax.add_patch(PathPatch(MplPath(verts, codes), facecolor=colours.get(f, "#cccccc"),
                                    alpha=0.28 if same else 0.6, edgecolor="none"))
-    ax.text(x0 - bar / 2, 1.02, trans["from"], ha="center", va="bottom", fontsize=7.5, fontweight="bold")
-    ax.text(x1 + bar / 2, 1.02, trans["to"], ha="center", va="bottom", fontsize=7.5, fontweight="bold")
+    ax.text(x0 - bar / 2, 1.03, trans["from"], ha="center", va="bottom", fontsize=7.5, fontweight="bold")
+    ax.text(x1 + bar / 2, 1.03, trans["to"], ha="center", va="bottom", fontsize=7.5, fontweight="bold")
+
+
+def _title(ax, title: str, rect) -> None:
+    """A chart title wrapped to the chart's width (two lines at most)."""
+    chars = max(16, int(rect[2] * 11.69 * 72 / (8.0 * 0.6)))
+    ax.set_title("\n".join(textwrap.wrap(title, chars)[:2]), fontsize=8.0, fontweight="bold", loc="left",
+                 color=style.TEXT, linespacing=1.05)
 
 
 def _mined_series(fig, rect, monitoring, lang) -> bool:
@@ -366,10 +383,10 @@ def _mined_series(fig, rect, monitoring, lang) -> bool:
     ax2.plot(x, counts, color=style.TEXT, marker="o", markersize=3, linewidth=1)
     ax2.set_ylim(0, max(counts + [1]) * 1.35)
     ax2.tick_params(axis="y", labelsize=6)
-    ax2.set_ylabel(t("sites", lang), fontsize=6.5)
+    ax2.set_ylabel(phrase("sites", lang), fontsize=6.5)
     for a in (ax, ax2):
         a.spines["top"].set_visible(False)
-    ax.set_title(t("mined", lang), fontsize=8.5, fontweight="bold", loc="left", color=style.TEXT)
+    _title(ax, phrase("mined", lang), rect)
     return True
 
 
@@ -392,13 +409,13 @@ def _score_series(fig, rect, monitoring, lang) -> bool:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.legend(fontsize=5.8, frameon=False, loc="upper left", ncol=2, handlelength=1.4)
-    ax.set_title(t("goal_means", lang), fontsize=8.5, fontweight="bold", loc="left", color=style.TEXT)
+    _title(ax, phrase("goal_means", lang), rect)
     return True
 
 
 def _narrative_box(fig, rect, sentences, lang) -> None:
     x, y0, w, h = rect
-    fig.text(x, y0 + h, t("summary", lang), fontsize=8.5, fontweight="bold", color=style.TEXT, va="top")
+    fig.text(x, y0 + h, phrase("summary", lang), fontsize=8.5, fontweight="bold", color=style.TEXT, va="top")
     y = y0 + h - 0.03
     chars = int(w * 11.69 * 72 / (6.7 * 0.53))
     for s in sentences:
@@ -420,9 +437,9 @@ def build_change_page(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDa
     from .sheet import A4_LANDSCAPE_IN, RC, sheet_date
 
     lang = check_lang(lang)
-    mon = profile.get("monitoring") or {}
     if not has_change_page(profile):
         return None
+    mon = in_language(profile.get("monitoring") or {}, lang)
     lay = {k: to_4326(v, k) for k, v in layers.items()}
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=A4_LANDSCAPE_IN)
@@ -433,15 +450,15 @@ def build_change_page(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDa
         dates = mon.get("dates") or []
         fig.text(0.03, 0.955, name, fontsize=17, fontweight="bold", color=style.TEXT, va="baseline")
         span = f"{dates[0]} – {dates[-1]}" if dates else ""
-        fig.text(0.03, 0.925, f"{t('title', lang)} · {span}", fontsize=9, color=style.MUTED, va="baseline")
+        fig.text(0.03, 0.925, f"{phrase('title', lang)} · {span}", fontsize=9, color=style.MUTED, va="baseline")
         fig.add_artist(Line2D([0.03, 0.97], [0.912, 0.912], color="#999999", linewidth=0.6))
         colours = _class_colours(mon)
-        fig.text(0.03, 0.893, t("maps", lang), fontsize=8.5, fontweight="bold", color=style.TEXT, va="top")
+        fig.text(0.03, 0.893, phrase("maps", lang), fontsize=8.5, fontweight="bold", color=style.TEXT, va="top")
         _small_multiples(fig, 0.875, 0.555, mon, lay, rasters or {}, lang, colours)
         # one legend for the maps: classes (largest first), boundary, footprints
-        handles = [Line2D([], [], color=style.BOUNDARY, linewidth=1.4, label=t("boundary", lang)),
+        handles = [Line2D([], [], color=style.BOUNDARY, linewidth=1.4, label=phrase("boundary", lang)),
                    Line2D([], [], marker="o", linestyle="none", markersize=4, markerfacecolor=style.SITE,
-                          markeredgecolor="white", label=t("footprints", lang).format(d="").strip())]
+                          markeredgecolor="white", label=phrase("footprints", lang, d="").strip())]
         handles += [Patch(facecolor=c, edgecolor="#777777", linewidth=0.3, label=textwrap.shorten(n, 34, placeholder="…"))
                     for n, c in list(colours.items())[:8]]
         leg_ax = fig.add_axes([0.03, 0.505, 0.94, 0.035])
@@ -456,7 +473,8 @@ def build_change_page(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDa
         _score_series(fig, [0.57, 0.07, 0.16, 0.16] if has_mined else [0.57, 0.2, 0.16, 0.25], mon, lang)
         cards = dated_cards(mon.get("scorecards"))
         if cards:
-            fig.text(0.77, 0.465, t("radar", lang), fontsize=8.5, fontweight="bold", color=style.TEXT)
+            fig.text(0.77, 0.475, "\n".join(textwrap.wrap(phrase("radar", lang), 34)[:2]), fontsize=8.0,
+                     fontweight="bold", color=style.TEXT, va="top", linespacing=1.05)
             draw_scorecard_radar(fig, [0.775, 0.1, 0.15, 0.31], cards, lang, title=False, fontsize=6.0)
             trend = trend_text(cards, lang)
             if trend:

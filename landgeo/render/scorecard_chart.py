@@ -15,7 +15,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ..i18n import fmt_number
+from ..i18n import N_, fmt_number, translator
 from . import style
 
 CRITERIA = tuple(f"{g}{i}" for g in "CPLI" for i in range(1, 6))
@@ -23,23 +23,21 @@ GOALS = (("conservation", "C"), ("production", "P"), ("livelihoods", "L"), ("ins
 GOAL_COLOURS = {"C": "#2e7d32", "P": "#d9730d", "L": "#2166ac", "I": "#7b3294"}
 DATE_COLOURS = ("#9e9e9e", "#6d8fb3", "#c98b4f", "#5b9b72")  # earlier dates; the latest is drawn in TEXT colour
 
-#: key → (English, French)
+#: key → English message id (looked up in the catalogues of landgeo.i18n)
 TEXT = {
-    "title": ("Landscape Performance Scorecard", "Tableau de bord de performance du paysage"),
-    "short_title": ("Performance Scorecard", "Tableau de bord"),
-    "conservation": ("Conservation", "Conservation"),
-    "production": ("Production", "Production"),
-    "livelihoods": ("Livelihoods", "Moyens de subsistance"),
-    "institutions": ("Institutions", "Institutions"),
-    "trend": ("Change in goal means since {d}", "Évolution des moyennes par objectif depuis {d}"),
-    "means": ("goal means", "moyennes par objectif"),
+    'title': N_('Landscape Performance Scorecard'),
+    'short_title': N_('Performance Scorecard'),
+    'conservation': N_('Conservation'),
+    'production': N_('Production'),
+    'livelihoods': N_('Livelihoods'),
+    'institutions': N_('Institutions'),
+    'trend': N_('Change in goal means since {d}'),
+    'means': N_('goal means'),
 }
 
-
-def text(key: str, lang: str) -> str:
-    """A scorecard chart text in ``lang`` (English or French)."""
-    en, fr = TEXT[key]
-    return fr if lang == "fr" else en
+def text(key: str, lang: str, **fields) -> str:
+    """A scorecard chart text in ``lang``."""
+    return translator(lang)(TEXT[key], **fields)
 
 
 def dated_cards(scorecards: Sequence[Mapping[str, Any]] | None) -> list[Mapping[str, Any]]:
@@ -61,7 +59,9 @@ def trend_text(cards: Sequence[Mapping[str, Any]], lang: str) -> str | None:
         return None
     a, b = cards[0]["goal_means"], cards[-1]["goal_means"]
     parts = [f"{letter} {_signed(b[g] - a[g], lang)}" for g, letter in GOALS if a.get(g) is not None and b.get(g) is not None]
-    return text("trend", lang).format(d=cards[0]["date"]) + (" : " if lang == "fr" else ": ") + " · ".join(parts)
+    from .labels import colon
+
+    return text("trend", lang, d=cards[0]["date"]) + colon(lang) + " · ".join(parts)
 
 
 def draw_scorecard_radar(fig, rect, scorecards, lang: str, *, fontsize: float = 6.0, title: bool = True,

@@ -219,7 +219,7 @@ def test_change_page_and_sentences(kit, tmp_path):
     a20 = mon["sites"][1]["area_ha"]
     assert "From 2017 to 2020 the mined area inside the landscape grew from" in en
     assert f"{a17:,.0f}\u00a0ha to {a20:,.0f}\u00a0ha" in en
-    assert "1 new sites" in en and "new baseline" in en
+    assert "; 1 new site, 2 sites in 2017 and 3 in 2020." in en and "new baseline" in en  # singular: one new site
     fr = " ".join(narrative(mon, "fr"))
     assert "De 2017 à 2020, la surface minée dans le paysage a augmenté" in fr and "nouvelle référence" in fr
     assert build_change_page(result.profile, result.layers, lang="fr", rasters=result.rasters) is not None

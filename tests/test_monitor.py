@@ -17,7 +17,8 @@ from pyproj import Geod
 from rasterio.transform import from_origin
 
 from landgeo.errors import RecipeError
-from landgeo.monitor import csv_text, monitor_landscape, neutralise, read_indicators_csv
+from landgeo.monitor import monitor_landscape, read_indicators_csv, write_indicators_csv
+from landgeo.output import neutralise_cell
 from landgeo.pipeline import build_profile, profile_many, write_profile_dir
 from landgeo.recipe import parse_recipe, read_recipe
 
@@ -189,7 +190,7 @@ def test_indicators_csv_matches_profile_json_and_is_neutralised(kit, tmp_path):
     profile = json.loads((folder / "profile.json").read_text(encoding="utf-8"))
     own = profile["monitoring"]["indicators"]
     assert len(rows) == len(own) > 30
-    assert [r["indicator"] for r in rows] == [neutralise(i["indicator"]) for i in own]
+    assert [r["indicator"] for r in rows] == [neutralise_cell(i["indicator"]) for i in own]
     assert all(r["landscape"] == "test-landscape" for r in rows)
     for r, i in zip(rows, own):
         assert r["value"] == pytest.approx(i["value"]) if i["value"] is not None else r["value"] is None
@@ -202,11 +203,11 @@ def test_indicators_csv_matches_profile_json_and_is_neutralised(kit, tmp_path):
     assert set(gpd.list_layers(folder / "boundary.gpkg")["name"]) >= {"sites_over_time", "boundaries_over_time"}
 
 
-def test_neutralise_csv_cells():
-    text = csv_text([{"landscape": "=1+1", "indicator": "@x", "date_or_period": "2020", "value": -3.5,
-                      "unit": "ha", "source": "+cmd", "method": "-m"}])
-    row = list(csv.reader(io.StringIO(text)))[1]
-    assert row == ["'=1+1", "'@x", "2020", "-3.5", "ha", "'+cmd", "'-m"]
+def test_neutralise_csv_cells(tmp_path):
+    path = write_indicators_csv([{"landscape": "=1+1", "indicator": "@x", "date_or_period": "2020", "value": -3.5,
+                                  "unit": "ha", "source": "+cmd", "method": "-m"}], tmp_path / "i.csv")
+    row = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))[1]
+    assert row == ["'=1+1", "'@x", "2020", "-3.5", "ha", "'+cmd", "'-m"]  # the number stays a number
 
 
 def test_change_page_and_sentences(kit, tmp_path):
@@ -248,15 +249,23 @@ def test_many_landscapes_write_one_indicators_csv(kit, tmp_path):
     assert not failed
     res = run_batch(tasks, tmp_path / "batch", workers=0, maps=False, atlas=False)
     assert not res.failed
-    for out in (tmp_path / "batch",):
-        shared = read_indicators_csv((out / "indicators.csv").read_text(encoding="utf-8"))
-        own = []
+    outcomes = profile_many(recipes, tmp_path / "many")
+    assert [o.status for o in outcomes] == ["ok", "ok"]
+    for out in (tmp_path / "batch", tmp_path / "many"):
+        shared_text = (out / "indicators.csv").read_text(encoding="utf-8")
+        shared = read_indicators_csv(shared_text)
+        own, own_lines = [], []
         for slug in ("test-landscape", "demo-upper-sanwi-watershed"):
-            rows = read_indicators_csv((out / slug / "indicators.csv").read_text(encoding="utf-8"))
+            text = (out / slug / "indicators.csv").read_text(encoding="utf-8")
+            rows = read_indicators_csv(text)
             assert rows and all(r["landscape"] == slug for r in rows)
             own += rows
+            own_lines += text.splitlines()[1:]
         assert shared == own
+        assert shared_text.splitlines()[1:] == own_lines  # byte for byte, neutralised cells included
         assert {r["landscape"] for r in shared} == {"test-landscape", "demo-upper-sanwi-watershed"}
+    # the two engines agree
+    assert (tmp_path / "batch" / "indicators.csv").read_bytes() == (tmp_path / "many" / "indicators.csv").read_bytes()
 
 
 @pytest.mark.parametrize("toml,expect", [

@@ -6,10 +6,10 @@ Columns of ``indicators.csv`` (:data:`COLUMNS`): ``landscape`` (the slug),
 ``2015/2020``, ISO 8601 interval style), ``value``, ``unit``, ``source``,
 ``method``. Rows come in a fixed order, so the same inputs give the same bytes.
 
-Text cells are neutralised for spreadsheets: a cell that starts with ``=``,
-``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe,
-so a class name or source from a user's layer is never run as a formula.
-Numbers are written as numbers.
+Text cells are neutralised for spreadsheets (:func:`landgeo.output.neutralise_cell`):
+a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a line break gets a
+leading apostrophe, so a class name or source from a user's layer is never run
+as a formula. Numbers are written as numbers.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 COLUMNS = ("landscape", "indicator", "date_or_period", "value", "unit", "source", "method")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 INDICATORS_CSV = "indicators.csv"
 
 
@@ -50,29 +49,6 @@ def period(a: str, b: str) -> str:
     return f"{a}/{b}"
 
 
-def neutralise(text: str) -> str:
-    """A text cell that a spreadsheet will not read as a formula.
-
-    >>> neutralise("=HYPERLINK(\\"x\\")"), neutralise("Savannas"), neutralise("-3 ha")
-    ('\\'=HYPERLINK("x")', 'Savannas', "'-3 ha")
-    """
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return ""
-        return repr(round(value, 6)) if value != int(value) or abs(value) >= 1e15 else str(int(value))
-    return neutralise(str(value))
-
-
 def rounded(value):
     """An indicator value rounded for the table (6 significant decimals; whole numbers kept whole)."""
     if value is None or isinstance(value, (bool, int)):
@@ -81,16 +57,6 @@ def rounded(value):
     if not math.isfinite(value):
         return None
     return round(value, 4)
-
-
-def csv_text(rows: Iterable[Mapping]) -> str:
-    """The CSV text (header + rows, ``\\n`` line ends) of indicator rows that carry a ``landscape`` key."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(COLUMNS)
-    for r in rows:
-        w.writerow([_cell(r.get(c)) for c in COLUMNS])
-    return buf.getvalue()
 
 
 def table_rows(slug: str, indicators: Sequence[Mapping | Indicator]) -> list[dict]:
@@ -102,33 +68,27 @@ def table_rows(slug: str, indicators: Sequence[Mapping | Indicator]) -> list[dic
     return out
 
 
-def write_indicators_csv(rows: Iterable[Mapping], path: str | Path) -> Path:
-    """Write ``rows`` (dicts with the :data:`COLUMNS`) to ``path`` as UTF-8 CSV (the caller makes it atomic)."""
-    path = Path(path)
-    path.write_text(csv_text(rows), encoding="utf-8")
-    return path
+def write_indicators_csv(rows: Iterable[Mapping], path: str | Path, *, overwrite: bool = False) -> Path:
+    """Write ``rows`` (dicts with the :data:`COLUMNS`) to ``path``: UTF-8 CSV, atomic, text cells neutralised
+    (:func:`landgeo.output.write_csv`); numbers stay numbers, None is an empty cell."""
+    from ..output import write_csv
+
+    return write_csv(rows, path, fieldnames=COLUMNS, overwrite=overwrite)
 
 
-def concat_csv(texts: Iterable[str]) -> str:
-    """One indicators.csv text from several: one header, then every text's rows as written (cells unchanged)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(COLUMNS)
-    for text in texts:
-        reader = csv.reader(io.StringIO(text))
-        next(reader, None)
-        for row in reader:
-            w.writerow(row)
-    return buf.getvalue()
+def _number(text: str):
+    """A value cell back as a number: ``7200`` → 7200, ``0.5`` → 0.5, empty → None (so it is written back the same)."""
+    if text in (None, ""):
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
 
 
 def read_indicators_csv(text: str) -> list[dict]:
-    """Rows of an ``indicators.csv`` text, values as floats (empty as None), text cells as written."""
-    rows = []
-    for r in csv.DictReader(io.StringIO(text)):
-        v = r.get("value")
-        rows.append({**r, "value": (float(v) if v not in (None, "") else None)})
-    return rows
+    """Rows of an ``indicators.csv`` text: values as numbers (empty as None), text cells as written."""
+    return [{**r, "value": _number(r.get("value"))} for r in csv.DictReader(io.StringIO(text))]
 
 
 def _family(indicator: str) -> str:

@@ -263,3 +263,28 @@ def write_all_indicators(profiles, target: str | Path, *, overwrite: bool = Fals
     from .monitor import write_indicators_csv
 
     return write_indicators_csv([row for p in profiles for row in indicator_rows(p)], target, overwrite=overwrite)
+
+
+def monitor_recipe(path: str | Path, *, out: str | Path | None = None, lang: str | None = None,
+                   overwrite: bool = False) -> tuple[Recipe, object, list[str]]:
+    """``landgeo monitor RECIPE``: the dated layers only (no attached parts, no maps).
+
+    Returns (recipe, :class:`landgeo.monitor.Monitoring`, sentences in ``lang``); with ``out``, writes
+    the indicator rows to that CSV (atomic, cells neutralised; refused when it exists unless ``overwrite``).
+    """
+    from .monitor import has_monitoring, monitor_landscape, table_rows, write_indicators_csv
+    from .output import check_target
+    from .render.change_page import narrative
+
+    recipe = read_recipe(path)
+    lang = check_lang(lang, recipe.language)
+    if not has_monitoring(recipe):
+        raise RecipeError(f"{recipe.path}: no dated layers; add [[monitor.landcover]], [[monitor.sites]], "
+                          "[[monitor.population]], [[monitor.polygons]] or [[monitor.boundary]] tables (README, "
+                          "\"Monitoring over time\")")
+    if out is not None:
+        check_target(out, overwrite=overwrite, kind="file", create_parents=True)
+    mon = monitor_landscape(recipe, delineate(recipe), lang=lang)
+    if out is not None:
+        write_indicators_csv(table_rows(recipe.slug, mon.indicators), out, overwrite=overwrite)
+    return recipe, mon, narrative(mon.section, lang)

@@ -319,3 +319,19 @@ def test_monitor_api_on_a_recipe_dict(kit):
     assert mon.section["dates"] == ["2017", "2020"]
     assert [t["period"] for t in mon.section["transitions"]] == ["2017/2020"]
     assert "landcover@2017" in mon.rasters and len(mon.layers["sites_over_time"]) == 5
+
+
+def test_cli_monitor_writes_the_indicators_and_says_what_changed(kit, tmp_path):
+    from click.testing import CliRunner
+
+    from landgeo.cli import main
+
+    out = tmp_path / "ind.csv"
+    res = CliRunner().invoke(main, ["monitor", str(kit), "-o", str(out), "--lang", "fr"])
+    assert res.exit_code == 0, res.output
+    assert "De 2017 à 2020, la surface minée dans le paysage a augmenté" in res.output
+    rows = read_indicators_csv(out.read_text(encoding="utf-8"))
+    assert {r["landscape"] for r in rows} == {"test-landscape"}
+    assert any(r["indicator"] == "new_sites" and r["date_or_period"] == "2017/2020" and r["value"] == 1 for r in rows)
+    again = CliRunner().invoke(main, ["monitor", str(kit), "-o", str(out)])
+    assert again.exit_code == 2 and "already exists" in again.output  # never silently replaced

@@ -125,10 +125,17 @@ def narrative(monitoring: Mapping[str, Any], lang: str) -> list[str]:
     lc = {x["date"]: x for x in monitoring.get("land_cover") or []}
     if trans is not None:
         a, b = trans["from"], trans["to"]
+        # natural habitat over the area both dates cover (so that before − lost + gained = after)
+        nat_a = nat_b = None
+        if a in lc and b in lc:
+            va = {c["value"] for c in lc[a]["classes"] if c.get("natural")}
+            vb = {c["value"] for c in lc[b]["classes"] if c.get("natural")}
+            nat_a = sum(m["area_ha"] for m in trans["matrix"] if m["from_value"] in va)
+            nat_b = sum(m["area_ha"] for m in trans["matrix"] if m["to_value"] in vb)
         out.append(phrase("s_land", lang, 
             a=a, b=b, x=fmt_ha(trans["changed_ha"], lang),
             share=_share(trans["changed_ha"] / trans["area_ha"] if trans["area_ha"] else None, lang),
-            na=fmt_ha(lc[a]["natural_ha"], lang) if a in lc else "–", nb=fmt_ha(lc[b]["natural_ha"], lang) if b in lc else "–",
+            na=fmt_ha(nat_a, lang) if nat_a is not None else "–", nb=fmt_ha(nat_b, lang) if nat_b is not None else "–",
             loss=fmt_ha(trans["natural_loss_ha"], lang), gain=fmt_ha(trans["natural_gain_ha"], lang)))
         moves = [m for m in trans["matrix"] if m["from_value"] != m["to_value"]]
         if moves:

@@ -307,13 +307,17 @@ def sources_text(profile: Mapping[str, Any], extra: Sequence[str] = ()) -> list[
     return found
 
 
-def _wrap_rows(rows, width_chars: int, max_lines: int) -> list[tuple[str, list[str]]]:
-    """Wrap values; when they exceed ``max_lines`` in total, shorten the longest rows with an ellipsis."""
+def _wrap_rows(rows, width_chars: int, max_lines: int, label_chars: int | None = None) -> list[tuple[str, list[str]]]:
+    """Wrap values; when they exceed ``max_lines`` in total, shorten the longest rows with an ellipsis.
+
+    A row takes as many lines as its value or its label (wrapped to ``label_chars``), whichever is more.
+    """
     wrapped = [(lab, textwrap.wrap(val, width_chars, break_long_words=True) or [""]) for lab, val in rows]
-    while sum(len(v) for _, v in wrapped) > max_lines:
-        i = max(range(len(wrapped)), key=lambda k: len(wrapped[k][1]))
+    label_lines = [len(textwrap.wrap(lab, label_chars) or [lab]) if label_chars else 1 for lab, _ in rows]
+    while sum(max(len(v), n) for (_, v), n in zip(wrapped, label_lines)) > max_lines:
+        i = max(range(len(wrapped)), key=lambda k: (len(wrapped[k][1]) > label_lines[k], len(wrapped[k][1])))
         lines = wrapped[i][1]
-        if len(lines) <= 1:
+        if len(lines) <= max(1, label_lines[i]):
             break
         lines = lines[:-1]
         lines[-1] = lines[-1].rstrip(" ,;") + "…"
@@ -711,7 +715,7 @@ def _draw_table(fig, rect, rows, lang) -> float:
     value_chars = int((1 - label_frac) * width_pt / (fs * 0.56))
     label_chars = int(label_frac * width_pt / (fs * 0.60))
     max_lines = int(height_pt / line_pt) - len(rows) // 3
-    wrapped = _wrap_rows(rows, value_chars, max_lines)
+    wrapped = _wrap_rows(rows, value_chars, max_lines, label_chars)
     y = 1.0
     dy = line_pt / height_pt
     for i, (lab, lines) in enumerate(wrapped):
@@ -790,10 +794,12 @@ def _draw_scorecard(fig, x0: float, top: float, cards, lang) -> None:
 
     fig.text(x0, top, text("short_title", lang), fontsize=7.5, fontweight="bold", va="top", color=style.TEXT)
     trend = trend_text(cards, lang)
-    for j, line in enumerate(textwrap.wrap(trend or str(cards[-1].get("date") or ""), 38)[:2]):
-        fig.text(x0, top - 0.02 - 0.014 * j, line, fontsize=5.6, va="top", color=style.MUTED)
-    size = max(0.08, min(0.16, top - 0.155))
-    draw_scorecard_radar(fig, [x0 + 0.025, top - 0.06 - size, 0.115, size], cards, lang, title=False, fontsize=5.0,
+    lines = textwrap.wrap(trend or str(cards[-1].get("date") or ""), 40)[:3]
+    for j, line in enumerate(lines):
+        fig.text(x0, top - 0.02 - 0.012 * j, line, fontsize=5.3, va="top", color=style.MUTED)
+    head = 0.035 + 0.012 * len(lines)
+    size = max(0.08, min(0.16, top - head - 0.105))
+    draw_scorecard_radar(fig, [x0 + 0.025, top - head - 0.012 - size, 0.115, size], cards, lang, title=False, fontsize=5.0,
                          legend="below")
 
 
@@ -856,7 +862,7 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
         _draw_legend(fig, [0.775, 0.715, 0.2, 0.18], legend, lang)
         cards = dated_cards(profile.get("scorecards"))
         if cards:  # the scorecard radar beside the composition chart (issue 14); the table gives up some height
-            table_end = _draw_table(fig, [0.635, 0.30, 0.34, 0.395], profile_rows(profile, lang), lang)
+            table_end = _draw_table(fig, [0.635, 0.29, 0.34, 0.405], profile_rows(profile, lang), lang)
             _draw_composition(fig, 0.635, table_end - 0.025, 0.085, 0.185, profile, legend["classes"], lang)
             _draw_scorecard(fig, 0.83, table_end - 0.025, cards, lang)
         else:

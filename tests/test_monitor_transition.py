@@ -187,7 +187,7 @@ def test_hand_summable_two_by_two():
         m = transition_matrix(sa, sb, zone)
     assert m.method == "vectorised coarser grid"  # same cell size, different origin: not paired
     # the second grid's row boundary is at lat 0.15; its south row covers lat 0.05–0.15; lat 0–0.05 is outside it
-    q = lambda lat0, lat1, dlon: geodesic_m2(shapely.box(0, lat0, dlon, lat1))  # noqa: E731
+    q = lambda lat0, lat1, dlon: geodesic_m2(shapely.box(0, lat0, dlon, lat1))
     expected = {
         (1, 5): q(0.15, 0.2, 0.05), (1, 6): q(0.1, 0.15, 0.05),
         (2, 5): q(0.15, 0.2, 0.1), (2, 6): q(0.1, 0.15, 0.1),

@@ -8,9 +8,23 @@
 """
 
 from .dates import date_key, sorted_dates
-from .indicators import (COLUMNS, INDICATORS_CSV, Indicator, merged_indicators, profile_indicators,
-                         read_indicators_csv, table_rows, write_indicators_csv)
-from .landscape import Monitoring, boundary_change, has_monitoring, monitor_landscape, scorecards_over_time
+from .indicators import (
+                         COLUMNS,
+                         INDICATORS_CSV,
+                         Indicator,
+                         merged_indicators,
+                         profile_indicators,
+                         read_indicators_csv,
+                         table_rows,
+                         write_indicators_csv,
+)
+from .landscape import (
+                         Monitoring,
+                         boundary_change,
+                         has_monitoring,
+                         monitor_landscape,
+                         scorecards_over_time,
+)
 from .transition import TransitionMatrix, class_polygons, same_grid, transition_matrix
 
 __all__ = [

@@ -17,9 +17,9 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 COLUMNS = ("landscape", "indicator", "date_or_period", "value", "unit", "source", "method")
 INDICATORS_CSV = "indicators.csv"
@@ -111,14 +111,10 @@ def profile_indicators(profile: Mapping) -> list[Indicator]:
                              "geodesic area (WGS84) of the landscape's boundary"))
     lc = profile.get("land_cover")
     if isinstance(lc, Mapping) and lc.get("classes"):
-        from ..classes import load_class_table
+        from ..classes import BUILTIN, builtin_table
 
-        table = None
-        if lc.get("class_table"):
-            try:
-                table = load_class_table(lc["class_table"])
-            except Exception:  # a user CSV table is known by its stem only: names as the profile has them
-                table = None
+        # a user CSV table is known by its stem only: its classes keep the names the profile has
+        table = builtin_table(lc["class_table"]) if lc.get("class_table") in BUILTIN else None
         date = str(lc.get("year") or "")
         for c in sorted(lc["classes"], key=lambda c: c.get("value", 0)):
             name = table.name(c["value"], lang="en") if table is not None and "value" in c else c["class"]

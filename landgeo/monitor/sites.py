@@ -82,7 +82,7 @@ def new_sites(previous: gpd.GeoDataFrame, current: gpd.GeoDataFrame, *, around) 
     if len(current) == 0:
         return 0
     if len(previous) == 0:
-        return int(len(current))
+        return len(current)
     crs = geodesy.equal_area_crs(around)
     prev = to_wgs84(previous, "sites").to_crs(crs).geometry.values
     cur = to_wgs84(current, "sites").to_crs(crs).geometry.values

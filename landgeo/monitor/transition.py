@@ -90,7 +90,7 @@ class TransitionMatrix:
         """Area whose class changed (off-diagonal sum)."""
         return float(sum(v for (a, b), v in self.areas_m2.items() if a != b))
 
-    def without(self, values) -> "TransitionMatrix":
+    def without(self, values) -> TransitionMatrix:
         """The matrix without rows and columns of ``values`` (e.g. a class table's nodata codes), moved to unpaired."""
         drop = {int(v) for v in values}
         keep = {k: v for k, v in self.areas_m2.items() if k[0] not in drop and k[1] not in drop}

@@ -16,21 +16,28 @@ from __future__ import annotations
 
 import logging
 import textwrap
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import shapely
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import PathPatch, Patch, Rectangle
+from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
 from ..i18n import N_, Text, check_lang, fmt_number, fmt_percent, translator
 from ..monitor.dates import at_or_before, date_key
 from . import style
 from .labels import colon, fmt_ha
-from .scorecard_chart import GOAL_COLOURS, GOALS, draw_scorecard_radar, dated_cards, trend_text
+from .scorecard_chart import (
+    GOAL_COLOURS,
+    GOALS,
+    dated_cards,
+    draw_scorecard_radar,
+    trend_text,
+)
 from .scorecard_chart import text as score_text
 
 log = logging.getLogger(__name__)
@@ -72,8 +79,8 @@ TEXT = {
     's_land': N_('From {a} to {b}, {x} changed land-cover class ({share} of the area both dates cover); natural habitat went from {na} to {nb}, with {loss} lost and {gain} gained.'),
     's_top': N_('The largest change was {f} to {t} ({x}).'),
     's_pop': N_('Population went from {x} in {a} to {y} in {b} ({pct}).'),
-    's_boundary_new': N_('The boundary changed by {share} between {a} and {b}: more than 10 %, so LandScale starts a new baseline; figures before and after {b} measure different areas.'),
-    's_boundary_ok': N_('The boundary changed by {share} between {a} and {b} (within 10 %: the same baseline).'),
+    's_boundary_new': N_('The boundary changed by {share} between {a} and {b}: more than 10%, so LandScale starts a new baseline; figures before and after {b} measure different areas.'),
+    's_boundary_ok': N_('The boundary changed by {share} between {a} and {b} (within 10%: the same baseline).'),
     's_score': N_('Scorecard goal means from {a} to {b}: {items}.'),
 }
 

@@ -309,6 +309,12 @@ ATTACH: dict[str, Checker] = {
     "admin_units": table({**LAYER_REF, "where": string, "name_field": string, "level": string, "country_field": string,
                           "source": string}, required=("path", "name_field")),
     "rivers": table({**LAYER_REF, "where": string, "name_field": string, "source": string}, required=("path",)),
+    # protected areas (WDPA-style NAME, DESIG, IUCN_CAT, STATUS_YR, or named); buffer_m: the "near" zone around them
+    "protected_areas": table({**LAYER_REF, "where": string, "name_field": string, "desig_field": string,
+                              "iucn_field": string, "year_field": string, "buffer_m": positive, "source": string},
+                             required=("path",)),
+    # water bodies (HydroLAKES-style polygons); they count in the sites' distance to water
+    "water": table({**LAYER_REF, "where": string, "name_field": string, "source": string}, required=("path",)),
 }
 
 def date_text(value, ctx: _Ctx) -> str:
@@ -383,6 +389,31 @@ def _check_monitor(data, ctx: _Ctx) -> Mapping[str, Any]:
     return MappingProxyType(out)
 
 
+# [context]: the user's own map layers, drawn on the sheet and the web map (not attached to the profile).
+CONTEXT_KINDS = ("settlements", "roads", "tracks", "protected_areas", "lines", "polygons", "points")
+CONTEXT_LAYER = table({**LAYER_REF, "where": string, "kind": choice(*CONTEXT_KINDS), "name_field": string,
+                       "population_field": string, "rank_field": string, "title": string, "source": string},
+                      required=("path", "kind"))
+CONTEXT_KEYS = {"basemap": path, "basemap_attribution": string}
+
+
+def _check_context(data, ctx: _Ctx) -> Mapping[str, Any]:
+    """``[context]``: ``basemap`` (a GeoTIFF or MBTiles file), ``basemap_attribution``, and ``[context.<name>]`` layers."""
+    if not isinstance(data, dict):
+        raise ctx.fail("is not a table", "write [context] with basemap = \"…\" and [context.<name>] layer tables")
+    out: dict[str, Any] = {}
+    layers = {}
+    for key, value in data.items():
+        if key in CONTEXT_KEYS:
+            out[key] = CONTEXT_KEYS[key](value, _sub(ctx, key, value))
+        elif isinstance(value, dict):
+            layers[key] = CONTEXT_LAYER(value, _Ctx(ctx.file, f"[context.{key}]"))
+        else:
+            raise _unknown_key(ctx, key, CONTEXT_KEYS, where="[context]",
+                               hint="a layer is a table: [context.towns] with path = …, kind = …; ")
+    out["layers"] = MappingProxyType(layers)
+    return MappingProxyType(out)
+
 SCHEMA: dict[str, Checker] = {
     "landscape": table(LANDSCAPE, required=("name",)),
     "boundary": None,  # checked by method, see _check_boundary
@@ -391,6 +422,7 @@ SCHEMA: dict[str, Checker] = {
     "monitor": None,   # checked against MONITOR, see _check_monitor
     "profile": table(PROFILE),
     "scorecards": None,
+    "context": None,   # checked by _check_context
 }
 
 
@@ -454,6 +486,7 @@ class Recipe:
     scorecards: tuple = ()
     description: str | None = None
     monitor: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    context: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({"layers": MappingProxyType({})}))
 
     @property
     def base(self) -> Path:
@@ -492,6 +525,7 @@ def parse_recipe(data: Mapping[str, Any], file: Path) -> Recipe:
     monitor = _check_monitor(data.get("monitor", {}), _Ctx(file, "[monitor]"))
     profile = SCHEMA["profile"](data.get("profile", {}), _Ctx(file, "[profile]"))
     scorecards = _check_scorecards(data.get("scorecards", []), _Ctx(file, "[[scorecards]]"))
+    context = _check_context(data.get("context", {}), _Ctx(file, "[context]"))
     name = landscape["name"]
     return Recipe(
         path=file.resolve(),
@@ -506,6 +540,7 @@ def parse_recipe(data: Mapping[str, Any], file: Path) -> Recipe:
         scorecards=scorecards,
         description=landscape.get("description"),
         monitor=monitor,
+        context=context,
     )
 
 

@@ -18,8 +18,8 @@ from rasterio.transform import from_origin
 
 from landgeo.errors import RecipeError
 from landgeo.monitor import monitor_landscape, read_indicators_csv, write_indicators_csv
-from landgeo.output import neutralise_cell
-from landgeo.pipeline import build_profile, profile_many, write_profile_dir
+from landgeo.io.atomic import neutralise_cell
+from landgeo.app.pipeline import build_profile, profile_many, write_profile_dir
 from landgeo.recipe import parse_recipe, read_recipe
 
 GEOD = Geod(ellps="WGS84")
@@ -242,7 +242,7 @@ def test_profile_without_monitor_still_has_indicators(tmp_path):
 
 def test_many_landscapes_write_one_indicators_csv(kit, tmp_path):
     """profile_many and batch: one indicators.csv in the output folder whose rows are each landscape's own."""
-    from landgeo.batch import recipe_tasks, run_batch
+    from landgeo.app.batch import recipe_tasks, run_batch
 
     recipes = [kit, REPO / "boundaries" / "demo-watershed.toml"]
     tasks, failed = recipe_tasks(recipes)
@@ -298,7 +298,7 @@ def test_cli_bad_monitor_key_exits_2(tmp_path):
                       '[[monitor.landcover]]\ndate = "2015"\n', encoding="utf-8")
     from click.testing import CliRunner
 
-    from landgeo.cli import main
+    from landgeo.cli.main import main
 
     proc = CliRunner().invoke(main, ["profile", str(recipe), "-o", str(tmp_path / "out")])
     assert proc.exit_code == 2
@@ -324,7 +324,7 @@ def test_monitor_api_on_a_recipe_dict(kit):
 def test_cli_monitor_writes_the_indicators_and_says_what_changed(kit, tmp_path):
     from click.testing import CliRunner
 
-    from landgeo.cli import main
+    from landgeo.cli.main import main
 
     out = tmp_path / "ind.csv"
     res = CliRunner().invoke(main, ["monitor", str(kit), "-o", str(out), "--lang", "fr"])

@@ -7,7 +7,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from landgeo.pipeline import build_profile
+from landgeo.app.pipeline import build_profile
 from landgeo.recipe import read_recipe
 
 from .conftest import shared_data

@@ -6,7 +6,7 @@ Columns of ``indicators.csv`` (:data:`COLUMNS`): ``landscape`` (the slug),
 ``2015/2020``, ISO 8601 interval style), ``value``, ``unit``, ``source``,
 ``method``. Rows come in a fixed order, so the same inputs give the same bytes.
 
-Text cells are neutralised for spreadsheets (:func:`landgeo.output.neutralise_cell`):
+Text cells are neutralised for spreadsheets (:func:`landgeo.io.atomic.neutralise_cell`):
 a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a line break gets a
 leading apostrophe, so a class name or source from a user's layer is never run
 as a formula. Numbers are written as numbers.
@@ -70,8 +70,8 @@ def table_rows(slug: str, indicators: Sequence[Mapping | Indicator]) -> list[dic
 
 def write_indicators_csv(rows: Iterable[Mapping], path: str | Path, *, overwrite: bool = False) -> Path:
     """Write ``rows`` (dicts with the :data:`COLUMNS`) to ``path``: UTF-8 CSV, atomic, text cells neutralised
-    (:func:`landgeo.output.write_csv`); numbers stay numbers, None is an empty cell."""
-    from ..output import write_csv
+    (:func:`landgeo.io.atomic.write_csv`); numbers stay numbers, None is an empty cell."""
+    from ..io.atomic import write_csv
 
     return write_csv(rows, path, fieldnames=COLUMNS, overwrite=overwrite)
 
@@ -111,7 +111,7 @@ def profile_indicators(profile: Mapping) -> list[Indicator]:
                              "geodesic area (WGS84) of the landscape's boundary"))
     lc = profile.get("land_cover")
     if isinstance(lc, Mapping) and lc.get("classes"):
-        from ..classes import BUILTIN, builtin_table
+        from ..attach.classes import BUILTIN, builtin_table
 
         # a user CSV table is known by its stem only: its classes keep the names the profile has
         table = builtin_table(lc["class_table"]) if lc.get("class_table") in BUILTIN else None

@@ -26,13 +26,14 @@ from typing import Any
 import geopandas as gpd
 import shapely
 
-from .. import geodesy
-from ..attach import area_ha, landcover_from_raster, population_from_raster
+from ..geo import geodesy
+from ..attach.classes import ClassTable, load_class_table
+from ..attach.parts import area_ha, ecosystems_from_vector, landcover_from_raster, population_from_raster
 from ..boundary import Check, finish_boundary
-from ..checks import CHANGE_LIMIT, check_change
-from ..classes import ClassTable, load_class_table
+from ..checks.guidance import CHANGE_LIMIT, check_change
 from ..errors import DataWarning, LandgeoWarning
-from ..layers import open_raster, read_vector, report_of
+from ..io.raster import open_raster
+from ..io.vector import read_vector, report_of
 from .dates import at_or_before, sorted_dates, steps
 from .indicators import Indicator, period, rounded
 from .sites import DatedSites, footprint_union, new_sites, sites_at, split_by_field
@@ -287,8 +288,6 @@ def _population(recipe, geom_at, lang, ind, notes) -> list:
 
 
 def _polygons(recipe, geom_at, lang, ind, notes) -> list:
-    from ..attach import ecosystems_from_vector
-
     out = []
     for s in sorted(recipe.monitor.get("polygons", ()), key=lambda s: (s["name"], sorted_dates([s["date"]])[0])):
         d, name = s["date"], s["name"]
@@ -319,11 +318,9 @@ def _polygons(recipe, geom_at, lang, ind, notes) -> list:
     return out
 
 
-def scorecards_over_time(recipe) -> list[dict]:
-    """The recipe's dated scorecards in time order: ``{date, scores {C1..I5}, goal_means}``."""
-    from ..profile import _scorecards
-
-    cards = [c for c in _scorecards(recipe) if c.get("date")]
+def scorecards_over_time(scorecards) -> list[dict]:
+    """Dated scorecards (``{date, scores {C1..I5}, goal_means}``, as profile.json has them) in time order."""
+    cards = [c for c in (scorecards or ()) if c.get("date")]
     return sorted(cards, key=lambda c: sorted_dates([c["date"]])[0])
 
 
@@ -346,7 +343,7 @@ def has_monitoring(recipe) -> bool:
         or len(dated_cards) > 1
 
 
-def monitor_landscape(recipe, boundary, *, lang: str | None = None) -> Monitoring:
+def monitor_landscape(recipe, boundary, *, lang: str | None = None, scorecards=None) -> Monitoring:
     """Measure every dated layer of ``recipe`` and compare the dates.
 
     Parameters
@@ -358,6 +355,9 @@ def monitor_landscape(recipe, boundary, *, lang: str | None = None) -> Monitorin
         when no ``[[monitor.boundary]]`` is given.
     lang
         Language of class names and notes (default the recipe's).
+    scorecards
+        The profile's scorecards with their goal means (:func:`landgeo.profile.scorecards_of`); the dated
+        ones are compared.
 
     Returns
     -------
@@ -391,7 +391,7 @@ def monitor_landscape(recipe, boundary, *, lang: str | None = None) -> Monitorin
         sites, site_results = _sites(recipe, geom_at, lc_dates, lang, ind, notes)
         population = _population(recipe, geom_at, lang, ind, notes)
         polygons = _polygons(recipe, geom_at, lang, ind, notes)
-        cards = scorecards_over_time(recipe)
+        cards = scorecards_over_time(scorecards)
         _scorecard_indicators(cards, ind)
     notes.extend(w.message.text(lang) if isinstance(w.message, DataWarning) else str(w.message) for w in caught
                  if issubclass(w.category, LandgeoWarning))

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .. import geodesy
+from ..attach.sites import attach_sites, to_wgs84
+from ..geo import geodesy
 from ..errors import FieldError
-from ..sites import attach_sites, to_wgs84
 from .dates import sorted_dates
 
 log = logging.getLogger(__name__)

@@ -40,7 +40,7 @@ from pyproj import CRS, Transformer
 from rasterio.io import MemoryFile
 from rasterio.windows import Window
 
-from .. import zonal
+from ..zonal import stats as zonal
 from ..errors import DataWarning, LayerError
 
 log = logging.getLogger(__name__)

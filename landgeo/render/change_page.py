@@ -181,7 +181,7 @@ def _span_transition(monitoring: Mapping[str, Any]) -> Mapping | None:
 def in_language(monitoring: Mapping[str, Any], lang: str) -> dict:
     """A copy of ``monitoring`` whose land-cover class names are in ``lang`` (built-in class tables), so a
     profile made in one language draws its change page in another with the classes named in that one."""
-    from ..classes import BUILTIN, builtin_table
+    from ..attach.classes import BUILTIN, builtin_table
 
     lc = monitoring.get("land_cover") or []
     tables = {x["date"]: builtin_table(x["class_table"]) for x in lc if x.get("class_table") in BUILTIN}

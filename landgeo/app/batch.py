@@ -21,6 +21,7 @@ import functools
 import json
 import logging
 import os
+import re
 import time
 import traceback
 import uuid
@@ -298,8 +299,6 @@ def check_scheduler_address(address: str) -> str:
     UsageError
         Not an address a Dask scheduler can have.
     """
-    import re
-
     fix = "give the address `dask scheduler` prints, e.g. tcp://192.168.1.5:8786"
     m = re.fullmatch(r"(?:([a-z]+)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]{1,253}):([0-9]{1,5})", address.strip())
     if not m:

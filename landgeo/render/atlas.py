@@ -16,6 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
+import matplotlib
+import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
 from ..errors import LandgeoError
 from ..i18n import check_lang, translator
 from . import style
@@ -82,12 +90,9 @@ def _unpack(item: Any) -> tuple[str, Mapping | None, Mapping | None, Mapping | N
 
 def _boundary_geom(layers: Mapping | None):
     """The landscape's boundary (EPSG:4326) from its layers, or None."""
-    import shapely
-
-
     try:
         gdf = to_4326((layers or {}).get("boundary"), "boundary")
-    except Exception:  # the overview is a nicety: never lose the atlas over it
+    except (LandgeoError, ValueError, shapely.errors.GEOSException):  # the overview is a nicety: never lose the atlas over it
         return None
     return None if gdf is None else shapely.union_all(gdf.geometry.values)
 
@@ -98,10 +103,6 @@ def _error_text(exc: BaseException) -> str:
 
 def _overview(fig, rect, entries: list[AtlasEntry], geoms: list, lang: str) -> None:
     """A map of every rendered landscape over country outlines, each labelled with its page number."""
-    import geopandas as gpd
-    import shapely
-
-
     shown = [(e, g) for e, g in zip(entries, geoms) if e.page and g is not None and not g.is_empty]
     if not shown:
         return
@@ -134,10 +135,6 @@ def _overview(fig, rect, entries: list[AtlasEntry], geoms: list, lang: str) -> N
 
 def _contents_figures(entries: list[AtlasEntry], n_pages: int, *, lang: str, title: str, date: str,
                       geoms: list | None = None):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-
     failures = [e for e in entries if e.status != "ok"]
     figs = []
     for p in range(n_pages):
@@ -205,9 +202,6 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
     list of AtlasEntry
         One per item, in order; failed ones carry the error message and no page.
     """
-    import matplotlib
-    from matplotlib.backends.backend_pdf import PdfPages
-
     lang = check_lang(lang)
     date = sheet_date(date)
     title = title or label("atlas", lang)

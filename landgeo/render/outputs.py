@@ -6,6 +6,7 @@ is :func:`landgeo.app.sheet.render_sheet`.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -58,9 +59,6 @@ def load_profile_dir(folder: str | Path) -> tuple[dict, dict[str, gpd.GeoDataFra
 
 def load_profile_rasters(folder: str | Path) -> dict[str, Path]:
     """The rasters (``landcover``, ``dem``) recorded in a profile directory's rasters.json that still exist."""
-    import json
-
-
     path = Path(folder) / RASTERS_JSON
     if not path.is_file():
         return {}

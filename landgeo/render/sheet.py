@@ -26,22 +26,26 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import matplotlib
 import numpy as np
 import shapely
 from matplotlib import patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import same_color
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.patches import Polygon as MplPolygon
 from matplotlib.path import Path as MplPath
 from matplotlib.ticker import FixedLocator, FuncFormatter
+from matplotlib.transforms import Bbox
 from pyproj import Geod
 
 from .._version import __version__ as version
 from ..errors import UsageError
 from ..i18n import check_lang, fmt_lonlat, fmt_number, join_names, translator
-from . import context_layers, draw, hydro_marks, layout, style
+from ..io.raster import READ_ERRORS
+from . import context_layers, draw, hydro_marks, layout, skipped, style
 from .attach_rows import attach_rows
 from .basemap import draw_basemap
 from .context import COUNTRIES_CREDIT, country_context, country_name, to_4326
@@ -413,7 +417,6 @@ def _draw_north(ax, extent, lang) -> None:
 
 def reserve_frame_marks(labeller, ax, extent) -> None:
     """Keep map labels off the corners where :func:`finish_map_axes` puts the scale bar and the north arrow."""
-    from matplotlib.transforms import Bbox
 
     minx, maxx, miny, maxy = extent
     w, h = maxx - minx, maxy - miny
@@ -545,8 +548,6 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
     if geom is not None and not geom.is_empty:
         path = geometry_path(geom)
         if path is not None:
-            from matplotlib.patches import PathPatch
-
             clip = PathPatch(path, transform=ax.transData, facecolor="none", edgecolor="none")
             ax.add_patch(clip)
 
@@ -555,14 +556,16 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
         try:
             if draw_basemap(ax, rasters["basemap"], extent):
                 legend["items"].append(("handle", Patch(facecolor="#9aa58f", edgecolor="none", label=label("basemap", lang))))
-        except Exception as exc:  # a broken basemap must not lose the whole sheet
-            log.warning("basemap %s not drawn: %s", rasters["basemap"], exc)
+        except READ_ERRORS as exc:  # a broken basemap must not lose the whole sheet; noted in the profile
+            skipped.record(translator(lang)("The basemap {path} was not drawn on the sheet: {reason}",
+                                            path=Path(str(rasters["basemap"])).name, reason=exc))
     eco = lay.get("ecosystems")
     if rasters.get("landcover") and eco is None:  # one fill theme: ecosystem polygons win over land cover
         try:
             _landcover_image(ax, rasters["landcover"], extent, clip, profile, legend["classes"])
-        except Exception as exc:  # a broken raster must not lose the whole sheet
-            log.warning("land-cover raster %s not drawn: %s", rasters["landcover"], exc)
+        except READ_ERRORS as exc:  # a broken raster must not lose the whole sheet; noted in the profile
+            skipped.record(translator(lang)("The land-cover raster {path} was not drawn on the sheet: {reason}",
+                                            path=Path(str(rasters["landcover"])).name, reason=exc))
 
     if eco is not None:
         field = _field(eco, ("class", "classe", "ecosystem", "ecosystem_class", "landcover", "name", "label", "type"))
@@ -578,8 +581,9 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
         try:
             if _hillshade_image(ax, rasters["dem"], extent):
                 legend["items"].append(("hillshade", None))
-        except Exception as exc:
-            log.warning("DEM %s not drawn: %s", rasters["dem"], exc)
+        except READ_ERRORS as exc:  # a broken DEM must not lose the whole sheet; noted in the profile
+            skipped.record(translator(lang)("The DEM {path} was not drawn as relief on the sheet: {reason}",
+                                            path=Path(str(rasters["dem"])).name, reason=exc))
 
     labeller = Labeller(ax)
     reserve_frame_marks(labeller, ax, extent)
@@ -862,13 +866,10 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
     attribution
         Extra source/attribution strings for the footer.
     """
-    import matplotlib
-
     lang = check_lang(lang)
     lay = {k: to_4326(v, k) for k, v in layers.items()}
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=A4_LANDSCAPE_IN)
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         FigureCanvasAgg(fig)
         name = str(profile.get("name") or profile.get("slug") or label("profile", lang))
@@ -927,8 +928,6 @@ def write_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
     list of Path
         The files written, PDF first.
     """
-    import matplotlib
-
     if pdf is None and png is None:
         raise UsageError("write_sheet: give pdf= and/or png= (the files to write)")
     fig = build_sheet(profile, layers, lang=lang, rasters=rasters, date=date, attribution=attribution)

@@ -40,8 +40,8 @@ def write_maps(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame
     return out
 
 
-def load_profile_dir(folder: str | Path) -> tuple[dict, dict[str, gpd.GeoDataFrame]]:
-    """(profile, layers) from a profile directory written by ``landgeo profile``."""
+def load_profile_dir(folder: str | Path, *, layers_wanted: tuple[str, ...] = GPKG_LAYERS) -> tuple[dict, dict[str, gpd.GeoDataFrame]]:
+    """(profile, layers) from a profile directory written by ``landgeo profile`` (only the layers in ``layers_wanted``)."""
 
     folder = Path(folder)
     profile = read_profile(folder)
@@ -49,7 +49,7 @@ def load_profile_dir(folder: str | Path) -> tuple[dict, dict[str, gpd.GeoDataFra
     gpkg = folder / "boundary.gpkg"
     if gpkg.is_file():
         present = {name for name, _ in list_layers(gpkg)}
-        for name in GPKG_LAYERS:
+        for name in layers_wanted:
             if name in present:
                 layers[name] = read_vector(gpkg, layer=name, expect=None)
     elif (folder / "boundary.geojson").is_file():

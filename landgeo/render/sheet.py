@@ -503,7 +503,7 @@ def relief_exaggeration(z: np.ndarray, dx_m: float, dy_m: float) -> float:
 
 def _hillshade_image(ax, path, extent) -> bool:
     minx, maxx, miny, maxy = extent
-    data, img_extent, _ = read_window(path, (minx, miny, maxx, maxy))
+    data, img_extent, _ = read_window(path, (minx, miny, maxx, maxy), max_px=900)  # ~1 cell per 1.5 output pixels
     if data.count() < 4:
         return False
     z = data.astype("float64").filled(np.nan)
@@ -519,7 +519,7 @@ def _hillshade_image(ax, path, extent) -> bool:
     light = np.clip((hs - flat) / (1 - flat), 0, 1)
     rgba = np.zeros(hs.shape + (4,))
     rgba[..., :3] = np.where(shadow[..., None] > 0, 0.0, 1.0)
-    rgba[..., 3] = np.where(shadow > 0, 0.65 * shadow ** 0.8, 0.45 * light)
+    rgba[..., 3] = np.where(shadow > 0, 0.55 * shadow ** 0.8, 0.4 * light)
     ax.imshow(rgba, extent=img_extent, zorder=3, interpolation="bilinear", aspect="auto")
     return True
 
@@ -546,10 +546,11 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
     geom = shapely.union_all(boundary.geometry.values) if boundary is not None else None
     clip = None
     if geom is not None and not geom.is_empty:
-        path = geometry_path(geom)
+        # simplified to half an output pixel, and not added to the axes: it only clips (its data limits,
+        # walked vertex by vertex by add_patch, cost ~0.8 s on a detailed district)
+        path = geometry_path(shapely.simplify(geom, draw.pixel_deg(ax, extent) / 2, preserve_topology=True))
         if path is not None:
             clip = PathPatch(path, transform=ax.transData, facecolor="none", edgecolor="none")
-            ax.add_patch(clip)
 
     rasters = dict(rasters or {})
     if rasters.get("basemap"):
@@ -773,7 +774,7 @@ def _draw_table(fig, rect, rows, lang) -> float:
     line_pt = fs * 1.32
     label_frac = 0.29
     value_chars = int((1 - label_frac) * width_pt / (fs * 0.56))
-    label_chars = int(label_frac * width_pt / (fs * 0.60))
+    label_chars = int(label_frac * width_pt / (fs * 0.68))  # bold glyphs: ≈ 0.68 em on average (DejaVu Sans Bold)
     max_lines = int(height_pt / line_pt) - len(rows) // 3
     wrapped = _wrap_rows(rows, value_chars, max_lines)
     y = 1.0
@@ -810,8 +811,11 @@ def _draw_composition(fig, x0: float, top: float, bottom: float, width: float, p
     if not classes:
         fig.text(x0, top - 0.045, label("no_data", lang), fontsize=7, color=style.MUTED, va="top")
         return
-    shown = classes[:8]
-    rest = sum(float(c["share"]) for c in classes[8:])
+    # as many bars as fit at ≥ 0.024 of the page each (one line of 6.2 pt), the rest summed as "Other"
+    fit = max(1, int((top - 0.05 - bottom) / 0.024))
+    n_bars = min(8, len(classes) if len(classes) <= fit else fit - 1)
+    shown = classes[:max(1, n_bars)]
+    rest = sum(float(c["share"]) for c in classes[len(shown):])
     names = [str(c["class"]) for c in shown]
     shares = [float(c["share"]) for c in shown]
     given = style.profile_colours(profile)
@@ -918,6 +922,27 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
     return fig
 
 
+def save_png(fig: Figure, path: str | Path, *, dpi: int = PNG_DPI) -> Path:
+    """``fig`` as an opaque RGB PNG at ``dpi`` (zlib level 3, no metadata).
+
+    The page is opaque white, so the alpha channel carries nothing: RGB at level 3 encodes in about
+    half the time of matplotlib's RGBA at level 6 and gives a ~10 % smaller file (measured on the demo sheets).
+    """
+    from PIL import Image
+
+    canvas = fig.canvas
+    old = fig.dpi
+    try:
+        fig.set_dpi(dpi)
+        canvas.draw()
+        w, h = canvas.get_width_height()
+        img = Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
+    finally:
+        fig.set_dpi(old)
+    img.save(path, format="PNG", compress_level=3)
+    return Path(path)
+
+
 def write_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame], *, pdf: str | Path | None = None,
                 png: str | Path | None = None, lang: str = "en", rasters: Mapping[str, Any] | None = None,
                 date: dt.date | str | None = None, dpi: int = PNG_DPI, attribution: Sequence[str] = ()) -> list[Path]:
@@ -942,8 +967,7 @@ def write_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
         if png is not None:
             png = Path(png)
             png.parent.mkdir(parents=True, exist_ok=True)
-            fig.savefig(png, format="png", dpi=max(int(dpi), 72), metadata={"Software": None},
-                        pil_kwargs={"compress_level": 4})  # zlib 4: ≈ 2× faster than 6, files ≈ 10 % larger
+            save_png(fig, png, dpi=max(int(dpi), 72))
             out.append(png)
     log.info("wrote %s", ", ".join(str(p) for p in out))
     return out

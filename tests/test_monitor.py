@@ -335,3 +335,17 @@ def test_cli_monitor_writes_the_indicators_and_says_what_changed(kit, tmp_path):
     assert any(r["indicator"] == "new_sites" and r["date_or_period"] == "2017/2020" and r["value"] == 1 for r in rows)
     again = CliRunner().invoke(main, ["monitor", str(kit), "-o", str(out)])
     assert again.exit_code == 2 and "already exists" in again.output  # never silently replaced
+
+
+def test_batch_atlas_copies_the_change_page_with_the_sheet(kit, tmp_path):
+    """A batch draws sheets on its workers; the atlas copies each sheet.pdf whole: sheet, then change page."""
+    pypdf = pytest.importorskip("pypdf")
+    from landgeo.app.batch import recipe_tasks, run_batch
+
+    tasks, _ = recipe_tasks([kit])
+    res = run_batch(tasks, tmp_path / "b", workers=0, maps=True, atlas=True)
+    assert not res.failed
+    pages = pypdf.PdfReader(tmp_path / "b" / "atlas.pdf").pages
+    assert len(pages) == 3  # contents, sheet, change page
+    assert "Change over time" in pages[2].extract_text()
+    assert "2" in pages[0].extract_text()  # the contents page lists the sheet on page 2

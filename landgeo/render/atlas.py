@@ -1,4 +1,4 @@
-"""A multi-page atlas PDF: a contents page, then one map sheet per landscape.
+"""A multi-page atlas PDF: a contents page, then one map sheet per landscape (and its change page when dated).
 
 A landscape that failed upstream (its recipe or a layer was wrong) or whose
 sheet cannot be drawn is listed on the contents page with its error; the
@@ -17,11 +17,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
+import matplotlib
+import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
 from ..errors import LandgeoError
 from ..i18n import check_lang, translator
 from . import style
 from .context import country_context, to_4326
 from .labels import colon, fmt_ha, label
+from .change_page import build_change_page, has_change_page
 from .sheet import (
     A4_LANDSCAPE_IN,
     HALO,
@@ -90,12 +99,9 @@ def _rendered_sheet(item: Any) -> Path | None:
 
 def _boundary_geom(layers: Mapping | None):
     """The landscape's boundary (EPSG:4326) from its layers, or None."""
-    import shapely
-
-
     try:
         gdf = to_4326((layers or {}).get("boundary"), "boundary")
-    except Exception:  # the overview is a nicety: never lose the atlas over it
+    except (LandgeoError, ValueError, shapely.errors.GEOSException):  # the overview is a nicety: never lose the atlas over it
         return None
     return None if gdf is None else shapely.union_all(gdf.geometry.values)
 
@@ -106,10 +112,6 @@ def _error_text(exc: BaseException) -> str:
 
 def _overview(fig, rect, entries: list[AtlasEntry], geoms: list, lang: str) -> None:
     """A map of every rendered landscape over country outlines, each labelled with its page number."""
-    import geopandas as gpd
-    import shapely
-
-
     shown = [(e, g) for e, g in zip(entries, geoms) if e.page and g is not None and not g.is_empty]
     if not shown:
         return
@@ -142,10 +144,6 @@ def _overview(fig, rect, entries: list[AtlasEntry], geoms: list, lang: str) -> N
 
 def _contents_figures(entries: list[AtlasEntry], n_pages: int, *, lang: str, title: str, date: str,
                       geoms: list | None = None):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-
     failures = [e for e in entries if e.status != "ok"]
     figs = []
     for p in range(n_pages):
@@ -214,13 +212,11 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
     list of AtlasEntry
         One per item, in order; failed ones carry the error message and no page.
     """
-    import matplotlib
-    from matplotlib.backends.backend_pdf import PdfPages
-
     lang = check_lang(lang)
     date = sheet_date(date)
     title = title or label("atlas", lang)
     pending: list[tuple[str, Any, Any, str | None, float | None, str | None]] = []
+    changes: dict[int, Any] = {}  # item index → its change page
     with matplotlib.rc_context(RC):
         for item in items:
             name, profile, layers, rasters, error = _unpack(item)
@@ -228,9 +224,14 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
             sheet_pdf = _rendered_sheet(item)
             if error is None and sheet_pdf is not None:  # drawn already (a batch worker): its page is reused
                 fig = sheet_pdf
+                if has_change_page(profile):  # its sheet.pdf holds the change page too (page 2)
+                    changes[len(pending)] = True
             elif error is None:
                 try:
                     fig = build_sheet(profile, layers or {}, lang=lang, rasters=rasters, date=date)
+                    change = build_change_page(profile, layers or {}, lang=lang, rasters=rasters, date=date)
+                    if change is not None:  # a dated landscape: its change page follows its sheet
+                        changes[len(pending)] = change
                 except Exception as exc:  # one broken landscape must not stop the atlas
                     error = _error_text(exc)
                     log.warning("atlas: %s not rendered: %s", name, error)
@@ -241,10 +242,11 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
         n_contents = max(1, math.ceil(len(pending) / ROWS_PER_PAGE))
         entries: list[AtlasEntry] = []
         page = n_contents
-        for name, fig, _geom, error, area, verdict in pending:
+        for i, (name, fig, _geom, error, area, verdict) in enumerate(pending):
             if fig is not None:
                 page += 1
                 entries.append(AtlasEntry(name, "ok", page, area, verdict))
+                page += 1 if i in changes else 0
             else:
                 entries.append(AtlasEntry(name, "failed", None, area, verdict, error))
 
@@ -256,14 +258,19 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
             geoms = [geom for _n, _f, geom, *_ in pending]
             for cfig in _contents_figures(entries, n_contents, lang=lang, title=title, date=date, geoms=geoms):
                 pages.savefig(cfig)
-            for _name, fig, *_ in pending:
+            for i, (_name, fig, *_) in enumerate(pending):
                 if fig is not None and not isinstance(fig, Path):
                     pages.savefig(fig)
+                    if i in changes and not isinstance(changes[i], bool):
+                        pages.savefig(changes[i])
         if reused:
             from .atlas_pages import assemble
 
-            assemble(drawn, n_contents, [fig for _n, fig, *_ in pending if fig is not None], pdf,
-                     metadata=pdf_metadata(title, lang))
+            sheets = []  # per landscape: its reused sheet.pdf (all its pages), or its drawn pages in order
+            for i, (_n, fig, *_) in enumerate(pending):
+                if fig is not None:
+                    sheets += [fig] if isinstance(fig, Path) else [fig] + ([changes[i]] if i in changes else [])
+            assemble(drawn, n_contents, sheets, pdf, metadata=pdf_metadata(title, lang))
     log.info("atlas %s: %d sheets, %d failed", pdf, sum(e.status == "ok" for e in entries),
              sum(e.status != "ok" for e in entries))
     return entries

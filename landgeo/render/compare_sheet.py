@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
+import matplotlib
 import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
@@ -204,8 +206,6 @@ def _near(context: gpd.GeoDataFrame, geom) -> gpd.GeoDataFrame | None:
 def build_compare_sheet(comparison: Comparison, *, lang: str = "en", context: gpd.GeoDataFrame | None = None,
                         date: str | None = None, attribution: Sequence[str] = ()) -> Figure:
     """Build the comparison sheet as a matplotlib Figure (A4 landscape, not yet saved)."""
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     lang = check_lang(lang)
     ctx = to_4326(context, "context") if context is not None else None
@@ -251,7 +251,6 @@ def write_compare_sheet(comparison: Comparison, *, pdf: str | Path | None = None
                         lang: str = "en", context: gpd.GeoDataFrame | None = None, date: str | None = None,
                         dpi: int = PNG_DPI, attribution: Sequence[str] = ()) -> list[Path]:
     """Render the comparison sheet to a PDF and/or a PNG; returns the files written."""
-    import matplotlib
 
     fig = build_compare_sheet(comparison, lang=lang, context=context, date=date, attribution=attribution)
     title = headline(comparison, lang)[0]

@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import shapely
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from ..i18n import fmt_number
 from . import draw, style
@@ -98,8 +100,6 @@ def draw_basin_units(ax, extent, units, lang: str) -> list:
     """Basin units around a basins watershed: traced ones outlined in blue, the outlet unit tinted, others dotted."""
     if units is None or not len(units):
         return []
-    import shapely
-    from matplotlib.patches import Patch
 
     inside = units["inside"].astype(bool).to_numpy() if "inside" in units.columns else np.zeros(len(units), bool)
     outlet = units["outlet"].astype(bool).to_numpy() if "outlet" in units.columns else np.zeros(len(units), bool)

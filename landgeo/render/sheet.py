@@ -26,22 +26,26 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import matplotlib
 import numpy as np
 import shapely
 from matplotlib import patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import same_color
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.patches import Polygon as MplPolygon
 from matplotlib.path import Path as MplPath
 from matplotlib.ticker import FixedLocator, FuncFormatter
+from matplotlib.transforms import Bbox
 from pyproj import Geod
 
 from .._version import __version__ as version
 from ..errors import UsageError
 from ..i18n import check_lang, fmt_lonlat, fmt_number, join_names, translator
-from . import context_layers, draw, hydro_marks, layout, style
+from ..io.raster import READ_ERRORS
+from . import context_layers, draw, hydro_marks, layout, skipped, style
 from .attach_rows import attach_rows
 from .basemap import draw_basemap
 from .context import COUNTRIES_CREDIT, country_context, country_name, to_4326
@@ -57,6 +61,7 @@ from .labels import (
 )
 from .labels_placement import Labeller
 from .raster import classes_of, hillshade, landcover_rgba, read_window
+from .scorecard_chart import dated_cards
 
 log = logging.getLogger(__name__)
 
@@ -316,13 +321,17 @@ def sources_text(profile: Mapping[str, Any], extra: Sequence[str] = ()) -> list[
     return found
 
 
-def _wrap_rows(rows, width_chars: int, max_lines: int) -> list[tuple[str, list[str]]]:
-    """Wrap values; when they exceed ``max_lines`` in total, shorten the longest rows with an ellipsis."""
+def _wrap_rows(rows, width_chars: int, max_lines: int, label_chars: int | None = None) -> list[tuple[str, list[str]]]:
+    """Wrap values; when they exceed ``max_lines`` in total, shorten the longest rows with an ellipsis.
+
+    A row takes as many lines as its value or its label (wrapped to ``label_chars``), whichever is more.
+    """
     wrapped = [(lab, textwrap.wrap(val, width_chars, break_long_words=True) or [""]) for lab, val in rows]
-    while sum(len(v) for _, v in wrapped) > max_lines:
-        i = max(range(len(wrapped)), key=lambda k: len(wrapped[k][1]))
+    label_lines = [len(textwrap.wrap(lab, label_chars) or [lab]) if label_chars else 1 for lab, _ in rows]
+    while sum(max(len(v), n) for (_, v), n in zip(wrapped, label_lines)) > max_lines:
+        i = max(range(len(wrapped)), key=lambda k: (len(wrapped[k][1]) > label_lines[k], len(wrapped[k][1])))
         lines = wrapped[i][1]
-        if len(lines) <= 1:
+        if len(lines) <= max(1, label_lines[i]):
             break
         lines = lines[:-1]
         lines[-1] = lines[-1].rstrip(" ,;") + "…"
@@ -413,7 +422,6 @@ def _draw_north(ax, extent, lang) -> None:
 
 def reserve_frame_marks(labeller, ax, extent) -> None:
     """Keep map labels off the corners where :func:`finish_map_axes` puts the scale bar and the north arrow."""
-    from matplotlib.transforms import Bbox
 
     minx, maxx, miny, maxy = extent
     w, h = maxx - minx, maxy - miny
@@ -547,8 +555,6 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
         # walked vertex by vertex by add_patch, cost ~0.8 s on a detailed district)
         path = geometry_path(shapely.simplify(geom, draw.pixel_deg(ax, extent) / 2, preserve_topology=True))
         if path is not None:
-            from matplotlib.patches import PathPatch
-
             clip = PathPatch(path, transform=ax.transData, facecolor="none", edgecolor="none")
 
     rasters = dict(rasters or {})
@@ -556,14 +562,16 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
         try:
             if draw_basemap(ax, rasters["basemap"], extent):
                 legend["items"].append(("handle", Patch(facecolor="#9aa58f", edgecolor="none", label=label("basemap", lang))))
-        except Exception as exc:  # a broken basemap must not lose the whole sheet
-            log.warning("basemap %s not drawn: %s", rasters["basemap"], exc)
+        except READ_ERRORS as exc:  # a broken basemap must not lose the whole sheet; noted in the profile
+            skipped.record(translator(lang)("The basemap {path} was not drawn on the sheet: {reason}",
+                                            path=Path(str(rasters["basemap"])).name, reason=exc))
     eco = lay.get("ecosystems")
     if rasters.get("landcover") and eco is None:  # one fill theme: ecosystem polygons win over land cover
         try:
             _landcover_image(ax, rasters["landcover"], extent, clip, profile, legend["classes"])
-        except Exception as exc:  # a broken raster must not lose the whole sheet
-            log.warning("land-cover raster %s not drawn: %s", rasters["landcover"], exc)
+        except READ_ERRORS as exc:  # a broken raster must not lose the whole sheet; noted in the profile
+            skipped.record(translator(lang)("The land-cover raster {path} was not drawn on the sheet: {reason}",
+                                            path=Path(str(rasters["landcover"])).name, reason=exc))
 
     if eco is not None:
         field = _field(eco, ("class", "classe", "ecosystem", "ecosystem_class", "landcover", "name", "label", "type"))
@@ -579,8 +587,9 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
         try:
             if _hillshade_image(ax, rasters["dem"], extent):
                 legend["items"].append(("hillshade", None))
-        except Exception as exc:
-            log.warning("DEM %s not drawn: %s", rasters["dem"], exc)
+        except READ_ERRORS as exc:  # a broken DEM must not lose the whole sheet; noted in the profile
+            skipped.record(translator(lang)("The DEM {path} was not drawn as relief on the sheet: {reason}",
+                                            path=Path(str(rasters["dem"])).name, reason=exc))
 
     labeller = Labeller(ax)
     reserve_frame_marks(labeller, ax, extent)
@@ -772,7 +781,7 @@ def _draw_table(fig, rect, rows, lang) -> float:
     value_chars = int((1 - label_frac) * width_pt / (fs * 0.56))
     label_chars = int(label_frac * width_pt / (fs * 0.68))  # bold glyphs: ≈ 0.68 em on average (DejaVu Sans Bold)
     max_lines = int(height_pt / line_pt) - len(rows) // 3
-    wrapped = _wrap_rows(rows, value_chars, max_lines)
+    wrapped = _wrap_rows(rows, value_chars, max_lines, label_chars)
     y = 1.0
     dy = line_pt / height_pt
     for i, (lab, lines) in enumerate(wrapped):
@@ -800,7 +809,10 @@ def _draw_composition(fig, x0: float, top: float, bottom: float, width: float, p
     classes = [c for c in classes if c.get("share") is not None]
     title = label("composition", lang)
     source = _eco_source(profile)
-    fig.text(x0, top, title, fontsize=7.5, fontweight="bold", va="top", color=style.TEXT)
+    title_lines = textwrap.wrap(title, max(20, int(width * A4_LANDSCAPE_IN[0] * 72 / (7.5 * 0.62))))
+    fig.text(x0, top, "\n".join(title_lines[:2]), fontsize=7.5, fontweight="bold", va="top", color=style.TEXT,
+             linespacing=1.1)
+    top -= 0.016 * (min(len(title_lines), 2) - 1)  # a narrow column wraps the title
     if source:
         fig.text(x0, top - 0.02, textwrap.shorten(f"{label('source', lang)}{colon(lang)}{source}", 90,
                                                   placeholder="…"), fontsize=6, va="top", color=style.MUTED)
@@ -845,6 +857,21 @@ def _draw_composition(fig, x0: float, top: float, bottom: float, width: float, p
     ax.set_ylim(-0.6, len(names) - 0.4)
 
 
+def _draw_scorecard(fig, x0: float, top: float, cards, lang) -> None:
+    """The scorecard radar (C1–I5, goal means as arcs, one outline per date) under a title at (``x0``, ``top``)."""
+    from .scorecard_chart import draw_scorecard_radar, text, trend_text
+
+    fig.text(x0, top, text("short_title", lang), fontsize=7.5, fontweight="bold", va="top", color=style.TEXT)
+    trend = trend_text(cards, lang)
+    lines = textwrap.wrap(trend or str(cards[-1].get("date") or ""), 40)[:3]
+    for j, line in enumerate(lines):
+        fig.text(x0, top - 0.02 - 0.012 * j, line, fontsize=5.3, va="top", color=style.MUTED)
+    head = 0.035 + 0.012 * len(lines)
+    size = max(0.08, min(0.16, top - head - 0.105))
+    draw_scorecard_radar(fig, [x0 + 0.025, top - head - 0.012 - size, 0.115, size], cards, lang, title=False, fontsize=5.0,
+                         legend="below")
+
+
 def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame], *, lang: str = "en",
                 rasters: Mapping[str, Any] | None = None, date: dt.date | str | None = None,
                 attribution: Sequence[str] = ()) -> Figure:
@@ -866,13 +893,10 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
     attribution
         Extra source/attribution strings for the footer.
     """
-    import matplotlib
-
     lang = check_lang(lang)
     lay = {k: to_4326(v, k) for k, v in layers.items()}
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=A4_LANDSCAPE_IN)
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         FigureCanvasAgg(fig)
         name = str(profile.get("name") or profile.get("slug") or label("profile", lang))
@@ -907,8 +931,14 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
         _draw_locator(fig, [0.635, 0.715, 0.12, 0.18], lay, geom, lang)
         legend_end = _draw_legend(fig, [0.775, 0.715, 0.2, 0.18], legend, lang)
         table_top = min(0.695, legend_end - 0.012)
-        table_end = _draw_table(fig, [0.635, 0.2, 0.34, table_top - 0.2], profile_rows(profile, lang), lang)
-        _draw_composition(fig, 0.635, table_end - 0.03, 0.085, 0.34, profile, legend["classes"], lang)
+        cards = dated_cards(profile.get("scorecards"))
+        if cards:  # the scorecard radar beside the composition chart (issue 14); the table gives up some height
+            table_end = _draw_table(fig, [0.635, 0.29, 0.34, table_top - 0.29], profile_rows(profile, lang), lang)
+            _draw_composition(fig, 0.635, table_end - 0.025, 0.085, 0.185, profile, legend["classes"], lang)
+            _draw_scorecard(fig, 0.83, table_end - 0.025, cards, lang)
+        else:
+            table_end = _draw_table(fig, [0.635, 0.2, 0.34, table_top - 0.2], profile_rows(profile, lang), lang)
+            _draw_composition(fig, 0.635, table_end - 0.03, 0.085, 0.34, profile, legend["classes"], lang)
 
         # footer
         srcs = sources_text(profile, attribution)
@@ -952,8 +982,6 @@ def write_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
     list of Path
         The files written, PDF first.
     """
-    import matplotlib
-
     if pdf is None and png is None:
         raise UsageError("write_sheet: give pdf= and/or png= (the files to write)")
     fig = build_sheet(profile, layers, lang=lang, rasters=rasters, date=date, attribution=attribution)
@@ -961,9 +989,17 @@ def write_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
     out = []
     with matplotlib.rc_context(RC):
         if pdf is not None:
+            from matplotlib.backends.backend_pdf import PdfPages
+
+            from .change_page import build_change_page
+
             pdf = Path(pdf)
             pdf.parent.mkdir(parents=True, exist_ok=True)
-            fig.savefig(pdf, format="pdf", metadata=pdf_metadata(name, lang))
+            change = build_change_page(profile, layers, lang=lang, rasters=rasters, date=date)
+            with PdfPages(pdf, metadata=pdf_metadata(name, lang)) as pages:  # page 2: the change page, when dated
+                pages.savefig(fig)
+                if change is not None:
+                    pages.savefig(change)
             out.append(pdf)
         if png is not None:
             png = Path(png)

@@ -56,13 +56,18 @@ class ScaleWarning(LandgeoWarning):
 class DataWarning(LandgeoWarning):
     """Input data was repaired, skipped or only partly usable.
 
-    ``DataWarning(en, fr=…)`` carries a French text too; :meth:`text` picks one.
+    ``DataWarning(text)`` with a :class:`landgeo.i18n.Text` keeps the message as data
+    (``note``), so the profile can state it in any language; ``str()`` is English.
+    ``DataWarning(en, fr=…)`` (older form) carries a French text; :meth:`text` picks one.
     """
 
-    def __init__(self, message: str = "", *, fr: str | None = None):
-        super().__init__(message)
+    def __init__(self, message="", *, fr: str | None = None):
+        self.note = message if hasattr(message, "render") else None  # a landgeo.i18n.Text (no import: floor 1)
+        super().__init__(self.note.render("en") if self.note is not None else message)
         self.fr = fr
 
     def text(self, lang: str) -> str:
-        """The message in ``lang`` (English when no French text was given)."""
+        """The message in ``lang`` (English when no text in ``lang`` was given)."""
+        if self.note is not None:
+            return self.note.render(lang)
         return self.fr if lang == "fr" and self.fr else str(self)

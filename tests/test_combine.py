@@ -76,7 +76,7 @@ def test_buffer_and_fill_holes(tmp_path):
     expected = geodesy.area_ha(shapely.box(0, 0, 0.1, 0.1)) + (4 * side_km + 3.1416) * 100
     assert b.area_ha == pytest.approx(expected, rel=5e-3)
     assert not any(p.interiors for p in shapely.get_parts(b.geometry))
-    assert "buffered by 1,000 m" in b.definition and "1 holes under 5 ha filled" in b.definition
+    assert "buffered by 1,000 m" in b.definition and "1 hole under 5 ha filled" in b.definition  # singular from the catalogue
 
 
 def test_alignment_check_against_units(tmp_path, units_gpkg):

@@ -39,6 +39,7 @@ from ..i18n import check_lang, fmt_lonlat, fmt_number, join_names, translator
 from . import style
 from .labels import as_list, colon, fmt_ha, fmt_km, fmt_share, label, method_text, verdict_text
 from .context import country_name, to_4326
+from .localize import localize_profile
 from .raster import classes_of, hillshade, landcover_rgba, read_window
 
 log = logging.getLogger(__name__)
@@ -103,13 +104,14 @@ def _field(gdf: gpd.GeoDataFrame, candidates: Sequence[str]) -> str | None:
 
 
 def _degree_formatter(axis: str, lang: str) -> FuncFormatter:
-    west = "O" if lang == "fr" else "W"
+    t = translator(lang)
+    east, west = t("E", context="compass: east"), t("W", context="compass: west")
+    north, south = t("N", context="compass: north"), t("S", context="compass: south")
+    decimal = fmt_number(0.5, lang, 1)[1]  # the locale's decimal sign
 
     def fmt(value: float, _pos) -> str:
-        hemi = ("E" if value >= 0 else west) if axis == "x" else ("N" if value >= 0 else "S")
-        text = f"{abs(value):.2f}".rstrip("0").rstrip(".")
-        if lang == "fr":
-            text = text.replace(".", ",")
+        hemi = (east if value >= 0 else west) if axis == "x" else (north if value >= 0 else south)
+        text = f"{abs(value):.2f}".rstrip("0").rstrip(".").replace(".", decimal)
         return f"{text}°{hemi}" if value != 0 else "0°"
 
     return FuncFormatter(fmt)
@@ -172,7 +174,8 @@ def _eco_source(profile: Mapping[str, Any]) -> str | None:
 
 
 def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
-    """The profile table as (label, value) rows, in the template's order."""
+    """The profile table as (label, value) rows, in the template's order, every text in ``lang``."""
+    profile = localize_profile(profile, lang)
     na = label("no_data", lang)
     rows: list[tuple[str, str]] = []
 
@@ -281,7 +284,7 @@ def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]
     flagged = [c for c in (profile.get("checks") or []) if isinstance(c, Mapping) and c.get("status") in ("warn", "fail")]
     if flagged:
         messages = [str(c.get("message") or c.get("id")).rstrip(" .") for c in flagged[:3]]
-        rows.append((label("checks", lang), ("; " if lang != "fr" else " ; ").join(messages) + "."))
+        rows.append((label("checks", lang), translator(lang)("; ", context="between sentences").join(messages) + "."))
     return rows
 
 
@@ -804,6 +807,7 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
     import matplotlib
 
     lang = check_lang(lang)
+    profile = localize_profile(profile, lang)
     lay = {k: to_4326(v, k) for k, v in layers.items()}
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=A4_LANDSCAPE_IN)

@@ -27,6 +27,7 @@ import numpy as np
 import shapely
 
 from ..i18n import check_lang
+from .localize import localize_profile
 from . import style
 from .context import to_4326
 from .labels import fmt_ha, label, verdict_text
@@ -434,6 +435,7 @@ def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
     folium.Map
     """
     lang = check_lang(lang)
+    profile = localize_profile(profile, lang)
     folium, VectorLayer, HtmlControl, ScaleControl = _elements()
     lay = {k: to_4326(v, k) for k, v in layers.items()}
 

@@ -252,7 +252,7 @@ class Sentence(str):
         obj.lang = lang
         return obj
 
-    def __reduce__(self):  # pickle and deepcopy (batch workers) rebuild it from its data
+    def __reduce__(self):  # copies and batch workers rebuild it from its data
         return (Sentence, (self.text, self.lang))
 
 

@@ -17,9 +17,18 @@ def delineate_recipe(recipe_path: str | Path) -> Boundary:
     return delineate(read_recipe(recipe_path))
 
 
-def delineate_to_file(recipe_path: str | Path, out_file: str | Path, *, overwrite: bool = False) -> Boundary:
-    """Write a recipe's boundary to GPKG/GeoJSON/KML/SHP (by extension), atomically."""
+def delineate_to_file(recipe_path: str | Path, out_file: str | Path, *, overwrite: bool = False, lang: str | None = None) -> Boundary:
+    """Write a recipe's boundary to GPKG/GeoJSON/KML/SHP (by extension), atomically.
+
+    ``lang`` (default: the recipe's ``language``) is the language of the ``definition`` attribute.
+    """
     recipe = read_recipe(recipe_path)
+    if lang is not None:
+        import dataclasses
+
+        from .i18n import check_lang
+
+        recipe = dataclasses.replace(recipe, language=check_lang(lang))
     out_file = check_vector_output(out_file, overwrite=overwrite, inputs=input_paths(recipe))
     boundary = delineate(recipe)
     frame = boundary.to_frame(name=recipe.name, slug=recipe.slug, area_ha=round(boundary.area_ha, 2))

@@ -16,7 +16,7 @@ import shapely
 from . import geodesy
 from .boundary import Check
 from .errors import ScaleWarning, UsageError
-from .i18n import N_, Text, join_names, translator
+from .i18n import N_, Text
 
 DEFAULT_MIN_HA = 10_000.0
 DEFAULT_MAX_HA = 1_000_000.0
@@ -211,7 +211,5 @@ def check_alignment_with_units(geom, units, *, field: str, label: str, lang: str
     if result.metrics is None:
         text = Text("The landscape overlaps none of the units of {layer}; alignment cannot be checked.", params={"layer": label})
         return Check.from_text("alignment", "warn", text, lang)
-    t = translator(lang)
-    best = join_names(list(result.best_fit), lang)
-    a_word, b_word = t("the landscape"), t("the best-fit units ({units})", units=best)
-    return result.metrics.alignment.check(lang, a=a_word, b=b_word)
+    best = Text("the best-fit units ({units:list})", params={"units": [str(u) for u in result.best_fit]})
+    return result.metrics.alignment.check(lang, a=Text("the landscape"), b=best)

@@ -7,7 +7,21 @@ turns a ``LandgeoError`` into one message on stderr and exit status 2.
 
 
 class LandgeoError(Exception):
-    """Root of every landgeo error caused by the user's input."""
+    """Root of every landgeo error caused by the user's input.
+
+    The message may be a :class:`landgeo.i18n.Text` (kept as ``text``): ``str()`` is then
+    English and :meth:`in_language` states it in another language.
+    """
+
+    def __init__(self, *args):
+        self.text = args[0] if args and hasattr(args[0], "render") else None  # a Text (no import: floor 1)
+        if self.text is not None:
+            args = (self.text.render("en"), *args[1:])
+        super().__init__(*args)
+
+    def in_language(self, lang: str) -> str:
+        """The message in ``lang`` (English when it was given as a plain string)."""
+        return self.text.render(lang) if self.text is not None else str(self)
 
 
 class RecipeError(LandgeoError, ValueError):

@@ -19,9 +19,9 @@ from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
 from .errors import RecipeError
+from .i18n import LANGUAGES
 from .layers import read_text
 
-LANGUAGES = ("en", "fr")
 DEFAULT_MIN_HA = 10_000.0
 DEFAULT_MAX_HA = 1_000_000.0
 
@@ -186,7 +186,7 @@ LANDSCAPE = {
     "name": string,
     "slug": string,
     "country": strings,
-    "language": choice(*LANGUAGES),
+    "language": choice(*LANGUAGES),  # the languages of landgeo.i18n
     "description": string,
 }
 

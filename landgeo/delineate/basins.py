@@ -620,7 +620,8 @@ class Suggestion:
     min_ha: float
     max_ha: float
     candidates: tuple[Candidate, ...]
-    note: str
+    note: str  # in English; note_text states it in any language
+    note_text: Text | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -633,6 +634,7 @@ class Suggestion:
             "max_ha": self.max_ha,
             "candidates": [c.to_dict() for c in self.candidates],
             "note": self.note,
+            **({"note_text": self.note_text.to_dict()} if self.note_text else {}),
         }
 
     def to_frame(self) -> gpd.GeoDataFrame:
@@ -697,13 +699,13 @@ def suggest(
         if len(fits):
             fits = fits[np.argsort(-catch[fits], kind="stable")]
             if len(fits) > max_candidates:
-                note = f"{len(fits)} tributaries fit; the {max_candidates} largest are listed"
+                note = Text("{n} tributaries fit; the {shown} largest are listed", params={"n": int(len(fits)), "shown": int(max_candidates)})
             picked = [(int(u), "tributary") for u in fits[:max_candidates]]
         else:
             small = sub[(catch[sub] < min_ha) & (par_area > max_ha)]
             small = small[np.argsort(-catch[small], kind="stable")][:3]
             picked = [(start, "start")] + [(int(u), "tributary") for u in small]
-            note = "no tributary catchment fits the band: upstream of a catchment above it, the tributaries are all below it"
+            note = Text("no tributary catchment fits the band: upstream of a catchment above it, the tributaries are all below it")
     else:
         path = table.downstream(start)
         fits = path[within(catch[path])]
@@ -712,8 +714,8 @@ def suggest(
         else:
             above = path[catch[path] > max_ha]
             picked = [(start, "start")] + ([(int(above[0]), "downstream")] if len(above) else [])
-            note = ("no downstream catchment fits the band: the next one downstream is above it" if len(above)
-                    else "no downstream catchment fits the band: even the outlet's catchment is below it")
+            note = (Text("no downstream catchment fits the band: the next one downstream is above it") if len(above)
+                    else Text("no downstream catchment fits the band: even the outlet's catchment is below it"))
     candidates = []
     for u, relation in picked:
         rows = table.upstream(u)
@@ -725,10 +727,11 @@ def suggest(
             geometry=geodesy.orient(geom),
         ))
     if not note and not candidates:
-        note = "no candidate"
+        note = Text("no candidate")
     return Suggestion(
         point=(lon, lat), unit_id=int(table.ids[start]), snapped_m=dist, area_ha=start_area, verdict=verdict,
-        min_ha=float(min_ha), max_ha=float(max_ha), candidates=tuple(candidates), note=note,
+        min_ha=float(min_ha), max_ha=float(max_ha), candidates=tuple(candidates), note=note.render("en") if note else "",
+        note_text=note or None,
     )
 
 

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from ..i18n import check_lang, fmt_percent, join_names, translator
+from ..i18n import Text, check_lang, fmt_percent, join_names, translator
 from . import style
 from .compare_map import COLOURS, fill_roles, headline, reference_role
 from .labels import colon, fmt_ha, fmt_km, label
@@ -73,17 +73,17 @@ def metrics_rows(comparison: "Comparison", lang: str) -> list[tuple[str, str]]:
             rows.append((t("Best fit"), t("none: A touches no unit (IoU 0)")))
     m = comparison.pair if ref == "b" else (u.metrics if u is not None else None)
     if m is not None:
-        # r: the reference inside sentences; R: the same at the start of a row label
-        r = "B" if ref == "b" else t("the best fit")
-        R = "B" if ref == "b" else t("Best fit")
+        r = "B" if ref == "b" else Text("the best fit")  # the reference inside a sentence
         rows += [
             (t("Intersection") if ref == "b" else t("Intersection (hybrid)"), fmt_ha(m.intersection_ha, lang)),
             (t("Union"), fmt_ha(m.union_ha, lang)),
             ("IoU", t("{iou:.3f} (intersection / union)", iou=m.iou)),
-            (t("A inside {ref}", ref=r), _pct(m.share_a_in_b, lang)),
-            (t("{ref} inside A", ref=R), _pct(m.share_b_in_a, lang)),
+            # whole labels per reference: "the best fit" after a preposition contracts in es/pt ("dentro do", "no")
+            (t("A inside B") if ref == "b" else t("A inside the best fit"), _pct(m.share_a_in_b, lang)),
+            (t("B inside A") if ref == "b" else t("Best fit inside A"), _pct(m.share_b_in_a, lang)),
             (t("Only in A"), t("{area} ({share:.1%} of A)", area=fmt_ha(m.only_a_ha, lang), share=m.alignment.only_a_share_of_a)),
-            (t("Only in {ref}", ref=r), t("{area} ({share:.1%} of A)", area=fmt_ha(m.only_b_ha, lang), share=m.alignment.only_b_share_of_a)),
+            (t("Only in B") if ref == "b" else t("Only in the best fit"),
+             t("{area} ({share:.1%} of A)", area=fmt_ha(m.only_b_ha, lang), share=m.alignment.only_b_share_of_a)),
             ("Hausdorff", t("{distance} (largest gap between the outlines)", distance=fmt_km(m.hausdorff.km, lang))),
             (t("Alignment (LandScale)"), m.alignment.message(lang, a="A", b=r)),
             (t("Rule"), t("aligned when only-A + only-B (the symmetric difference) ≤ {tolerance:.0%} of A's area",

@@ -760,7 +760,7 @@ def _draw_table(fig, rect, rows, lang) -> float:
     line_pt = fs * 1.32
     label_frac = 0.29
     value_chars = int((1 - label_frac) * width_pt / (fs * 0.56))
-    label_chars = int(label_frac * width_pt / (fs * 0.60))
+    label_chars = int((label_frac - 0.02) * width_pt / (fs * 0.66))  # bold glyphs are wider; longer labels in es/pt/fr wrap
     max_lines = int(height_pt / line_pt) - len(rows) // 3
     wrapped = _wrap_rows(rows, value_chars, max_lines)
     y = 1.0

@@ -26,6 +26,7 @@ from landgeo.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
 
 REPO = Path(__file__).resolve().parents[1]
 MIN_CHARS = 8  # shorter pieces ("Source", "Page", "N") are shared between languages or not distinctive
+MIN_CHARS_ONE_WORD = 12  # single words ("districts", "features") also name layers, fields and datasets
 _FIELD = re.compile(r"\{[^{}]*\}")
 
 
@@ -49,8 +50,16 @@ def translations(lang: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
+def user_text() -> str:
+    """What the demo's inputs say themselves (recipes, layer names): the user's words, in the user's language."""
+    parts = [p.read_text(encoding="utf-8") for p in (REPO / "boundaries").glob("*.toml")]
+    parts += [p.name for p in (REPO / "layers").rglob("*") if p.is_file()]
+    return norm("\n".join(parts))
+
+
+@lru_cache(maxsize=None)
 def foreign_phrases(lang: str) -> tuple[str, ...]:
-    """Distinctive pieces of the other languages' texts that never occur in ``lang``'s."""
+    """Distinctive pieces of the other languages' texts that never occur in ``lang``'s (nor in the inputs)."""
     own = "\n".join(translations(lang))
     found = set()
     for other in LANGUAGES:
@@ -59,7 +68,9 @@ def foreign_phrases(lang: str) -> tuple[str, ...]:
         for text in translations(other):
             for piece in _FIELD.split(text):
                 piece = piece.strip(" ,;:.()—–-+·/")
-                if len(piece) >= MIN_CHARS and re.search(r"[^\W\d_]{4}", piece) and piece not in own:
+                if len(piece) < (MIN_CHARS if " " in piece else MIN_CHARS_ONE_WORD):
+                    continue
+                if re.search(r"[^\W\d_]{4}", piece) and piece not in own and piece not in user_text():
                     found.add(piece)
     return tuple(sorted(found))
 

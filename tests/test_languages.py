@@ -187,3 +187,18 @@ def test_sheet_of_an_english_profile_in_another_language_has_no_english(lang, tm
         # and it is in the language asked for: its own labels are there
         assert norm(dict(zip(LANGUAGES, ("Landscape profile", "Profil du paysage", "Perfil del paisaje",
                                          "Perfil da paisagem")))[lang]) in norm(text)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "is not a number"), ("fr", "n'est pas un nombre"),
+                                             ("es", "no es un número"), ("pt", "não é um número")])
+def test_an_input_error_is_stated_in_the_commands_language(tmp_path, lang, words):
+    (tmp_path / "x.geojson").write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    recipe = tmp_path / "bad.toml"
+    recipe.write_text('[landscape]\nname = "X"\n\n[boundary]\nmethod = "file"\npath = "x.geojson"\n\n[scale]\nmin_ha = "ten"\n',
+                      encoding="utf-8")
+    result = CliRunner().invoke(main, ["profile", str(recipe), "-o", str(tmp_path / "out"), "--lang", lang])
+    assert result.exit_code == 2
+    message = result.stderr if hasattr(result, "stderr") else result.output
+    assert "bad.toml" in message and "[scale] min_ha" in message and words in message, message
+    assert not foreign_in(message, lang), message
+    assert not (tmp_path / "out").exists()

@@ -13,7 +13,7 @@ import csv
 import json
 import os
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -34,7 +34,7 @@ def norm(text: str) -> str:
     return " ".join(str(text).replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str) -> tuple[str, ...]:
     """Every translation in ``lang``'s catalogue and every class name in ``lang`` (normalised)."""
     with open(LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po", "rb") as f:
@@ -49,7 +49,7 @@ def translations(lang: str) -> tuple[str, ...]:
     return tuple(norm(t) for t in out if t)
 
 
-@lru_cache(maxsize=None)
+@cache
 def user_text() -> str:
     """What the demo's inputs say themselves (recipes, layer names): the user's words, in the user's language."""
     parts = [p.read_text(encoding="utf-8") for p in (REPO / "boundaries").glob("*.toml")]
@@ -57,7 +57,7 @@ def user_text() -> str:
     return norm("\n".join(parts))
 
 
-@lru_cache(maxsize=None)
+@cache
 def foreign_phrases(lang: str) -> tuple[str, ...]:
     """Distinctive pieces of the other languages' texts that never occur in ``lang``'s (nor in the inputs)."""
     own = "\n".join(translations(lang))

@@ -9,10 +9,12 @@ Built-in tables (``landgeo/data/*.csv``):
 
 Any other table is a CSV with a header row: ``value`` and ``name`` (or
 ``name_en``) are required; ``name_fr``, ``name_es``, ``name_pt`` (one column per
-language of :data:`landgeo.i18n.LANGUAGES`), ``colour`` (``#rrggbb``) and ``nodata``
-(1 = the value means "no data") are optional. A class without a name in a language
-reads in English there (:meth:`ClassTable.missing_languages` says which languages a
-table lacks). A value that a raster holds but the table lacks is never dropped: it is
+language of :data:`landgeo.i18n.LANGUAGES`), ``colour`` (``#rrggbb``), ``nodata``
+(1 = the value means "no data") and ``natural`` (1 = natural habitat: natural
+or semi-natural vegetation and wetlands, used by the monitoring indicators of
+natural-habitat loss) are optional. A class without a name in a language reads in
+English there (:meth:`ClassTable.missing_languages` says which languages a table
+lacks). A value that a raster holds but the table lacks is never dropped: it is
 reported as "unknown class N".
 """
 
@@ -21,11 +23,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 from ..errors import RecipeError
 from ..i18n import LANGUAGES, translator
@@ -50,6 +52,7 @@ class LandClass:
     name_fr: str
     colour: str
     nodata: bool = False
+    natural: bool = False
     names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def name(self, lang: str) -> str:
@@ -98,6 +101,15 @@ class ClassTable:
         c = self.classes.get(int(value))
         return bool(c and c.nodata)
 
+    def is_natural(self, value: int) -> bool:
+        """Whether the table marks this class as natural habitat (``natural`` column).
+
+        >>> builtin_table("modis_igbp").is_natural(2), builtin_table("modis_igbp").is_natural(12)
+        (True, False)
+        """
+        c = self.classes.get(int(value))
+        return bool(c and c.natural)
+
     def known(self, value: int) -> bool:
         return int(value) in self.classes
 
@@ -134,9 +146,10 @@ def parse_class_table(text: str, *, source: str, key: str | None = None, title: 
             raise RecipeError(f"{source}: line {i}: colour {colour!r} is not #rrggbb")
         colour = ("#" + colour.lstrip("#").lower()) if colour else UNKNOWN_COLOUR
         nodata = (row.get(cols["nodata"]) or "").strip().lower() in {"1", "true", "yes"} if "nodata" in cols else False
+        natural = (row.get(cols["natural"]) or "").strip().lower() in {"1", "true", "yes"} if "natural" in cols else False
         if value in out:
             raise RecipeError(f"{source}: line {i}: value {value} appears twice; keep one row per class")
-        out[value] = LandClass(value, name, name_fr or name, colour, nodata, MappingProxyType(names))
+        out[value] = LandClass(value, name, name_fr or name, colour, nodata, natural, MappingProxyType(names))
     if not out:
         raise RecipeError(f"{source}: the class table has no rows")
     return ClassTable(key or Path(source).stem, title or Path(source).stem, MappingProxyType(dict(sorted(out.items()))))

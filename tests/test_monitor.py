@@ -374,3 +374,17 @@ def test_batch_atlas_copies_the_change_page_with_the_sheet(kit, tmp_path):
     assert len(pages) == 3  # contents, sheet, change page
     assert "Change over time" in pages[2].extract_text()
     assert "2" in pages[0].extract_text()  # the contents page lists the sheet on page 2
+
+
+def test_missing_date_field_names_the_layer_and_the_key(kit):
+    from click.testing import CliRunner
+
+    from landgeo.cli.main import main
+
+    text = kit.read_text(encoding="utf-8").replace('date_field = "year"', 'date_field = "yr"')
+    kit.write_text(text, encoding="utf-8")
+    res = CliRunner().invoke(main, ["monitor", str(kit)])
+    assert res.exit_code == 2
+    assert "sites.gpkg: no field 'yr'" in res.output and "date_field in [[monitor.sites]]" in res.output
+    assert "year" in res.output  # the fields it has
+    assert "Traceback" not in res.output

@@ -271,7 +271,7 @@ def delineate(recipe: Path, out_file: Path, overwrite: bool) -> None:
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--layer", default=None, help="Layer name (GeoPackage, KML folder).")
-@click.option("--crs", default=None, help="CRS to assume when the file has none.")
+@click.option("--crs", default=None, help="CRS of the file's coordinates when it states none (or one its coordinates do not fit).")
 @_band_options
 @click.option("--sliver-ha", type=FiniteNumber(), default=100.0, show_default=True, help="Parts under this area are slivers.")
 @click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)

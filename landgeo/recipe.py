@@ -10,6 +10,7 @@ names the file, the key and the fix; an unknown key gets a "did you mean".
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
 import unicodedata
@@ -24,6 +25,13 @@ from .layers import read_text
 LANGUAGES = ("en", "fr")
 DEFAULT_MIN_HA = 10_000.0
 DEFAULT_MAX_HA = 1_000_000.0
+#: Ranges of recipe numbers: wider than any landscape needs, narrow enough to catch a slip.
+MAX_DISTANCE_M = 1_000_000.0     # buffers, distances (1,000 km)
+MAX_SIMPLIFY_M = 10_000.0
+MAX_SNAP_M = 100_000.0
+MAX_AREA_HA = 51_000_000_000.0   # the Earth's surface, ha
+#: Longest slug (a folder name; file systems allow 255 bytes, temporaries need room).
+MAX_SLUG = 100
 
 
 # --- value checkers: each takes (value, ctx) and returns the cleaned value --------------------
@@ -47,9 +55,13 @@ def string(value, ctx: _Ctx) -> str:
 
 
 def number(value, ctx: _Ctx) -> float:
+    """A finite number (TOML's nan and inf are refused)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ctx.fail(f"= {value!r} is not a number", "write a number without quotes, e.g. 10000")
-    return float(value)
+    v = float(value)
+    if not math.isfinite(v):
+        raise ctx.fail(f"= {value!r} is not a finite number", "write a real number, e.g. 10000")
+    return v
 
 
 def positive(value, ctx: _Ctx) -> float:
@@ -57,6 +69,50 @@ def positive(value, ctx: _Ctx) -> float:
     if v < 0:
         raise ctx.fail(f"= {value!r} is negative", "give a value ≥ 0")
     return v
+
+
+def bounded(low: float, high: float, unit: str, *, why: str = "") -> Checker:
+    """A finite number in [low, high] (``unit`` and ``why`` go in the message)."""
+    def check(value, ctx: _Ctx) -> float:
+        v = number(value, ctx)
+        if not low <= v <= high:
+            reason = f" ({why})" if why else ""
+            raise ctx.fail(f"= {value!r} is out of range{reason}", f"give a value from {low:,g} to {high:,g} {unit}")
+        return v
+    return check
+
+
+def whole(low: int, high: int) -> Checker:
+    """A whole number in [low, high]."""
+    def check(value, ctx: _Ctx) -> int:
+        v = integer(value, ctx)
+        if not low <= v <= high:
+            raise ctx.fail(f"= {value!r} is out of range", f"give a whole number from {low:,} to {high:,}")
+        return v
+    return check
+
+
+def iso_date(value, ctx: _Ctx) -> str:
+    """A real calendar date: YYYY-MM-DD, YYYY-MM or YYYY (TOML dates too)."""
+    import datetime as _dt
+
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    text = string(value, ctx)
+    try:
+        if re.fullmatch(r"\d{4}", text):
+            _dt.date(int(text), 1, 1)
+        elif re.fullmatch(r"\d{4}-\d{2}", text):
+            _dt.date(int(text[:4]), int(text[5:7]), 1)
+        else:
+            _dt.date.fromisoformat(text)
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                raise ValueError(text)
+    except ValueError:
+        raise ctx.fail(f"= {text!r} is not a real date", "write YYYY-MM-DD (e.g. 2024-03-31), YYYY-MM or YYYY") from None
+    return text
 
 
 def integer(value, ctx: _Ctx) -> int:
@@ -80,11 +136,17 @@ def strings(value, ctx: _Ctx) -> tuple[str, ...]:
 
 
 def scalars(value, ctx: _Ctx) -> tuple:
-    """A list of texts or numbers (ids, names)."""
+    """A non-empty list of texts or finite numbers (ids, names)."""
     if isinstance(value, (str, int)) and not isinstance(value, bool):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
         raise ctx.fail(f"= {value!r} is not a list of names or numbers", 'write a list, e.g. ["A", "B"] or [101, 102]')
+    if not value:
+        raise ctx.fail("= [] selects nothing", 'name at least one, e.g. ["A"], or leave the key out')
+    if any(isinstance(v, float) and not math.isfinite(v) for v in value):
+        raise ctx.fail(f"= {value!r} holds a number that is not finite", "give names or real numbers")
+    if any(isinstance(v, str) and not v.strip() for v in value):
+        raise ctx.fail(f"= {value!r} holds an empty name", "remove the empty text")
     return tuple(value)
 
 
@@ -113,6 +175,9 @@ def path(value, ctx: _Ctx) -> Path:
     full = (p if p.is_absolute() else ctx.file.parent / p).resolve()
     if not full.exists():
         raise ctx.fail(f"= {text!r}: file not found (looked at {full})", "paths are relative to the recipe file; check the name")
+    if not (full.is_file() or (full.is_dir() and full.suffix.lower() == ".gdb")):
+        what = "a folder" if full.is_dir() else "not a regular file (a pipe, device or socket)"
+        raise ctx.fail(f"= {text!r}: {full} is {what}", "name a layer or raster file")
     return full
 
 
@@ -194,9 +259,9 @@ LANDSCAPE = {
 BOUNDARY_COMMON = {
     "method": string,
     "definition": string,   # the user's own sentence, replaces the generated one
-    "buffer_m": number,     # grow (or shrink when negative) the boundary, metres
-    "simplify_m": positive,  # simplify the boundary, tolerance in metres
-    "fill_holes_below_ha": positive,  # fill holes smaller than this
+    "buffer_m": bounded(-MAX_DISTANCE_M, MAX_DISTANCE_M, "m", why="more than 1,000 km"),  # grow (shrink when negative), metres
+    "simplify_m": bounded(0, MAX_SIMPLIFY_M, "m", why="simplifying by more than 10 km distorts a landscape"),  # tolerance, m
+    "fill_holes_below_ha": bounded(0, MAX_AREA_HA, "ha"),  # fill holes smaller than this
 }
 
 # Keys of a layer reference (a file, its layer, and how to read it).
@@ -223,7 +288,7 @@ BOUNDARY_METHODS: dict[str, dict[str, Checker]] = {
         **LAYER_REF,                     # path = the basin layer (HydroBASINS-style)
         "fields": mapping_of(string),    # { id = "HYBAS_ID", next_down = "NEXT_DOWN", sub_area, up_area, pfaf }
         "outlet": lonlat,                # trace everything upstream of the unit at this point
-        "snap_m": positive,              # snap the outlet to the nearest unit within this distance (m)
+        "snap_m": bounded(0, MAX_SNAP_M, "m"),  # snap the outlet to the nearest unit within this distance (m)
         "candidate": integer,            # a unit id: it and everything upstream (from `landgeo basins suggest`)
         "pfaf_prefix": scalars,          # Pfafstetter code prefix(es)
         "hybas_ids": scalars,            # unit ids, taken as they are
@@ -232,8 +297,8 @@ BOUNDARY_METHODS: dict[str, dict[str, Checker]] = {
         "dem": path,                     # the DEM GeoTIFF (projected or geographic; nodata honoured)
         "crs": string,                   # the DEM's CRS when the file has none
         "outlet": lonlat,                # the catchment's outlet [lon, lat]
-        "snap_m": positive,              # move the outlet to the highest flow accumulation within this radius (m)
-        "stream_threshold_cells": integer,  # the snapped outlet must drain at least this many cells
+        "snap_m": bounded(0, MAX_SNAP_M, "m"),  # move the outlet to the highest flow accumulation within this radius (m)
+        "stream_threshold_cells": whole(1, 10**12),  # the snapped outlet must drain at least this many cells
     },
 }
 BOUNDARY_METHODS["combine"] = {
@@ -243,9 +308,9 @@ BOUNDARY_METHODS["combine"] = {
 BOUNDARY_METHODS["jurisdiction"] = BOUNDARY_METHODS["admin"]
 
 SCALE = {
-    "min_ha": positive,
-    "max_ha": positive,
-    "sliver_ha": positive,   # parts smaller than this are slivers
+    "min_ha": bounded(0, MAX_AREA_HA, "ha"),
+    "max_ha": bounded(0, MAX_AREA_HA, "ha"),
+    "sliver_ha": bounded(0, MAX_AREA_HA, "ha"),   # parts smaller than this are slivers
     "previous": path,        # a previous boundary, for the change check (> 10 % = new baseline)
     "previous_layer": string,
     "align_with": path,      # a unit layer (jurisdictions or catchments) for the LandScale ±10 % alignment check
@@ -275,10 +340,10 @@ def _score(value, ctx: _Ctx) -> float:
     return v
 
 
-SCORECARD = {"date": string, "scores": table({k: _score for k in SCORE_KEYS}), "notes": string}
+SCORECARD = {"date": iso_date, "scores": table({k: _score for k in SCORE_KEYS}), "notes": string}
 
 # [attach.*] sections: computed by landgeo.attach (issue 4); each is a table of its own.
-RASTER_REF = {"path": path, "crs": string, "source": string, "year": integer}
+RASTER_REF = {"path": path, "crs": string, "source": string, "year": whole(1800, 2200)}
 CLASS_TABLES = ("modis_igbp", "esa_worldcover", "esa_cci")  # built into landgeo/data/
 
 
@@ -303,7 +368,7 @@ ATTACH: dict[str, Checker] = {
     # population raster: kind = "density" (people per km²) or "count" (people per cell)
     "population": table({**RASTER_REF, "kind": choice("density", "count")}, required=("path", "kind")),
     # ASGM sites: points or footprint polygons (CSV with lon/lat columns too)
-    "sites": table({**LAYER_REF, "where": string, "name_field": string, "water_distance_m": positive, "source": string},
+    "sites": table({**LAYER_REF, "where": string, "name_field": string, "water_distance_m": bounded(0, MAX_DISTANCE_M, "m"), "source": string},
                    required=("path",)),
     "admin_units": table({**LAYER_REF, "where": string, "name_field": string, "level": string, "country_field": string,
                           "source": string}, required=("path", "name_field")),
@@ -417,10 +482,15 @@ def parse_recipe(data: Mapping[str, Any], file: Path) -> Recipe:
     profile = SCHEMA["profile"](data.get("profile", {}), _Ctx(file, "[profile]"))
     scorecards = _check_scorecards(data.get("scorecards", []), _Ctx(file, "[[scorecards]]"))
     name = landscape["name"]
+    slug = slugify(landscape.get("slug", name))
+    if len(slug) > MAX_SLUG:
+        key = "slug" if "slug" in landscape else "name"
+        raise RecipeError(f"{file}: [landscape] {key} gives a slug of {len(slug)} characters (at most {MAX_SLUG}: it names "
+                          f"the output folder); set [landscape] slug = \"…\" to a short name")
     return Recipe(
         path=file.resolve(),
         name=name,
-        slug=slugify(landscape.get("slug", name)),
+        slug=slug,
         countries=tuple(landscape.get("country", ())),
         language=landscape.get("language", "en"),
         boundary=boundary,
@@ -475,4 +545,6 @@ def read_recipe(file: str | Path) -> Recipe:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RecipeError(f"{file}: is not valid TOML ({exc}); check quotes, brackets and = signs on that line") from exc
+    except RecursionError:
+        raise RecipeError(f"{file}: nests arrays or tables too deeply to read; a recipe needs two or three levels") from None
     return parse_recipe(data, file.resolve())

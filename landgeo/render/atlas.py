@@ -19,6 +19,7 @@ from ..i18n import check_lang, translator
 from . import style
 from .labels import colon, fmt_ha, label
 from .sheet import A4_LANDSCAPE_IN, RC, build_sheet, pdf_metadata, sheet_date
+from .text import scrub_figure
 
 log = logging.getLogger(__name__)
 
@@ -233,6 +234,7 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
         with PdfPages(pdf, metadata=pdf_metadata(title, lang)) as pages:
             geoms = [geom for _n, _f, geom, *_ in pending]
             for cfig in _contents_figures(entries, n_contents, lang=lang, title=title, date=date, geoms=geoms):
+                scrub_figure(cfig)
                 pages.savefig(cfig)
             for _name, fig, *_ in pending:
                 if fig is not None:

@@ -25,6 +25,7 @@ from . import style
 from .compare_map import COLOURS, fill_roles, headline, reference_role
 from .labels import colon, fmt_ha, fmt_km, label
 from .context import to_4326
+from .text import scrub_figure
 from .sheet import (
     A4_LANDSCAPE_IN,
     HALO,
@@ -243,6 +244,7 @@ def build_compare_sheet(comparison: "Comparison", *, lang: str = "en", context: 
         foot2 = f"{label('crs', lang)} · {label('date', lang)}{colon(lang)}{sheet_date(date)} · {label('made_with', lang)}"
         fig.text(0.03, 0.038, textwrap.shorten(foot1, 230, placeholder="…"), fontsize=6, color=style.MUTED)
         fig.text(0.03, 0.02, foot2, fontsize=6, color=style.MUTED)
+    scrub_figure(fig)  # layer texts with BOMs or control characters must not break the PDF backend
     return fig
 
 

@@ -40,6 +40,7 @@ from . import style
 from .labels import as_list, colon, fmt_ha, fmt_km, fmt_share, label, method_text, verdict_text
 from .context import country_name, to_4326
 from .raster import classes_of, hillshade, landcover_rgba, read_window
+from .text import drawable, scrub_figure
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ def pdf_metadata(title: str, lang: str) -> dict[str, Any]:
     if epoch and epoch.strip().isdigit():
         when = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
     return {
-        "Title": title,
+        "Title": drawable(title),
         "Subject": label("profile", lang),
         "Creator": f"landgeo {version}",
         "CreationDate": when,
@@ -848,6 +849,7 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
         lines = textwrap.wrap(foot1, 235, max_lines=2, placeholder=" …") + [foot2]
         for i, line in enumerate(lines):
             fig.text(0.03, 0.014 + 0.014 * (len(lines) - 1 - i), line, fontsize=6, color=style.MUTED)
+    scrub_figure(fig)  # layer texts with BOMs or control characters must not break the PDF backend
     return fig
 
 

@@ -199,7 +199,7 @@ def _read_table(path: Path, *, x: str | None, y: str | None, crs: CRS | None, re
         if finite.any() and n_bad == int(finite.sum()):
             fx, fy = xs[finite], ys[finite]
             likely = _likely_crs(float(fx.min()), float(fy.min()), float(fx.max()), float(fy.max()))
-            raise CRSError(
+            raise LayerError(
                 f"{path}: no row has valid longitude/latitude in columns {x!r}/{y!r} (values up to "
                 f"{np.nanmax(np.abs(fx)):,.6g}, {np.nanmax(np.abs(fy)):,.6g}); they look like {likely}. State their CRS: "
                 f"crs = \"EPSG:…\" in the recipe's table for this layer, or --crs EPSG:… on the command line"
@@ -371,7 +371,7 @@ def _fits_degrees(gdf: gpd.GeoDataFrame) -> bool:
 def _likely_crs(minx: float, miny: float, maxx: float, maxy: float) -> str:
     """A guess at the projected CRS of coordinates that are plainly metres."""
     if 100_000 <= minx and maxx <= 900_000 and -10_000_000 <= miny and maxy <= 10_000_000:
-        return "a UTM zone in metres (EPSG:326NN north of the equator, EPSG:327NN south; e.g. EPSG:32630 for Ghana)"
+        return "projected coordinates of a UTM zone in metres (EPSG:326NN north of the equator, EPSG:327NN south; e.g. EPSG:32630 for Ghana)"
     if max(abs(minx), abs(maxx)) <= 20_037_509 and max(abs(miny), abs(maxy)) <= 20_048_967:
         return "a projected CRS in metres (EPSG:3857 Web Mercator, or a UTM zone such as EPSG:32630)"
     return "a projected CRS (the coordinates are far beyond any degrees)"

@@ -167,7 +167,7 @@ def test_longitude_400_refused_and_csv_metres_named(tmp_path):
     path = tmp_path / "far.geojson"
     gpd.GeoDataFrame(geometry=[shapely.box(400, 10, 401, 11)], crs=4326).to_file(path)
     with pytest.raises(CRSError, match=r"far\.geojson.*beyond ±180"):
-        from landgeo.layers import read_vector
+        from landgeo.io.vector import read_vector
 
         read_vector(path)
     csv = tmp_path / "sites.csv"

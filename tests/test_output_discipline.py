@@ -22,8 +22,8 @@ from click.testing import CliRunner
 
 from landgeo.cli import main
 from landgeo.errors import OutputError, OutputExistsError, UsageError
-from landgeo.layers import write_vector_file
-from landgeo.output import (MARKER, TMP_MARKER, TMP_PREFIX, atomic_dir, atomic_file, clean_stale_temporaries,
+from landgeo.io.vector import write_vector_file
+from landgeo.io.atomic import (MARKER, TMP_MARKER, TMP_PREFIX, atomic_dir, atomic_file, clean_stale_temporaries,
                             is_landgeo_output)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -270,7 +270,7 @@ def test_second_batch_does_not_replace_summary_or_atlas(tmp_path, units_gpkg):
 
 
 def test_demo_into_an_existing_folder_refuses_before_writing(tmp_path):
-    from landgeo.demo import demo_recipes
+    from landgeo.app.demo import demo_recipes
     from landgeo.recipe import read_recipe
 
     last = read_recipe(demo_recipes()[-1]).slug  # the last one written: the others would come first
@@ -282,7 +282,7 @@ def test_demo_into_an_existing_folder_refuses_before_writing(tmp_path):
 
 
 def test_unreachable_or_garbage_scheduler_leaves_nothing(tmp_path, units_gpkg):
-    from landgeo.batch import plan_batch, run_batch
+    from landgeo.app.batch import plan_batch, run_batch
 
     r = recipe(tmp_path)
     tasks, _ = plan_batch([r])

@@ -92,7 +92,7 @@ MODIS_PATCHES = np.array([2, 2, 8, 9, 12, 14, 14, 12, 8, 2], dtype="uint8")  # I
 def _river_lines(rng: np.random.Generator) -> list[shapely.LineString]:
     """Three named rivers flowing south-west across the region, and one unnamed tributary."""
     lines = []
-    for k, x0 in enumerate((-19.75, -19.45, -19.2)):
+    for _k, x0 in enumerate((-19.75, -19.45, -19.2)):
         t = np.linspace(0, 1, 80)
         wiggle = np.cumsum(rng.normal(0, 0.012, t.size))
         xs = x0 + 0.25 * t - 0.1 + wiggle - wiggle.mean()

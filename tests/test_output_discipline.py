@@ -22,9 +22,8 @@ from click.testing import CliRunner
 
 from landgeo.cli import main
 from landgeo.errors import OutputError, OutputExistsError, UsageError
+from landgeo.io.atomic import MARKER, TMP_MARKER, TMP_PREFIX, atomic_dir, atomic_file, clean_stale_temporaries, is_landgeo_output
 from landgeo.io.vector import write_vector_file
-from landgeo.io.atomic import (MARKER, TMP_MARKER, TMP_PREFIX, atomic_dir, atomic_file, clean_stale_temporaries,
-                            is_landgeo_output)
 
 REPO = Path(__file__).resolve().parents[1]
 PROFILE_FILES = {"profile.json", "boundary.gpkg", "boundary.geojson", "map.html", "sheet.pdf", "sheet.png", MARKER}

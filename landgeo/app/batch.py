@@ -21,13 +21,15 @@ import functools
 import json
 import logging
 import os
+import re
 import time
 import traceback
 import uuid
 import warnings
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from ..delineate import delineate
 from ..delineate.admin import boundary_from_units, normalize_name
@@ -299,8 +301,6 @@ def check_scheduler_address(address: str) -> str:
     UsageError
         Not an address a Dask scheduler can have.
     """
-    import re
-
     fix = "give the address `dask scheduler` prints, e.g. tcp://192.168.1.5:8786"
     m = re.fullmatch(r"(?:([a-z]+)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]{1,253}):([0-9]{1,5})", address.strip())
     if not m:
@@ -443,14 +443,19 @@ def write_batch_atlas(rows: Sequence[Row], out_root: str | Path, *, lang: str | 
         if r.status == "failed":
             items.append(AtlasFailure(r.slug, r.error or "failed"))
             continue
+        folder = out_root / r.slug
+        sheet_pdf = folder / "sheet.pdf"
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                profile, layers = load_profile_dir(out_root / r.slug)
+                if sheet_pdf.is_file():  # drawn by the worker: the atlas copies its page (boundary for the overview)
+                    profile, layers = load_profile_dir(folder, layers_wanted=("boundary",))
+                else:
+                    profile, layers = load_profile_dir(folder)
         except LandgeoError as exc:
             items.append(AtlasFailure(r.slug, str(exc)))
             continue
-        items.append((profile, layers, {k: Path(v) for k, v in r.rasters}))
+        items.append((profile, layers, {k: Path(v) for k, v in r.rasters}, sheet_pdf if sheet_pdf.is_file() else None))
     lang = lang or next((item[0].get("language") for item in items if isinstance(item, tuple)), None) or "en"
     with atomic_file(out_root / "atlas.pdf", overwrite=overwrite) as tmp:
         write_atlas(items, tmp, lang=lang)

@@ -40,6 +40,7 @@ from ..io.raster import open_raster
 from ..io.vector import read_vector, report_of, write_vector
 from ..profile import make_profile
 from ..recipe.parse import Recipe, input_paths, read_recipe
+from ..render import skipped
 from ..render.atlas import write_atlas
 from ..render.outputs import write_maps
 
@@ -183,11 +184,14 @@ def write_outputs(result: ProfileResult, folder: Path, *, offline: bool = True, 
         if name in result.layers and len(result.layers[name]):
             write_vector(result.layers[name], gpkg, layer=name)
     write_vector(result.layers["boundary"], folder / "boundary.geojson")
-    write_json(result.profile, folder / "profile.json")
     if result.rasters:  # where the land cover and DEM are, so `landgeo sheet PROFILE_DIR` can draw them again
         write_json({k: str(Path(v).resolve()) for k, v in sorted(result.rasters.items())}, folder / RASTERS_JSON)
-    if maps:
-        write_maps(result.profile, result.layers, folder, offline=offline, rasters=result.rasters)
+    if maps:  # drawn first, so that what a map or sheet had to leave out is in profile.json's notes
+        with skipped.collect() as left_out:
+            write_maps(result.profile, result.layers, folder, offline=offline, rasters=result.rasters)
+        if left_out:
+            result.profile["notes"] = list(dict.fromkeys([*(result.profile.get("notes") or []), *left_out]))
+    write_json(result.profile, folder / "profile.json")
 
 
 def write_profile_dir(result: ProfileResult, out_root: str | Path, *, overwrite: bool = False, offline: bool = True,

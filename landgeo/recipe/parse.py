@@ -14,10 +14,11 @@ import math
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from ..errors import RecipeError
 from ..io.text import read_text

@@ -8,12 +8,22 @@ order, so callers can print a summary.
 
 from __future__ import annotations
 
+import io
 import logging
 import math
 import textwrap
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
+
+import geopandas as gpd
+import matplotlib
+import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from ..errors import LandgeoError
 from ..i18n import check_lang, translator
@@ -72,22 +82,26 @@ def _unpack(item: Any) -> tuple[str, Mapping | None, Mapping | None, Mapping | N
     if hasattr(item, "profile") and hasattr(item, "layers"):
         profile = item.profile
         return str(profile.get("name") or profile.get("slug")), profile, item.layers, getattr(item, "rasters", None), None
-    if isinstance(item, (tuple, list)) and 2 <= len(item) <= 3:
+    if isinstance(item, (tuple, list)) and 2 <= len(item) <= 4:
         profile, layers = item[0], item[1]
-        rasters = item[2] if len(item) == 3 else None
+        rasters = item[2] if len(item) >= 3 else None
         return str(profile.get("name") or profile.get("slug") or "?"), profile, layers, rasters, None
     raise TypeError(f"write_atlas: cannot use an item of type {type(item).__name__}; give (profile, layers[, rasters]), "
                     "a ProfileResult, a pipeline Outcome or an AtlasFailure")
 
 
+def _rendered_sheet(item: Any) -> Path | None:
+    """The sheet PDF given as the 4th element of a ``(profile, layers, rasters, sheet_pdf)`` item, if it exists."""
+    if isinstance(item, (tuple, list)) and len(item) == 4 and item[3] is not None and Path(item[3]).is_file():
+        return Path(item[3])
+    return None
+
+
 def _boundary_geom(layers: Mapping | None):
     """The landscape's boundary (EPSG:4326) from its layers, or None."""
-    import shapely
-
-
     try:
         gdf = to_4326((layers or {}).get("boundary"), "boundary")
-    except Exception:  # the overview is a nicety: never lose the atlas over it
+    except (LandgeoError, ValueError, shapely.errors.GEOSException):  # the overview is a nicety: never lose the atlas over it
         return None
     return None if gdf is None else shapely.union_all(gdf.geometry.values)
 
@@ -98,10 +112,6 @@ def _error_text(exc: BaseException) -> str:
 
 def _overview(fig, rect, entries: list[AtlasEntry], geoms: list, lang: str) -> None:
     """A map of every rendered landscape over country outlines, each labelled with its page number."""
-    import geopandas as gpd
-    import shapely
-
-
     shown = [(e, g) for e, g in zip(entries, geoms) if e.page and g is not None and not g.is_empty]
     if not shown:
         return
@@ -134,10 +144,6 @@ def _overview(fig, rect, entries: list[AtlasEntry], geoms: list, lang: str) -> N
 
 def _contents_figures(entries: list[AtlasEntry], n_pages: int, *, lang: str, title: str, date: str,
                       geoms: list | None = None):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-
     failures = [e for e in entries if e.status != "ok"]
     figs = []
     for p in range(n_pages):
@@ -188,7 +194,8 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
     Parameters
     ----------
     items
-        Each one of: ``(profile, layers)`` or ``(profile, layers, rasters)``; an object with
+        Each one of: ``(profile, layers)``, ``(profile, layers, rasters)`` or ``(profile, layers, rasters,
+        sheet_pdf)`` (a sheet already drawn, e.g. by a batch worker: its page is copied, not drawn again); an object with
         ``.profile``, ``.layers`` (and ``.rasters``) such as ``pipeline.ProfileResult``; a pipeline
         outcome with ``.status``, ``.result``, ``.error``; or an :class:`AtlasFailure`.
     pdf
@@ -205,9 +212,6 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
     list of AtlasEntry
         One per item, in order; failed ones carry the error message and no page.
     """
-    import matplotlib
-    from matplotlib.backends.backend_pdf import PdfPages
-
     lang = check_lang(lang)
     date = sheet_date(date)
     title = title or label("atlas", lang)
@@ -216,7 +220,10 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
         for item in items:
             name, profile, layers, rasters, error = _unpack(item)
             fig = None
-            if error is None:
+            sheet_pdf = _rendered_sheet(item)
+            if error is None and sheet_pdf is not None:  # drawn already (a batch worker): its page is reused
+                fig = sheet_pdf
+            elif error is None:
                 try:
                     fig = build_sheet(profile, layers or {}, lang=lang, rasters=rasters, date=date)
                 except Exception as exc:  # one broken landscape must not stop the atlas
@@ -238,14 +245,21 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
 
         pdf = Path(pdf)
         pdf.parent.mkdir(parents=True, exist_ok=True)
-        with PdfPages(pdf, metadata=pdf_metadata(title, lang)) as pages:
+        reused = [fig for _n, fig, *_ in pending if isinstance(fig, Path)]
+        drawn = io.BytesIO() if reused else pdf
+        with PdfPages(drawn, metadata=pdf_metadata(title, lang)) as pages:
             geoms = [geom for _n, _f, geom, *_ in pending]
             for cfig in _contents_figures(entries, n_contents, lang=lang, title=title, date=date, geoms=geoms):
                 scrub_figure(cfig)
                 pages.savefig(cfig)
             for _name, fig, *_ in pending:
-                if fig is not None:
+                if fig is not None and not isinstance(fig, Path):
                     pages.savefig(fig)
+        if reused:
+            from .atlas_pages import assemble
+
+            assemble(drawn, n_contents, [fig for _n, fig, *_ in pending if fig is not None], pdf,
+                     metadata=pdf_metadata(title, lang))
     log.info("atlas %s: %d sheets, %d failed", pdf, sum(e.status == "ok" for e in entries),
              sum(e.status != "ok" for e in entries))
     return entries

@@ -6,9 +6,11 @@ is :func:`landgeo.app.sheet.render_sheet`.
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import geopandas as gpd
 
@@ -38,8 +40,8 @@ def write_maps(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame
     return out
 
 
-def load_profile_dir(folder: str | Path) -> tuple[dict, dict[str, gpd.GeoDataFrame]]:
-    """(profile, layers) from a profile directory written by ``landgeo profile``."""
+def load_profile_dir(folder: str | Path, *, layers_wanted: tuple[str, ...] = GPKG_LAYERS) -> tuple[dict, dict[str, gpd.GeoDataFrame]]:
+    """(profile, layers) from a profile directory written by ``landgeo profile`` (only the layers in ``layers_wanted``)."""
 
     folder = Path(folder)
     profile = read_profile(folder)
@@ -47,7 +49,7 @@ def load_profile_dir(folder: str | Path) -> tuple[dict, dict[str, gpd.GeoDataFra
     gpkg = folder / "boundary.gpkg"
     if gpkg.is_file():
         present = {name for name, _ in list_layers(gpkg)}
-        for name in GPKG_LAYERS:
+        for name in layers_wanted:
             if name in present:
                 layers[name] = read_vector(gpkg, layer=name, expect=None)
     elif (folder / "boundary.geojson").is_file():
@@ -57,9 +59,6 @@ def load_profile_dir(folder: str | Path) -> tuple[dict, dict[str, gpd.GeoDataFra
 
 def load_profile_rasters(folder: str | Path) -> dict[str, Path]:
     """The rasters (``landcover``, ``dem``) recorded in a profile directory's rasters.json that still exist."""
-    import json
-
-
     path = Path(folder) / RASTERS_JSON
     if not path.is_file():
         return {}

@@ -35,7 +35,7 @@ from ..boundary import Boundary, Check, Source, finish_boundary
 from ..errors import DelineationError, LayerError, RecipeError
 from ..geo import geodesy
 from ..hydro import kernels as hk
-from ..i18n import fmt_number, tr
+from ..i18n import Text
 from ..io.raster import open_raster
 
 log = logging.getLogger(__name__)
@@ -490,27 +490,15 @@ def edge_check(res: DemCatchment, lang: str = "en") -> Check:
     km = res.edge_km
     value = {"edge_cells": res.edge_cells, "edge_km": round(km, 2)}
     if res.edge_cells == 0:
-        return Check("dem_edge", "ok", tr(lang, "The catchment stays inside the DEM: it touches neither its edge nor nodata cells.",
-                                          "Le bassin versant reste dans le MNT : il ne touche ni son bord ni des cellules sans données."), value)
-    def length(lg: str) -> str:
-        return f"{fmt_number(km, lg, 1)} km" if km >= 1 else f"{fmt_number(km * 1000, lg)} m"
-
-    msg = tr(
-        lang,
-        f"The catchment reaches the edge of the DEM (or its nodata cells) along {length('en')}; "
-        "it may continue beyond — use a larger DEM.",
-        f"Le bassin versant atteint le bord du MNT (ou ses cellules sans données) sur {length('fr')} ; "
-        "il peut se prolonger au-delà — utilisez un MNT plus grand.",
-    )
-    return Check("dem_edge", "warn", msg, value)
-
-
-def _fmt_lonlat(lon: float, lat: float, lang: str) -> str:
-    ns = ("N" if lat >= 0 else "S")
-    ew = ("E" if lon >= 0 else ("O" if lang == "fr" else "W"))
-    if lang == "fr":
-        return f"{abs(lat):.2f}° {ns}, {abs(lon):.2f}° {ew}".replace(".", ",")
-    return f"{abs(lat):.2f}° {ns}, {abs(lon):.2f}° {ew}"
+        text = Text("The catchment stays inside the DEM: it touches neither its edge nor nodata cells.")
+        return Check.from_text("dem_edge", "ok", text, lang, value)
+    if km >= 1:
+        length = Text("{km:,.1f} km", params={"km": round(km, 3)})
+    else:
+        length = Text("{m:,.0f} m", params={"m": round(km * 1000, 1)})
+    text = Text("The catchment reaches the edge of the DEM (or its nodata cells) along {length}; it may continue beyond "
+                "— use a larger DEM.", params={"length": length})
+    return Check.from_text("dem_edge", "warn", text, lang, value)
 
 
 def boundary_from_recipe(recipe) -> Boundary:
@@ -528,11 +516,10 @@ def boundary_from_recipe(recipe) -> Boundary:
         res = catchment_from_dem(src, tuple(b["outlet"]), snap_m=snap_m, stream_threshold_cells=threshold)
     lon, lat = res.outlet
     lang = getattr(recipe, "language", "en")
-    sentence = b.get("definition") or tr(
-        lang,
-        f"Catchment upstream of the outlet at {_fmt_lonlat(lon, lat, 'en')}, traced on {dem_path.name} (D8, depressions filled)",
-        f"Bassin versant en amont de l'exutoire à {_fmt_lonlat(lon, lat, 'fr')}, tracé sur {dem_path.name} (D8, dépressions comblées)",
-    )
+    text = None if b.get("definition") else Text(
+        "Catchment upstream of the outlet at {outlet:lonlat}, traced on {dem} (D8, depressions filled)",
+        params={"outlet": [round(lon, 6), round(lat, 6)], "dem": dem_path.name})
+    sentence = b.get("definition") or text.render(lang)
     details: dict[str, Any] = {
         "dem": dem_path.name,
         "outlet": [round(lon, 6), round(lat, 6)],
@@ -544,4 +531,4 @@ def boundary_from_recipe(recipe) -> Boundary:
         **res.counts,
     }
     return finish_boundary(res.geometry, WGS84, method="dem", definition=sentence, sources=(Source(dem_path.name, res.cells),), details=details,
-                           checks=(edge_check(res, lang),))
+                           checks=(edge_check(res, lang),), definition_text=text)

@@ -23,6 +23,7 @@ from pyproj import CRS, Transformer
 
 from ..errors import CRSError, DataWarning, FieldError, LayerError, UsageError
 from ..geo.geodesy import polygonal
+from ..i18n import Text
 from .atomic import atomic_file, check_target, refuse_inputs
 from .inputs import check_exists, parse_crs
 from .where import filter_frame, parse_where, resolve_columns, to_ogr_sql
@@ -56,20 +57,27 @@ class LayerReport:
         """``file`` or ``file:layer`` for messages and profile sources."""
         return f"{Path(self.path).name}:{self.layer}" if self.layer else Path(self.path).name
 
-    def notes(self, lang: str = "en") -> list[str]:
-        """Human sentences (en or fr) for what was repaired or skipped (empty if nothing)."""
-        fr = lang == "fr"
+    def note_texts(self) -> list:
+        """What was repaired or skipped, as :class:`landgeo.i18n.Text` (empty if nothing)."""
         counts = [
-            (self.repaired, "invalid geometries repaired (make_valid)", "géométries invalides réparées (make_valid)"),
-            (self.dropped_empty, "empty geometries dropped", "géométries vides écartées"),
-            (self.dropped_invalid_coords, "rows with missing or out-of-range coordinates skipped",
-             "lignes aux coordonnées manquantes ou hors limites ignorées"),
-            (self.dropped_other_geometry, "features of another geometry type skipped",
-             "entités d'un autre type de géométrie ignorées"),
-            (self.flattened_3d, "3-D geometries flattened to 2-D", "géométries 3D ramenées en 2D"),
+            (self.repaired, Text("{layer}: {n} invalid geometry repaired (make_valid)",
+                                 "{layer}: {n} invalid geometries repaired (make_valid)", {"n": self.repaired})),
+            (self.dropped_empty, Text("{layer}: {n} empty geometry dropped", "{layer}: {n} empty geometries dropped",
+                                      {"n": self.dropped_empty})),
+            (self.dropped_invalid_coords, Text("{layer}: {n} row with missing or out-of-range coordinates skipped",
+                                               "{layer}: {n} rows with missing or out-of-range coordinates skipped",
+                                               {"n": self.dropped_invalid_coords})),
+            (self.dropped_other_geometry, Text("{layer}: {n} feature of another geometry type skipped",
+                                               "{layer}: {n} features of another geometry type skipped",
+                                               {"n": self.dropped_other_geometry})),
+            (self.flattened_3d, Text("{layer}: {n} 3-D geometry flattened to 2-D", "{layer}: {n} 3-D geometries flattened to 2-D",
+                                     {"n": self.flattened_3d})),
         ]
-        sep = " : " if fr else ": "
-        return [f"{self.label}{sep}{n} {text_fr if fr else text_en}" for n, text_en, text_fr in counts if n]
+        return [Text(t.msgid, t.plural, {**t.params, "layer": self.label}) for n, t in counts if n]
+
+    def notes(self, lang: str = "en") -> list[str]:
+        """Human sentences in ``lang`` for what was repaired or skipped (empty if nothing)."""
+        return [t.sentence(lang) for t in self.note_texts()]
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -326,8 +334,8 @@ def read_vector(
         raise LayerError(f"{path}: the layer has no features; check the file or the layer name")
     gdf = gdf.reset_index(drop=True)
     gdf.attrs["landgeo_report"] = report
-    for en, fr in zip(report.notes("en"), report.notes("fr")):
-        warnings.warn(DataWarning(en, fr=fr), stacklevel=2)
+    for text in report.note_texts():
+        warnings.warn(DataWarning(text), stacklevel=2)
     log.info("read %s: %d features, CRS %s", report.label, len(gdf), gdf.crs.to_string() if gdf.crs else None)
     return gdf
 

@@ -60,6 +60,7 @@ from .labels import (
     verdict_text,
 )
 from .labels_placement import Labeller
+from .localize import localize_profile
 from .raster import classes_of, hillshade, landcover_rgba, read_window
 from .scorecard_chart import dated_cards
 from .text import drawable, scrub_figure
@@ -182,7 +183,8 @@ def _eco_source(profile: Mapping[str, Any]) -> str | None:
 
 
 def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
-    """The profile table as (label, value) rows, in the template's order."""
+    """The profile table as (label, value) rows, in the template's order, every text in ``lang``."""
+    profile = localize_profile(profile, lang)
     na = label("no_data", lang)
     rows: list[tuple[str, str]] = []
 
@@ -293,7 +295,7 @@ def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]
     flagged = [c for c in (profile.get("checks") or []) if isinstance(c, Mapping) and c.get("status") in ("warn", "fail")]
     if flagged:
         messages = [str(c.get("message") or c.get("id")).rstrip(" .") for c in flagged[:3]]
-        rows.append((label("checks", lang), ("; " if lang != "fr" else " ; ").join(messages) + "."))
+        rows.append((label("checks", lang), translator(lang)("; ", context="between sentences").join(messages) + "."))
     return rows
 
 
@@ -895,6 +897,7 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
         Extra source/attribution strings for the footer.
     """
     lang = check_lang(lang)
+    profile = localize_profile(profile, lang)
     lay = {k: to_4326(v, k) for k, v in layers.items()}
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=A4_LANDSCAPE_IN)

@@ -164,10 +164,13 @@ def read_profile(path: str | Path) -> dict:
     path = Path(path)
     if path.is_dir():
         path = path / "profile.json"
+    def no_nan(name):  # NaN/Infinity are not JSON; landgeo never writes them
+        raise ValueError(f"{name} is not a JSON number")
+
     try:
-        data = json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise LayerError(f"{path}: is not JSON ({exc}); give a profile.json written by landgeo") from exc
+        data = json.loads(read_text(path), parse_constant=no_nan)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+        raise LayerError(f"{path}: is not JSON landgeo wrote ({exc}); give a profile.json written by landgeo") from exc
     if not isinstance(data, dict) or data.get("schema") != SCHEMA_ID:
         raise LayerError(f"{path}: is not a landgeo profile (schema {SCHEMA_ID}); give a profile.json written by `landgeo profile`")
     return data

@@ -259,6 +259,7 @@ def sheet(source: Path, out_file: Path | None, lang: str | None, overwrite: bool
 @click.option("--field", default=None, help="With --units: the field that names each unit.")
 @click.option("--layer", default=None, help="With --units: the layer inside the file (GeoPackage).")
 @click.option("--attach", type=click.Path(path_type=Path), default=None, help="With --units: a recipe giving [attach.*], [scale] and shared settings.")
+@click.option("--where", "units_where", default=None, help="With --units: only the units this filter selects, e.g. \"region = 'Ashanti'\" (the README's where grammar).")
 @click.option("--workers", type=click.IntRange(min=0), default=None, help="Local worker processes (default: CPUs; 0 = in this process, no Dask).")
 @click.option("--scheduler", default=None, metavar="ADDRESS", help="A running Dask scheduler, tcp://HOST:PORT (workers must see the same paths).")
 @click.option("--resume", is_flag=True, help="Skip landscapes whose folder is complete (profile.json exists).")
@@ -269,12 +270,12 @@ def sheet(source: Path, out_file: Path | None, lang: str | None, overwrite: bool
 @click.option("--offline/--online", default=True, show_default=True, help="Offline maps or online (OpenStreetMap tiles).")
 @_band_options
 @click.pass_context
-def batch(ctx, recipes, out_dir, units, field, layer, attach, workers, scheduler, resume, overwrite, maps, atlas, lang, offline, min_ha, max_ha) -> None:
+def batch(ctx, recipes, out_dir, units, field, layer, attach, units_where, workers, scheduler, resume, overwrite, maps, atlas, lang, offline, min_ha, max_ha) -> None:
     """Profile many landscapes, on a local Dask cluster or the user's; a failure is recorded and the rest go on."""
     # slow start-up: the job's geopandas/matplotlib load only when the command runs
     from ..app.batch import plan_batch, run_batch
 
-    tasks, failed = plan_batch(list(recipes), units=units, field=field, layer=layer, attach=attach)
+    tasks, failed = plan_batch(list(recipes), units=units, field=field, layer=layer, attach=attach, where=units_where)
     with click.progressbar(length=len(tasks) + len(failed), label="landscapes", file=click.get_text_stream("stderr"),
                            hidden=ctx.obj["quiet"]) as bar:
         result = run_batch(tasks, out_dir, workers=workers, scheduler=scheduler, resume=resume, overwrite=overwrite,
@@ -327,7 +328,7 @@ def delineate(recipe: Path, out_file: Path, overwrite: bool, lang: str | None) -
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--layer", default=None, help="Layer name (GeoPackage, KML folder).")
-@click.option("--crs", default=None, help="CRS to assume when the file has none.")
+@click.option("--crs", default=None, help="CRS of the file's coordinates when it states none (or one its coordinates do not fit).")
 @_band_options
 @click.option("--sliver-ha", type=FiniteNumber(), default=100.0, show_default=True, help="Parts under this area are slivers.")
 @_lang_option(default="en")

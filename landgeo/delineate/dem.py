@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,6 +106,55 @@ class DemCatchment:
 
 # --- reading and conditioning ------------------------------------------------------------------
 
+#: Peak memory of a DEM delineation per cell (float32 grid, directions, accumulation, masks; 8000² took 1.21 GB
+#: ≈ 19 B/cell in benchmarks/README.md) with a margin.
+BYTES_PER_CELL = 24
+
+
+def available_memory() -> int:
+    """Bytes this process can still use: MemAvailable, capped by a cgroup limit (containers)."""
+    avail = None
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    avail = int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    if avail is None:
+        try:
+            avail = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        except (ValueError, OSError, AttributeError):
+            avail = 1 << 62  # unknown: do not refuse
+    for limit_file, usage_file in (("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+                                   ("/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes")):
+        try:
+            limit = open(limit_file, encoding="ascii").read().strip()
+            used = int(open(usage_file, encoding="ascii").read().strip())
+            if limit.isdigit() and int(limit) < (1 << 60):
+                avail = min(avail, max(int(limit) - used, 0))
+                break
+        except (OSError, ValueError):
+            continue
+    return avail
+
+
+def check_memory(name: str, width: int, height: int, *, bytes_per_cell: int = BYTES_PER_CELL) -> int:
+    """Refuse, before reading, a DEM whose delineation cannot fit in memory; return the estimate (bytes).
+
+    The estimate comes from the raster's size alone (a small compressed or sparse file can expand to
+    billions of cells).
+    """
+    need = (width + 2) * (height + 2) * bytes_per_cell
+    avail = available_memory()
+    if need > avail:
+        raise LayerError(
+            f"{name}: {width:,} × {height:,} cells needs about {need / 1e9:,.1f} GB to delineate "
+            f"(≈ {bytes_per_cell} bytes a cell) but only {avail / 1e9:,.1f} GB is free; clip the DEM to the area "
+            "around the outlet (gdalwarp -te xmin ymin xmax ymax) or use a coarser DEM (gdalwarp -tr …)"
+        )
+    return need
+
 def read_dem(src, *, block_rows: int = 512) -> np.ndarray:
     """Band 1 of an open raster as a padded float32 grid, NaN on nodata and on the one-cell border.
 
@@ -115,6 +165,7 @@ def read_dem(src, *, block_rows: int = 512) -> np.ndarray:
     h, w = src.height, src.width
     if (h + 2) * (w + 2) > MAX_CELLS:
         raise LayerError(f"{src.name}: {w}×{h} cells is more than landgeo handles (2^31); clip the DEM to the area")
+    check_memory(src.name, w, h)
     # filled first: the fill then runs ≈ 10 % faster (measured) than on pages first touched by GDAL's block writes
     z = np.full((h + 2, w + 2), np.nan, dtype=np.float32)
     nodata = src.nodata

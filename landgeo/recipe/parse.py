@@ -11,6 +11,7 @@ names the file, the key and the fix; an unknown key gets a "did you mean".
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
 import unicodedata
@@ -26,6 +27,13 @@ from ..io.text import read_text
 
 DEFAULT_MIN_HA = 10_000.0
 DEFAULT_MAX_HA = 1_000_000.0
+#: Ranges of recipe numbers: wider than any landscape needs, narrow enough to catch a slip.
+MAX_DISTANCE_M = 1_000_000.0     # buffers, distances (1,000 km)
+MAX_SIMPLIFY_M = 10_000.0
+MAX_SNAP_M = 100_000.0
+MAX_AREA_HA = 51_000_000_000.0   # the Earth's surface, ha
+#: Longest slug (a folder name; file systems allow 255 bytes, temporaries need room).
+MAX_SLUG = 100
 
 
 # --- value checkers: each takes (value, ctx) and returns the cleaned value --------------------
@@ -51,9 +59,13 @@ def string(value, ctx: _Ctx) -> str:
 
 
 def number(value, ctx: _Ctx) -> float:
+    """A finite number (TOML's nan and inf are refused)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ctx.fail(Text("= {value} is not a number", params={"value": repr(value)}), Text("write a number without quotes, e.g. 10000"))
-    return float(value)
+    v = float(value)
+    if not math.isfinite(v):
+        raise ctx.fail(Text("= {value} is not a finite number", params={"value": repr(value)}), Text("write a real number, e.g. 10000"))
+    return v
 
 
 def positive(value, ctx: _Ctx) -> float:
@@ -61,6 +73,53 @@ def positive(value, ctx: _Ctx) -> float:
     if v < 0:
         raise ctx.fail(Text("= {value} is negative", params={"value": repr(value)}), Text("give a value ≥ 0"))
     return v
+
+
+def bounded(low: float, high: float, unit: str, *, why: str = "") -> Checker:
+    """A finite number in [low, high] (``unit`` and ``why`` go in the message)."""
+    def check(value, ctx: _Ctx) -> float:
+        v = number(value, ctx)
+        if not low <= v <= high:
+            reason = f" ({why})" if why else ""
+            raise ctx.fail(Text("= {value} is out of range{reason}", params={"value": repr(value), "reason": reason}),
+                           Text("give a value from {low} to {high} {unit}", params={"low": f"{low:,g}", "high": f"{high:,g}", "unit": unit}))
+        return v
+    return check
+
+
+def whole(low: int, high: int) -> Checker:
+    """A whole number in [low, high]."""
+    def check(value, ctx: _Ctx) -> int:
+        v = integer(value, ctx)
+        if not low <= v <= high:
+            raise ctx.fail(Text("= {value} is out of range", params={"value": repr(value)}),
+                           Text("give a whole number from {low} to {high}", params={"low": f"{low:,}", "high": f"{high:,}"}))
+        return v
+    return check
+
+
+def iso_date(value, ctx: _Ctx) -> str:
+    """A real calendar date: YYYY-MM-DD, YYYY-MM or YYYY (TOML dates too)."""
+    import datetime as _dt
+
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    text = string(value, ctx)
+    try:
+        if re.fullmatch(r"\d{4}", text):
+            _dt.date(int(text), 1, 1)
+        elif re.fullmatch(r"\d{4}-\d{2}", text):
+            _dt.date(int(text[:4]), int(text[5:7]), 1)
+        else:
+            _dt.date.fromisoformat(text)
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                raise ValueError(text)
+    except ValueError:
+        raise ctx.fail(Text("= {value} is not a real date", params={"value": repr(text)}),
+                       Text("write YYYY-MM-DD (e.g. 2024-03-31), YYYY-MM or YYYY")) from None
+    return text
 
 
 def integer(value, ctx: _Ctx) -> int:
@@ -84,11 +143,18 @@ def strings(value, ctx: _Ctx) -> tuple[str, ...]:
 
 
 def scalars(value, ctx: _Ctx) -> tuple:
-    """A list of texts or numbers (ids, names)."""
+    """A non-empty list of texts or finite numbers (ids, names)."""
     if isinstance(value, (str, int)) and not isinstance(value, bool):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
         raise ctx.fail(Text("= {value} is not a list of names or numbers", params={"value": repr(value)}), Text('write a list, e.g. ["A", "B"] or [101, 102]'))
+    if not value:
+        raise ctx.fail(Text("= [] selects nothing"), Text('name at least one, e.g. ["A"], or leave the key out'))
+    if any(isinstance(v, float) and not math.isfinite(v) for v in value):
+        raise ctx.fail(Text("= {value} holds a number that is not finite", params={"value": repr(value)}),
+                       Text("give names or real numbers"))
+    if any(isinstance(v, str) and not v.strip() for v in value):
+        raise ctx.fail(Text("= {value} holds an empty name", params={"value": repr(value)}), Text("remove the empty text"))
     return tuple(value)
 
 
@@ -118,6 +184,10 @@ def path(value, ctx: _Ctx) -> Path:
     if not full.exists():
         raise ctx.fail(Text("= {value}: file not found (looked at {path})", params={"value": repr(text), "path": str(full)}),
                        Text("paths are relative to the recipe file; check the name"))
+    if not (full.is_file() or (full.is_dir() and full.suffix.lower() == ".gdb")):
+        what = Text("a folder") if full.is_dir() else Text("not a regular file (a pipe, device or socket)")
+        raise ctx.fail(Text("= {value}: {path} is {what}", params={"value": repr(text), "path": str(full), "what": what}),
+                       Text("name a layer or raster file"))
     return full
 
 
@@ -205,9 +275,9 @@ LANDSCAPE = {
 BOUNDARY_COMMON = {
     "method": string,
     "definition": string,   # the user's own sentence, replaces the generated one
-    "buffer_m": number,     # grow (or shrink when negative) the boundary, metres
-    "simplify_m": positive,  # simplify the boundary, tolerance in metres
-    "fill_holes_below_ha": positive,  # fill holes smaller than this
+    "buffer_m": bounded(-MAX_DISTANCE_M, MAX_DISTANCE_M, "m", why="more than 1,000 km"),  # grow (shrink when negative), metres
+    "simplify_m": bounded(0, MAX_SIMPLIFY_M, "m", why="simplifying by more than 10 km distorts a landscape"),  # tolerance, m
+    "fill_holes_below_ha": bounded(0, MAX_AREA_HA, "ha"),  # fill holes smaller than this
 }
 
 # Keys of a layer reference (a file, its layer, and how to read it).
@@ -234,7 +304,7 @@ BOUNDARY_METHODS: dict[str, dict[str, Checker]] = {
         **LAYER_REF,                     # path = the basin layer (HydroBASINS-style)
         "fields": mapping_of(string),    # { id = "HYBAS_ID", next_down = "NEXT_DOWN", sub_area, up_area, pfaf }
         "outlet": lonlat,                # trace everything upstream of the unit at this point
-        "snap_m": positive,              # snap the outlet to the nearest unit within this distance (m)
+        "snap_m": bounded(0, MAX_SNAP_M, "m"),  # snap the outlet to the nearest unit within this distance (m)
         "candidate": integer,            # a unit id: it and everything upstream (from `landgeo basins suggest`)
         "pfaf_prefix": scalars,          # Pfafstetter code prefix(es)
         "hybas_ids": scalars,            # unit ids, taken as they are
@@ -243,8 +313,8 @@ BOUNDARY_METHODS: dict[str, dict[str, Checker]] = {
         "dem": path,                     # the DEM GeoTIFF (projected or geographic; nodata honoured)
         "crs": string,                   # the DEM's CRS when the file has none
         "outlet": lonlat,                # the catchment's outlet [lon, lat]
-        "snap_m": positive,              # move the outlet to the highest flow accumulation within this radius (m)
-        "stream_threshold_cells": integer,  # the snapped outlet must drain at least this many cells
+        "snap_m": bounded(0, MAX_SNAP_M, "m"),  # move the outlet to the highest flow accumulation within this radius (m)
+        "stream_threshold_cells": whole(1, 10**12),  # the snapped outlet must drain at least this many cells
     },
 }
 BOUNDARY_METHODS["combine"] = {
@@ -254,9 +324,9 @@ BOUNDARY_METHODS["combine"] = {
 BOUNDARY_METHODS["jurisdiction"] = BOUNDARY_METHODS["admin"]
 
 SCALE = {
-    "min_ha": positive,
-    "max_ha": positive,
-    "sliver_ha": positive,   # parts smaller than this are slivers
+    "min_ha": bounded(0, MAX_AREA_HA, "ha"),
+    "max_ha": bounded(0, MAX_AREA_HA, "ha"),
+    "sliver_ha": bounded(0, MAX_AREA_HA, "ha"),   # parts smaller than this are slivers
     "previous": path,        # a previous boundary, for the change check (> 10 % = new baseline)
     "previous_layer": string,
     "align_with": path,      # a unit layer (jurisdictions or catchments) for the LandScale ±10 % alignment check
@@ -286,10 +356,10 @@ def _score(value, ctx: _Ctx) -> float:
     return v
 
 
-SCORECARD = {"date": string, "scores": table({k: _score for k in SCORE_KEYS}), "notes": string}
+SCORECARD = {"date": iso_date, "scores": table({k: _score for k in SCORE_KEYS}), "notes": string}
 
 # [attach.*] sections: computed by landgeo.attach (issue 4); each is a table of its own.
-RASTER_REF = {"path": path, "crs": string, "source": string, "year": integer}
+RASTER_REF = {"path": path, "crs": string, "source": string, "year": whole(1800, 2200)}
 CLASS_TABLES = ("modis_igbp", "esa_worldcover", "esa_cci")  # built into landgeo/data/
 
 
@@ -315,7 +385,7 @@ ATTACH: dict[str, Checker] = {
     # population raster: kind = "density" (people per km²) or "count" (people per cell)
     "population": table({**RASTER_REF, "kind": choice("density", "count")}, required=("path", "kind")),
     # ASGM sites: points or footprint polygons (CSV with lon/lat columns too)
-    "sites": table({**LAYER_REF, "where": string, "name_field": string, "water_distance_m": positive, "source": string},
+    "sites": table({**LAYER_REF, "where": string, "name_field": string, "water_distance_m": bounded(0, MAX_DISTANCE_M, "m"), "source": string},
                    required=("path",)),
     "admin_units": table({**LAYER_REF, "where": string, "name_field": string, "level": string, "country_field": string,
                           "source": string}, required=("path", "name_field")),
@@ -539,10 +609,16 @@ def parse_recipe(data: Mapping[str, Any], file: Path) -> Recipe:
     scorecards = _check_scorecards(data.get("scorecards", []), _Ctx(file, "[[scorecards]]"))
     context = _check_context(data.get("context", {}), _Ctx(file, "[context]"))
     name = landscape["name"]
+    slug = slugify(landscape.get("slug", name))
+    if len(slug) > MAX_SLUG:
+        key = "slug" if "slug" in landscape else "name"
+        raise RecipeError(Text("{file}: [landscape] {key} gives a slug of {n} characters (at most {max}: it names the "
+                               "output folder); set [landscape] slug = \"…\" to a short name",
+                               params={"file": str(file), "key": key, "n": len(slug), "max": MAX_SLUG}))
     return Recipe(
         path=file.resolve(),
         name=name,
-        slug=slugify(landscape.get("slug", name)),
+        slug=slug,
         countries=tuple(landscape.get("country", ())),
         language=landscape.get("language", "en"),
         boundary=boundary,
@@ -569,7 +645,7 @@ def _paths_in(value) -> list[Path]:
 def input_paths(recipe: Recipe, *, _depth: int = 0) -> tuple[Path, ...]:
     """Every file a run of ``recipe`` reads: the recipe itself, layers, rasters, photos, parts (recursively).
 
-    An output may never be, or contain, one of these (see :func:`landgeo.output.refuse_inputs`).
+    An output may never be, or contain, one of these (see :func:`landgeo.io.atomic.refuse_inputs`).
     """
     found = [recipe.path]
     for section in (recipe.boundary, recipe.scale, recipe.attach, recipe.profile):
@@ -600,4 +676,7 @@ def read_recipe(file: str | Path) -> Recipe:
     except tomllib.TOMLDecodeError as exc:
         raise RecipeError(Text("{file}: is not valid TOML ({error}); check quotes, brackets and = signs on that line",
                                params={"file": str(file), "error": str(exc)})) from exc
+    except RecursionError:
+        raise RecipeError(Text("{file}: nests arrays or tables too deeply to read; a recipe needs two or three levels",
+                               params={"file": str(file)})) from None
     return parse_recipe(data, file.resolve())

@@ -42,6 +42,7 @@ from .sheet import (
     pdf_metadata,
     sheet_date,
 )
+from .text import scrub_figure
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..comparison.result import Comparison
@@ -236,6 +237,7 @@ def build_compare_sheet(comparison: Comparison, *, lang: str = "en", context: gp
         foot2 = f"{label('crs', lang)} · {label('date', lang)}{colon(lang)}{sheet_date(date)} · {label('made_with', lang)}"
         fig.text(0.03, 0.038, textwrap.shorten(foot1, 230, placeholder="…"), fontsize=6, color=style.MUTED)
         fig.text(0.03, 0.02, foot2, fontsize=6, color=style.MUTED)
+    scrub_figure(fig)  # layer texts with BOMs or control characters must not break the PDF backend
     return fig
 
 

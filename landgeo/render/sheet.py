@@ -63,6 +63,7 @@ from .labels_placement import Labeller
 from .localize import localize_profile
 from .raster import classes_of, hillshade, landcover_rgba, read_window
 from .scorecard_chart import dated_cards
+from .text import drawable, scrub_figure
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ def pdf_metadata(title: str, lang: str) -> dict[str, Any]:
     if epoch and epoch.strip().isdigit():
         when = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     return {
-        "Title": title,
+        "Title": drawable(title),
         "Subject": label("profile", lang),
         "Creator": f"landgeo {version}",
         "CreationDate": when,
@@ -951,6 +952,7 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
         lines = textwrap.wrap(foot1, 235, max_lines=2, placeholder=" …") + [foot2]
         for i, line in enumerate(lines):
             fig.text(0.03, 0.014 + 0.014 * (len(lines) - 1 - i), line, fontsize=6, color=style.MUTED)
+    scrub_figure(fig)  # layer texts with BOMs or control characters must not break the PDF backend
     return fig
 
 

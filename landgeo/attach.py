@@ -37,12 +37,12 @@ from .classes import ClassTable, load_class_table
 from .errors import DataWarning, FieldError
 from .i18n import fmt_percent, tr
 from .sites import attach_sites, to_wgs84
+from .water_distance import FIRST_WINDOW_M, WaterLayer, window_around
 
 log = logging.getLogger(__name__)
 
 LINE = {"LineString", "MultiLineString", "LinearRing"}
 SLIVER_SHARE = 1e-4  # admin units sharing less than this of the landscape are edge slivers
-RIVER_SEARCH_M = 25_000.0  # rivers are read this far around the landscape (distances from sites)
 
 
 @dataclass
@@ -68,11 +68,15 @@ def _lineal(g: BaseGeometry) -> BaseGeometry:
 
 
 def _clip(gdf: gpd.GeoDataFrame, boundary: BaseGeometry) -> tuple[gpd.GeoDataFrame, np.ndarray]:
-    """Rows of ``gdf`` (EPSG:4326) that intersect ``boundary``, and their clipped geometries."""
+    """Rows of ``gdf`` (EPSG:4326) that intersect ``boundary``, and their clipped geometries.
+
+    Both sides are densified along the geodesic first (:func:`landgeo.geodesy.densify`),
+    so the pieces follow the same edges as the whole and their areas add up.
+    """
     idx = gdf.sindex.query(boundary, predicate="intersects")
     idx = np.sort(idx)
     sub = gdf.iloc[idx]
-    return sub, shapely.intersection(sub.geometry.values, boundary)
+    return sub, shapely.intersection(geodesy.densify(sub.geometry.values), geodesy.densify(boundary))
 
 
 def _field(gdf: gpd.GeoDataFrame, name: str, label: str, key: str) -> None:
@@ -81,26 +85,14 @@ def _field(gdf: gpd.GeoDataFrame, name: str, label: str, key: str) -> None:
         raise FieldError(f"{label}: no field {name!r}; the fields are: {fields}; fix {key}")
 
 
-DENSIFY_DEG = 0.01  # long lon/lat edges are densified before geodesic areas, so pieces add up
-
-
-def area_ha(g: BaseGeometry) -> float:
-    """Geodesic area (ha) of a lon/lat polygon whose edges are densified to 0.01°.
-
-    An overlay splits edges; without densifying, an edge along a parallel is one
-    geodesic in the whole and a polyline in its pieces, and their areas then
-    differ by ~1e-5. Densified, pieces add up to the whole within ~1e-9.
-    """
-    return geodesy.area_ha(shapely.segmentize(g, DENSIFY_DEG)) if g is not None and not g.is_empty else 0.0
-
-
 def _uncovered_ha(boundary: BaseGeometry, covered: BaseGeometry, boundary_ha: float) -> float:
+    boundary = geodesy.densify(boundary)
     rest = geodesy.polygonal(shapely.difference(boundary, covered)) if covered is not None and not covered.is_empty else boundary
     # slivers of (planar) zero width left by the overlay have a spurious geodesic area: a split edge
     # along a parallel is a polyline on one side and a single geodesic on the other
     if rest.is_empty or rest.area < 1e-9 * boundary.area:
         return 0.0
-    return area_ha(rest)
+    return geodesy.area_ha(rest)
 
 
 # --------------------------------------------------------------------------- parts
@@ -130,7 +122,7 @@ def ecosystems_from_vector(
     label = source or "ecosystems"
     _field(layer, field, label, "field in [attach.ecosystems]")
     gdf = to_wgs84(layer, label, notes, lang=lang)
-    boundary_ha = area_ha(boundary)
+    boundary_ha = geodesy.area_ha(boundary)
     sub, pieces = _clip(gdf, boundary)
     pieces = np.array([geodesy.polygonal(g) for g in pieces], dtype=object)
     keep = ~shapely.is_empty(pieces) if len(pieces) else np.zeros(0, bool)
@@ -140,12 +132,12 @@ def ecosystems_from_vector(
     geoms = []
     for cls in sorted(set(classes)):
         g = shapely.union_all(pieces[classes == cls])
-        rows.append((cls, area_ha(g)))
+        rows.append((cls, geodesy.area_ha(g)))
         geoms.append(g)
     covered = shapely.union_all(pieces) if len(pieces) else None
     uncovered = _uncovered_ha(boundary, covered, boundary_ha)
     total = sum(a for _, a in rows)
-    covered_ha = area_ha(covered) if covered is not None else 0.0
+    covered_ha = geodesy.area_ha(covered) if covered is not None else 0.0
     if total > covered_ha * (1 + 1e-6) + 1e-9:
         notes.append(tr(lang, f"{label}: features of different classes overlap ({total - covered_ha:,.1f} ha counted twice)",
                         f"{label} : des entités de classes différentes se chevauchent ({total - covered_ha:,.1f} ha comptés deux fois)"))
@@ -303,10 +295,10 @@ def admin_units_spanned(
     if country_field:
         _field(units, country_field, label, "country_field in [attach.admin_units]")
     gdf = to_wgs84(units, label, notes, lang=lang)
-    boundary_ha = area_ha(boundary)
+    boundary_ha = geodesy.area_ha(boundary)
     sub, pieces = _clip(gdf, boundary)
     pieces = [geodesy.polygonal(p) for p in pieces]
-    inters = [area_ha(p) for p in pieces]
+    inters = [geodesy.area_ha(p) for p in pieces]
     covered = shapely.union_all([p for p in pieces if not p.is_empty]) if pieces else None
     # shares of the landscape: of the pieces plus the part no unit covers, so they sum to 1 exactly
     denom = sum(inters) + _uncovered_ha(boundary, covered, boundary_ha)
@@ -317,7 +309,7 @@ def admin_units_spanned(
         if denom <= 0 or inter / denom < SLIVER_SHARE:
             slivers += inter > 0
             continue
-        unit_ha = area_ha(row.geometry)
+        unit_ha = geodesy.area_ha(row.geometry)
         rows.append({
             "name": str(row[name_field]),
             "level": level,
@@ -427,6 +419,32 @@ def _bbox(boundary: BaseGeometry, margin_deg: float = 0.0):
     return (minx - margin_deg, miny - margin_deg, maxx + margin_deg, maxy + margin_deg)
 
 
+def water_layer(spec: Mapping, boundary: BaseGeometry, *, kind: str, expect: str) -> tuple[WaterLayer, gpd.GeoDataFrame]:
+    """A water layer of a recipe (``[attach.rivers]``, ``[attach.water]``…) for site distances.
+
+    Reads the features within :data:`~landgeo.water_distance.FIRST_WINDOW_M`
+    of the landscape (returned as a frame in EPSG:4326 for the part that
+    measures the water inside), and gives the :class:`WaterLayer` the layer's
+    whole extent and a reader for wider windows, so that every site's distance
+    is exact however far the water is.
+    """
+    from .layers import vector_extent_wgs84
+
+    label = spec.get("source") or _label(spec)
+
+    def read(bbox):
+        gdf = _read(spec, expect, bbox=bbox)
+        return to_wgs84(gdf, label).geometry.values if len(gdf) else np.zeros(0, dtype=object)
+
+    window = window_around([boundary], FIRST_WINDOW_M)
+    first = _read(spec, expect, bbox=window)
+    first84 = to_wgs84(first, label) if len(first) else first.set_crs(4326, allow_override=True)
+    extent = vector_extent_wgs84(spec["path"], layer=spec.get("layer"), crs=spec.get("crs"))
+    layer = WaterLayer(label=label, kind=kind, geoms=np.asarray(first84.geometry.values, dtype=object), extent=extent,
+                       window=window, read=read)
+    return layer, first
+
+
 def attach_all(recipe, boundary) -> Attached:
     """Compute every ``[attach.*]`` part a recipe asks for.
 
@@ -469,14 +487,11 @@ def attach_all(recipe, boundary) -> Attached:
         out.layers["admin_units"] = layer
         note_all(ns)
 
-    rivers_gdf = None
+    water_layers: list[WaterLayer] = []
     riv_cfg = cfg.get("rivers")
-    search_m = None
     if riv_cfg:
-        water_m = float((cfg.get("sites") or {}).get("water_distance_m", 500.0))
-        search_m = max(water_m * 4, RIVER_SEARCH_M)  # rivers read this far around the landscape
-        margin = geodesy.metres_to_degrees(search_m, max(abs(geom.bounds[1]), abs(geom.bounds[3])))
-        rivers_gdf = _read(riv_cfg, "line", bbox=_bbox(geom, margin))
+        river_layer, rivers_gdf = water_layer(riv_cfg, geom, kind="river", expect="line")
+        water_layers.append(river_layer)
         part, layer, ns = rivers_inside(geom, rivers_gdf, name_field=riv_cfg.get("name_field"),
                                         source=riv_cfg.get("source") or _label(riv_cfg), lang=lang)
         out.parts["rivers"] = rounded(part)
@@ -527,11 +542,11 @@ def attach_all(recipe, boundary) -> Attached:
         rep = report_of(gdf)
         name_field = sites_cfg.get("name_field")
         res = attach_sites(
-            geom, gdf, rivers=rivers_gdf, admin_units=admin_gdf,
+            geom, gdf, water=water_layers, admin_units=admin_gdf,
             admin_name_field=(admin_cfg or {}).get("name_field"),
             water_distance_m=float(sites_cfg.get("water_distance_m", 500.0)), name_field=name_field,
             source=sites_cfg.get("source") or _label(sites_cfg),
-            invalid_rows=(rep.dropped_invalid_coords if rep else 0), river_search_m=search_m, lang=lang,
+            invalid_rows=(rep.dropped_invalid_coords if rep else 0), lang=lang,
         )
         out.parts["sites"] = rounded(res.part)
         out.layers["sites"] = res.layer

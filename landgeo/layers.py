@@ -356,6 +356,37 @@ def _bbox_in_layer_crs(path: Path, name, bbox, bbox_crs):
     return tuple(tr.transform_bounds(*bbox, densify_pts=21))
 
 
+def vector_extent_wgs84(path: str | Path, *, layer: str | None = None, crs=None) -> tuple[float, float, float, float] | None:
+    """The lon/lat bounding box of everything a vector layer holds (None when it is empty).
+
+    Read from the file's metadata where the format has it (GeoPackage,
+    Shapefile…), else from the features; transformed outward to EPSG:4326.
+    """
+    path = Path(path)
+    _check_exists(path)
+    if path.suffix.lower() in TABLE_SUFFIXES:
+        gdf = read_vector(path, layer=layer, crs=crs)
+        bounds, src_crs = (gdf.total_bounds if len(gdf) else None), gdf.crs
+    else:
+        name = _choose_layer(path, layer)[0]
+        try:
+            info = pyogrio.read_info(_gdal_path(path), layer=name, force_total_bounds=True)
+        except Exception as exc:
+            raise LayerError(f"{path}: cannot be read as a vector layer ({exc})") from exc
+        bounds = info.get("total_bounds")
+        wkt = info.get("crs")
+        src_crs = CRS.from_user_input(wkt) if wkt else _parse_crs(crs, path)
+        if bounds is not None and not np.all(np.isfinite(bounds)):
+            bounds = None
+    if bounds is None:
+        return None
+    if src_crs is not None and not CRS(src_crs).equals(CRS.from_epsg(4326), ignore_axis_order=True):
+        from pyproj import Transformer
+
+        bounds = Transformer.from_crs(src_crs, CRS.from_epsg(4326), always_xy=True).transform_bounds(*bounds, densify_pts=21)
+    return tuple(float(v) for v in bounds)
+
+
 def write_vector(gdf: gpd.GeoDataFrame, path: str | Path, *, layer: str | None = None) -> Path:
     """Write ``gdf`` to GPKG, GeoJSON (RFC 7946), KML or SHP, chosen by extension."""
     path = Path(path)

@@ -171,6 +171,22 @@ def _eco_source(profile: Mapping[str, Any]) -> str | None:
     return eco.get("source") if isinstance(eco, Mapping) else profile.get("ecosystems_source")
 
 
+def _water_text(sites: Mapping[str, Any], lang: str) -> str:
+    """``; 12 within 500 m of water (3 unknown), median distance to water 4.2 km`` — or "unknown", never a false 0."""
+    near = sites.get("near_water")
+    if not isinstance(near, Mapping) or near.get("distance_m") is None or not sites.get("count"):
+        return ""
+    if near.get("count") is None:
+        return "; " + label("water_unknown", lang)
+    text = f"; {fmt_number(near['count'], lang)} " + label("near_water", lang).format(d=fmt_number(near["distance_m"], lang))
+    if near.get("unknown"):
+        text += f" ({label('water_n_unknown', lang).format(n=fmt_number(near['unknown'], lang))})"
+    median = (sites.get("distance_to_water_m") or {}).get("median") if isinstance(sites.get("distance_to_water_m"), Mapping) else None
+    if median is not None:
+        text += ", " + label("water_median", lang).format(d=fmt_km(float(median) / 1000.0, lang))
+    return text
+
+
 def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
     """The profile table as (label, value) rows, in the template's order."""
     na = label("no_data", lang)
@@ -247,10 +263,7 @@ def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]
             text += f", {fmt_ha(sites['area_ha'], lang)}"
         if sites.get("density_per_1000_ha") is not None:
             text += f" ({fmt_number(sites['density_per_1000_ha'], lang, 2)} {label('per_1000_ha', lang)})"
-        near = sites.get("near_water") or {}
-        if near.get("count") is not None and near.get("distance_m") is not None:
-            text += f"; {fmt_number(near['count'], lang)} " + label("near_water", lang).format(
-                d=fmt_number(near["distance_m"], lang))
+        text += _water_text(sites, lang)
         rows.append((label("sites", lang), text))
 
     rivers = profile.get("rivers") or {}

@@ -21,7 +21,6 @@ import difflib
 import logging
 import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping, Sequence
 
@@ -35,9 +34,9 @@ from shapely.geometry.base import BaseGeometry
 from .. import geodesy
 from ..boundary import Boundary, Check, Source, finish_boundary
 from ..checks import DEFAULT_MAX_HA, DEFAULT_MIN_HA, check_scale
-from ..errors import DataWarning, DelineationError, FieldError, OutputExistsError, RecipeError, UsageError
+from ..errors import DataWarning, DelineationError, FieldError, RecipeError, UsageError
 from ..i18n import fmt_lonlat, fmt_number, tr
-from ..layers import read_vector, report_of, write_vector
+from ..layers import read_vector, report_of
 from .basin_table import BasinTable
 
 log = logging.getLogger(__name__)
@@ -815,8 +814,10 @@ def suggest_file(
     OutputExistsError
         ``out`` exists and ``overwrite`` is false (checked before any work).
     """
-    if out is not None and Path(out).exists() and not overwrite:
-        raise OutputExistsError(f"{out}: exists; choose another file or add --overwrite")
+    if out is not None:
+        from ..layers import check_vector_output
+
+        check_vector_output(out, overwrite=overwrite, inputs=[path])
     basins = read_basins(path, layer=layer, crs=crs, fields=fields)
     result = suggest(
         basins, point,
@@ -825,8 +826,8 @@ def suggest_file(
         snap_m=snap_m,
     )
     if out is not None:
-        if Path(out).exists():
-            Path(out).unlink()
-        write_vector(result.to_frame(), out, layer="candidates")
+        from ..layers import write_vector_file
+
+        write_vector_file(result.to_frame(), out, layer="candidates", overwrite=overwrite)
         log.info("wrote %d candidates to %s", len(result.candidates), out)
     return result

@@ -35,14 +35,16 @@ from . import geodesy, zonal
 from .boundary import Check
 from .classes import ClassTable, load_class_table
 from .errors import DataWarning, FieldError
-from .i18n import fmt_percent, tr
+from .i18n import fmt_percent, tr, translator
+from .names import is_blank, names_of, unnamed_note
 from .sites import attach_sites, to_wgs84
 from .water_distance import FIRST_WINDOW_M, WaterLayer, window_around
 
 log = logging.getLogger(__name__)
 
 LINE = {"LineString", "MultiLineString", "LinearRing"}
-SLIVER_SHARE = 1e-4  # admin units sharing less than this of the landscape are edge slivers
+#: A unit is an edge sliver (left out of location.admin_units) when less than this share of it lies in the landscape.
+SLIVER_SHARE_OF_UNIT = 0.01
 
 
 @dataclass
@@ -126,7 +128,10 @@ def ecosystems_from_vector(
     sub, pieces = _clip(gdf, boundary)
     pieces = np.array([geodesy.polygonal(g) for g in pieces], dtype=object)
     keep = ~shapely.is_empty(pieces) if len(pieces) else np.zeros(0, bool)
-    classes = sub[field].astype(str).to_numpy()[keep]
+    names, blank = names_of(sub[field].to_numpy()[keep], lang)  # nulls and empty strings: one "unnamed" class
+    classes = np.asarray(names, dtype=object)
+    if blank:
+        notes.append(unnamed_note(label, field, blank, lang))
     pieces = pieces[keep]
     rows = []
     geoms = []
@@ -286,8 +291,12 @@ def admin_units_spanned(
 
     ``share_of_landscape`` is the unit's part of the landscape,
     ``share_of_unit`` the part of the unit inside the landscape (geodesic).
-    Units sharing less than 0.01 % of the landscape (edge slivers) are left
-    out and counted in a note.
+    A unit is left out only when the landscape touches a sliver *of that
+    unit* — less than :data:`SLIVER_SHARE_OF_UNIT` of the unit's own area (an
+    edge where two layers' outlines do not quite match) — never because the
+    unit is small beside the landscape; those left out are counted in a note and
+    the rule is stated in the part (``sliver_rule``). Every unit is kept, however
+    long the list. Units with no name are grouped as "unnamed" (noted).
     """
     notes: list[str] = []
     label = source or "admin units"
@@ -302,36 +311,48 @@ def admin_units_spanned(
     covered = shapely.union_all([p for p in pieces if not p.is_empty]) if pieces else None
     # shares of the landscape: of the pieces plus the part no unit covers, so they sum to 1 exactly
     denom = sum(inters) + _uncovered_ha(boundary, covered, boundary_ha)
+    names, blank = names_of(sub[name_field].to_numpy(), lang)
+    if blank:
+        notes.append(unnamed_note(label, name_field, blank, lang))
+    countries_of = names_of(sub[country_field].to_numpy(), lang)[0] if country_field else [None] * len(sub)
+    unit_ha = geodesy.areas_ha(sub.geometry.values)
     rows = []
     geoms = []
     slivers = 0
-    for (_, row), inter in zip(sub.iterrows(), inters):
-        if denom <= 0 or inter / denom < SLIVER_SHARE:
-            slivers += inter > 0
+    for k, inter in enumerate(inters):
+        if inter <= 0 or denom <= 0:
             continue
-        unit_ha = geodesy.area_ha(row.geometry)
+        share_of_unit = min(1.0, inter / unit_ha[k]) if unit_ha[k] > 0 else 1.0
+        if share_of_unit < SLIVER_SHARE_OF_UNIT:
+            slivers += 1
+            continue
         rows.append({
-            "name": str(row[name_field]),
+            "name": names[k],
             "level": level,
-            "country": (str(row[country_field]) if country_field else None),
+            "country": countries_of[k] if country_field and not is_blank(sub[country_field].iloc[k]) else None,
             "area_ha": inter,
             "share_of_landscape": inter / denom,
-            "share_of_unit": min(1.0, inter / unit_ha) if unit_ha > 0 else None,
+            "share_of_unit": share_of_unit,
         })
-        geoms.append(row.geometry)
+        geoms.append(sub.geometry.values[k])
     order = sorted(range(len(rows)), key=lambda i: (-rows[i]["share_of_landscape"], rows[i]["name"]))
     rows = [rows[i] for i in order]
     geoms = [geoms[i] for i in order]
     if slivers:
-        notes.append(tr(lang, f"{label}: {slivers} units touching the landscape by less than {SLIVER_SHARE:.2%} of its area were left out",
-                        f"{label} : {slivers} unités touchant le paysage sur moins de {SLIVER_SHARE:.2%} de sa surface ont été écartées"))
+        t = translator(lang)
+        notes.append(t("{label}: {n} unit touches the landscape by less than {share:.0%} of its own area (an edge sliver) "
+                       "and was left out",
+                       "{label}: {n} units touch the landscape by less than {share:.0%} of their own area (edge slivers) "
+                       "and were left out", n=slivers, label=label, share=SLIVER_SHARE_OF_UNIT))
     layer = gpd.GeoDataFrame(
         {k: [r[k] for r in rows] for k in ("name", "level", "country", "share_of_landscape", "share_of_unit")},
         geometry=geoms, crs=4326,
     )
     countries = sorted({r["country"] for r in rows if r["country"]})
     units_out = [{k: r[k] for k in ("name", "level", "share_of_landscape", "share_of_unit")} for r in rows]
-    return {"countries": countries, "admin_units": units_out, "source": source}, layer, notes
+    part = {"countries": countries, "admin_units": units_out, "source": source,
+            "sliver_rule": {"share_of_unit_below": SLIVER_SHARE_OF_UNIT, "left_out": slivers}}
+    return part, layer, notes
 
 
 def rivers_inside(

@@ -164,7 +164,7 @@ def _finish(ctx: click.Context, outcomes) -> None:
     failed = [o for o in outcomes if o.status != "ok"]
     if failed:
         click.echo(f"landgeo: {len(failed)} of {len(outcomes)} landscapes failed: {', '.join(str(o.recipe) for o in failed)}", err=True)
-        ctx.exit(2)
+        ctx.exit(1 if any(getattr(o, "internal", False) for o in failed) else 2)  # 1: an internal error among them
 
 
 @main.command()

@@ -42,6 +42,7 @@ out), :func:`compare_files` (paths in, optional output directory) and
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import sys
@@ -61,6 +62,8 @@ from shapely.geometry.base import BaseGeometry
 
 from . import __version__, geodesy
 from .boundary import WGS84, Boundary, Check, Source, finish_boundary
+from .delineate.drawn import boundary_from_layer, read_drawn
+from .names import names_of
 from .errors import DelineationError, FieldError, LandgeoError, LayerError, UsageError
 from .i18n import check_lang, fmt_number, join_names, tr
 
@@ -160,7 +163,10 @@ def load_boundary(path: str | Path, *, notes: list[str] | None = None) -> tuple[
 
         recipe = read_recipe(file)
         return delineate(recipe), recipe.name
-    gdf = layers.read_vector(file, layer=layer, expect="polygon")
+    # read as profile and check read a boundary file: closed lines become polygons, a landgeo boundary.gpkg
+    # opens on its boundary layer, and messages name the FILE:LAYER form of the command line
+    gdf = read_drawn(file, layer=layer, options=layers.OptionNames(layer=f"{file}:NAME", crs="a CRS stated in the file",
+                                                                   where="in the file"))
     label = _name_of(gdf) or report_label(gdf) or file.name
     if gdf.crs is not None and not CRS(gdf.crs).equals(WGS84):
         note = f"{label} is in {gdf.crs.to_string()}; transformed to EPSG:4326 for the overlay"
@@ -168,9 +174,7 @@ def load_boundary(path: str | Path, *, notes: list[str] | None = None) -> tuple[
         notes.append(note)
     definition = _first_text(gdf, "definition") or f"Boundary read from {label}"
     method = _first_text(gdf, "method") or "file"
-    boundary = finish_boundary(
-        gdf.geometry.values, gdf.crs, method=method, definition=definition, sources=[Source(label, len(gdf))]
-    )
+    boundary = dataclasses.replace(boundary_from_layer(gdf, label=label, definition=definition), method=method)
     return boundary, label
 
 
@@ -606,7 +610,7 @@ def _unit_names(units: gpd.GeoDataFrame, field_name: str, label: str) -> list[st
     if field_name not in units.columns:
         cols = ", ".join(c for c in units.columns if c != units.geometry.name)
         raise FieldError(f"{label}: no field {field_name!r}; the fields are: {cols}. Pass one with --field")
-    names = [str(v) if v is not None and not (isinstance(v, float) and math.isnan(v)) else f"#{i}" for i, v in enumerate(units[field_name])]
+    names = names_of(units[field_name].to_numpy())[0]  # nulls and empty strings: "unnamed", numbered below
     seen: dict[str, int] = {}
     out = []
     for n in names:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import traceback
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,10 +55,10 @@ def _previous_boundary(recipe: Recipe):
     prev = recipe.scale.get("previous")
     if prev is None:
         return None
-    gdf = read_vector(prev, layer=recipe.scale.get("previous_layer"), expect="polygon")
-    from .boundary import finish_boundary
+    # read like every boundary file (closed lines, a landgeo boundary.gpkg on its boundary layer)
+    from .delineate.drawn import boundary_from_file
 
-    return finish_boundary(gdf.geometry.values, gdf.crs, method="file", definition="previous").geometry
+    return boundary_from_file(prev, layer=recipe.scale.get("previous_layer"), definition="previous").geometry
 
 
 def _warning_text(message, lang: str) -> str:
@@ -154,6 +155,7 @@ class Outcome:
     folder: Path | None = None
     result: ProfileResult | None = None
     error: str | None = None
+    internal: bool = False  # the failure is an internal error (exit 1), not the user's input (exit 2)
 
 
 def plan_outputs(recipes: list[tuple[Path, Recipe]], out_root: str | Path, *, overwrite: bool = False,
@@ -204,6 +206,12 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
                 raise
             log.error("%s: %s", path, exc)
             outcomes.append(Outcome(path, recipe.slug, "failed", error=str(exc)))
+        except Exception as exc:  # an internal error on one landscape must not stop the others, as in batch
+            if len(recipes) == 1:
+                raise
+            log.error("%s: internal error\n%s", path, traceback.format_exc())
+            outcomes.append(Outcome(path, recipe.slug, "failed", error=f"internal error: {type(exc).__name__}: {exc}",
+                                    internal=True))
     if len(recipes) > 1:  # several landscapes: one atlas PDF, failures listed on its contents page
         from .render.atlas import write_atlas
 

@@ -24,6 +24,7 @@ from shapely.geometry.base import BaseGeometry
 from . import geodesy
 from .errors import FieldError
 from .i18n import tr
+from .names import names_of, unnamed_note
 from .water_distance import WaterLayer, distances_to_water
 
 log = logging.getLogger(__name__)
@@ -132,7 +133,13 @@ def attach_sites(
         n_bad = int((~ok).sum())
         notes.append(tr(lang, f"{label}: {n_bad} sites with missing or invalid coordinates were not counted",
                         f"{label} : {n_bad} sites aux coordonnées manquantes ou invalides n'ont pas été comptés"))
-    ids = gdf[name_field].astype(str).to_numpy() if name_field else np.array([str(i + 1) for i in range(len(gdf))], dtype=object)
+    if name_field:  # nulls and empty ids: one "unnamed" class, counted
+        names, blank = names_of(gdf[name_field].to_numpy(), lang)
+        ids = np.asarray(names, dtype=object)
+        if blank:
+            notes.append(unnamed_note(label, name_field, blank, lang))
+    else:
+        ids = np.array([str(i + 1) for i in range(len(gdf))], dtype=object)
     gdf = gdf.loc[ok].copy()
     ids = ids[ok]
     geoms = gdf.geometry.values
@@ -195,7 +202,7 @@ def attach_sites(
         reps = shapely.point_on_surface(clipped)
         tree = shapely.STRtree(units.geometry.values)
         si, ui = tree.query(reps, predicate="intersects")
-        names = units[admin_name_field].astype(str).to_numpy()
+        names = np.asarray(names_of(units[admin_name_field].to_numpy(), lang)[0], dtype=object)
         for s, u in zip(si, ui):
             if unit[s] is None:
                 unit[s] = names[u]

@@ -18,6 +18,7 @@ from ..boundary import Boundary, Source, finish_boundary
 from ..errors import DelineationError, FieldError, RecipeError
 from ..i18n import join_names, plural, tr
 from ..layers import read_vector, report_of
+from ..names import names_of
 
 MAX_NAMES_IN_SENTENCE = 12
 
@@ -124,7 +125,7 @@ def boundary_from_units(
         raise DelineationError(f"{label}: {what} selected no unit; check the filter and the field values")
     if field:
         _require_field(selected, field, label, "[boundary] field")
-        names = [str(v) for v in selected[field]]
+        names = names_of(selected[field].to_numpy(), lang)[0]  # a blank name reads "unnamed", never "nan"
     else:
         names = [f"#{i}" for i in selected.index]
     parents: set[str] = set()

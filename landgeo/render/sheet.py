@@ -201,8 +201,8 @@ def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]
     if units:
         shown = [f"{u['name']} ({fmt_share(u['share_of_landscape'], lang)})" if u.get("share_of_landscape") is not None
                  else str(u["name"]) for u in units[:5]]
-        more = len(units) - 5
-        text = ", ".join(shown) + (f" + {more}" if more > 0 else "")
+        more = len(units) - 5  # the profile keeps the whole list; the sheet names the largest five
+        text = ", ".join(shown) + (" " + translator(lang)("… and {n} more", "… and {n} more", n=more) if more > 0 else "")
         parts.append(text)
     centroid = profile.get("centroid")
     if centroid and len(centroid) == 2 and all(v is not None for v in centroid):

@@ -557,6 +557,19 @@ def attach_all(recipe, boundary) -> Attached:
         _coverage_check(out, "population_coverage", part, "population", lang)
         note_all(ns)
 
+    water_gdf = None
+    water_cfg = cfg.get("water")
+    if water_cfg:
+        from .water import water_inside
+
+        lakes, water_gdf = water_layer(water_cfg, geom, kind="lake", expect="polygon")  # sites' distances count lakes too
+        water_layers.append(lakes)
+        part, layer, ns = water_inside(geom, water_gdf, name_field=water_cfg.get("name_field"),
+                                       source=water_cfg.get("source") or _label(water_cfg), lang=lang)
+        out.parts["water"] = rounded(part)
+        out.layers["water"] = layer
+        note_all(ns)
+
     sites_cfg = cfg.get("sites")
     if sites_cfg:
         gdf = _read(sites_cfg, None)
@@ -572,6 +585,20 @@ def attach_all(recipe, boundary) -> Attached:
         out.parts["sites"] = rounded(res.part)
         out.layers["sites"] = res.layer
         note_all(res.notes)
+
+    pa_cfg = cfg.get("protected_areas")
+    if pa_cfg:
+        from .protected_areas import DEFAULT_BUFFER_M, fields_from_spec, protected_areas_inside
+
+        buffer_m = float(pa_cfg.get("buffer_m", DEFAULT_BUFFER_M))
+        margin = geodesy.metres_to_degrees(buffer_m * 1.5, max(abs(geom.bounds[1]), abs(geom.bounds[3])))
+        gdf = _read(pa_cfg, "polygon", bbox=_bbox(geom, margin))
+        part, layer, ns = protected_areas_inside(geom, gdf, sites=out.layers.get("sites"), buffer_m=buffer_m,
+                                                 fields=fields_from_spec(pa_cfg),
+                                                 source=pa_cfg.get("source") or _label(pa_cfg), lang=lang)
+        out.parts["protected_areas"] = rounded(part)
+        out.layers["protected_areas"] = layer
+        note_all(ns)
     return out
 
 

@@ -10,7 +10,7 @@ import pytest
 import shapely
 
 REPO = Path(__file__).resolve().parents[1]
-# ../shared/data beside the checkout (CI); LANDGEO_SHARED_DATA points elsewhere (a worktree in a deeper folder)
+# ../shared/data beside the checkout (CI), or LANDGEO_SHARED_DATA (a worktree elsewhere)
 SHARED_DATA = Path(os.environ.get("LANDGEO_SHARED_DATA") or REPO.parent / "shared" / "data")
 
 

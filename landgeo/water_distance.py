@@ -1,8 +1,10 @@
 """Distance from sites to the nearest water: rivers, lakes, any line or polygon layer.
 
 Every site gets a distance, without a cap, from every water layer that covers
-it; where no water layer covers a site, its distance is unknown (NaN, null in
-profile.json), never a number that reads as "far from water".
+it — that is near enough to say: the site lies within 25 km of the layer's
+extent (its bounding box); where no water layer covers a site (a layer of
+another region, or no water layer at all), its distance is unknown (NaN, null
+in profile.json), never a number that reads as "far from water".
 
 * A :class:`WaterLayer` holds the features read so far (EPSG:4326), the extent
   the layer's data covers (the whole layer's bounding box) and, for a layer
@@ -40,6 +42,9 @@ FIRST_WINDOW_M = 25_000.0
 WIDEN = 4.0
 #: A distance counts as exact when below this share of the distance to the window's edge.
 EDGE_SAFETY = 0.99
+#: A water layer says something about the sites within this distance of its extent (its bounding box);
+#: farther away (a layer of another region) their distance is unknown.
+COVER_MARGIN_M = 25_000.0
 
 Bbox = tuple[float, float, float, float]
 
@@ -59,9 +64,10 @@ class WaterLayer:
         The features read so far, EPSG:4326.
     extent
         (minx, miny, maxx, maxy) in lon/lat of the area the layer's data
-        covers (for a file: the whole layer's bounding box): a site outside it
-        is not covered by the layer, its distance unknown. None: the layer
-        covers every site (features given whole, e.g. a frame in memory).
+        covers (for a file: the whole layer's bounding box): a site more than
+        :data:`COVER_MARGIN_M` outside it is not covered by the layer, its
+        distance unknown. None: the layer covers every site (features given
+        whole, e.g. a frame in memory).
     window
         The lon/lat box ``geoms`` were read from; None when the whole layer is read.
     read
@@ -90,12 +96,14 @@ class WaterLayer:
         return cls(label=label, kind=kind, geoms=geoms, extent=extent)
 
     def covers(self, points: np.ndarray) -> np.ndarray:
-        """Which of ``points`` (lon/lat shapely points) the layer covers (inside its extent, if it has features)."""
+        """Which of ``points`` (lon/lat shapely points) the layer is near enough to say about:
+        within :data:`COVER_MARGIN_M` of its extent (and only if it has features)."""
         if len(self.geoms) == 0 and self.read is None:
             return np.zeros(len(points), dtype=bool)
         if self.extent is None:
             return np.ones(len(points), dtype=bool)
-        return shapely.intersects(shapely.box(*self.extent), points)
+        box = window_around([shapely.box(*self.extent)], COVER_MARGIN_M)
+        return shapely.intersects(shapely.box(*box), points)
 
 
 @dataclass(frozen=True)
@@ -195,7 +203,7 @@ def distances_to_water(sites, layers: Sequence[WaterLayer], *, around: BaseGeome
 
     >>> line = gpd.GeoSeries([shapely.LineString([(0.1, -1), (0.1, 1)])], crs=4326)
     >>> river = WaterLayer.from_frame(line, label="r", kind="river", extent=(-1, -1, 1, 1))
-    >>> res = distances_to_water([shapely.Point(0, 0), shapely.Point(5, 5)], [river])
+    >>> res = distances_to_water([shapely.Point(0, 0), shapely.Point(5, 5)], [river])  # (5, 5): 440 km off its extent
     >>> round(float(res.distance_m[0])), bool(np.isnan(res.distance_m[1]))
     (11132, True)
     """

@@ -277,7 +277,7 @@ def test_distances_beyond_the_first_window_are_exact_not_capped():
 def test_sites_outside_every_water_layer_have_unknown_distance(river):
     """A site the water layer does not cover: distance null, near_water null, count not a false 0."""
     line = gpd.GeoSeries([shapely.LineString([(-19.4, 5.62), (-19.38, 5.7)])], crs=4326)
-    short = WaterLayer.from_frame(line, label="north", kind="river", extent=(-19.7, 5.5, -19.0, 5.9))  # covers the north
+    short = WaterLayer.from_frame(line, label="north", kind="river", extent=(-19.7, 5.6, -19.0, 5.9))  # covers the north (site 1 is 28 km south of it)
     pts = gpd.GeoDataFrame({"id": [1, 2]}, geometry=[shapely.Point(-19.3, 5.35), shapely.Point(-19.39, 5.65)], crs=4326)
     res = attach_sites(LANDSCAPE, pts, water=[short], water_distance_m=2000)
     layer = res.layer

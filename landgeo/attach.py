@@ -21,6 +21,7 @@ for profile.json (ha to 0.01, shares to 1e-6, km to 0.001, m to 0.1).
 from __future__ import annotations
 
 import logging
+import math
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -224,6 +225,11 @@ def landcover_from_raster(
             + " ; la limite est transformée dans le SCR du raster, le raster n'est pas rééchantillonné",
         ),
     }
+    part["resolution"] = resolution = raster_resolution(src, boundary, area_ha=geodesy.area_ha(boundary))
+    if resolution["coarse"] and outside < 1:
+        notes.append(translator(lang)("{label}: cells of {cell_ha:,.0f} ha are large for this landscape ({cells:,.1f} cells "
+                                      "inside); the class shares are rough", label=label, cell_ha=resolution["cell_ha"],
+                                      cells=resolution["cells_inside"]))
     notes.extend(_raster_crs_note(label, crs, lang))
     if outside > 0:
         if outside < 1:
@@ -264,15 +270,27 @@ def population_from_raster(
         ("densité (hab./km²) × surface de la cellule (" + cells_fr + ")" if kind == "density" else "habitants par cellule")
         + ", sommés avec les cellules partielles pondérées par leur part couverte",
     )
+    covered_km2 = area_km2 * (1.0 - cov.not_covered_share)
+    resolution = raster_resolution(src, boundary, area_ha=area_km2 * 100.0)
+    none_covered = cov.not_covered_share >= 1.0 - 1e-9 or res.cells <= 0
+    total = None if none_covered else round_to_data(res.total, resolution)  # null where the raster does not reach
     part = {
-        "total": res.total,
-        "density_per_km2": res.total / area_km2 if area_km2 > 0 else None,
+        "total": total,
+        "density_per_km2": (res.total / covered_km2) if not none_covered and covered_km2 > 0 else None,
         "source": source,
         "year": year,
         "kind": kind,
         "method": method,
         "not_covered_share": cov.not_covered_share,
+        "covered": not none_covered,
+        "resolution": resolution,
     }
+    if resolution["coarse"] and not none_covered:
+        t = translator(lang)
+        notes.append(t("{label}: cells of {cell_ha:,.0f} ha are large for this landscape ({cells:,.1f} cells inside); "
+                       "the population is rounded to {sf} significant figures",
+                       label=label, cell_ha=resolution["cell_ha"], cells=resolution["cells_inside"],
+                       sf=resolution["significant_figures"]))
     notes.extend(_raster_crs_note(label, crs, lang))
     if cov.not_covered_share > 0.001:
         share = fmt_percent(cov.not_covered_share, lang)
@@ -281,6 +299,53 @@ def population_from_raster(
                         f"{label} : {share} du paysage n'a pas de valeur de population (hors du raster ou sans donnée) ; "
                         "le total ne le compte pas"))
     return part, notes
+
+
+#: A raster is coarse for a landscape with fewer cells than this inside it …
+COARSE_MIN_CELLS = 50
+#: … or with cells larger than this share of the landscape's area.
+COARSE_CELL_SHARE = 0.01
+
+
+def raster_resolution(src, boundary: BaseGeometry, *, area_ha: float) -> dict:
+    """How coarse a raster is for a landscape: cell size (ha, at the landscape's centre), cells inside, a flag.
+
+    ``coarse`` when fewer than :data:`COARSE_MIN_CELLS` cells fit in the
+    landscape or a cell is more than :data:`COARSE_CELL_SHARE` of its area;
+    ``significant_figures`` is what a count from such cells supports (2 below
+    10 cells, 3 below 50, else None: the figure is kept to the unit).
+    """
+    crs = zonal.raster_crs(src)
+    c = boundary.representative_point() if boundary is not None and not boundary.is_empty else None
+    row = 0
+    if c is not None:
+        x, y = (c.x, c.y)
+        if not crs.equals(zonal.WGS84, ignore_axis_order=True):
+            from pyproj import Transformer
+
+            x, y = Transformer.from_crs(zonal.WGS84, crs, always_xy=True).transform(x, y)
+        row = int(min(max((~src.transform * (x, y))[1], 0), max(src.height - 1, 0)))
+    cell_ha = float(zonal.row_cell_areas_m2(src, row, row + 1, crs=crs)[0]) / 1e4
+    cells = area_ha / cell_ha if cell_ha > 0 else float("inf")
+    coarse = bool(cells < COARSE_MIN_CELLS or cell_ha > COARSE_CELL_SHARE * area_ha)
+    sf = (2 if cells < 10 else 3) if coarse else None
+    return {"cell_ha": cell_ha, "cells_inside": cells, "coarse": coarse, "significant_figures": sf,
+            "rule": f"coarse when fewer than {COARSE_MIN_CELLS} cells lie inside or a cell is over "
+                    f"{COARSE_CELL_SHARE:.0%} of the landscape"}
+
+
+def round_to_data(value: float, resolution: Mapping) -> float:
+    """``value`` rounded to the significant figures the raster supports (unchanged when it is not coarse).
+
+    >>> round_to_data(39_729.4, {"significant_figures": 2})
+    40000.0
+    >>> round_to_data(39_729.4, {"significant_figures": None})
+    39729.4
+    """
+    sf = resolution.get("significant_figures")
+    if not sf or not value:
+        return value
+    return float(round(value, -int(math.floor(math.log10(abs(value)))) + (int(sf) - 1)))
 
 
 def admin_units_spanned(

@@ -187,3 +187,68 @@ def test_previous_layer_reads_a_layer_of_a_previous_boundary_file(tmp_path, unit
     checks = {c["id"]: c for c in json.loads((out / "p" / "profile.json").read_text(encoding="utf-8"))["checks"]}
     # Bélavo is the 0.1° square at the origin: against the 0.1 × 0.2 previous one, it changed by half
     assert checks["change"]["value"] == pytest.approx(0.5, abs=1e-3) and checks["change"]["status"] == "warn"
+
+
+# --------------------------------------------------------------------------- 6. coarse rasters
+
+
+def write_density(path, value=100.0, cell=1 / 6, origin=(29.0, 2.0), shape=(12, 12)):
+    import rasterio
+    from rasterio.transform import from_origin
+
+    data = np.full(shape, value, dtype="float32")
+    with rasterio.open(path, "w", driver="GTiff", height=shape[0], width=shape[1], count=1, dtype="float32",
+                       crs="EPSG:4326", transform=from_origin(*origin, cell, cell), nodata=-9999.0) as dst:
+        dst.write(data, 1)
+    return path
+
+
+def test_coarse_raster_is_flagged_and_rounded_and_not_covered_is_null(tmp_path):
+    import rasterio
+
+    from landgeo.render.sheet import profile_rows
+
+    path = write_density(tmp_path / "pop.tif")  # 1/6° cells (~34,000 ha), 100 people/km²
+    small = shapely.box(30.0, 1.0, 30.03, 1.03)  # ~1,100 ha: a fraction of one cell
+    with rasterio.open(path) as src:
+        part, notes = attach.population_from_raster(small, src, kind="density", source="pop.tif")
+    exact = 100.0 * geod_ha(small) / 100.0  # uniform density × area (km²), independent
+    res = part["resolution"]
+    assert res["coarse"] and res["significant_figures"] == 2
+    assert res["cell_ha"] == pytest.approx(geod_ha(shapely.box(30.0, 1.0, 30 + 1 / 6, 1 + 1 / 6)), rel=2e-3)
+    assert res["cells_inside"] == pytest.approx(geod_ha(small) / res["cell_ha"], rel=1e-3) and res["cells_inside"] < 1
+    assert part["total"] == float(f"{exact:.2g}")  # 2 significant figures of the exact figure
+    assert any("rounded to 2 significant figures" in n for n in notes)
+    rows = dict(profile_rows({"population": attach.rounded(part), "area_ha": 1.0}, "en"))
+    assert rows["Population"].startswith("≈") and "coarse for this landscape" in rows["Population"]
+    # a large landscape on the same raster: not coarse, kept to the unit
+    big = shapely.box(29.1, 0.1, 30.9, 1.9)
+    with rasterio.open(path) as src:
+        part, _ = attach.population_from_raster(big, src, kind="density")
+    assert not part["resolution"]["coarse"] and part["resolution"]["significant_figures"] is None
+    assert part["total"] == pytest.approx(100.0 * geod_ha(big) / 100.0, rel=1e-5)  # cells follow parallels, edges are geodesics
+    # off the raster: not covered (null), never 0
+    off = shapely.box(40.0, 1.0, 40.5, 1.5)
+    with rasterio.open(path) as src:
+        part, _ = attach.population_from_raster(off, src, kind="density")
+    assert part["total"] is None and part["covered"] is False and part["not_covered_share"] == 1.0
+    rows = dict(profile_rows({"population": attach.rounded(part), "area_ha": 1.0}, "fr"))
+    assert rows["Population"].startswith("non couvert par le raster de population")
+
+
+@pytest.mark.realdata
+def test_antananarivo_arrondissement_on_the_20_km_raster():
+    """A 700-ha arrondissement on 1/6° WorldPop: flagged with its cell size and rounded (the trial printed 39,729)."""
+    import rasterio
+
+    from landgeo.layers import read_vector
+
+    districts = read_vector(shared_data("madagascar", "mdg_admin.gpkg"), layer="adm2_geoboundaries_districts")
+    small = districts.loc[districts["area_ha"].idxmin()]
+    assert small["area_ha"] < 2_000
+    with rasterio.open(shared_data("madagascar", "mdg_afripop2020_20km.tif")) as src:
+        part, _ = attach.population_from_raster(small.geometry, src, kind="density")
+    assert part["resolution"]["coarse"] and part["resolution"]["cell_ha"] > 30_000
+    total = part["total"]
+    assert total == float(f"{total:.2g}")  # two significant figures
+

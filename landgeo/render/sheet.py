@@ -162,6 +162,28 @@ def _eco_source(profile: Mapping[str, Any]) -> str | None:
     return eco.get("source") if isinstance(eco, Mapping) else profile.get("ecosystems_source")
 
 
+def _population_text(pop: Mapping[str, Any], lang: str) -> str | None:
+    """``≈ 40,000 inhabitants (cells of 34,000 ha, coarse for this landscape; WorldPop, 2020)``, "not covered
+    by the population raster" where it does not reach (never a false 0), None when not computed."""
+    t = translator(lang)
+    extra = [str(x) for x in (pop.get("source"), pop.get("year")) if x]
+    if pop.get("total") is None:
+        if pop.get("covered") is False:
+            return t("not covered by the population raster") + (f" ({', '.join(extra)})" if extra else "")
+        return None
+    res = pop.get("resolution") if isinstance(pop.get("resolution"), Mapping) else {}
+    number = fmt_number(float(pop["total"]), lang)
+    text = (f"≈\u00a0{number}" if res.get("coarse") else number) + f" {label('inhabitants', lang)}"
+    notes = []
+    if res.get("coarse") and res.get("cell_ha"):
+        notes.append(t("cells of {cell_ha:,.0f} ha, coarse for this landscape", cell_ha=float(res["cell_ha"])))
+    share = pop.get("not_covered_share")
+    if isinstance(share, (int, float)) and share > 0.01:
+        notes.append(t("the raster covers {share:.0%} of the landscape", share=1.0 - float(share)))
+    notes += extra
+    return text + (f" ({'; '.join(notes)})" if notes else "")
+
+
 def _water_text(sites: Mapping[str, Any], lang: str) -> str:
     """``; 12 within 500 m of water (3 unknown), median distance to water 4.2 km`` — or "unknown", never a false 0."""
     near = sites.get("near_water")
@@ -220,12 +242,8 @@ def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]
     rows.append((label("definition", lang), str(definition)))
 
     pop = profile.get("population") or {}
-    if pop.get("total") is not None:
-        text = f"{fmt_number(float(pop['total']), lang)} {label('inhabitants', lang)}"
-        extra = [str(x) for x in (pop.get("source"), pop.get("year")) if x]
-        if extra:
-            text += f" ({', '.join(extra)})"
-    else:
+    text = _population_text(pop, lang) if isinstance(pop, Mapping) else na
+    if text is None:
         text = na
     rows.append((label("population", lang), text))
 

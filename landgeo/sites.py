@@ -189,6 +189,11 @@ def attach_sites(
         if "river" in found.by_kind:
             part["distance_to_river_m"] = _stats(river_dist)
         unknown = int(np.isnan(dist).sum())
+        for silent in found.silent:
+            notes.append(tr(lang, f"{silent}: no water feature within 25 km of the landscape; it says nothing about how "
+                            "close the sites are to water",
+                            f"{silent} : aucune entité d'eau à moins de 25 km du paysage ; la couche ne dit rien de la "
+                            "proximité des sites à l'eau"))
         if unknown:
             notes.append(tr(lang, f"{label}: {unknown} of {n} sites lie outside every water layer's extent; "
                             "their distance to water is unknown (null)",

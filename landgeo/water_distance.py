@@ -1,10 +1,11 @@
 """Distance from sites to the nearest water: rivers, lakes, any line or polygon layer.
 
-Every site gets a distance, without a cap, from every water layer that covers
-it — that is near enough to say: the site lies within 25 km of the layer's
-extent (its bounding box); where no water layer covers a site (a layer of
-another region, or no water layer at all), its distance is unknown (NaN, null
-in profile.json), never a number that reads as "far from water".
+Every site gets a distance, without a cap, from every water layer that is near
+enough to say: a layer with a feature within 25 km of the landscape, for the
+sites within 25 km of the layer's extent (its bounding box). Where no water
+layer is near enough (no river data around the landscape, a layer of another
+region, no water layer at all), a site's distance is unknown (NaN, null in
+profile.json), never a number that reads as "far from water".
 
 * A :class:`WaterLayer` holds the features read so far (EPSG:4326), the extent
   the layer's data covers (the whole layer's bounding box) and, for a layer
@@ -117,6 +118,8 @@ class WaterDistances:
     distance_m: np.ndarray
     by_kind: dict[str, np.ndarray]
     layers: tuple[str, ...]
+    #: Layers with no feature within 25 km of the landscape: they say nothing about its sites.
+    silent: tuple[str, ...] = ()
 
     @property
     def known(self) -> np.ndarray:
@@ -183,6 +186,22 @@ def _layer_distances(sites: np.ndarray, points: np.ndarray, layer: WaterLayer, a
         layer.window = wider
 
 
+def near_enough(layer: WaterLayer, around: BaseGeometry | None) -> bool:
+    """Whether ``layer`` has a feature within :data:`COVER_MARGIN_M` of ``around`` (the landscape).
+
+    A layer with no water near the landscape says nothing about how close its
+    sites are to water (1:10m rivers 170 km away do not mean the mines are dry):
+    the distances are then unknown.
+    """
+    if around is None or around.is_empty:
+        return len(layer.geoms) > 0 or layer.read is not None
+    box = shapely.box(*window_around([around], COVER_MARGIN_M))
+    geoms = layer.geoms
+    if layer.read is not None and (layer.window is None or not _contains(layer.window, box.bounds)):
+        geoms = np.asarray(layer.read(box.bounds), dtype=object)
+    return bool(len(geoms)) and bool(shapely.intersects(box, geoms).any())
+
+
 def distances_to_water(sites, layers: Sequence[WaterLayer], *, around: BaseGeometry | None = None) -> WaterDistances:
     """Geodesic distance (m) from every site to the nearest feature of the water ``layers``.
 
@@ -211,9 +230,14 @@ def distances_to_water(sites, layers: Sequence[WaterLayer], *, around: BaseGeome
     points = shapely.point_on_surface(sites) if len(sites) else np.zeros(0, dtype=object)
     best = np.full(len(sites), np.nan)
     by_kind: dict[str, np.ndarray] = {}
+    silent = []
     for layer in layers:
-        d = _layer_distances(sites, points, layer, around) if len(sites) else np.zeros(0)
+        if not near_enough(layer, around):
+            silent.append(layer.label)
+            d = np.full(len(sites), np.nan)
+        else:
+            d = _layer_distances(sites, points, layer, around) if len(sites) else np.zeros(0)
         prev = by_kind.get(layer.kind)
         by_kind[layer.kind] = d if prev is None else np.fmin(prev, d)
         best = np.fmin(best, d)
-    return WaterDistances(best, by_kind, tuple(layer.label for layer in layers))
+    return WaterDistances(best, by_kind, tuple(layer.label for layer in layers), tuple(silent))

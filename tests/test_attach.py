@@ -255,7 +255,7 @@ def test_sites_with_invalid_coordinates_are_counted_and_reported(tmp_path):
 
 def test_distances_beyond_the_first_window_are_exact_not_capped():
     """A river 60 km away is found by widening the window read; no cap, brute-force geodesic check."""
-    far_river = shapely.LineString([(-18.6, 4.0), (-18.62, 7.0)])
+    far_river = shapely.LineString([(-18.95, 4.0), (-18.97, 7.0)])  # 22 km east of the landscape, 27-50 km from the sites
     frame = gpd.GeoDataFrame({"name": ["Far"]}, geometry=[far_river], crs=4326)
     reads = []
 
@@ -272,6 +272,20 @@ def test_distances_beyond_the_first_window_are_exact_not_capped():
         ref = brute_distance_m(p.x, p.y, [far_river])
         assert ref > 25_000 and got == pytest.approx(ref, abs=1.0)
     assert reads  # the window was widened
+
+
+def test_water_far_from_the_landscape_says_nothing(river):
+    """No river within 25 km of the landscape (Ashanti on 1:10m rivers): distances unknown, not "0 near water"."""
+    far = gpd.GeoDataFrame(geometry=[shapely.LineString([(-17.5, 4.0), (-17.5, 7.0)])], crs=4326)  # ~180 km east
+    pts = gpd.GeoDataFrame({"id": [1, 2]}, geometry=[shapely.Point(-19.395, 5.45), shapely.Point(-19.3, 5.6)], crs=4326)
+    res = attach_sites(LANDSCAPE, pts, rivers=far)
+    assert res.part["near_water"] == {"distance_m": 500.0, "count": None, "unknown": 2}
+    assert res.layer["near_water"].tolist() == [None, None]
+    assert any("no water feature within 25 km" in n for n in res.notes)
+    from landgeo.render.sheet import profile_rows
+
+    rows = dict(profile_rows({"sites": attach.rounded(res.part)}, "en"))
+    assert "distance to water unknown" in rows["ASGM sites"] and "0 within" not in rows["ASGM sites"]
 
 
 def test_sites_outside_every_water_layer_have_unknown_distance(river):

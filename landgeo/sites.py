@@ -195,9 +195,9 @@ def attach_sites(
                             f"{silent} : aucune entité d'eau à moins de 25 km du paysage ; la couche ne dit rien de la "
                             "proximité des sites à l'eau"))
         if unknown:
-            notes.append(tr(lang, f"{label}: {unknown} of {n} sites lie outside every water layer's extent; "
+            notes.append(tr(lang, f"{label}: for {unknown} of {n} sites no water layer is near enough to say; "
                             "their distance to water is unknown (null)",
-                            f"{label} : {unknown} des {n} sites sont hors de l'emprise de toute couche d'eau ; "
+                            f"{label} : pour {unknown} des {n} sites, aucune couche d'eau n'est assez proche pour le dire ; "
                             "leur distance à l'eau est inconnue (null)"))
     unit = np.full(n, None, dtype=object)
     if admin_units is not None and admin_name_field and n:

@@ -199,7 +199,11 @@ def near_enough(layer: WaterLayer, around: BaseGeometry | None) -> bool:
     geoms = layer.geoms
     if layer.read is not None and (layer.window is None or not _contains(layer.window, box.bounds)):
         geoms = np.asarray(layer.read(box.bounds), dtype=object)
-    return bool(len(geoms)) and bool(shapely.intersects(box, geoms).any())
+    geoms = geoms[shapely.intersects(box, geoms)] if len(geoms) else geoms
+    if not len(geoms):
+        return False
+    d, _ = geodesy.nearest_distance_m([around], geoms, around=around)  # from the landscape's outline or inside
+    return bool(np.isfinite(d[0]) and d[0] <= COVER_MARGIN_M)
 
 
 def distances_to_water(sites, layers: Sequence[WaterLayer], *, around: BaseGeometry | None = None) -> WaterDistances:

@@ -60,7 +60,7 @@ LABELS: dict[str, str] = {
     "sites_count": N_("sites"),
     "per_1000_ha": N_("per 1,000 ha"),
     "near_water": N_("within {d} m of water"),
-    "water_unknown": N_("distance to water unknown (no water layer covers the sites)"),
+    "water_unknown": N_("distance to water unknown (no water data near enough to say)"),
     "water_n_unknown": N_("{n} unknown"),
     "water_median": N_("median distance to water {d}"),
     "length": N_("Length"),

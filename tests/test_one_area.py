@@ -18,10 +18,12 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
-from landgeo import geodesy
-from landgeo.cli import main
-from landgeo.compare import compare
-from landgeo.layers import read_vector
+from landgeo.boundary import finish_boundary
+from landgeo.cli.main import main
+from landgeo.comparison.result import compare
+from landgeo.geo import geodesy
+from landgeo.i18n.names import names_of
+from landgeo.io.vector import read_vector
 
 from .conftest import REPO, shared_data
 from .reference import GEOD, geod_ha, gd
@@ -114,10 +116,6 @@ def test_every_real_unit_has_one_area_in_compare_and_profile(folder, file, layer
     c = compare(outline, units=units, field=field)
     table = c.units.table.set_index("unit")
     assert len(table) == len(units)
-    from landgeo.boundary import finish_boundary
-
-    from landgeo.names import names_of
-
     keys = names_of(units[field].to_numpy())[0]  # the unit names as compare writes them (1101.0 → "1101")
     worst = 0.0
     for name, geom in zip(keys, units.geometry.values):

@@ -12,8 +12,12 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
-from landgeo import attach
-from landgeo.cli import main
+from landgeo.app import pipeline
+from landgeo.attach import parts as attach
+from landgeo.attach.sites import attach_sites
+from landgeo.cli.main import main
+from landgeo.io.vector import read_vector
+from landgeo.render.sheet import profile_rows
 
 from .conftest import shared_data
 from .reference import geod_ha, inter
@@ -47,8 +51,6 @@ def test_blank_unit_and_site_names(tmp_path):
     part, layer, notes = attach.admin_units_spanned(LANDSCAPE, units, name_field="name", country_field="iso")
     assert sorted(u["name"] for u in part["admin_units"]) == ["West", "unnamed"]
     assert part["countries"] == ["UGA"]
-    from landgeo.sites import attach_sites
-
     sites = gpd.GeoDataFrame({"sid": ["s1", None, "  "]}, geometry=[shapely.Point(30.1, 1.1), shapely.Point(30.3, 1.2),
                                                                      shapely.Point(30.4, 1.3)], crs=4326)
     res = attach_sites(LANDSCAPE, sites, name_field="sid", admin_units=units, admin_name_field="name")
@@ -77,8 +79,6 @@ def test_hydrolakes_lake_name_as_ecosystem_class(tmp_path):
 
 def test_profile_many_records_an_internal_failure_and_goes_on(tmp_path, units_gpkg, monkeypatch):
     """One landscape crashing inside landgeo is recorded; the others and the atlas are written; exit 1."""
-    import landgeo.pipeline as pipeline
-
     real = pipeline.attach_all
 
     def crash_on_b(recipe, boundary):
@@ -126,8 +126,6 @@ def test_many_small_units_wholly_inside_are_all_listed_and_slivers_of_a_unit_are
     # 0.5° top and bottom edges are geodesics, the cells' edges a chain of 0.025° geodesics, a 6 ha lens apart)
     assert sum(u["share_of_landscape"] for u in part["admin_units"]) == pytest.approx(1 - geod_ha(strip) / geod_ha(LANDSCAPE), abs=1e-4)
     # the sheet summarises the long list
-    from landgeo.render.sheet import profile_rows
-
     rows = dict(profile_rows({"location": part, "area_ha": 1.0}, "en"))
     assert "… and 395 more" in rows["Location"]
 
@@ -206,8 +204,6 @@ def write_density(path, value=100.0, cell=1 / 6, origin=(29.0, 2.0), shape=(12, 
 def test_coarse_raster_is_flagged_and_rounded_and_not_covered_is_null(tmp_path):
     import rasterio
 
-    from landgeo.render.sheet import profile_rows
-
     path = write_density(tmp_path / "pop.tif")  # 1/6° cells (~34,000 ha), 100 people/km²
     small = shapely.box(30.0, 1.0, 30.03, 1.03)  # ~1,100 ha: a fraction of one cell
     with rasterio.open(path) as src:
@@ -240,8 +236,6 @@ def test_coarse_raster_is_flagged_and_rounded_and_not_covered_is_null(tmp_path):
 def test_antananarivo_arrondissement_on_the_20_km_raster():
     """A 700-ha arrondissement on 1/6° WorldPop: flagged with its cell size and rounded (the trial printed 39,729)."""
     import rasterio
-
-    from landgeo.layers import read_vector
 
     districts = read_vector(shared_data("madagascar", "mdg_admin.gpkg"), layer="adm2_geoboundaries_districts")
     small = districts.loc[districts["area_ha"].idxmin()]

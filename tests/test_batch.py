@@ -414,3 +414,13 @@ def test_cli_batch_units_where_and_key(tmp_path):
     assert res.exit_code == 0, res.output
     rows = summary(out)
     assert len(rows) == 4 and all(r["status"] == "ok" for r in rows)
+
+
+def test_countries_of_units_without_a_country_field_come_from_where_they_lie(tmp_path):
+    """Two units named alike, one in Ghana and one in Sierra Leone, with no country field: distinct, located."""
+    geoms = [shapely.box(-1.5, 6.5, -1.3, 6.7), shapely.box(-11.8, 8.4, -11.6, 8.6)]  # Ashanti (GHA), central SLE
+    path = tmp_path / "u.gpkg"
+    gpd.GeoDataFrame({"name": ["Central", "Central"]}, geometry=geoms, crs=4326).to_file(path)
+    made = units_recipes(path, field="name", attach=ATTACH)
+    assert sorted(u.name for u in made) == ["Central (GHA)", "Central (SLE)"]
+    assert {u.name: list(u.recipe().countries) for u in made} == {"Central (GHA)": ["GHA"], "Central (SLE)": ["SLE"]}

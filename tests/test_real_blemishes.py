@@ -246,3 +246,11 @@ def test_antananarivo_arrondissement_on_the_20_km_raster():
     total = part["total"]
     assert total == float(f"{total:.2g}")  # two significant figures
 
+
+
+def test_basins_suggest_names_the_command_line_option(tmp_path):
+    path = tmp_path / "two.gpkg"
+    for name, x in (("a", 30.0), ("b", 31.0)):
+        gpd.GeoDataFrame({"HYBAS_ID": [1], "NEXT_DOWN": [0]}, geometry=[shapely.box(x, 1, x + 0.4, 1.4)], crs=4326).to_file(path, layer=name)
+    res = run("basins", "suggest", path, "--point", "30.2,1.2")
+    assert res.exit_code == 2 and "--layer NAME" in res.stderr and "layer = " not in res.stderr

@@ -31,6 +31,7 @@ from ..errors import FieldError, LandgeoError, RecipeError
 from ..io.text import read_text
 from ..io.vector import read_vector
 from ..recipe.parse import BOUNDARY_COMMON, Recipe, parse_recipe, slugify
+from ..render.context import COUNTRIES, COUNTRIES_10M
 
 log = logging.getLogger(__name__)
 
@@ -136,21 +137,24 @@ def _country_field(gdf, given: str | None) -> str | None:
 
 
 def _countries_by_location(geoms84) -> list[list[str]]:
-    """ISO3 codes of the bundled country outlines each geometry (EPSG:4326) overlaps most, one list per geometry."""
-    from .render.context import COUNTRIES
-
-    try:
-        world = read_vector(COUNTRIES, expect="polygon")
-    except LandgeoError:
-        return [[] for _ in geoms84]
-    codes = world["iso_a3"].astype(str).to_numpy() if "iso_a3" in world.columns else None
-    if codes is None:
-        return [[] for _ in geoms84]
-    tree = shapely.STRtree(world.geometry.values)
+    """ISO3 codes of the bundled country outlines each geometry (EPSG:4326) overlaps, one list per geometry
+    (the 1:10m outlines of the programme countries first, the 1:110m world outlines elsewhere)."""
+    layers = []
+    for path, layer in ((COUNTRIES_10M, "countries"), (COUNTRIES, None)):
+        try:
+            world = read_vector(path, layer=layer, expect="polygon")
+        except LandgeoError:
+            continue
+        if "iso_a3" in world.columns:
+            layers.append((shapely.STRtree(world.geometry.values), world["iso_a3"].astype(str).to_numpy()))
     out = []
     for g in geoms84:
-        hits = tree.query(g, predicate="intersects")
-        out.append(sorted({codes[h] for h in hits if codes[h] not in ("-99", "nan", "")}))
+        found: set[str] = set()
+        for tree, codes in layers:
+            found = {codes[h] for h in tree.query(g, predicate="intersects") if codes[h] not in ("-99", "nan", "")}
+            if found:
+                break
+        out.append(sorted(found))
     return out
 
 

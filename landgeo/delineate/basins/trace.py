@@ -36,7 +36,7 @@ from ...checks.guidance import DEFAULT_MAX_HA, DEFAULT_MIN_HA, check_scale
 from ...errors import DataWarning, DelineationError, FieldError, RecipeError, UsageError
 from ...geo import geodesy
 from ...i18n import fmt_lonlat, fmt_number, tr
-from ...io.vector import check_vector_output, read_vector, report_of, write_vector_file
+from ...io.vector import CLI_OPTIONS, RECIPE_OPTIONS, OptionNames, check_vector_output, read_vector, report_of, write_vector_file
 from .table import BasinTable
 
 log = logging.getLogger(__name__)
@@ -174,18 +174,20 @@ class BasinLayer:
         return values[np.asarray(rows, dtype=np.int64)]
 
 
-def read_basins(path, *, layer: str | None = None, crs=None, fields: Mapping[str, str] | None = None) -> BasinLayer:
+def read_basins(path, *, layer: str | None = None, crs=None, fields: Mapping[str, str] | None = None,
+                options: OptionNames = RECIPE_OPTIONS) -> BasinLayer:
     """Read and validate a basin layer (GeoPackage, Shapefile, …).
 
     Parameters
     ----------
-    path, layer, crs
-        As for :func:`landgeo.layers.read_vector`.
+    path, layer, crs, options
+        As for :func:`landgeo.io.vector.read_vector` (``options``: how messages
+        name the layer and CRS options, recipe or command line).
     fields
         Roles → field names, e.g. ``{"id": "BASIN", "next_down": "DOWN"}``;
         HydroBASINS names by default.
     """
-    units = read_vector(path, layer=layer, crs=crs, expect="polygon")
+    units = read_vector(path, layer=layer, crs=crs, expect="polygon", options=options)
     report = report_of(units)
     label = report.label if report else str(path)
     return BasinLayer.from_frame(units, fields=fields, label=label)
@@ -815,7 +817,7 @@ def suggest_file(
     """
     if out is not None:
         check_vector_output(out, overwrite=overwrite, inputs=[path])
-    basins = read_basins(path, layer=layer, crs=crs, fields=fields)
+    basins = read_basins(path, layer=layer, crs=crs, fields=fields, options=CLI_OPTIONS)  # messages say --layer
     result = suggest(
         basins, point,
         min_ha=DEFAULT_MIN_HA if min_ha is None else min_ha,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -26,7 +25,7 @@ from landgeo.i18n.names import names_of
 from landgeo.io.vector import read_vector
 
 from .conftest import REPO, shared_data
-from .reference import GEOD, geod_ha, gd
+from .reference import GEOD, geod_ha
 
 
 def run(*args):

@@ -18,7 +18,7 @@ import geopandas as gpd
 
 from ..attach.map_context import context_layers, neighbouring_units, view_bbox
 from ..attach.parts import attach_all
-from ..boundary import Boundary, finish_boundary
+from ..boundary import Boundary
 from ..checks.guidance import (
     BoundaryReport,
     check_alignment_by_construction,

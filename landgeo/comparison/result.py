@@ -62,7 +62,7 @@ from .._version import __version__
 from ..boundary import WGS84, Boundary, Check, Source, finish_boundary
 from ..delineate import delineate
 from ..delineate.drawn import boundary_from_layer, read_drawn
-from ..errors import DelineationError, FieldError, LandgeoError, LayerError, UsageError
+from ..errors import DelineationError, FieldError, LayerError, UsageError
 from ..geo import geodesy
 from ..i18n import Text, check_lang, fmt_number, join_names, tr, translator
 from ..i18n.names import names_of

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
-from pyproj import CRS
+from pyproj import CRS, Transformer
 
 from ..errors import CRSError, DataWarning, FieldError, LayerError, UsageError
 from ..geo.geodesy import polygonal
@@ -373,8 +373,6 @@ def _bbox_in_layer_crs(path: Path, name, bbox, bbox_crs):
         return None  # read everything rather than risk a wrong filter
     if layer_crs is None or layer_crs.equals(src_crs, ignore_axis_order=True):
         return bbox
-    from pyproj import Transformer
-
     tr = Transformer.from_crs(src_crs, layer_crs, always_xy=True)
     return tuple(tr.transform_bounds(*bbox, densify_pts=21))
 
@@ -386,7 +384,7 @@ def vector_extent_wgs84(path: str | Path, *, layer: str | None = None, crs=None)
     Shapefile…), else from the features; transformed outward to EPSG:4326.
     """
     path = Path(path)
-    _check_exists(path)
+    check_exists(path)
     if path.suffix.lower() in TABLE_SUFFIXES:
         gdf = read_vector(path, layer=layer, crs=crs)
         bounds, src_crs = (gdf.total_bounds if len(gdf) else None), gdf.crs
@@ -398,14 +396,12 @@ def vector_extent_wgs84(path: str | Path, *, layer: str | None = None, crs=None)
             raise LayerError(f"{path}: cannot be read as a vector layer ({exc})") from exc
         bounds = info.get("total_bounds")
         wkt = info.get("crs")
-        src_crs = CRS.from_user_input(wkt) if wkt else _parse_crs(crs, path)
+        src_crs = CRS.from_user_input(wkt) if wkt else parse_crs(crs, path)
         if bounds is not None and not np.all(np.isfinite(bounds)):
             bounds = None
     if bounds is None:
         return None
     if src_crs is not None and not CRS(src_crs).equals(CRS.from_epsg(4326), ignore_axis_order=True):
-        from pyproj import Transformer
-
         bounds = Transformer.from_crs(src_crs, CRS.from_epsg(4326), always_xy=True).transform_bounds(*bounds, densify_pts=21)
     return tuple(float(v) for v in bounds)
 

@@ -147,7 +147,8 @@ def test_rasters_that_miss_the_landscape_warn_and_give_empty_parts(tmp_path):
     assert any("does not overlap" in n for n in notes)
     with rasterio.open(pop) as src, pytest.warns(Warning, match="does not overlap"):
         part, notes = attach.population_from_raster(LANDSCAPE, src, kind="count")
-    assert part["total"] == 0.0 and part["not_covered_share"] == 1.0 and notes
+    # not covered: null (with the share), never a population of 0
+    assert part["total"] is None and part["covered"] is False and part["not_covered_share"] == 1.0 and notes
 
 
 def test_user_class_table_csv(tmp_path):

@@ -74,7 +74,7 @@ def write_comparison(
             )
         gpkg = tmp / "compare.gpkg"
         frame = comparison.to_frame()
-        for i, row in frame.iterrows():
+        for _i, row in frame.iterrows():
             role = row["role"]
             one = gpd.GeoDataFrame(
                 {

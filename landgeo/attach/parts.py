@@ -23,9 +23,10 @@ from __future__ import annotations
 import logging
 import math
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -48,6 +49,9 @@ from .water import water_inside
 from .water_distance import FIRST_WINDOW_M, WaterLayer, window_around
 
 log = logging.getLogger(__name__)
+
+#: The one area rule (geodesic edges, :mod:`landgeo.geo.geodesy`); overlays densify first (see :func:`_clip`).
+area_ha = geodesy.area_ha
 
 LINE = {"LineString", "MultiLineString", "LinearRing"}
 #: A unit is an edge sliver (left out of location.admin_units) when less than this share of it lies in the landscape.

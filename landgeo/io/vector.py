@@ -373,6 +373,7 @@ def _bbox_in_layer_crs(path: Path, name, bbox, bbox_crs):
         return None  # read everything rather than risk a wrong filter
     if layer_crs is None or layer_crs.equals(src_crs, ignore_axis_order=True):
         return bbox
+
     tr = Transformer.from_crs(src_crs, layer_crs, always_xy=True)
     return tuple(tr.transform_bounds(*bbox, densify_pts=21))
 

@@ -139,7 +139,7 @@ class BasinTable:
     drains_out: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @classmethod
-    def from_arrays(cls, ids, next_down, *, outlet: int = 0, source: str = "basin table") -> "BasinTable":
+    def from_arrays(cls, ids, next_down, *, outlet: int = 0, source: str = "basin table") -> BasinTable:
         """Validate ``ids``/``next_down`` and build the interval index.
 
         Parameters

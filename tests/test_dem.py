@@ -18,6 +18,7 @@ from landgeo.hydro import kernels as hk
 from landgeo.io.raster import open_raster
 
 from .conftest import SHARED_DATA as DATA
+
 FORTWORTH = DATA / "dem_fixture_pysheds_fortworth_tx" / "dem_3arcsec_fortworth_tx.tif"
 GEOD = Geod(ellps="WGS84")
 UTM28 = "EPSG:32628"  # covers the demo region (lon -20…-19)

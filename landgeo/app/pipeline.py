@@ -336,8 +336,8 @@ def monitor_recipe(path: str | Path, *, out: str | Path | None = None, lang: str
     Returns (recipe, :class:`landgeo.monitor.Monitoring`, sentences in ``lang``); with ``out``, writes
     the indicator rows to that CSV (atomic, cells neutralised; refused when it exists unless ``overwrite``).
     """
-    from ..monitor import has_monitoring, monitor_landscape, table_rows, write_indicators_csv
     from ..io.atomic import check_target
+    from ..monitor import has_monitoring, monitor_landscape, table_rows, write_indicators_csv
     from ..render.change_page import narrative
 
     recipe = read_recipe(path)

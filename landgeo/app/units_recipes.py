@@ -20,9 +20,10 @@ import difflib
 import logging
 import math
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import shapely
 

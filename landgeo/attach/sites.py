@@ -74,7 +74,7 @@ def attach_sites(
     sites: gpd.GeoDataFrame,
     *,
     rivers: gpd.GeoDataFrame | None = None,
-    water: "list[WaterLayer] | None" = None,
+    water: list[WaterLayer] | None = None,
     admin_units: gpd.GeoDataFrame | None = None,
     admin_name_field: str | None = None,
     water_distance_m: float = 500.0,

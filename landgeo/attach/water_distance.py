@@ -25,8 +25,8 @@ wetlands beside the rivers: ``distances_to_water(sites, [rivers, lakes])``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -85,7 +85,7 @@ class WaterLayer:
 
     @classmethod
     def from_frame(cls, frame: gpd.GeoDataFrame | gpd.GeoSeries, *, label: str, kind: str = "water",
-                   extent: Bbox | None = None) -> "WaterLayer":
+                   extent: Bbox | None = None) -> WaterLayer:
         """A layer from features in memory (any CRS; transformed to EPSG:4326), taken as the whole layer.
 
         ``extent``: the lon/lat box the data covers (default: everywhere).

@@ -10,7 +10,7 @@ profile.
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from collections.abc import Iterable
 
 from . import N_, translator
 

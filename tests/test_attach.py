@@ -22,30 +22,19 @@ from rasterio.transform import from_origin
 
 from landgeo.attach import parts as attach
 from landgeo.attach.classes import builtin_table, load_class_table, parse_class_table
-from landgeo.attach.sites import attach_sites, nearest_distances_m
+from landgeo.attach.sites import attach_sites
+from landgeo.attach.water_distance import WaterLayer, distances_to_water
 from landgeo.errors import FieldError, RecipeError
+from landgeo.geo import geodesy
+from landgeo.geo.geodesy import nearest_distance_m
 from landgeo.io.vector import read_vector
 from landgeo.zonal import stats as zonal
 
 from .conftest import shared_data
+from .reference import brute_distance_m, gd, gd_line, geod_ha, inter
 
 GEOD = Geod(ellps="WGS84")
 LANDSCAPE = shapely.Polygon([(-19.6, 5.3), (-19.2, 5.32), (-19.15, 5.7), (-19.45, 5.75), (-19.62, 5.55)])
-
-
-def geod_ha(g) -> float:
-    """Geodesic area with edges densified to 0.001° (so the straight lon/lat edges are followed)."""
-    return abs(GEOD.geometry_area_perimeter(shapely.orient_polygons(shapely.segmentize(g, 0.001)))[0]) / 1e4
-
-
-def brute_distance_m(lon, lat, lines) -> float:
-    """Geodesic distance from a point to densified line vertices (~10 m apart)."""
-    best = np.inf
-    for line in lines:
-        c = shapely.get_coordinates(shapely.segmentize(line, 0.0001))
-        _, _, d = GEOD.inv(np.full(len(c), lon), np.full(len(c), lat), c[:, 0], c[:, 1])
-        best = min(best, float(np.min(d)))
-    return best
 
 
 def write_tif(path, data, transform, *, crs="EPSG:4326", nodata=None):
@@ -71,10 +60,10 @@ def test_ecosystems_shares_sum_to_one_and_areas_are_geodesic():
     shares = [c["share"] for c in part["classes"]]
     assert sum(shares) == pytest.approx(1.0, abs=1e-9)
     assert part["not_covered_share"] == 0.0
-    forest = shapely.intersection(LANDSCAPE, shapely.union(eco_layer().geometry[0], eco_layer().geometry[2]))
+    forest = inter(LANDSCAPE, shapely.union(eco_layer().geometry[0], eco_layer().geometry[2]))
     got = {c["class"]: c["area_ha"] for c in part["classes"]}
     assert got["Forest"] == pytest.approx(geod_ha(forest), rel=1e-7)
-    assert got["Savanna"] == pytest.approx(geod_ha(shapely.intersection(LANDSCAPE, eco_layer().geometry[1])), rel=1e-7)
+    assert got["Savanna"] == pytest.approx(geod_ha(inter(LANDSCAPE, eco_layer().geometry[1])), rel=1e-7)
     assert list(layer["class"]) == [c["class"] for c in part["classes"]]
     assert layer.crs.to_epsg() == 4326
 
@@ -91,7 +80,7 @@ def test_ecosystem_shares_of_a_covering_partition_sum_to_one(seed, n):
     part, _, _ = attach.ecosystems_from_vector(LANDSCAPE, layer, field="eco")
     assert sum(c["share"] for c in part["classes"]) == pytest.approx(1.0, abs=1e-9)
     assert part["not_covered_share"] == 0.0
-    assert sum(c["area_ha"] for c in part["classes"]) == pytest.approx(attach.area_ha(LANDSCAPE), rel=1e-7)
+    assert sum(c["area_ha"] for c in part["classes"]) == pytest.approx(geodesy.area_ha(LANDSCAPE), rel=1e-7)
 
 
 def test_ecosystems_layer_in_another_crs_is_transformed_and_noted(caplog):
@@ -106,7 +95,7 @@ def test_ecosystems_layer_in_another_crs_is_transformed_and_noted(caplog):
 def test_ecosystems_partial_cover_and_missing_field():
     half = eco_layer().iloc[:1]  # only the western Forest part
     part, _, _ = attach.ecosystems_from_vector(LANDSCAPE, half, field="eco")
-    east = shapely.difference(LANDSCAPE, half.geometry[0])
+    east = shapely.difference(gd(LANDSCAPE), gd(half.geometry[0]))
     total = sum(c["share"] for c in part["classes"]) + part["not_covered_share"]
     assert total == pytest.approx(1.0, abs=1e-12)
     assert part["not_covered_share"] == pytest.approx(geod_ha(east) / geod_ha(LANDSCAPE), rel=1e-6)
@@ -141,7 +130,8 @@ def test_landcover_partly_outside_reports_the_uncovered_share(tmp_path):
     path = write_tif(tmp_path / "lc.tif", data, from_origin(-19.4, 5.8, 0.01, 0.01))  # lon -19.4…-18.9
     with rasterio.open(path) as src:
         part, notes = attach.landcover_from_raster(LANDSCAPE, src, builtin_table("modis_igbp"))
-    east = shapely.intersection(LANDSCAPE, shapely.box(-19.4, 5.3, -18.9, 5.8))
+    # the raster's edges are parallels and meridians: its outline follows lon/lat lines
+    east = shapely.intersection(gd(LANDSCAPE), shapely.segmentize(shapely.box(-19.4, 5.3, -18.9, 5.8), 0.001))
     expected = 1 - geod_ha(east) / geod_ha(LANDSCAPE)
     assert part["outside_share"] == pytest.approx(expected, abs=1e-6)
     assert part["not_covered_share"] == pytest.approx(expected, abs=1e-6)
@@ -157,7 +147,8 @@ def test_rasters_that_miss_the_landscape_warn_and_give_empty_parts(tmp_path):
     assert any("does not overlap" in n for n in notes)
     with rasterio.open(pop) as src, pytest.warns(Warning, match="does not overlap"):
         part, notes = attach.population_from_raster(LANDSCAPE, src, kind="count")
-    assert part["total"] == 0.0 and part["not_covered_share"] == 1.0 and notes
+    # not covered: null (with the share), never a population of 0
+    assert part["total"] is None and part["covered"] is False and part["not_covered_share"] == 1.0 and notes
 
 
 def test_user_class_table_csv(tmp_path):
@@ -192,9 +183,9 @@ def test_population_count_raster_total(tmp_path):
     path = write_tif(tmp_path / "pop.tif", data, from_origin(-19.7, 5.8, 0.01, 0.01), nodata=-9999.0)
     with rasterio.open(path) as src:
         part, _ = attach.population_from_raster(LANDSCAPE, src, kind="count", source="WorldPop", year=2020)
-    # independent: covered cells = polygon area in degrees² / cell area in degrees²
-    expected = LANDSCAPE.area / 0.0001 * 10
-    assert part["total"] == pytest.approx(expected, rel=1e-9)
+    # independent: covered cells = polygon area in degrees² / cell area in degrees² (edges are geodesics)
+    expected = gd(LANDSCAPE, 20.0).area / 0.0001 * 10
+    assert part["total"] == pytest.approx(expected, rel=1e-7)  # landgeo's 1 km chords leave the geodesic by < 1e-8
     assert part["year"] == 2020 and part["source"] == "WorldPop" and "per cell" in part["method"]
 
 
@@ -231,26 +222,26 @@ def test_sites_points_and_footprints(river):
                        water_distance_m=1500, name_field="id", source="sites")
     p = res.part
     assert p["count"] == 4 and p["outside"] == 1 and p["points"] == 2 and p["footprints"] == 2
-    mined = geod_ha(foot) + geod_ha(shapely.intersection(edge, LANDSCAPE))
+    mined = geod_ha(foot) + geod_ha(inter(edge, LANDSCAPE))
     assert p["area_ha"] == pytest.approx(mined, rel=1e-7)
     assert p["density_per_1000_ha"] == pytest.approx(4 / geod_ha(LANDSCAPE) * 1000, rel=1e-7)
     layer = res.layer.set_index("site_id")
     d_a = brute_distance_m(-19.395, 5.45, river.geometry)
     assert layer.loc["a", "dist_river_m"] == pytest.approx(d_a, abs=1.0)
     near = int((layer["dist_river_m"] <= 1500).sum())
-    assert p["near_water"] == {"distance_m": 1500.0, "count": near}
+    assert p["near_water"] == {"distance_m": 1500.0, "count": near, "unknown": 0}
     assert {u["name"]: u["count"] for u in p["per_admin_unit"]} == {"East": 2, "West": 2}
     assert layer.crs.to_epsg() == 4326 and set(layer["kind"]) == {"point", "footprint"}
 
 
 def test_distance_from_footprint_is_to_its_nearest_edge(river):
     foot = shapely.Point(-19.36, 5.5).buffer(0.004)
-    d = nearest_distances_m([foot], river.geometry.values, around=LANDSCAPE)[0]
+    d = nearest_distance_m([foot], river.geometry.values, around=LANDSCAPE)[0][0]
     edge = shapely.get_coordinates(shapely.segmentize(foot.exterior, 0.0001))
     ref = min(brute_distance_m(x, y, river.geometry) for x, y in edge[::4])
     assert d == pytest.approx(ref, abs=2.0)
     touching = shapely.Point(-19.38, 5.5).buffer(0.002)
-    assert nearest_distances_m([touching], river.geometry.values, around=LANDSCAPE)[0] == 0.0
+    assert nearest_distance_m([touching], river.geometry.values, around=LANDSCAPE)[0][0] == 0.0
 
 
 def test_sites_with_invalid_coordinates_are_counted_and_reported(tmp_path):
@@ -265,12 +256,67 @@ def test_sites_with_invalid_coordinates_are_counted_and_reported(tmp_path):
     assert res.part["near_water"] is None and res.part["area_ha"] is None
 
 
-def test_distances_beyond_the_river_window_are_left_empty(river):
-    pts = gpd.GeoDataFrame({"id": [1, 2]}, geometry=[shapely.Point(-19.395, 5.45), shapely.Point(-19.2, 5.6)], crs=4326)
-    res = attach_sites(LANDSCAPE, pts, rivers=river, river_search_m=5_000)
-    d = res.layer["dist_river_m"].to_numpy()
-    assert d[0] < 5_000 and np.isnan(d[1])  # the second site is ~20 km from the river
-    assert any("more than 5 km" in n for n in res.notes)
+def test_distances_beyond_the_first_window_are_exact_not_capped():
+    """A river 60 km away is found by widening the window read; no cap, brute-force geodesic check."""
+    far_river = shapely.LineString([(-18.95, 4.0), (-18.97, 7.0)])  # 22 km east of the landscape, 27-50 km from the sites
+    frame = gpd.GeoDataFrame({"name": ["Far"]}, geometry=[far_river], crs=4326)
+    reads = []
+
+    def read(bbox):
+        reads.append(bbox)
+        return frame.geometry.values[frame.intersects(shapely.box(*bbox)).to_numpy()]
+
+    window = (-19.7, 5.2, -19.1, 5.8)  # the river is not in the first window
+    layer = WaterLayer(label="far", kind="river", geoms=np.zeros(0, dtype=object), extent=(-20.0, 4.0, -18.0, 7.0),
+                       window=window, read=read)
+    pts = [shapely.Point(-19.395, 5.45), shapely.Point(-19.2, 5.6)]
+    res = distances_to_water(pts, [layer], around=LANDSCAPE)
+    for p, got in zip(pts, res.distance_m):
+        ref = brute_distance_m(p.x, p.y, [far_river])
+        assert ref > 25_000 and got == pytest.approx(ref, abs=1.0)
+    assert reads  # the window was widened
+
+
+def test_water_far_from_the_landscape_says_nothing(river):
+    """No river within 25 km of the landscape (Ashanti on 1:10m rivers): distances unknown, not "0 near water"."""
+    far = gpd.GeoDataFrame(geometry=[shapely.LineString([(-17.5, 4.0), (-17.5, 7.0)])], crs=4326)  # ~180 km east
+    pts = gpd.GeoDataFrame({"id": [1, 2]}, geometry=[shapely.Point(-19.395, 5.45), shapely.Point(-19.3, 5.6)], crs=4326)
+    res = attach_sites(LANDSCAPE, pts, rivers=far)
+    assert res.part["near_water"] == {"distance_m": 500.0, "count": None, "unknown": 2}
+    assert res.layer["near_water"].tolist() == [None, None]
+    assert any("no water feature within 25 km" in n for n in res.notes)
+    from landgeo.render.sheet import profile_rows
+
+    rows = dict(profile_rows({"sites": attach.rounded(res.part)}, "en"))
+    assert "distance to water unknown" in rows["ASGM sites"] and "0 within" not in rows["ASGM sites"]
+
+
+def test_sites_outside_every_water_layer_have_unknown_distance(river):
+    """A site the water layer does not cover: distance null, near_water null, count not a false 0."""
+    line = gpd.GeoSeries([shapely.LineString([(-19.4, 5.62), (-19.38, 5.7)])], crs=4326)
+    short = WaterLayer.from_frame(line, label="north", kind="river", extent=(-19.7, 5.6, -19.0, 5.9))  # covers the north (site 1 is 28 km south of it)
+    pts = gpd.GeoDataFrame({"id": [1, 2]}, geometry=[shapely.Point(-19.3, 5.35), shapely.Point(-19.39, 5.65)], crs=4326)
+    res = attach_sites(LANDSCAPE, pts, water=[short], water_distance_m=2000)
+    layer = res.layer
+    assert np.isnan(layer["dist_water_m"].iloc[0]) and layer["near_water"].iloc[0] is None
+    assert layer["near_water"].iloc[1] is True
+    assert res.part["near_water"] == {"distance_m": 2000.0, "count": 1, "unknown": 1}
+    assert any("unknown" in n for n in res.notes)
+    # only sites no layer covers: the count itself is unknown
+    res = attach_sites(LANDSCAPE, pts.iloc[:1], water=[short])
+    assert res.part["near_water"]["count"] is None and res.part["distance_to_water_m"]["median"] is None
+
+
+def test_lakes_count_as_water_and_a_site_inside_a_lake_is_at_zero(river):
+    lake = shapely.Point(-19.25, 5.5).buffer(0.03)
+    lakes = WaterLayer.from_frame(gpd.GeoSeries([lake], crs=4326), label="lakes", kind="lake")
+    pts = gpd.GeoDataFrame({"id": [1, 2]}, geometry=[shapely.Point(-19.25, 5.5), shapely.Point(-19.2, 5.5)], crs=4326)
+    res = attach_sites(LANDSCAPE, pts, rivers=river, water=[lakes], water_distance_m=500)
+    d = res.layer["dist_water_m"].to_numpy()
+    assert d[0] == 0.0
+    ref = min(brute_distance_m(-19.2, 5.5, [lake.exterior]), brute_distance_m(-19.2, 5.5, river.geometry))
+    assert d[1] == pytest.approx(ref, abs=2.0)
+    assert res.layer["dist_river_m"].iloc[0] > 10_000  # the river alone is far
 
 
 def test_no_sites_is_count_zero(river):
@@ -301,7 +347,7 @@ def test_admin_units_shares():
     got = {u["name"]: u for u in part["admin_units"]}
     assert set(got) == {"West", "East"} and part["countries"] == ["XDL"]
     assert sum(u["share_of_landscape"] for u in got.values()) == pytest.approx(1.0, abs=1e-9)
-    west = shapely.intersection(LANDSCAPE, units.geometry[0])
+    west = inter(LANDSCAPE, units.geometry[0])
     assert got["West"]["share_of_landscape"] == pytest.approx(geod_ha(west) / geod_ha(LANDSCAPE), rel=1e-7)
     assert got["West"]["share_of_unit"] == pytest.approx(geod_ha(west) / geod_ha(units.geometry[0]), rel=1e-7)
     assert got["East"]["level"] == "district" and list(layer["name"]) == [u["name"] for u in part["admin_units"]]
@@ -309,11 +355,12 @@ def test_admin_units_shares():
 
 def test_rivers_length_inside(river):
     part, layer, _ = attach.rivers_inside(LANDSCAPE, river, name_field="name")
-    piece = shapely.intersection(river.geometry[0], LANDSCAPE)
+    # both with geodesic edges, densified independently (Geod.npts every 100 m), then cut
+    piece = shapely.intersection(shapely.LineString(gd_line(np.asarray(river.geometry[0].coords), 100.0)), gd(LANDSCAPE))
     c = shapely.get_coordinates(piece)
     ref = GEOD.line_length(c[:, 0], c[:, 1]) / 1000
-    assert part["length_km"] == pytest.approx(ref, rel=1e-9)
-    assert part["named"] == [{"name": "Kora", "length_km": pytest.approx(ref, rel=1e-9)}]
+    assert part["length_km"] == pytest.approx(ref, rel=1e-7)
+    assert part["named"] == [{"name": "Kora", "length_km": pytest.approx(ref, rel=1e-7)}]
 
 
 def test_rounding_is_stable():
@@ -469,22 +516,37 @@ def test_raster_without_crs_exits_2_with_the_fix(tmp_path):
 
 
 def test_landcover_raster_in_utm_with_boundary_in_wgs84(tmp_path, caplog):
-    """The boundary is transformed to the raster's CRS (logged); the result matches exactextract."""
+    """The boundary is transformed to the raster's CRS (logged); the class areas match exactextract.
+
+    The raster is placed under the polygon (UTM 28N extent computed from it) and the test asserts the
+    overlap, so both sides measure real cells: a polygon off the raster would give two empty results.
+    """
     exactextract = pytest.importorskip("exactextract")
-    rng = np.random.default_rng(9)
-    data = rng.integers(1, 4, (500, 500)).astype("uint8")
-    path = write_tif(tmp_path / "utm.tif", data, from_origin(220000, 640000, 100, 100), crs="EPSG:32628")
     small = shapely.Polygon([(-19.43, 5.6), (-19.1, 5.62), (-19.12, 5.38), (-19.44, 5.4)])
+    # independent geodesic densification (Geod.npts every 50 m), then to UTM 28N with pyproj via geopandas
+    poly_utm = gpd.GeoSeries([gd(small, 50.0)], crs=4326).to_crs("EPSG:32628")
+    minx, miny, maxx, maxy = poly_utm.total_bounds
+    x0, y1 = np.floor(minx / 100) * 100 - 1_000, np.ceil(maxy / 100) * 100 + 1_000
+    ncol, nrow = int(np.ceil((maxx + 1_000 - x0) / 100)), int(np.ceil((y1 - (miny - 1_000)) / 100))
+    rng = np.random.default_rng(9)
+    data = rng.integers(1, 4, (nrow, ncol)).astype("uint8")
+    path = write_tif(tmp_path / "utm.tif", data, from_origin(x0, y1, 100, 100), crs="EPSG:32628")
+    with rasterio.open(path) as src:
+        assert shapely.box(*src.bounds).contains(poly_utm.iloc[0])  # the inputs overlap: the polygon is on the raster
     with caplog.at_level(logging.INFO, logger="landgeo.zonal.stats"), rasterio.open(path) as src:
         part, notes = attach.landcover_from_raster(small, src, None)
     assert "transformed" in caplog.text
     assert any("EPSG:32628" in n and "not resampled" in n for n in notes)
-    poly_utm = gpd.GeoSeries(shapely.segmentize([small], zonal.DENSIFY_DEG), crs=4326).to_crs("EPSG:32628")
+    assert part["outside_share"] == 0.0 and part["not_covered_share"] == 0.0
     df = exactextract.exact_extract(str(path), gpd.GeoDataFrame(geometry=poly_utm), ["unique", "frac", "count"], output="pandas")
-    ref = {int(k): float(f) * float(df["count"][0]) * 1e4 / 1e4 for k, f in zip(df["unique"][0], df["frac"][0])}
+    # exactextract: count = Σ coverage fractions (cells), frac = each class's share of it; a cell is 1 ha
+    ref = {int(k): float(f) * float(df["count"][0]) for k, f in zip(df["unique"][0], df["frac"][0])}
     got = {c["value"]: c["area_ha"] for c in part["classes"]}
+    assert set(ref) == set(got) == {1, 2, 3}
+    assert sum(ref.values()) == pytest.approx(poly_utm.area.iloc[0] / 1e4, rel=1e-6)  # ~ 90,000 ha of real cells
+    assert sum(ref.values()) > 50_000
     for k, v in ref.items():
-        assert got[k] == pytest.approx(v, rel=1e-3)
+        assert got[k] == pytest.approx(v, rel=1e-5)
 
 
 # --------------------------------------------------------------------------- real data
@@ -515,7 +577,7 @@ def test_ghana_sites_distance_to_natural_earth_rivers():
                          layer="rivers_lake_centerlines", bbox=(-4, 4, 2, 12))
     pts = gpd.read_file(asgm, layer="all_site_centroids", where="country_iso3 = 'GHA'").iloc[::40]
     region = shapely.box(-3.5, 4.5, 0.5, 7.5)
-    d = nearest_distances_m(pts.geometry.values, rivers.geometry.values, around=region)
+    d, _ = nearest_distance_m(pts.geometry.values, rivers.geometry.values, around=region)
     for (x, y), got in zip(shapely.get_coordinates(pts.geometry.values)[:6], d[:6]):
         ref = brute_distance_m(x, y, rivers.geometry.values)
         assert got == pytest.approx(ref, rel=2e-3, abs=5.0)

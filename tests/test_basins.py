@@ -21,7 +21,7 @@ from pyproj import Geod
 
 from landgeo.delineate.basins import trace as B
 from landgeo.delineate.basins.table import BasinTable
-from landgeo.errors import BasinTableError, DelineationError, FieldError, UsageError
+from landgeo.errors import BasinTableError, DataWarning, DelineationError, FieldError, UsageError
 
 GEOD = Geod(ellps="WGS84")
 LON0, LAT0 = 10.0, 5.0
@@ -116,7 +116,6 @@ def test_upstream_totals_by_hand(layer):
     ("ids", "nd", "words"),
     [
         ([1, 2, 2, 3], [0, 1, 1, 2], ["duplicate", "2"]),
-        ([1, 2, 3], [0, 1, 7], ["not in the layer", "3 → 7"]),
         ([1, 2, 3, 4], [0, 3, 4, 2], ["cycle", "2 → 3 → 4 → 2"]),
         ([1, 2], [2, 1], ["cycle"]),
         ([5], [5], ["cycle", "5 → 5"]),
@@ -451,12 +450,24 @@ def test_read_basins_from_file(tmp_path):
     assert layer.label == "basins.gpkg" and len(layer) == len(UNITS)
 
 
-def test_bad_table_file(tmp_path):
+def test_next_down_out_of_the_layer_is_an_outlet_of_it():
+    """A clipped table: NEXT_DOWN to an id not in it means the unit drains out of the layer."""
+    t = BasinTable.from_arrays(np.array([1, 2, 3, 4]), np.array([0, 1, 7, 3]), source="clip.gpkg")
+    assert list(t.ids[t.drains_out]) == [3]
+    assert sorted(t.ids[t.upstream(int(t.positions([3])[0]))]) == [3, 4]  # traced without the missing unit 7
+    assert t.root(int(t.positions([4])[0])) == int(t.positions([3])[0])
+    assert t.drains_out_text() == "3 → 7"
+
+
+def test_clipped_table_file_is_read_with_a_named_note(tmp_path):
     frame = basin_frame()
     frame.loc[frame["HYBAS_ID"] == 9, "NEXT_DOWN"] = 99
-    path = write_layer(tmp_path, frame, "bad.gpkg")
-    with pytest.raises(BasinTableError, match=r"bad.gpkg: NEXT_DOWN names ids that are not in the layer \(9 → 99\)"):
-        B.read_basins(path)
+    path = write_layer(tmp_path, frame, "clip.gpkg")
+    with pytest.warns(DataWarning, match=r"clip.gpkg: 1 unit drains to units that are not in the layer \(NEXT_DOWN 9 → 99\)"):
+        layer = B.read_basins(path)
+    assert list(layer.table.ids[layer.table.drains_out]) == [9]
+    b = B.boundary_from_basins(layer, candidate=9)
+    assert b.details["drains_out_of_layer"] == [9]
 
 
 def write_recipe(tmp_path: Path, boundary: str) -> Path:
@@ -549,7 +560,6 @@ def test_cli_suggest_table_json_and_layer(tmp_path):
     [
         (lambda f: f.assign(NEXT_DOWN=np.where(f["HYBAS_ID"] == 1, 9, f["NEXT_DOWN"])), ["cycle", "1 → 9 → 5 → 2 → 1"]),
         (lambda f: f.assign(HYBAS_ID=np.where(f["HYBAS_ID"] == 32, 31, f["HYBAS_ID"])), ["duplicate unit ids 31"]),
-        (lambda f: f.assign(NEXT_DOWN=np.where(f["HYBAS_ID"] == 23, 404, f["NEXT_DOWN"])), ["23 → 404", "not in the layer"]),
         (lambda f: f.drop(columns=["NEXT_DOWN"]), ["no field 'NEXT_DOWN'", "fields ="]),
     ],
 )

@@ -26,7 +26,10 @@ from landgeo.app.units_recipes import units_recipes
 from landgeo.cli.main import main
 from landgeo.errors import FieldError, OutputExistsError, RecipeError, UsageError
 from landgeo.io.atomic import dumps_json
+from landgeo.io.vector import read_vector
 from landgeo.recipe.parse import read_recipe
+
+from .conftest import shared_data
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = [REPO / "boundaries" / "demo-districts.toml", REPO / "boundaries" / "demo-drawn.toml"]  # admin and file methods
@@ -117,7 +120,7 @@ def test_units_recipes_shared_names_and_bad_field(tmp_path, caplog):
     gpd.GeoDataFrame({"name": ["A", "a", "B", None]}, geometry=geoms, crs=4326).to_file(path)
     with caplog.at_level(logging.WARNING, logger="landgeo"):
         made = units_recipes(path, field="name")
-    assert [u.name for u in made] == ["A", "B"]  # "a" is the same unit name as "A": one landscape of both
+    assert [u.name for u in made] == ["A", "B"]  # "a" is the same unit name as "A" and touches it: one landscape of both
     assert "no name value" in caplog.text and "shared by several units" in caplog.text
     with pytest.raises(FieldError, match=r"no field 'nme' \(--field\); did you mean 'name'\? the fields are: name"):
         units_recipes(path, field="nme")
@@ -366,3 +369,62 @@ def test_cli_batch_writes_maps_and_atlas_and_lists_the_failure(tmp_path):
     assert len(pdf.pages) == 1 + 1  # the contents page, then the one landscape that worked
     contents = pdf.pages[0].extract_text()
     assert "Broken layer" in contents or "broken-layer" in contents
+
+
+@pytest.mark.realdata
+def test_units_sharing_a_name_in_different_parents_or_apart_are_distinct(tmp_path):
+    """Ghana's and Sierra Leone's "Northern"/"Western" are not one landscape; the title says the parent."""
+    ne = shared_data("admin_naturalearth_10m", "ne10m_admin1_admin0.gpkg")
+    where = "adm0_a3 IN ('GHA', 'SLE')"
+    made = units_recipes(ne, layer="admin1", field="name", where=where)
+    names = sorted(u.name for u in made)
+    assert "Northern (GHA)" in names and "Northern (SLE)" in names and "Western (GHA)" in names and "Western (SLE)" in names
+    assert len({u.slug for u in made}) == len(made) and "northern-gha" in {u.slug for u in made}
+    frame = read_vector(ne, layer="admin1", where=where)
+    assert len(made) == len(frame)  # every region is its own landscape
+    by_name = {u.name: u.recipe() for u in made}
+    r = by_name["Northern (SLE)"]
+    assert list(r.countries) == ["SLE"]  # from the units' own country field (adm0_a3), not the attach recipe
+    from landgeo.delineate import delineate
+
+    b = delineate(r)
+    ref = frame.loc[(frame["name"] == "Northern") & (frame["adm0_a3"] == "SLE")].geometry.iloc[0]
+    assert b.area_ha == pytest.approx(geod_ha(shapely.orient_polygons(shapely.make_valid(ref))), rel=1e-6)
+    # a key of two fields gives the same landscapes, titled by the other field
+    keyed = units_recipes(ne, layer="admin1", field=["name", "adm0_a3"], where=where)
+    assert sorted(u.name for u in keyed) == names
+
+
+def test_same_name_units_that_do_not_touch_are_numbered_and_kept_apart(tmp_path):
+    geoms = [shapely.box(0, 0, 0.1, 0.1), shapely.box(0.1, 0, 0.2, 0.1), shapely.box(1, 0, 1.1, 0.1)]
+    path = tmp_path / "u.gpkg"
+    gpd.GeoDataFrame({"name": ["Lac", "Lac", "Lac"]}, geometry=geoms, crs=4326).to_file(path)
+    made = units_recipes(path, field="name")
+    assert [u.name for u in made] == ["Lac 1", "Lac 2"] and [u.slug for u in made] == ["lac-1", "lac-2"]
+    from landgeo.delineate import delineate
+
+    a, b = (delineate(u.recipe()) for u in made)
+    assert a.area_ha == pytest.approx(geod_ha(shapely.orient_polygons(shapely.union(geoms[0], geoms[1]))), rel=1e-6)
+    assert b.area_ha == pytest.approx(geod_ha(shapely.orient_polygons(geoms[2])), rel=1e-6)
+
+
+@pytest.mark.realdata
+def test_cli_batch_units_where_and_key(tmp_path):
+    ne = shared_data("admin_naturalearth_10m", "ne10m_admin1_admin0.gpkg")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["batch", "--units", str(ne), "--layer", "admin1", "--key", "name,adm0_a3",
+                                    "--where", "adm0_a3 = 'SLE'", "-o", str(out), "--workers", "0", "--no-maps",
+                                    "--no-atlas"])
+    assert res.exit_code == 0, res.output
+    rows = summary(out)
+    assert len(rows) == 4 and all(r["status"] == "ok" for r in rows)
+
+
+def test_countries_of_units_without_a_country_field_come_from_where_they_lie(tmp_path):
+    """Two units named alike, one in Ghana and one in Sierra Leone, with no country field: distinct, located."""
+    geoms = [shapely.box(-1.5, 6.5, -1.3, 6.7), shapely.box(-11.8, 8.4, -11.6, 8.6)]  # Ashanti (GHA), central SLE
+    path = tmp_path / "u.gpkg"
+    gpd.GeoDataFrame({"name": ["Central", "Central"]}, geometry=geoms, crs=4326).to_file(path)
+    made = units_recipes(path, field="name", attach=ATTACH)
+    assert sorted(u.name for u in made) == ["Central (GHA)", "Central (SLE)"]
+    assert {u.name: list(u.recipe().countries) for u in made} == {"Central (GHA)": ["GHA"], "Central (SLE)": ["SLE"]}

@@ -35,25 +35,41 @@ from landgeo.comparison.result import (
 )
 from landgeo.errors import FieldError, OutputExistsError, UsageError
 
+from .conftest import SHARED_DATA
+from .reference import gd
+
 GEOD = Geod(ellps="WGS84")
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+DATA = SHARED_DATA
 NE = DATA / "admin_naturalearth_10m" / "ne10m_admin1_admin0.gpkg"
 
 
 def geod_ha(geom) -> float:
-    """Independent geodesic area (ha): pyproj on oriented polygons.
-
-    Edges are first cut to 0.01° like landgeo.compare does (its documented
-    convention: a long lon/lat edge and the geodesic between its ends differ).
-    """
+    """Independent geodesic area (ha): pyproj on oriented polygons (every edge a geodesic, landgeo's one rule)."""
     if geom is None or geom.is_empty:
         return 0.0
-    geom = shapely.orient_polygons(shapely.segmentize(geom, 0.01), exterior_cw=False)
+    geom = shapely.orient_polygons(geom, exterior_cw=False)
     total = 0.0
     for part in shapely.get_parts(geom):
         if part.geom_type in ("Polygon", "MultiPolygon"):
             total += abs(GEOD.geometry_area_perimeter(part)[0])
     return total / 10_000.0
+
+
+# Reference overlays: the inputs are densified along their geodesic edges first (Geod.npts, tests/reference.py),
+# so that the straight lon/lat overlay follows the edges the areas are measured on.
+STEP_M = 500.0
+
+
+def g_inter(a, b):
+    return shapely.intersection(gd(a, STEP_M), gd(b, STEP_M))
+
+
+def g_union(a, b):
+    return shapely.union(gd(a, STEP_M), gd(b, STEP_M))
+
+
+def g_diff(a, b):
+    return shapely.difference(gd(a, STEP_M), gd(b, STEP_M))
 
 
 # --------------------------------------------------------------------------- strategies
@@ -121,8 +137,8 @@ def test_pieces_add_up(a, b):
     assert m.only_a_ha + m.intersection_ha == pytest.approx(m.area_a_ha, rel=1e-7, abs=1e-6)
     assert m.only_b_ha + m.intersection_ha == pytest.approx(m.area_b_ha, rel=1e-7, abs=1e-6)
     # independent overlay (geod_ha densifies like the documented convention) ...
-    assert m.union_ha == pytest.approx(geod_ha(shapely.union(a, b)), rel=1e-7, abs=1e-6)
-    assert m.intersection_ha == pytest.approx(geod_ha(shapely.intersection(a, b)), rel=1e-7, abs=1e-6)
+    assert m.union_ha == pytest.approx(geod_ha(g_union(a, b)), rel=1e-7, abs=1e-6)
+    assert m.intersection_ha == pytest.approx(geod_ha(g_inter(a, b)), rel=1e-7, abs=1e-6)
 
 
 @settings(max_examples=300, deadline=None)
@@ -156,8 +172,8 @@ def test_best_fit_equals_geometric_brute_force(nx, ny, a, data):
     def iou(subset):
         if not subset:
             return 0.0
-        un = shapely.union_all([cells[i] for i in subset])
-        inter = geod_ha(shapely.intersection(a, un))
+        un = shapely.union_all([gd(cells[i], STEP_M) for i in subset])
+        inter = geod_ha(g_inter(a, un))
         return inter / (a_ha + geod_ha(un) - inter)
 
     brute = max(iou(s) for k in range(len(cells) + 1) for s in itertools.combinations(range(len(cells)), k))
@@ -239,8 +255,8 @@ def test_overlapping_units_detected():
     assert any("overlap each other" in n and "heuristic" in n for n in c.notes)
     assert "heuristic" in c.best_fit_boundary().definition
     # the heuristic still reports the true IoU of what it chose
-    un = shapely.union_all([units.geometry[units.name == n].iloc[0] for n in c.units.best_fit])
-    inter = geod_ha(shapely.intersection(a, un))
+    un = shapely.union_all([gd(units.geometry[units.name == n].iloc[0], STEP_M) for n in c.units.best_fit])
+    inter = geod_ha(g_inter(a, un))
     assert c.units.metrics.iou == pytest.approx(inter / (geod_ha(a) + geod_ha(un) - inter), rel=1e-7)
 
 
@@ -264,9 +280,9 @@ def test_boundaries_from_best_fit_and_hybrid():
     assert isinstance(bf, Boundary) and isinstance(hy, Boundary)
     assert sorted(c.units.best_fit) == ["c10", "c5", "c6", "c9"]
     assert bf.method == "best_fit" and bf.definition.startswith("Union de 4 unités entières")
-    assert bf.definition_text.render("en").startswith("Union of 4 whole units")  # the definition kept as data
-    assert bf.definition_text.render("es").startswith("Unión de 4 unidades completas")
-    assert hy.area_ha == pytest.approx(geod_ha(shapely.intersection(shapely.affinity.translate(a, 0.05, 0.05), shapely.box(0, 0, 1, 1))), rel=1e-7)
+    assert bf.details["definition_en"].startswith("Union of 4 whole units")
+    four = shapely.union_all([gd(cells[i], STEP_M) for i in (5, 6, 9, 10)])  # each cell's edges are geodesics
+    assert hy.area_ha == pytest.approx(geod_ha(shapely.intersection(gd(shapely.affinity.translate(a, 0.05, 0.05), STEP_M), four)), rel=1e-7)
     assert bf.checks[0].id == "alignment"
     frame = c.to_frame().set_index("role")
     assert list(frame.index) == ["a", "best_fit", "hybrid", "only_a", "only_best_fit"]
@@ -307,7 +323,7 @@ def test_uganda_districts_against_region_buffer():
     # per-unit table against shapely + pyproj, unit by unit
     expected = {}
     for name, geom in zip(units["name"], units.geometry):
-        inter = geod_ha(shapely.intersection(geom, a))
+        inter = geod_ha(g_inter(geom, a))
         if inter > 0:
             expected[name] = (geod_ha(geom), inter)
     assert set(u.table["unit"]) == set(expected)
@@ -326,8 +342,8 @@ def test_uganda_districts_against_region_buffer():
     geoms = dict(zip(units["name"], units.geometry))
 
     def iou(names):
-        un = shapely.union_all([geoms[n] for n in names])
-        inter = geod_ha(shapely.intersection(a, un))
+        un = shapely.union_all([gd(geoms[n], STEP_M) for n in names])
+        inter = geod_ha(g_inter(a, un))
         return inter / (a_ha + geod_ha(un) - inter)
 
     best = set(u.best_fit)
@@ -338,7 +354,7 @@ def test_uganda_districts_against_region_buffer():
         if flipped:
             assert iou(flipped) <= best_iou + 1e-9
     # hybrid = A ∩ best fit
-    assert geod_ha(c.units.hybrid_geometry) == pytest.approx(geod_ha(shapely.intersection(a, shapely.union_all([geoms[n] for n in best]))), rel=1e-6)
+    assert geod_ha(c.units.hybrid_geometry) == pytest.approx(geod_ha(g_inter(a, shapely.union_all([gd(geoms[n], STEP_M) for n in best]))), rel=1e-6)
 
 
 @realdata
@@ -350,10 +366,10 @@ def test_uganda_pair_against_three_districts_in_utm():
     c = compare(a, b)
     b_ll = shapely.union_all(units[units["name"].isin(["Kampala", "Wakiso", "Mukono"])].geometry.values)
     # UTM round trip moves vertices by micrometres: compare with the EPSG:4326 originals
-    inter = geod_ha(shapely.intersection(a, b_ll))
+    inter = geod_ha(g_inter(a, b_ll))
     assert c.pair.area_b_ha == pytest.approx(geod_ha(b_ll), rel=1e-6)
     assert c.pair.intersection_ha == pytest.approx(inter, rel=1e-6)
-    assert c.pair.iou == pytest.approx(inter / geod_ha(shapely.union(a, b_ll)), rel=1e-6)
+    assert c.pair.iou == pytest.approx(inter / geod_ha(g_union(a, b_ll)), rel=1e-6)
     assert c.pair.alignment.direction == "a_beyond_b" and not c.pair.alignment.aligned
     # Hausdorff: the outline of B farthest from A's outline, checked by brute force over B's vertices (geodesic)
     ring = np.asarray(shapely.get_coordinates(a.boundary))
@@ -415,12 +431,12 @@ def test_write_comparison_files_and_recipe_reuse(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left behind
     data = json.loads((out / "compare.json").read_text(encoding="utf-8"))
     assert data["schema"] == "landgeo.compare/1"
-    assert data["metrics"]["iou"] == pytest.approx(geod_ha(shapely.intersection(a, b)) / geod_ha(shapely.union(a, b)), abs=1e-6)
+    assert data["metrics"]["iou"] == pytest.approx(geod_ha(g_inter(a, b)) / geod_ha(g_union(a, b)), abs=1e-6)
     assert "symmetric difference" in data["conventions"]["alignment_rule"]
     layers = {name for name, _ in pyogrio.list_layers(out / "compare.gpkg")}
     assert {"a", "b", "only_a", "only_b", "intersection", "best_fit", "hybrid", "units"} <= layers
     only_a = gpd.read_file(out / "compare.gpkg", layer="only_a")
-    assert geod_ha(only_a.geometry.iloc[0]) == pytest.approx(geod_ha(shapely.difference(a, b)), rel=1e-7)
+    assert geod_ha(only_a.geometry.iloc[0]) == pytest.approx(geod_ha(g_diff(a, b)), rel=1e-7)
     csv = (out / "units.csv").read_text(encoding="utf-8").splitlines()
     assert csv[0] == "unit,area_ha,intersection_ha,share_of_a,share_of_unit,in_best_fit" and len(csv) == 5
     page = (out / "compare.html").read_text(encoding="utf-8")
@@ -458,7 +474,7 @@ def test_cli_compare_two_files_different_crs(tmp_path):
     data = json.loads(res.stdout)
     inter = geod_ha(shapely.box(30.1, 0.1, 30.8, 0.8))
     assert data["metrics"]["intersection_ha"] == pytest.approx(inter, rel=1e-5)
-    assert data["metrics"]["iou"] == pytest.approx(inter / geod_ha(shapely.union(shapely.box(30.1, 0.1, 30.9, 0.9), shapely.box(30.0, 0.0, 30.8, 0.8))), rel=1e-5)
+    assert data["metrics"]["iou"] == pytest.approx(inter / geod_ha(g_union(shapely.box(30.1, 0.1, 30.9, 0.9), shapely.box(30.0, 0.0, 30.8, 0.8))), rel=1e-5)
     assert any("EPSG:32636" in n and "transformed" in n for n in data["notes"])
     assert data["a"]["label"] == "Watershed" and data["b"]["label"] == "District"
 
@@ -511,7 +527,7 @@ def test_demo_comparison_against_districts(tmp_path):
     data = json.loads((folder / "compare.json").read_text(encoding="utf-8"))
     districts = gpd.read_file(REPO / "layers" / "demo" / "admin.gpkg", layer="districts")
     a = gpd.read_file(REPO / "layers" / "demo" / "drawn_boundary.kml").geometry.union_all()
-    touched = {d: geod_ha(shapely.intersection(g, a)) for d, g in zip(districts["district"], districts.geometry) if geod_ha(shapely.intersection(g, a)) > 0}
+    touched = {d: geod_ha(g_inter(g, a)) for d, g in zip(districts["district"], districts.geometry) if geod_ha(g_inter(g, a)) > 0}
     assert {r["unit"] for r in data["units"]["table"]} == set(touched)
     for r in data["units"]["table"]:
         assert r["intersection_ha"] == pytest.approx(touched[r["unit"]], rel=1e-6)

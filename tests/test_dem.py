@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,7 +17,8 @@ from landgeo.errors import DelineationError
 from landgeo.hydro import kernels as hk
 from landgeo.io.raster import open_raster
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+from .conftest import SHARED_DATA as DATA
+
 FORTWORTH = DATA / "dem_fixture_pysheds_fortworth_tx" / "dem_3arcsec_fortworth_tx.tif"
 GEOD = Geod(ellps="WGS84")
 UTM28 = "EPSG:32628"  # covers the demo region (lon -20…-19)
@@ -467,6 +467,43 @@ def test_fortworth_agrees_with_pysheds():
     assert res.cells == pytest.approx(ref.sum(), rel=0.01)
 
 
+@pytest.mark.realdata
+def test_fortworth_snap_past_a_confluence_is_recorded_and_warned(tmp_path):
+    """Given and snapped outlets, snap distance and the unsnapped area are recorded; a snap that more than
+    doubles the catchment warns. The unsnapped area is checked against pysheds' catchment of the given cell."""
+    if not FORTWORTH.exists():
+        pytest.skip(f"{FORTWORTH} absent (shared data not beside the repository)")
+    given = (-97.30, 32.65)
+    recipe = tmp_path / "fw.toml"
+    recipe.write_text(f'[landscape]\nname = "FW"\n\n[boundary]\nmethod = "dem"\ndem = "{FORTWORTH.as_posix()}"\n'
+                      f'outlet = [{given[0]}, {given[1]}]\nsnap_m = 600\nstream_threshold_cells = 100\n', encoding="utf-8")
+    from landgeo.delineate import METHODS
+    from landgeo.recipe.parse import read_recipe
+
+    b = METHODS["dem"](read_recipe(recipe))
+    d = b.details
+    assert d["outlet_given"] == [given[0], given[1]]
+    assert GEOD.inv(*d["outlet_given"], *d["outlet_snapped"])[2] == pytest.approx(d["snap_distance_m"], abs=70)
+    snap = {c.id: c for c in b.checks}["dem_snap"]
+    assert b.area_ha > 2 * d["unsnapped_area_ha"] and snap.status == "warn" and "confluence" in snap.message
+    with open_raster(FORTWORTH) as src:
+        tf = src.transform
+    col, row = ~tf @ given
+    if not hasattr(np, "in1d"):
+        np.in1d = np.isin
+    grid_mod = pytest.importorskip("pysheds.grid", reason="pysheds (dev extra) is the independent reference")
+    grid = grid_mod.Grid.from_raster(str(FORTWORTH))
+    raw = grid.read_raster(str(FORTWORTH))
+    fdir = grid.flowdir(grid.resolve_flats(grid.fill_depressions(grid.fill_pits(raw)), eps=1e-7, max_iter=100_000))
+    ref = np.asarray(grid.catchment(x=int(col), y=int(row), fdir=fdir, xytype="index")).astype(bool)
+    rows = np.nonzero(ref.any(axis=1))[0]
+    lat = tf.f + (rows + 0.5) * tf.e
+    cell_ha = np.array([abs(GEOD.polygon_area_perimeter([0, tf.a, tf.a, 0], [y - tf.e / 2, y - tf.e / 2, y + tf.e / 2, y + tf.e / 2])[0])
+                        for y in lat]) / 1e4
+    ref_ha = float((ref[rows].sum(axis=1) * cell_ha).sum())
+    assert d["unsnapped_area_ha"] == pytest.approx(ref_ha, rel=0.05)
+
+
 def test_recipe_method_dem_en_fr_and_crs_for_a_dem_without_one(tmp_path):
     from landgeo.delineate import METHODS
     from landgeo.recipe.parse import read_recipe
@@ -487,7 +524,9 @@ def test_recipe_method_dem_en_fr_and_crs_for_a_dem_without_one(tmp_path):
         assert boundary.details["cells"] == 40 * 30
         assert boundary.area_ha == pytest.approx(rect_area_ha(tf, 0, 40, 0, 30), rel=1e-4)
         # columns 0..29 touch the north (30 sides), west (40) and south edges (30, less the outlet's 3): 97 × 30 m
-        (check,) = boundary.checks
+        check, snap = boundary.checks
+        assert snap.id == "dem_snap" and snap.status == "ok"
+        assert boundary.details["outlet_given"] == [round(lon, 6), round(lat, 6)] and boundary.details["snap_distance_m"] == 0
         assert check.id == "dem_edge" and check.status == "warn"
         assert check.value == {"edge_cells": 30 + 39 + 26, "edge_km": 2.91}
         assert ("2.9 km" if lang == "en" else "2,9 km") in check.message

@@ -20,6 +20,8 @@ from landgeo.errors import CRSError, DataWarning, LayerError
 from landgeo.io.raster import open_raster
 from landgeo.zonal import stats as zonal
 
+from .reference import gd
+
 exactextract = pytest.importorskip("exactextract")
 GEOD = Geod(ellps="WGS84")
 UTM = "EPSG:32630"
@@ -156,7 +158,7 @@ def test_raster_in_another_crs_is_read_without_resampling(classes_raster, caplog
     with caplog.at_level(logging.INFO, logger="landgeo.zonal.stats"), rasterio.open(classes_raster) as src:
         r = zonal.class_areas(src, poly84)[0]
     assert "transformed" in caplog.text
-    back = gpd.GeoSeries(shapely.segmentize(poly84.values, zonal.DENSIFY_DEG), crs=4326).to_crs(UTM)
+    back = gpd.GeoSeries([gd(poly84.iloc[0], 20.0)], crs=4326).to_crs(UTM)  # geodesic edges, densified independently
     ref = ee_class_areas(classes_raster, back.values, UTM, 100.0)[0]
     for k, v in ref.items():
         if k != 255:
@@ -232,7 +234,8 @@ def test_density_total_against_independent_geodesic_sum(tmp_path):
     poly = shapely.Polygon([(29.71, 1.41), (31.6, 0.9), (31.9, 0.11), (30.2, -0.3), (29.9, 0.6)])
     with rasterio.open(path) as src:
         ours = zonal.weighted_sums(src, [poly], density_per_km2=True)[0]
-    df = exactextract.exact_extract(str(path), gpd.GeoDataFrame(geometry=[poly], crs=4326),
+    # landgeo's edges are geodesics: exactextract gets the polygon densified along them (independently)
+    df = exactextract.exact_extract(str(path), gpd.GeoDataFrame(geometry=[gd(poly, 50.0)], crs=4326),
                                     ["coverage", "values", "center_y"], output="pandas")
     cov, vals, cy = (np.asarray(df[c][0], dtype=float) for c in ("coverage", "values", "center_y"))
     dy = 1 / 60
@@ -312,3 +315,29 @@ def test_zones_scanned_in_groups_give_the_same_areas(classes_raster, monkeypatch
     for a, b in zip(got, ref):
         assert a.areas_m2 == pytest.approx(b.areas_m2, rel=1e-12)
         assert a.coverage == b.coverage or a.coverage.nodata_m2 == pytest.approx(b.coverage.nodata_m2, rel=1e-12)
+
+
+@pytest.mark.parametrize("same_orientation", [True, False])
+def test_holes_of_either_orientation_are_holes(tmp_path, same_orientation):
+    """A square with a hole: 8 × 8 km less 4 × 4 km = 4,800 ha, whichever way the hole's ring runs
+    (before: 6,400 ha when it ran like the exterior). Checked by hand and against exactextract."""
+    data = np.ones((200, 200), dtype="uint8")
+    data[:, 50:] = 2  # class 2 east of x = 505000 (the middle of the square)
+    path = write_raster(tmp_path / "lc.tif", data, crs=UTM, transform=from_origin(500000, 700000, 100, 100))
+    shell = [(501000, 699000), (509000, 699000), (509000, 691000), (501000, 691000), (501000, 699000)]  # clockwise
+    hole = [(503000, 697000), (507000, 697000), (507000, 693000), (503000, 693000), (503000, 697000)]
+    if not same_orientation:
+        hole = hole[::-1]
+    poly = shapely.Polygon(shell, [hole])
+    assert shapely.is_ccw(poly.interiors[0]) == shapely.is_ccw(poly.exterior) or not same_orientation
+    with rasterio.open(path) as src:
+        r = zonal.class_areas(src, [poly], crs=UTM)[0]
+        s = zonal.weighted_sums(src, [poly], crs=UTM)[0]
+    assert sum(r.areas_m2.values()) / 1e4 == pytest.approx(4_800.0, rel=1e-9)  # by hand
+    assert r.areas_m2[1] / 1e4 == pytest.approx(2_400.0, rel=1e-9) and r.areas_m2[2] / 1e4 == pytest.approx(2_400.0, rel=1e-9)
+    # each half holds 2,400 ha; the sum of values is 2,400 cells × 1 + 2,400 cells × 2 (cells of 1 ha)
+    assert s.total == pytest.approx(2_400 * 1 + 2_400 * 2, rel=1e-9)
+    ref = ee_class_areas(path, [poly], UTM, 1e4)[0]
+    assert {k: v / 1e4 for k, v in ref.items()} == pytest.approx({1: 2_400.0, 2: 2_400.0}, rel=1e-9)
+    df = exactextract.exact_extract(str(path), gpd.GeoDataFrame(geometry=[poly], crs=UTM), ["sum"], output="pandas")
+    assert s.total == pytest.approx(float(df["sum"][0]), rel=1e-9)

@@ -105,24 +105,30 @@ class BatchResult:
 
 # --- tasks -------------------------------------------------------------------------------
 
-def plan_batch(recipes: Sequence[str | Path] = (), *, units: str | Path | None = None, field: str | None = None,
-               layer: str | None = None, attach: str | Path | None = None, where: str | None = None) -> tuple[list[Task], list[Row]]:
+def plan_batch(recipes: Sequence[str | Path] = (), *, units: str | Path | None = None,
+               field: str | Sequence[str] | None = None, layer: str | None = None, attach: str | Path | None = None,
+               where: str | None = None, country_field: str | None = None) -> tuple[list[Task], list[Row]]:
     """The tasks of a batch (recipe files, then the units of a layer) and the recipes that failed to read.
+
+    ``field`` is one field or several (a key, e.g. ``["name", "adm0_a3"]``); ``where`` filters the units.
 
     Raises
     ------
     UsageError
         Neither recipes nor ``units`` given, or ``units`` without ``field``.
     """
-    if units is None and (field or layer or attach or where):
-        raise UsageError("--field, --layer, --attach and --where go with --units LAYER; add --units or leave them out")
+    if isinstance(field, (list, tuple)):
+        field = [f for f in field if f] or None
+    if units is None and (field or layer or attach or where or country_field):
+        raise UsageError("--field, --key, --layer, --where, --country-field and --attach go with --units LAYER; "
+                         "add --units or leave them out")
     if units is not None and not field:
         raise UsageError(f"--units {units}: add --field NAME, the field that names each unit")
     if not recipes and units is None:
         raise UsageError("give recipe files (landgeo batch a.toml b.toml -o DIR) or --units LAYER --field NAME")
     tasks, failed = recipe_tasks(recipes)
     if units is not None:
-        tasks += units_tasks(units, field=field, layer=layer, attach=attach, where=where)
+        tasks += units_tasks(units, field=field, layer=layer, attach=attach, where=where, country_field=country_field)
     return tasks, failed
 
 
@@ -141,12 +147,12 @@ def recipe_tasks(recipes: Iterable[str | Path]) -> tuple[list[Task], list[Row]]:
     return tasks, failed
 
 
-def units_tasks(units: str | Path, *, field: str, layer: str | None = None, attach: str | Path | None = None,
-                where: str | None = None) -> list[Task]:
-    """One task per unit of a layer (see :mod:`landgeo.units_recipes`)."""
+def units_tasks(units: str | Path, *, field: str | Sequence[str], layer: str | None = None, attach: str | Path | None = None,
+                where: str | None = None, country_field: str | None = None) -> list[Task]:
+    """One task per landscape of a units layer (see :mod:`landgeo.app.units_recipes`)."""
 
-    return [Task(u.slug, u.source, str(u.file), u.data) for u in units_recipes(units, field=field, layer=layer, attach=attach,
-                                                                                 where=where)]
+    found = units_recipes(units, field=field, layer=layer, attach=attach, where=where, country_field=country_field)
+    return [Task(u.slug, u.source, str(u.file), u.data) for u in found]
 
 
 # --- the worker side ------------------------------------------------------------------------

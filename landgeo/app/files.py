@@ -13,9 +13,8 @@ from ..checks.guidance import (
     check_boundary,
 )
 from ..delineate import delineate
-from ..delineate.drawn import boundary_from_layer
-from ..i18n import check_lang
-from ..io.vector import check_vector_output, read_vector, report_of, write_vector_file
+from ..delineate.drawn import boundary_from_file
+from ..io.vector import CLI_OPTIONS, check_vector_output, write_vector_file
 from ..recipe.parse import input_paths, read_recipe
 
 
@@ -49,9 +48,14 @@ def check_file(
     sliver_ha: float = 100.0,
     lang: str = "en",
 ) -> BoundaryReport:
-    """Dissolve a boundary file and run every check on it."""
-    gdf = read_vector(path, layer=layer, crs=crs, expect="polygon")
-    boundary = boundary_from_layer(gdf, label=report_of(gdf).label, lang=lang)
+    """Dissolve a boundary file and run every check on it.
+
+    The file is read as ``profile`` reads a drawn boundary
+    (:func:`landgeo.delineate.drawn.boundary_from_file`): closed lines become
+    polygons, landgeo's own boundary.gpkg opens on its ``boundary`` layer, and
+    messages name the command-line options (``--layer``, ``--crs``).
+    """
+    boundary = boundary_from_file(path, layer=layer, crs=crs, lang=lang, options=CLI_OPTIONS)
     return check_boundary(
         boundary.geometry,
         min_ha=DEFAULT_MIN_HA if min_ha is None else min_ha,

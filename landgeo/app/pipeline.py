@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import traceback
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ import geopandas as gpd
 
 from ..attach.map_context import context_layers, neighbouring_units, view_bbox
 from ..attach.parts import attach_all
-from ..boundary import Boundary, finish_boundary
+from ..boundary import Boundary
 from ..checks.guidance import (
     BoundaryReport,
     check_alignment_by_construction,
@@ -26,6 +27,7 @@ from ..checks.guidance import (
 from ..comparison.result import check_alignment_with_units
 from ..delineate import delineate
 from ..delineate.dem import DEFAULT_STREAM_THRESHOLD_CELLS
+from ..delineate.drawn import boundary_from_file
 from ..delineate.streams import stream_network
 from ..errors import DataWarning, LandgeoError, LandgeoWarning, OutputError, RecipeError
 from ..i18n import check_lang
@@ -68,9 +70,8 @@ def _previous_boundary(recipe: Recipe):
     prev = recipe.scale.get("previous")
     if prev is None:
         return None
-    gdf = read_vector(prev, layer=recipe.scale.get("previous_layer"), expect="polygon")
-
-    return finish_boundary(gdf.geometry.values, gdf.crs, method="file", definition="previous").geometry
+    # read like every boundary file (closed lines, a landgeo boundary.gpkg on its boundary layer)
+    return boundary_from_file(prev, layer=recipe.scale.get("previous_layer"), definition="previous").geometry
 
 
 def _warning_text(message, lang: str):
@@ -259,6 +260,7 @@ class Outcome:
     folder: Path | None = None
     result: ProfileResult | None = None
     error: str | None = None
+    internal: bool = False  # the failure is an internal error (exit 1), not the user's input (exit 2)
 
 
 def plan_outputs(recipes: list[tuple[Path, Recipe]], out_root: str | Path, *, overwrite: bool = False,
@@ -306,11 +308,15 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
                 raise
             log.error("%s: %s", path, exc)
             outcomes.append(Outcome(path, recipe.slug, "failed", error=str(exc)))
+        except Exception as exc:  # an internal error on one landscape must not stop the others, as in batch
+            if len(recipes) == 1:
+                raise
+            log.error("%s: internal error\n%s", path, traceback.format_exc())
+            outcomes.append(Outcome(path, recipe.slug, "failed", error=f"internal error: {type(exc).__name__}: {exc}",
+                                    internal=True))
     if len(recipes) > 1:  # several landscapes: one indicators.csv and one atlas PDF (failures on its contents page)
         write_all_indicators([o.result.profile for o in outcomes if o.status == "ok"], Path(out_root) / INDICATORS,
                              overwrite=overwrite)
-        from ..render.atlas import write_atlas
-
         atlas_lang = lang or next((o.result.profile.get("language") for o in outcomes if o.status == "ok"), None)
         with atomic_file(Path(out_root) / ATLAS, overwrite=overwrite, create_parents=True) as tmp:
             write_atlas(outcomes, tmp, lang=atlas_lang or "en")

@@ -1,9 +1,13 @@
 """One landscape per feature of a units layer: recipes built in code, as data.
 
 ``landgeo batch --units LAYER --field NAME --attach RECIPE`` profiles every
-unit (district, basin…) of a layer as its own landscape. Each unit becomes a
-recipe with ``method = "admin"`` selecting that one unit by its ``NAME``
-value, plus the shared settings of the ``--attach`` recipe: its ``[attach.*]``
+unit (district, basin…) of a layer as its own landscape (``--field`` more
+than once, or ``--key A,B``: a key of several fields; ``--where``: a filter).
+Units that share a key and touch form one landscape; a name shared across
+parents, or by units that do not touch, gives distinct landscapes whose title
+says the parent. Each landscape becomes a recipe with ``method = "admin"``
+selecting its units by the ``NAME`` value (and by points inside them when the
+name is shared), its countries from the units, plus the shared settings of the ``--attach`` recipe: its ``[attach.*]``
 tables, ``[scale]`` band, ``[landscape]`` country and language, and the
 boundary shape options (``buffer_m``, ``simplify_m``, ``fill_holes_below_ha``).
 Recipes are plain dicts validated by :func:`landgeo.recipe.parse_recipe`; paths
@@ -16,15 +20,19 @@ import difflib
 import logging
 import math
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import shapely
+
 from ..delineate.admin import normalize_name
-from ..errors import FieldError, RecipeError
+from ..errors import FieldError, LandgeoError, RecipeError
 from ..io.text import read_text
 from ..io.vector import read_vector
-from ..recipe.parse import BOUNDARY_COMMON, MAX_SLUG, Recipe, parse_recipe, slugify
+from ..recipe.parse import BOUNDARY_COMMON, Recipe, parse_recipe, slugify
+from ..render.context import COUNTRIES, COUNTRIES_10M
 
 log = logging.getLogger(__name__)
 
@@ -95,75 +103,210 @@ def read_shared_settings(attach: str | Path | None) -> tuple[dict[str, Any], Pat
     return shared, file
 
 
+def _blank(value) -> bool:
+    """A value that names nothing: None, NaN, an empty or blank string."""
+    value = _plain(value)
+    return value is None or (isinstance(value, float) and math.isnan(value)) or not str(value).strip()
+
+
+def _components(geoms) -> list[list[int]]:
+    """Groups of positions of ``geoms`` that touch or overlap each other (connected components), in order."""
+    n = len(geoms)
+    parent = list(range(n))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    if n > 1:
+        left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+        for a, b in zip(left.tolist(), right.tolist()):
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    return [groups[k] for k in sorted(groups)]
+
+
+COUNTRY_FIELDS = ("adm0_a3", "iso_a3", "iso3", "country_iso3", "gid_0", "shapegroup", "adm0_iso", "country_code")
+
+
+def _country_field(gdf, given: str | None) -> str | None:
+    """The units' own country field: ``given``, or a common ISO3 field name found case-insensitively."""
+    if given:
+        return given
+    by_lower = {str(c).lower(): c for c in gdf.columns if c != gdf.geometry.name}
+    return next((by_lower[c] for c in COUNTRY_FIELDS if c in by_lower), None)
+
+
+def _countries_by_location(geoms84) -> list[list[str]]:
+    """ISO3 codes of the bundled country outlines each geometry (EPSG:4326) overlaps, one list per geometry
+    (the 1:10m outlines of the programme countries first, the 1:110m world outlines elsewhere)."""
+    layers = []
+    for path, layer in ((COUNTRIES_10M, "countries"), (COUNTRIES, None)):
+        try:
+            world = read_vector(path, layer=layer, expect="polygon")
+        except LandgeoError:
+            continue
+        if "iso_a3" in world.columns:
+            layers.append((shapely.STRtree(world.geometry.values), world["iso_a3"].astype(str).to_numpy()))
+    out = []
+    for g in geoms84:
+        found: set[str] = set()
+        for tree, codes in layers:
+            found = {codes[h] for h in tree.query(g, predicate="intersects") if codes[h] not in ("-99", "nan", "")}
+            if found:
+                break
+        out.append(sorted(found))
+    return out
+
+
 def unit_recipe_data(value, *, name: str, slug: str, units: Path, layer: str | None, field: str,
-                     shared: dict[str, Any], where: str | None = None) -> dict[str, Any]:
-    """Recipe data selecting one unit (``field == value``) of ``units``, with the shared settings."""
+                     shared: dict[str, Any], where: str | None = None, points=None,
+                     countries: Sequence[str] | None = None) -> dict[str, Any]:
+    """Recipe data selecting units of ``units`` by ``field == value`` (and, when given, the ``points`` that fall
+    in them: units that share the name elsewhere stay out), with the shared settings.
+
+    ``countries``: the landscape's countries, from the units themselves (they replace the attach recipe's).
+    """
     landscape = {"name": name, "slug": slug, **shared.get("landscape", {})}
+    if countries:
+        landscape["country"] = list(countries)
     boundary = {"method": "admin", "path": str(units), "field": field, "values": [value], **shared.get("boundary", {})}
     if layer:
         boundary["layer"] = layer
-    if where:  # the same filter selects the unit: a name repeated in filtered-out units is not taken in
+    if where:
         boundary["where"] = where
+    if points:
+        boundary["points"] = [[float(x), float(y)] for x, y in points]
     data = {"landscape": landscape, "boundary": boundary}
     data.update({k: v for k, v in shared.items() if k not in ("landscape", "boundary")})
     return data
 
 
-def units_recipes(units: str | Path, *, field: str, layer: str | None = None,
-                  attach: str | Path | None = None, where: str | None = None) -> list[UnitRecipe]:
-    """One recipe per distinct value of ``field`` in the units layer, in the layer's order.
+def units_recipes(units: str | Path, *, field: str | Sequence[str], layer: str | None = None,
+                  attach: str | Path | None = None, where: str | None = None,
+                  country_field: str | None = None) -> list[UnitRecipe]:
+    """One recipe per landscape of a units layer: the units that share a key and touch, in the layer's order.
 
-    Units that share a value form one landscape (the admin method selects all
-    of them); units with no value are skipped. Both are logged. The first
-    recipe is validated here so a wrong attach recipe fails before any work.
+    Parameters
+    ----------
+    field
+        The field that names each unit, or several (``["name", "country"]``):
+        the key. Units with the same key that touch form one landscape; units
+        that share a name but differ in another key field, or do not touch,
+        are distinct landscapes — never merged silently — and their title and
+        slug say the parent (the other key fields, else the country), or a
+        number when nothing else tells them apart.
+    where
+        A filter on the layer (the SQL-like ``where`` of recipes).
+    country_field
+        The units' country field (default: a common ISO3 field such as
+        ``adm0_a3``, else the countries the units lie in, from the bundled
+        outlines). The landscape's countries come from there, not from the
+        attach recipe.
+
+    Units with no name are skipped, and logged. The first recipe is validated
+    here so a wrong attach recipe fails before any work.
 
     Raises
     ------
     FieldError
-        ``field`` is not a field of the layer.
+        A key field is not a field of the layer.
     RecipeError
         The attach recipe breaks the recipe schema.
     """
     units = Path(units).resolve()
+    fields = [field] if isinstance(field, str) else [f for f in field if f]
+    if not fields:
+        raise FieldError(f"{units}: --field is empty; name the field that names each unit")
     shared, attach_file = read_shared_settings(attach)
     gdf = read_vector(units, layer=layer, where=where, expect="polygon")
-    if where and not len(gdf):
-        raise FieldError(f"{units}: --where {where!r} selects no unit; check the filter")
-    if field not in gdf.columns:
-        cols = [str(c) for c in gdf.columns if c != gdf.geometry.name]
-        close = difflib.get_close_matches(field, cols, n=1, cutoff=0.5)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        raise FieldError(f"{units}: no field {field!r} (--field); {hint}the fields are: {', '.join(cols)}")
+    cols = [str(c) for c in gdf.columns if c != gdf.geometry.name]
+    for f in fields + ([country_field] if country_field else []):
+        if f not in gdf.columns:
+            close = difflib.get_close_matches(f, cols, n=1, cutoff=0.5)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            opt = "--country-field" if f == country_field else "--field"
+            raise FieldError(f"{units}: no field {f!r} ({opt}); {hint}the fields are: {', '.join(cols)}")
+    name_field, parent_fields = fields[0], fields[1:]
+    named = ~gdf[name_field].map(_blank).to_numpy(dtype=bool)
+    missing = int((~named).sum())
+    gdf = gdf.loc[named].reset_index(drop=True)
+    if len(gdf) == 0:
+        raise FieldError(f"{units}: field {name_field!r} holds no values; choose the field that names the units")
+    # groups by key (in layer order), then split into units that touch
+    keys = [tuple(normalize_name(_plain(gdf[f].iloc[i])) if not _blank(gdf[f].iloc[i]) else "" for f in fields)
+            for i in range(len(gdf))]
+    groups: dict[tuple, list[int]] = {}
+    for i, k in enumerate(keys):
+        groups.setdefault(k, []).append(i)
+    geoms = gdf.geometry.values
+    landscapes: list[tuple[tuple, list[int]]] = []
+    for key, rows in groups.items():
+        for comp in _components(geoms[rows]):
+            landscapes.append((key, [rows[c] for c in comp]))
+    # countries of each landscape: the units' own field, else where they lie
+    cfield = _country_field(gdf, country_field)
+    g84 = gdf.geometry.to_crs(4326).values if gdf.crs is not None and not gdf.crs.equals("EPSG:4326") else geoms
+    if cfield:
+        countries = [sorted({str(_plain(gdf[cfield].iloc[r])).strip() for r in rows if not _blank(gdf[cfield].iloc[r])})
+                     for _, rows in landscapes]
+    else:
+        countries = _countries_by_location([shapely.union_all(g84[rows]) for _, rows in landscapes])
+    # titles: a name shared by several landscapes says its parent
+    by_name: dict[str, list[int]] = {}
+    for j, (key, _) in enumerate(landscapes):
+        by_name.setdefault(key[0], []).append(j)
+    titles = []
+    for j, (key, rows) in enumerate(landscapes):
+        name = str(_plain(gdf[name_field].iloc[rows[0]])).strip()
+        if len(by_name[key[0]]) > 1:
+            parent = ", ".join(str(_plain(gdf[f].iloc[rows[0]])).strip() for f in parent_fields
+                               if not _blank(gdf[f].iloc[rows[0]]))
+            parent = parent or ", ".join(countries[j])
+            name = f"{name} ({parent})" if parent else name
+        titles.append(name)
+    seen_titles: dict[str, int] = {}
+    for t in titles:
+        seen_titles[t] = seen_titles.get(t, 0) + 1
+    numbered: dict[str, int] = {}
     out: list[UnitRecipe] = []
-    seen_names: dict[str, int] = {}
     seen_slugs: set[str] = set()
-    missing = 0
-    for raw in gdf[field]:
-        value = _plain(raw)
-        if value is None or (isinstance(value, float) and math.isnan(value)) or not str(value).strip():
-            missing += 1
-            continue
-        key = normalize_name(value)
-        if key in seen_names:
-            seen_names[key] += 1
-            continue
-        seen_names[key] = 1
-        name = str(value).strip()
-        slug = base = slugify(name)[:MAX_SLUG - 4].rstrip("-") or "unit"  # room for a -N suffix
+    split = 0
+    for j, (key, rows) in enumerate(landscapes):
+        title = titles[j]
+        if seen_titles[title] > 1:  # nothing tells them apart but where they are: number them
+            numbered[title] = numbered.get(title, 0) + 1
+            title = f"{title} {numbered[title]}"
+        slug = base = slugify(title)
         i = 2
         while slug in seen_slugs:
             slug, i = f"{base}-{i}", i + 1
         seen_slugs.add(slug)
-        data = unit_recipe_data(value, name=name, slug=slug, units=units, layer=layer, field=field, shared=shared,
-                                where=where)
-        out.append(UnitRecipe(name, slug, f"{units.name}#{field}={name}", attach_file or units, data))
+        value = _plain(gdf[name_field].iloc[rows[0]])
+        shared_name = len(by_name[key[0]]) > 1
+        points = None
+        if shared_name:  # select these units only: the points that fall in them
+            split += 1
+            reps = shapely.point_on_surface(g84[rows])
+            points = [(p.x, p.y) for p in reps]
+        data = unit_recipe_data(value, name=title, slug=slug, units=units, layer=layer, field=name_field, shared=shared,
+                                where=where, points=points, countries=countries[j] or None)
+        label = "&".join(f"{f}={_plain(gdf[f].iloc[rows[0]])}" for f in fields)
+        out.append(UnitRecipe(title, slug, f"{units.name}#{label}", attach_file or units, data))
     if missing:
-        log.warning("%s: %d units have no %s value and are skipped", units, missing, field)
-    shared_names = sorted(k for k, n in seen_names.items() if n > 1)
-    if shared_names:
-        log.warning("%s: %d names are shared by several units, each profiled as one landscape of all its units: %s",
-                    units, len(shared_names), ", ".join(shared_names[:10]))
-    if not out:
-        raise FieldError(f"{units}: field {field!r} holds no values; choose the field that names the units")
+        log.warning("%s: %d units have no %s value and are skipped", units, missing, name_field)
+    merged = [titles[j] for j, (_, rows) in enumerate(landscapes) if len(rows) > 1]
+    if merged:
+        log.warning("%s: %d names are shared by several units that touch, each profiled as one landscape of all its units: %s",
+                    units, len(merged), ", ".join(merged[:10]))
+    if split:
+        log.warning("%s: %d landscapes share their name with others (other parents, or units that do not touch); "
+                    "each is its own landscape, its title says the parent", units, split)
     out[0].recipe()  # a wrong attach recipe fails here, once, with the file and key
     return out

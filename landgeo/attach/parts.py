@@ -21,6 +21,7 @@ for profile.json (ha to 0.01, shares to 1e-6, km to 0.001, m to 0.1).
 from __future__ import annotations
 
 import logging
+import math
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,27 +30,32 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
+from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
 from ..boundary import Check
 from ..errors import DataWarning, FieldError, RecipeError
 from ..geo import geodesy
-from ..i18n import N_, Text
+from ..i18n import fmt_percent, tr, translator
+from ..i18n.names import is_blank, names_of, unnamed_note
 from ..io.raster import open_raster
-from ..io.vector import read_vector, report_of
+from ..io.vector import read_vector, report_of, vector_extent_wgs84
 from ..zonal import stats as zonal
 from .classes import ClassTable, load_class_table
 from .protected_areas import DEFAULT_BUFFER_M, fields_from_spec, protected_areas_inside
 from .sites import attach_sites, to_wgs84
 from .water import water_inside
+from .water_distance import FIRST_WINDOW_M, WaterLayer, window_around
 
 log = logging.getLogger(__name__)
 
+#: The one area rule (geodesic edges, :mod:`landgeo.geo.geodesy`); overlays densify first (see :func:`_clip`).
+area_ha = geodesy.area_ha
+
 LINE = {"LineString", "MultiLineString", "LinearRing"}
-SLIVER_SHARE = 1e-4  # admin units sharing less than this of the landscape are edge slivers
-RIVER_SEARCH_M = 25_000.0  # rivers are read this far around the landscape (distances from sites)
+#: A unit is an edge sliver (left out of location.admin_units) when less than this share of it lies in the landscape.
+SLIVER_SHARE_OF_UNIT = 0.01
 
 
 @dataclass
@@ -75,11 +81,15 @@ def _lineal(g: BaseGeometry) -> BaseGeometry:
 
 
 def _clip(gdf: gpd.GeoDataFrame, boundary: BaseGeometry) -> tuple[gpd.GeoDataFrame, np.ndarray]:
-    """Rows of ``gdf`` (EPSG:4326) that intersect ``boundary``, and their clipped geometries."""
+    """Rows of ``gdf`` (EPSG:4326) that intersect ``boundary``, and their clipped geometries.
+
+    Both sides are densified along the geodesic first (:func:`landgeo.geodesy.densify`),
+    so the pieces follow the same edges as the whole and their areas add up.
+    """
     idx = gdf.sindex.query(boundary, predicate="intersects")
     idx = np.sort(idx)
     sub = gdf.iloc[idx]
-    return sub, shapely.intersection(sub.geometry.values, boundary)
+    return sub, shapely.intersection(geodesy.densify(sub.geometry.values), geodesy.densify(boundary))
 
 
 def _field(gdf: gpd.GeoDataFrame, name: str, label: str, key: str) -> None:
@@ -88,26 +98,14 @@ def _field(gdf: gpd.GeoDataFrame, name: str, label: str, key: str) -> None:
         raise FieldError(f"{label}: no field {name!r}; the fields are: {fields}; fix {key}")
 
 
-DENSIFY_DEG = 0.01  # long lon/lat edges are densified before geodesic areas, so pieces add up
-
-
-def area_ha(g: BaseGeometry) -> float:
-    """Geodesic area (ha) of a lon/lat polygon whose edges are densified to 0.01°.
-
-    An overlay splits edges; without densifying, an edge along a parallel is one
-    geodesic in the whole and a polyline in its pieces, and their areas then
-    differ by ~1e-5. Densified, pieces add up to the whole within ~1e-9.
-    """
-    return geodesy.area_ha(shapely.segmentize(g, DENSIFY_DEG)) if g is not None and not g.is_empty else 0.0
-
-
 def _uncovered_ha(boundary: BaseGeometry, covered: BaseGeometry, boundary_ha: float) -> float:
+    boundary = geodesy.densify(boundary)
     rest = geodesy.polygonal(shapely.difference(boundary, covered)) if covered is not None and not covered.is_empty else boundary
     # slivers of (planar) zero width left by the overlay have a spurious geodesic area: a split edge
     # along a parallel is a polyline on one side and a single geodesic on the other
     if rest.is_empty or rest.area < 1e-9 * boundary.area:
         return 0.0
-    return area_ha(rest)
+    return geodesy.area_ha(rest)
 
 
 # --------------------------------------------------------------------------- parts
@@ -142,22 +140,25 @@ def ecosystems_from_vector(
     label = source or "ecosystems"
     _field(layer, field, label, "field in [attach.ecosystems]")
     gdf = to_wgs84(layer, label, notes, lang=lang)
-    boundary_ha = area_ha(boundary)
+    boundary_ha = geodesy.area_ha(boundary)
     sub, pieces = _clip(gdf, boundary)
     pieces = np.array([geodesy.polygonal(g) for g in pieces], dtype=object)
     keep = ~shapely.is_empty(pieces) if len(pieces) else np.zeros(0, bool)
-    classes = sub[field].astype(str).to_numpy()[keep]
+    names, blank = names_of(sub[field].to_numpy()[keep], lang)  # nulls and empty strings: one "unnamed" class
+    classes = np.asarray(names, dtype=object)
+    if blank:
+        notes.append(unnamed_note(label, field, blank, lang))
     pieces = pieces[keep]
     rows = []
     geoms = []
     for cls in sorted(set(classes)):
         g = shapely.union_all(pieces[classes == cls])
-        rows.append((cls, area_ha(g)))
+        rows.append((cls, geodesy.area_ha(g)))
         geoms.append(g)
     covered = shapely.union_all(pieces) if len(pieces) else None
     uncovered = _uncovered_ha(boundary, covered, boundary_ha)
     total = sum(a for _, a in rows)
-    covered_ha = area_ha(covered) if covered is not None else 0.0
+    covered_ha = geodesy.area_ha(covered) if covered is not None else 0.0
     if total > covered_ha * (1 + 1e-6) + 1e-9:
         notes.append(Text("{layer}: features of different classes overlap ({area_ha:,.1f} ha counted twice)",
                           params={"layer": label, "area_ha": round(total - covered_ha, 2)}).sentence(lang))
@@ -242,6 +243,11 @@ def landcover_from_raster(
                        "raster's projected CRS; the boundary is transformed to the raster's CRS, the raster is not resampled"),
                   lang),
     }
+    part["resolution"] = resolution = raster_resolution(src, boundary, area_ha=geodesy.area_ha(boundary))
+    if resolution["coarse"] and outside < 1:
+        notes.append(translator(lang)("{label}: cells of {cell_ha:,.0f} ha are large for this landscape ({cells:,.1f} cells "
+                                      "inside); the class shares are rough", label=label, cell_ha=resolution["cell_ha"],
+                                      cells=resolution["cells_inside"]))
     notes.extend(_raster_crs_note(label, crs, lang))
     if outside > 0:
         if outside < 1:
@@ -270,27 +276,86 @@ def population_from_raster(
     cov = res.coverage
     area_km2 = geodesy.area_ha(boundary) / 100.0
     crs = zonal.raster_crs(src)
-    if kind == "count":
-        method = Text("people per cell, summed with partial cells weighted by the covered fraction")
-    elif crs.is_geographic:
-        method = Text("density (people/km²) × cell area (geodesic cell areas), summed with partial cells weighted by the covered fraction")
-    else:
-        method = Text("density (people/km²) × cell area (planar cell areas of the raster's projected CRS), summed with "
-                      "partial cells weighted by the covered fraction")
+    cells = "geodesic cell areas" if crs.is_geographic else "planar cell areas of the raster's projected CRS"
+    cells_fr = "surfaces géodésiques" if crs.is_geographic else "surfaces planes, SCR projeté du raster"
+    method = tr(
+        lang,
+        ("density (people/km²) × cell area (" + cells + ")" if kind == "density" else "people per cell")
+        + ", summed with partial cells weighted by the covered fraction",
+        ("densité (hab./km²) × surface de la cellule (" + cells_fr + ")" if kind == "density" else "habitants par cellule")
+        + ", sommés avec les cellules partielles pondérées par leur part couverte",
+    )
+    covered_km2 = area_km2 * (1.0 - cov.not_covered_share)
+    resolution = raster_resolution(src, boundary, area_ha=area_km2 * 100.0)
+    none_covered = cov.not_covered_share >= 1.0 - 1e-9 or res.cells <= 0
+    total = None if none_covered else round_to_data(res.total, resolution)  # null where the raster does not reach
     part = {
-        "total": res.total,
-        "density_per_km2": res.total / area_km2 if area_km2 > 0 else None,
+        "total": total,
+        "density_per_km2": (res.total / covered_km2) if not none_covered and covered_km2 > 0 else None,
         "source": source,
         "year": year,
         "kind": kind,
         **_method(method, lang),
         "not_covered_share": cov.not_covered_share,
+        "covered": not none_covered,
+        "resolution": resolution,
     }
+    if resolution["coarse"] and not none_covered:
+        t = translator(lang)
+        notes.append(t("{label}: cells of {cell_ha:,.0f} ha are large for this landscape ({cells:,.1f} cells inside); "
+                       "the population is rounded to {sf} significant figures",
+                       label=label, cell_ha=resolution["cell_ha"], cells=resolution["cells_inside"],
+                       sf=resolution["significant_figures"]))
     notes.extend(_raster_crs_note(label, crs, lang))
     if cov.not_covered_share > 0.001:
         notes.append(Text("{layer}: {share:.1%} of the landscape has no population value (outside the raster or nodata); "
                           "the total leaves it out", params={"layer": label, "share": round(cov.not_covered_share, 6)}).sentence(lang))
     return part, notes
+
+
+#: A raster is coarse for a landscape with fewer cells than this inside it …
+COARSE_MIN_CELLS = 50
+#: … or with cells larger than this share of the landscape's area.
+COARSE_CELL_SHARE = 0.01
+
+
+def raster_resolution(src, boundary: BaseGeometry, *, area_ha: float) -> dict:
+    """How coarse a raster is for a landscape: cell size (ha, at the landscape's centre), cells inside, a flag.
+
+    ``coarse`` when fewer than :data:`COARSE_MIN_CELLS` cells fit in the
+    landscape or a cell is more than :data:`COARSE_CELL_SHARE` of its area;
+    ``significant_figures`` is what a count from such cells supports (2 below
+    10 cells, 3 below 50, else None: the figure is kept to the unit).
+    """
+    crs = zonal.raster_crs(src)
+    c = boundary.representative_point() if boundary is not None and not boundary.is_empty else None
+    row = 0
+    if c is not None:
+        x, y = (c.x, c.y)
+        if not crs.equals(zonal.WGS84, ignore_axis_order=True):
+            x, y = Transformer.from_crs(zonal.WGS84, crs, always_xy=True).transform(x, y)
+        row = int(min(max((~src.transform * (x, y))[1], 0), max(src.height - 1, 0)))
+    cell_ha = float(zonal.row_cell_areas_m2(src, row, row + 1, crs=crs)[0]) / 1e4
+    cells = area_ha / cell_ha if cell_ha > 0 else float("inf")
+    coarse = bool(cells < COARSE_MIN_CELLS or cell_ha > COARSE_CELL_SHARE * area_ha)
+    sf = (2 if cells < 10 else 3) if coarse else None
+    return {"cell_ha": cell_ha, "cells_inside": cells, "coarse": coarse, "significant_figures": sf,
+            "rule": f"coarse when fewer than {COARSE_MIN_CELLS} cells lie inside or a cell is over "
+                    f"{COARSE_CELL_SHARE:.0%} of the landscape"}
+
+
+def round_to_data(value: float, resolution: Mapping) -> float:
+    """``value`` rounded to the significant figures the raster supports (unchanged when it is not coarse).
+
+    >>> round_to_data(39_729.4, {"significant_figures": 2})
+    40000.0
+    >>> round_to_data(39_729.4, {"significant_figures": None})
+    39729.4
+    """
+    sf = resolution.get("significant_figures")
+    if not sf or not value:
+        return value
+    return float(round(value, -int(math.floor(math.log10(abs(value)))) + (int(sf) - 1)))
 
 
 def admin_units_spanned(
@@ -301,8 +366,12 @@ def admin_units_spanned(
 
     ``share_of_landscape`` is the unit's part of the landscape,
     ``share_of_unit`` the part of the unit inside the landscape (geodesic).
-    Units sharing less than 0.01 % of the landscape (edge slivers) are left
-    out and counted in a note.
+    A unit is left out only when the landscape touches a sliver *of that
+    unit* — less than :data:`SLIVER_SHARE_OF_UNIT` of the unit's own area (an
+    edge where two layers' outlines do not quite match) — never because the
+    unit is small beside the landscape; those left out are counted in a note and
+    the rule is stated in the part (``sliver_rule``). Every unit is kept, however
+    long the list. Units with no name are grouped as "unnamed" (noted).
     """
     notes: list[str] = []
     label = source or "admin units"
@@ -310,44 +379,55 @@ def admin_units_spanned(
     if country_field:
         _field(units, country_field, label, "country_field in [attach.admin_units]")
     gdf = to_wgs84(units, label, notes, lang=lang)
-    boundary_ha = area_ha(boundary)
+    boundary_ha = geodesy.area_ha(boundary)
     sub, pieces = _clip(gdf, boundary)
     pieces = [geodesy.polygonal(p) for p in pieces]
-    inters = [area_ha(p) for p in pieces]
+    inters = [geodesy.area_ha(p) for p in pieces]
     covered = shapely.union_all([p for p in pieces if not p.is_empty]) if pieces else None
     # shares of the landscape: of the pieces plus the part no unit covers, so they sum to 1 exactly
     denom = sum(inters) + _uncovered_ha(boundary, covered, boundary_ha)
+    names, blank = names_of(sub[name_field].to_numpy(), lang)
+    if blank:
+        notes.append(unnamed_note(label, name_field, blank, lang))
+    countries_of = names_of(sub[country_field].to_numpy(), lang)[0] if country_field else [None] * len(sub)
+    unit_ha = geodesy.areas_ha(sub.geometry.values)
     rows = []
     geoms = []
     slivers = 0
-    for (_, row), inter in zip(sub.iterrows(), inters):
-        if denom <= 0 or inter / denom < SLIVER_SHARE:
-            slivers += inter > 0
+    for k, inter in enumerate(inters):
+        if inter <= 0 or denom <= 0:
             continue
-        unit_ha = area_ha(row.geometry)
+        share_of_unit = min(1.0, inter / unit_ha[k]) if unit_ha[k] > 0 else 1.0
+        if share_of_unit < SLIVER_SHARE_OF_UNIT:
+            slivers += 1
+            continue
         rows.append({
-            "name": str(row[name_field]),
+            "name": names[k],
             "level": level,
-            "country": (str(row[country_field]) if country_field else None),
+            "country": countries_of[k] if country_field and not is_blank(sub[country_field].iloc[k]) else None,
             "area_ha": inter,
             "share_of_landscape": inter / denom,
-            "share_of_unit": min(1.0, inter / unit_ha) if unit_ha > 0 else None,
+            "share_of_unit": share_of_unit,
         })
-        geoms.append(row.geometry)
+        geoms.append(sub.geometry.values[k])
     order = sorted(range(len(rows)), key=lambda i: (-rows[i]["share_of_landscape"], rows[i]["name"]))
     rows = [rows[i] for i in order]
     geoms = [geoms[i] for i in order]
     if slivers:
-        notes.append(Text("{layer}: {n} unit touching the landscape by less than {share:.2%} of its area was left out",
-                          "{layer}: {n} units touching the landscape by less than {share:.2%} of its area were left out",
-                          {"layer": label, "n": int(slivers), "share": SLIVER_SHARE}).sentence(lang))
+        t = translator(lang)
+        notes.append(t("{label}: {n} unit touches the landscape by less than {share:.0%} of its own area (an edge sliver) "
+                       "and was left out",
+                       "{label}: {n} units touch the landscape by less than {share:.0%} of their own area (edge slivers) "
+                       "and were left out", n=slivers, label=label, share=SLIVER_SHARE_OF_UNIT))
     layer = gpd.GeoDataFrame(
         {k: [r[k] for r in rows] for k in ("name", "level", "country", "share_of_landscape", "share_of_unit")},
         geometry=geoms, crs=4326,
     )
     countries = sorted({r["country"] for r in rows if r["country"]})
     units_out = [{k: r[k] for k in ("name", "level", "share_of_landscape", "share_of_unit")} for r in rows]
-    return {"countries": countries, "admin_units": units_out, "source": source}, layer, notes
+    part = {"countries": countries, "admin_units": units_out, "source": source,
+            "sliver_rule": {"share_of_unit_below": SLIVER_SHARE_OF_UNIT, "left_out": slivers}}
+    return part, layer, notes
 
 
 def rivers_inside(
@@ -432,6 +512,30 @@ def _bbox(boundary: BaseGeometry, margin_deg: float = 0.0):
     return (minx - margin_deg, miny - margin_deg, maxx + margin_deg, maxy + margin_deg)
 
 
+def water_layer(spec: Mapping, boundary: BaseGeometry, *, kind: str, expect: str) -> tuple[WaterLayer, gpd.GeoDataFrame]:
+    """A water layer of a recipe (``[attach.rivers]``, ``[attach.water]``…) for site distances.
+
+    Reads the features within :data:`~landgeo.water_distance.FIRST_WINDOW_M`
+    of the landscape (returned as a frame in EPSG:4326 for the part that
+    measures the water inside), and gives the :class:`WaterLayer` the layer's
+    whole extent and a reader for wider windows, so that every site's distance
+    is exact however far the water is.
+    """
+    label = spec.get("source") or _label(spec)
+
+    def read(bbox):
+        gdf = _read(spec, expect, bbox=bbox)
+        return to_wgs84(gdf, label).geometry.values if len(gdf) else np.zeros(0, dtype=object)
+
+    window = window_around([boundary], FIRST_WINDOW_M)
+    first = _read(spec, expect, bbox=window)
+    first84 = to_wgs84(first, label) if len(first) else first.set_crs(4326, allow_override=True)
+    extent = vector_extent_wgs84(spec["path"], layer=spec.get("layer"), crs=spec.get("crs"))
+    layer = WaterLayer(label=label, kind=kind, geoms=np.asarray(first84.geometry.values, dtype=object), extent=extent,
+                       window=window, read=read)
+    return layer, first
+
+
 def attach_all(recipe, boundary) -> Attached:
     """Compute every ``[attach.*]`` part a recipe asks for.
 
@@ -472,14 +576,11 @@ def attach_all(recipe, boundary) -> Attached:
         out.layers["admin_units"] = layer
         note_all(ns)
 
-    rivers_gdf = None
+    water_layers: list[WaterLayer] = []
     riv_cfg = cfg.get("rivers")
-    search_m = None
     if riv_cfg:
-        water_m = float((cfg.get("sites") or {}).get("water_distance_m", 500.0))
-        search_m = max(water_m * 4, RIVER_SEARCH_M)  # rivers read this far around the landscape
-        margin = geodesy.metres_to_degrees(search_m, max(abs(geom.bounds[1]), abs(geom.bounds[3])))
-        rivers_gdf = _read(riv_cfg, "line", bbox=_bbox(geom, margin))
+        river_layer, rivers_gdf = water_layer(riv_cfg, geom, kind="river", expect="line")
+        water_layers.append(river_layer)
         part, layer, ns = rivers_inside(geom, rivers_gdf, name_field=riv_cfg.get("name_field"),
                                         source=riv_cfg.get("source") or _label(riv_cfg), lang=lang)
         out.parts["rivers"] = rounded(part)
@@ -527,8 +628,8 @@ def attach_all(recipe, boundary) -> Attached:
     water_gdf = None
     water_cfg = cfg.get("water")
     if water_cfg:
-        margin = geodesy.metres_to_degrees(search_m or RIVER_SEARCH_M, max(abs(geom.bounds[1]), abs(geom.bounds[3])))
-        water_gdf = _read(water_cfg, "polygon", bbox=_bbox(geom, margin))
+        lakes, water_gdf = water_layer(water_cfg, geom, kind="lake", expect="polygon")  # sites' distances count lakes too
+        water_layers.append(lakes)
         part, layer, ns = water_inside(geom, water_gdf, name_field=water_cfg.get("name_field"),
                                        source=water_cfg.get("source") or _label(water_cfg), lang=lang)
         out.parts["water"] = rounded(part)
@@ -541,11 +642,11 @@ def attach_all(recipe, boundary) -> Attached:
         rep = report_of(gdf)
         name_field = sites_cfg.get("name_field")
         res = attach_sites(
-            geom, gdf, rivers=_water_features(rivers_gdf, water_gdf), admin_units=admin_gdf,
+            geom, gdf, water=water_layers, admin_units=admin_gdf,
             admin_name_field=(admin_cfg or {}).get("name_field"),
             water_distance_m=float(sites_cfg.get("water_distance_m", 500.0)), name_field=name_field,
             source=sites_cfg.get("source") or _label(sites_cfg),
-            invalid_rows=(rep.dropped_invalid_coords if rep else 0), river_search_m=search_m, lang=lang,
+            invalid_rows=(rep.dropped_invalid_coords if rep else 0), lang=lang,
         )
         out.parts["sites"] = rounded(res.part)
         out.layers["sites"] = res.layer
@@ -563,18 +664,6 @@ def attach_all(recipe, boundary) -> Attached:
         out.layers["protected_areas"] = layer
         note_all(ns)
     return out
-
-
-def _water_features(rivers: gpd.GeoDataFrame | None, water: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
-    """Rivers and water polygons together, for the sites' distance to water (0 inside a lake)."""
-    if water is None or not len(water):
-        return rivers
-    water = water.to_crs(4326) if water.crs is not None and not water.crs.equals(4326) else water
-    if rivers is None:
-        return water[[water.geometry.name]]
-    rivers = rivers.to_crs(4326) if rivers.crs is not None and not rivers.crs.equals(4326) else rivers
-
-    return gpd.GeoDataFrame(geometry=pd.concat([rivers.geometry, water.geometry], ignore_index=True), crs=4326)
 
 
 def _coverage_check(out: Attached, cid: str, part: Mapping, what: str, lang: str = "en") -> None:

@@ -3,8 +3,10 @@
 Sites are points or footprint polygons (any CRS; transformed to EPSG:4326 and
 logged). A footprint counts as inside when it touches the landscape and its
 mined area is the geodesic area of the part inside. Distances to the nearest
-river are geodesic metres between the closest pair of points, found in an
-equal-area CRS centred on the landscape and measured back on the ellipsoid.
+river or water body are computed for every site, without a cap, by
+:mod:`landgeo.water_distance` (nearest feature found in an equal-area CRS
+centred on the landscape, measured on the ellipsoid); where no water layer
+covers a site its distance is unknown (null), and so is ``near_water``.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
 from ..errors import CRSError, FieldError
 from ..geo import geodesy
-from ..i18n import Text
+from ..i18n import tr
+from ..i18n.names import names_of, unnamed_note
+from .water_distance import WaterLayer, distances_to_water
 
 log = logging.getLogger(__name__)
 WGS84 = CRS.from_epsg(4326)
@@ -64,54 +68,18 @@ def _finite(geoms) -> np.ndarray:
     return ok
 
 
-def nearest_distances_m(geoms, lines, *, around: BaseGeometry) -> np.ndarray:
-    """Geodesic distance (m) from each geometry to the nearest of ``lines``.
-
-    Both in EPSG:4326. The nearest line and the closest pair of points are
-    found in a Lambert azimuthal equal-area CRS centred on ``around``; the
-    distance between that pair is then measured on the WGS84 ellipsoid.
-    Geometries touching a line get 0. NaN when ``lines`` is empty.
-    """
-    geoms = np.asarray(geoms, dtype=object)
-    out = np.full(len(geoms), np.nan)
-    lines = np.asarray([g for g in lines if g is not None and not g.is_empty], dtype=object)
-    if len(geoms) == 0 or len(lines) == 0:
-        return out
-    laea = geodesy.equal_area_crs(around)
-    fwd = Transformer.from_crs(WGS84, laea, always_xy=True)
-    back = Transformer.from_crs(laea, WGS84, always_xy=True)
-
-    def proj(gs, tr):
-        return shapely.transform(gs, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
-
-    gp = proj(geoms, fwd)
-    lp = proj(shapely.segmentize(lines, 0.01), fwd)
-    tree = shapely.STRtree(lp)
-    idx_g, idx_l = tree.query_nearest(gp, all_matches=False)
-    sl = shapely.shortest_line(gp[idx_g], lp[idx_l])
-    ends = shapely.get_coordinates(sl).reshape(-1, 2, 2)
-    lon, lat = back.transform(ends[:, :, 0].ravel(), ends[:, :, 1].ravel())
-    lon = np.asarray(lon).reshape(-1, 2)
-    lat = np.asarray(lat).reshape(-1, 2)
-    d = geodesy.distance_m(lon[:, 0], lat[:, 0], lon[:, 1], lat[:, 1])
-    touching = shapely.intersects(gp[idx_g], lp[idx_l])
-    d = np.where(touching, 0.0, d)
-    out[idx_g] = d
-    return out
-
-
 def attach_sites(
     boundary: BaseGeometry,
     sites: gpd.GeoDataFrame,
     *,
     rivers: gpd.GeoDataFrame | None = None,
+    water: list[WaterLayer] | None = None,
     admin_units: gpd.GeoDataFrame | None = None,
     admin_name_field: str | None = None,
     water_distance_m: float = 500.0,
     name_field: str | None = None,
     source: str | None = None,
     invalid_rows: int = 0,
-    river_search_m: float | None = None,
     lang: str = "en",
 ) -> SitesResult:
     """Count ASGM sites inside ``boundary`` and describe them.
@@ -123,8 +91,13 @@ def attach_sites(
     sites
         Points or footprint polygons (any CRS). May be empty.
     rivers
-        Lines (any CRS): distance from each site to the nearest river, and the
-        count within ``water_distance_m``.
+        Lines (any CRS), taken whole: distance from each site to the nearest
+        river, and the count within ``water_distance_m``.
+    water
+        Water layers (:class:`landgeo.water_distance.WaterLayer`: rivers read
+        by windows, lakes…), beside or instead of ``rivers``. Every site gets
+        its distance to the nearest feature of the layers that cover it, with
+        no cap; a site no layer covers has an unknown distance (null).
     admin_units, admin_name_field
         Polygons and their name field: sites counted per unit (by the site's
         representative point).
@@ -136,10 +109,6 @@ def attach_sites(
         Label of the sites layer for the profile.
     invalid_rows
         Rows the reader already skipped for invalid coordinates (reported).
-    river_search_m
-        The rivers were read within this distance (m) of the landscape only:
-        a longer distance is not known (the nearest river may lie beyond the
-        window) and is left empty, with a note.
 
     Returns
     -------
@@ -159,9 +128,15 @@ def attach_sites(
     bad = int((~ok).sum()) + int(invalid_rows)
     if (~ok).any():  # rows the reader skipped are already reported by it
         n_bad = int((~ok).sum())
-        notes.append(Text("{layer}: {n} site with missing or invalid coordinates was not counted",
-                          "{layer}: {n} sites with missing or invalid coordinates were not counted", {"layer": label, "n": n_bad}).sentence(lang))
-    ids = gdf[name_field].astype(str).to_numpy() if name_field else np.array([str(i + 1) for i in range(len(gdf))], dtype=object)
+        notes.append(tr(lang, f"{label}: {n_bad} sites with missing or invalid coordinates were not counted",
+                        f"{label} : {n_bad} sites aux coordonnées manquantes ou invalides n'ont pas été comptés"))
+    if name_field:  # nulls and empty ids: one "unnamed" class, counted
+        names, blank = names_of(gdf[name_field].to_numpy(), lang)
+        ids = np.asarray(names, dtype=object)
+        if blank:
+            notes.append(unnamed_note(label, name_field, blank, lang))
+    else:
+        ids = np.array([str(i + 1) for i in range(len(gdf))], dtype=object)
     gdf = gdf.loc[ok].copy()
     ids = ids[ok]
     geoms = gdf.geometry.values
@@ -170,19 +145,20 @@ def attach_sites(
     is_point = np.isin(types, list(POINT_TYPES))
     other = ~(is_poly | is_point)
     if other.any():
-        notes.append(Text("{layer}: {n} site that is neither a point nor a polygon was skipped",
-                          "{layer}: {n} sites that are neither points nor polygons were skipped", {"layer": label, "n": int(other.sum())}).sentence(lang))
-    boundary_ha = geodesy.area_ha(shapely.segmentize(boundary, 0.01))
+        notes.append(tr(lang, f"{label}: {int(other.sum())} sites that are neither points nor polygons were skipped",
+                        f"{label} : {int(other.sum())} sites qui ne sont ni des points ni des polygones ont été ignorés"))
+    boundary_ha = geodesy.area_ha(boundary)
     inside = np.zeros(len(gdf), dtype=bool)
     if len(gdf):
         shapely.prepare(boundary)
         inside = (is_poly | is_point) & shapely.intersects(boundary, geoms)
     kept = geoms[inside]
     kinds = np.where(is_poly[inside], "footprint", "point")
-    clipped = np.array([shapely.intersection(g, boundary) if k == "footprint" else g for g, k in zip(kept, kinds)], dtype=object)
-    # footprint edges densified to 0.001° (~110 m) so clipped edges follow their lon/lat course
-    area = np.array([geodesy.area_ha(shapely.segmentize(g, 0.001)) if k == "footprint" else np.nan
-                     for g, k in zip(clipped, kinds)], dtype=float)
+    # footprints cut by the boundary: both densified along the geodesic first (the one edge rule)
+    dense_boundary = geodesy.densify(boundary)
+    clipped = np.array([shapely.intersection(geodesy.densify(g), dense_boundary) if k == "footprint" else g
+                        for g, k in zip(kept, kinds)], dtype=object)
+    area = np.array([geodesy.area_ha(g) if k == "footprint" else np.nan for g, k in zip(clipped, kinds)], dtype=float)
     n = int(inside.sum())
     part: dict = {
         "count": n,
@@ -196,24 +172,30 @@ def attach_sites(
         "per_admin_unit": [],
         "source": source,
     }
-    dist = np.full(n, np.nan)
+    layers = list(water or [])
     if rivers is not None:
-        riv = to_wgs84(rivers, "rivers", notes, lang=lang)
-        dist = nearest_distances_m(clipped, riv.geometry.values, around=boundary)
-        if river_search_m is not None:
-            far = dist > river_search_m
-            if far.any():
-                dist = np.where(far, np.nan, dist)
-                notes.append(Text("{layer}: {n} site is more than {km:,.0f} km from the rivers read around the landscape; "
-                                  "its distance to a river is left empty",
-                                  "{layer}: {n} sites are more than {km:,.0f} km from the rivers read around the landscape; "
-                                  "their distance to a river is left empty",
-                                  {"layer": label, "n": int(far.sum()), "km": river_search_m / 1000}).sentence(lang))
-        part["near_water"] = {"distance_m": float(water_distance_m), "count": int((dist <= water_distance_m).sum())}
-        part["distance_to_river_m"] = {
-            "median": float(np.nanmedian(dist)) if n and np.isfinite(dist).any() else None,
-            "min": float(np.nanmin(dist)) if n and np.isfinite(dist).any() else None,
-        }
+        layers.insert(0, WaterLayer.from_frame(to_wgs84(rivers, "rivers", notes, lang=lang), label="rivers", kind="river"))
+    dist = np.full(n, np.nan)
+    river_dist = np.full(n, np.nan)
+    if layers:
+        found = distances_to_water(clipped, layers, around=boundary)
+        dist = found.distance_m
+        river_dist = found.by_kind.get("river", np.full(n, np.nan))
+        part["near_water"], part["distance_to_water_m"] = water_summary(dist, water_distance_m)
+        part["water_layers"] = list(found.layers)
+        if "river" in found.by_kind:
+            part["distance_to_river_m"] = _stats(river_dist)
+        unknown = int(np.isnan(dist).sum())
+        for silent in found.silent:
+            notes.append(tr(lang, f"{silent}: no water feature within 25 km of the landscape; it says nothing about how "
+                            "close the sites are to water",
+                            f"{silent} : aucune entité d'eau à moins de 25 km du paysage ; la couche ne dit rien de la "
+                            "proximité des sites à l'eau"))
+        if unknown:
+            notes.append(tr(lang, f"{label}: for {unknown} of {n} sites no water layer is near enough to say; "
+                            "their distance to water is unknown (null)",
+                            f"{label} : pour {unknown} des {n} sites, aucune couche d'eau n'est assez proche pour le dire ; "
+                            "leur distance à l'eau est inconnue (null)"))
     unit = np.full(n, None, dtype=object)
     if admin_units is not None and admin_name_field and n:
         units = to_wgs84(admin_units, "admin units", notes, lang=lang)
@@ -222,7 +204,7 @@ def attach_sites(
         reps = shapely.point_on_surface(clipped)
         tree = shapely.STRtree(units.geometry.values)
         si, ui = tree.query(reps, predicate="intersects")
-        names = units[admin_name_field].astype(str).to_numpy()
+        names = np.asarray(names_of(units[admin_name_field].to_numpy(), lang)[0], dtype=object)
         for s, u in zip(si, ui):
             if unit[s] is None:
                 unit[s] = names[u]
@@ -233,8 +215,9 @@ def attach_sites(
             "site_id": ids[inside].astype(str) if n else np.array([], dtype=str),
             "kind": kinds,
             "area_ha": area,
-            "dist_river_m": dist,
-            "near_water": (dist <= water_distance_m) if rivers is not None else np.full(n, None, dtype=object),
+            "dist_river_m": river_dist,
+            "dist_water_m": dist,
+            "near_water": np.array([None if not np.isfinite(d) else bool(d <= water_distance_m) for d in dist], dtype=object),
             "admin_unit": unit,
         },
         geometry=gpd.GeoSeries(clipped, crs=4326) if n else gpd.GeoSeries([], crs=4326),
@@ -242,3 +225,28 @@ def attach_sites(
     )
     log.info("%s: %d sites inside the landscape (%d outside, %d invalid)", label, n, part["outside"], bad)
     return SitesResult(part, layer, notes)
+
+
+def _stats(dist: np.ndarray) -> dict:
+    """Median, min and max of the known distances (None when none is known)."""
+    known = dist[np.isfinite(dist)]
+    if not len(known):
+        return {"median": None, "min": None, "max": None, "known": 0}
+    return {"median": float(np.median(known)), "min": float(known.min()), "max": float(known.max()), "known": int(len(known))}
+
+
+def water_summary(dist: np.ndarray, within_m: float) -> tuple[dict, dict]:
+    """``near_water`` and ``distance_to_water_m`` parts from per-site distances (NaN = unknown).
+
+    ``count`` is the number of sites known to lie within ``within_m``; it is
+    None (unknown) when no site's distance is known, and ``unknown`` counts
+    the sites whose distance is not known.
+
+    >>> water_summary(np.array([100.0, np.nan, 900.0]), 500)[0]
+    {'distance_m': 500.0, 'count': 1, 'unknown': 1}
+    >>> water_summary(np.array([np.nan]), 500)[0]['count'] is None
+    True
+    """
+    known = np.isfinite(dist)
+    count = int((dist[known] <= within_m).sum()) if known.any() or not len(dist) else None
+    return {"distance_m": float(within_m), "count": count, "unknown": int((~known).sum())}, _stats(dist)

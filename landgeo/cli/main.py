@@ -192,9 +192,8 @@ def _finish(ctx: click.Context, outcomes) -> None:
     _print_outcomes(outcomes)
     failed = [o for o in outcomes if o.status != "ok"]
     if failed:
-        click.echo(_t()("landgeo: {failed} of {n} landscape failed: {recipes}", "landgeo: {failed} of {n} landscapes failed: {recipes}",
-                        failed=len(failed), n=len(outcomes), recipes=", ".join(str(o.recipe) for o in failed)), err=True)
-        ctx.exit(2)
+        click.echo(f"landgeo: {len(failed)} of {len(outcomes)} landscapes failed: {', '.join(str(o.recipe) for o in failed)}", err=True)
+        ctx.exit(1 if any(getattr(o, "internal", False) for o in failed) else 2)  # 1: an internal error among them
 
 
 @main.command()
@@ -256,7 +255,10 @@ def sheet(source: Path, out_file: Path | None, lang: str | None, overwrite: bool
 @click.argument("recipes", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Output folder: OUT/<slug>/ per landscape, OUT/summary.csv, OUT/atlas.pdf.")
 @click.option("--units", type=click.Path(path_type=Path), default=None, help="Profile every unit of this layer as its own landscape.")
-@click.option("--field", default=None, help="With --units: the field that names each unit.")
+@click.option("--field", multiple=True, help="With --units: the field that names each unit; give it again for a key of several fields (--field name --field adm0_a3).")
+@click.option("--key", default=None, metavar="F1,F2", help="With --units: a key of several fields, comma-separated (same as --field F1 --field F2).")
+@click.option("--where", "units_where", default=None, help="With --units: a filter, e.g. \"adm0_a3 = 'GHA'\".")
+@click.option("--country-field", default=None, help="With --units: the units' country field (default: adm0_a3, iso_a3… or where the units lie).")
 @click.option("--layer", default=None, help="With --units: the layer inside the file (GeoPackage).")
 @click.option("--attach", type=click.Path(path_type=Path), default=None, help="With --units: a recipe giving [attach.*], [scale] and shared settings.")
 @click.option("--where", "units_where", default=None, help="With --units: only the units this filter selects, e.g. \"region = 'Ashanti'\" (the README's where grammar).")
@@ -270,12 +272,15 @@ def sheet(source: Path, out_file: Path | None, lang: str | None, overwrite: bool
 @click.option("--offline/--online", default=True, show_default=True, help="Offline maps or online (OpenStreetMap tiles).")
 @_band_options
 @click.pass_context
-def batch(ctx, recipes, out_dir, units, field, layer, attach, units_where, workers, scheduler, resume, overwrite, maps, atlas, lang, offline, min_ha, max_ha) -> None:
+def batch(ctx, recipes, out_dir, units, field, key, units_where, country_field, layer, attach, workers, scheduler, resume,
+          overwrite, maps, atlas, lang, offline, min_ha, max_ha) -> None:
     """Profile many landscapes, on a local Dask cluster or the user's; a failure is recorded and the rest go on."""
     # slow start-up: the job's geopandas/matplotlib load only when the command runs
     from ..app.batch import plan_batch, run_batch
 
-    tasks, failed = plan_batch(list(recipes), units=units, field=field, layer=layer, attach=attach, where=units_where)
+    fields = list(field) + [f.strip() for f in (key or "").split(",") if f.strip()]
+    tasks, failed = plan_batch(list(recipes), units=units, field=fields or None, layer=layer, attach=attach,
+                               where=units_where, country_field=country_field)
     with click.progressbar(length=len(tasks) + len(failed), label="landscapes", file=click.get_text_stream("stderr"),
                            hidden=ctx.obj["quiet"]) as bar:
         result = run_batch(tasks, out_dir, workers=workers, scheduler=scheduler, resume=resume, overwrite=overwrite,

@@ -10,13 +10,13 @@ How the numbers are made (the same rules everywhere in this module):
   areas add up: ``only_a + intersection = A`` and
   ``union = only_a + only_b + intersection``. No area is ever taken in degrees
   or in a projected CRS.
-* **Edges densified first.** A straight edge in longitude/latitude and the
-  geodesic between the same two vertices are different lines, so splitting a
-  long edge (as every overlay does) would change its geodesic area (about
-  1.5 ha on a 0.5° square). All inputs are therefore densified to edges of at
-  most ``DENSIFY_DEG`` (0.01°, about 1 km) before the overlay; at that length
-  both readings of an edge agree to well under 1e-6 of the area and the pieces
-  add up. The reported areas are those of the densified inputs.
+* **Edges densified first, along the geodesic.** Every edge is a geodesic
+  (:mod:`landgeo.geodesy`, the one edge rule), but the overlay runs on straight
+  lon/lat lines; all inputs are therefore densified with
+  :func:`landgeo.geodesy.densify` (points on the geodesic, at most
+  ``DENSIFY_STEP_M`` = 1 km apart) before the overlay. Densifying does not
+  change an area, so A's area here is the area ``profile`` and ``check``
+  report, to 0.01 ha, and the pieces add up to the whole.
 * **Hausdorff distance of the outlines.** The largest distance from a point on
   one outline to the nearest point of the other outline (both directions).
   The outlines are densified (``step_m``, reported) in a Lambert azimuthal
@@ -42,6 +42,7 @@ out), :func:`compare_files` (paths in, optional output directory) and
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from collections.abc import Mapping, Sequence
@@ -61,9 +62,11 @@ from shapely.geometry.base import BaseGeometry
 from .._version import __version__
 from ..boundary import WGS84, Boundary, Check, Source, finish_boundary
 from ..delineate import delineate
+from ..delineate.drawn import boundary_from_layer, read_drawn
 from ..errors import DelineationError, FieldError, LayerError, UsageError
 from ..geo import geodesy
-from ..i18n import Text, check_lang, translator
+from ..i18n import Text, check_lang, fmt_number, join_names, tr, translator
+from ..i18n.names import names_of
 from ..io import vector as layers
 from ..recipe.parse import read_recipe
 
@@ -74,10 +77,6 @@ ALIGNMENT_TOLERANCE = 0.10
 ALIGNMENT_RULE = "symmetric difference (only-A + only-B) <= {pct} % of A's area"
 #: A unit counts as spanned by A when at least this share of A lies in it.
 SLIVER_SHARE = 0.005
-#: Longest edge (degrees) kept before overlays; see the module docstring.
-DENSIFY_DEG = 0.01
-#: Coordinate grid (degrees) of densified geometries; see :func:`densify`.
-GRID_DEG = 1e-9
 #: Two units overlap when their common area exceeds this share of the smaller one.
 OVERLAP_SHARE = 0.001
 
@@ -163,7 +162,10 @@ def load_boundary(path: str | Path, *, notes: list[str] | None = None) -> tuple[
     if file.suffix.lower() == ".toml":
         recipe = read_recipe(file)
         return delineate(recipe), recipe.name
-    gdf = layers.read_vector(file, layer=layer, expect="polygon")
+    # read as profile and check read a boundary file: closed lines become polygons, a landgeo boundary.gpkg
+    # opens on its boundary layer, and messages name the FILE:LAYER form of the command line
+    gdf = read_drawn(file, layer=layer, options=layers.OptionNames(layer=f"{file}:NAME", crs="a CRS stated in the file",
+                                                                   where="in the file"))
     label = _name_of(gdf) or report_label(gdf) or file.name
     if gdf.crs is not None and not CRS(gdf.crs).equals(WGS84):
         note = Text("{layer} was in {crs}; transformed to EPSG:4326 for the overlay",
@@ -173,10 +175,7 @@ def load_boundary(path: str | Path, *, notes: list[str] | None = None) -> tuple[
     definition = _first_text(gdf, "definition")
     text = None if definition else Text("Boundary read from {layer}", params={"layer": label})
     method = _first_text(gdf, "method") or "file"
-    boundary = finish_boundary(
-        gdf.geometry.values, gdf.crs, method=method, definition=definition or text.render("en"), sources=[Source(label, len(gdf))],
-        definition_text=text,
-    )
+    boundary = dataclasses.replace(boundary_from_layer(gdf, label=label, definition=definition), method=method)
     return boundary, label
 
 
@@ -405,16 +404,6 @@ class PairMetrics:
 
 
 
-def densify(geom):
-    """``geom`` (or an array of geometries) with no edge longer than :data:`DENSIFY_DEG` degrees.
-
-    The new vertices are snapped to a 1e-9° grid (0.1 mm): a shared edge cut
-    from either side then gives the very same points, so neighbouring units
-    still dissolve without micro-holes.
-    """
-    return shapely.set_precision(shapely.segmentize(geom, DENSIFY_DEG), GRID_DEG)
-
-
 def pair_metrics(a: BaseGeometry, b: BaseGeometry, *, tolerance: float = ALIGNMENT_TOLERANCE, step_m: float | None = None) -> PairMetrics:
     """Area, overlay, IoU, Hausdorff and alignment of ``a`` against ``b`` (EPSG:4326).
 
@@ -425,7 +414,7 @@ def pair_metrics(a: BaseGeometry, b: BaseGeometry, *, tolerance: float = ALIGNME
     >>> m.iou, m.alignment.aligned
     (1.0, True)
     """
-    a, b = densify(a), densify(b)
+    a, b = geodesy.densify(a), geodesy.densify(b)
     inter = geodesy.polygonal(shapely.intersection(a, b))
     only_a = geodesy.polygonal(shapely.difference(a, b))
     only_b = geodesy.polygonal(shapely.difference(b, a))
@@ -616,7 +605,7 @@ def _unit_names(units: gpd.GeoDataFrame, field_name: str, label: str) -> list[st
     if field_name not in units.columns:
         cols = ", ".join(c for c in units.columns if c != units.geometry.name)
         raise FieldError(f"{label}: no field {field_name!r}; the fields are: {cols}. Pass one with --field")
-    names = [str(v) if v is not None and not (isinstance(v, float) and math.isnan(v)) else f"#{i}" for i, v in enumerate(units[field_name])]
+    names = names_of(units[field_name].to_numpy())[0]  # nulls and empty strings: "unnamed", numbered below
     seen: dict[str, int] = {}
     out = []
     for n in names:
@@ -649,10 +638,10 @@ def units_metrics(
         units = units.to_crs(WGS84)
     names = _unit_names(units, field, label)
     units = gpd.GeoDataFrame({"unit": names}, geometry=units.geometry.values, crs=WGS84)
-    a = densify(a)
+    a = geodesy.densify(a)
     area_a = geodesy.area_ha(a)
     hits = np.unique(units.sindex.query(a, predicate="intersects"))
-    hit_geoms = densify(units.geometry.values[hits]) if hits.size else np.array([], dtype=object)
+    hit_geoms = geodesy.densify(units.geometry.values[hits]) if hits.size else np.array([], dtype=object)
     inter_ha = np.array([geodesy.area_ha(geodesy.polygonal(g)) for g in shapely.intersection(hit_geoms, a)]) if hits.size else np.zeros(0)
     touched_mask = inter_ha > 0
     x = inter_ha[touched_mask]
@@ -747,8 +736,8 @@ class Comparison:
 
     @property
     def area_a_ha(self) -> float:
-        """Geodesic area of A (ha) as every comparison number uses it (densified, see :func:`densify`)."""
-        return geodesy.area_ha(densify(self.a.geometry))
+        """Geodesic area of A (ha) as every comparison number uses it (densified, see :func:`landgeo.geodesy.densify`)."""
+        return geodesy.area_ha(self.a.geometry)  # densifying (before every overlay) does not change it
 
     # ---- data out
     def to_dict(self) -> dict:
@@ -757,8 +746,8 @@ class Comparison:
         def side(boundary: Boundary | None, label: str | None) -> dict | None:
             if boundary is None:
                 return None
-            # the area of the densified geometry, like every other area of the comparison
-            return {"label": label, "area_ha": _ha(geodesy.area_ha(densify(boundary.geometry))), "method": boundary.method, "definition": boundary.definition}
+            # geodesic edges: the area profile and check report (densifying for the overlay does not change it)
+            return {"label": label, "area_ha": _ha(geodesy.area_ha(boundary.geometry)), "method": boundary.method, "definition": boundary.definition}
 
         return {
             "schema": SCHEMA,
@@ -849,11 +838,11 @@ class Comparison:
         return text.render(lang) if text is not None else role
 
     def geometries(self) -> dict[str, BaseGeometry]:
-        """Named geometries (EPSG:4326, densified, see :func:`densify`) of the comparison, in a fixed order."""
+        """Named geometries (EPSG:4326, densified, see :func:`landgeo.geodesy.densify`) of the comparison, in a fixed order."""
         # A and B densified like every piece, so that the areas in to_frame() add up
-        out: dict[str, BaseGeometry] = {"a": densify(self.a.geometry)}
+        out: dict[str, BaseGeometry] = {"a": geodesy.densify(self.a.geometry)}
         if self.b is not None and self.pair is not None:
-            out["b"] = densify(self.b.geometry)
+            out["b"] = geodesy.densify(self.b.geometry)
             out.update({k: self.pair.pieces[k] for k in ("only_a", "only_b", "intersection")})
         u = self.units
         if u is not None and u.metrics is not None:

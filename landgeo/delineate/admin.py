@@ -16,7 +16,8 @@ from pyproj import CRS
 
 from ..boundary import Boundary, Source, finish_boundary
 from ..errors import DelineationError, FieldError, RecipeError
-from ..i18n import N_, Text
+from ..i18n import join_names, plural, tr
+from ..i18n.names import names_of
 from ..io.vector import read_vector, report_of
 
 MAX_NAMES_IN_SENTENCE = 12
@@ -187,7 +188,7 @@ def boundary_from_units(
         raise DelineationError(f"{label}: {what} selected no unit; check the filter and the field values")
     if field:
         _require_field(selected, field, label, "[boundary] field")
-        names = [str(v) for v in selected[field]]
+        names = names_of(selected[field].to_numpy(), lang)[0]  # a blank name reads "unnamed", never "nan"
     else:
         names = [f"#{i}" for i in selected.index]
     parents: set[str] = set()

@@ -92,6 +92,8 @@ class DemCatchment:
     cells: int
     area_ha: float
     counts: Mapping[str, int] = field(default_factory=dict)
+    #: Area (ha, cells × cell area) upstream of the cell under the given outlet, before snapping.
+    unsnapped_area_ha: float | None = None
 
     @property
     def edge_cells(self) -> int:
@@ -471,6 +473,7 @@ def catchment_from_dem(
     row, col, dist = snap_outlet(flow.accumulation(), cond, outlet_lonlat, snap_m=snap_m, stream_threshold_cells=stream_threshold_cells,
                                  label=label, window=window)
     geom, count, counts = catchment_geometry(cond, row, col, flow=flow)
+    unsnapped_ha = _unsnapped_area_ha(cond, flow, outlet_lonlat, (row, col))
     del flow
     area = geodesy.area_ha(geom)
     lon, lat = cell_lonlat(row, col, cond.transform, cond.crs)
@@ -481,7 +484,22 @@ def catchment_from_dem(
         **counts,
     }
     log.info("catchment: %d cells, %.1f ha, outlet snapped %.0f m", count, area, dist)
-    return DemCatchment(geom, (lon, lat), tuple(map(float, outlet_lonlat)), dist, count, area, all_counts)
+    if unsnapped_ha is None:  # the point was on the snapped cell already
+        unsnapped_ha = area
+    return DemCatchment(geom, (lon, lat), tuple(map(float, outlet_lonlat)), dist, count, area, all_counts, unsnapped_ha)
+
+
+def _unsnapped_area_ha(cond: Conditioned, flow: WindowFlow, lonlat, snapped: tuple[int, int]) -> float | None:
+    """Area (ha) upstream of the cell under ``lonlat`` (cells × their width × height), None if it is the snapped cell."""
+    fr, fc = _to_grid(lonlat, cond.transform, cond.crs)
+    r0, c0 = int(math.floor(fr)), int(math.floor(fc))
+    if (r0, c0) == tuple(snapped) or cond.dirs[r0 + 1, c0 + 1] == 0:
+        return None if (r0, c0) == tuple(snapped) else 0.0
+    mask, _, rmin, rmax, _, _ = flow.upstream_mask(r0, c0)
+    mask = mask.reshape(cond.dirs.shape)
+    per_row = mask[rmin: rmax + 1].sum(axis=1)  # padded rows rmin..rmax are DEM rows rmin-1..rmax-1
+    rows = np.arange(rmin, rmax + 1) - 1
+    return float((per_row * cond.dx_m[rows] * cond.dy_m[rows]).sum()) / 1e4
 
 
 def edge_check(res: DemCatchment, lang: str = "en") -> Check:
@@ -522,13 +540,44 @@ def boundary_from_recipe(recipe) -> Boundary:
     sentence = b.get("definition") or text.render(lang)
     details: dict[str, Any] = {
         "dem": dem_path.name,
-        "outlet": [round(lon, 6), round(lat, 6)],
-        "outlet_requested": [round(v, 6) for v in res.requested],
+        "outlet_given": [round(v, 6) for v in res.requested],
+        "outlet_snapped": [round(lon, 6), round(lat, 6)],
         "snap_distance_m": round(res.snap_distance_m, 1),
+        "unsnapped_area_ha": round(res.unsnapped_area_ha, 2) if res.unsnapped_area_ha is not None else None,
         "snap_m": snap_m,
         "stream_threshold_cells": threshold,
         "cells": res.cells,
         **res.counts,
     }
     return finish_boundary(res.geometry, WGS84, method="dem", definition=sentence, sources=(Source(dem_path.name, res.cells),), details=details,
-                           checks=(edge_check(res, lang),), definition_text=text)
+                           checks=(edge_check(res, lang), snap_check(res, lang)))
+
+
+#: The snap check warns when snapping multiplied the catchment by more than this (vs the cell under the outlet).
+SNAP_GROWTH_LIMIT = 2.0
+
+
+def snap_check(res: DemCatchment, lang: str = "en") -> Check:
+    """The ``dem_snap`` check: where the outlet was given, where it was snapped, and a warning when the snap
+    more than doubled the catchment compared with the cell under the given point (snapped past a confluence)."""
+    from ..i18n import fmt_number, tr
+
+    before = res.unsnapped_area_ha
+    value = {"snap_distance_m": round(res.snap_distance_m, 1), "area_ha": round(res.area_ha, 2),
+             "unsnapped_area_ha": round(before, 2) if before is not None else None}
+    d_en, d_fr = fmt_number(res.snap_distance_m, "en"), fmt_number(res.snap_distance_m, "fr")
+    if res.snap_distance_m == 0:
+        return Check("dem_snap", "ok", tr(lang, "The outlet lies on the traced stream cell (not snapped).",
+                                          "L'exutoire est sur la cellule de cours d'eau tracée (pas de rattachement)."), value)
+    grew = before is not None and before > 0 and res.area_ha > SNAP_GROWTH_LIMIT * before
+    if not grew:
+        return Check("dem_snap", "ok", tr(lang, f"The outlet was snapped {d_en} m to the stream cell of highest flow accumulation.",
+                                          f"L'exutoire a été rattaché à {d_fr} m, à la cellule de plus forte accumulation."), value)
+    a_en, a_fr = fmt_number(res.area_ha, "en"), fmt_number(res.area_ha, "fr")
+    b_en, b_fr = fmt_number(before, "en"), fmt_number(before, "fr")
+    return Check("dem_snap", "warn", tr(
+        lang,
+        f"Snapping moved the outlet {d_en} m and the catchment grew from {b_en} ha (the cell under the given outlet) to "
+        f"{a_en} ha: it may have jumped past a confluence onto a larger river; check the outlet, or lower snap_m.",
+        f"Le rattachement a déplacé l'exutoire de {d_fr} m et le bassin passe de {b_fr} ha (cellule sous l'exutoire donné) à "
+        f"{a_fr} ha : il a pu franchir une confluence vers un cours d'eau plus grand ; vérifiez l'exutoire ou réduisez snap_m."), value)

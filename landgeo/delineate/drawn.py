@@ -11,8 +11,8 @@ import shapely
 
 from ..boundary import Boundary, Source, finish_boundary
 from ..errors import LayerError, RecipeError
-from ..i18n import Text
-from ..io.vector import POLYGONAL, read_vector, report_of
+from ..i18n import tr
+from ..io.vector import POLYGONAL, RECIPE_OPTIONS, OptionNames, read_vector, report_of
 
 CLOSE_TOLERANCE_DEG = 1e-6
 
@@ -48,9 +48,28 @@ def boundary_from_layer(gdf, *, label: str, lang: str = "en", definition: str | 
                            definition_text=None if definition else text)
 
 
+def read_drawn(path, *, layer: str | None = None, crs=None, x: str | None = None, y: str | None = None,
+               options: OptionNames = RECIPE_OPTIONS):
+    """Read a boundary file the way every command does (``profile``, ``check``, ``compare``, a previous boundary).
+
+    Any geometry type is read (closed lines become polygons in
+    :func:`boundary_from_layer`); a file with several layers opens on its
+    ``boundary`` layer when it has one (landgeo's own boundary.gpkg). Messages
+    name the options as the user of the command writes them (``options``).
+    """
+    return read_vector(path, layer=layer, crs=crs, x=x, y=y, options=options, prefer_layer="boundary")
+
+
+def boundary_from_file(path, *, layer: str | None = None, crs=None, x: str | None = None, y: str | None = None,
+                       lang: str = "en", definition: str | None = None, options: OptionNames = RECIPE_OPTIONS) -> Boundary:
+    """:func:`read_drawn` then :func:`boundary_from_layer`: the boundary a drawn file holds."""
+    gdf = read_drawn(path, layer=layer, crs=crs, x=x, y=y, options=options)
+    return boundary_from_layer(gdf, label=report_of(gdf).label, lang=lang, definition=definition)
+
+
 def boundary_from_recipe(recipe) -> Boundary:
     b = recipe.boundary
     if "path" not in b:
         raise RecipeError(f"{recipe.path}: [boundary] method \"file\" needs path = \"…\", the drawn boundary file")
-    gdf = read_vector(b["path"], layer=b.get("layer"), crs=b.get("crs"), x=b.get("x"), y=b.get("y"))
-    return boundary_from_layer(gdf, label=report_of(gdf).label, lang=recipe.language, definition=b.get("definition"))
+    return boundary_from_file(b["path"], layer=b.get("layer"), crs=b.get("crs"), x=b.get("x"), y=b.get("y"),
+                              lang=recipe.language, definition=b.get("definition"))

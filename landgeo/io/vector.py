@@ -114,8 +114,28 @@ def _layer_count(src: str, name: str) -> int:
         return 0
 
 
-def _choose_layer(path: Path, layer: str | None) -> list[str | None]:
-    """The layer(s) to read: the named one, the only one, or (KML/GPX) the non-empty ones."""
+@dataclass(frozen=True)
+class OptionNames:
+    """How the user of the command at hand names the layer and CRS options, for messages.
+
+    A recipe user writes ``layer = "…"``; a command-line user types ``--layer NAME``.
+    """
+
+    layer: str = 'layer = "…"'
+    crs: str = 'crs = "EPSG:4326" or the layer\'s EPSG code'
+    where: str = "in the recipe"
+
+
+#: Messages for layers named in a recipe (the default).
+RECIPE_OPTIONS = OptionNames()
+#: Messages for a file given on the command line (``landgeo check FILE --layer --crs``).
+CLI_OPTIONS = OptionNames(layer="--layer NAME", crs="--crs EPSG:4326 or the layer's EPSG code", where="on the command line")
+
+
+def _choose_layer(path: Path, layer: str | None, options: OptionNames = RECIPE_OPTIONS,
+                  prefer: str | None = None) -> list[str | None]:
+    """The layer(s) to read: the named one, the only one, ``prefer`` when the file has it
+    (``boundary`` in landgeo's own boundary.gpkg), or (KML/GPX) the non-empty ones."""
     suffix = path.suffix.lower()
     if suffix in TABLE_SUFFIXES:
         return [layer]
@@ -124,10 +144,13 @@ def _choose_layer(path: Path, layer: str | None) -> list[str | None]:
     if layer is not None:
         if layer not in names:
             listing = ", ".join(names) or "none"
-            raise LayerError(f"{path}: no layer {layer!r}; the layers are: {listing}. Set layer = \"…\" to one of them")
+            raise LayerError(f"{path}: no layer {layer!r}; the layers are: {listing}. Name one of them with {options.layer}")
         return [layer]
     if len(names) <= 1:
         return [names[0] if names else None]
+    if prefer is not None and prefer in names:
+        log.info("%s: %d layers; reading %r", path, len(names), prefer)
+        return [prefer]
     src = _gdal_path(path)
     nonempty = [n for n in names if _layer_count(src, n) > 0]
     if suffix in {".kml", ".kmz"} and nonempty:
@@ -135,7 +158,7 @@ def _choose_layer(path: Path, layer: str | None) -> list[str | None]:
     if len(nonempty) == 1:
         return nonempty
     listing = ", ".join(f"{n} ({g})" for n, g in layers)
-    raise LayerError(f"{path}: holds {len(names)} layers ({listing}); name one with layer = \"…\"")
+    raise LayerError(f"{path}: holds {len(names)} layers ({listing}); name one with {options.layer}")
 
 
 def _read_table(path: Path, *, x: str | None, y: str | None, crs: CRS | None, report: LayerReport, sheet: str | None) -> gpd.GeoDataFrame:
@@ -242,6 +265,8 @@ def read_vector(
     columns: list[str] | None = None,
     expect: str | None = None,
     bbox_crs=None,
+    options: OptionNames = RECIPE_OPTIONS,
+    prefer_layer: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a vector layer, check its CRS and clean its geometries.
 
@@ -267,6 +292,12 @@ def read_vector(
     expect
         ``"polygon"``, ``"point"`` or ``"line"``: refuse a layer with none of
         those, skip (and count) the features of other types.
+    options
+        How messages name the layer and CRS options: :data:`RECIPE_OPTIONS`
+        (``layer = "…"``) or :data:`CLI_OPTIONS` (``--layer NAME``).
+    prefer_layer
+        The layer to read when none is named and the file holds several (e.g.
+        ``"boundary"`` for landgeo's own boundary.gpkg).
 
     Returns
     -------
@@ -288,7 +319,7 @@ def read_vector(
     else:
         frames = []
         parsed = parse_where(where, source=str(path)) if where else None
-        for name in _choose_layer(path, layer):
+        for name in _choose_layer(path, layer, options, prefer_layer):
             sql = None
             if parsed is not None:
                 sql = to_ogr_sql(parsed, resolve_columns(parsed, _field_names(path, name), source=str(path)))
@@ -315,7 +346,7 @@ def read_vector(
             raise LayerError(f"{path}: has no geometry column; for a table of points give a CSV with lon/lat columns")
         if gdf.crs is None:
             if user_crs is None:
-                raise CRSError(f"{path}: the layer has no CRS; state it in the recipe (crs = \"EPSG:4326\" or the layer's EPSG code)")
+                raise CRSError(f"{path}: the layer has no CRS; state it {options.where} ({options.crs})")
             gdf = gdf.set_crs(user_crs)
             report.crs_from = "recipe"
         elif user_crs is not None and not CRS(gdf.crs).equals(user_crs, ignore_axis_order=True):
@@ -409,6 +440,35 @@ def _bbox_in_layer_crs(path: Path, name, bbox, bbox_crs):
 
     tr = Transformer.from_crs(src_crs, layer_crs, always_xy=True)
     return tuple(tr.transform_bounds(*bbox, densify_pts=21))
+
+
+def vector_extent_wgs84(path: str | Path, *, layer: str | None = None, crs=None) -> tuple[float, float, float, float] | None:
+    """The lon/lat bounding box of everything a vector layer holds (None when it is empty).
+
+    Read from the file's metadata where the format has it (GeoPackage,
+    Shapefile…), else from the features; transformed outward to EPSG:4326.
+    """
+    path = Path(path)
+    check_exists(path)
+    if path.suffix.lower() in TABLE_SUFFIXES:
+        gdf = read_vector(path, layer=layer, crs=crs)
+        bounds, src_crs = (gdf.total_bounds if len(gdf) else None), gdf.crs
+    else:
+        name = _choose_layer(path, layer)[0]
+        try:
+            info = pyogrio.read_info(_gdal_path(path), layer=name, force_total_bounds=True)
+        except Exception as exc:
+            raise LayerError(f"{path}: cannot be read as a vector layer ({exc})") from exc
+        bounds = info.get("total_bounds")
+        wkt = info.get("crs")
+        src_crs = CRS.from_user_input(wkt) if wkt else parse_crs(crs, path)
+        if bounds is not None and not np.all(np.isfinite(bounds)):
+            bounds = None
+    if bounds is None:
+        return None
+    if src_crs is not None and not CRS(src_crs).equals(CRS.from_epsg(4326), ignore_axis_order=True):
+        bounds = Transformer.from_crs(src_crs, CRS.from_epsg(4326), always_xy=True).transform_bounds(*bounds, densify_pts=21)
+    return tuple(float(v) for v in bounds)
 
 
 def write_vector(gdf: gpd.GeoDataFrame, path: str | Path, *, layer: str | None = None) -> Path:

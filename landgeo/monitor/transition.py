@@ -42,6 +42,7 @@ from rasterio.io import MemoryFile
 from rasterio.windows import Window
 
 from ..errors import DataWarning, LayerError
+from ..geo import geodesy
 from ..zonal import stats as zonal
 
 log = logging.getLogger(__name__)
@@ -202,7 +203,7 @@ def _paired(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
     g = _geom_in(geom, geom_crs, rcrs)
     win_a = _window_of(src_a, g)
     win_b = _window_of(src_b, g)
-    zone_ha = zonal._area_ha(_geom_in(geom, geom_crs, zonal.WGS84))
+    zone_ha = geodesy.area_ha(_geom_in(geom, geom_crs, zonal.WGS84))
     if win_a is None or win_b is None:
         return TransitionMatrix({}, METHOD_PAIRED, zone_ha * 1e4, ("the rasters do not overlap the landscape",))
     ta, tb = src_a.transform, src_b.transform
@@ -291,7 +292,7 @@ def _vectorised(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
             for f, m2 in r.areas_m2.items():
                 key = (v, int(f)) if a_coarse else (int(f), v)
                 areas[key] = areas.get(key, 0.0) + m2
-    zone_m2 = zonal._area_ha(g84) * 1e4
+    zone_m2 = geodesy.area_ha(g84) * 1e4
     total = sum(areas.values())
     note = (f"{coarse.name} has the larger cells: its cells were turned into polygons; "
             f"{fine.name} was read inside them with exact partial-cell weights")
@@ -308,7 +309,7 @@ def _resampled(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
     rcrs = zonal.raster_crs(src_a)
     win = _window_of(src_a, _geom_in(geom, geom_crs, rcrs))
     if win is None:
-        return TransitionMatrix({}, METHOD_RESAMPLED, zonal._area_ha(_geom_in(geom, geom_crs, zonal.WGS84)) * 1e4)
+        return TransitionMatrix({}, METHOD_RESAMPLED, geodesy.area_ha(_geom_in(geom, geom_crs, zonal.WGS84)) * 1e4)
     dtype = np.dtype(src_b.dtypes[0])
     nd_b = src_b.nodatavals[0]
     fill = nd_b if nd_b is not None else (np.iinfo(dtype).max if dtype.kind in "iu" else 0)
@@ -320,7 +321,7 @@ def _resampled(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
     code, base, nd = _codes(a, dst, bad, src_a.name, src_b.name)
     res = _class_areas_of_array(code, src_a.window_transform(win), rcrs, geom, geom_crs, nd)
     areas = {(int(k) // base, int(k) % base): v for k, v in res.areas_m2.items()}
-    zone_m2 = zonal._area_ha(_geom_in(geom, geom_crs, zonal.WGS84)) * 1e4
+    zone_m2 = geodesy.area_ha(_geom_in(geom, geom_crs, zonal.WGS84)) * 1e4
     note = f"{src_b.name} was resampled (nearest neighbour) onto the grid of {src_a.name}, as asked"
     return TransitionMatrix(dict(sorted(areas.items())), METHOD_RESAMPLED, max(0.0, zone_m2 - sum(areas.values())), (note,))
 

@@ -182,6 +182,44 @@ def _eco_source(profile: Mapping[str, Any]) -> str | None:
     return eco.get("source") if isinstance(eco, Mapping) else profile.get("ecosystems_source")
 
 
+def _population_text(pop: Mapping[str, Any], lang: str) -> str | None:
+    """``≈ 40,000 inhabitants (cells of 34,000 ha, coarse for this landscape; WorldPop, 2020)``, "not covered
+    by the population raster" where it does not reach (never a false 0), None when not computed."""
+    t = translator(lang)
+    extra = [str(x) for x in (pop.get("source"), pop.get("year")) if x]
+    if pop.get("total") is None:
+        if pop.get("covered") is False:
+            return t("not covered by the population raster") + (f" ({', '.join(extra)})" if extra else "")
+        return None
+    res = pop.get("resolution") if isinstance(pop.get("resolution"), Mapping) else {}
+    number = fmt_number(float(pop["total"]), lang)
+    text = (f"≈\u00a0{number}" if res.get("coarse") else number) + f" {label('inhabitants', lang)}"
+    notes = []
+    if res.get("coarse") and res.get("cell_ha"):
+        notes.append(t("cells of {cell_ha:,.0f} ha, coarse for this landscape", cell_ha=float(res["cell_ha"])))
+    share = pop.get("not_covered_share")
+    if isinstance(share, (int, float)) and share > 0.01:
+        notes.append(t("the raster covers {share:.0%} of the landscape", share=1.0 - float(share)))
+    notes += extra
+    return text + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def _water_text(sites: Mapping[str, Any], lang: str) -> str:
+    """``; 12 within 500 m of water (3 unknown), median distance to water 4.2 km`` — or "unknown", never a false 0."""
+    near = sites.get("near_water")
+    if not isinstance(near, Mapping) or near.get("distance_m") is None or not sites.get("count"):
+        return ""
+    if near.get("count") is None:
+        return "; " + label("water_unknown", lang)
+    text = f"; {fmt_number(near['count'], lang)} " + label("near_water", lang).format(d=fmt_number(near["distance_m"], lang))
+    if near.get("unknown"):
+        text += f" ({label('water_n_unknown', lang).format(n=fmt_number(near['unknown'], lang))})"
+    median = (sites.get("distance_to_water_m") or {}).get("median") if isinstance(sites.get("distance_to_water_m"), Mapping) else None
+    if median is not None:
+        text += ", " + label("water_median", lang).format(d=fmt_km(float(median) / 1000.0, lang))
+    return text
+
+
 def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
     """The profile table as (label, value) rows, in the template's order, every text in ``lang``."""
     profile = localize_profile(profile, lang)
@@ -197,8 +235,8 @@ def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]
     if units:
         shown = [f"{u['name']} ({fmt_share(u['share_of_landscape'], lang)})" if u.get("share_of_landscape") is not None
                  else str(u["name"]) for u in units[:5]]
-        more = len(units) - 5
-        text = ", ".join(shown) + (f" + {more}" if more > 0 else "")
+        more = len(units) - 5  # the profile keeps the whole list; the sheet names the largest five
+        text = ", ".join(shown) + (" " + translator(lang)("… and {n} more", "… and {n} more", n=more) if more > 0 else "")
         parts.append(text)
     centroid = profile.get("centroid")
     if centroid and len(centroid) == 2 and all(v is not None for v in centroid):
@@ -225,12 +263,8 @@ def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]
     rows.append((label("definition", lang), str(definition)))
 
     pop = profile.get("population") or {}
-    if pop.get("total") is not None:
-        text = f"{fmt_number(float(pop['total']), lang)} {label('inhabitants', lang)}"
-        extra = [str(x) for x in (pop.get("source"), pop.get("year")) if x]
-        if extra:
-            text += f" ({', '.join(extra)})"
-    else:
+    text = _population_text(pop, lang) if isinstance(pop, Mapping) else na
+    if text is None:
         text = na
     rows.append((label("population", lang), text))
 
@@ -259,10 +293,7 @@ def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]
             text += f", {fmt_ha(sites['area_ha'], lang)}"
         if sites.get("density_per_1000_ha") is not None:
             text += f" ({fmt_number(sites['density_per_1000_ha'], lang, 2)} {label('per_1000_ha', lang)})"
-        near = sites.get("near_water") or {}
-        if near.get("count") is not None and near.get("distance_m") is not None:
-            text += f"; {fmt_number(near['count'], lang)} " + label("near_water", lang).format(
-                d=fmt_number(near["distance_m"], lang))
+        text += _water_text(sites, lang)
         rows.append((label("sites", lang), text))
 
     rivers = profile.get("rivers") or {}

@@ -10,8 +10,12 @@ their exact fraction, and the work per row is the row's width plus the edges
 crossing it.
 
 The raster is never resampled: zones are transformed to the raster's CRS (and
-densified first, so that long edges follow their true course) and read by
-strips of whole blocks, so memory stays bounded whatever the raster size.
+lon/lat zones densified first along the geodesic with
+:func:`landgeo.geodesy.densify`, the one edge rule, so that long edges follow
+their true course) and read by strips of whole blocks, so memory stays bounded
+whatever the raster size. Rings are oriented (exterior and holes opposite)
+before the coverage is accumulated, so a hole stored with the same orientation
+as its exterior ring is still a hole.
 Window offsets are rounded *outward* (floor of the start, ceil of the end):
 rounding to nearest drops edge cells of small polygons.
 
@@ -50,7 +54,8 @@ WGS84 = CRS.from_epsg(4326)
 STRIP_BYTES = 8 * 2**20  # data read per strip (per buffer; two buffers in flight)
 ACC_BYTES = 64 * 2**20  # class histograms held at once (zones beyond it are scanned in further groups)
 CACHE_BYTES = 8 * 2**20  # GDAL block cache while reading: strips cover whole block rows, so blocks are not re-read
-DENSIFY_DEG = 0.005  # segment length (degrees) before transforming a zone to a projected raster CRS
+#: Longest edge (degrees) of a geographic raster's outline: its edges are parallels and meridians
+EXTENT_STEP_DEG = 0.01
 
 
 # --------------------------------------------------------------------------- results
@@ -421,8 +426,6 @@ def _to_raster_crs(geoms: np.ndarray, crs_from: CRS, crs_to: CRS) -> np.ndarray:
     if crs_from.equals(crs_to, ignore_axis_order=True):
         return geoms
     log.info("zones transformed from %s to the raster's CRS %s", crs_from.to_string(), crs_to.to_string())
-    if crs_from.is_geographic:
-        geoms = shapely.segmentize(geoms, DENSIFY_DEG)
     tr = Transformer.from_crs(crs_from, crs_to, always_xy=True)
     return shapely.transform(geoms, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
 
@@ -435,11 +438,6 @@ def _to_wgs84(geom: BaseGeometry, crs: CRS, tr: Transformer | None = None) -> Ba
         b = geom.bounds
         geom = shapely.segmentize(geom, max(b[2] - b[0], b[3] - b[1], 1e-9) / 20.0)
     return shapely.transform(geom, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
-
-
-def _area_ha(g) -> float:
-    """Geodesic area (ha) with lon/lat edges densified to 0.01° (so that pieces add up)."""
-    return geodesy.area_ha(shapely.segmentize(g, 0.01)) if g is not None and not g.is_empty else 0.0
 
 
 def _edges(poly_px: BaseGeometry) -> tuple[np.ndarray, ...]:
@@ -472,6 +470,8 @@ def _prepare(src, geoms, crs) -> list[_Zone]:
     geoms = np.asarray(geoms, dtype=object)
     zcrs = CRS.from_user_input(crs) if crs is not None else WGS84
     geoms = np.array([shapely.make_valid(g) if g is not None and not g.is_valid else g for g in geoms], dtype=object)
+    if zcrs.is_geographic:  # edges are geodesics: points on them, so the lon/lat (pixel) edges follow their course
+        geoms = geodesy.densify(geoms)
     if zcrs.equals(WGS84, ignore_axis_order=True):
         g84 = geoms
     else:
@@ -485,19 +485,22 @@ def _prepare(src, geoms, crs) -> list[_Zone]:
     extent84 = None
     zones = []
     for i, (g, gr) in enumerate(zip(g84, graster)):
-        zone_ha = _area_ha(g)
+        zone_ha = geodesy.area_ha(g)
         if g is None or g.is_empty or gr is None or gr.is_empty:
             zones.append(_Zone(i, zone_ha, 0.0))
             continue
         outside_ha = 0.0
         if not extent.contains(gr):
-            if extent84 is None:
-                extent84 = _to_wgs84(extent, rcrs)
-            outside_ha = _area_ha(shapely.difference(g, extent84)) if g.intersects(extent84) else zone_ha
+            if extent84 is None:  # a geographic raster's edges are parallels and meridians: follow them
+                extent84 = _to_wgs84(shapely.segmentize(extent, EXTENT_STEP_DEG) if rcrs.is_geographic else extent, rcrs)
+            outside = geodesy.polygonal(shapely.difference(g, extent84)) if g.intersects(extent84) else None
+            outside_ha = geodesy.area_ha(outside) if outside is not None else zone_ha
             outside_ha = min(outside_ha, zone_ha)
         px = shapely.transform(gr, lambda xy: np.column_stack((inv.a * xy[:, 0] + inv.b * xy[:, 1] + inv.c,
                                                                inv.d * xy[:, 0] + inv.e * xy[:, 1] + inv.f)))
         px = shapely.clip_by_rect(px, 0.0, 0.0, float(W), float(H))
+        # holes must run against their exterior ring (the coverage is a signed sum): orient every ring
+        px = shapely.orient_polygons(geodesy.polygonal(px))
         z = _Zone(i, zone_ha, outside_ha)
         if px.is_empty:
             zones.append(z)

@@ -1,7 +1,11 @@
 """A validated basin tree (HYBAS_ID → NEXT_DOWN) with a pre-order interval index.
 
 Every unit drains to at most one unit downstream (``NEXT_DOWN``; ``0`` marks an
-outlet: the sea, an endorheic sink or a coastal unit). Numbering the units in
+outlet: the sea, an endorheic sink or a coastal unit). A ``NEXT_DOWN`` naming an
+id that is not in the table means the unit *drains out of the layer* (the
+layer was clipped from a larger one, the way users hold HydroBASINS): it is an
+outlet of this table, listed in :attr:`BasinTable.drains_out`; tracing upstream
+never needs the units downstream. Cycles and duplicate ids stay errors. Numbering the units in
 depth-first pre-order, the units upstream of ``u`` (``u`` included) are exactly
 the positions ``pre[u] .. pre[u] + size[u] - 1``: tracing is a slice, and
 upstream totals of any per-unit value come from one cumulative sum.
@@ -14,7 +18,7 @@ under a second; see ``benchmarks/bench_trace.py``.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numba
 import numpy as np
@@ -131,6 +135,8 @@ class BasinTable:
     child_idx: np.ndarray
     outlet: int = 0
     source: str = "basin table"
+    #: Row positions of the units whose NEXT_DOWN is not in the table (they drain out of the layer).
+    drains_out: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @classmethod
     def from_arrays(cls, ids, next_down, *, outlet: int = 0, source: str = "basin table") -> BasinTable:
@@ -148,8 +154,9 @@ class BasinTable:
         Raises
         ------
         BasinTableError
-            On duplicate ids, a NEXT_DOWN naming a missing id, a NEXT_DOWN
-            cycle, or non-integer values; the message names the ids.
+            On duplicate ids, a NEXT_DOWN cycle, or non-integer values; the
+            message names the ids. A NEXT_DOWN naming an id not in the table is
+            not an error: that unit drains out of the layer (see :attr:`drains_out`).
         """
         ids = _as_int_ids(ids, "the id field", source)
         nd = _as_int_ids(next_down, "the NEXT_DOWN field", source)
@@ -172,14 +179,12 @@ class BasinTable:
         pos = np.minimum(pos, max(n - 1, 0))
         found = (sorted_ids[pos] == nd) if n else np.zeros(0, bool)
         missing = ~found & ~is_outlet
-        if missing.any():
-            rows = np.nonzero(missing)[0]
-            pairs = [f"{ids[r]} → {nd[r]}" for r in rows[:_SHOW]]
-            more = f", … ({len(rows)} in all)" if len(rows) > _SHOW else ""
-            raise BasinTableError(
-                f"{source}: NEXT_DOWN names ids that are not in the layer ({', '.join(pairs)}{more}); "
-                f"use the full layer, or set NEXT_DOWN = {outlet} for units that drain out of it"
-            )
+        drains_out = np.nonzero(missing)[0].astype(np.int64)
+        if len(drains_out):
+            pairs = [f"{ids[r]} → {nd[r]}" for r in drains_out[:_SHOW]]
+            more = f", … ({len(drains_out)} in all)" if len(drains_out) > _SHOW else ""
+            log.info("%s: %d units drain out of the layer (%s%s)", source, len(drains_out), ", ".join(pairs), more)
+        is_outlet = is_outlet | missing
         parent = np.where(is_outlet, -1, sorter[pos]).astype(np.int64)
         child_ptr, kids = _children(parent, n)
         roots = np.nonzero(parent < 0)[0].astype(np.int64)
@@ -187,9 +192,15 @@ class BasinTable:
         if len(order) < n:
             cls._raise_cycle(ids, parent, pre, source)
         arrays = (ids.copy(), nd.copy(), parent, order, pre, size, child_ptr, kids)  # copies: never freeze the caller's arrays
-        for a in arrays:
+        for a in (*arrays, drains_out):
             a.flags.writeable = False  # upstream() hands out views: keep the index immutable
-        return cls(*arrays, int(outlet), source)
+        return cls(*arrays, int(outlet), source, drains_out)
+
+    def drains_out_text(self, limit: int = _SHOW) -> str:
+        """``"7120019190 → 7120018050, …"``: the units that drain out of the layer and where to."""
+        pairs = [f"{int(self.ids[r])} → {int(self.next_down[r])}" for r in self.drains_out[:limit]]
+        more = f", … ({len(self.drains_out)} in all)" if len(self.drains_out) > limit else ""
+        return ", ".join(pairs) + more
 
     @staticmethod
     def _raise_cycle(ids, parent, pre, source) -> None:

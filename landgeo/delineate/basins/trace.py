@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -33,10 +34,10 @@ from shapely.geometry.base import BaseGeometry
 
 from ...boundary import Boundary, Check, Source, finish_boundary
 from ...checks.guidance import DEFAULT_MAX_HA, DEFAULT_MIN_HA, check_scale
-from ...errors import DelineationError, FieldError, RecipeError, UsageError
+from ...errors import DataWarning, DelineationError, FieldError, RecipeError, UsageError
 from ...geo import geodesy
-from ...i18n import Text, fmt_number
-from ...io.vector import check_vector_output, read_vector, report_of, write_vector_file
+from ...i18n import fmt_lonlat, fmt_number, tr
+from ...io.vector import CLI_OPTIONS, RECIPE_OPTIONS, OptionNames, check_vector_output, read_vector, report_of, write_vector_file
 from .table import BasinTable
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,15 @@ class BasinLayer:
         units = units.reset_index(drop=True)
         resolved = _resolve_fields(units, fields, label)
         table = BasinTable.from_arrays(units[resolved["id"]].to_numpy(), units[resolved["next_down"]].to_numpy(), source=label)
+        if len(table.drains_out):
+            n = len(table.drains_out)
+            nd = resolved["next_down"]
+            warnings.warn(DataWarning(
+                f"{label}: {n} unit{'s' if n != 1 else ''} drain{'' if n != 1 else 's'} to units that are not in the layer "
+                f"({nd} {table.drains_out_text()}): the layer is clipped; they are treated as outlets of the layer",
+                fr=f"{label} : {n} unité{'s' if n != 1 else ''} se déverse{'nt' if n != 1 else ''} dans des unités absentes "
+                   f"de la couche ({nd} {table.drains_out_text()}) : la couche est découpée ; elles sont traitées comme "
+                   "des exutoires de la couche"), stacklevel=2)
         return cls(units=units, table=table, fields=MappingProxyType(resolved), label=label)
 
     def __len__(self) -> int:
@@ -165,18 +175,20 @@ class BasinLayer:
         return values[np.asarray(rows, dtype=np.int64)]
 
 
-def read_basins(path, *, layer: str | None = None, crs=None, fields: Mapping[str, str] | None = None) -> BasinLayer:
+def read_basins(path, *, layer: str | None = None, crs=None, fields: Mapping[str, str] | None = None,
+                options: OptionNames = RECIPE_OPTIONS) -> BasinLayer:
     """Read and validate a basin layer (GeoPackage, Shapefile, …).
 
     Parameters
     ----------
-    path, layer, crs
-        As for :func:`landgeo.layers.read_vector`.
+    path, layer, crs, options
+        As for :func:`landgeo.io.vector.read_vector` (``options``: how messages
+        name the layer and CRS options, recipe or command line).
     fields
         Roles → field names, e.g. ``{"id": "BASIN", "next_down": "DOWN"}``;
         HydroBASINS names by default.
     """
-    units = read_vector(path, layer=layer, crs=crs, expect="polygon")
+    units = read_vector(path, layer=layer, crs=crs, expect="polygon", options=options)
     report = report_of(units)
     label = report.label if report else str(path)
     return BasinLayer.from_frame(units, fields=fields, label=label)
@@ -391,6 +403,22 @@ def select_pfaf(basins: BasinLayer, prefixes) -> np.ndarray:
 
 # --- consistency -----------------------------------------------------------------------------
 
+def _clipped_upstream(basins: BasinLayer, rows: np.ndarray, tolerance: float) -> tuple[np.ndarray, float]:
+    """Units of ``rows`` whose UP_AREA holds more than their own SUB_AREA and their children's UP_AREA
+    in the layer (the units upstream of them were clipped away), and that missing area (km²)."""
+    up = basins.column("up_area", np.arange(len(basins)))
+    sub = basins.column("sub_area", np.arange(len(basins)))
+    if up is None or sub is None:
+        return np.zeros(0, dtype=np.int64), 0.0
+    table = basins.table
+    child_up = np.zeros(len(basins))
+    has_parent = table.parent >= 0
+    np.add.at(child_up, table.parent[has_parent], np.nan_to_num(up[has_parent]))
+    gap = up[rows] - sub[rows] - child_up[rows]
+    lost = np.isfinite(gap) & (gap > tolerance * np.maximum(up[rows], 1e-9)) & (gap > 0.01)
+    return rows[lost], float(np.nansum(gap[lost]))
+
+
 def consistency_check(
     basins: BasinLayer,
     rows,
@@ -405,41 +433,74 @@ def consistency_check(
     Returns a ``basin_consistency`` :class:`Check` (``warn`` when a
     difference exceeds ``tolerance``, 2 % by default), or None when the layer
     has neither field. ``value`` holds the areas (ha) and relative differences.
+
+    An outlet ``UP_AREA`` larger than the Σ ``SUB_AREA`` of the units traced
+    (while the polygons match Σ ``SUB_AREA``) means units upstream were clipped
+    away from the layer: the message says so, with the missing area and the
+    units that lost their upstream part (``value["clipped_units"]``).
     """
     rows = np.asarray(rows, dtype=np.int64)
     sub = basins.column("sub_area", rows)
     up = basins.column("up_area", [outlet_row]) if outlet_row is not None else None
     if sub is None and up is None:
         return None
-    value: dict[str, float] = {"area_ha": round(float(area_ha), 1)}
-    parts, diffs = [], []
+    value: dict[str, Any] = {"area_ha": round(float(area_ha), 1)}
+    parts_en, parts_fr, diffs = [], [], []
+    a = fmt_number(area_ha, lang)
+    sub_total = None
     if sub is not None and np.isfinite(sub).all():
-        total = float(sub.sum()) * KM2_TO_HA
+        sub_total = total = float(sub.sum()) * KM2_TO_HA
         rel = (area_ha - total) / total if total > 0 else float("inf")
         value.update(sum_sub_area_ha=round(total, 1), diff_sub_area=round(rel, 5))
         diffs.append(rel)
-        parts.append(Text("Σ {field} of the {n} unit {total_ha:,.0f} ha ({diff:+.1%})",
-                          "Σ {field} of the {n} units {total_ha:,.0f} ha ({diff:+.1%})",
-                          {"field": basins.fields["sub_area"], "n": int(len(rows)), "total_ha": round(total, 1), "diff": round(rel, 5)}))
+        parts_en.append(f"Σ {basins.fields['sub_area']} of the {len(rows)} units {fmt_number(total, 'en')} ha ({_pct(rel, 'en')})")
+        parts_fr.append(f"Σ {basins.fields['sub_area']} des {len(rows)} unités {fmt_number(total, 'fr')} ha ({_pct(rel, 'fr')})")
+    clipped_en = clipped_fr = ""
+    polygons_ok = all(abs(d) <= tolerance for d in diffs)
     if up is not None and np.isfinite(up).all():
         total = float(up[0]) * KM2_TO_HA
         rel = (area_ha - total) / total if total > 0 else float("inf")
         value.update(up_area_ha=round(total, 1), diff_up_area=round(rel, 5))
-        diffs.append(rel)
         uid = int(basins.table.ids[outlet_row])
-        parts.append(Text("{field} of outlet unit {unit:d} {total_ha:,.0f} ha ({diff:+.1%})",
-                          params={"field": basins.fields["up_area"], "unit": uid, "total_ha": round(total, 1), "diff": round(rel, 5)}))
+        parts_en.append(f"{basins.fields['up_area']} of outlet unit {uid} {fmt_number(total, 'en')} ha ({_pct(rel, 'en')})")
+        parts_fr.append(f"{basins.fields['up_area']} de l'unité exutoire {uid} {fmt_number(total, 'fr')} ha ({_pct(rel, 'fr')})")
+        if sub_total is not None and polygons_ok and total > sub_total * (1 + tolerance):
+            lost_rows, _ = _clipped_upstream(basins, rows, tolerance / 10)
+            missing = total - sub_total
+            ids = [int(i) for i in basins.table.ids[lost_rows]]
+            value.update(missing_upstream_ha=round(missing, 1), clipped_units=ids[:MAX_IDS_IN_DETAILS])
+            listed = _ids_text(ids) if ids else ""
+            clipped_en = (f" The outlet's {basins.fields['up_area']} is larger than the units in the layer hold: about "
+                          f"{fmt_number(missing, 'en')} ha of its catchment lies outside the layer (upstream units were clipped "
+                          f"away{'; units that lost their upstream part: ' + listed if listed else ''}). The boundary is the "
+                          "part of the catchment inside the layer.")
+            clipped_fr = (f" Le {basins.fields['up_area']} de l'exutoire dépasse ce que les unités de la couche contiennent : "
+                          f"environ {fmt_number(missing, 'fr')} ha de son bassin sont hors de la couche (unités amont découpées"
+                          f"{' ; unités ayant perdu leur amont : ' + listed if listed else ''}). La limite est la partie du "
+                          "bassin comprise dans la couche.")
+            diffs.append(rel)
+        else:
+            diffs.append(rel)
     if not diffs:
         return None
     worst = max(abs(d) for d in diffs)
     status = "ok" if worst <= tolerance else "warn"
-    params = {"area_ha": round(float(area_ha), 1), "parts": parts, "tolerance": tolerance}
-    if status == "ok":
-        text = Text("Traced area {area_ha:,.0f} ha vs {parts:join}.", params=params)
+    lim = f"{tolerance:.0%}"
+    if clipped_en:
+        tail_en, tail_fr = "." + clipped_en, "." + clipped_fr
+    elif status == "ok":
+        tail_en = tail_fr = "."
     else:
-        text = Text("Traced area {area_ha:,.0f} ha vs {parts:join}: more than {tolerance:.0%} apart — the basin table's areas "
-                    "do not match its polygons (clipped or edited layer?).", params=params)
-    return Check.from_text("basin_consistency", status, text, lang, value)
+        tail_en = f": more than {lim} apart — the basin table's areas do not match its polygons (clipped or edited layer?)."
+        tail_fr = f" : écart de plus de {lim} — les surfaces de la table ne correspondent pas aux polygones (couche découpée ou modifiée ?)."
+    msg = tr(lang, f"Traced area {a} ha vs " + "; ".join(parts_en) + tail_en,
+             f"Surface tracée {a} ha contre " + " ; ".join(parts_fr) + tail_fr)
+    return Check("basin_consistency", status, msg, value)
+
+
+def _pct(rel: float, lang: str) -> str:
+    text = f"{rel:+.1%}"
+    return text.replace(".", ",").replace("%", "\u202f%") if lang == "fr" else text
 
 
 # --- boundary --------------------------------------------------------------------------------
@@ -544,6 +605,9 @@ def boundary_from_basins(
     sel_outlets = table.selection_outlets(rows)
     details["n_units"] = int(len(rows))
     details["outlet_units"] = [int(i) for i in table.ids[sel_outlets][:MAX_IDS_IN_DETAILS]]
+    out_of_layer = np.intersect1d(sel_outlets, table.drains_out)
+    if len(out_of_layer):  # the layer is clipped: these drain to units it does not hold
+        details["drains_out_of_layer"] = [int(i) for i in table.ids[out_of_layer][:MAX_IDS_IN_DETAILS]]
     if len(rows) <= MAX_IDS_IN_DETAILS:  # larger selections are recorded by how they were made
         details["unit_ids"] = [int(i) for i in table.ids[rows]]
     if outlet_row is None and len(sel_outlets) == 1 and table.size[sel_outlets[0]] == len(rows):
@@ -757,7 +821,7 @@ def suggest_file(
     """
     if out is not None:
         check_vector_output(out, overwrite=overwrite, inputs=[path])
-    basins = read_basins(path, layer=layer, crs=crs, fields=fields)
+    basins = read_basins(path, layer=layer, crs=crs, fields=fields, options=CLI_OPTIONS)  # messages say --layer
     result = suggest(
         basins, point,
         min_ha=DEFAULT_MIN_HA if min_ha is None else min_ha,

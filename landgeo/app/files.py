@@ -14,6 +14,7 @@ from ..checks.guidance import (
 )
 from ..delineate import delineate
 from ..delineate.drawn import boundary_from_file
+from ..i18n import check_lang
 from ..io.vector import CLI_OPTIONS, check_vector_output, write_vector_file
 from ..recipe.parse import input_paths, read_recipe
 

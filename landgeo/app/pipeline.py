@@ -317,6 +317,8 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
     if len(recipes) > 1:  # several landscapes: one indicators.csv and one atlas PDF (failures on its contents page)
         write_all_indicators([o.result.profile for o in outcomes if o.status == "ok"], Path(out_root) / INDICATORS,
                              overwrite=overwrite)
+        from ..render.atlas import write_atlas
+
         atlas_lang = lang or next((o.result.profile.get("language") for o in outcomes if o.status == "ok"), None)
         with atomic_file(Path(out_root) / ATLAS, overwrite=overwrite, create_parents=True) as tmp:
             write_atlas(outcomes, tmp, lang=atlas_lang or "en")

@@ -37,7 +37,7 @@ from shapely.geometry.base import BaseGeometry
 from ..boundary import Check
 from ..errors import DataWarning, FieldError, RecipeError
 from ..geo import geodesy
-from ..i18n import fmt_percent, tr, translator
+from ..i18n import N_, Text, tr, translator
 from ..i18n.names import is_blank, names_of, unnamed_note
 from ..io.raster import open_raster
 from ..io.vector import read_vector, report_of, vector_extent_wgs84

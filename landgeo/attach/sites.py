@@ -23,7 +23,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..errors import CRSError, FieldError
 from ..geo import geodesy
-from ..i18n import tr
+from ..i18n import Text, tr
 from ..i18n.names import names_of, unnamed_note
 from .water_distance import WaterLayer, distances_to_water
 

@@ -65,7 +65,7 @@ from ..delineate import delineate
 from ..delineate.drawn import boundary_from_layer, read_drawn
 from ..errors import DelineationError, FieldError, LayerError, UsageError
 from ..geo import geodesy
-from ..i18n import Text, check_lang, fmt_number, join_names, tr, translator
+from ..i18n import Text, check_lang, translator
 from ..i18n.names import names_of
 from ..io import vector as layers
 from ..recipe.parse import read_recipe
@@ -175,7 +175,8 @@ def load_boundary(path: str | Path, *, notes: list[str] | None = None) -> tuple[
     definition = _first_text(gdf, "definition")
     text = None if definition else Text("Boundary read from {layer}", params={"layer": label})
     method = _first_text(gdf, "method") or "file"
-    boundary = dataclasses.replace(boundary_from_layer(gdf, label=label, definition=definition), method=method)
+    boundary = boundary_from_layer(gdf, label=label, definition=definition or text.render("en"))
+    boundary = dataclasses.replace(boundary, method=method, definition_text=text)
     return boundary, label
 
 

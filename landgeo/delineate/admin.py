@@ -16,7 +16,7 @@ from pyproj import CRS
 
 from ..boundary import Boundary, Source, finish_boundary
 from ..errors import DelineationError, FieldError, RecipeError
-from ..i18n import join_names, plural, tr
+from ..i18n import N_, Text
 from ..i18n.names import names_of
 from ..io.vector import read_vector, report_of
 

@@ -11,7 +11,7 @@ import shapely
 
 from ..boundary import Boundary, Source, finish_boundary
 from ..errors import LayerError, RecipeError
-from ..i18n import tr
+from ..i18n import Text
 from ..io.vector import POLYGONAL, RECIPE_OPTIONS, OptionNames, read_vector, report_of
 
 CLOSE_TOLERANCE_DEG = 1e-6

@@ -36,7 +36,7 @@ from ...boundary import Boundary, Check, Source, finish_boundary
 from ...checks.guidance import DEFAULT_MAX_HA, DEFAULT_MIN_HA, check_scale
 from ...errors import DataWarning, DelineationError, FieldError, RecipeError, UsageError
 from ...geo import geodesy
-from ...i18n import fmt_lonlat, fmt_number, tr
+from ...i18n import Text, fmt_number, tr
 from ...io.vector import CLI_OPTIONS, RECIPE_OPTIONS, OptionNames, check_vector_output, read_vector, report_of, write_vector_file
 from .table import BasinTable
 

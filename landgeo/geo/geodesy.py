@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 import shapely
+import shapely.affinity
 from pyproj import CRS, Geod
 from shapely.geometry.base import BaseGeometry
 
@@ -43,6 +44,28 @@ def polygonal(geom: BaseGeometry | None) -> BaseGeometry:
         return geom
     parts = _polygon_parts(geom)
     return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def unwrap_antimeridian(geom: BaseGeometry) -> BaseGeometry:
+    """A shape cut at ±180° (parts at both edges) made whole: parts west of 0° moved by +360° of longitude.
+
+    Only when the moved shape spans less than 180° of longitude (an island group across the antimeridian,
+    not a shape round the globe); otherwise ``geom`` is returned as it is. Longitudes may then exceed 180.
+
+    >>> west, east = shapely.box(179, -17, 180, -16), shapely.box(-180, -17, -179.5, -16)
+    >>> unwrap_antimeridian(shapely.MultiPolygon([west, east])).bounds
+    (179.0, -17.0, 180.5, -16.0)
+    """
+    if geom is None or geom.is_empty:
+        return geom
+    minx, _, maxx, _ = geom.bounds
+    if not (minx <= -179.999 and maxx >= 179.999):
+        return geom
+    parts = list(shapely.get_parts(geom))
+    moved = [shapely.affinity.translate(p, xoff=360.0) if p.centroid.x < 0 else p for p in parts]
+    whole = shapely.union_all(moved)
+    x0, _, x1, _ = whole.bounds
+    return whole if x1 - x0 < 180.0 else geom
 
 
 def _densify_lon(coords: np.ndarray, step_deg: float = 0.25) -> np.ndarray:

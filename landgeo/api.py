@@ -30,6 +30,11 @@ def delineate_to_file(recipe_path: str | Path, out_file: str | Path, *, overwrit
     frame = boundary.to_frame(name=recipe.name, slug=recipe.slug, area_ha=round(boundary.area_ha, 2))
     with atomic_file(out_file, overwrite=overwrite) as tmp:
         write_vector(frame, tmp, layer="boundary")
+        if out_file.suffix.lower() == ".gpkg":  # the sheet's boundary style, for QGIS
+            from .gpkg_styles import write_layer_styles
+            from .render.qml import profile_styles
+
+            write_layer_styles(tmp, profile_styles({"boundary": frame}, lang=recipe.language))
     return boundary
 
 

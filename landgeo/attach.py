@@ -313,7 +313,7 @@ def admin_units_spanned(
     rows = []
     geoms = []
     slivers = 0
-    for (_, row), inter in zip(sub.iterrows(), inters):
+    for (_, row), inter, piece in zip(sub.iterrows(), inters, pieces):
         if denom <= 0 or inter / denom < SLIVER_SHARE:
             slivers += inter > 0
             continue
@@ -323,10 +323,11 @@ def admin_units_spanned(
             "level": level,
             "country": (str(row[country_field]) if country_field else None),
             "area_ha": inter,
+            "unit_area_ha": unit_ha,
             "share_of_landscape": inter / denom,
             "share_of_unit": min(1.0, inter / unit_ha) if unit_ha > 0 else None,
         })
-        geoms.append(row.geometry)
+        geoms.append(piece)  # the layer holds the part of each unit inside the landscape
     order = sorted(range(len(rows)), key=lambda i: (-rows[i]["share_of_landscape"], rows[i]["name"]))
     rows = [rows[i] for i in order]
     geoms = [geoms[i] for i in order]
@@ -334,7 +335,7 @@ def admin_units_spanned(
         notes.append(tr(lang, f"{label}: {slivers} units touching the landscape by less than {SLIVER_SHARE:.2%} of its area were left out",
                         f"{label} : {slivers} unités touchant le paysage sur moins de {SLIVER_SHARE:.2%} de sa surface ont été écartées"))
     layer = gpd.GeoDataFrame(
-        {k: [r[k] for r in rows] for k in ("name", "level", "country", "share_of_landscape", "share_of_unit")},
+        {k: [r[k] for r in rows] for k in ("name", "level", "country", "area_ha", "unit_area_ha", "share_of_landscape", "share_of_unit")},
         geometry=geoms, crs=4326,
     )
     countries = sorted({r["country"] for r in rows if r["country"]})

@@ -112,9 +112,11 @@ def list_layers(path: str | Path) -> list[tuple[str, str]]:
     path = Path(path)
     _check_exists(path)
     try:
-        return [(str(n), str(g)) for n, g in pyogrio.list_layers(_gdal_path(path))]
+        listed = [(str(n), str(g)) for n, g in pyogrio.list_layers(_gdal_path(path))]
     except Exception as exc:  # pyogrio raises DataSourceError and friends
         raise LayerError(f"{path}: not a vector file GDAL can read ({exc}); give a GeoPackage, Shapefile, GeoJSON, KML/KMZ, GPX or CSV") from exc
+    # QGIS's style table in a GeoPackage is not a layer of the data
+    return [(n, g) for n, g in listed if not (n == "layer_styles" and g in ("None", ""))]
 
 
 def _layer_count(src: str, name: str) -> int:

@@ -124,14 +124,37 @@ def write_outputs(result: ProfileResult, folder: Path, *, offline: bool = True, 
     for name in GPKG_LAYERS:
         if name in result.layers and len(result.layers[name]):
             write_vector(result.layers[name], gpkg, layer=name)
+    if gpkg.exists():  # QML styles in layer_styles, so the layers open in QGIS looking like the sheet
+        from .gpkg_styles import write_layer_styles
+        from .render.qml import profile_styles
+
+        write_layer_styles(gpkg, profile_styles(result.layers, lang=result.profile["language"], profile=result.profile))
     write_vector(result.layers["boundary"], folder / "boundary.geojson")
     write_json(result.profile, folder / "profile.json")
+    write_tables(result.profile, result.layers, folder)
     if result.rasters:  # where the land cover and DEM are, so `landgeo sheet PROFILE_DIR` can draw them again
         write_json({k: str(Path(v).resolve()) for k, v in sorted(result.rasters.items())}, folder / RASTERS_JSON)
     if maps:
         from .render.outputs import write_maps
 
         write_maps(result.profile, result.layers, folder, offline=offline, rasters=result.rasters)
+
+
+def write_tables(profile: dict, layers: dict, folder: Path) -> list[Path]:
+    """tables.xlsx (one sheet per table) and one CSV per table, headers in the profile's language."""
+    from .render.tables import SHARE_KEYS, profile_tables, sheet_name
+    from .table_files import write_csv, write_xlsx
+
+    tables = profile_tables(profile, layers)
+    if not tables:
+        return []
+    lang = profile.get("language") or "en"
+    written = [write_csv(frame, folder / f"{key}.csv") for key, frame in tables.items()]
+    sheets = {sheet_name(key, lang): frame for key, frame in tables.items()}
+    percent = {sheet_name(key, lang): [col for k, col in zip(frame.attrs.get("keys", ()), frame.columns) if k in SHARE_KEYS]
+               for key, frame in tables.items()}
+    written.append(write_xlsx(sheets, folder / "tables.xlsx", percent_columns=percent))
+    return written
 
 
 def write_profile_dir(result: ProfileResult, out_root: str | Path, *, overwrite: bool = False, offline: bool = True,

@@ -322,5 +322,10 @@ def build_basins_file(dem_path: str | Path, out: str | Path, *, min_unit_ha: flo
     if tmp.exists():
         tmp.unlink()
     write_vector(frame, tmp, layer="basins")
+    if out.suffix.lower() == ".gpkg":  # a QGIS style in layer_styles
+        from ..gpkg_styles import write_layer_styles
+        from ..render.qml import basin_styles
+
+        write_layer_styles(tmp, basin_styles("basins", lang="en"))
     tmp.replace(out)
     return frame

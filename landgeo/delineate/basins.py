@@ -773,5 +773,10 @@ def suggest_file(
         if Path(out).exists():
             Path(out).unlink()
         write_vector(result.to_frame(), out, layer="candidates")
+        if Path(out).suffix.lower() == ".gpkg":  # a QGIS style in layer_styles
+            from ..gpkg_styles import write_layer_styles
+            from ..render.qml import basin_styles
+
+            write_layer_styles(out, basin_styles("candidates", lang="en"))
         log.info("wrote %d candidates to %s", len(result.candidates), out)
     return result

@@ -8,9 +8,10 @@ orients its rings and records how it was made.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import geopandas as gpd
 import shapely
@@ -19,6 +20,7 @@ from shapely.geometry.base import BaseGeometry
 
 from . import geodesy
 from .errors import DelineationError
+from .i18n import Text
 
 log = logging.getLogger(__name__)
 WGS84 = CRS.from_epsg(4326)
@@ -37,17 +39,34 @@ class Source:
 
 @dataclass(frozen=True)
 class Check:
-    """One check result: ``status`` is ``ok``, ``warn`` or ``fail``."""
+    """One check result: ``status`` is ``ok``, ``warn`` or ``fail``.
+
+    ``message`` is the sentence in the language it was made in; ``text`` the same
+    sentence as data (catalogue id and values), from which :meth:`message_in` renders it
+    in any language. Make one with :meth:`from_text`.
+    """
 
     id: str
     status: str
     message: str
     value: Any = None
+    text: Text | None = None
+
+    @classmethod
+    def from_text(cls, id: str, status: str, text: Text, lang: str, value: Any = None) -> Check:
+        """A check whose message is ``text`` rendered in ``lang``."""
+        return cls(id, status, text.render(lang), value, text)
+
+    def message_in(self, lang: str) -> str:
+        """The message in ``lang`` (the recorded sentence when the check has no ``text``)."""
+        return self.text.render(lang) if self.text is not None else self.message
 
     def to_dict(self) -> dict:
         out = {"id": self.id, "status": self.status, "message": self.message}
         if self.value is not None:
             out["value"] = self.value
+        if self.text is not None:
+            out["text"] = self.text.to_dict()
         return out
 
 

@@ -16,7 +16,7 @@ import shapely
 from . import geodesy
 from .boundary import Check
 from .errors import ScaleWarning, UsageError
-from .i18n import fmt_number, fmt_percent, join_names, tr
+from .i18n import N_, Text, join_names, translator
 
 DEFAULT_MIN_HA = 10_000.0
 DEFAULT_MAX_HA = 1_000_000.0
@@ -26,16 +26,37 @@ CHANGE_LIMIT = 0.10
 
 @dataclass(frozen=True)
 class ScaleVerdict:
-    """Where an area falls in the band: ``below``, ``within`` or ``above``."""
+    """Where an area falls in the band: ``below``, ``within`` or ``above``.
+
+    ``message`` is the explanation in the language asked for; ``text`` the same as data.
+    """
 
     area_ha: float
     min_ha: float
     max_ha: float
     verdict: str
     message: str
+    text: Text | None = None
 
     def to_dict(self) -> dict:
-        return {"min_ha": self.min_ha, "max_ha": self.max_ha, "verdict": self.verdict, "message": self.message}
+        out = {"min_ha": self.min_ha, "max_ha": self.max_ha, "verdict": self.verdict, "message": self.message}
+        if self.text is not None:
+            out["text"] = self.text.to_dict()
+        return out
+
+
+SCALE_TEXTS = {
+    "below": N_(
+        "{area_ha:,.0f} ha is below the {min_ha:,.0f}–{max_ha:,.0f} ha guidance: a landscape this small may not "
+        "hold whole natural systems (a watershed, a forest block); consider adding neighbouring units or the "
+        "upstream catchment."
+    ),
+    "above": N_(
+        "{area_ha:,.0f} ha is above the {min_ha:,.0f}–{max_ha:,.0f} ha guidance: a landscape this large may be hard "
+        "for the people who use the land to manage together; consider a sub-catchment or fewer units."
+    ),
+    "within": N_("{area_ha:,.0f} ha is within the {min_ha:,.0f}–{max_ha:,.0f} ha guidance."),
+}
 
 
 def check_scale(area_ha: float, *, min_ha: float = DEFAULT_MIN_HA, max_ha: float = DEFAULT_MAX_HA, lang: str = "en") -> ScaleVerdict:
@@ -47,33 +68,14 @@ def check_scale(area_ha: float, *, min_ha: float = DEFAULT_MIN_HA, max_ha: float
     'below'
     >>> check_scale(0).verdict
     'below'
+    >>> check_scale(2_000_000, lang="pt").message[:34]
+    '2.000.000 ha está acima da faixa o'
     """
     if min_ha >= max_ha:
         raise UsageError(f"scale band: min_ha ({min_ha}) must be below max_ha ({max_ha})")
-    a, lo, hi = (fmt_number(v, lang) for v in (area_ha, min_ha, max_ha))
-    if area_ha < min_ha:
-        verdict = "below"
-        msg = tr(
-            lang,
-            f"{a} ha is below the {lo}–{hi} ha guidance: a landscape this small may not hold whole natural systems "
-            f"(a watershed, a forest block); consider adding neighbouring units or the upstream catchment.",
-            f"{a} ha est en dessous de la fourchette indicative de {lo} à {hi} ha : un paysage aussi petit risque de ne pas "
-            f"contenir des systèmes naturels entiers (bassin versant, massif forestier) ; envisagez d'ajouter des unités "
-            f"voisines ou le bassin amont.",
-        )
-    elif area_ha > max_ha:
-        verdict = "above"
-        msg = tr(
-            lang,
-            f"{a} ha is above the {lo}–{hi} ha guidance: a landscape this large may be hard for the people who use the "
-            f"land to manage together; consider a sub-catchment or fewer units.",
-            f"{a} ha dépasse la fourchette indicative de {lo} à {hi} ha : un paysage aussi grand risque d'être difficile à "
-            f"gérer ensemble par ceux qui utilisent les terres ; envisagez un sous-bassin ou moins d'unités.",
-        )
-    else:
-        verdict = "within"
-        msg = tr(lang, f"{a} ha is within the {lo}–{hi} ha guidance.", f"{a} ha est dans la fourchette indicative de {lo} à {hi} ha.")
-    return ScaleVerdict(area_ha, min_ha, max_ha, verdict, msg)
+    verdict = "below" if area_ha < min_ha else "above" if area_ha > max_ha else "within"
+    text = Text(SCALE_TEXTS[verdict], params={"area_ha": round(float(area_ha), 2), "min_ha": float(min_ha), "max_ha": float(max_ha)})
+    return ScaleVerdict(area_ha, min_ha, max_ha, verdict, text.render(lang), text)
 
 
 def check_contiguity(geom, *, lang: str = "en") -> Check:
@@ -81,37 +83,29 @@ def check_contiguity(geom, *, lang: str = "en") -> Check:
     parts = shapely.get_parts(geom)
     n = len(parts)
     if n <= 1:
-        return Check("contiguity", "ok", tr(lang, "One contiguous area.", "Une seule zone d'un seul tenant."), 1)
+        return Check.from_text("contiguity", "ok", Text("One contiguous area."), lang, 1)
     areas = sorted((geodesy.area_ha(p) for p in parts), reverse=True)
     share = areas[0] / sum(areas)
-    return Check(
-        "contiguity",
-        "warn",
-        tr(
-            lang,
-            f"{n} separate parts (the largest holds {fmt_percent(share, 'en')} of the area); LandScale asks for one contiguous area.",
-            f"{n} parties séparées (la plus grande porte {fmt_percent(share, 'fr')} de la surface) ; LandScale demande une zone d'un seul tenant.",
-        ),
-        n,
+    text = Text(
+        "{n} separate part (the largest holds {share:.1%} of the area); LandScale asks for one contiguous area.",
+        "{n} separate parts (the largest holds {share:.1%} of the area); LandScale asks for one contiguous area.",
+        {"n": n, "share": round(share, 6)},
     )
+    return Check.from_text("contiguity", "warn", text, lang, n)
 
 
 def check_holes(geom, *, lang: str = "en") -> Check:
     """Count the holes and their total geodesic area."""
     holes = [shapely.Polygon(r) for p in shapely.get_parts(geom) for r in p.interiors]
     if not holes:
-        return Check("holes", "ok", tr(lang, "No holes.", "Aucun trou."), 0)
+        return Check.from_text("holes", "ok", Text("No holes."), lang, 0)
     area = sum(geodesy.area_ha(h) for h in holes)
-    return Check(
-        "holes",
-        "warn",
-        tr(
-            lang,
-            f"{len(holes)} hole(s) totalling {fmt_number(area, lang)} ha; check they are meant (enclaves, lakes) and not gaps between units.",
-            f"{len(holes)} trou(s) pour {fmt_number(area, lang)} ha au total ; vérifiez qu'ils sont voulus (enclaves, lacs) et non des vides entre unités.",
-        ),
-        len(holes),
+    text = Text(
+        "{n} hole totalling {area_ha:,.0f} ha; check it is meant (an enclave, a lake) and not a gap between units.",
+        "{n} holes totalling {area_ha:,.0f} ha; check they are meant (enclaves, lakes) and not gaps between units.",
+        {"n": len(holes), "area_ha": round(area, 2)},
     )
+    return Check.from_text("holes", "warn", text, lang, len(holes))
 
 
 def check_slivers(geom, *, sliver_ha: float = DEFAULT_SLIVER_HA, lang: str = "en") -> Check:
@@ -119,17 +113,13 @@ def check_slivers(geom, *, sliver_ha: float = DEFAULT_SLIVER_HA, lang: str = "en
     parts = shapely.get_parts(geom)
     small = [a for a in (geodesy.area_ha(p) for p in parts) if a < sliver_ha]
     if not small or len(parts) == 1:
-        return Check("slivers", "ok", tr(lang, f"No parts under {fmt_number(sliver_ha, lang)} ha.", f"Aucune partie de moins de {fmt_number(sliver_ha, lang)} ha."), 0)
-    return Check(
-        "slivers",
-        "warn",
-        tr(
-            lang,
-            f"{len(small)} part(s) under {fmt_number(sliver_ha, lang)} ha ({fmt_number(sum(small), lang, 1)} ha in all); remove them or set fill/simplify options.",
-            f"{len(small)} partie(s) de moins de {fmt_number(sliver_ha, lang)} ha ({fmt_number(sum(small), lang, 1)} ha en tout) ; supprimez-les ou simplifiez la limite.",
-        ),
-        len(small),
+        return Check.from_text("slivers", "ok", Text("No parts under {sliver_ha:,.0f} ha.", params={"sliver_ha": float(sliver_ha)}), lang, 0)
+    text = Text(
+        "{n} part under {sliver_ha:,.0f} ha ({area_ha:,.1f} ha in all); remove it or set fill/simplify options.",
+        "{n} parts under {sliver_ha:,.0f} ha ({area_ha:,.1f} ha in all); remove them or set fill/simplify options.",
+        {"n": len(small), "sliver_ha": float(sliver_ha), "area_ha": round(sum(small), 2)},
     )
+    return Check.from_text("slivers", "warn", text, lang, len(small))
 
 
 def check_change(geom, previous, *, lang: str = "en") -> Check:
@@ -138,14 +128,13 @@ def check_change(geom, previous, *, lang: str = "en") -> Check:
     diff = geodesy.area_ha(shapely.symmetric_difference(geom, previous))
     change = diff / prev_area if prev_area else float("inf")
     status = "warn" if change > CHANGE_LIMIT else "ok"
-    msg = tr(
-        lang,
-        f"The boundary differs from the previous one by {fmt_percent(change, 'en')} of its area"
-        + (" (> 10 %: LandScale treats this as a new baseline)." if status == "warn" else " (within 10 %)."),
-        f"La limite diffère de la précédente de {fmt_percent(change, 'fr')} de sa surface"
-        + (" (> 10 % : LandScale la traite comme une nouvelle référence)." if status == "warn" else " (moins de 10 %)."),
-    )
-    return Check("change", status, msg, round(change, 6))
+    if status == "warn":
+        msgid = N_("The boundary differs from the previous one by {change:.1%} of its area "
+                   "(more than {limit:.0%}: LandScale treats this as a new baseline).")
+    else:
+        msgid = N_("The boundary differs from the previous one by {change:.1%} of its area (within {limit:.0%}).")
+    text = Text(msgid, params={"change": round(change, 6), "limit": CHANGE_LIMIT})
+    return Check.from_text("change", status, text, lang, round(change, 6))
 
 
 @dataclass(frozen=True)
@@ -187,7 +176,7 @@ def check_boundary(
     if warn and scale.verdict != "within":
         warnings.warn(scale.message, ScaleWarning, stacklevel=2)
     checks = [
-        Check("scale", "ok" if scale.verdict == "within" else "warn", scale.message, scale.verdict),
+        Check("scale", "ok" if scale.verdict == "within" else "warn", scale.message, scale.verdict, scale.text),
         check_contiguity(geom, lang=lang),
         check_holes(geom, lang=lang),
         check_slivers(geom, sliver_ha=sliver_ha, lang=lang),
@@ -201,21 +190,16 @@ def check_boundary(
 def check_alignment_by_construction(method: str, n_units: int | None = None, *, lang: str = "en") -> Check | None:
     """Boundaries made of whole units or traced catchments are aligned by construction."""
     if method in ("admin", "jurisdiction"):
-        return Check(
-            "alignment",
-            "ok",
-            tr(lang, f"Follows {n_units or 'whole'} administrative unit(s) exactly (aligned by construction, LandScale ±10 %).",
-               f"Suit exactement {n_units or 'des'} unité(s) administrative(s) (alignée par construction, LandScale ±10 %)."),
-            0.0,
-        )
+        if n_units:
+            text = Text("Follows {n} administrative unit exactly (aligned by construction, LandScale ±10 %).",
+                        "Follows {n} administrative units exactly (aligned by construction, LandScale ±10 %).",
+                        {"n": int(n_units)})
+        else:
+            text = Text("Follows whole administrative units exactly (aligned by construction, LandScale ±10 %).")
+        return Check.from_text("alignment", "ok", text, lang, 0.0)
     if method in ("basins", "dem"):
-        return Check(
-            "alignment",
-            "ok",
-            tr(lang, "Follows a traced catchment (aligned by construction, LandScale ±10 %).",
-               "Suit un bassin versant tracé (alignée par construction, LandScale ±10 %)."),
-            0.0,
-        )
+        text = Text("Follows a traced catchment (aligned by construction, LandScale ±10 %).")
+        return Check.from_text("alignment", "ok", text, lang, 0.0)
     return None
 
 
@@ -225,12 +209,9 @@ def check_alignment_with_units(geom, units, *, field: str, label: str, lang: str
 
     result = units_metrics(geom, units, field=field, label=label)
     if result.metrics is None:
-        return Check(
-            "alignment",
-            "warn",
-            tr(lang, f"The landscape overlaps none of the units of {label}; alignment cannot be checked.",
-               f"Le paysage ne recouvre aucune unité de {label} ; l'alignement ne peut pas être vérifié."),
-        )
+        text = Text("The landscape overlaps none of the units of {layer}; alignment cannot be checked.", params={"layer": label})
+        return Check.from_text("alignment", "warn", text, lang)
+    t = translator(lang)
     best = join_names(list(result.best_fit), lang)
-    a_word, b_word = tr(lang, "the landscape", "le paysage"), tr(lang, f"the best-fit units ({best})", f"les unités les plus proches ({best})")
+    a_word, b_word = t("the landscape"), t("the best-fit units ({units})", units=best)
     return result.metrics.alignment.check(lang, a=a_word, b=b_word)

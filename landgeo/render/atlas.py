@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from ..i18n import check_lang
+from ..i18n import check_lang, translator
 from . import style
 from .labels import colon, fmt_ha, label
 from .sheet import A4_LANDSCAPE_IN, RC, build_sheet, pdf_metadata, sheet_date
@@ -137,7 +137,7 @@ def _contents_figures(entries: list[AtlasEntry], n_pages: int, *, lang: str, tit
         FigureCanvasAgg(fig)
         fig.text(0.05, 0.93, title, fontsize=20, fontweight="bold", color=style.TEXT)
         ok = sum(1 for e in entries if e.status == "ok")
-        done = label("rendered", lang).format(ok=ok, n=len(entries))
+        done = translator(lang)("{ok} of {n} landscape rendered", "{ok} of {n} landscapes rendered", ok=ok, n=len(entries))
         fig.text(0.05, 0.895, f"{label('contents', lang)} · {done} · {label('date', lang)}{colon(lang)}{date}",
                  fontsize=10, color=style.MUTED)
         fig.add_artist(Line2D([0.05, 0.95], [0.88, 0.88], color="#999999", linewidth=0.6))

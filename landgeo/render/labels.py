@@ -1,11 +1,14 @@
-"""English and French labels for web maps, map sheets and atlases.
+"""Labels for web maps, map sheets and atlases, looked up in the message catalogues.
 
-Only words live here; number formats come from :mod:`landgeo.i18n`.
+Only message ids live here (English, marked with ``N_``); translations are in the
+``.po`` files of :mod:`landgeo.i18n`, number formats come from there too.
 
 >>> label("sites", "fr")
 "Sites d'EMAPE"
 >>> verdict_text("within", "en")
 'within the landscape scale band'
+>>> label("sites", "es"), label("sites", "pt")
+('Sitios de MAPE', 'Locais de garimpo (MAPE)')
 >>> colon("fr")
 '\\xa0: '
 """
@@ -14,122 +17,118 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..i18n import check_lang, fmt_number
+from ..i18n import N_, fmt_number, fmt_percent, translator
 
-#: key → (English, French)
-LABELS: dict[str, tuple[str, str]] = {
-    "profile": ("Landscape profile", "Profil du paysage"),
-    "boundary": ("Landscape boundary", "Limite du paysage"),
-    "admin_units": ("Administrative units", "Unités administratives"),
-    "ecosystems": ("Ecosystems / land cover", "Écosystèmes / occupation du sol"),
-    "landcover": ("Land cover", "Occupation du sol"),
-    "sites": ("ASGM sites", "Sites d'EMAPE"),
-    "site_footprints": ("ASGM footprints", "Emprises d'EMAPE"),
-    "rivers": ("Rivers", "Cours d'eau"),
-    "context": ("Country", "Pays"),
-    "hillshade": ("Relief (hillshade)", "Relief (ombrage)"),
-    "legend": ("Legend", "Légende"),
-    "location": ("Location", "Localisation"),
-    "size": ("Size", "Superficie"),
-    "definition": ("Boundary definition", "Définition de la limite"),
-    "population": ("Population", "Population"),
-    "ecosystem_types": ("Ecosystem types", "Types d'écosystèmes"),
-    "livelihoods": ("Livelihoods", "Moyens de subsistance"),
-    "non_economic": ("Non-economic livelihoods", "Moyens de subsistance non économiques"),
-    "products": ("Main products", "Principaux produits"),
-    "agricultural": ("agricultural", "agricoles"),
-    "non_agricultural": ("non-agricultural", "non agricoles"),
-    "challenges": ("Main challenges", "Principaux défis"),
-    "governance": ("Governance and coordination", "Gouvernance et coordination"),
-    "composition": ("Ecosystem / land-cover composition", "Composition des écosystèmes et de l'occupation du sol"),
-    "share": ("share of the landscape", "part du paysage"),
-    "sources": ("Sources", "Sources"),
-    "source": ("Source", "Source"),
-    "date": ("Date", "Date"),
-    "crs": (
-        "Map: WGS 84 (EPSG:4326), geographic coordinates; areas and lengths are geodesic",
-        "Carte : WGS 84 (EPSG:4326), coordonnées géographiques ; superficies et longueurs géodésiques",
-    ),
-    "made_with": ("Made with landgeo", "Réalisé avec landgeo"),
-    "no_data": ("not recorded", "non renseigné"),
-    "area": ("Area", "Superficie"),
-    "perimeter": ("perimeter", "périmètre"),
-    "name": ("Name", "Nom"),
-    "class": ("Class", "Classe"),
-    "level": ("Level", "Niveau"),
-    "sites_count": ("sites", "sites"),
-    "per_1000_ha": ("per 1,000 ha", "pour 1 000 ha"),
-    "near_water": ("within {d} m of water", "à moins de {d} m de l'eau"),
-    "length": ("Length", "Longueur"),
-    "km_rivers": ("of rivers", "de cours d'eau"),
-    "inhabitants": ("inhabitants", "habitants"),
-    "of_landscape": ("of the landscape", "du paysage"),
-    "of_unit": ("of the unit", "de l'unité"),
-    "north": ("N", "N"),
-    "scale_km": ("km", "km"),
-    "other": ("Other", "Autres"),
-    "more_classes": ("+ {n} more classes", "+ {n} autres classes"),
-    "atlas": ("Landscape atlas", "Atlas des paysages"),
-    "contents": ("Contents", "Sommaire"),
-    "rendered": ("{ok} of {n} landscapes rendered", "{ok} paysages rendus sur {n}"),
-    "page": ("Page", "Page"),
-    "status": ("Status", "Statut"),
-    "verdict": ("Scale", "Échelle"),
-    "verdict_below": ("below the band", "en dessous"),
-    "verdict_within": ("within the band", "dans la fourchette"),
-    "verdict_above": ("above the band", "au-dessus"),
-    "ok": ("ok", "ok"),
-    "failed": ("failed", "échec"),
-    "failures": ("Landscapes that could not be rendered", "Paysages non rendus"),
-    "error": ("Error", "Erreur"),
-    "landscape": ("Landscape", "Paysage"),
-    "checks": ("Checks", "Contrôles"),
-    "osm": ("OpenStreetMap", "OpenStreetMap"),
-    "feature_count": ("features", "entités"),
+#: key → English message id (translated through the catalogues when rendered)
+LABELS: dict[str, str] = {
+    "profile": N_("Landscape profile"),
+    "boundary": N_("Landscape boundary"),
+    "admin_units": N_("Administrative units"),
+    "ecosystems": N_("Ecosystems / land cover"),
+    "landcover": N_("Land cover"),
+    "sites": N_("ASGM sites"),
+    "site_footprints": N_("ASGM footprints"),
+    "rivers": N_("Rivers"),
+    "context": N_("Country"),
+    "hillshade": N_("Relief (hillshade)"),
+    "legend": N_("Legend"),
+    "location": N_("Location"),
+    "size": N_("Size"),
+    "definition": N_("Boundary definition"),
+    "population": N_("Population"),
+    "ecosystem_types": N_("Ecosystem types"),
+    "livelihoods": N_("Livelihoods"),
+    "non_economic": N_("Non-economic livelihoods"),
+    "products": N_("Main products"),
+    "agricultural": N_("agricultural"),
+    "non_agricultural": N_("non-agricultural"),
+    "challenges": N_("Main challenges"),
+    "governance": N_("Governance and coordination"),
+    "composition": N_("Ecosystem / land-cover composition"),
+    "share": N_("share of the landscape"),
+    "sources": N_("Sources"),
+    "source": N_("Source"),
+    "date": N_("Date"),
+    "crs": N_("Map: WGS 84 (EPSG:4326), geographic coordinates; areas and lengths are geodesic"),
+    "made_with": N_("Made with landgeo"),
+    "no_data": N_("not recorded"),
+    "area": N_("Area"),
+    "perimeter": N_("perimeter"),
+    "name": N_("Name"),
+    "class": N_("Class"),
+    "level": N_("Level"),
+    "sites_count": N_("sites"),
+    "per_1000_ha": N_("per 1,000 ha"),
+    "near_water": N_("within {d} m of water"),
+    "length": N_("Length"),
+    "km_rivers": N_("of rivers"),
+    "inhabitants": N_("inhabitants"),
+    "of_landscape": N_("of the landscape"),
+    "of_unit": N_("of the unit"),
+    "north": N_("N"),
+    "scale_km": N_("km"),
+    "other": N_("Other"),
+    "atlas": N_("Landscape atlas"),
+    "contents": N_("Contents"),
+    "page": N_("Page"),
+    "status": N_("Status"),
+    "verdict": N_("Scale"),
+    "verdict_below": N_("below the band"),
+    "verdict_within": N_("within the band"),
+    "verdict_above": N_("above the band"),
+    "ok": N_("ok"),
+    "failed": N_("failed"),
+    "failures": N_("Landscapes that could not be rendered"),
+    "error": N_("Error"),
+    "landscape": N_("Landscape"),
+    "checks": N_("Checks"),
+    "osm": N_("OpenStreetMap"),
+    "feature_count": N_("features"),
 }
 
-VERDICTS: dict[str, tuple[str, str]] = {
-    "below": ("below the landscape scale band", "en dessous de la fourchette d'échelle d'un paysage"),
-    "within": ("within the landscape scale band", "dans la fourchette d'échelle d'un paysage"),
-    "above": ("above the landscape scale band", "au-dessus de la fourchette d'échelle d'un paysage"),
+VERDICTS: dict[str, str] = {
+    "below": N_("below the landscape scale band"),
+    "within": N_("within the landscape scale band"),
+    "above": N_("above the landscape scale band"),
 }
 
-METHODS: dict[str, tuple[str, str]] = {
-    "admin": ("administrative units", "unités administratives"),
-    "file": ("boundary file", "fichier de limite"),
-    "basins": ("river basins", "bassins versants"),
-    "dem": ("catchment from a DEM", "bassin versant d'après un MNT"),
-    "combine": ("combined boundaries", "limites combinées"),
+METHODS: dict[str, str] = {
+    "admin": N_("administrative units"),
+    "file": N_("boundary file"),
+    "basins": N_("river basins"),
+    "dem": N_("catchment from a DEM"),
+    "combine": N_("combined boundaries"),
 }
 
 
 def label(key: str, lang: str) -> str:
-    """The label ``key`` in ``lang`` (``en`` or ``fr``); an unknown key is returned as is."""
-    pair = LABELS.get(key)
-    if pair is None:
+    """The label ``key`` in ``lang`` (one of :data:`landgeo.i18n.LANGUAGES`); an unknown key is returned as is."""
+    message = LABELS.get(key)
+    if message is None:
         return key
-    return pair[1] if check_lang(lang) == "fr" else pair[0]
+    return translator(lang)(message)
 
 
 def verdict_text(verdict: str | None, lang: str) -> str:
     """A sentence fragment for a scale verdict (``below``, ``within``, ``above``)."""
-    pair = VERDICTS.get(str(verdict))
-    if pair is None:
+    message = VERDICTS.get(str(verdict))
+    if message is None:
         return str(verdict) if verdict else label("no_data", lang)
-    return pair[1] if lang == "fr" else pair[0]
+    return translator(lang)(message)
 
 
 def method_text(method: str | None, lang: str) -> str:
     """A short name for a delineation method; unknown methods are returned as is."""
-    pair = METHODS.get(str(method))
-    if pair is None:
+    message = METHODS.get(str(method))
+    if message is None:
         return str(method) if method else ""
-    return pair[1] if lang == "fr" else pair[0]
+    return translator(lang)(message)
 
 
 def colon(lang: str) -> str:
-    """``': '`` in English, ``'\\u00a0: '`` in French (no-break space before the colon)."""
-    return "\u00a0: " if lang == "fr" else ": "
+    """The separator between a label and its value: ``': '``; French ``'\\u00a0: '`` (no-break space)."""
+    t = translator(lang)
+    return t(": ", context="between a label and its value")
 
 
 def fmt_ha(value: Any, lang: str) -> str:
@@ -155,12 +154,15 @@ def fmt_km(value: Any, lang: str) -> str:
 
 
 def fmt_share(value: Any, lang: str) -> str:
-    """A share in 0..1 as a percentage: ``12.5 %`` (fr ``12,5 %``), no-break space before ``%``."""
+    """A share in 0..1 as a percentage in the locale's format, one decimal under 10 %.
+
+    >>> fmt_share(0.052, "en"), fmt_share(0.5, "fr"), fmt_share(0.052, "pt")
+    ('5.2%', '50\xa0%', '5,2%')
+    """
     if value is None:
         return label("no_data", lang)
-    pct = 100.0 * float(value)
-    decimals = 1 if pct < 10 else 0
-    return f"{fmt_number(pct, lang, decimals)}\u00a0%"
+    decimals = 1 if 100.0 * float(value) < 10 else 0
+    return fmt_percent(float(value), lang, decimals)
 
 
 def as_list(value: Any) -> list[str]:

@@ -35,7 +35,7 @@ from matplotlib.path import Path as MplPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from pyproj import Geod
 
-from ..i18n import check_lang, fmt_lonlat, fmt_number, join_names
+from ..i18n import check_lang, fmt_lonlat, fmt_number, join_names, translator
 from . import style
 from .labels import as_list, colon, fmt_ha, fmt_km, fmt_share, label, method_text, verdict_text
 from .context import country_name, to_4326
@@ -636,7 +636,7 @@ def _draw_legend(fig, rect, legend, lang) -> None:
                                  label=textwrap.shorten(name, 38, placeholder="…")))
         if len(legend["classes"]) > room:
             handles.append(Patch(facecolor="none", edgecolor="none",
-                                 label=label("more_classes", lang).format(n=len(legend["classes"]) - room)))
+                                 label=translator(lang)("+ {n} more class", "+ {n} more classes", n=len(legend["classes"]) - room)))
     if not handles:
         return
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 1), frameon=False, fontsize=6.5,

@@ -315,3 +315,41 @@ def basins_build(dem_file: Path, out_file: Path, min_unit_ha: float, crs, overwr
     outlets = int((frame["NEXT_DOWN"] == 0).sum())
     click.echo(f"{out_file}: {len(frame)} units ({int(frame['COAST'].sum())} coastal), {outlets} outlets, "
                f"{frame['SUB_AREA'].sum():,.1f} km²; largest basin {frame['UP_AREA'].max():,.1f} km²")
+
+
+@main.group()
+def export() -> None:
+    """Submission packages: LandScale (boundary .shp/.kml, adjacency ring, rule check) and Terraso (landscape JSON)."""
+
+
+@export.command("landscale")
+@click.argument("source", metavar="PROFILE_DIR|RECIPE", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.option("--justification", default=None, help="Why this boundary (needed for a stakeholder-defined one or an exception).")
+@click.option("--previous", type=click.Path(path_type=Path), default=None, help="The previous boundary, for the > 10 % change rule.")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default=None, help="Language (default: the profile's).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing output folder.")
+def export_landscale_cmd(source, out_dir, justification, previous, lang, overwrite) -> None:
+    """LandScale package: boundary_shp.zip, boundary.kml, adjacency_10km, landscale_check.json and .pdf."""
+    from .app.export_landscale import export_landscale
+
+    done = export_landscale(source, out_dir, justification=justification, previous=previous, lang=lang, overwrite=overwrite)
+    for r in done.check["rules"]:
+        click.echo(f"  [{r['status']}] {r['id']}: {r['why']}")
+    click.echo(f"LandScale check: {done.check['overall']} -> {done.folder}")
+
+
+@export.command("terraso")
+@click.argument("source", metavar="PROFILE_DIR|RECIPE", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default=None, help="Language for a recipe (default: the recipe's).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing output folder.")
+def export_terraso_cmd(source, out_dir, lang, overwrite) -> None:
+    """Terraso landscape: landscape.json (export form), landscape_add_input.json, area_polygon.geojson."""
+    from .app.export_terraso import export_terraso
+
+    done = export_terraso(source, out_dir, lang=lang, overwrite=overwrite)
+    missing = done.landscape["landgeo"]["missing"]
+    if missing:
+        click.echo(f"  not in the profile (left empty): {', '.join(missing)}")
+    click.echo(f"Terraso landscape -> {done.folder}")

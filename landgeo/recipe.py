@@ -194,6 +194,7 @@ LANDSCAPE = {
 BOUNDARY_COMMON = {
     "method": string,
     "definition": string,   # the user's own sentence, replaces the generated one
+    "justification": string,  # why this boundary (LandScale asks it of a stakeholder-defined one)
     "buffer_m": number,     # grow (or shrink when negative) the boundary, metres
     "simplify_m": positive,  # simplify the boundary, tolerance in metres
     "fill_holes_below_ha": positive,  # fill holes smaller than this

@@ -23,7 +23,6 @@ from openpyxl import load_workbook
 from pyproj import Geod
 
 from landgeo.gpkg_styles import read_layer_styles
-from landgeo.pipeline import profile_many
 from landgeo.render import style
 
 from .qgis_helpers import SCRIPTS, qgis_env, qgis_python
@@ -34,15 +33,6 @@ GEOD = Geod(ellps="WGS84")
 
 def geod_ha(geom) -> float:
     return sum(abs(GEOD.geometry_area_perimeter(shapely.orient_polygons(p))[0]) for p in shapely.get_parts(geom)) / 1e4
-
-
-@pytest.fixture(scope="module")
-def demo_profiles(tmp_path_factory) -> dict[str, Path]:
-    """The districts (English) and drawn (French) demo landscapes, profiled once for this module."""
-    out = tmp_path_factory.mktemp("profiles")
-    outcomes = profile_many([REPO / "boundaries" / "demo-districts.toml", REPO / "boundaries" / "demo-drawn.toml"], out)
-    assert all(o.status == "ok" for o in outcomes), [o.error for o in outcomes]
-    return {o.slug: o.folder for o in outcomes}
 
 
 def _qml(styles: pd.DataFrame, table: str) -> ET.Element:

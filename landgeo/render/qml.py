@@ -228,6 +228,11 @@ def layer_style(name: str, frame, *, lang: str, profile: Mapping | None = None) 
         _categories(root, "fill", field, {n: [_fill(colours[n], outline="#ffffff", outline_width=0.25)] for n in order},
                     alpha=0.85)
         return LayerStyle(_text(root), title)
+    if name == "adjacency_10km":  # LandScale's adjacency look: the ring 10 km beyond the boundary
+        title = "Zone adjacente (10 km)" if lang == "fr" else "Adjacent area (10 km)"
+        root = _root()
+        _rules(root, "fill", [(title, None, [_fill(style.BOUNDARY, alpha=0.08), _line(style.BOUNDARY, 0.8, dash=(4, 2.5))])])
+        return LayerStyle(_text(root), title)
     return None
 
 

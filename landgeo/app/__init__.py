@@ -1,0 +1,1 @@
+"""Whole jobs that read recipes or profile folders and write folders."""

@@ -8,10 +8,8 @@ from .boundary import Boundary
 from .checks import DEFAULT_MAX_HA, DEFAULT_MIN_HA, BoundaryReport, check_boundary
 from .delineate import delineate
 from .delineate.drawn import boundary_from_layer
-from .errors import UsageError
-from .layers import WRITE_DRIVERS, read_vector, report_of, write_vector
-from .output import atomic_file, ensure_writable
-from .recipe import read_recipe
+from .layers import check_vector_output, read_vector, report_of, write_vector_file
+from .recipe import input_paths, read_recipe
 
 
 def delineate_recipe(recipe_path: str | Path) -> Boundary:
@@ -22,19 +20,13 @@ def delineate_recipe(recipe_path: str | Path) -> Boundary:
 def delineate_to_file(recipe_path: str | Path, out_file: str | Path, *, overwrite: bool = False) -> Boundary:
     """Write a recipe's boundary to GPKG/GeoJSON/KML/SHP (by extension), atomically."""
     recipe = read_recipe(recipe_path)
-    out_file = Path(out_file)
-    if out_file.suffix.lower() not in WRITE_DRIVERS:
-        raise UsageError(f"{out_file}: unknown output format; use one of {', '.join(sorted(WRITE_DRIVERS))}")
-    ensure_writable(out_file, overwrite=overwrite)
+    out_file = check_vector_output(out_file, overwrite=overwrite, inputs=input_paths(recipe))
     boundary = delineate(recipe)
     frame = boundary.to_frame(name=recipe.name, slug=recipe.slug, area_ha=round(boundary.area_ha, 2))
-    with atomic_file(out_file, overwrite=overwrite) as tmp:
-        write_vector(frame, tmp, layer="boundary")
-        if out_file.suffix.lower() == ".gpkg":  # the sheet's boundary style, for QGIS
-            from .gpkg_styles import write_layer_styles
-            from .render.qml import profile_styles
+    from .render.qml import profile_styles  # the sheet's boundary style, for QGIS
 
-            write_layer_styles(tmp, profile_styles({"boundary": frame}, lang=recipe.language))
+    write_vector_file(frame, out_file, layer="boundary", overwrite=overwrite,
+                      styles=profile_styles({"boundary": frame}, lang=recipe.language))
     return boundary
 
 

@@ -15,7 +15,7 @@ tasks run one after another in this process and give the same bytes.
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import dataclasses
 import functools
 import json
@@ -29,9 +29,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from .errors import LandgeoError, OutputExistsError, UsageError
+from .errors import LandgeoError, OutputError, OutputExistsError, UsageError
 from .layers import read_text, read_vector, report_of
-from .output import atomic_file
+from .output import atomic_file, write_csv
 from .recipe import Recipe, parse_recipe, read_recipe
 
 log = logging.getLogger(__name__)
@@ -282,14 +282,43 @@ def _run_serial(tasks, out_root, options, on_row) -> list[Row]:
     return rows
 
 
+SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
+
+
+def check_scheduler_address(address: str) -> str:
+    """``SCHEME://HOST:PORT`` checked without connecting (a garbage address is refused at once).
+
+    Raises
+    ------
+    UsageError
+        Not an address a Dask scheduler can have.
+    """
+    import re
+
+    fix = "give the address `dask scheduler` prints, e.g. tcp://192.168.1.5:8786"
+    m = re.fullmatch(r"(?:([a-z]+)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]{1,253}):([0-9]{1,5})", address.strip())
+    if not m:
+        raise UsageError(f"--scheduler {address!r}: not a scheduler address (SCHEME://HOST:PORT); {fix}")
+    scheme, host, port = m.group(1) or "tcp", m.group(2), int(m.group(3))
+    if scheme not in SCHEDULER_SCHEMES:
+        raise UsageError(f"--scheduler {address!r}: unknown protocol {scheme!r} (use {', '.join(SCHEDULER_SCHEMES)}); {fix}")
+    if not 1 <= port <= 65535:
+        raise UsageError(f"--scheduler {address!r}: port {port} is not between 1 and 65535; {fix}")
+    if host.startswith(".") or ".." in host or host.startswith("-"):
+        raise UsageError(f"--scheduler {address!r}: {host!r} is not a host name; {fix}")
+    return f"{scheme}://{host}:{port}"
+
+
 def _connect(workers: int, scheduler: str | None, timeout: float):
     """A dask Client (and the LocalCluster it owns, or None)."""
     from dask.distributed import Client, LocalCluster
 
     if scheduler:
         try:
-            return Client(scheduler, timeout=timeout, set_as_default=False), None
-        except (OSError, TimeoutError, ValueError) as exc:
+            return Client(check_scheduler_address(scheduler), timeout=timeout, set_as_default=False), None
+        except UsageError:
+            raise
+        except Exception as exc:  # OSError, TimeoutError, or a server that is not Dask (garbage frames, MemoryError)
             raise UsageError(
                 f"--scheduler {scheduler}: no Dask scheduler answered within {timeout:g} s ({exc}); "
                 "give the address `dask scheduler` prints (tcp://HOST:PORT), or leave out --scheduler for a local cluster"
@@ -330,50 +359,77 @@ def _run_dask(tasks, out_root, options, on_row, *, workers: int, scheduler: str 
 # --- the batch -----------------------------------------------------------------------------
 
 def _skip_complete(tasks: Sequence[Task], out_root: Path) -> tuple[list[Task], dict[int, Row]]:
-    """--resume: tasks whose ``OUT/<slug>/profile.json`` exists are skipped, their row read from it."""
+    """--resume: tasks whose ``OUT/<slug>/`` is a complete folder landgeo wrote are skipped, their row read from it.
+
+    A folder landgeo did not write is never touched: its task fails with a message.
+    """
+    from .output import is_landgeo_output
+
     todo, skipped = [], {}
     for i, task in enumerate(tasks):
-        done = out_root / task.slug / "profile.json"
-        if done.is_file():
-            skipped[i] = row_from_profile(json.loads(read_text(done)), status="skipped", source=task.source)
+        folder = out_root / task.slug
+        done = folder / "profile.json"
+        if folder.exists() and not is_landgeo_output(folder):
+            skipped[i] = Row(task.slug, "failed", source=task.source,
+                             error=f"{folder}: exists and was not written by landgeo, so --resume leaves it alone; "
+                                   "move it away or choose another -o")
+        elif done.is_file():
+            try:
+                skipped[i] = row_from_profile(json.loads(read_text(done)), status="skipped", source=task.source)
+            except (ValueError, KeyError, TypeError) as exc:
+                skipped[i] = Row(task.slug, "failed", source=task.source,
+                                 error=f"{done}: not a landgeo profile ({exc}); remove {folder} to profile it again")
         else:
             todo.append(task)
     return todo, skipped
 
 
-def _refuse_existing(tasks: Sequence[Task], out_root: Path) -> None:
-    there = [t.slug for t in tasks if (out_root / t.slug).exists()]
-    if there:
-        shown = ", ".join(there[:5]) + (f" and {len(there) - 5} more" if len(there) > 5 else "")
-        raise OutputExistsError(f"{out_root}: {len(there)} landscape folders already exist ({shown}); "
-                                "pass --resume to skip complete ones or --overwrite to replace them")
+def _refuse_existing(tasks: Sequence[Task], out_root: Path, *, resume: bool, overwrite: bool, atlas: bool) -> None:
+    """Before any work: existing folders (without --resume/--overwrite), a summary or atlas of another batch,
+    outputs on top of inputs, an -o that cannot be written."""
+    from .output import check_target, refuse_inputs
+    from .recipe import input_paths
+
+    if out_root.exists() and not out_root.is_dir():
+        raise OutputError(f"-o {out_root}: is a file, not a folder; give a folder for the batch")
+    check_target(out_root / "summary.csv", overwrite=True, kind="file", create_parents=True)  # -o writable
+    if not (resume or overwrite):
+        there = [t.slug for t in tasks if (out_root / t.slug).exists()]
+        if there:
+            shown = ", ".join(there[:5]) + (f" and {len(there) - 5} more" if len(there) > 5 else "")
+            raise OutputExistsError(f"{out_root}: {len(there)} landscape folders already exist ({shown}); "
+                                    "pass --resume to skip complete ones or --overwrite to replace them")
+        for name in ("summary.csv", "atlas.pdf") if atlas else ("summary.csv",):
+            if (out_root / name).exists():
+                raise OutputExistsError(f"{out_root / name}: already exists (another batch?); pass --resume to continue "
+                                        "that batch, --overwrite to replace it, or choose another -o")
+    inputs: list[Path] = []
+    for t in {t.file: t for t in tasks if t.data is None}.values():
+        with contextlib.suppress(LandgeoError):
+            inputs += input_paths(t.recipe())
+    for t in [t for t in tasks if t.data is not None][:1]:  # units tasks share their layer and attach recipe
+        with contextlib.suppress(LandgeoError):
+            inputs += input_paths(t.recipe())
+    outputs = [out_root / t.slug for t in tasks] + [out_root / "summary.csv", out_root / "atlas.pdf"]
+    refuse_inputs(outputs, inputs)
 
 
-def _duplicate_slugs(tasks: Sequence[Task]) -> tuple[list[Task], list[Row]]:
+def _duplicate_slugs(tasks: Sequence[Task]) -> None:
+    """Two landscapes of one batch with one slug would share a folder: refuse before any work."""
     first: dict[str, Task] = {}
-    keep, failed = [], []
     for t in tasks:
         if t.slug in first:
-            failed.append(Row(t.slug, "failed", source=t.source,
-                              error=f"slug {t.slug!r} is also used by {first[t.slug].source}; set [landscape] slug to a unique name"))
-        else:
-            first[t.slug] = t
-            keep.append(t)
-    return keep, failed
+            raise UsageError(f"{t.source}: slug {t.slug!r} is also used by {first[t.slug].source}; both would write "
+                             f"OUT/{t.slug}/, so nothing was written; set [landscape] slug to a unique name")
+        first[t.slug] = t
 
 
-def write_summary(rows: Sequence[Row], path: str | Path) -> Path:
-    """Write summary.csv (UTF-8, one row per landscape, empty cells for missing values)."""
-    with atomic_file(path, overwrite=True) as tmp:
-        with open(tmp, "w", newline="", encoding="utf-8") as f:
-            w = csv.DictWriter(f, fieldnames=SUMMARY_FIELDS, lineterminator="\n")
-            w.writeheader()
-            for r in rows:
-                w.writerow({k: ("" if v is None else v) for k, v in asdict(r).items() if k in SUMMARY_FIELDS})
-    return Path(path)
+def write_summary(rows: Sequence[Row], path: str | Path, *, overwrite: bool = True) -> Path:
+    """Write summary.csv atomically (UTF-8, one row per landscape, empty cells for missing values, text neutralised)."""
+    return write_csv((asdict(r) for r in rows), path, fieldnames=SUMMARY_FIELDS, overwrite=overwrite)
 
 
-def write_batch_atlas(rows: Sequence[Row], out_root: str | Path, *, lang: str | None = None) -> Path:
+def write_batch_atlas(rows: Sequence[Row], out_root: str | Path, *, lang: str | None = None, overwrite: bool = True) -> Path:
     """``out_root/atlas.pdf``: a sheet per landscape profiled (read back from its folder), failures listed.
 
     Sheets are drawn in this process from the written folders, so the atlas
@@ -397,7 +453,7 @@ def write_batch_atlas(rows: Sequence[Row], out_root: str | Path, *, lang: str | 
             continue
         items.append((profile, layers, {k: Path(v) for k, v in r.rasters}))
     lang = lang or next((item[0].get("language") for item in items if isinstance(item, tuple)), None) or "en"
-    with atomic_file(out_root / "atlas.pdf", overwrite=True) as tmp:
+    with atomic_file(out_root / "atlas.pdf", overwrite=overwrite) as tmp:
         write_atlas(items, tmp, lang=lang)
     return out_root / "atlas.pdf"
 
@@ -453,17 +509,20 @@ def run_batch(
         Rows in task order (failed-before-running rows last).
     """
     out_root = Path(out_root).resolve()
-    tasks, dup_failed = _duplicate_slugs(tasks)
+    tasks = list(tasks)
+    if scheduler is not None:
+        check_scheduler_address(scheduler)
+    _duplicate_slugs(tasks)
+    _refuse_existing(tasks, out_root, resume=resume, overwrite=overwrite, atlas=atlas)
+    dup_failed: list[Row] = []
+    replace_own = resume or overwrite  # summary.csv and atlas.pdf of the batch being resumed or replaced
     skipped: dict[int, Row] = {}
     todo = list(tasks)
     if resume:
         todo, skipped = _skip_complete(tasks, out_root)
-        overwrite = True  # a folder without profile.json is a leftover: replace it
+        overwrite = True  # only folders landgeo wrote (its marker) are ever replaced; see landgeo.output
         if skipped:
             log.info("batch: %d landscapes already complete, skipped (--resume)", len(skipped))
-    elif not overwrite:
-        _refuse_existing(tasks, out_root)
-    out_root.mkdir(parents=True, exist_ok=True)
     on_row = on_row or (lambda row: None)
     for row in skipped.values():
         on_row(row)
@@ -489,11 +548,12 @@ def run_batch(
     for row in list(dup_failed) + list(failed):
         on_row(row)
     log.info("batch: %d landscapes in %.1f s", len(todo), time.perf_counter() - start)
-    summary = write_summary(rows, out_root / "summary.csv")
+    out_root.mkdir(parents=True, exist_ok=True)  # only now: a run that could not start leaves nothing
+    summary = write_summary(rows, out_root / "summary.csv", overwrite=replace_own)
     pdf = None
     if atlas:
         try:
-            pdf = write_batch_atlas(rows, out_root, lang=lang)
+            pdf = write_batch_atlas(rows, out_root, lang=lang, overwrite=replace_own)
         except Exception:  # the profiles and the summary are written; say why the atlas is missing
             log.exception("batch: the atlas could not be written; the profiles and %s are complete", summary)
     return BatchResult(rows, summary, pdf)

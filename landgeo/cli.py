@@ -1,7 +1,8 @@
 """The ``landgeo`` command line: thin commands that parse, call one library function and print.
 
 Exit status: 0 done; 2 the user's input is wrong (one message on stderr, no
-traceback); 1 an internal error. ``--verbose`` shows tracebacks and debug logs.
+traceback); 1 an internal error. ``-v`` shows more logging and never changes the
+exit status; ``-vv`` adds debug logs and tracebacks.
 """
 
 from __future__ import annotations
@@ -20,24 +21,72 @@ from .errors import LandgeoError
 log = logging.getLogger("landgeo")
 
 
+def _verbosity(ctx: click.Context, param: click.Parameter, value) -> None:
+    """-v/-q given after a command name: add to the group's settings and set the logging again."""
+    if not value or ctx.resilient_parsing:
+        return
+    obj = ctx.find_root().ensure_object(dict)
+    if param.name == "verbose":
+        obj["verbose"] = obj.get("verbose", 0) + value
+    else:
+        obj["quiet"] = True
+    _setup_logging(obj.get("verbose", 0), obj.get("quiet", False))
+
+
+def _add_verbosity(cmd: click.Command) -> None:
+    names = {p.name for p in cmd.params}
+    if "verbose" not in names:
+        cmd.params.append(click.Option(["-v", "--verbose"], count=True, expose_value=False, callback=_verbosity,
+                                       help="More logging (-vv: debug and tracebacks); never changes the exit status."))
+    if "quiet" not in names:
+        cmd.params.append(click.Option(["-q", "--quiet"], is_flag=True, expose_value=False, callback=_verbosity,
+                                       help="Only errors."))
+
+
 class LandgeoGroup(click.Group):
-    """A click group that turns LandgeoError into exit 2 and other errors into exit 1."""
+    """A click group that turns LandgeoError into exit 2 and other errors into exit 1, whatever -v says.
+
+    Every command (and sub-group) gets -v/-q; -vv prints tracebacks as well.
+    """
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        _add_verbosity(cmd)
+        super().add_command(cmd, name)
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except LandgeoError as exc:
-            if (ctx.obj or {}).get("verbose"):
-                raise
-            click.echo(f"landgeo: error: {exc}", err=True)
+            _traceback_if_very_verbose(ctx)
+            click.echo(f"landgeo: error: {_one_line(exc)}", err=True)
             ctx.exit(2)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except RecursionError:  # only a user's input nests this deep (recipes, geometries)
+            _traceback_if_very_verbose(ctx)
+            click.echo("landgeo: error: an input is nested too deeply to read (a recipe or a geometry); "
+                       "flatten it or check that the file is what you meant", err=True)
+            ctx.exit(2)
         except Exception as exc:  # an internal error: say so, exit 1
-            if (ctx.obj or {}).get("verbose"):
-                raise
-            click.echo(f"landgeo: internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)", err=True)
+            _traceback_if_very_verbose(ctx)
+            click.echo(f"landgeo: internal error: {type(exc).__name__}: {_one_line(exc)} (run with -vv for the traceback)",
+                       err=True)
             ctx.exit(1)
+
+
+LandgeoGroup.group_class = LandgeoGroup
+
+
+def _one_line(exc: BaseException) -> str:
+    """The message on one line (a layer's text may carry line breaks)."""
+    return " ".join(str(exc).split())
+
+
+def _traceback_if_very_verbose(ctx: click.Context) -> None:
+    if (ctx.find_root().obj or {}).get("verbose", 0) >= 2:
+        import traceback
+
+        click.echo(traceback.format_exc().rstrip(), err=True)
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None):
@@ -55,15 +104,42 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
         warnings.simplefilter("ignore")
 
 
+class FiniteNumber(click.ParamType):
+    """A finite number ≥ ``minimum`` (nan, inf and negatives refused with the option's name)."""
+
+    name = "number"
+
+    def __init__(self, minimum: float = 0.0, *, strictly: bool = False):
+        self.minimum, self.strictly = minimum, strictly
+
+    def convert(self, value, param, ctx):
+        import math
+
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number; write e.g. 10000", param, ctx)
+        if not math.isfinite(v):
+            self.fail(f"{value!r} is not a finite number; write e.g. 10000", param, ctx)
+        if v < self.minimum or (self.strictly and v == self.minimum):
+            self.fail(f"{value!r} must be {'above' if self.strictly else 'at least'} {self.minimum:g}", param, ctx)
+        return v
+
+
+def _json(data) -> str:
+    """JSON for --json: always valid (NaN is refused, never printed)."""
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+
+
 def _band_options(f):
-    f = click.option("--max-ha", type=float, default=None, help="Upper end of the scale band in ha (default 1,000,000).")(f)
-    f = click.option("--min-ha", type=float, default=None, help="Lower end of the scale band in ha (default 10,000).")(f)
+    f = click.option("--max-ha", type=FiniteNumber(strictly=True), default=None, help="Upper end of the scale band in ha (default 1,000,000).")(f)
+    f = click.option("--min-ha", type=FiniteNumber(), default=None, help="Lower end of the scale band in ha (default 10,000).")(f)
     return f
 
 
 @click.group(cls=LandgeoGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="landgeo")
-@click.option("-v", "--verbose", count=True, help="More logging (-vv for debug); shows tracebacks.")
+@click.option("-v", "--verbose", count=True, help="More logging (-vv: debug and tracebacks); never changes the exit status.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
 @click.pass_context
 def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
@@ -197,7 +273,7 @@ def delineate(recipe: Path, out_file: Path, overwrite: bool) -> None:
 @click.option("--layer", default=None, help="Layer name (GeoPackage, KML folder).")
 @click.option("--crs", default=None, help="CRS to assume when the file has none.")
 @_band_options
-@click.option("--sliver-ha", type=float, default=100.0, show_default=True, help="Parts under this area are slivers.")
+@click.option("--sliver-ha", type=FiniteNumber(), default=100.0, show_default=True, help="Parts under this area are slivers.")
 @click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (area_ha, verdict, checks).")
 def check(file: Path, layer, crs, min_ha, max_ha, sliver_ha, lang, as_json) -> None:
@@ -206,7 +282,7 @@ def check(file: Path, layer, crs, min_ha, max_ha, sliver_ha, lang, as_json) -> N
 
     report = check_file(file, layer=layer, crs=crs, min_ha=min_ha, max_ha=max_ha, sliver_ha=sliver_ha, lang=lang)
     if as_json:
-        click.echo(json.dumps({"file": str(file), **report.to_dict()}, ensure_ascii=False, indent=2))
+        click.echo(_json({"file": str(file), **report.to_dict()}))
         return
     click.echo(f"{file}: {report.area_ha:,.1f} ha, perimeter {report.perimeter_km:,.1f} km — {report.scale.verdict}")
     for c in report.checks:
@@ -231,7 +307,7 @@ def compare(a: Path, b, units, field, units_layer, units_where, out_dir, lang, a
     result = compare_files(a, b, units=units, field=field, units_layer=units_layer, units_where=units_where,
                            out_dir=out_dir, lang=lang, overwrite=overwrite)
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(_json(result.to_dict()))
     else:
         click.echo(result.summary(lang=lang))
     if out_dir is not None:
@@ -272,7 +348,7 @@ def _parse_fields(items) -> dict:
 @click.option("--point", required=True, help="LON,LAT of the outlet or of a place in the watershed.")
 @_band_options
 @click.option("--layer", "layer_name", default=None, help="Layer name inside the file (GeoPackage).")
-@click.option("--snap-m", type=float, default=1000.0, show_default=True, help="Snap the point to the nearest unit within this distance (m).")
+@click.option("--snap-m", type=FiniteNumber(), default=1000.0, show_default=True, help="Snap the point to the nearest unit within this distance (m).")
 @click.option("--field", "fields", multiple=True, metavar="ROLE=NAME", help="Field names when not HydroBASINS' (roles: id, next_down, sub_area, up_area, pfaf).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("-o", "--out", "out_file", type=click.Path(path_type=Path), default=None, help="Write the candidates as a layer (.gpkg, .geojson, .kml, .shp).")
@@ -284,7 +360,7 @@ def basins_suggest(layer_file: Path, point, min_ha, max_ha, layer_name, snap_m, 
     s = suggest_file(layer_file, point=_parse_point(point), layer=layer_name, fields=_parse_fields(fields),
                      min_ha=min_ha, max_ha=max_ha, snap_m=snap_m, out=out_file, overwrite=overwrite)
     if as_json:
-        click.echo(json.dumps({"layer": str(layer_file), **s.to_dict()}, ensure_ascii=False, indent=2))
+        click.echo(_json({"layer": str(layer_file), **s.to_dict()}))
     else:
         snapped = f" (snapped {s.snapped_m:,.0f} m)" if s.snapped_m else ""
         click.echo(f"{layer_file}: the point is in unit {s.unit_id}{snapped}; its catchment is {s.area_ha:,.0f} ha, "
@@ -304,7 +380,7 @@ def basins_suggest(layer_file: Path, point, min_ha, max_ha, layer_name, snap_m, 
 @basins.command("build")
 @click.argument("dem_file", metavar="DEM", type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_file", required=True, type=click.Path(path_type=Path), help="Output layer (.gpkg, .geojson, .shp).")
-@click.option("--min-unit-ha", type=float, required=True, help="Split units where two branches that each drain this many ha meet.")
+@click.option("--min-unit-ha", type=FiniteNumber(strictly=True), required=True, help="Split units where two branches that each drain this many ha meet.")
 @click.option("--crs", default=None, help="CRS to assume when the DEM has none.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing output file.")
 def basins_build(dem_file: Path, out_file: Path, min_unit_ha: float, crs, overwrite: bool) -> None:

@@ -61,7 +61,7 @@ from shapely.geometry.base import BaseGeometry
 
 from . import __version__, geodesy
 from .boundary import WGS84, Boundary, Check, Source, finish_boundary
-from .errors import DelineationError, FieldError, LayerError, UsageError
+from .errors import DelineationError, FieldError, LandgeoError, LayerError, UsageError
 from .i18n import check_lang, fmt_number, join_names, tr
 
 log = logging.getLogger(__name__)
@@ -1072,7 +1072,7 @@ def write_comparison(
         When ``out_dir`` exists and ``overwrite`` is false.
     """
     from . import layers
-    from .output import atomic_dir, write_json
+    from .output import atomic_dir, neutralise_frame, write_json
     from .render.compare_map import write_compare_map
     from .render.compare_sheet import write_compare_sheet
 
@@ -1088,7 +1088,7 @@ def write_comparison(
     with atomic_dir(out_dir, overwrite=overwrite) as tmp:
         write_json(comparison.to_dict(), tmp / "compare.json")
         if comparison.units is not None:
-            comparison.units.table.round({"area_ha": 2, "intersection_ha": 2, "share_of_a": 6, "share_of_unit": 6}).to_csv(
+            neutralise_frame(comparison.units.table.round({"area_ha": 2, "intersection_ha": 2, "share_of_a": 6, "share_of_unit": 6})).to_csv(
                 tmp / "units.csv", index=False, encoding="utf-8"
             )
         gpkg = tmp / "compare.gpkg"
@@ -1157,15 +1157,36 @@ def compare_files(
     This is what ``landgeo compare`` runs. ``out_dir`` is checked before any
     work (no overwrite without ``overwrite=True``).
     """
-    from .output import ensure_writable
+    from .output import check_target, refuse_inputs
 
     lang = check_lang(lang)
     if out_dir is not None:
-        ensure_writable(out_dir, overwrite=overwrite)
+        check_target(out_dir, overwrite=overwrite, kind="dir")
+        refuse_inputs([out_dir], _compare_inputs(a, b, units))
     comparison = compare(a, b, units=units, field=field, units_layer=units_layer, units_where=units_where, tolerance=tolerance)
     if out_dir is not None:
         write_comparison(comparison, out_dir, lang=lang, overwrite=overwrite, offline=offline)
     return comparison
+
+
+def _compare_inputs(*sources) -> list[Path]:
+    """The files a comparison reads (recipes with their layers; ``FILE:LAYER`` as FILE)."""
+    from .recipe import input_paths, read_recipe
+
+    found: list[Path] = []
+    for src in sources:
+        if src is None:
+            continue
+        p = Path(src)
+        if not p.exists() and ":" in str(src):
+            p = Path(str(src).rsplit(":", 1)[0])
+        found.append(p)
+        if p.suffix.lower() == ".toml" and p.is_file():
+            try:
+                found += input_paths(read_recipe(p))
+            except LandgeoError:
+                pass  # reported when the comparison reads it
+    return found
 
 
 class _CallableModule(types.ModuleType):

@@ -41,6 +41,10 @@ class OutputExistsError(LandgeoError, FileExistsError):
     """An output exists and ``overwrite`` was not given."""
 
 
+class OutputError(LandgeoError, OSError):
+    """An output cannot be written: its folder is missing, read-only or a file, or the name is too long."""
+
+
 class UsageError(LandgeoError, ValueError):
     """A command-line argument or API option is wrong."""
 

@@ -28,6 +28,7 @@ from pyproj.exceptions import CRSError as PyprojCRSError
 
 from .errors import CRSError, DataWarning, FieldError, LayerError, UsageError
 from .geodesy import polygonal
+from .where import filter_frame, parse_where, resolve_columns, to_ogr_sql
 
 log = logging.getLogger(__name__)
 
@@ -292,19 +293,20 @@ def read_vector(
         gdf = _read_table(path, x=x, y=y, crs=user_crs, report=report, sheet=layer)
         if user_crs is not None:
             report.crs_from = "recipe"
-        if where:
-            try:
-                gdf = gdf.query(where)
-            except Exception as exc:
-                raise UsageError(f"{path}: where = {where!r} is not a valid filter for a table ({exc})") from exc
+        if where:  # parsed and applied as data (landgeo.where), never evaluated as Python
+            gdf = filter_frame(gdf, where, source=str(path))
     else:
         frames = []
+        parsed = parse_where(where, source=str(path)) if where else None
         for name in _choose_layer(path, layer):
+            sql = None
+            if parsed is not None:
+                sql = to_ogr_sql(parsed, resolve_columns(parsed, _field_names(path, name), source=str(path)))
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", RuntimeWarning)
                     frames.append(
-                        pyogrio.read_dataframe(_gdal_path(path), layer=name, where=where,
+                        pyogrio.read_dataframe(_gdal_path(path), layer=name, where=sql,
                                                bbox=_bbox_in_layer_crs(path, name, bbox, bbox_crs), columns=columns)
                     )
             except pyogrio.errors.FieldError as exc:
@@ -338,6 +340,15 @@ def read_vector(
         warnings.warn(DataWarning(en, fr=fr), stacklevel=2)
     log.info("read %s: %d features, CRS %s", report.label, len(gdf), gdf.crs.to_string() if gdf.crs else None)
     return gdf
+
+
+def _field_names(path: Path, layer) -> list[str]:
+    """The attribute fields of a layer (for checking the columns a where filter names)."""
+    try:
+        return [str(f) for f in pyogrio.read_info(_gdal_path(path), layer=layer).get("fields", [])]
+    except Exception as exc:
+        raise LayerError(f"{path}: cannot be read as a vector layer ({exc}); give a GeoPackage, Shapefile, GeoJSON, "
+                         "KML/KMZ, GPX or CSV") from exc
 
 
 def _bbox_in_layer_crs(path: Path, name, bbox, bbox_crs):
@@ -374,6 +385,36 @@ def write_vector(gdf: gpd.GeoDataFrame, path: str | Path, *, layer: str | None =
         kwargs["layer"] = layer
     pyogrio.write_dataframe(gdf, str(path), driver=driver, **kwargs)
     return path
+
+
+def check_vector_output(path: str | Path, *, overwrite: bool = False, inputs=()) -> Path:
+    """Refuse a vector output before any work: unknown format, exists (without ``overwrite``),
+    folder missing or read-only, or the output is one of ``inputs``."""
+    from .output import check_target, refuse_inputs
+
+    path = Path(path)
+    if path.suffix.lower() not in WRITE_DRIVERS:
+        raise UsageError(f"{path}: unknown output format; use one of {', '.join(sorted(WRITE_DRIVERS))}")
+    refuse_inputs([path], inputs)
+    return check_target(path, overwrite=overwrite, kind="file")
+
+
+def write_vector_file(gdf: gpd.GeoDataFrame, path: str | Path, *, layer: str | None = None, overwrite: bool = False,
+                      styles=None) -> Path:
+    """:func:`write_vector` atomically (complete or absent; Shapefile sidecars moved together).
+
+    ``styles`` (layer name → style with ``qml`` and ``title``) go into a GeoPackage's
+    ``layer_styles`` table (:mod:`landgeo.gpkg_styles`); other formats have none.
+    """
+    from .output import atomic_file
+
+    with atomic_file(path, overwrite=overwrite) as tmp:
+        write_vector(gdf, tmp, layer=layer)
+        if styles and Path(path).suffix.lower() == ".gpkg":
+            from .gpkg_styles import write_layer_styles
+
+            write_layer_styles(tmp, styles)
+    return Path(path)
 
 
 def _vrt_with_crs(src: rasterio.io.DatasetReader, path: Path, crs: CRS) -> str:

@@ -22,7 +22,7 @@ from .delineate import delineate
 from .errors import DataWarning, LandgeoError, LandgeoWarning, RecipeError
 from .i18n import check_lang
 from .layers import read_vector, report_of, write_vector
-from .output import atomic_dir, ensure_writable, write_json
+from .output import atomic_dir, atomic_file, write_json
 from .profile import make_profile
 from .recipe import Recipe, read_recipe
 
@@ -179,24 +179,40 @@ class Outcome:
     error: str | None = None
 
 
+def plan_outputs(recipes: list[tuple[Path, Recipe]], out_root: str | Path, *, overwrite: bool = False,
+                 atlas: bool = False) -> None:
+    """Refuse before any work: a landscape folder that exists (without ``overwrite``), two recipes with one slug,
+    an output that is or contains an input, an output folder that cannot be written."""
+    from .output import check_outputs
+    from .recipe import input_paths
+
+    out_root = Path(out_root)
+    if out_root.exists() and not out_root.is_dir():
+        from .errors import OutputError
+
+        raise OutputError(f"-o {out_root}: is a file, not a folder; give a folder for the landscapes")
+    targets = [(f"{path} (slug {recipe.slug!r})", out_root / recipe.slug, "dir") for path, recipe in recipes]
+    if atlas:
+        targets.append(("the atlas", out_root / ATLAS, "file"))
+    check_outputs(targets, overwrite=overwrite, inputs=[p for _, r in recipes for p in input_paths(r)])
+
+
 def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True, min_ha=None, max_ha=None) -> list[Outcome]:
     """Profile each recipe into ``out_root/<slug>/``; a failing recipe is recorded and the rest go on.
 
-    Output folders that exist are refused up front (unless ``overwrite``) so
-    nothing is half done.
+    Every output is checked before any work (see :func:`plan_outputs`): an
+    existing folder (unless ``overwrite``), a slug shared by two recipes, or an
+    output on top of an input stops the whole call with nothing written.
     """
     parsed: list[tuple[Path, Recipe | None, str | None]] = []
-    if len(recipes) > 1:
-        ensure_writable(Path(out_root) / ATLAS, overwrite=overwrite)
     for path in recipes:
         try:
-            recipe = read_recipe(path)
-            ensure_writable(Path(out_root) / recipe.slug, overwrite=overwrite)
-            parsed.append((Path(path), recipe, None))
+            parsed.append((Path(path), read_recipe(path), None))
         except LandgeoError as exc:
             if len(recipes) == 1:
                 raise
             parsed.append((Path(path), None, str(exc)))
+    plan_outputs([(p, r) for p, r, _ in parsed if r is not None], out_root, overwrite=overwrite, atlas=len(recipes) > 1)
     outcomes = []
     for path, recipe, error in parsed:
         if recipe is None:
@@ -215,5 +231,6 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
         from .render.atlas import write_atlas
 
         atlas_lang = lang or next((o.result.profile.get("language") for o in outcomes if o.status == "ok"), None)
-        write_atlas(outcomes, Path(out_root) / ATLAS, lang=atlas_lang or "en")
+        with atomic_file(Path(out_root) / ATLAS, overwrite=overwrite, create_parents=True) as tmp:
+            write_atlas(outcomes, tmp, lang=atlas_lang or "en")
     return outcomes

@@ -433,6 +433,33 @@ def parse_recipe(data: Mapping[str, Any], file: Path) -> Recipe:
     )
 
 
+def _paths_in(value) -> list[Path]:
+    if isinstance(value, Path):
+        return [value]
+    if isinstance(value, Mapping):
+        return [p for v in value.values() for p in _paths_in(v)]
+    if isinstance(value, (tuple, list)):
+        return [p for v in value for p in _paths_in(v)]
+    return []
+
+
+def input_paths(recipe: Recipe, *, _depth: int = 0) -> tuple[Path, ...]:
+    """Every file a run of ``recipe`` reads: the recipe itself, layers, rasters, photos, parts (recursively).
+
+    An output may never be, or contain, one of these (see :func:`landgeo.output.refuse_inputs`).
+    """
+    found = [recipe.path]
+    for section in (recipe.boundary, recipe.scale, recipe.attach, recipe.profile):
+        found += _paths_in(section)
+    if recipe.method == "combine" and _depth < 20:
+        for part in recipe.boundary.get("parts", ()):
+            try:
+                found += input_paths(read_recipe(part), _depth=_depth + 1)
+            except RecipeError:
+                continue  # reported when the boundary is made
+    return tuple(dict.fromkeys(found))
+
+
 def read_recipe(file: str | Path) -> Recipe:
     """Read and validate a recipe file.
 

@@ -4,8 +4,8 @@ Numbers stay numbers; text cells that a spreadsheet would read as a formula
 (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) are
 neutralised with a leading apostrophe, since names come from the user's layers.
 
->>> neutralise_cell("=HYPERLINK(1)"), neutralise_cell("Kora"), neutralise_cell(-3)
-("'=HYPERLINK(1)", 'Kora', -3)
+>>> _neutralised(pd.DataFrame({"n": ["=HYPERLINK(1)", "Kora"], "ha": [-3.0, 1.0]}))["n"].tolist()
+["'=HYPERLINK(1)", 'Kora']
 """
 
 from __future__ import annotations
@@ -15,23 +15,10 @@ from typing import Mapping
 
 import pandas as pd
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_cell(value):
-    """``value`` unchanged unless it is text a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
+from .output import neutralise_cell, neutralise_frame  # noqa: F401  (neutralise_cell: the doctest below)
 
 def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for col in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
-            out[col] = out[col].map(neutralise_cell)
-    out.columns = [neutralise_cell(str(c)) for c in out.columns]
-    return out
+    return neutralise_frame(frame)
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:

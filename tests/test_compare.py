@@ -410,8 +410,8 @@ def test_write_comparison_files_and_recipe_reuse(tmp_path):
     c = compare(a, b, units=units, field="district")
     out = tmp_path / "cmp"
     write_comparison(c, out, lang="fr", date="2026-01-01")
-    assert sorted(p.name for p in out.iterdir()) == sorted(["compare.json", "units.csv", "compare.gpkg", "compare.html", "compare_sheet.pdf", "compare_sheet.png"])
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".cmp")]  # no temporary left behind
+    assert sorted(p.name for p in out.iterdir()) == sorted([".landgeo", "compare.json", "units.csv", "compare.gpkg", "compare.html", "compare_sheet.pdf", "compare_sheet.png"])
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left behind
     data = json.loads((out / "compare.json").read_text(encoding="utf-8"))
     assert data["schema"] == "landgeo.compare/1"
     assert data["metrics"]["iou"] == pytest.approx(geod_ha(shapely.intersection(a, b)) / geod_ha(shapely.union(a, b)), abs=1e-6)

@@ -146,7 +146,7 @@ def test_french_tables(demo_profiles):
 
 
 def test_text_cells_are_neutralised(tmp_path):
-    from landgeo.table_files import write_csv, write_xlsx
+    from landgeo.table_files import write_csv, write_xlsx  # cells neutralised by landgeo.output.neutralise_frame
 
     frame = pd.DataFrame({"Nom": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tx", "Kora"], "ha": [1.5, 2, 3, 4, 5, 6]})
     write_csv(frame, tmp_path / "t.csv")

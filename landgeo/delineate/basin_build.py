@@ -310,22 +310,12 @@ def build_basins(src, *, min_unit_ha: float) -> gpd.GeoDataFrame:
 
 def build_basins_file(dem_path: str | Path, out: str | Path, *, min_unit_ha: float, crs=None, overwrite: bool = False) -> gpd.GeoDataFrame:
     """Build the basin layer of a DEM file and write it (GPKG, GeoJSON, SHP… by extension)."""
-    from ..errors import OutputExistsError
-    from ..layers import open_raster, write_vector
+    from ..layers import check_vector_output, open_raster, write_vector_file
 
-    out = Path(out)
-    if out.exists() and not overwrite:
-        raise OutputExistsError(f"{out}: exists; give --overwrite to replace it")
+    out = check_vector_output(out, overwrite=overwrite, inputs=[dem_path])
     with open_raster(dem_path, crs=crs) as src:
         frame = build_basins(src, min_unit_ha=min_unit_ha)
-    tmp = out.with_name(f".{out.name}.tmp{out.suffix}")
-    if tmp.exists():
-        tmp.unlink()
-    write_vector(frame, tmp, layer="basins")
-    if out.suffix.lower() == ".gpkg":  # a QGIS style in layer_styles
-        from ..gpkg_styles import write_layer_styles
-        from ..render.qml import basin_styles
+    from ..render.qml import basin_styles  # a QGIS style in the GeoPackage's layer_styles
 
-        write_layer_styles(tmp, basin_styles("basins", lang="en"))
-    tmp.replace(out)
+    write_vector_file(frame, out, layer="basins", overwrite=overwrite, styles=basin_styles("basins", lang="en"))
     return frame

@@ -20,7 +20,6 @@ from __future__ import annotations
 import difflib
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping, Sequence
 
@@ -34,9 +33,9 @@ from shapely.geometry.base import BaseGeometry
 from .. import geodesy
 from ..boundary import Boundary, Check, Source, finish_boundary
 from ..checks import DEFAULT_MAX_HA, DEFAULT_MIN_HA, check_scale
-from ..errors import DelineationError, FieldError, OutputExistsError, RecipeError, UsageError
+from ..errors import DelineationError, FieldError, RecipeError, UsageError
 from ..i18n import fmt_lonlat, fmt_number, tr
-from ..layers import read_vector, report_of, write_vector
+from ..layers import read_vector, report_of
 from .basin_table import BasinTable
 
 log = logging.getLogger(__name__)
@@ -760,8 +759,10 @@ def suggest_file(
     OutputExistsError
         ``out`` exists and ``overwrite`` is false (checked before any work).
     """
-    if out is not None and Path(out).exists() and not overwrite:
-        raise OutputExistsError(f"{out}: exists; choose another file or add --overwrite")
+    if out is not None:
+        from ..layers import check_vector_output
+
+        check_vector_output(out, overwrite=overwrite, inputs=[path])
     basins = read_basins(path, layer=layer, crs=crs, fields=fields)
     result = suggest(
         basins, point,
@@ -770,13 +771,10 @@ def suggest_file(
         snap_m=snap_m,
     )
     if out is not None:
-        if Path(out).exists():
-            Path(out).unlink()
-        write_vector(result.to_frame(), out, layer="candidates")
-        if Path(out).suffix.lower() == ".gpkg":  # a QGIS style in layer_styles
-            from ..gpkg_styles import write_layer_styles
-            from ..render.qml import basin_styles
+        from ..layers import write_vector_file
+        from ..render.qml import basin_styles  # a QGIS style in the GeoPackage's layer_styles
 
-            write_layer_styles(out, basin_styles("candidates", lang="en"))
+        write_vector_file(result.to_frame(), out, layer="candidates", overwrite=overwrite,
+                          styles=basin_styles("candidates", lang="en"))
         log.info("wrote %d candidates to %s", len(result.candidates), out)
     return result

@@ -162,7 +162,7 @@ def build_compare_map(comparison: "Comparison", *, lang: str = "en", offline: bo
     units = _units_frame(comparison, lang)
     if units is not None:
         name = f"{comparison.units.label} ({comparison.units.field})"
-        fg = folium.FeatureGroup(name=name, show=True)
+        fg = folium.FeatureGroup(name=html.escape(name), show=True)  # Leaflet's layer control shows names as HTML
         VectorLayer(_features(units, lang=lang, title_field="name", layer_title=name, tolerance=tol),
                     style_={"color": COLOURS["units"], "weight": 1.2, "dashArray": "5 4", "fill": True, "fillOpacity": 0.0,
                             "className": "landgeo-units"}).add_to(fg)
@@ -176,7 +176,7 @@ def build_compare_map(comparison: "Comparison", *, lang: str = "en", offline: bo
         st = {"color": COLOURS[role], "weight": weight, "fill": True, "fillOpacity": 0.0, "className": f"landgeo-{role}"}
         if dash:
             st["dashArray"] = dash
-        fg = folium.FeatureGroup(name=comparison.role_label(role, lang), show=True)
+        fg = folium.FeatureGroup(name=html.escape(comparison.role_label(role, lang)), show=True)
         VectorLayer(_features(frame, lang=lang, title_field="name", layer_title=comparison.role_label(role, lang), tolerance=tol),
                     style_=st).add_to(fg)
         fg.add_to(m)

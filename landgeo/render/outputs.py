@@ -99,7 +99,9 @@ def render_sheet(source: str | Path, *, out: str | Path | None = None, lang: str
     list of Path
         The files written.
     """
-    from ..output import ensure_writable
+    import contextlib
+
+    from ..output import atomic_file, check_target
     from .sheet import write_sheet
 
     source = Path(source)
@@ -126,7 +128,10 @@ def render_sheet(source: str | Path, *, out: str | Path | None = None, lang: str
         if suffix not in (".pdf", ".png"):
             raise UsageError(f"-o {out}: the sheet is written as .pdf or .png; give e.g. -o {out.with_suffix('.pdf').name}")
         pdf, png = (out, None) if suffix == ".pdf" else (None, out)
-    for target in (pdf, png):
-        if target is not None:
-            ensure_writable(target, overwrite=overwrite)
-    return write_sheet(profile, layers, pdf=pdf, png=png, lang=lang, rasters=rasters)
+    targets = [t for t in (pdf, png) if t is not None]
+    for target in targets:
+        check_target(target, overwrite=overwrite, kind="file")
+    with contextlib.ExitStack() as stack:  # each file complete or absent, renamed into place at the end
+        tmp = {t: stack.enter_context(atomic_file(t, overwrite=overwrite)) for t in targets}
+        write_sheet(profile, layers, pdf=tmp.get(pdf), png=tmp.get(png), lang=lang, rasters=rasters)
+    return targets

@@ -376,8 +376,7 @@ def new_map(bounds, *, title: str, offline: bool = True, tiles_name: str = "Open
     root.header.add_child(Element(f"<script>{js}</script>"), name="landgeo_leaflet_js")
     extra_css = _CSS.replace("{sea}", style.SEA).replace("{text}", style.TEXT).replace("{muted}", style.MUTED)
     root.header.add_child(Element(f"<style>{extra_css}</style>"), name="landgeo_css")
-    root.title = title
-    root.header.add_child(Element(f"<title>{html.escape(title)}</title>"), name="landgeo_title")
+    root.title = html.escape(title)  # branca writes root.title into <title> as it is: escape it here, once
     if not offline:
         folium.TileLayer("OpenStreetMap", name=tiles_name, control=True, overlay=False).add_to(m)
     folium.map.CustomPane(CONTEXT_PANE, z_index=300, pointer_events=False).add_to(m)

@@ -14,8 +14,9 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping, Protocol
+from typing import Protocol
 
 import pandas as pd
 import pyogrio
@@ -41,7 +42,7 @@ def _update_time() -> pd.Timestamp:
     fixed = os.environ.get("OGR_CURRENT_DATE")
     if fixed:
         return pd.Timestamp(fixed).tz_convert(None) if pd.Timestamp(fixed).tzinfo else pd.Timestamp(fixed)
-    return pd.Timestamp(dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0))
+    return pd.Timestamp(dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0))
 
 
 def write_layer_styles(path: str | Path, styles: Mapping[str, _Style], *, name: str = "landgeo") -> int:

@@ -10,12 +10,13 @@ neutralised with a leading apostrophe, since names come from the user's layers.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import pandas as pd
 
-from .output import neutralise_cell, neutralise_frame  # noqa: F401  (neutralise_cell: the doctest below)
+from .output import neutralise_frame
+
 
 def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     return neutralise_frame(frame)

@@ -20,7 +20,7 @@ def _qgis_python() -> str | None:
         if not exe or not Path(exe).exists():
             continue
         try:
-            done = subprocess.run([exe, "-c", "import qgis.core"], capture_output=True, timeout=120,
+            done = subprocess.run([exe, "-c", "import qgis.core"], check=False, capture_output=True, timeout=120,
                                   env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": ""})
         except (OSError, subprocess.TimeoutExpired):
             continue

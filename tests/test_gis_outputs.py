@@ -146,7 +146,10 @@ def test_french_tables(demo_profiles):
 
 
 def test_text_cells_are_neutralised(tmp_path):
-    from landgeo.table_files import write_csv, write_xlsx  # cells neutralised by landgeo.output.neutralise_frame
+    from landgeo.table_files import (  # cells neutralised by landgeo.output.neutralise_frame
+        write_csv,
+        write_xlsx,
+    )
 
     frame = pd.DataFrame({"Nom": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tx", "Kora"], "ha": [1.5, 2, 3, 4, 5, 6]})
     write_csv(frame, tmp_path / "t.csv")
@@ -171,7 +174,7 @@ def test_qgis_renders_boundary_gpkg_with_the_sheet_colours(demo_profiles, tmp_pa
     png = tmp_path / "qgis.png"
     done = subprocess.run([python, str(SCRIPTS / "render_gpkg.py"), str(png), str(gpkg),
                            "ecosystems", "admin_units", "rivers", "boundary", "sites"],
-                          capture_output=True, text=True, timeout=300, env=qgis_env(tmp_path))
+                          check=False, capture_output=True, text=True, timeout=300, env=qgis_env(tmp_path))
     assert done.returncode == 0, done.stderr[-2000:]
     info = json.loads(done.stdout.strip().splitlines()[-1])
     assert info["boundary"] == {"renderer": "RuleRenderer", "legend": ["Landscape boundary"], "labels": False,

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 import shapely
 
@@ -129,7 +129,7 @@ def terraso_landscape(src: ExportSource) -> dict:
         "areaPolygon": area_polygon(src.geometry, name=p.get("name"), area_ha=area_ha),
         "areaTypes": None,  # rural / peri-urban / urban: the team's choice, not computed
         "areaScalarHa": round(area_ha, 2),
-        "population": int(round(float(pop))) if isinstance(pop, (int, float)) else None,
+        "population": round(float(pop)) if isinstance(pop, (int, float)) else None,
         "profileImage": "",
         "profileImageDescription": "",
         "taxonomyTerms": taxonomy,

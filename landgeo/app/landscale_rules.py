@@ -25,8 +25,8 @@ A rule the landscape breaks ``fail``s unless a justification is given, which mak
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 import shapely

@@ -4,8 +4,8 @@ with a small map of the boundary and its 10 km adjacency ring."""
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 from ..i18n import fmt_number, tr
 from . import style

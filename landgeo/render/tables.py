@@ -13,7 +13,7 @@ units' areas are those of their parts inside the landscape.
 from __future__ import annotations
 
 import json
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 

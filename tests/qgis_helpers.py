@@ -51,6 +51,9 @@ def qgis_env(tmp_path: Path) -> dict:
     runtime.mkdir(exist_ok=True)
     runtime.chmod(0o700)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    # only system folders on PATH: QGIS's embedded Python finds its home from the first python3 on PATH,
+    # and a virtualenv's or pyenv's there would make it miss python3-qgis
+    env["PATH"] = "/usr/bin:/bin:/usr/sbin:/sbin"
     env.update({"QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(runtime), "HOME": str(tmp_path / "home"),
                 "QGIS_CUSTOM_CONFIG_PATH": str(tmp_path / "qgis-config")})
     return env

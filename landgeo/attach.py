@@ -522,13 +522,26 @@ def attach_all(recipe, boundary) -> Attached:
         _coverage_check(out, "population_coverage", part, "population", lang)
         note_all(ns)
 
+    water_gdf = None
+    water_cfg = cfg.get("water")
+    if water_cfg:
+        from .water import water_inside
+
+        margin = geodesy.metres_to_degrees(search_m or RIVER_SEARCH_M, max(abs(geom.bounds[1]), abs(geom.bounds[3])))
+        water_gdf = _read(water_cfg, "polygon", bbox=_bbox(geom, margin))
+        part, layer, ns = water_inside(geom, water_gdf, name_field=water_cfg.get("name_field"),
+                                       source=water_cfg.get("source") or _label(water_cfg), lang=lang)
+        out.parts["water"] = rounded(part)
+        out.layers["water"] = layer
+        note_all(ns)
+
     sites_cfg = cfg.get("sites")
     if sites_cfg:
         gdf = _read(sites_cfg, None)
         rep = report_of(gdf)
         name_field = sites_cfg.get("name_field")
         res = attach_sites(
-            geom, gdf, rivers=rivers_gdf, admin_units=admin_gdf,
+            geom, gdf, rivers=_water_features(rivers_gdf, water_gdf), admin_units=admin_gdf,
             admin_name_field=(admin_cfg or {}).get("name_field"),
             water_distance_m=float(sites_cfg.get("water_distance_m", 500.0)), name_field=name_field,
             source=sites_cfg.get("source") or _label(sites_cfg),
@@ -537,7 +550,34 @@ def attach_all(recipe, boundary) -> Attached:
         out.parts["sites"] = rounded(res.part)
         out.layers["sites"] = res.layer
         note_all(res.notes)
+
+    pa_cfg = cfg.get("protected_areas")
+    if pa_cfg:
+        from .protected_areas import DEFAULT_BUFFER_M, fields_from_spec, protected_areas_inside
+
+        buffer_m = float(pa_cfg.get("buffer_m", DEFAULT_BUFFER_M))
+        margin = geodesy.metres_to_degrees(buffer_m * 1.5, max(abs(geom.bounds[1]), abs(geom.bounds[3])))
+        gdf = _read(pa_cfg, "polygon", bbox=_bbox(geom, margin))
+        part, layer, ns = protected_areas_inside(geom, gdf, sites=out.layers.get("sites"), buffer_m=buffer_m,
+                                                 fields=fields_from_spec(pa_cfg),
+                                                 source=pa_cfg.get("source") or _label(pa_cfg), lang=lang)
+        out.parts["protected_areas"] = rounded(part)
+        out.layers["protected_areas"] = layer
+        note_all(ns)
     return out
+
+
+def _water_features(rivers: gpd.GeoDataFrame | None, water: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    """Rivers and water polygons together, for the sites' distance to water (0 inside a lake)."""
+    if water is None or not len(water):
+        return rivers
+    water = water.to_crs(4326) if water.crs is not None and not water.crs.equals(4326) else water
+    if rivers is None:
+        return water[[water.geometry.name]]
+    rivers = rivers.to_crs(4326) if rivers.crs is not None and not rivers.crs.equals(4326) else rivers
+    import pandas as pd
+
+    return gpd.GeoDataFrame(geometry=pd.concat([rivers.geometry, water.geometry], ignore_index=True), crs=4326)
 
 
 def _coverage_check(out: Attached, cid: str, part: Mapping, what: str, lang: str = "en") -> None:

@@ -25,14 +25,13 @@ from .layers import read_vector, report_of, write_vector
 from .output import atomic_dir, atomic_file, write_json
 from .profile import make_profile
 from .recipe import Recipe, read_recipe
+from .render.outputs import GPKG_LAYERS  # the layers written to boundary.gpkg, in this order, when present
 
 log = logging.getLogger(__name__)
 
 #: The input rasters (land cover, DEM) a profile folder's sheet is drawn with (absolute paths).
 RASTERS_JSON = "rasters.json"
 
-# Layers written to boundary.gpkg, in this order, when present.
-GPKG_LAYERS = ("boundary", "admin_units", "ecosystems", "sites", "rivers")
 # The atlas PDF that a run over several recipes writes into the output folder.
 ATLAS = "atlas.pdf"
 
@@ -77,6 +76,52 @@ def _alignment(recipe: Recipe, boundary: Boundary, lang: str) -> list:
     return [check] if check else []
 
 
+def _map_context(recipe: Recipe, boundary: Boundary, attached) -> tuple[dict, dict]:
+    """Layers drawn around the landscape (``[context]``, neighbouring units, the DEM's streams) and their record."""
+    from .map_context import context_layers, neighbouring_units, view_bbox
+
+    layers, records, notes = context_layers(recipe, boundary.geometry)
+    attached.notes.extend(notes)
+    admin_cfg = recipe.attach.get("admin_units")
+    if admin_cfg and "admin_units" in attached.layers:
+        near = neighbouring_units(boundary.geometry, admin_cfg, attached.layers["admin_units"]["name"])
+        if near is not None:
+            layers["admin_neighbours"] = near
+    if recipe.method == "dem":
+        from .delineate.dem import DEFAULT_STREAM_THRESHOLD_CELLS
+        from .delineate.streams import stream_network
+        from .layers import open_raster
+
+        threshold = int(recipe.boundary.get("stream_threshold_cells", DEFAULT_STREAM_THRESHOLD_CELLS))
+        with open_raster(recipe.boundary["dem"], crs=recipe.boundary.get("crs")) as src:
+            layers["streams"] = stream_network(src, threshold, bounds=view_bbox(boundary.geometry))
+    if recipe.method == "basins" and recipe.boundary.get("path"):
+        layers["basin_units"] = _basin_units(recipe, boundary, view_bbox(boundary.geometry))
+    part = {}
+    if records:
+        part["layers"] = records
+    if recipe.context.get("basemap"):
+        part["basemap"] = {"file": Path(recipe.context["basemap"]).name,
+                           "attribution": recipe.context.get("basemap_attribution")}
+    return layers, part
+
+
+def _basin_units(recipe: Recipe, boundary: Boundary, bbox) -> gpd.GeoDataFrame:
+    """The basin layer's units in the map's view: ``unit_id``, ``inside`` (traced), ``outlet`` (the outlet unit)."""
+    b = recipe.boundary
+    units = read_vector(b["path"], layer=b.get("layer"), crs=b.get("crs"), bbox=bbox, bbox_crs="EPSG:4326",
+                        expect="polygon")
+    id_field = (b.get("fields") or {}).get("id", "HYBAS_ID")
+    lower = {str(c).lower(): c for c in units.columns}
+    ids = units[lower.get(id_field.lower(), id_field)].to_numpy() if id_field.lower() in lower else range(len(units))
+    details = boundary.details
+    traced = {int(i) for i in details.get("unit_ids", ())}
+    outlets = {int(i) for i in details.get("outlet_units", ()) or [details.get("outlet_unit")] if i is not None}
+    units = units.to_crs(4326) if units.crs is not None and units.crs.to_epsg() != 4326 else units
+    return gpd.GeoDataFrame({"unit_id": [int(i) for i in ids], "inside": [int(i) in traced for i in ids],
+                             "outlet": [int(i) in outlets for i in ids]}, geometry=units.geometry.values, crs=4326)
+
+
 def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | None = None, max_ha: float | None = None,
                   delineator=None) -> ProfileResult:
     """Delineate, check and attach for one recipe; return the profile and its layers.
@@ -111,6 +156,12 @@ def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | No
             rasters["landcover"] = Path(landcover["path"])
         if recipe.boundary.get("dem"):
             rasters["dem"] = Path(recipe.boundary["dem"])
+        map_layers, map_part = _map_context(recipe, boundary, attached)
+        layers.update(map_layers)
+        if map_part:
+            parts["map_context"] = map_part
+        if recipe.context.get("basemap"):
+            rasters["basemap"] = Path(recipe.context["basemap"])
         if attached.checks:
             report = dataclasses.replace(report, checks=tuple(report.checks) + tuple(attached.checks))
     notes = [_warning_text(w.message, lang) for w in caught if issubclass(w.category, LandgeoWarning)] + attached.notes

@@ -309,7 +309,38 @@ ATTACH: dict[str, Checker] = {
     "admin_units": table({**LAYER_REF, "where": string, "name_field": string, "level": string, "country_field": string,
                           "source": string}, required=("path", "name_field")),
     "rivers": table({**LAYER_REF, "where": string, "name_field": string, "source": string}, required=("path",)),
+    # protected areas (WDPA-style NAME, DESIG, IUCN_CAT, STATUS_YR, or named); buffer_m: the "near" zone around them
+    "protected_areas": table({**LAYER_REF, "where": string, "name_field": string, "desig_field": string,
+                              "iucn_field": string, "year_field": string, "buffer_m": positive, "source": string},
+                             required=("path",)),
+    # water bodies (HydroLAKES-style polygons); they count in the sites' distance to water
+    "water": table({**LAYER_REF, "where": string, "name_field": string, "source": string}, required=("path",)),
 }
+
+# [context]: the user's own map layers, drawn on the sheet and the web map (not attached to the profile).
+CONTEXT_KINDS = ("settlements", "roads", "tracks", "protected_areas", "lines", "polygons", "points")
+CONTEXT_LAYER = table({**LAYER_REF, "where": string, "kind": choice(*CONTEXT_KINDS), "name_field": string,
+                       "population_field": string, "rank_field": string, "title": string, "source": string},
+                      required=("path", "kind"))
+CONTEXT_KEYS = {"basemap": path, "basemap_attribution": string}
+
+
+def _check_context(data, ctx: _Ctx) -> Mapping[str, Any]:
+    """``[context]``: ``basemap`` (a GeoTIFF or MBTiles file), ``basemap_attribution``, and ``[context.<name>]`` layers."""
+    if not isinstance(data, dict):
+        raise ctx.fail("is not a table", "write [context] with basemap = \"…\" and [context.<name>] layer tables")
+    out: dict[str, Any] = {}
+    layers = {}
+    for key, value in data.items():
+        if key in CONTEXT_KEYS:
+            out[key] = CONTEXT_KEYS[key](value, _sub(ctx, key, value))
+        elif isinstance(value, dict):
+            layers[key] = CONTEXT_LAYER(value, _Ctx(ctx.file, f"[context.{key}]"))
+        else:
+            raise _unknown_key(ctx, key, CONTEXT_KEYS, where="[context]",
+                               hint="a layer is a table: [context.towns] with path = …, kind = …; ")
+    out["layers"] = MappingProxyType(layers)
+    return MappingProxyType(out)
 
 SCHEMA: dict[str, Checker] = {
     "landscape": table(LANDSCAPE, required=("name",)),
@@ -318,6 +349,7 @@ SCHEMA: dict[str, Checker] = {
     "attach": None,    # checked against ATTACH, see _check_attach
     "profile": table(PROFILE),
     "scorecards": None,
+    "context": None,   # checked by _check_context
 }
 
 
@@ -380,6 +412,7 @@ class Recipe:
     profile: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     scorecards: tuple = ()
     description: str | None = None
+    context: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({"layers": MappingProxyType({})}))
 
     @property
     def base(self) -> Path:
@@ -417,6 +450,7 @@ def parse_recipe(data: Mapping[str, Any], file: Path) -> Recipe:
     attach = _check_attach(data.get("attach", {}), _Ctx(file, "[attach]"))
     profile = SCHEMA["profile"](data.get("profile", {}), _Ctx(file, "[profile]"))
     scorecards = _check_scorecards(data.get("scorecards", []), _Ctx(file, "[[scorecards]]"))
+    context = _check_context(data.get("context", {}), _Ctx(file, "[context]"))
     name = landscape["name"]
     return Recipe(
         path=file.resolve(),
@@ -430,6 +464,7 @@ def parse_recipe(data: Mapping[str, Any], file: Path) -> Recipe:
         profile=profile,
         scorecards=scorecards,
         description=landscape.get("description"),
+        context=context,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import geopandas as gpd
@@ -9,7 +10,8 @@ import pytest
 import shapely
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+# ../shared/data beside the checkout (CI), or LANDGEO_SHARED_DATA (a worktree elsewhere)
+SHARED_DATA = Path(os.environ.get("LANDGEO_SHARED_DATA") or REPO.parent / "shared" / "data")
 
 
 def shared_data(*parts: str) -> Path:

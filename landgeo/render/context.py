@@ -1,7 +1,10 @@
-"""Layers around a landscape for maps: EPSG:4326 copies, and country outlines for the locator inset.
+"""Layers around a landscape for maps: EPSG:4326 copies, and country outlines and borders.
 
 Country outlines are used when the pipeline gives no ``context`` layer: the bundled
-Natural Earth 1:110m countries (public domain, ``assets/countries_110m.geojson``).
+Natural Earth countries (public domain), 1:10m (``assets/countries_10m.gpkg``, the
+programme countries and their neighbours, with their land borders as lines) for maps at
+1:20,000,000 and larger, else 1:110m (``assets/countries_110m.geojson``, the world);
+see :func:`outlines_for_scale`.
 """
 
 from __future__ import annotations
@@ -18,8 +21,12 @@ from shapely.geometry.base import BaseGeometry
 log = logging.getLogger(__name__)
 
 COUNTRIES = Path(__file__).resolve().parent / "assets" / "countries_110m.geojson"
+COUNTRIES_10M = Path(__file__).resolve().parent / "assets" / "countries_10m.gpkg"
 #: Credit for the bundled outlines (public domain; credited all the same).
 COUNTRIES_CREDIT = "Natural Earth 1:110m countries"
+COUNTRIES_10M_CREDIT = "Natural Earth 1:10m countries"
+#: Maps at this scale (1 : N) or larger use the 1:10m outlines where they cover the view.
+FINE_SCALE_LIMIT = 20_000_000
 
 
 def to_4326(gdf: gpd.GeoDataFrame | None, key: str) -> gpd.GeoDataFrame | None:
@@ -40,7 +47,37 @@ def to_4326(gdf: gpd.GeoDataFrame | None, key: str) -> gpd.GeoDataFrame | None:
     return gdf
 
 
-def country_context(geom: BaseGeometry, *, margin_deg: float | None = None) -> gpd.GeoDataFrame | None:
+def outlines_for_scale(scale_denominator: float | None, bounds=None) -> Path:
+    """The bundled outline file for a map at 1 : ``scale_denominator`` showing ``bounds`` (EPSG:4326).
+
+    1:10m where the map is at 1:20,000,000 or larger and the 1:10m file covers ``bounds``, else 1:110m.
+    """
+    if scale_denominator is None or scale_denominator > FINE_SCALE_LIMIT or not COUNTRIES_10M.is_file():
+        return COUNTRIES
+    if bounds is not None and _fine_cover() is not None:
+        if not _fine_cover().contains(shapely.box(*bounds).centroid):
+            return COUNTRIES
+    return COUNTRIES_10M
+
+
+@lru_cache(maxsize=1)
+def _fine_cover():
+    """Where the 1:10m outlines exist (the union of their bounding boxes, coarse)."""
+    from ..layers import read_vector
+
+    if not COUNTRIES_10M.is_file():
+        return None
+    gdf = read_vector(COUNTRIES_10M, layer="countries", expect="polygon")
+    return shapely.union_all([shapely.box(*g.bounds) for g in gdf.geometry.values])
+
+
+def outlines_credit(path: Path) -> str:
+    """The credit line for a bundled outline file."""
+    return COUNTRIES_10M_CREDIT if Path(path) == COUNTRIES_10M else COUNTRIES_CREDIT
+
+
+def country_context(geom: BaseGeometry, *, margin_deg: float | None = None,
+                    scale_denominator: float | None = None) -> gpd.GeoDataFrame | None:
     """Countries near ``geom`` (EPSG:4326) with a boolean ``home`` column (the ones it touches).
 
     Parameters
@@ -50,27 +87,45 @@ def country_context(geom: BaseGeometry, *, margin_deg: float | None = None) -> g
     margin_deg
         How far around the landscape to take neighbours, in degrees (default: 8° or
         three times the landscape's size, whichever is larger).
+    scale_denominator
+        The map's scale (1 : N); picks the 1:10m or 1:110m outlines (:func:`outlines_for_scale`).
 
     Returns
     -------
     GeoDataFrame or None
-        ``name``, ``iso_a3``, ``home``, geometry; ``None`` when the outlines are missing or empty.
+        ``name``, ``iso_a3``, ``home``, geometry; ``attrs["credit"]`` names the outlines used;
+        ``None`` when the outlines are missing or empty.
     """
     from ..layers import read_vector
 
-    if geom is None or geom.is_empty or not COUNTRIES.is_file():
+    if geom is None or geom.is_empty:
         return None
     minx, miny, maxx, maxy = geom.bounds
     size = max(maxx - minx, maxy - miny)
     margin = margin_deg if margin_deg is not None else max(8.0, 3 * size)
     bbox = (max(minx - margin, -180), max(miny - margin, -90), min(maxx + margin, 180), min(maxy + margin, 90))
-    gdf = read_vector(COUNTRIES, bbox=bbox, expect="polygon")
+    path = outlines_for_scale(scale_denominator, geom.bounds)
+    if not path.is_file():
+        return None
+    gdf = read_vector(path, layer="countries" if path.suffix == ".gpkg" else None, bbox=bbox, expect="polygon")
     if gdf is None or len(gdf) == 0:
         return None
     gdf = gdf.to_crs(4326) if gdf.crs is not None and gdf.crs.to_epsg() != 4326 else gdf
-    near = geom.buffer(min(0.05, size * 0.1) if size > 0 else 0.05)
-    gdf = gdf.assign(home=shapely.intersects(gdf.geometry.values, near))
-    return gdf.reset_index(drop=True)
+    near = min(0.05, size * 0.1) if size > 0 else 0.05
+    gdf = gdf.assign(home=shapely.dwithin(gdf.geometry.values, geom, near))
+    gdf = gdf.reset_index(drop=True)
+    gdf.attrs["credit"] = outlines_credit(path)
+    return gdf
+
+
+def country_borders(bounds) -> gpd.GeoDataFrame | None:
+    """Land borders between countries (1:10m lines, ``left``/``right`` ISO codes) within ``bounds``; ``None`` if none."""
+    from ..layers import read_vector
+
+    if not COUNTRIES_10M.is_file():
+        return None
+    gdf = read_vector(COUNTRIES_10M, layer="borders", bbox=tuple(bounds), expect="line")
+    return gdf if gdf is not None and len(gdf) else None
 
 
 # French names where they differ from the English ones (programme countries and their neighbours).

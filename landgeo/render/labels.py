@@ -84,6 +84,18 @@ LABELS: dict[str, str] = {
     "checks": N_("Checks"),
     "osm": N_("OpenStreetMap"),
     "feature_count": N_("features"),
+    "water": N_("Water bodies"),
+    "protected_areas": N_("Protected areas"),
+    "roads": N_("Roads"),
+    "tracks": N_("Tracks"),
+    "settlements": N_("Settlements"),
+    "border": N_("International border"),
+    "streams": N_("Streams (flow accumulation ≥ {n} cells)"),
+    "outlet_given": N_("Outlet given"),
+    "outlet_snapped": N_("Outlet snapped ({d} m)"),
+    "basemap": N_("Basemap"),
+    "basin_units": N_("Basin units traced"),
+    "outlet_unit": N_("Outlet unit"),
 }
 
 VERDICTS: dict[str, str] = {

@@ -18,7 +18,8 @@ from ..i18n import check_lang
 log = logging.getLogger(__name__)
 
 #: Layers read back from a profile directory's boundary.gpkg.
-GPKG_LAYERS = ("boundary", "admin_units", "ecosystems", "sites", "rivers")
+GPKG_LAYERS = ("boundary", "admin_units", "ecosystems", "sites", "rivers", "water", "protected_areas", "streams",
+               "basin_units", "admin_neighbours", "context_points", "context_lines", "context_polygons")
 
 
 def write_maps(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame], folder: str | Path, *,

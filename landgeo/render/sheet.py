@@ -28,15 +28,18 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from matplotlib import patheffects
+from matplotlib.colors import same_color
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Polygon as MplPolygon, Rectangle
 from matplotlib.lines import Line2D
 from matplotlib.path import Path as MplPath
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter
 from pyproj import Geod
 
 from ..i18n import check_lang, fmt_lonlat, fmt_number, join_names, translator
-from . import style
+from . import context_layers, draw, hydro_marks, layout, style
+from .labels_placement import Labeller
+from .attach_rows import attach_rows
 from .labels import as_list, colon, fmt_ha, fmt_km, fmt_share, label, method_text, verdict_text
 from .context import country_name, to_4326
 from .raster import classes_of, hillshade, landcover_rgba, read_window
@@ -45,12 +48,13 @@ log = logging.getLogger(__name__)
 
 A4_LANDSCAPE_IN = (11.69, 8.27)
 PNG_DPI = 200
+MAIN_MAP_RECT = [0.045, 0.085, 0.555, 0.81]  # figure fractions: left, bottom, width, height
 LEGEND_ROWS = 11  # entries (below the title) that fit in the legend box beside the locator
 FONT = "DejaVu Sans"
 RC = {
     "font.family": "sans-serif",
     "font.sans-serif": [FONT],
-    "pdf.fonttype": 42,
+    "pdf.fonttype": 3,  # Type 3 subsets in ~1/4 of Type 42's time (fontTools); text stays searchable
     "text.parse_math": False,  # user text such as "US$ 5 / $x$" is shown as typed, never as mathtext
     "svg.fonttype": "none",
     "axes.linewidth": 0.6,
@@ -100,19 +104,6 @@ def _field(gdf: gpd.GeoDataFrame, candidates: Sequence[str]) -> str | None:
         if cand in lower:
             return lower[cand]
     return None
-
-
-def _degree_formatter(axis: str, lang: str) -> FuncFormatter:
-    west = "O" if lang == "fr" else "W"
-
-    def fmt(value: float, _pos) -> str:
-        hemi = ("E" if value >= 0 else west) if axis == "x" else ("N" if value >= 0 else "S")
-        text = f"{abs(value):.2f}".rstrip("0").rstrip(".")
-        if lang == "fr":
-            text = text.replace(".", ",")
-        return f"{text}°{hemi}" if value != 0 else "0°"
-
-    return FuncFormatter(fmt)
 
 
 def _poly_paths(geom) -> list[np.ndarray]:
@@ -262,6 +253,8 @@ def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]
             text += f" ({', '.join(names[:6])}{'…' if len(names) > 6 else ''})"
         rows.append((label("rivers", lang), text))
 
+    rows += attach_rows(profile, lang)  # protected areas, water bodies
+
     tpl = profile.get("template") or {}
     rows.append((label("livelihoods", lang), ", ".join(as_list(tpl.get("livelihoods"))) or na))
     if as_list(tpl.get("non_economic_livelihoods")):
@@ -297,10 +290,14 @@ def sources_text(profile: Mapping[str, Any], extra: Sequence[str] = ()) -> list[
     for src in ((profile.get("boundary") or {}).get("sources") or []):
         add(src.get("layer") if isinstance(src, Mapping) else src)
     add(_eco_source(profile))
-    for key in ("population", "sites", "rivers"):
+    for key in ("population", "sites", "rivers", "water", "protected_areas"):
         part = profile.get(key)
         if isinstance(part, Mapping):
             add(part.get("source"))
+    map_context = profile.get("map_context") or {}
+    for rec in map_context.get("layers") or []:
+        add(rec.get("source") if isinstance(rec, Mapping) else None)
+    add((map_context.get("basemap") or {}).get("attribution") or (map_context.get("basemap") or {}).get("file"))
     for v in extra:
         add(v)
     return found
@@ -322,33 +319,26 @@ def _wrap_rows(rows, width_chars: int, max_lines: int) -> list[tuple[str, list[s
 
 # --------------------------------------------------------------------------- drawing
 
-class _Labeller:
-    """Greedy label placement: a label is drawn only where it does not overlap one already placed."""
-
-    def __init__(self, ax):
-        self.ax = ax
-        self.boxes = []
-        self.renderer = ax.figure.canvas.get_renderer() if hasattr(ax.figure.canvas, "get_renderer") else None
-
-    def place(self, x, y, text, **kw) -> bool:
-        artist = self.ax.text(x, y, text, **kw)
-        if self.renderer is None:
-            return True
-        box = artist.get_window_extent(self.renderer).expanded(1.08, 1.15)
-        ax_box = self.ax.get_window_extent(self.renderer)
-        inside = (box.x0 >= ax_box.x0 and box.x1 <= ax_box.x1 and box.y0 >= ax_box.y0 and box.y1 <= ax_box.y1)
-        if not inside or any(box.overlaps(b) for b in self.boxes):
-            artist.remove()
-            return False
-        self.boxes.append(box)
-        return True
+#: Greedy, priority-ordered label placement (kept under this name for the atlas and compare sheets).
+_Labeller = Labeller
 
 
 def _draw_geoms(ax, gdf, **kw) -> None:
-    """Draw polygons/lines/points of ``gdf`` with geopandas' plotting (no pyplot state)."""
-    gdf.plot(ax=ax, **kw)
-    ax.set_xlabel("")  # geopandas labels the axes from the CRS; the ticks say it all
-    ax.set_ylabel("")
+    """Draw the polygons or lines of ``gdf`` (GeoDataFrame or GeoSeries) on ``ax``, whose limits must be set.
+
+    Clipped to the view and simplified to half an output pixel (:mod:`landgeo.render.draw`); polygons take
+    ``facecolor``/``color`` (one or one per row), ``edgecolor``, ``linewidth``; lines take ``color``.
+    """
+    geoms = np.asarray(getattr(gdf, "geometry", gdf).values, dtype=object)
+    extent = (*ax.get_xlim(), *ax.get_ylim())
+    kinds = shapely.get_type_id(geoms)
+    common = {k: kw[k] for k in ("alpha", "zorder", "linestyle") if k in kw}
+    if len(geoms) and np.isin(kinds, (3, 6)).any():  # polygons
+        draw.polygons(ax, geoms, extent, facecolor=kw.get("facecolor", kw.get("color", "none")),
+                      edgecolor=kw.get("edgecolor", "none"), linewidth=kw.get("linewidth", 0.5), **common)
+    else:
+        draw.lines(ax, geoms, extent, color=kw.get("color", kw.get("edgecolor", "black")),
+                   linewidth=kw.get("linewidth", 1.0), **common)
 
 
 def _map_extent(bounds, ax_aspect_hw: float, pad: float = 0.08):
@@ -408,7 +398,17 @@ def _draw_north(ax, extent, lang) -> None:
             fontweight="bold", zorder=22)
 
 
-def map_axes(fig, rect, bounds, *, context: gpd.GeoDataFrame | None = None, pad: float = 0.08):
+def reserve_frame_marks(labeller, ax, extent) -> None:
+    """Keep map labels off the corners where :func:`finish_map_axes` puts the scale bar and the north arrow."""
+    from matplotlib.transforms import Bbox
+
+    minx, maxx, miny, maxy = extent
+    w, h = maxx - minx, maxy - miny
+    for x0, y0, x1, y1 in ((minx, miny, minx + 0.34 * w, miny + 0.13 * h), (maxx - 0.11 * w, maxy - 0.2 * h, maxx, maxy)):
+        labeller.reserve(Bbox(ax.transData.transform([(x0, y0), (x1, y1)])))
+
+
+def map_axes(fig, rect, bounds, *, context: gpd.GeoDataFrame | None = None, pad: float = 0.08, coast: bool = True):
     """Axes at ``rect`` (figure fraction) showing ``bounds`` (minx, miny, maxx, maxy in degrees) padded to fill it.
 
     The aspect is 1/cos(latitude), so distances look right; ``context`` (country outlines with an
@@ -426,9 +426,8 @@ def map_axes(fig, rect, bounds, *, context: gpd.GeoDataFrame | None = None, pad:
         context = None  # the landscape is on none of the countries: no land/sea to show
     if context is not None:
         ax.set_facecolor(style.SEA)
-        ctx = context.clip(shapely.box(minx, miny, maxx, maxy).buffer((maxx - minx) * 0.5))
-        if len(ctx):
-            _draw_geoms(ax, ctx, facecolor=style.CONTEXT_FILL, edgecolor=style.CONTEXT_EDGE, linewidth=0.6, zorder=0)
+        _draw_geoms(ax, context, facecolor=style.CONTEXT_FILL, edgecolor=style.CONTEXT_EDGE if coast else "none",
+                    linewidth=0.6, zorder=0)
     else:
         ax.set_facecolor("#fbfaf7")
     return ax, (minx, maxx, miny, maxy)
@@ -439,10 +438,18 @@ def finish_map_axes(ax, extent, lang: str) -> None:
 
     ``extent`` is (minx, maxx, miny, maxy) of ``ax`` in degrees; the axes' aspect must already be set.
     """
-    ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
-    ax.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
-    ax.xaxis.set_major_formatter(_degree_formatter("x", lang))
-    ax.yaxis.set_major_formatter(_degree_formatter("y", lang))
+    # graticule step from the extent (seconds, minutes or degrees), at most one line per ~1.2 inch of axes
+    fig_w, fig_h = ax.figure.get_size_inches()
+    pos = ax.get_position()
+    for axis, lo, hi, inches in ((ax.xaxis, extent[0], extent[1], pos.width * fig_w),
+                                 (ax.yaxis, extent[2], extent[3], pos.height * fig_h)):
+        n = max(2, min(6, int(inches / 1.2)))
+        step = layout.graticule_step(hi - lo, n)
+        margin = 0.42 / inches * (hi - lo)  # half a label's length: no label sticks out past the frame
+        ticks = [v for v in layout.graticule_ticks(lo, hi, max_ticks=n) if lo + margin <= v <= hi - margin]
+        axis.set_major_locator(FixedLocator(ticks))
+        axis.set_major_formatter(FuncFormatter(
+            lambda v, _p, a="x" if axis is ax.xaxis else "y", st=step: layout.dms(v, a, st, lang)))
     ax.grid(True, color="#888888", linewidth=0.35, linestyle=(0, (2, 3)), alpha=0.7, zorder=4)
     ax.tick_params(direction="out", pad=1.5, top=True, right=True, labeltop=False, labelright=False)
     for lab in ax.get_yticklabels():
@@ -465,6 +472,19 @@ def _landcover_image(ax, path, extent, clip, profile, legend_classes: dict) -> N
         legend_classes.setdefault(name, colour)
 
 
+def relief_exaggeration(z: np.ndarray, dx_m: float, dy_m: float) -> float:
+    """Vertical exaggeration that gives the median slope of ``z`` (metres) about 12° on the sheet (1× to 40×).
+
+    Landscape-scale relief seen from a page is subtle; a fixed factor leaves plains blank and
+    mountains black, so the factor follows the terrain.
+    """
+    gy, gx = np.gradient(np.asarray(z, dtype="float64"), dy_m, dx_m)
+    median = float(np.nanmedian(np.hypot(gx, gy)))
+    if not np.isfinite(median) or median <= 0:
+        return 3.0
+    return float(np.clip(math.tan(math.radians(12.0)) / median, 1.0, 40.0))
+
+
 def _hillshade_image(ax, path, extent) -> bool:
     minx, maxx, miny, maxy = extent
     data, img_extent, _ = read_window(path, (minx, miny, maxx, maxy))
@@ -476,15 +496,14 @@ def _hillshade_image(ax, path, extent) -> bool:
     lat = (b + t) / 2
     dx = (r - l) / z.shape[1] * km_per_degree_lon(lat) * 1000
     dy = (t - b) / z.shape[0] * 111_320.0
-    # 3× vertical exaggeration: landscape-scale relief is subtle at sheet scale
-    hs = hillshade(z * 3.0, dx_m=dx, dy_m=dy)
+    hs = hillshade(z * relief_exaggeration(z, dx, dy), dx_m=dx, dy_m=dy)
     flat = math.sin(math.radians(45.0))
     # shadows darken and lit slopes lighten; flat ground stays transparent, so fills keep their colours
     shadow = np.clip((flat - hs) / flat, 0, 1)
     light = np.clip((hs - flat) / (1 - flat), 0, 1)
     rgba = np.zeros(hs.shape + (4,))
     rgba[..., :3] = np.where(shadow[..., None] > 0, 0.0, 1.0)
-    rgba[..., 3] = np.where(shadow > 0, 0.6 * shadow, 0.4 * light)
+    rgba[..., 3] = np.where(shadow > 0, 0.65 * shadow ** 0.8, 0.45 * light)
     ax.imshow(rgba, extent=img_extent, zorder=3, interpolation="bilinear", aspect="auto")
     return True
 
@@ -499,8 +518,12 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
     else:
         present = [g for g in lay.values() if g is not None]
         bounds = present[0].total_bounds if present else np.array([-1.0, -1.0, 1.0, 1.0])
-    ax, extent = map_axes(fig, rect, bounds, context=lay.get("context"))
+    ax, extent = map_axes(fig, rect, bounds, context=lay.get("context_main", lay.get("context")), coast=False)
     minx, maxx, miny, maxy = extent
+    if same_color(ax.get_facecolor(), style.SEA):  # land over sea: the user's land wins over generalised coasts
+        context_layers.draw_land(ax, extent, lay.get("context_main", lay.get("context")),
+                                 [g for k in ("boundary", "admin_units", "admin_neighbours") if lay.get(k) is not None
+                                  for g in lay[k].geometry.values])
     view = shapely.box(minx, miny, maxx, maxy)
     legend: dict[str, Any] = {"classes": {}, "items": []}
 
@@ -515,6 +538,14 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
             ax.add_patch(clip)
 
     rasters = dict(rasters or {})
+    if rasters.get("basemap"):
+        try:
+            from .basemap import draw_basemap
+
+            if draw_basemap(ax, rasters["basemap"], extent):
+                legend["items"].append(("handle", Patch(facecolor="#9aa58f", edgecolor="none", label=label("basemap", lang))))
+        except Exception as exc:  # a broken basemap must not lose the whole sheet
+            log.warning("basemap %s not drawn: %s", rasters["basemap"], exc)
     eco = lay.get("ecosystems")
     if rasters.get("landcover") and eco is None:  # one fill theme: ecosystem polygons win over land cover
         try:
@@ -539,7 +570,14 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
         except Exception as exc:
             log.warning("DEM %s not drawn: %s", rasters["dem"], exc)
 
-    labeller = _Labeller(ax)
+    labeller = Labeller(ax)
+    reserve_frame_marks(labeller, ax, extent)
+    legend["items"] += [("handle", h) for h in context_layers.draw_user_context(ax, extent, lay, labeller, lang)]
+    context_layers.draw_neighbours(ax, extent, lay.get("admin_neighbours"), labeller)
+    if lay.get("context") is not None and context_layers.draw_borders(ax, extent):
+        legend["items"].append(("handle", Line2D([], [], color=context_layers.BORDER, linewidth=1.3,
+                                                 linestyle=(0, (6, 2, 1.2, 2)), label=label("border", lang))))
+    context_layers.label_countries(labeller, lay.get("context_main"), extent, lang, landscape=geom)
     admin = lay.get("admin_units")
     if admin is not None:
         # shared edges once, so neighbouring units do not draw the same dashed line twice (it would look solid)
@@ -551,6 +589,10 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
     if rivers is not None:
         _draw_geoms(ax, rivers, color=style.RIVER, linewidth=1.0, zorder=6)
         legend["items"].append(("rivers", None))
+    threshold = ((profile.get("boundary") or {}).get("details") or {}).get("stream_threshold_cells")
+    legend["items"] += [("handle", h) for h in hydro_marks.draw_streams(ax, extent, lay.get("streams"), lang, threshold)]
+    legend["items"] += [("handle", h) for h in hydro_marks.draw_basin_units(ax, extent, lay.get("basin_units"), lang)]
+    legend["items"] += [("handle", h) for h in hydro_marks.draw_outlet(ax, profile, lang)]
 
     if geom is not None and not geom.is_empty:
         outline = gpd.GeoSeries([geom.boundary], crs=4326)
@@ -573,7 +615,7 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
             ax.scatter(pts[:, 0], pts[:, 1], s=size, c=style.SITE, edgecolors="white", linewidths=0.4, zorder=11)
             legend["items"].append(("sites", len(sites)))
 
-    # labels: admin units (largest first), then named rivers; collisions are skipped
+    # labels, highest priority first (countries, admin units, settlements, neighbours, rivers); collisions dropped
     if admin is not None:
         field = _field(admin, ("name", "nom", "unit", "admin_name", "label"))
         if field:
@@ -582,22 +624,20 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
             vis = vis.assign(_a=shapely.area(vis.geometry.values)).sort_values("_a", ascending=False)
             for _, row in vis.head(40).iterrows():
                 pt = row.geometry.representative_point()
-                labeller.place(pt.x, pt.y, str(row[field]), fontsize=6.5, color=style.ADMIN, ha="center", va="center",
-                               style="italic", zorder=15, path_effects=HALO)
+                labeller.add(pt.x, pt.y, str(row[field]), priority=context_layers.ADMIN_PRIORITY + row["_a"],
+                             fontsize=6.5, color=style.ADMIN, style="italic", zorder=15, path_effects=HALO)
     if rivers is not None:
         field = _field(rivers, ("name", "nom", "river", "label"))
         if field:
             vis = rivers.assign(geometry=rivers.geometry.intersection(view))
             vis = vis[~vis.geometry.is_empty & vis[field].notna()]
             vis = vis.assign(_l=shapely.length(vis.geometry.values)).sort_values("_l", ascending=False)
-            named = set()
+            vis = vis.drop_duplicates(subset=[field])  # one label per river, on its longest stretch in view
             for _, row in vis.head(12).iterrows():
-                if str(row[field]) in named:  # one label per river, on its longest stretch in view
-                    continue
                 pt = row.geometry.interpolate(0.5, normalized=True)
-                if labeller.place(pt.x, pt.y, str(row[field]), fontsize=6.5, color=style.RIVER, ha="center",
-                                  va="bottom", style="italic", zorder=15, path_effects=HALO):
-                    named.add(str(row[field]))
+                labeller.add(pt.x, pt.y, str(row[field]), priority=context_layers.RIVER_PRIORITY + row["_l"],
+                             fontsize=6.5, color=style.RIVER, va="bottom", style="italic", zorder=15, path_effects=HALO)
+    labeller.place_all()
 
     finish_map_axes(ax, extent, lang)
     legend["ax"] = ax
@@ -605,7 +645,8 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
     return legend
 
 
-def _draw_legend(fig, rect, legend, lang) -> None:
+def _draw_legend(fig, rect, legend, lang) -> float:
+    """Draw the legend from the top of ``rect``; returns the figure-fraction y where it ends."""
     ax = fig.add_axes(rect)
     ax.set_axis_off()
     handles = []
@@ -625,6 +666,8 @@ def _draw_legend(fig, rect, legend, lang) -> None:
                                  label=f"{label('site_footprints', lang)} ({fmt_number(extra, lang)})"))
         elif kind == "hillshade":
             handles.append(Patch(facecolor="#bdbdbd", edgecolor="none", label=label("hillshade", lang)))
+        elif kind == "handle":  # drawn by context_layers / hydro_marks with its own symbol and label
+            handles.append(extra)
     if legend["classes"]:
         # the legend box holds LEGEND_ROWS entries: symbols first, then the classes (largest first), then "+ N others"
         room = max(3, LEGEND_ROWS - len(handles) - 1)
@@ -638,10 +681,17 @@ def _draw_legend(fig, rect, legend, lang) -> None:
             handles.append(Patch(facecolor="none", edgecolor="none",
                                  label=translator(lang)("+ {n} more class", "+ {n} more classes", n=len(legend["classes"]) - room)))
     if not handles:
-        return
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 1), frameon=False, fontsize=6.5,
-              title=label("legend", lang), title_fontsize=7.5, alignment="left", handlelength=1.8,
-              borderaxespad=0, labelspacing=0.35)
+        return rect[1] + rect[3]
+    # the legend may run below its box (the table then starts lower) but never off the page's right edge
+    renderer = fig.canvas.get_renderer()
+    for size in (6.5, 6.0, 5.5, 5.0):
+        leg = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 1), frameon=False, fontsize=size,
+                        title=label("legend", lang), title_fontsize=size + 1, alignment="left", handlelength=1.8,
+                        borderaxespad=0, labelspacing=0.35)
+        box = leg.get_window_extent(renderer)
+        if box.x1 <= 0.985 * fig.bbox.width and box.y0 >= (rect[1] - 0.1) * fig.bbox.height:
+            break
+    return fig.transFigure.inverted().transform(box.p0)[1]
 
 
 def _draw_locator(fig, rect, lay, boundary_geom, lang) -> None:
@@ -812,7 +862,8 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
         FigureCanvasAgg(fig)
         name = str(profile.get("name") or profile.get("slug") or label("profile", lang))
         # header
-        fig.text(0.03, 0.955, name, fontsize=17, fontweight="bold", color=style.TEXT, va="baseline")
+        title = layout.fit_text(fig, 0.03, 0.985, name, width=0.94, fontsize=17, min_fontsize=12, fontweight="bold",
+                                color=style.TEXT)
         sub = [label("profile", lang)]
         countries = as_list((profile.get("location") or {}).get("countries"))
         if countries:
@@ -822,7 +873,10 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
         verdict = (profile.get("scale") or {}).get("verdict")
         if verdict:
             sub.append(verdict_text(verdict, lang))
-        fig.text(0.03, 0.925, " · ".join(sub), fontsize=9, color=style.MUTED, va="baseline")
+        title_bottom = fig.transFigure.inverted().transform(
+            title.get_window_extent(fig.canvas.get_renderer()).p0)[1]
+        layout.fit_text(fig, 0.03, min(title_bottom - 0.008, 0.948), " · ".join(sub), width=0.94, fontsize=9,
+                        min_fontsize=7, max_lines=1, color=style.MUTED)
         fig.add_artist(Line2D([0.03, 0.97], [0.912, 0.912], color="#999999", linewidth=0.6))
 
         boundary = lay.get("boundary")
@@ -832,12 +886,15 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
             from .context import COUNTRIES_CREDIT, country_context
 
             lay["context"] = country_context(geom)
-            if lay["context"] is not None:
-                attribution.append(COUNTRIES_CREDIT)
-        legend = _draw_main_map(fig, [0.045, 0.085, 0.555, 0.81], profile, lay, rasters, lang)
+            lay["context_main"] = context_layers.outlines_at_scale(geom, geom.bounds, MAIN_MAP_RECT, fig)
+            for ctx in (lay["context_main"], lay["context"]):
+                if ctx is not None:
+                    attribution.append(ctx.attrs.get("credit", COUNTRIES_CREDIT))
+        legend = _draw_main_map(fig, MAIN_MAP_RECT, profile, lay, rasters, lang)
         _draw_locator(fig, [0.635, 0.715, 0.12, 0.18], lay, geom, lang)
-        _draw_legend(fig, [0.775, 0.715, 0.2, 0.18], legend, lang)
-        table_end = _draw_table(fig, [0.635, 0.2, 0.34, 0.495], profile_rows(profile, lang), lang)
+        legend_end = _draw_legend(fig, [0.775, 0.715, 0.2, 0.18], legend, lang)
+        table_top = min(0.695, legend_end - 0.012)
+        table_end = _draw_table(fig, [0.635, 0.2, 0.34, table_top - 0.2], profile_rows(profile, lang), lang)
         _draw_composition(fig, 0.635, table_end - 0.03, 0.085, 0.34, profile, legend["classes"], lang)
 
         # footer
@@ -879,7 +936,8 @@ def write_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
         if png is not None:
             png = Path(png)
             png.parent.mkdir(parents=True, exist_ok=True)
-            fig.savefig(png, format="png", dpi=max(int(dpi), 72), metadata={"Software": None})
+            fig.savefig(png, format="png", dpi=max(int(dpi), 72), metadata={"Software": None},
+                        pil_kwargs={"compress_level": 4})  # zlib 4: ≈ 2× faster than 6, files ≈ 10 % larger
             out.append(png)
     log.info("wrote %s", ", ".join(str(p) for p in out))
     return out

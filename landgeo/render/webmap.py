@@ -452,6 +452,13 @@ def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
     m = new_map((minx, miny, maxx, maxy), title=str(name), offline=offline, tiles_name=label("osm", lang))
 
     legend: list[tuple[str, str, str]] = []
+    has_basemap = False
+    if (rasters or {}).get("basemap"):  # the user's GeoTIFF or MBTiles, inlined (no network)
+        from .basemap import add_to_webmap
+
+        credit = ((profile.get("map_context") or {}).get("basemap") or {}).get("attribution") or ""
+        has_basemap = add_to_webmap(m, rasters["basemap"], (minx, miny, maxx, maxy), name=label("basemap", lang),
+                                    attribution=str(credit))
 
     context = lay.get("context")
     context_credit = ""
@@ -463,7 +470,7 @@ def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
     if context is not None:
         fg = folium.FeatureGroup(name=label("context", lang), overlay=True, control=True, show=True)
         data = _features(context, lang=lang, title_field=None, layer_title="", tolerance=tol * 4)
-        fill = 0.0 if not offline else 1.0
+        fill = 0.0 if not offline or has_basemap else 1.0
         VectorLayer(data, style_={"color": style.CONTEXT_EDGE, "weight": 1, "fillColor": style.CONTEXT_FILL,
                                   "fillOpacity": fill, "className": "landgeo-context"},
                     interactive=False, pane=CONTEXT_PANE, attribution=context_credit).add_to(fg)

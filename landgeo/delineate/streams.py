@@ -1,0 +1,71 @@
+"""The stream network of a DEM: cells draining at least a threshold of cells, as lines.
+
+The DEM is conditioned as for a catchment (:func:`landgeo.delineate.dem.condition`: one
+priority-flood, D8), its flow accumulated (cells), and every cell draining at least
+``threshold_cells`` joined to the cell it drains to, centre to centre. Lines come in three
+size classes (``size`` 1, 2, 3: at least 1×, 10×, 100× the threshold) for drawing, in EPSG:4326.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from . import hydro_kernels as hk
+from .dem import condition, read_dem, to_wgs84
+
+log = logging.getLogger(__name__)
+
+#: At most this many stream cells are turned into lines (the largest first); a finer network is not readable.
+MAX_SEGMENTS = 400_000
+
+
+def stream_network(src, threshold_cells: int, *, bounds=None) -> gpd.GeoDataFrame:
+    """Stream lines of an open DEM (rasterio dataset) for cells draining ≥ ``threshold_cells`` cells.
+
+    ``bounds`` (minx, miny, maxx, maxy, EPSG:4326) keeps only the lines that reach that box.
+    Returns a GeoDataFrame (``size``, ``min_cells``) in EPSG:4326, empty when no cell reaches the threshold.
+    """
+    threshold = max(int(threshold_cells), 2)
+    z = read_dem(src)
+    cond = condition(z, src.transform, src.crs)
+    del z
+    w = cond.width
+    flat = cond.flat
+    acc = hk.accumulate_cells(flat, w)
+    idx = np.flatnonzero((acc >= threshold) & (flat >= 1) & (flat <= 8))
+    if len(idx) > MAX_SEGMENTS:
+        idx = idx[np.argsort(acc[idx])[::-1][:MAX_SEGMENTS]]
+        log.info("stream network: %d cells kept of the largest streams (of %d)", MAX_SEGMENTS, len(idx))
+    out = gpd.GeoDataFrame({"size": [], "min_cells": []}, geometry=[], crs=4326)
+    if not len(idx):
+        return out
+    off = hk.offsets(w)
+    down = idx + off[flat[idx].astype(np.int64) - 1]
+    t = cond.transform
+
+    def centre(i):
+        r, c = i // w - 1, i % w - 1
+        return t.c + (c + 0.5) * t.a, t.f + (r + 0.5) * t.e
+
+    x0, y0 = centre(idx)
+    x1, y1 = centre(down)
+    size = 1 + (acc[idx] >= 10 * threshold).astype(int) + (acc[idx] >= 100 * threshold).astype(int)
+    rows = []
+    for s in (1, 2, 3):
+        sel = size == s
+        if not sel.any():
+            continue
+        coords = np.stack([np.column_stack([x0[sel], y0[sel]]), np.column_stack([x1[sel], y1[sel]])], axis=1)
+        merged = shapely.line_merge(shapely.multilinestrings(shapely.linestrings(coords)))
+        rows.append((s, threshold * 10 ** (s - 1), to_wgs84(merged, cond.crs)))
+    out = gpd.GeoDataFrame({"size": [r[0] for r in rows], "min_cells": [r[1] for r in rows]},
+                           geometry=[r[2] for r in rows], crs=4326)
+    if bounds is not None:
+        out = out.assign(geometry=shapely.clip_by_rect(out.geometry.values, *bounds))
+        out = out[~out.geometry.is_empty].reset_index(drop=True)
+    log.info("stream network: %d cells at ≥ %d cells of accumulation", len(idx), threshold)
+    return out

@@ -30,6 +30,7 @@ from .labels import label
 QGIS_VERSION = "3.22.0"
 HALO_PT = 1.1  # the sheet's label halo: a 2.2-pt white stroke, i.e. 1.1 pt each side
 STYLE_NAME = "landgeo"
+STREAM = "#4a90c2"  # the stream and basin-unit blue of render.hydro_marks
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,53 @@ def layer_style(name: str, frame, *, lang: str, profile: Mapping | None = None) 
         root = _root()
         _categories(root, "fill", field, {n: [_fill(colours[n], outline="#ffffff", outline_width=0.25)] for n in order},
                     alpha=0.85)
+        return LayerStyle(_text(root), title)
+    if name == "water":  # as context_layers.draw_user_context draws them
+        from .context_layers import WATER_FILL
+
+        title = label("water", lang)
+        root = _root()
+        _rules(root, "fill", [(title, None, [_fill(WATER_FILL, outline=style.RIVER, outline_width=0.4)])])
+        field = _field(frame, ("name", "nom"))
+        if field:
+            _labeling(root, field, style.RIVER)
+            root.set("labelsEnabled", "1")
+        return LayerStyle(_text(root), title)
+    if name == "protected_areas":
+        from .context_layers import PROTECTED
+
+        title = label("protected_areas", lang)
+        root = _root()
+        _rules(root, "fill", [(title, None, [_fill(PROTECTED, alpha=0.14), _line(PROTECTED, 0.9)])])
+        field = _field(frame, ("name", "nom"))
+        if field:
+            _labeling(root, field, PROTECTED)
+            root.set("labelsEnabled", "1")
+        return LayerStyle(_text(root), title)
+    if name == "streams":  # hydro_marks.draw_streams: width by size class
+        title = label("rivers", lang)
+        root = _root()
+        if frame is not None and "size" in frame.columns:
+            _rules(root, "line", [(f"{title} ({size})", f'"size" = {size}', [_line(STREAM, width)])
+                                  for size, width in ((1, 0.45), (2, 0.8), (3, 1.3))])
+        else:
+            _rules(root, "line", [(title, None, [_line(STREAM, 0.6)])])
+        return LayerStyle(_text(root), title)
+    if name == "basin_units":  # hydro_marks.draw_basin_units: traced units in blue, the others dotted, the outlet tinted
+        title = label("basin_units", lang)
+        root = _root()
+        rules = [(title, '"inside"', [_line(STREAM, 0.6)]), (title + " ·", 'NOT "inside"', [_line("#8aa9c4", 0.4, dash=(1, 1.5))])]
+        if frame is not None and "outlet" in frame.columns:
+            rules.insert(0, (label("outlet_unit", lang), '"outlet"', [_fill(style.BOUNDARY, alpha=0.18)]))
+        _rules(root, "fill", rules if frame is None or "inside" in frame.columns else [(title, None, [_line(STREAM, 0.6)])])
+        return LayerStyle(_text(root), title)
+    if name == "admin_neighbours":  # context_layers.draw_neighbours
+        title = label("admin_units", lang)
+        root = _outline_style(title, style.ADMIN, 0.5, dash=(1, 2))
+        field = _field(frame, ("name", "nom"))
+        if field:
+            _labeling(root, field, "#808080")
+            root.set("labelsEnabled", "1")
         return LayerStyle(_text(root), title)
     if name == "adjacency_10km":  # LandScale's adjacency look: the ring 10 km beyond the boundary
         title = "Zone adjacente (10 km)" if lang == "fr" else "Adjacent area (10 km)"

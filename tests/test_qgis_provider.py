@@ -144,7 +144,10 @@ def test_delineate_basins_and_suggest(qgis, tmp_path):
 
 
 def test_delineate_dem_matches_the_recipe(qgis, tmp_path):
-    code, data, text = run(qgis, "delineate_dem", DEM=DEMO / "dem.tif", OUTLET="-19.297,5.197 [EPSG:4326]", SNAP_M=500,
+    import shutil
+
+    dem = shutil.copy(DEMO / "dem.tif", tmp_path / "dem.tif")  # QGIS writes statistics (.aux.xml) beside a raster it opens
+    code, data, text = run(qgis, "delineate_dem", DEM=dem, OUTLET="-19.297,5.197 [EPSG:4326]", SNAP_M=500,
                            STREAM_CELLS=100, OUTPUT=tmp_path / "dem.gpkg")
     assert code == 0, text
     from landgeo.api import delineate_recipe

@@ -403,7 +403,7 @@ def export() -> None:
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Output folder.")
 @click.option("--justification", default=None, help="Why this boundary (needed for a stakeholder-defined one or an exception).")
 @click.option("--previous", type=click.Path(path_type=Path), default=None, help="The previous boundary, for the > 10 % change rule.")
-@click.option("--lang", type=click.Choice(["en", "fr"]), default=None, help="Language (default: the profile's).")
+@click.option("--lang", type=click.Choice(["en", "fr", "es", "pt"]), default=None, help="Language (default: the profile's).")
 @click.option("--overwrite", is_flag=True, help="Replace an existing output folder.")
 def export_landscale_cmd(source, out_dir, justification, previous, lang, overwrite) -> None:
     """LandScale package: boundary_shp.zip, boundary.kml, adjacency_10km, landscale_check.json and .pdf."""
@@ -418,7 +418,7 @@ def export_landscale_cmd(source, out_dir, justification, previous, lang, overwri
 @export.command("terraso")
 @click.argument("source", metavar="PROFILE_DIR|RECIPE", type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Output folder.")
-@click.option("--lang", type=click.Choice(["en", "fr"]), default=None, help="Language for a recipe (default: the recipe's).")
+@click.option("--lang", type=click.Choice(["en", "fr", "es", "pt"]), default=None, help="Language for a recipe (default: the recipe's).")
 @click.option("--overwrite", is_flag=True, help="Replace an existing output folder.")
 def export_terraso_cmd(source, out_dir, lang, overwrite) -> None:
     """Terraso landscape: landscape.json (export form), landscape_add_input.json, area_polygon.geojson."""

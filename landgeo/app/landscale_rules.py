@@ -33,7 +33,7 @@ import shapely
 
 from .. import geodesy
 from ..compare import alignment, best_prefix
-from ..i18n import fmt_number, fmt_percent, join_names, tr
+from ..i18n import N_, translator
 
 MIN_HA = 10_000.0
 ADJACENCY_KM = 10.0
@@ -63,30 +63,30 @@ class Rule:
         return {"id": self.id, "rule": self.rule, "status": self.status, "why": self.why, "value": self.value}
 
 
+#: rule id → the rule as LandScale states it (English message id, looked up when rendered)
+RULES = {
+    "boundary_type": N_("The boundary is a jurisdiction, a catchment/watershed or stakeholder-defined"),
+    "alignment": N_("A jurisdiction or catchment lies within ±10 % of the official unit(s) or of its catchment"),
+    "contiguity": N_("The landscape is a single contiguous area"),
+    "min_size": N_("The landscape covers at least 10,000 ha (unless justified)"),
+    "adjacency": N_("The adjacent area at least 10 km beyond the boundary is considered"),
+    "change": N_("A change of more than 10 % against the previous boundary starts a new baseline"),
+    "justification": N_("A stakeholder-defined boundary (or an exception) has a written justification"),
+}
+TYPE_NAMES = {"jurisdiction": N_("jurisdiction"), "catchment": N_("catchment"), "stakeholder-defined": N_("stakeholder-defined")}
+HOW = {"jurisdiction": N_("made of administrative units"), "catchment": N_("a traced catchment"),
+       "stakeholder-defined": N_("drawn or combined by the team")}
+
+
 def rule_texts(lang: str) -> dict[str, str]:
     """Rule id → the rule as LandScale states it, in ``lang``."""
-    return {
-        "boundary_type": tr(lang, "The boundary is a jurisdiction, a catchment/watershed or stakeholder-defined",
-                            "La limite est une juridiction, un bassin versant ou définie par les parties prenantes"),
-        "alignment": tr(lang, "A jurisdiction or catchment lies within ±10 % of the official unit(s) or of its catchment",
-                        "Une juridiction ou un bassin versant correspond à ±10 % près aux unités officielles ou à son bassin"),
-        "contiguity": tr(lang, "The landscape is a single contiguous area", "Le paysage est une zone d'un seul tenant"),
-        "min_size": tr(lang, "The landscape covers at least 10,000 ha (unless justified)",
-                       "Le paysage couvre au moins 10 000 ha (sauf justification)"),
-        "adjacency": tr(lang, "The adjacent area at least 10 km beyond the boundary is considered",
-                        "La zone adjacente, jusqu'à au moins 10 km au-delà de la limite, est prise en compte"),
-        "change": tr(lang, "A change of more than 10 % against the previous boundary starts a new baseline",
-                     "Un changement de plus de 10 % par rapport à la limite précédente ouvre une nouvelle référence"),
-        "justification": tr(lang, "A stakeholder-defined boundary (or an exception) has a written justification",
-                            "Une limite définie par les parties prenantes (ou une exception) est justifiée par écrit"),
-    }
+    t = translator(lang)
+    return {k: t(v) for k, v in RULES.items()}
 
 
 def type_label(btype: str | None, lang: str) -> str | None:
     """A LandScale boundary type in ``lang``."""
-    names = {"jurisdiction": tr(lang, "jurisdiction", "juridiction"), "catchment": tr(lang, "catchment", "bassin versant"),
-             "stakeholder-defined": tr(lang, "stakeholder-defined", "définie par les parties prenantes")}
-    return names.get(str(btype)) if btype else None
+    return translator(lang)(TYPE_NAMES[btype]) if btype in TYPE_NAMES else None
 
 
 def boundary_type(method: str | None) -> str | None:
@@ -117,8 +117,8 @@ def units_alignment(profile: Mapping):
     return alignment(area, area - inside, total - inside), [str(units[i]["name"]) for i in sorted(chosen)]
 
 
-def _pct(v: float, lang: str) -> str:
-    return fmt_percent(v, lang)
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def evaluate(profile: Mapping, geometry, *, justification: str | None = None, change: float | None = None,
@@ -129,25 +129,21 @@ def evaluate(profile: Mapping, geometry, *, justification: str | None = None, ch
     ``change``: the symmetric difference with a previous boundary as a share of its area (else the
     profile's ``change`` check, else none: a first assessment). ``ring_ha``: the adjacency ring's area.
     """
+    t = translator(lang)
     texts = rule_texts(lang)
     method = (profile.get("boundary") or {}).get("method")
     btype = boundary_type(method)
     justification = (justification or (profile.get("boundary") or {}).get("justification") or "").strip() or None
     rules: list[Rule] = []
-    type_names = {t: type_label(t, lang) for t in set(TYPES.values())}
 
     # boundary type
     if btype is None:
         rules.append(Rule("boundary_type", texts["boundary_type"], "warn",
-                          tr(lang, f"The method {method!r} gives no LandScale type; state it in the justification.",
-                             f"La méthode {method!r} ne donne pas de type LandScale ; précisez-le dans la justification.")))
+                          t("The method {method} gives no LandScale type; state it in the justification.", method=str(method))))
     else:
-        how = {"jurisdiction": tr(lang, "made of administrative units", "faite d'unités administratives"),
-               "catchment": tr(lang, "a traced catchment", "un bassin versant tracé"),
-               "stakeholder-defined": tr(lang, "drawn or combined by the team", "tracée ou combinée par l'équipe")}[btype]
-        rules.append(Rule("boundary_type", texts["boundary_type"], "pass",
-                          tr(lang, f"{type_names[btype].capitalize()}: the boundary is {how} (method {method}).",
-                             f"{type_names[btype].capitalize()} : la limite est {how} (méthode {method})."), btype))
+        why = t("{type}: the boundary is {how} (method {method}).", type=_capital(type_label(btype, lang)),
+                how=t(HOW[btype]), method=str(method))
+        rules.append(Rule("boundary_type", texts["boundary_type"], "pass", why, btype))
 
     # alignment
     own = _check(profile, "alignment")
@@ -158,54 +154,50 @@ def evaluate(profile: Mapping, geometry, *, justification: str | None = None, ch
         rules.append(Rule("alignment", texts["alignment"], status, str(own.get("message") or ""), own.get("value")))
     elif computed is not None:
         al, names = computed
-        unit_text = join_names(names, lang)
-        gap = tr(lang, f"differs by {_pct(al.share_of_a, lang)} from the best-fit units ({unit_text}; limit ±10 %)",
-                 f"s'écarte de {_pct(al.share_of_a, lang)} des unités les plus proches ({unit_text} ; limite ±10 %)")
+        fields = {"share": al.share_of_a, "names": names}
         if al.aligned:
-            status, why = "pass", tr(lang, f"The landscape {gap}.", f"Le paysage {gap}.")
+            status, why = "pass", t("The landscape differs by {share:.1%} from the best-fit units ({names:list}; limit ±10 %).", **fields)
         elif btype == "stakeholder-defined":
             status = "warn"
-            why = tr(lang, f"The landscape {gap}: not aligned with a jurisdiction, so it stands as stakeholder-defined and needs its justification.",
-                     f"Le paysage {gap} : non aligné sur une juridiction, il reste défini par les parties prenantes et doit être justifié.")
+            why = t("The landscape differs by {share:.1%} from the best-fit units ({names:list}; limit ±10 %): not aligned with "
+                    "a jurisdiction, so it stands as stakeholder-defined and needs its justification.", **fields)
         else:
-            status, why = "fail", tr(lang, f"The landscape {gap}.", f"Le paysage {gap}.")
+            status, why = "fail", t("The landscape differs by {share:.1%} from the best-fit units ({names:list}; limit ±10 %).", **fields)
         rules.append(Rule("alignment", texts["alignment"], status, why, round(al.share_of_a, 6)))
     else:
         rules.append(Rule("alignment", texts["alignment"], "warn",
-                          tr(lang, "Cannot be checked: attach admin units ([attach.admin_units]) or set [scale] align_with.",
-                             "Impossible à vérifier : joignez les unités administratives ([attach.admin_units]) ou [scale] align_with.")))
+                          t("Cannot be checked: attach admin units ([attach.admin_units]) or set [scale] align_with.")))
 
     # contiguity
     parts = geodesy.polygonal(geometry)
     n = len(shapely.get_parts(parts)) if parts is not None and not parts.is_empty else 0
     if n == 1:
-        rules.append(Rule("contiguity", texts["contiguity"], "pass", tr(lang, "One contiguous area.", "Une seule zone d'un seul tenant."), 1))
+        rules.append(Rule("contiguity", texts["contiguity"], "pass", t("One contiguous area."), 1))
+    elif justification:
+        rules.append(Rule("contiguity", texts["contiguity"], "warn",
+                          t("{n} separate part; the justification explains it.", "{n} separate parts; the justification explains them.", n=n), n))
     else:
-        status = "warn" if justification else "fail"
-        rules.append(Rule("contiguity", texts["contiguity"], status,
-                          tr(lang, f"{n} separate parts" + ("; the justification explains them." if justification else "; join them or justify the exception."),
-                             f"{n} parties séparées" + (" ; la justification les explique." if justification else " ; réunissez-les ou justifiez l'exception.")), n))
+        rules.append(Rule("contiguity", texts["contiguity"], "fail",
+                          t("{n} separate part; join it or justify the exception.", "{n} separate parts; join them or justify the exception.", n=n), n))
 
     # minimum size
     area = geodesy.area_ha(geometry)
-    a = fmt_number(area, lang)
     if area >= MIN_HA:
-        rules.append(Rule("min_size", texts["min_size"], "pass", tr(lang, f"{a} ha (geodesic).", f"{a} ha (géodésique)."), round(area, 2)))
+        rules.append(Rule("min_size", texts["min_size"], "pass", t("{area_ha:,.0f} ha (geodesic).", area_ha=area), round(area, 2)))
+    elif justification:
+        rules.append(Rule("min_size", texts["min_size"], "warn",
+                          t("{area_ha:,.0f} ha, below 10,000 ha; the justification explains why.", area_ha=area), round(area, 2)))
     else:
-        status = "warn" if justification else "fail"
-        rules.append(Rule("min_size", texts["min_size"], status,
-                          tr(lang, f"{a} ha, below 10,000 ha" + ("; the justification explains why." if justification else "; enlarge it or justify the exception."),
-                             f"{a} ha, moins de 10 000 ha" + (" ; la justification l'explique." if justification else " ; agrandissez-le ou justifiez l'exception.")),
-                          round(area, 2)))
+        rules.append(Rule("min_size", texts["min_size"], "fail",
+                          t("{area_ha:,.0f} ha, below 10,000 ha; enlarge it or justify the exception.", area_ha=area), round(area, 2)))
 
     # adjacency
     if ring_ha is not None:
         rules.append(Rule("adjacency", texts["adjacency"], "pass",
-                          tr(lang, f"A {fmt_number(ADJACENCY_KM, lang)} km ring around the boundary ({fmt_number(ring_ha, lang)} ha) is in the package (adjacency_10km).",
-                             f"Un anneau de {fmt_number(ADJACENCY_KM, lang)} km autour de la limite ({fmt_number(ring_ha, lang)} ha) est dans le dossier (adjacency_10km)."),
-                          round(ring_ha, 2)))
+                          t("A {km:,.0f} km ring around the boundary ({area_ha:,.0f} ha) is in the package (adjacency_10km).",
+                            km=ADJACENCY_KM, area_ha=ring_ha), round(ring_ha, 2)))
     else:
-        rules.append(Rule("adjacency", texts["adjacency"], "warn", tr(lang, "No adjacency ring was made.", "Aucun anneau d'adjacence n'a été produit.")))
+        rules.append(Rule("adjacency", texts["adjacency"], "warn", t("No adjacency ring was made.")))
 
     # change against a previous boundary
     if change is None:
@@ -214,34 +206,27 @@ def evaluate(profile: Mapping, geometry, *, justification: str | None = None, ch
             change = float(own["value"])
     if change is None:
         rules.append(Rule("change", texts["change"], "pass",
-                          tr(lang, "No previous boundary given: a first assessment (give --previous FILE at reassessment).",
-                             "Aucune limite précédente : première évaluation (donnez --previous FICHIER à la réévaluation).")))
+                          t("No previous boundary given: a first assessment (give --previous FILE at reassessment).")))
     elif change > CHANGE_LIMIT:
         rules.append(Rule("change", texts["change"], "warn",
-                          tr(lang, f"Differs from the previous boundary by {_pct(change, lang)} of its area (> 10 %): a new baseline.",
-                             f"Diffère de la limite précédente de {_pct(change, lang)} de sa surface (> 10 %) : nouvelle référence."),
+                          t("Differs from the previous boundary by {share:.1%} of its area (> 10 %): a new baseline.", share=change),
                           round(change, 6)))
     else:
         rules.append(Rule("change", texts["change"], "pass",
-                          tr(lang, f"Differs from the previous boundary by {_pct(change, lang)} (within 10 %).",
-                             f"Diffère de la limite précédente de {_pct(change, lang)} (moins de 10 %)."), round(change, 6)))
+                          t("Differs from the previous boundary by {share:.1%} (within 10 %).", share=change), round(change, 6)))
 
     # justification
-    needs = btype in (None, "stakeholder-defined") or n != 1 or area < MIN_HA
+    reasons = ([t("stakeholder-defined boundary")] if btype in (None, "stakeholder-defined") else []) \
+        + ([t("several parts")] if n != 1 else []) + ([t("under 10,000 ha")] if area < MIN_HA else [])
     if justification:
         rules.append(Rule("justification", texts["justification"], "pass", justification, True))
-    elif needs:
-        why = [tr(lang, "stakeholder-defined boundary", "limite définie par les parties prenantes")] if btype in (None, "stakeholder-defined") else []
-        why += [tr(lang, "several parts", "plusieurs parties")] if n != 1 else []
-        why += [tr(lang, "under 10,000 ha", "moins de 10 000 ha")] if area < MIN_HA else []
+    elif reasons:
         rules.append(Rule("justification", texts["justification"], "fail",
-                          tr(lang, f"None given, and one is needed ({join_names(why, lang)}): write it as [boundary] justification = \"…\" or --justification.",
-                             f"Aucune, alors qu'elle est requise ({join_names(why, lang)}) : écrivez-la dans [boundary] justification = \"…\" ou --justification."),
-                          False))
+                          t("None given, and one is needed ({reasons:list}): write it as [boundary] justification = \"…\" "
+                            "or --justification.", reasons=reasons), False))
     else:
         rules.append(Rule("justification", texts["justification"], "pass",
-                          tr(lang, f"Not needed: a {type_names[btype]} of one part over 10,000 ha.",
-                             f"Non requise : {type_names[btype]} d'un seul tenant de plus de 10 000 ha."), None))
+                          t("Not needed: a {type} of one part over 10,000 ha.", type=type_label(btype, lang)), None))
     return rules
 
 
@@ -249,4 +234,3 @@ def overall(rules) -> str:
     """``fail`` if any rule fails, else ``warn`` if any warns, else ``pass``."""
     statuses = {r.status for r in rules}
     return "fail" if "fail" in statuses else "warn" if "warn" in statuses else "pass"
-

@@ -7,7 +7,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from ..i18n import fmt_number, tr
+from ..i18n import fmt_number, translator
 from . import style
 from .sheet import PNG_DPI, RC, pdf_metadata
 
@@ -16,8 +16,10 @@ STATUS_COLOURS = {"pass": "#1b7837", "warn": "#e08214", "fail": "#b2182b"}
 
 
 def status_word(status: str, lang: str) -> str:
-    return {"pass": tr(lang, "PASS", "CONFORME"), "warn": tr(lang, "WARN", "À REVOIR"),
-            "fail": tr(lang, "FAIL", "NON CONFORME")}.get(status, status.upper())
+    """``PASS`` / ``WARN`` / ``FAIL`` in ``lang``."""
+    t = translator(lang)
+    return {"pass": t("PASS", context="landscale status"), "warn": t("WARN", context="landscale status"),
+            "fail": t("FAIL", context="landscale status")}.get(status, status.upper())
 
 
 def build_landscale_sheet(check: Mapping, *, lang: str = "en", boundary=None, ring=None):
@@ -31,7 +33,8 @@ def build_landscale_sheet(check: Mapping, *, lang: str = "en", boundary=None, ri
         fig = Figure(figsize=A4_PORTRAIT_IN)
         fig.text(0.07, 0.955, textwrap.shorten(str(check.get("name") or ""), 60, placeholder="…"), fontsize=16,
                  fontweight="bold", color=style.TEXT, va="baseline")
-        fig.text(0.07, 0.93, tr(lang, "LandScale boundary check", "Contrôle de la limite pour LandScale"), fontsize=10,
+        t = translator(lang)
+        fig.text(0.07, 0.93, t("LandScale boundary check"), fontsize=10,
                  color=style.MUTED, va="baseline")
         area = fmt_number(float(check.get("area_ha") or 0.0), lang)
         btype = check.get("boundary_type_label") or check.get("boundary_type") or "—"
@@ -57,11 +60,9 @@ def build_landscale_sheet(check: Mapping, *, lang: str = "en", boundary=None, ri
             fig.text(0.53, y - 0.004, "\n".join(why_lines), fontsize=7.2, color=style.TEXT, va="top", linespacing=1.35)
             y -= h + 0.012
             fig.add_artist(matplotlib.lines.Line2D([0.07, 0.93], [y + 0.006, y + 0.006], color="#dddddd", linewidth=0.4))
-        notes = [tr(lang, "LandScale accepts the boundary as .shp (zipped) or .kml: boundary_shp.zip, boundary.kml; "
-                          "adjacency ring: adjacency_10km.kml / adjacency_10km_shp.zip.",
-                    "LandScale accepte la limite en .shp (zippé) ou .kml : boundary_shp.zip, boundary.kml ; "
-                    "anneau d'adjacence : adjacency_10km.kml / adjacency_10km_shp.zip."),
-                 tr(lang, "Areas are geodesic (WGS 84). Made with landgeo.", "Superficies géodésiques (WGS 84). Réalisé avec landgeo.")]
+        notes = [t("LandScale accepts the boundary as .shp (zipped) or .kml: boundary_shp.zip, boundary.kml; "
+                   "adjacency ring: adjacency_10km.kml / adjacency_10km_shp.zip."),
+                 t("Areas are geodesic (WGS 84). Made with landgeo.")]
         fig.text(0.07, 0.06, "\n".join(textwrap.fill(line, 140) for line in notes), fontsize=6.2, color=style.MUTED,
                  va="top", linespacing=1.4)
         if boundary is not None and y > 0.3:
@@ -89,9 +90,9 @@ def _draw_map(fig, rect, boundary, ring, lang: str) -> None:
         _draw_geoms(ax, gpd.GeoSeries([ring.boundary], crs=4326), color=style.BOUNDARY, linewidth=0.8,
                     linestyle=(0, (4, 2.5)), zorder=2)
         handles.append(Patch(facecolor="#f7e3e5", edgecolor=style.BOUNDARY, linestyle=(0, (4, 2.5)), linewidth=0.8,
-                             label=tr(lang, "Adjacent area (10 km)", "Zone adjacente (10 km)")))
+                             label=translator(lang)("Adjacent area (10 km)")))
     _draw_geoms(ax, gpd.GeoSeries([boundary.boundary], crs=4326), color=style.BOUNDARY, linewidth=1.8, zorder=3)
-    handles.insert(0, Line2D([], [], color=style.BOUNDARY, linewidth=1.8, label=tr(lang, "Landscape boundary", "Limite du paysage")))
+    handles.insert(0, Line2D([], [], color=style.BOUNDARY, linewidth=1.8, label=translator(lang)("Landscape boundary")))
     pad = 0.03 * max(maxx - minx, maxy - miny)
     ax.set_xlim(minx - pad, maxx + pad)
     ax.set_ylim(miny - pad, maxy + pad)
@@ -110,7 +111,7 @@ def write_landscale_sheet(check: Mapping, *, pdf: str | Path | None = None, png:
     with matplotlib.rc_context(RC):
         if pdf is not None:
             meta = pdf_metadata(str(check.get("name") or "LandScale"), lang)
-            meta["Subject"] = tr(lang, "LandScale boundary check", "Contrôle de la limite pour LandScale")
+            meta["Subject"] = translator(lang)("LandScale boundary check")
             fig.savefig(Path(pdf), format="pdf", metadata=meta)
             out.append(Path(pdf))
         if png is not None:

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from . import style
+from ..i18n import translator
 from .labels import label
 
 QGIS_VERSION = "3.22.0"
@@ -277,7 +278,7 @@ def layer_style(name: str, frame, *, lang: str, profile: Mapping | None = None) 
             root.set("labelsEnabled", "1")
         return LayerStyle(_text(root), title)
     if name == "adjacency_10km":  # LandScale's adjacency look: the ring 10 km beyond the boundary
-        title = "Zone adjacente (10 km)" if lang == "fr" else "Adjacent area (10 km)"
+        title = translator(lang)("Adjacent area (10 km)")
         root = _root()
         _rules(root, "fill", [(title, None, [_fill(style.BOUNDARY, alpha=0.08), _line(style.BOUNDARY, 0.8, dash=(4, 2.5))])])
         return LayerStyle(_text(root), title)
@@ -329,14 +330,14 @@ def basin_styles(layer: str, *, lang: str, frame=None) -> dict[str, LayerStyle]:
     """Styles for a basin layer: ``basins`` (units outlined in the river blue) or ``candidates``
     (the catchments that fit the band filled, the others outlined)."""
     if layer == "candidates":
-        fits = {"en": ("within the band", "outside the band"), "fr": ("dans la fourchette", "hors de la fourchette")}
-        inside, outside = fits["fr" if lang == "fr" else "en"]
+        t = translator(lang)
+        inside, outside = t("within the band"), t("outside the band")
         root = _root()
         _rules(root, "fill", [
             (inside, "\"verdict\" = 'within'", [_fill("#a6dba0", outline=style.RIVER, outline_width=1.0, alpha=0.6)]),
             (outside, "\"verdict\" <> 'within'", [_line(style.MUTED, 0.8, dash=(4, 2.5))]),
         ])
-        return {layer: LayerStyle(_text(root), "Bassins candidats" if lang == "fr" else "Candidate catchments")}
-    title = "Bassins versants" if lang == "fr" else "Basins"
+        return {layer: LayerStyle(_text(root), t("Candidate catchments"))}
+    title = translator(lang)("Basin units")
     root = _outline_style(title, style.RIVER, 0.5)
     return {layer: LayerStyle(_text(root), title)}

@@ -17,42 +17,42 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ..i18n import tr
+from ..i18n import N_, translator
 
-#: table key → (English sheet name, French sheet name); also the CSV file names (``<key>.csv``)
+#: table key → sheet name (English message id); the keys are also the CSV file names (``<key>.csv``)
 TABLES = {
-    "ecosystems": ("Ecosystems", "Écosystèmes"),
-    "land_cover": ("Land cover", "Occupation du sol"),
-    "admin_units": ("Admin units", "Unités administratives"),
-    "sites": ("Sites", "Sites"),
-    "checks": ("Checks", "Contrôles"),
+    "ecosystems": N_("Ecosystems"),
+    "land_cover": N_("Land cover"),
+    "admin_units": N_("Admin units"),
+    "sites": N_("Sites"),
+    "checks": N_("Checks"),
 }
 
-#: column key → (English header, French header)
+#: column key → column header (English message id)
 HEADERS = {
-    "class": ("Class", "Classe"),
-    "ecosystem": ("Ecosystem", "Écosystème"),
-    "value": ("Code", "Code"),
-    "area_ha": ("Area (ha)", "Superficie (ha)"),
-    "share": ("Share of the landscape", "Part du paysage"),
-    "name": ("Name", "Nom"),
-    "level": ("Level", "Niveau"),
-    "country": ("Country", "Pays"),
-    "inside_ha": ("Area inside the landscape (ha)", "Superficie dans le paysage (ha)"),
-    "unit_area_ha": ("Area of the unit (ha)", "Superficie de l'unité (ha)"),
-    "share_of_landscape": ("Share of the landscape", "Part du paysage"),
-    "share_of_unit": ("Share of the unit in the landscape", "Part de l'unité dans le paysage"),
-    "site": ("Site", "Site"),
-    "kind": ("Kind", "Type"),
-    "dist_river_m": ("Distance to the nearest river (m)", "Distance au cours d'eau le plus proche (m)"),
-    "near_water": ("Near water", "Près de l'eau"),
-    "admin_unit": ("Admin unit", "Unité administrative"),
-    "lon": ("Longitude", "Longitude"),
-    "lat": ("Latitude", "Latitude"),
-    "check": ("Check", "Contrôle"),
-    "status": ("Status", "Statut"),
-    "message": ("Message", "Message"),
-    "check_value": ("Value", "Valeur"),
+    "class": N_("Class"),
+    "ecosystem": N_("Ecosystem"),
+    "value": N_("Code"),
+    "area_ha": N_("Area (ha)"),
+    "share": N_("Share of the landscape"),
+    "name": N_("Name"),
+    "level": N_("Level"),
+    "country": N_("Country"),
+    "inside_ha": N_("Area inside the landscape (ha)"),
+    "unit_area_ha": N_("Area of the unit (ha)"),
+    "share_of_landscape": N_("Share of the landscape"),
+    "share_of_unit": N_("Share of the unit in the landscape"),
+    "site": N_("Site"),
+    "kind": N_("Kind"),
+    "dist_river_m": N_("Distance to the nearest river (m)"),
+    "near_water": N_("Near water"),
+    "admin_unit": N_("Admin unit"),
+    "lon": N_("Longitude"),
+    "lat": N_("Latitude"),
+    "check": N_("Check"),
+    "status": N_("Status"),
+    "message": N_("Message"),
+    "check_value": N_("Value"),
 }
 
 #: Columns holding shares (0..1), shown as percentages in a spreadsheet.
@@ -61,14 +61,12 @@ SHARE_KEYS = ("share", "share_of_landscape", "share_of_unit")
 
 def header(key: str, lang: str) -> str:
     """The column header ``key`` in ``lang``."""
-    en, fr = HEADERS[key]
-    return tr(lang, en, fr)
+    return translator(lang)(HEADERS[key])
 
 
 def sheet_name(key: str, lang: str) -> str:
     """The spreadsheet tab of table ``key`` in ``lang`` (at most 31 characters)."""
-    en, fr = TABLES[key]
-    return tr(lang, en, fr)[:31]
+    return translator(lang)(TABLES[key])[:31]
 
 
 def _frame(rows: list[dict], keys: list[str], lang: str) -> pd.DataFrame:

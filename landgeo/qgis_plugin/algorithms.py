@@ -141,6 +141,11 @@ class LandgeoAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(f"{name}: no layer given")
         return path, (layer or None)
 
+    def layer_args(self, parameters, name, context, feedback, option="--layer"):
+        """``[FILE, --layer, LAYER]`` (or ``[FILE]``) for a landgeo command reading that parameter's layer."""
+        path, layer = self.source_and_layer(parameters, name, context, feedback)
+        return [path, option, layer] if layer else [path]
+
     def point(self, parameters, name, context):
         p = self.parameterAsPoint(parameters, name, context, WGS84)
         return round(p.x(), 7), round(p.y(), 7)
@@ -296,9 +301,8 @@ class CheckBoundary(LandgeoAlgorithm):
         self.addOutput(QgsProcessingOutputString("REPORT", "Checks (JSON)"))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        path, layer = self.source_and_layer(parameters, "INPUT", context, feedback)
-        text = run_landgeo(["check", path, *(["--layer", layer] if layer else []), "--json", *_band_args(self, parameters, context)],
-                           feedback, capture_stdout=True)
+        text = run_landgeo(["check", *self.layer_args(parameters, "INPUT", context, feedback), "--json",
+                            *_band_args(self, parameters, context)], feedback, capture_stdout=True)
         report = json.loads(text)
         for c in report.get("checks", []):
             feedback.pushInfo(f"[{c.get('status')}] {c.get('id')}: {c.get('message')}")
@@ -325,10 +329,9 @@ class SuggestWatersheds(LandgeoAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("CANDIDATES", "Candidates"))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        path, layer = self.source_and_layer(parameters, "INPUT", context, feedback)
         lon, lat = self.point(parameters, "POINT", context)
         out = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
-        text = run_landgeo(["basins", "suggest", path, *(["--layer", layer] if layer else []), "--point", f"{lon},{lat}", *_band_args(self, parameters, context),
+        text = run_landgeo(["basins", "suggest", *self.layer_args(parameters, "INPUT", context, feedback), "--point", f"{lon},{lat}", *_band_args(self, parameters, context),
                             "--json", "-o", out, "--overwrite"], feedback, capture_stdout=True)
         result = json.loads(text)
         for c in result.get("candidates", []):
@@ -386,10 +389,11 @@ class CompareUnits(LandgeoAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         a, a_layer = self.source_and_layer(parameters, "INPUT", context, feedback)
         a = f"{a}:{a_layer}" if a_layer else a  # landgeo compare reads FILE:LAYER
-        units, units_layer = self.source_and_layer(parameters, "UNITS", context, feedback)
+
         out = self.parameterAsString(parameters, "OUTPUT", context)
         target = os.path.join(out, "comparison")
-        run_landgeo(["compare", a, "--units", units, *(["--units-layer", units_layer] if units_layer else []), "--field", self.parameterAsString(parameters, "FIELD", context),
+        units = self.layer_args(parameters, "UNITS", context, feedback, option="--units-layer")
+        run_landgeo(["compare", a, "--units", *units, "--field", self.parameterAsString(parameters, "FIELD", context),
                      "--lang", COMPARE_LANGS[self.parameterAsEnum(parameters, "LANG", context)], "-o", target, "--overwrite"], feedback)
         self.load_gpkg(context, os.path.join(target, "compare.gpkg"), "compare",
                        order=["units", "only_a", "only_best_fit", "hybrid", "only_b", "intersection", "best_fit", "b", "a"])

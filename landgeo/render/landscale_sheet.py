@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..i18n import fmt_number, translator
 from . import style
-from .sheet import PNG_DPI, RC, pdf_metadata
+from .sheet import PNG_DPI, RC, save_figure
 
 A4_PORTRAIT_IN = (8.27, 11.69)
 STATUS_COLOURS = {"pass": "#1b7837", "warn": "#e08214", "fail": "#b2182b"}
@@ -104,17 +104,6 @@ def _draw_map(fig, rect, boundary, ring, lang: str) -> None:
 def write_landscale_sheet(check: Mapping, *, pdf: str | Path | None = None, png: str | Path | None = None,
                           lang: str = "en", dpi: int = PNG_DPI, boundary=None, ring=None) -> list[Path]:
     """Render the LandScale check page to a PDF and/or a PNG; returns the files written."""
-    import matplotlib
-
     fig = build_landscale_sheet(check, lang=lang, boundary=boundary, ring=ring)
-    out = []
-    with matplotlib.rc_context(RC):
-        if pdf is not None:
-            meta = pdf_metadata(str(check.get("name") or "LandScale"), lang)
-            meta["Subject"] = translator(lang)("LandScale boundary check")
-            fig.savefig(Path(pdf), format="pdf", metadata=meta)
-            out.append(Path(pdf))
-        if png is not None:
-            fig.savefig(Path(png), format="png", dpi=max(int(dpi), 72), metadata={"Software": None})
-            out.append(Path(png))
-    return out
+    return save_figure(fig, pdf=pdf, png=png, title=str(check.get("name") or "LandScale"),
+                       subject=translator(lang)("LandScale boundary check"), lang=lang, dpi=dpi)

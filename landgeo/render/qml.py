@@ -24,8 +24,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from . import style
 from ..i18n import translator
+from . import style
 from .labels import label
 
 QGIS_VERSION = "3.22.0"
@@ -143,6 +143,15 @@ def _labeling(root: ET.Element, field: str, colour: str, *, size: float = 6.5, l
                                           "mergeLines": "1" if line else "0", "labelPerPart": "0"})
 
 
+def _label_with(root: ET.Element, frame, fields, colour: str, **kw) -> ET.Element:
+    """Label the layer by the first of ``fields`` it has (italic over a halo, as on the sheet)."""
+    field = _field(frame, fields)
+    if field:
+        _labeling(root, field, colour, **kw)
+        root.set("labelsEnabled", "1")
+    return root
+
+
 def _text(root: ET.Element) -> str:
     ET.indent(root)
     return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + ET.tostring(root, encoding="unicode") + "\n"
@@ -187,19 +196,13 @@ def layer_style(name: str, frame, *, lang: str, profile: Mapping | None = None) 
     if name == "admin_units":
         title = label("admin_units", lang)
         root = _outline_style(title, style.ADMIN, 0.7, dash=(4, 2.5))
-        field = _field(frame, ("name", "nom", "unit", "admin_name", "label"))
-        if field:
-            _labeling(root, field, style.ADMIN)
-            root.set("labelsEnabled", "1")
+        _label_with(root, frame, ("name", "nom", "unit", "admin_name", "label"), style.ADMIN)
         return LayerStyle(_text(root), title)
     if name == "rivers":
         title = label("rivers", lang)
         root = _root()
         _rules(root, "line", [(title, None, [_line(style.RIVER, 1.0)])])
-        field = _field(frame, ("name", "nom", "river", "label"))
-        if field:
-            _labeling(root, field, style.RIVER, line=True)
-            root.set("labelsEnabled", "1")
+        _label_with(root, frame, ("name", "nom", "river", "label"), style.RIVER, line=True)
         return LayerStyle(_text(root), title)
     if name == "sites":
         kind = _geometry_kind(frame)
@@ -236,10 +239,7 @@ def layer_style(name: str, frame, *, lang: str, profile: Mapping | None = None) 
         title = label("water", lang)
         root = _root()
         _rules(root, "fill", [(title, None, [_fill(WATER_FILL, outline=style.RIVER, outline_width=0.4)])])
-        field = _field(frame, ("name", "nom"))
-        if field:
-            _labeling(root, field, style.RIVER)
-            root.set("labelsEnabled", "1")
+        _label_with(root, frame, ("name", "nom"), style.RIVER)
         return LayerStyle(_text(root), title)
     if name == "protected_areas":
         from .context_layers import PROTECTED
@@ -247,10 +247,7 @@ def layer_style(name: str, frame, *, lang: str, profile: Mapping | None = None) 
         title = label("protected_areas", lang)
         root = _root()
         _rules(root, "fill", [(title, None, [_fill(PROTECTED, alpha=0.14), _line(PROTECTED, 0.9)])])
-        field = _field(frame, ("name", "nom"))
-        if field:
-            _labeling(root, field, PROTECTED)
-            root.set("labelsEnabled", "1")
+        _label_with(root, frame, ("name", "nom"), PROTECTED)
         return LayerStyle(_text(root), title)
     if name == "streams":  # hydro_marks.draw_streams: width by size class
         title = label("rivers", lang)
@@ -272,10 +269,7 @@ def layer_style(name: str, frame, *, lang: str, profile: Mapping | None = None) 
     if name == "admin_neighbours":  # context_layers.draw_neighbours
         title = label("admin_units", lang)
         root = _outline_style(title, style.ADMIN, 0.5, dash=(1, 2))
-        field = _field(frame, ("name", "nom"))
-        if field:
-            _labeling(root, field, "#808080")
-            root.set("labelsEnabled", "1")
+        _label_with(root, frame, ("name", "nom"), "#808080")
         return LayerStyle(_text(root), title)
     if name == "adjacency_10km":  # LandScale's adjacency look: the ring 10 km beyond the boundary
         title = translator(lang)("Adjacent area (10 km)")
@@ -309,10 +303,7 @@ def compare_styles(frames: Mapping[str, object], *, lang: str, colours: Mapping[
         if role == "units":
             text = units_title or label("admin_units", lang)
             root = _outline_style(text, colours["units"], 0.6, dash=(4, 2.5))
-            field = _field(frame, ("unit", "name"))
-            if field:
-                _labeling(root, field, style.ADMIN, size=6.3)
-                root.set("labelsEnabled", "1")
+            _label_with(root, frame, ("unit", "name"), style.ADMIN, size=6.3)
         elif role == "a":
             root = _outline_style(text, colours["a"], 1.8, halo=3.6)
         elif role == reference:

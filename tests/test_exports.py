@@ -182,6 +182,18 @@ def test_change_of_more_than_10_percent_is_a_new_baseline(tmp_path):
     assert again["change"]["value"] == pytest.approx(expected, rel=1e-4)
 
 
+def test_change_read_from_the_monitoring_section(tmp_path):
+    from landgeo.app.landscale_rules import evaluate
+
+    box = shapely.box(0, 0, 0.3, 0.3)
+    base = {"area_ha": geod_ha(box), "boundary": {"method": "admin"}, "checks": []}
+    monitored = {**base, "monitoring": {"boundary_change": [{"period": "2020/2023", "change_share": 0.04},
+                                                            {"period": "2023/2026", "change_share": 0.17}]}}
+    r = {x.id: x for x in evaluate(monitored, box)}
+    assert r["change"].status == "warn" and r["change"].value == 0.17  # the latest period
+    assert {x.id: x for x in evaluate({**base, "monitoring": None}, box)}["change"].status == "pass"  # absent: tolerated
+
+
 def test_export_cli_errors_and_outputs(tmp_path, demo_profiles):
     runner = CliRunner()
     res = runner.invoke(main, ["export", "landscale", str(tmp_path / "missing"), "-o", str(tmp_path / "o")])

@@ -15,7 +15,8 @@ The rules (LandScale assessment framework, boundary guidance):
 * ``min_size`` — at least 10,000 ha (geodesic), unless justified.
 * ``adjacency`` — the adjacent area at least 10 km beyond the boundary is looked at
   (the export writes that ring).
-* ``change`` — against a previous boundary: more than 10 % is a new baseline.
+* ``change`` — against a previous boundary (``--previous``, the profile's ``change`` check, or the
+  latest ``monitoring.boundary_change`` of ``landgeo monitor``): more than 10 % is a new baseline.
 * ``justification`` — a stakeholder-defined boundary (or one that breaks the size or
   contiguity rules) needs a written justification.
 
@@ -117,6 +118,26 @@ def units_alignment(profile: Mapping):
     return alignment(area, area - inside, total - inside), [str(units[i]["name"]) for i in sorted(chosen)]
 
 
+def previous_change(profile: Mapping) -> float | None:
+    """The change against the previous boundary recorded in a profile (share of the previous area), or None.
+
+    From the ``change`` check (``[scale] previous``), else the latest of ``monitoring.boundary_change``
+    (dated boundaries, ``landgeo monitor``), else a ``boundary_change`` check; absent parts are skipped.
+    """
+    own = _check(profile, "change")
+    if own is not None and isinstance(own.get("value"), (int, float)):
+        return float(own["value"])
+    dated = (profile.get("monitoring") or {}).get("boundary_change") if isinstance(profile.get("monitoring"), Mapping) else None
+    shares = [c.get("change_share") for c in dated or [] if isinstance(c, Mapping)]
+    shares = [float(v) for v in shares if isinstance(v, (int, float))]
+    if shares:
+        return shares[-1]
+    own = _check(profile, "boundary_change")
+    if own is not None and isinstance(own.get("value"), (int, float)):
+        return float(own["value"])
+    return None
+
+
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -201,9 +222,7 @@ def evaluate(profile: Mapping, geometry, *, justification: str | None = None, ch
 
     # change against a previous boundary
     if change is None:
-        own = _check(profile, "change")
-        if own is not None and isinstance(own.get("value"), (int, float)):
-            change = float(own["value"])
+        change = previous_change(profile)
     if change is None:
         rules.append(Rule("change", texts["change"], "pass",
                           t("No previous boundary given: a first assessment (give --previous FILE at reassessment).")))

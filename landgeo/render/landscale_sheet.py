@@ -46,7 +46,7 @@ def build_landscale_sheet(check: Mapping, *, lang: str = "en", boundary=None, ri
         y = 0.875
         rules: Sequence[Mapping] = check.get("rules") or []
         for r in rules:
-            rule_lines = textwrap.wrap(str(r.get("rule") or ""), 48) or [""]
+            rule_lines = textwrap.wrap(str(r.get("rule") or ""), 44) or [""]
             why_lines = textwrap.wrap(str(r.get("why") or ""), 62) or [""]
             rows = max(len(rule_lines), len(why_lines))
             h = 0.0135 * rows + 0.018
@@ -84,6 +84,9 @@ def _draw_map(fig, rect, boundary, ring, lang: str) -> None:
     shown = gpd.GeoSeries([g for g in (ring, boundary) if g is not None and not g.is_empty], crs=4326)
     minx, miny, maxx, maxy = shown.total_bounds
     ax.set_aspect(1 / max(math.cos(math.radians((miny + maxy) / 2)), 0.1))
+    pad = 0.03 * max(maxx - minx, maxy - miny)
+    ax.set_xlim(minx - pad, maxx + pad)  # before drawing: the drawing clips to the view
+    ax.set_ylim(miny - pad, maxy + pad)
     handles = []
     if ring is not None and not ring.is_empty:
         _draw_geoms(ax, gpd.GeoSeries([ring], crs=4326), facecolor=style.BOUNDARY, alpha=0.08, edgecolor="none", zorder=1)
@@ -93,12 +96,9 @@ def _draw_map(fig, rect, boundary, ring, lang: str) -> None:
                              label=translator(lang)("Adjacent area (10 km)")))
     _draw_geoms(ax, gpd.GeoSeries([boundary.boundary], crs=4326), color=style.BOUNDARY, linewidth=1.8, zorder=3)
     handles.insert(0, Line2D([], [], color=style.BOUNDARY, linewidth=1.8, label=translator(lang)("Landscape boundary")))
-    pad = 0.03 * max(maxx - minx, maxy - miny)
-    ax.set_xlim(minx - pad, maxx + pad)
-    ax.set_ylim(miny - pad, maxy + pad)
     ax.tick_params(labelsize=6)
     ax.grid(True, color="#888888", linewidth=0.3, linestyle=(0, (2, 3)), alpha=0.6)
-    ax.legend(handles=handles, loc="upper left", fontsize=6.5, frameon=True, framealpha=0.9)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.03, 1.0), fontsize=6.5, frameon=False)  # beside the map
 
 
 def write_landscale_sheet(check: Mapping, *, pdf: str | Path | None = None, png: str | Path | None = None,

@@ -182,6 +182,22 @@ def test_change_of_more_than_10_percent_is_a_new_baseline(tmp_path):
     assert again["change"]["value"] == pytest.approx(expected, rel=1e-4)
 
 
+def test_landscale_page_draws_the_boundary_and_the_ring(demo_profiles, tmp_path):
+    from matplotlib.image import imread
+
+    from landgeo.app.export_landscale import landscale_check
+    from landgeo.app.export_source import load_export_source
+    from landgeo.render.landscale_sheet import write_landscale_sheet
+
+    src = load_export_source(demo_profiles["demo-kora-hills"])
+    check, ring = landscale_check(src, lang="fr")
+    write_landscale_sheet(check, png=tmp_path / "p.png", lang="fr", dpi=80, boundary=src.geometry, ring=ring)
+    rgb = (imread(tmp_path / "p.png")[..., :3] * 255).round()
+    red = (np.abs(rgb - [178, 24, 43]) <= 8).all(axis=-1)  # the boundary red (also the status badges' FAIL colour)
+    lower = red[rgb.shape[0] // 2:]  # the map sits in the lower half of the page
+    assert lower.sum() > 300 and check["overall"] == "pass"
+
+
 def test_change_read_from_the_monitoring_section(tmp_path):
     from landgeo.app.landscale_rules import evaluate
 

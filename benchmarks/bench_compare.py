@@ -24,9 +24,9 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from landgeo import geodesy
-from landgeo.compare import best_prefix, densify, iou_of_set
-from landgeo.layers import read_vector
+from landgeo.comparison.result import best_prefix, densify, iou_of_set
+from landgeo.geo import geodesy
+from landgeo.io.vector import read_vector
 
 NE = Path(__file__).resolve().parents[2] / "shared" / "data" / "admin_naturalearth_10m" / "ne10m_admin1_admin0.gpkg"
 

@@ -83,8 +83,8 @@ def dem_path(data_dir: Path, n: int) -> Path:
 def child_outlet(path: str) -> dict:
     """The DEM cell of highest accumulation (the largest catchment's outlet), found once per DEM, untimed."""
     from landgeo.delineate import dem
-    from landgeo.delineate import hydro_kernels as hk
-    from landgeo.layers import open_raster
+    from landgeo.hydro import kernels as hk
+    from landgeo.io.raster import open_raster
 
     with open_raster(path) as src:
         z = dem.read_dem(src)
@@ -102,10 +102,10 @@ def child_outlet(path: str) -> dict:
 
 def child_landgeo(path: str, out: str, lonlat: str) -> dict:
     """What ``catchment_from_dem`` does (same calls, default snap 500 m), timed stage by stage."""
-    from landgeo import geodesy
     from landgeo.delineate import dem
-    from landgeo.delineate import hydro_kernels as hk
-    from landgeo.layers import open_raster
+    from landgeo.geo import geodesy
+    from landgeo.hydro import kernels as hk
+    from landgeo.io.raster import open_raster
 
     outlet = tuple(float(v) for v in lonlat.split(","))
     stages = {}

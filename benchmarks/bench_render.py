@@ -43,7 +43,7 @@ def main() -> None:
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    from landgeo.layers import read_vector
+    from landgeo.io.vector import read_vector
     from landgeo.render.sheet import write_sheet
     from landgeo.render.webmap import write_webmap
 

@@ -87,7 +87,7 @@ def run_one(tool: str, n: int, shape: str, queries: int, repeat: int) -> dict:
     base = peak_mb()
     out: dict = {"tool": tool, "rows": n, "shape": shape}
     if tool == "landgeo":
-        from landgeo.delineate.basin_table import BasinTable
+        from landgeo.delineate.basins.table import BasinTable
 
         BasinTable.from_arrays(ids[:1000], np.where(np.isin(nd[:1000], ids[:1000]), nd[:1000], 0))  # load the compiled kernel
         base = peak_mb()
@@ -188,7 +188,7 @@ def raster_units(n_units: int, size: int, seed: int = 0):
 def bench_dissolve(n_units: int, repeat: int) -> list[dict]:
     import shapely
 
-    from landgeo.delineate.basins import dissolve
+    from landgeo.delineate.basins.trace import dissolve
 
     size = int(np.sqrt(n_units) * 30)
     geoms = raster_units(n_units, size)

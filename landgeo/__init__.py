@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
+if TYPE_CHECKING:
+    from .comparison import Comparison, compare
+
+__all__ = ["Comparison", "__version__", "compare"]
+
 
 def __getattr__(name: str):
-    # ``landgeo.compare(a, b, ...)`` without importing geopandas at ``import landgeo``:
-    # the submodule is callable (see landgeo/compare.py) and loaded on first use.
-    if name == "compare":
-        import importlib
+    # ``from landgeo import compare`` without importing geopandas at ``import landgeo`` (slow start-up):
+    # the comparison package is loaded on first use.
+    if name in ("compare", "Comparison"):
+        from . import comparison
 
-        return importlib.import_module(f"{__name__}.compare")
+        return getattr(comparison, name)
     raise AttributeError(f"module 'landgeo' has no attribute {name!r}")

@@ -18,8 +18,8 @@ import shapely
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
-from . import geodesy
 from .errors import DelineationError
+from .geo import geodesy
 from .i18n import Text
 
 log = logging.getLogger(__name__)

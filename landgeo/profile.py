@@ -14,11 +14,12 @@ from typing import Any, Mapping
 
 import geopandas as gpd
 
-from . import __version__, geodesy
+from ._version import __version__
 from .boundary import Boundary
-from .checks import BoundaryReport
+from .checks.guidance import BoundaryReport
 from .errors import LayerError
-from .layers import read_text
+from .geo import geodesy
+from .io.text import read_text
 
 SCHEMA_ID = "landgeo.profile/1"
 TEMPLATE_LISTS = ("livelihoods", "non_economic_livelihoods", "challenges", "governance", "coordination_spaces")

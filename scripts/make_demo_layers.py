@@ -181,7 +181,7 @@ def make_dem_and_basins() -> None:
     import scipy.fft
     from rasterio.transform import from_origin
 
-    from landgeo.delineate.basin_build import build_basins_file
+    from landgeo.delineate.basins.build import build_basins_file
 
     rng = np.random.default_rng(SEED + 5)
     n, cell = 500, 0.002

@@ -15,9 +15,9 @@ import logging
 import sys
 from pathlib import Path
 
+from landgeo.app.pipeline import build_profile
 from landgeo.errors import LandgeoError
-from landgeo.pipeline import build_profile
-from landgeo.recipe import read_recipe
+from landgeo.recipe.parse import read_recipe
 from landgeo.render.atlas import AtlasFailure, summary_lines, write_atlas
 from landgeo.render.sheet import write_sheet
 

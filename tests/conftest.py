@@ -37,7 +37,7 @@ def units_gpkg(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def demo_profiles(tmp_path_factory) -> dict[str, Path]:
     """The three demo landscapes profiled once per test session: slug → profile folder."""
-    from landgeo.pipeline import profile_many
+    from landgeo.app.pipeline import profile_many
 
     out = tmp_path_factory.mktemp("demo-profiles")
     outcomes = profile_many(sorted((REPO / "boundaries").glob("demo-*.toml")), out)

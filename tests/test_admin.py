@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import shapely
 
-from landgeo import geodesy
 from landgeo.delineate.admin import boundary_from_units, normalize_name
 from landgeo.errors import DelineationError, FieldError
-from landgeo.layers import read_vector
+from landgeo.geo import geodesy
+from landgeo.io.vector import read_vector
 
 
 @pytest.fixture

@@ -61,7 +61,7 @@ def test_unknown_item_type_is_a_clear_error(tmp_path):
 
 @pytest.mark.slow
 def test_profile_many_writes_an_atlas_that_names_the_broken_recipe(tmp_path):
-    from landgeo.pipeline import ATLAS, profile_many
+    from landgeo.app.pipeline import ATLAS, profile_many
 
     repo = Path(__file__).resolve().parents[1]
     good = repo / "boundaries" / "demo-districts.toml"

@@ -20,11 +20,12 @@ from hypothesis import strategies as st
 from pyproj import Geod
 from rasterio.transform import from_origin
 
-from landgeo import attach, zonal
-from landgeo.classes import builtin_table, load_class_table, parse_class_table
+from landgeo.attach import parts as attach
+from landgeo.attach.classes import builtin_table, load_class_table, parse_class_table
+from landgeo.attach.sites import attach_sites, nearest_distances_m
 from landgeo.errors import FieldError, RecipeError
-from landgeo.layers import read_vector
-from landgeo.sites import attach_sites, nearest_distances_m
+from landgeo.io.vector import read_vector
+from landgeo.zonal import stats as zonal
 
 from .conftest import shared_data
 
@@ -95,7 +96,7 @@ def test_ecosystem_shares_of_a_covering_partition_sum_to_one(seed, n):
 
 def test_ecosystems_layer_in_another_crs_is_transformed_and_noted(caplog):
     utm = eco_layer().to_crs("EPSG:32628")
-    with caplog.at_level(logging.INFO, logger="landgeo.sites"):
+    with caplog.at_level(logging.INFO, logger="landgeo.attach.sites"):
         part, _, notes = attach.ecosystems_from_vector(LANDSCAPE, utm, field="eco", source="eco.gpkg")
     assert any("transformed from EPSG:32628" in n for n in notes)
     assert "transformed" in caplog.text
@@ -384,8 +385,8 @@ level = "district"
 
 
 def test_attach_all_from_a_recipe_fills_every_part(tmp_path):
-    from landgeo.pipeline import build_profile
-    from landgeo.recipe import read_recipe
+    from landgeo.app.pipeline import build_profile
+    from landgeo.recipe.parse import read_recipe
 
     recipe = read_recipe(_kit(tmp_path))
     res = build_profile(recipe)
@@ -404,7 +405,7 @@ def test_attach_all_from_a_recipe_fills_every_part(tmp_path):
 
 
 def test_unknown_attach_key_is_a_recipe_error(tmp_path):
-    from landgeo.recipe import read_recipe
+    from landgeo.recipe.parse import read_recipe
 
     recipe = _kit(tmp_path)
     recipe.write_text(recipe.read_text(encoding="utf-8").replace('kind = "density"', 'kind = "people"'), encoding="utf-8")
@@ -413,8 +414,8 @@ def test_unknown_attach_key_is_a_recipe_error(tmp_path):
 
 
 def test_partly_covered_landscape_gets_a_check_and_french_notes(tmp_path):
-    from landgeo.pipeline import build_profile
-    from landgeo.recipe import read_recipe
+    from landgeo.app.pipeline import build_profile
+    from landgeo.recipe.parse import read_recipe
 
     recipe = _kit(tmp_path)
     write_tif(tmp_path / "half.tif", np.full((50, 50), 9, dtype="uint8"), from_origin(-19.4, 5.8, 0.01, 0.01), nodata=255)
@@ -429,8 +430,8 @@ def test_partly_covered_landscape_gets_a_check_and_french_notes(tmp_path):
 
 
 def test_landcover_classes_key_takes_a_builtin_name_or_a_csv(tmp_path):
-    from landgeo.pipeline import build_profile
-    from landgeo.recipe import read_recipe
+    from landgeo.app.pipeline import build_profile
+    from landgeo.recipe.parse import read_recipe
 
     recipe = _kit(tmp_path)
     text = recipe.read_text(encoding="utf-8")
@@ -446,7 +447,7 @@ def test_landcover_classes_key_takes_a_builtin_name_or_a_csv(tmp_path):
 
 
 def test_population_kind_is_required(tmp_path):
-    from landgeo.recipe import read_recipe
+    from landgeo.recipe.parse import read_recipe
 
     recipe = _kit(tmp_path)
     recipe.write_text(recipe.read_text(encoding="utf-8").replace('kind = "density"\n', ""), encoding="utf-8")
@@ -455,7 +456,7 @@ def test_population_kind_is_required(tmp_path):
 
 
 def test_raster_without_crs_exits_2_with_the_fix(tmp_path):
-    from landgeo.cli import main
+    from landgeo.cli.main import main
 
     recipe = _kit(tmp_path)
     with rasterio.open(tmp_path / "nocrs.tif", "w", driver="GTiff", height=10, width=10, count=1, dtype="uint8",
@@ -474,7 +475,7 @@ def test_landcover_raster_in_utm_with_boundary_in_wgs84(tmp_path, caplog):
     data = rng.integers(1, 4, (500, 500)).astype("uint8")
     path = write_tif(tmp_path / "utm.tif", data, from_origin(220000, 640000, 100, 100), crs="EPSG:32628")
     small = shapely.Polygon([(-19.43, 5.6), (-19.1, 5.62), (-19.12, 5.38), (-19.44, 5.4)])
-    with caplog.at_level(logging.INFO, logger="landgeo.zonal"), rasterio.open(path) as src:
+    with caplog.at_level(logging.INFO, logger="landgeo.zonal.stats"), rasterio.open(path) as src:
         part, notes = attach.landcover_from_raster(small, src, None)
     assert "transformed" in caplog.text
     assert any("EPSG:32628" in n and "not resampled" in n for n in notes)

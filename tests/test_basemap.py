@@ -14,7 +14,7 @@ import pytest
 import shapely
 from PIL import Image
 
-from landgeo import mbtiles
+from landgeo.io import mbtiles
 from landgeo.render import basemap
 
 CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "") if p and Path(p).exists()), None)

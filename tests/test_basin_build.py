@@ -11,10 +11,11 @@ from pyproj import Geod, Transformer
 from rasterio.transform import from_origin
 from scipy import ndimage
 
-from landgeo.cli import main
-from landgeo.delineate.basin_build import build_basins
+from landgeo.cli.main import main
+from landgeo.delineate.basins.build import build_basins
 from landgeo.errors import UsageError
-from landgeo.layers import open_raster, read_vector
+from landgeo.io.raster import open_raster
+from landgeo.io.vector import read_vector
 
 UTM28 = "EPSG:32628"
 TF = from_origin(300_000.0, 650_000.0, 30.0, 30.0)

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
-from landgeo.delineate import basins as B
-from landgeo.delineate.basin_table import BasinTable
+from landgeo.delineate.basins import trace as B
+from landgeo.delineate.basins.table import BasinTable
 from landgeo.errors import BasinTableError, DelineationError, FieldError, UsageError
 
 GEOD = Geod(ellps="WGS84")
@@ -477,7 +477,7 @@ def write_recipe(tmp_path: Path, boundary: str) -> Path:
 )
 def test_recipe(tmp_path, boundary, expected):
     from landgeo.delineate import METHODS, delineate
-    from landgeo.recipe import read_recipe
+    from landgeo.recipe.parse import read_recipe
 
     write_layer(tmp_path)
     recipe = read_recipe(write_recipe(tmp_path, boundary))
@@ -495,7 +495,7 @@ def test_recipe(tmp_path, boundary, expected):
 def test_recipe_rejects_two_selections(tmp_path):
     from landgeo.delineate import delineate
     from landgeo.errors import RecipeError
-    from landgeo.recipe import read_recipe
+    from landgeo.recipe.parse import read_recipe
 
     write_layer(tmp_path)
     recipe = read_recipe(write_recipe(tmp_path, "candidate = 4\nhybas_ids = [1]"))
@@ -506,7 +506,7 @@ def test_recipe_rejects_two_selections(tmp_path):
 def test_recipe_without_layer_path(tmp_path):
     from landgeo.delineate import delineate
     from landgeo.errors import RecipeError
-    from landgeo.recipe import read_recipe
+    from landgeo.recipe.parse import read_recipe
 
     recipe = tmp_path / "nolayer.toml"
     recipe.write_text('[landscape]\nname = "x"\n[boundary]\nmethod = "basins"\ncandidate = 4\n', encoding="utf-8")
@@ -515,7 +515,7 @@ def test_recipe_without_layer_path(tmp_path):
 
 
 def run_cli(*args):
-    from landgeo.cli import main
+    from landgeo.cli.main import main
 
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
@@ -609,8 +609,8 @@ def test_cli_suggest_on_demo_basins(tmp_path):
 
 
 def test_profile_carries_the_consistency_check(tmp_path):
-    from landgeo.pipeline import build_profile
-    from landgeo.recipe import read_recipe
+    from landgeo.app.pipeline import build_profile
+    from landgeo.recipe.parse import read_recipe
 
     write_layer(tmp_path)
     result = build_profile(read_recipe(write_recipe(tmp_path, f"outlet = [{LON0 + 0.05}, {LAT0 + 0.05}]")))

@@ -20,13 +20,13 @@ import shapely
 from click.testing import CliRunner
 from pyproj import Geod
 
-from landgeo.batch import SUMMARY_FIELDS, plan_batch, read_vector_once, run_batch
-from landgeo.cli import main
+from landgeo.app.batch import SUMMARY_FIELDS, plan_batch, read_vector_once, run_batch
+from landgeo.app.pipeline import build_profile
+from landgeo.app.units_recipes import units_recipes
+from landgeo.cli.main import main
 from landgeo.errors import FieldError, OutputExistsError, RecipeError, UsageError
-from landgeo.output import dumps_json
-from landgeo.pipeline import build_profile
-from landgeo.recipe import read_recipe
-from landgeo.units_recipes import units_recipes
+from landgeo.io.atomic import dumps_json
+from landgeo.recipe.parse import read_recipe
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = [REPO / "boundaries" / "demo-districts.toml", REPO / "boundaries" / "demo-drawn.toml"]  # admin and file methods
@@ -214,7 +214,7 @@ def test_read_vector_once_reads_once_and_sees_changes(tmp_path):
     assert a is not b and a.equals(b) and len(a) == 4
     b.loc[0, "unit"] = "changed"  # a caller's change does not reach the cache
     assert read_vector_once(path, layer="units").loc[0, "unit"] == "Unité 01"
-    from landgeo.batch import _read_cached
+    from landgeo.app.batch import _read_cached
 
     hits = _read_cached.cache_info().hits
     read_vector_once(path, layer="units")
@@ -226,10 +226,10 @@ def test_read_vector_once_reads_once_and_sees_changes(tmp_path):
 
 def test_reused_layers_give_the_ordinary_boundary_and_errors(tmp_path):
     """delineate_reusing_layers (cached layer, name index) against the admin method reading the file."""
-    from landgeo.batch import delineate_reusing_layers
+    from landgeo.app.batch import delineate_reusing_layers
     from landgeo.delineate import delineate
     from landgeo.errors import DelineationError
-    from landgeo.recipe import parse_recipe
+    from landgeo.recipe.parse import parse_recipe
 
     geoms = [shapely.box(i * 0.2, 0, (i + 1) * 0.2, 0.2) for i in range(5)]
     path = tmp_path / "u.gpkg"
@@ -255,7 +255,7 @@ def test_without_dask_runs_serially_and_says_how_to_get_parallelism(tmp_path):
     code = (
         "import sys, logging; sys.modules['distributed'] = None\n"
         "logging.basicConfig(level=logging.WARNING)\n"
-        "from landgeo.batch import plan_batch, run_batch\n"
+        "from landgeo.app.batch import plan_batch, run_batch\n"
         f"t, f = plan_batch([], units={str(units)!r}, field='unit')\n"
         f"r = run_batch(t, {str(tmp_path / 'out')!r}, workers=2, maps=False, atlas=False)\n"
         "print([row.status for row in r.rows])\n"
@@ -272,7 +272,7 @@ def test_without_dask_runs_serially_and_says_how_to_get_parallelism(tmp_path):
 def test_local_cluster_equals_serial_byte_for_byte(kit, caplog):
     tasks, failed = plan_batch(kit["recipes"], units=kit["units"], field="unit", attach=ATTACH)
     out = kit["root"] / "dask"
-    with caplog.at_level(logging.INFO, logger="landgeo.batch"):
+    with caplog.at_level(logging.INFO, logger="landgeo.app.batch"):
         result = run_batch(tasks, out, workers=2, failed=failed, maps=False, atlas=False)
     assert "local cluster of 2 worker processes" in caplog.text
     assert profiles(out) == profiles(kit["out"])
@@ -332,7 +332,7 @@ def test_cli_on_a_scheduler_in_its_own_process(kit, scheduler, tmp_path):
     # the one worker read each units layer once: admin.gpkg (demo-districts) and units.gpkg (4 units)
     from dask.distributed import Client
 
-    from landgeo.batch import _read_cached
+    from landgeo.app.batch import _read_cached
 
     with Client(scheduler, timeout=30, set_as_default=False) as client:
         (info,) = client.run(_read_cached.cache_info).values()

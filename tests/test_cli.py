@@ -13,7 +13,7 @@ import shapely
 from click.testing import CliRunner
 from pyproj import Geod
 
-from landgeo.cli import main
+from landgeo.cli.main import main
 
 RECIPE = """
 [landscape]

@@ -6,11 +6,11 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from landgeo import geodesy
 from landgeo.delineate import delineate
 from landgeo.delineate.drawn import boundary_from_layer
 from landgeo.errors import DelineationError, LayerError
-from landgeo.recipe import read_recipe
+from landgeo.geo import geodesy
+from landgeo.recipe.parse import read_recipe
 
 
 def test_closed_gps_track_becomes_a_polygon():
@@ -81,7 +81,7 @@ def test_buffer_and_fill_holes(tmp_path):
 
 def test_alignment_check_against_units(tmp_path, units_gpkg):
     """A drawn landscape of 1.05 units: 5 % off the best-fit unit, within LandScale's 10 %."""
-    from landgeo.pipeline import build_profile
+    from landgeo.app.pipeline import build_profile
 
     drawn = shapely.box(0, 0, 0.105, 0.1)  # unit Bélavo is box(0, 0, 0.1, 0.1)
     gpd.GeoDataFrame(geometry=[drawn], crs=4326).to_file(tmp_path / "drawn.geojson")
@@ -99,7 +99,7 @@ def test_alignment_check_against_units(tmp_path, units_gpkg):
 
 
 def test_admin_landscape_is_aligned_by_construction(tmp_path, units_gpkg):
-    from landgeo.pipeline import build_profile
+    from landgeo.app.pipeline import build_profile
 
     text = 'method = "admin"\npath = "units.gpkg"\nlayer = "districts"\nfield = "name"\nvalues = ["Mandé"]'
     prof = build_profile(read_recipe(write_recipe(tmp_path, "a.toml", text))).profile
@@ -109,7 +109,7 @@ def test_admin_landscape_is_aligned_by_construction(tmp_path, units_gpkg):
 
 def test_repair_notes_follow_the_profile_language(tmp_path):
     """What the reader repaired is reported in the profile's language."""
-    from landgeo.pipeline import build_profile
+    from landgeo.app.pipeline import build_profile
 
     bowtie = shapely.Polygon([(0, 0), (0.1, 0.1), (0.1, 0), (0, 0.1)])
     gpd.GeoDataFrame(geometry=[bowtie, shapely.box(0.2, 0, 0.3, 0.1)], crs=4326).to_file(tmp_path / "messy.gpkg")

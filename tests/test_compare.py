@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from pyproj import Geod
 
 from landgeo.boundary import Boundary
-from landgeo.compare import (
+from landgeo.comparison.result import (
     Comparison,
     alignment,
     best_prefix,
@@ -204,7 +204,7 @@ def test_best_prefix_degenerate():
 def test_different_crs_transformed_and_logged(caplog):
     a = gpd.GeoDataFrame(geometry=[shapely.box(32.0, 0.5, 32.5, 1.0)], crs=4326)
     b = a.to_crs(32636)  # UTM 36N
-    with caplog.at_level(logging.INFO, logger="landgeo.compare"):
+    with caplog.at_level(logging.INFO, logger="landgeo.comparison.result"):
         c = compare(a, b)
     assert any("EPSG:32636" in r.getMessage() and "transformed" in r.getMessage() for r in caplog.records)
     assert any("EPSG:32636" in n for n in c.notes)
@@ -282,7 +282,7 @@ need_ne = pytest.mark.skipif(not NE.exists(), reason=f"Natural Earth admin layer
 
 
 def _uganda():
-    from landgeo.layers import read_vector
+    from landgeo.io.vector import read_vector
 
     return read_vector(NE, layer="admin1", where="adm0_a3 = 'UGA'")
 
@@ -399,9 +399,9 @@ def test_api_is_callable_module():
 
 
 def test_write_comparison_files_and_recipe_reuse(tmp_path):
-    from landgeo.compare import write_comparison
+    from landgeo.app.compare import write_comparison
     from landgeo.delineate import delineate
-    from landgeo.recipe import read_recipe
+    from landgeo.recipe.parse import read_recipe
 
     _, cells = _grid_units(tmp_path)
     units = gpd.GeoDataFrame({"district": list(cells)}, geometry=list(cells.values()), crs=4326)
@@ -446,7 +446,7 @@ def test_write_comparison_files_and_recipe_reuse(tmp_path):
 def test_cli_compare_two_files_different_crs(tmp_path):
     from click.testing import CliRunner
 
-    from landgeo.cli import main
+    from landgeo.cli.main import main
 
     a = gpd.GeoDataFrame({"name": ["Watershed"]}, geometry=[shapely.box(30.1, 0.1, 30.9, 0.9)], crs=4326)
     b = gpd.GeoDataFrame({"name": ["District"]}, geometry=[shapely.box(30.0, 0.0, 30.8, 0.8)], crs=4326).to_crs(32636)
@@ -465,7 +465,7 @@ def test_cli_compare_two_files_different_crs(tmp_path):
 def test_cli_compare_units_outputs_and_errors(tmp_path):
     from click.testing import CliRunner
 
-    from landgeo.cli import main
+    from landgeo.cli.main import main
 
     units, _ = _grid_units(tmp_path, crs=32636)
     gpd.GeoDataFrame(geometry=[shapely.box(30.05, 0.05, 30.95, 0.7)], crs=4326).to_file(tmp_path / "ws.geojson")
@@ -497,7 +497,7 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.mark.skipif(not (REPO / "layers" / "demo" / "admin.gpkg").exists(), reason="demo kit not built (scripts/make_demo_layers.py)")
 def test_demo_comparison_against_districts(tmp_path):
     """The demo's comparison step, run on the drawn demo landscape (the watershed recipe works the same way)."""
-    from landgeo.demo import run_demo_comparison
+    from landgeo.app.demo import run_demo_comparison
 
     recipe = REPO / "boundaries" / "demo-drawn.toml"
     ok, line = run_demo_comparison(tmp_path, recipe=recipe, lang="en")

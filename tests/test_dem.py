@@ -14,9 +14,9 @@ from pyproj import Geod, Transformer
 from rasterio.transform import from_origin
 
 from landgeo.delineate import dem
-from landgeo.delineate import hydro_kernels as hk
 from landgeo.errors import DelineationError
-from landgeo.layers import open_raster
+from landgeo.hydro import kernels as hk
+from landgeo.io.raster import open_raster
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 FORTWORTH = DATA / "dem_fixture_pysheds_fortworth_tx" / "dem_3arcsec_fortworth_tx.tif"
@@ -469,7 +469,7 @@ def test_fortworth_agrees_with_pysheds():
 
 def test_recipe_method_dem_en_fr_and_crs_for_a_dem_without_one(tmp_path):
     from landgeo.delineate import METHODS
-    from landgeo.recipe import read_recipe
+    from landgeo.recipe.parse import read_recipe
 
     tf = from_origin(ORIGIN[0], ORIGIN[1], 30.0, 30.0)
     write_tif(tmp_path / "nocrs.tif", two_valleys(), crs=None)

@@ -110,7 +110,7 @@ def _write(geoms, path: Path, **cols) -> Path:
 
 def _profile(recipe: Path, out: Path) -> Path:
     """A profile folder without maps (faster): profile.json, boundary.gpkg, tables."""
-    from landgeo.pipeline import build_profile, write_profile_dir
+    from landgeo.app.pipeline import build_profile, write_profile_dir
     from landgeo.recipe import read_recipe
 
     return write_profile_dir(build_profile(read_recipe(recipe)), out, maps=False)

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
-from landgeo import geodesy
 from landgeo.boundary import finish_boundary
-from landgeo.checks import check_scale
+from landgeo.checks.guidance import check_scale
+from landgeo.geo import geodesy
 
 GEOD = Geod(ellps="WGS84")
 

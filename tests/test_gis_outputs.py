@@ -22,7 +22,7 @@ import shapely
 from openpyxl import load_workbook
 from pyproj import Geod
 
-from landgeo.gpkg_styles import read_layer_styles
+from landgeo.io.gpkg_styles import read_layer_styles
 from landgeo.render import style
 
 from .qgis_helpers import SCRIPTS, qgis_env, qgis_python
@@ -72,7 +72,7 @@ def test_french_profile_styles_have_french_legends(demo_profiles):
 
 
 def test_style_table_is_not_a_layer_for_landgeo(tmp_path):
-    from landgeo.api import check_file, delineate_to_file
+    from landgeo.app.files import check_file, delineate_to_file
 
     out = tmp_path / "b.gpkg"
     delineate_to_file(REPO / "boundaries" / "demo-districts.toml", out)
@@ -82,8 +82,10 @@ def test_style_table_is_not_a_layer_for_landgeo(tmp_path):
 
 
 def test_compare_and_basin_layers_are_styled(tmp_path):
-    from landgeo.compare import compare, write_comparison
-    from landgeo.delineate.basin_build import build_basins_file
+    from landgeo.app.compare import write_comparison
+    from landgeo.comparison import compare
+    from landgeo.delineate.basins.build import build_basins_file
+    from landgeo.render.qml import basin_styles
 
     cells = {f"U{i}{j}": shapely.box(30 + 0.5 * i, 0.5 * j, 30.5 + 0.5 * i, 0.5 + 0.5 * j) for i in range(2) for j in range(2)}
     units = gpd.GeoDataFrame({"district": list(cells)}, geometry=list(cells.values()), crs=4326)
@@ -95,7 +97,8 @@ def test_compare_and_basin_layers_are_styled(tmp_path):
     assert _qml(styles, "hybrid").find(".//rule").get("label") == "dans les deux (hybride)"
     hybrid_fill = {p.get("k"): p.get("v") for p in _qml(styles, "hybrid").iter("prop")}["color"]
     assert hybrid_fill == "166,219,160,255" and _qml(styles, "hybrid").find(".//symbol").get("alpha") == "0.75"
-    basins = build_basins_file(REPO / "layers" / "demo" / "dem.tif", tmp_path / "basins.gpkg", min_unit_ha=20_000)
+    basins = build_basins_file(REPO / "layers" / "demo" / "dem.tif", tmp_path / "basins.gpkg", min_unit_ha=20_000,
+                               styles=basin_styles("basins", lang="en"))
     assert len(basins) > 1 and list(read_layer_styles(tmp_path / "basins.gpkg")["f_table_name"]) == ["basins"]
 
 
@@ -146,7 +149,7 @@ def test_french_tables(demo_profiles):
 
 
 def test_text_cells_are_neutralised(tmp_path):
-    from landgeo.table_files import (  # cells neutralised by landgeo.output.neutralise_frame
+    from landgeo.io.tables import (  # cells neutralised by landgeo.io.atomic.neutralise_frame
         write_csv,
         write_xlsx,
     )

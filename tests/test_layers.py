@@ -14,7 +14,8 @@ import shapely
 from rasterio.transform import from_origin
 
 from landgeo.errors import CRSError, FieldError, LayerError
-from landgeo.layers import open_raster, read_vector, report_of, write_vector
+from landgeo.io.raster import open_raster
+from landgeo.io.vector import read_vector, report_of, write_vector
 
 SQUARES = [shapely.box(0, 0, 0.1, 0.1), shapely.box(0.1, 0, 0.2, 0.1)]
 

@@ -13,7 +13,7 @@ import pytest
 import shapely
 from matplotlib.text import Text
 
-from landgeo import geodesy
+from landgeo.geo import geodesy
 from landgeo.render import layout
 from landgeo.render.context import COUNTRIES_10M, country_borders, outlines_for_scale
 from landgeo.render.labels_placement import Labeller
@@ -158,8 +158,8 @@ kind = "roads"
 
 
 def test_context_section_layers_reach_the_sheet_and_the_profile_folder(tmp_path, units_gpkg):
-    from landgeo.pipeline import build_profile, write_profile_dir
-    from landgeo.recipe import read_recipe
+    from landgeo.app.pipeline import build_profile, write_profile_dir
+    from landgeo.recipe.parse import read_recipe
     from landgeo.render.outputs import load_profile_dir
 
     result = build_profile(read_recipe(_context_recipe(tmp_path, units_gpkg)))
@@ -183,9 +183,9 @@ def test_context_section_layers_reach_the_sheet_and_the_profile_folder(tmp_path,
 
 
 def test_context_layer_with_a_wrong_field_is_one_clear_error(tmp_path, units_gpkg):
+    from landgeo.app.pipeline import build_profile
     from landgeo.errors import FieldError
-    from landgeo.pipeline import build_profile
-    from landgeo.recipe import read_recipe
+    from landgeo.recipe.parse import read_recipe
 
     recipe = _context_recipe(tmp_path, units_gpkg)
     recipe.write_text(recipe.read_text(encoding="utf-8").replace('population_field = "habitants"',
@@ -196,7 +196,7 @@ def test_context_layer_with_a_wrong_field_is_one_clear_error(tmp_path, units_gpk
 
 def test_unknown_context_kind_names_the_choices(tmp_path, units_gpkg):
     from landgeo.errors import RecipeError
-    from landgeo.recipe import read_recipe
+    from landgeo.recipe.parse import read_recipe
 
     recipe = _context_recipe(tmp_path, units_gpkg)
     recipe.write_text(recipe.read_text(encoding="utf-8").replace('kind = "roads"', 'kind = "motorways"'),
@@ -220,7 +220,7 @@ def _bowl_dem(path: Path, n: int = 120):
 
 def test_dem_sheet_draws_streams_from_accumulation_and_both_outlets(tmp_path):
     from landgeo.delineate.streams import stream_network
-    from landgeo.layers import open_raster
+    from landgeo.io.raster import open_raster
     from landgeo.render import hydro_marks
 
     dem = _bowl_dem(tmp_path / "dem.tif")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import geopandas as gpd
-import numpy as np
 import pytest
 import shapely
 
-from landgeo.protected_areas import buffer_zone, protected_areas_inside
-from landgeo.water import water_inside
+from landgeo.attach.protected_areas import buffer_zone, protected_areas_inside
+from landgeo.attach.water import water_inside
 
 from .conftest import shared_data
 
@@ -110,8 +109,8 @@ def test_water_around_lake_kyoga_agrees_with_geopandas_equal_area():
 
 def test_sites_distance_to_water_counts_lakes(tmp_path, units_gpkg):
     """A site on a lake shore and far from every river is near water once [attach.water] is given."""
-    from landgeo.pipeline import build_profile
-    from landgeo.recipe import read_recipe
+    from landgeo.app.pipeline import build_profile
+    from landgeo.recipe.parse import read_recipe
 
     gpd.GeoDataFrame(geometry=[shapely.box(0.02, 0.02, 0.18, 0.18)], crs=4326).to_file(tmp_path / "box.geojson")
     gpd.GeoDataFrame({"name": ["Lac Test"]}, geometry=[shapely.box(0.05, 0.05, 0.08, 0.08)], crs=4326).to_file(

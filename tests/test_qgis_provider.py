@@ -8,7 +8,6 @@ imports landgeo). Areas are checked with ``pyproj.Geod`` on the input layers.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -150,7 +149,7 @@ def test_delineate_dem_matches_the_recipe(qgis, tmp_path):
     code, data, text = run(qgis, "delineate_dem", DEM=dem, OUTLET="-19.297,5.197 [EPSG:4326]", SNAP_M=500,
                            STREAM_CELLS=100, OUTPUT=tmp_path / "dem.gpkg")
     assert code == 0, text
-    from landgeo.api import delineate_recipe
+    from landgeo.app.files import delineate_recipe
 
     recipe = delineate_recipe(REPO / "boundaries" / "demo-watershed.toml")  # the same outlet and settings
     got = gpd.read_file(tmp_path / "dem.gpkg", layer="boundary").geometry.iloc[0]

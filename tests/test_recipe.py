@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from landgeo.errors import RecipeError
-from landgeo.recipe import read_recipe, slugify
+from landgeo.recipe.parse import read_recipe, slugify
 
 GOOD = """
 [landscape]

@@ -137,8 +137,8 @@ def test_sheet_command_rerenders_a_profile_folder(tmp_path):
 
     from click.testing import CliRunner
 
-    from landgeo.cli import main
-    from landgeo.layers import write_vector
+    from landgeo.cli.main import main
+    from landgeo.io.vector import write_vector
 
     profile, layers = demo_inputs()
     folder = tmp_path / "offin"
@@ -163,8 +163,8 @@ def test_profile_folder_remembers_its_rasters_for_the_sheet(tmp_path):
     import shutil
     from pathlib import Path
 
-    from landgeo.pipeline import build_profile, write_profile_dir
-    from landgeo.recipe import read_recipe
+    from landgeo.app.pipeline import build_profile, write_profile_dir
+    from landgeo.recipe.parse import read_recipe
     from landgeo.render.outputs import load_profile_rasters
 
     repo = Path(__file__).resolve().parents[1]

@@ -19,13 +19,21 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
-from landgeo.cli import main
+from landgeo.cli.main import main
 from landgeo.errors import FieldError, UsageError
-from landgeo.layers import read_vector
-from landgeo.output import neutralise_cell
-from landgeo.where import filter_frame, parse_where
+from landgeo.io.atomic import neutralise_cell
+from landgeo.io.vector import read_vector
+from landgeo.io.where import filter_frame, parse_where
 
-from .hostile import FORMULA, FORMULAS, NAME, assert_no_script_ran, chromium_dom, hostile_ecosystems, hostile_units
+from .hostile import (
+    FORMULA,
+    FORMULAS,
+    NAME,
+    assert_no_script_ran,
+    chromium_dom,
+    hostile_ecosystems,
+    hostile_units,
+)
 
 
 def run(*args):
@@ -219,7 +227,7 @@ def test_hostile_names_run_no_script_in_map_and_compare_pages(tmp_path):
 
 
 def test_summary_csv_neutralises_formulas(tmp_path):
-    from landgeo.batch import Row, write_summary
+    from landgeo.app.batch import Row, write_summary
 
     rows = [Row(slug="a", status="ok", main_ecosystem=f, error=f, area_ha=-5.0) for f in FORMULAS]
     path = write_summary(rows, tmp_path / "summary.csv")

@@ -176,7 +176,7 @@ def test_land_cover_raster_is_an_inlined_overlay_when_there_are_no_ecosystem_pol
 @pytest.mark.realdata
 @pytest.mark.browser
 def test_real_asgm_footprints_are_clustered_and_all_counted(tmp_path):
-    from landgeo.layers import read_vector
+    from landgeo.io.vector import read_vector
 
     from .conftest import shared_data
 

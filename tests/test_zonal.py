@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from pyproj import Geod
 from rasterio.transform import from_origin
 
-from landgeo import zonal
 from landgeo.errors import CRSError, DataWarning, LayerError
-from landgeo.layers import open_raster
+from landgeo.io.raster import open_raster
+from landgeo.zonal import stats as zonal
 
 exactextract = pytest.importorskip("exactextract")
 GEOD = Geod(ellps="WGS84")
@@ -153,7 +153,7 @@ def test_raster_in_another_crs_is_read_without_resampling(classes_raster, caplog
     """Zones in EPSG:4326 meet a UTM raster: they are transformed (and logged), not the raster."""
     utm_poly = messy_polygons()[0]
     poly84 = gpd.GeoSeries([utm_poly], crs=UTM).to_crs(4326)
-    with caplog.at_level(logging.INFO, logger="landgeo.zonal"), rasterio.open(classes_raster) as src:
+    with caplog.at_level(logging.INFO, logger="landgeo.zonal.stats"), rasterio.open(classes_raster) as src:
         r = zonal.class_areas(src, poly84)[0]
     assert "transformed" in caplog.text
     back = gpd.GeoSeries(shapely.segmentize(poly84.values, zonal.DENSIFY_DEG), crs=4326).to_crs(UTM)

@@ -1,1 +1,1 @@
-"""Whole jobs that read recipes or profile folders and write folders."""
+"""Floor 7: whole jobs that read recipes and write folders (pipeline, batch, demo, the file-level command functions)."""

@@ -21,9 +21,14 @@ from pathlib import Path
 import geopandas as gpd
 import shapely
 
-from .. import __version__, geodesy
-from ..layers import read_vector, write_vector
-from ..output import atomic_dir, write_json
+from .._version import __version__
+from ..checks.guidance import check_change
+from ..geo import geodesy
+from ..io.atomic import atomic_dir, write_json
+from ..io.gpkg_styles import write_layer_styles
+from ..io.vector import read_vector, write_vector
+from ..render.landscale_sheet import write_landscale_sheet
+from ..render.qml import layer_style
 from .export_source import ExportSource, check_out_dir, load_export_source
 from .landscale_rules import ADJACENCY_KM, evaluate, overall, type_label
 
@@ -49,8 +54,6 @@ def adjacency_ring(geometry, km: float = ADJACENCY_KM):
 
 
 def _previous_change(geometry, previous: str | Path) -> float:
-    from ..checks import check_change
-
     prev = read_vector(previous, expect="polygon")
     return float(check_change(geometry, shapely.union_all(prev.geometry.values)).value)
 
@@ -103,10 +106,6 @@ def landscale_check(src: ExportSource, *, justification: str | None = None, prev
 def export_landscale(source: str | Path, out_dir: str | Path, *, justification: str | None = None,
                      previous: str | Path | None = None, lang: str | None = None, overwrite: bool = False) -> LandscaleExport:
     """Write the LandScale package of a profile folder or a recipe into ``out_dir`` (complete or absent)."""
-    from ..gpkg_styles import write_layer_styles
-    from ..render.landscale_sheet import write_landscale_sheet
-    from ..render.qml import layer_style
-
     check_out_dir(out_dir, source)
     if previous is not None:
         check_out_dir(out_dir, previous)

@@ -9,6 +9,9 @@ import geopandas as gpd
 import shapely
 
 from ..errors import LayerError, UsageError
+from ..recipe import read_recipe
+from ..render.outputs import load_profile_dir
+from .pipeline import build_profile
 
 
 @dataclass
@@ -29,7 +32,6 @@ def load_export_source(source: str | Path, *, lang: str | None = None) -> Export
     """Read ``source``: a profile folder (``profile.json`` + ``boundary.gpkg``) or a recipe (``.toml``)."""
     path = Path(source)
     if path.is_dir():
-        from ..render.outputs import load_profile_dir
 
         if not (path / "profile.json").is_file():
             raise LayerError(f"{path}: no profile.json in this folder; give a folder written by `landgeo profile` or a recipe (.toml)")
@@ -38,8 +40,6 @@ def load_export_source(source: str | Path, *, lang: str | None = None) -> Export
             raise LayerError(f"{path}: no boundary.gpkg or boundary.geojson in this folder; run `landgeo profile` again")
         return ExportSource(path, profile, layers)
     if path.suffix.lower() == ".toml":
-        from ..pipeline import build_profile
-        from ..recipe import read_recipe
 
         recipe = read_recipe(path)
         result = build_profile(recipe, lang=lang)

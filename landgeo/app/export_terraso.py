@@ -33,8 +33,9 @@ from pathlib import Path
 
 import shapely
 
-from .. import __version__, geodesy
-from ..output import atomic_dir, write_json
+from .._version import __version__
+from ..geo import geodesy
+from ..io.atomic import atomic_dir, write_json
 from .export_source import ExportSource, check_out_dir, load_export_source
 
 log = logging.getLogger(__name__)

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from .. import geodesy
-from ..compare import alignment, best_prefix
+from ..comparison.result import alignment, best_prefix
+from ..geo import geodesy
 from ..i18n import N_, translator
 
 MIN_HA = 10_000.0

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UsageError
-from ..output import atomic_dir
+from ..io.atomic import atomic_dir
 
 PLUGIN_NAME = "landgeo_processing"
 PLUGIN_SOURCE = Path(__file__).resolve().parents[1] / "qgis_plugin"

@@ -10,15 +10,15 @@ from __future__ import annotations
 from typing import Callable
 
 from ..boundary import Boundary
-from . import admin, basins, dem, drawn
-from . import combine
+from . import admin, combine, dem, drawn
+from .basins import trace as basins
 from .combine import postprocess
 
 METHODS: dict[str, Callable] = {
     "admin": admin.boundary_from_recipe,
     "jurisdiction": admin.boundary_from_recipe,
     "file": drawn.boundary_from_recipe,
-    "combine": combine.boundary_from_recipe,
+    "combine": lambda recipe: combine.boundary_from_recipe(recipe, delineate=delineate),
     "basins": basins.boundary_from_recipe,
     "dem": dem.boundary_from_recipe,
 }

@@ -17,7 +17,7 @@ from pyproj import CRS
 from ..boundary import Boundary, Source, finish_boundary
 from ..errors import DelineationError, FieldError, RecipeError
 from ..i18n import join_names, plural, tr
-from ..layers import read_vector, report_of
+from ..io.vector import read_vector, report_of
 
 MAX_NAMES_IN_SENTENCE = 12
 

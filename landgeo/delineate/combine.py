@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import geopandas as gpd
 import shapely
 
-from .. import geodesy
-from ..boundary import Boundary
+from ..boundary import Boundary, finish_boundary
 from ..errors import DelineationError
+from ..geo import geodesy
 from ..i18n import fmt_number, tr
+from ..recipe.parse import Recipe, read_recipe
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +82,6 @@ def combine_boundaries(boundaries, *, operation: str, lang: str = "en", definiti
     The pieces are combined in EPSG:4326 (all boundaries are stored there); the
     result goes through :func:`finish_boundary` like every method.
     """
-    from ..boundary import finish_boundary
-
     geoms = [b.geometry for b in boundaries]
     if operation == "union":
         geom = shapely.union_all(geoms)
@@ -100,10 +99,12 @@ def combine_boundaries(boundaries, *, operation: str, lang: str = "en", definiti
     return finish_boundary(geom, 4326, method="combine", definition=sentence, sources=sources, details=details, checks=checks)
 
 
-def boundary_from_recipe(recipe, _stack: tuple = ()) -> Boundary:
-    """``method = "combine"``: ``parts`` are other recipe files whose boundaries are combined."""
-    from ..recipe import read_recipe
-    from . import delineate
+def boundary_from_recipe(recipe, _stack: tuple = (), *, delineate: Callable[[Recipe], Boundary]) -> Boundary:
+    """``method = "combine"``: ``parts`` are other recipe files whose boundaries are combined.
+
+    ``delineate`` makes each part's boundary (:func:`landgeo.delineate.delineate`, passed in so
+    that this module does not import the dispatcher that imports it).
+    """
 
     b = recipe.boundary
     stack = _stack + (recipe.path,)
@@ -114,7 +115,7 @@ def boundary_from_recipe(recipe, _stack: tuple = ()) -> Boundary:
         sub = read_recipe(part)
         sub = dataclasses.replace(sub, language=recipe.language)
         if sub.method == "combine":
-            boundaries.append(postprocess(boundary_from_recipe(sub, stack), sub.boundary, lang=recipe.language))
+            boundaries.append(postprocess(boundary_from_recipe(sub, stack, delineate=delineate), sub.boundary, lang=recipe.language))
         else:
             boundaries.append(delineate(sub))
     if len(boundaries) < 2:

@@ -29,10 +29,12 @@ from pyproj import CRS, Transformer
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from .. import geodesy
 from ..boundary import Boundary, Check, Source, finish_boundary
 from ..errors import DelineationError, LayerError, RecipeError
-from . import hydro_kernels as hk
+from ..geo import geodesy
+from ..hydro import kernels as hk
+from ..i18n import fmt_number, tr
+from ..io.raster import open_raster
 
 log = logging.getLogger(__name__)
 WGS84 = CRS.from_epsg(4326)
@@ -50,7 +52,6 @@ class Conditioned:
     transform; padded cell (r, c) is DEM cell (r - 1, c - 1). ``dx_m``/``dy_m``
     are the cell width and height in metres for each DEM row.
     """
-
     dirs: np.ndarray
     transform: rasterio.Affine
     crs: CRS
@@ -82,7 +83,6 @@ class DemCatchment:
     ``edge_length_m``): such a catchment may be truncated (see
     :func:`edge_check`).
     """
-
     geometry: BaseGeometry
     outlet: tuple[float, float]
     requested: tuple[float, float]
@@ -265,7 +265,6 @@ class WindowFlow:
     (one parallel pass); the window's accumulation and any window cell's
     upstream mask follow from the labels.
     """
-
     def __init__(self, cond: Conditioned, window: tuple[int, int, int, int]):
         ra, rb, ca, cb = window
         self.cond = cond
@@ -435,7 +434,6 @@ def catchment_from_dem(
 
 def edge_check(res: DemCatchment, lang: str = "en") -> Check:
     """The ``dem_edge`` check: ``warn`` when the catchment reaches the DEM's edge or nodata (it may continue beyond)."""
-    from ..i18n import fmt_number, tr
 
     km = res.edge_km
     value = {"edge_cells": res.edge_cells, "edge_km": round(km, 2)}
@@ -466,8 +464,6 @@ def _fmt_lonlat(lon: float, lat: float, lang: str) -> str:
 def boundary_from_recipe(recipe) -> Boundary:
     """``method = "dem"``: keys ``dem`` (path), ``outlet = [lon, lat]``, ``snap_m``,
     ``stream_threshold_cells`` and ``crs`` (for a DEM without one)."""
-    from ..i18n import tr
-    from ..layers import open_raster
 
     b = recipe.boundary
     for key in ("dem", "outlet"):

@@ -12,7 +12,7 @@ import shapely
 from ..boundary import Boundary, Source, finish_boundary
 from ..errors import LayerError, RecipeError
 from ..i18n import tr
-from ..layers import POLYGONAL, read_vector, report_of
+from ..io.vector import POLYGONAL, read_vector, report_of
 
 CLOSE_TOLERANCE_DEG = 1e-6
 

@@ -14,7 +14,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from . import hydro_kernels as hk
+from ..hydro import kernels as hk
 from .dem import condition, read_dem, to_wgs84
 
 log = logging.getLogger(__name__)

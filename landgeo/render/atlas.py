@@ -15,10 +15,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from ..errors import LandgeoError
 from ..i18n import check_lang, translator
 from . import style
+from .context import country_context, to_4326
 from .labels import colon, fmt_ha, label
-from .sheet import A4_LANDSCAPE_IN, RC, build_sheet, pdf_metadata, sheet_date
+from .sheet import (
+    A4_LANDSCAPE_IN,
+    HALO,
+    RC,
+    _draw_geoms,
+    _Labeller,
+    _map_extent,
+    build_sheet,
+    pdf_metadata,
+    sheet_date,
+)
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +83,6 @@ def _boundary_geom(layers: Mapping | None):
     """The landscape's boundary (EPSG:4326) from its layers, or None."""
     import shapely
 
-    from .context import to_4326
 
     try:
         gdf = to_4326((layers or {}).get("boundary"), "boundary")
@@ -81,8 +92,6 @@ def _boundary_geom(layers: Mapping | None):
 
 
 def _error_text(exc: BaseException) -> str:
-    from ..errors import LandgeoError
-
     return str(exc) if isinstance(exc, LandgeoError) else f"{type(exc).__name__}: {exc}"
 
 
@@ -91,8 +100,6 @@ def _overview(fig, rect, entries: list[AtlasEntry], geoms: list, lang: str) -> N
     import geopandas as gpd
     import shapely
 
-    from .context import country_context
-    from .sheet import HALO, _draw_geoms, _Labeller, _map_extent
 
     shown = [(e, g) for e, g in zip(entries, geoms) if e.page and g is not None and not g.is_empty]
     if not shown:

@@ -22,6 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ..io import mbtiles
+from ..io.raster import open_raster
+from .web_encode import json_for_script, png_data_uri, to_mercator_rows
+
 log = logging.getLogger(__name__)
 
 TILE_PX = 256
@@ -50,7 +54,6 @@ def _geotiff_image(path, extent, width: int, height: int) -> np.ndarray | None:
     from rasterio.transform import from_bounds
     from rasterio.warp import reproject
 
-    from ..layers import open_raster
 
     minx, maxx, miny, maxy = extent
     transform = from_bounds(minx, miny, maxx, maxy, width, height)
@@ -96,7 +99,6 @@ def choose_zoom(available, deg_per_px: float) -> int:
 def _mbtiles_image(path, extent, width: int, height: int) -> np.ndarray | None:
     from PIL import Image
 
-    from .. import mbtiles
 
     minx, maxx, miny, maxy = extent
     zooms = mbtiles.zoom_levels(path)
@@ -166,8 +168,6 @@ def web_tiles(path, bounds, *, max_tiles: int = MAX_WEB_TILES) -> tuple[dict[str
     Returns ({"z/x/y": data URI}, zooms inlined). Zooms run from the fitting zoom − 1 upwards while
     the tile count stays within ``max_tiles`` (the finest level always fits the landscape).
     """
-    from .. import mbtiles
-
     minx, miny, maxx, maxy = bounds
     gx, gy = 0.25 * (maxx - minx), 0.25 * (maxy - miny)
     box = (minx - gx, miny - gy, maxx + gx, maxy + gy)
@@ -200,7 +200,6 @@ def add_to_webmap(m, path, bounds, *, name: str, attribution: str = "") -> bool:
     from branca.element import MacroElement
     from jinja2 import Template
 
-    from .webmap import _json_for_script, _png_data_uri, _to_mercator_rows
 
     folium.map.CustomPane(BASEMAP_PANE, z_index=250, pointer_events=False).add_to(m)
     fg = folium.FeatureGroup(name=name, overlay=False, control=True, show=True)
@@ -232,12 +231,12 @@ var {{ this.get_name() }} = new (L.GridLayer.extend({
             def __init__(self):
                 super().__init__()
                 self._name = "InlineTiles"
-                self.tiles = _json_for_script(tiles)
+                self.tiles = json_for_script(tiles)
                 self.min_zoom, self.max_zoom = min(zooms), max(zooms)
-                self.pane = _json_for_script(BASEMAP_PANE)
+                self.pane = json_for_script(BASEMAP_PANE)
                 import html
 
-                self.attribution = _json_for_script(html.escape(attribution))
+                self.attribution = json_for_script(html.escape(attribution))
 
         InlineTiles().add_to(fg)
         log.info("basemap %s: %d tiles inlined (zooms %s)", Path(path).name, len(tiles), zooms)
@@ -249,7 +248,7 @@ var {{ this.get_name() }} = new (L.GridLayer.extend({
                                                    / max(math.cos(math.radians((miny + maxy) / 2)), 0.1)))
         if img is None:
             return False
-        folium.raster_layers.ImageOverlay(_png_data_uri(_to_mercator_rows(img, extent[2], extent[3])),
+        folium.raster_layers.ImageOverlay(png_data_uri(to_mercator_rows(img, extent[2], extent[3])),
                                           bounds=[[extent[2], extent[0]], [extent[3], extent[1]]], interactive=False,
                                           class_name="landgeo-basemap", pane=BASEMAP_PANE,
                                           attr=attribution).add_to(fg)

@@ -16,14 +16,23 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import shapely
 
+from ..geo import geodesy
 from ..i18n import check_lang, fmt_number
 from . import style
-from .labels import fmt_ha, fmt_km, fmt_share
 from .context import to_4326
-from .webmap import CONTEXT_PANE, _elements, _features, _legend_html, _simplify_tolerance, _stable_ids, new_map
+from .labels import fmt_ha, fmt_km, fmt_share
+from .webmap import (
+    CONTEXT_PANE,
+    _elements,
+    _features,
+    _legend_html,
+    _simplify_tolerance,
+    _stable_ids,
+    new_map,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..compare import Comparison
+    from ..comparison.result import Comparison
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +90,6 @@ def headline(comparison: "Comparison", lang: str) -> tuple[str, str]:
 
 
 def _piece_frame(comparison: "Comparison", role: str, geom, lang: str) -> gpd.GeoDataFrame:
-    from .. import geodesy
-
     area = geodesy.area_ha(geom)
     share = area / comparison.area_a_ha if comparison.area_a_ha else 0.0
     name = comparison.role_label(role, lang)

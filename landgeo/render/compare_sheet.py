@@ -23,8 +23,8 @@ from matplotlib.patches import Patch, Rectangle
 from ..i18n import check_lang, fmt_number, join_names
 from . import style
 from .compare_map import COLOURS, fill_roles, headline, reference_role
-from .labels import colon, fmt_ha, fmt_km, label
 from .context import to_4326
+from .labels import colon, fmt_ha, fmt_km, label
 from .sheet import (
     A4_LANDSCAPE_IN,
     HALO,
@@ -41,7 +41,7 @@ from .sheet import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..compare import Comparison
+    from ..comparison.result import Comparison
 
 log = logging.getLogger(__name__)
 

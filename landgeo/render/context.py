@@ -18,6 +18,9 @@ import geopandas as gpd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from ..io.text import read_text
+from ..io.vector import read_vector
+
 log = logging.getLogger(__name__)
 
 COUNTRIES = Path(__file__).resolve().parent / "assets" / "countries_110m.geojson"
@@ -63,7 +66,6 @@ def outlines_for_scale(scale_denominator: float | None, bounds=None) -> Path:
 @lru_cache(maxsize=1)
 def _fine_cover():
     """Where the 1:10m outlines exist (the union of their bounding boxes, coarse)."""
-    from ..layers import read_vector
 
     if not COUNTRIES_10M.is_file():
         return None
@@ -96,8 +98,6 @@ def country_context(geom: BaseGeometry, *, margin_deg: float | None = None,
         ``name``, ``iso_a3``, ``home``, geometry; ``attrs["credit"]`` names the outlines used;
         ``None`` when the outlines are missing or empty.
     """
-    from ..layers import read_vector
-
     if geom is None or geom.is_empty:
         return None
     minx, miny, maxx, maxy = geom.bounds
@@ -120,7 +120,6 @@ def country_context(geom: BaseGeometry, *, margin_deg: float | None = None,
 
 def country_borders(bounds) -> gpd.GeoDataFrame | None:
     """Land borders between countries (1:10m lines, ``left``/``right`` ISO codes) within ``bounds``; ``None`` if none."""
-    from ..layers import read_vector
 
     if not COUNTRIES_10M.is_file():
         return None
@@ -141,8 +140,6 @@ _FRENCH = {
 
 @lru_cache(maxsize=1)
 def _names() -> dict[str, str]:
-    from ..layers import read_text
-
     if not COUNTRIES.is_file():
         return {}
     data = json.loads(read_text(COUNTRIES))

@@ -15,9 +15,9 @@ from typing import Any, Mapping
 
 import numpy as np
 import shapely
+from matplotlib import patheffects
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib import patheffects
 
 from . import draw, style
 from .context import country_borders, country_context, country_name

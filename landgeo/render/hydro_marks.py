@@ -11,9 +11,9 @@ from typing import Any, Mapping
 import numpy as np
 from matplotlib.lines import Line2D
 
+from ..i18n import fmt_number
 from . import draw, style
 from .labels import label
-from ..i18n import fmt_number
 
 STREAM_WIDTHS = {1: 0.45, 2: 0.8, 3: 1.3}
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 import textwrap
 
+from ..i18n import translator
+
 #: Graticule steps in degrees: seconds, minutes, then degrees (1-2-5 and the sexagesimal 15/30).
 STEPS_DEG = tuple(s / 3600 for s in (1, 2, 5, 10, 15, 30)) + tuple(m / 60 for m in (1, 2, 5, 10, 15, 20, 30)) + (
     1, 2, 5, 10, 15, 20, 30, 45, 90)
@@ -36,7 +38,6 @@ def graticule_ticks(lo: float, hi: float, *, max_ticks: int = 5) -> list[float]:
 
 def dms(value: float, axis: str, step: float, lang: str) -> str:
     """A graticule label in degrees, minutes and seconds as fine as ``step`` needs (compass letters in ``lang``)."""
-    from ..i18n import translator
 
     t = translator(lang)
     if axis == "x":

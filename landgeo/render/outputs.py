@@ -1,7 +1,7 @@
-"""The rendered files of a profile directory (map.html, sheet.pdf, sheet.png), and re-rendering a sheet.
+"""The rendered files of a profile directory (map.html, sheet.pdf, sheet.png), and reading a profile directory back.
 
-``write_maps`` is what ``landgeo profile`` calls for each landscape;
-``render_sheet`` is ``landgeo sheet RECIPE|PROFILE_DIR``.
+``write_maps`` is what ``landgeo profile`` calls for each landscape; ``landgeo sheet RECIPE|PROFILE_DIR``
+is :func:`landgeo.app.sheet.render_sheet`.
 """
 
 from __future__ import annotations
@@ -12,14 +12,16 @@ from typing import Any, Mapping
 
 import geopandas as gpd
 
-from ..errors import UsageError
 from ..i18n import check_lang
+from ..io.profile_dir import GPKG_LAYERS, RASTERS_JSON
+from ..io.text import read_text
+from ..io.vector import list_layers, read_vector
+from ..profile import read_profile
+from .sheet import write_sheet
+from .webmap import write_webmap
 
 log = logging.getLogger(__name__)
 
-#: Layers read back from a profile directory's boundary.gpkg.
-GPKG_LAYERS = ("boundary", "admin_units", "ecosystems", "sites", "rivers", "water", "protected_areas", "streams",
-               "basin_units", "admin_neighbours", "context_points", "context_lines", "context_polygons")
 
 
 def write_maps(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame], folder: str | Path, *,
@@ -28,9 +30,6 @@ def write_maps(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame
 
     ``lang`` defaults to the profile's ``language``. Returns the files written.
     """
-    from .sheet import write_sheet
-    from .webmap import write_webmap
-
     folder = Path(folder)
     lang = check_lang(lang, profile.get("language") or "en")
     out = [write_webmap(profile, layers, folder / "map.html", lang=lang, offline=offline, rasters=rasters)]
@@ -41,8 +40,6 @@ def write_maps(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame
 
 def load_profile_dir(folder: str | Path) -> tuple[dict, dict[str, gpd.GeoDataFrame]]:
     """(profile, layers) from a profile directory written by ``landgeo profile``."""
-    from ..layers import list_layers, read_vector
-    from ..profile import read_profile
 
     folder = Path(folder)
     profile = read_profile(folder)
@@ -62,8 +59,6 @@ def load_profile_rasters(folder: str | Path) -> dict[str, Path]:
     """The rasters (``landcover``, ``dem``) recorded in a profile directory's rasters.json that still exist."""
     import json
 
-    from ..layers import read_text
-    from ..pipeline import RASTERS_JSON
 
     path = Path(folder) / RASTERS_JSON
     if not path.is_file():
@@ -77,62 +72,3 @@ def load_profile_rasters(folder: str | Path) -> dict[str, Path]:
     for k in sorted(set(recorded) - set(found)):
         log.warning("%s: the %s raster %s is no longer there; the sheet is drawn without it", path, k, recorded[k])
     return found
-
-
-def render_sheet(source: str | Path, *, out: str | Path | None = None, lang: str | None = None,
-                 overwrite: bool = False) -> list[Path]:
-    """Render the sheet of a recipe (built afresh) or of a profile directory.
-
-    Parameters
-    ----------
-    source
-        A recipe (``.toml``) or a profile directory (holding ``profile.json`` and ``boundary.gpkg``).
-    out
-        ``FILE.pdf`` or ``FILE.png``. Default: ``sheet.pdf`` and ``sheet.png`` in the profile
-        directory, or ``<slug>-sheet.pdf`` and ``.png`` in the current directory for a recipe.
-    lang
-        ``en`` or ``fr`` (default: the profile's language).
-    overwrite
-        Replace existing files.
-
-    Returns
-    -------
-    list of Path
-        The files written.
-    """
-    import contextlib
-
-    from ..output import atomic_file, check_target
-    from .sheet import write_sheet
-
-    source = Path(source)
-    rasters: Mapping[str, Any] | None = None
-    if source.is_dir():
-        profile, layers = load_profile_dir(source)
-        rasters = load_profile_rasters(source)
-        default_dir, stem = source, "sheet"
-    elif source.is_file():
-        from ..pipeline import build_profile
-        from ..recipe import read_recipe
-
-        result = build_profile(read_recipe(source), lang=lang)
-        profile, layers, rasters = result.profile, result.layers, result.rasters
-        default_dir, stem = Path.cwd(), f"{result.recipe.slug}-sheet"
-    else:
-        raise UsageError(f"{source}: not found; give a recipe (.toml) or a profile directory written by `landgeo profile`")
-    lang = check_lang(lang, profile.get("language") or "en")
-    if out is None:
-        pdf, png = default_dir / f"{stem}.pdf", default_dir / f"{stem}.png"
-    else:
-        out = Path(out)
-        suffix = out.suffix.lower()
-        if suffix not in (".pdf", ".png"):
-            raise UsageError(f"-o {out}: the sheet is written as .pdf or .png; give e.g. -o {out.with_suffix('.pdf').name}")
-        pdf, png = (out, None) if suffix == ".pdf" else (None, out)
-    targets = [t for t in (pdf, png) if t is not None]
-    for target in targets:
-        check_target(target, overwrite=overwrite, kind="file")
-    with contextlib.ExitStack() as stack:  # each file complete or absent, renamed into place at the end
-        tmp = {t: stack.enter_context(atomic_file(t, overwrite=overwrite)) for t in targets}
-        write_sheet(profile, layers, pdf=tmp.get(pdf), png=tmp.get(png), lang=lang, rasters=rasters)
-    return targets

@@ -11,6 +11,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from ..io.raster import open_raster
 from . import style
 
 
@@ -43,7 +44,6 @@ def read_window(path, bounds, *, max_px: int = 1200):
     from rasterio.warp import reproject, transform_bounds
     from rasterio.windows import from_bounds
 
-    from ..layers import open_raster
 
     minx, miny, maxx, maxy = bounds
     with open_raster(path) as src:

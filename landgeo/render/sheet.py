@@ -30,18 +30,31 @@ import shapely
 from matplotlib import patheffects
 from matplotlib.colors import same_color
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Polygon as MplPolygon, Rectangle
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Polygon as MplPolygon
 from matplotlib.path import Path as MplPath
 from matplotlib.ticker import FixedLocator, FuncFormatter
 from pyproj import Geod
 
+from .._version import __version__ as version
+from ..errors import UsageError
 from ..i18n import check_lang, fmt_lonlat, fmt_number, join_names, translator
 from . import context_layers, draw, hydro_marks, layout, style
-from .labels_placement import Labeller
 from .attach_rows import attach_rows
-from .labels import as_list, colon, fmt_ha, fmt_km, fmt_share, label, method_text, verdict_text
-from .context import country_name, to_4326
+from .basemap import draw_basemap
+from .context import COUNTRIES_CREDIT, country_context, country_name, to_4326
+from .labels import (
+    as_list,
+    colon,
+    fmt_ha,
+    fmt_km,
+    fmt_share,
+    label,
+    method_text,
+    verdict_text,
+)
+from .labels_placement import Labeller
 from .raster import classes_of, hillshade, landcover_rgba, read_window
 
 log = logging.getLogger(__name__)
@@ -101,7 +114,6 @@ def save_figure(fig, *, pdf=None, png=None, title: str, subject: str | None, lan
 
 def pdf_metadata(title: str, lang: str) -> dict[str, Any]:
     """PDF metadata with no run-dependent timestamp (``SOURCE_DATE_EPOCH`` when set)."""
-    from .. import __version__ as version
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     when = None
@@ -558,8 +570,6 @@ def _draw_main_map(fig, rect, profile, lay, rasters, lang) -> dict:
     rasters = dict(rasters or {})
     if rasters.get("basemap"):
         try:
-            from .basemap import draw_basemap
-
             if draw_basemap(ax, rasters["basemap"], extent):
                 legend["items"].append(("handle", Patch(facecolor="#9aa58f", edgecolor="none", label=label("basemap", lang))))
         except Exception as exc:  # a broken basemap must not lose the whole sheet
@@ -901,8 +911,6 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
         geom = shapely.union_all(boundary.geometry.values) if boundary is not None else None
         attribution = list(attribution)
         if lay.get("context") is None and geom is not None:
-            from .context import COUNTRIES_CREDIT, country_context
-
             lay["context"] = country_context(geom)
             lay["context_main"] = context_layers.outlines_at_scale(geom, geom.bounds, MAIN_MAP_RECT, fig)
             for ctx in (lay["context_main"], lay["context"]):
@@ -939,8 +947,6 @@ def write_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
     import matplotlib
 
     if pdf is None and png is None:
-        from ..errors import UsageError
-
         raise UsageError("write_sheet: give pdf= and/or png= (the files to write)")
     fig = build_sheet(profile, layers, lang=lang, rasters=rasters, date=date, attribution=attribution)
     name = str(profile.get("name") or profile.get("slug") or "")

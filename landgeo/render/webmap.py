@@ -26,10 +26,13 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from ..i18n import check_lang
+from ..i18n import check_lang, fmt_number
 from . import style
-from .context import to_4326
+from .basemap import add_to_webmap
+from .context import COUNTRIES_CREDIT, country_context, to_4326
 from .labels import fmt_ha, label, verdict_text
+from .raster import landcover_rgba
+from .web_encode import json_for_script, png_data_uri, to_mercator_rows
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +97,6 @@ def leaflet_assets() -> tuple[str, str]:
 
 # --------------------------------------------------------------------------- data
 
-def _json_for_script(obj: Any) -> str:
-    """JSON that is safe inside a ``<script>`` element."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
 def _find_field(gdf: gpd.GeoDataFrame, candidates) -> str | None:
     lower = {str(c).lower(): c for c in gdf.columns if c != gdf.geometry.name}
     for cand in candidates:
@@ -115,12 +112,8 @@ def _fmt_value(value: Any, lang: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, (float, np.floating)):
-        from ..i18n import fmt_number
-
         return fmt_number(float(value), lang, 2 if abs(value) < 1000 else 0)
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        from ..i18n import fmt_number
-
         return fmt_number(int(value), lang, 0)
     return str(value)
 
@@ -224,12 +217,12 @@ var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
                      pane: str = "overlayPane", attribution: str = ""):
             super().__init__()
             self._name = "VectorLayer"
-            self.data = _json_for_script(data)
-            self.style = _json_for_script(style_)
-            self.point_style = _json_for_script(point_style or style_)
+            self.data = json_for_script(data)
+            self.style = json_for_script(style_)
+            self.point_style = json_for_script(point_style or style_)
             self.interactive = "true" if interactive else "false"
-            self.pane = _json_for_script(pane)
-            self.attribution = _json_for_script(html.escape(attribution))
+            self.pane = json_for_script(pane)
+            self.attribution = json_for_script(html.escape(attribution))
 
     class HtmlControl(MacroElement):
         """A Leaflet control holding fixed, already-escaped HTML (legend, title)."""
@@ -253,9 +246,9 @@ var {{ this.get_name() }} = L.control({position: {{ this.position }}});
         def __init__(self, html_: str, *, position: str, css_class: str):
             super().__init__()
             self._name = "HtmlControl"
-            self.html = _json_for_script(html_)
-            self.position = _json_for_script(position)
-            self.css_class = _json_for_script(css_class)
+            self.html = json_for_script(html_)
+            self.position = json_for_script(position)
+            self.css_class = json_for_script(css_class)
 
     class ScaleControl(MacroElement):
         """A metric scale bar."""
@@ -332,29 +325,6 @@ def _ecosystem_colours(profile: Mapping[str, Any], names) -> dict[str, str]:
     return style.class_colours(names, style.profile_colours(profile))
 
 
-def _to_mercator_rows(rgba: np.ndarray, bottom: float, top: float) -> np.ndarray:
-    """Resample rows of a lon/lat image (north up) so they are evenly spaced in Web Mercator y (nearest row)."""
-    def merc(lat):
-        return np.log(np.tan(np.pi / 4 + np.radians(np.clip(lat, -85, 85)) / 2))
-
-    rows = rgba.shape[0]
-    y = np.linspace(merc(top), merc(bottom), rows, endpoint=False) + (merc(bottom) - merc(top)) / rows / 2
-    lat = np.degrees(2 * np.arctan(np.exp(y)) - np.pi / 2)
-    src = np.clip(((top - lat) / (top - bottom) * rows).astype(int), 0, rows - 1)
-    return rgba[src]
-
-
-def _png_data_uri(rgba: np.ndarray) -> str:
-    """An RGBA array as a ``data:image/png;base64,...`` URI (inlined: no file, no network)."""
-    import io
-
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(rgba), "RGBA").save(buf, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-
-
 def new_map(bounds, *, title: str, offline: bool = True, tiles_name: str = "OpenStreetMap"):
     """An empty folium map for ``bounds`` (minx, miny, maxx, maxy) that needs no network.
 
@@ -388,7 +358,6 @@ def _add_landcover(m, profile, path, bounds, lang, legend) -> None:
     """A land-cover raster as an image overlay (a PNG data URI: no network), with its classes in the legend."""
     import folium
 
-    from .raster import landcover_rgba
 
     minx, miny, maxx, maxy = bounds
     pad = 0.25 * max(maxx - minx, maxy - miny)
@@ -401,7 +370,7 @@ def _add_landcover(m, profile, path, bounds, lang, legend) -> None:
     if rgba is None:
         return
     fg = folium.FeatureGroup(name=label("landcover", lang), show=True)
-    folium.raster_layers.ImageOverlay(_png_data_uri(_to_mercator_rows(rgba, bottom, top)),
+    folium.raster_layers.ImageOverlay(png_data_uri(to_mercator_rows(rgba, bottom, top)),
                                       bounds=[[bottom, left], [top, right]], opacity=0.7, interactive=False,
                                       class_name="landgeo-landcover", pane=RASTER_PANE).add_to(fg)
     fg.add_to(m)
@@ -454,8 +423,6 @@ def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
     legend: list[tuple[str, str, str]] = []
     has_basemap = False
     if (rasters or {}).get("basemap"):  # the user's GeoTIFF or MBTiles, inlined (no network)
-        from .basemap import add_to_webmap
-
         credit = ((profile.get("map_context") or {}).get("basemap") or {}).get("attribution") or ""
         has_basemap = add_to_webmap(m, rasters["basemap"], (minx, miny, maxx, maxy), name=label("basemap", lang),
                                     attribution=str(credit))
@@ -463,8 +430,6 @@ def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
     context = lay.get("context")
     context_credit = ""
     if context is None and lay.get("boundary") is not None:
-        from .context import COUNTRIES_CREDIT, country_context
-
         context = country_context(shapely.union_all(lay["boundary"].geometry.values))
         context_credit = COUNTRIES_CREDIT
     if context is not None:

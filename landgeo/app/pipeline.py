@@ -1,0 +1,284 @@
+"""The whole job for one landscape: recipe → boundary → checks → attach → profile → outputs.
+
+``build_profile`` computes (no files written); ``write_profile_dir`` writes
+``DIR/<slug>/`` atomically; ``profile_many`` runs several recipes, recording
+failures and going on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+
+from ..attach.map_context import context_layers, neighbouring_units, view_bbox
+from ..attach.parts import attach_all
+from ..boundary import Boundary, finish_boundary
+from ..checks.guidance import (
+    BoundaryReport,
+    check_alignment_by_construction,
+    check_boundary,
+)
+from ..comparison.result import check_alignment_with_units
+from ..delineate import delineate
+from ..delineate.dem import DEFAULT_STREAM_THRESHOLD_CELLS
+from ..delineate.streams import stream_network
+from ..errors import DataWarning, LandgeoError, LandgeoWarning, OutputError, RecipeError
+from ..i18n import check_lang
+from ..io.atomic import (
+    atomic_dir,
+    atomic_file,
+    check_outputs,
+    write_json,
+)
+from ..io.gpkg_styles import write_layer_styles
+from ..io.profile_dir import GPKG_LAYERS, RASTERS_JSON
+from ..io.raster import open_raster
+from ..io.tables import write_csv, write_xlsx
+from ..io.vector import read_vector, report_of, write_vector
+from ..profile import make_profile
+from ..recipe.parse import Recipe, input_paths, read_recipe
+from ..render.atlas import write_atlas
+from ..render.outputs import write_maps
+from ..render.qml import profile_styles
+from ..render.tables import SHARE_KEYS, profile_tables, sheet_name
+
+log = logging.getLogger(__name__)
+
+# The atlas PDF that a run over several recipes writes into the output folder.
+ATLAS = "atlas.pdf"
+
+
+@dataclass
+class ProfileResult:
+    """Everything computed for one landscape."""
+
+    recipe: Recipe
+    boundary: Boundary
+    report: BoundaryReport
+    profile: dict
+    layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    rasters: dict[str, Path] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _previous_boundary(recipe: Recipe):
+    prev = recipe.scale.get("previous")
+    if prev is None:
+        return None
+    gdf = read_vector(prev, layer=recipe.scale.get("previous_layer"), expect="polygon")
+
+    return finish_boundary(gdf.geometry.values, gdf.crs, method="file", definition="previous").geometry
+
+
+def _warning_text(message, lang: str) -> str:
+    """A caught warning's text in ``lang`` (DataWarning carries French too)."""
+    return message.text(lang) if isinstance(message, DataWarning) else str(message)
+
+
+def _alignment(recipe: Recipe, boundary: Boundary, lang: str) -> list:
+    """The LandScale alignment check: against ``[scale] align_with`` units, or by construction."""
+    scale = recipe.scale
+    if scale.get("align_with") is not None:
+        if not scale.get("align_field"):
+            raise RecipeError(f"{recipe.path}: [scale] align_with needs align_field = \"…\", the unit-name field of that layer")
+        units = read_vector(scale["align_with"], layer=scale.get("align_layer"), expect="polygon")
+        return [check_alignment_with_units(boundary.geometry, units, field=scale["align_field"], label=report_of(units).label, lang=lang)]
+    check = check_alignment_by_construction(boundary.method, len(boundary.details.get("units", ())) or None, lang=lang)
+    return [check] if check else []
+
+
+def _map_context(recipe: Recipe, boundary: Boundary, attached) -> tuple[dict, dict]:
+    """Layers drawn around the landscape (``[context]``, neighbouring units, the DEM's streams) and their record."""
+
+    layers, records, notes = context_layers(recipe, boundary.geometry)
+    attached.notes.extend(notes)
+    admin_cfg = recipe.attach.get("admin_units")
+    if admin_cfg and "admin_units" in attached.layers:
+        near = neighbouring_units(boundary.geometry, admin_cfg, attached.layers["admin_units"]["name"])
+        if near is not None:
+            layers["admin_neighbours"] = near
+    if recipe.method == "dem":
+        threshold = int(recipe.boundary.get("stream_threshold_cells", DEFAULT_STREAM_THRESHOLD_CELLS))
+        with open_raster(recipe.boundary["dem"], crs=recipe.boundary.get("crs")) as src:
+            layers["streams"] = stream_network(src, threshold, bounds=view_bbox(boundary.geometry))
+    if recipe.method == "basins" and recipe.boundary.get("path"):
+        layers["basin_units"] = _basin_units(recipe, boundary, view_bbox(boundary.geometry))
+    part = {}
+    if records:
+        part["layers"] = records
+    if recipe.context.get("basemap"):
+        part["basemap"] = {"file": Path(recipe.context["basemap"]).name,
+                           "attribution": recipe.context.get("basemap_attribution")}
+    return layers, part
+
+
+def _basin_units(recipe: Recipe, boundary: Boundary, bbox) -> gpd.GeoDataFrame:
+    """The basin layer's units in the map's view: ``unit_id``, ``inside`` (traced), ``outlet`` (the outlet unit)."""
+    b = recipe.boundary
+    units = read_vector(b["path"], layer=b.get("layer"), crs=b.get("crs"), bbox=bbox, bbox_crs="EPSG:4326",
+                        expect="polygon")
+    id_field = (b.get("fields") or {}).get("id", "HYBAS_ID")
+    lower = {str(c).lower(): c for c in units.columns}
+    ids = units[lower.get(id_field.lower(), id_field)].to_numpy() if id_field.lower() in lower else range(len(units))
+    details = boundary.details
+    traced = {int(i) for i in details.get("unit_ids", ())}
+    outlets = {int(i) for i in details.get("outlet_units", ()) or [details.get("outlet_unit")] if i is not None}
+    units = units.to_crs(4326) if units.crs is not None and units.crs.to_epsg() != 4326 else units
+    return gpd.GeoDataFrame({"unit_id": [int(i) for i in ids], "inside": [int(i) in traced for i in ids],
+                             "outlet": [int(i) in outlets for i in ids]}, geometry=units.geometry.values, crs=4326)
+
+
+def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | None = None, max_ha: float | None = None,
+                  delineator=None) -> ProfileResult:
+    """Delineate, check and attach for one recipe; return the profile and its layers.
+
+    ``delineator`` (recipe → Boundary) replaces :func:`landgeo.delineate.delineate`
+    and must give the same boundary; batch uses it to reuse layers read once per worker.
+    """
+    lang = check_lang(lang, recipe.language)
+    if lang != recipe.language:
+        recipe = dataclasses.replace(recipe, language=lang)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", LandgeoWarning)
+        boundary = (delineator or delineate)(recipe)
+        report = check_boundary(
+            boundary.geometry,
+            min_ha=min_ha if min_ha is not None else recipe.min_ha,
+            max_ha=max_ha if max_ha is not None else recipe.max_ha,
+            sliver_ha=recipe.scale.get("sliver_ha", 100.0),
+            previous=_previous_boundary(recipe),
+            extra=(*boundary.checks, *_alignment(recipe, boundary, lang)),
+            lang=lang,
+            warn=False,
+        )
+        layers = {"boundary": boundary.to_frame(name=recipe.name, slug=recipe.slug, area_ha=round(report.area_ha, 2))}
+        parts: dict = {}
+        rasters: dict[str, Path] = {}
+        attached = attach_all(recipe, boundary)  # ecosystems, land cover, population, sites, admin units, rivers
+        parts.update(attached.parts)
+        layers.update(attached.layers)
+        landcover = recipe.attach.get("landcover") or {}
+        if landcover.get("path"):  # rasters drawn on the sheet: land-cover fill, DEM hillshade
+            rasters["landcover"] = Path(landcover["path"])
+        if recipe.boundary.get("dem"):
+            rasters["dem"] = Path(recipe.boundary["dem"])
+        map_layers, map_part = _map_context(recipe, boundary, attached)
+        layers.update(map_layers)
+        if map_part:
+            parts["map_context"] = map_part
+        if recipe.context.get("basemap"):
+            rasters["basemap"] = Path(recipe.context["basemap"])
+        if attached.checks:
+            report = dataclasses.replace(report, checks=tuple(report.checks) + tuple(attached.checks))
+    notes = [_warning_text(w.message, lang) for w in caught if issubclass(w.category, LandgeoWarning)] + attached.notes
+    profile = make_profile(recipe, boundary, report, lang=lang, parts=parts, notes=notes)
+    return ProfileResult(recipe, boundary, report, profile, layers, rasters, notes)
+
+
+def write_outputs(result: ProfileResult, folder: Path, *, offline: bool = True, maps: bool = True) -> None:
+    """Write boundary.gpkg, boundary.geojson and profile.json (and maps unless ``maps`` is false) into ``folder``."""
+    gpkg = folder / "boundary.gpkg"
+    for name in GPKG_LAYERS:
+        if name in result.layers and len(result.layers[name]):
+            write_vector(result.layers[name], gpkg, layer=name)
+    if gpkg.exists():  # QML styles in layer_styles, so the layers open in QGIS looking like the sheet
+        write_layer_styles(gpkg, profile_styles(result.layers, lang=result.profile["language"], profile=result.profile))
+    write_vector(result.layers["boundary"], folder / "boundary.geojson")
+    write_json(result.profile, folder / "profile.json")
+    write_tables(result.profile, result.layers, folder)
+    if result.rasters:  # where the land cover and DEM are, so `landgeo sheet PROFILE_DIR` can draw them again
+        write_json({k: str(Path(v).resolve()) for k, v in sorted(result.rasters.items())}, folder / RASTERS_JSON)
+    if maps:
+        write_maps(result.profile, result.layers, folder, offline=offline, rasters=result.rasters)
+
+
+def write_tables(profile: dict, layers: dict, folder: Path) -> list[Path]:
+    """tables.xlsx (one sheet per table) and one CSV per table, headers in the profile's language."""
+    tables = profile_tables(profile, layers)
+    if not tables:
+        return []
+    lang = profile.get("language") or "en"
+    written = [write_csv(frame, folder / f"{key}.csv") for key, frame in tables.items()]
+    sheets = {sheet_name(key, lang): frame for key, frame in tables.items()}
+    percent = {sheet_name(key, lang): [col for k, col in zip(frame.attrs.get("keys", ()), frame.columns) if k in SHARE_KEYS]
+               for key, frame in tables.items()}
+    written.append(write_xlsx(sheets, folder / "tables.xlsx", percent_columns=percent))
+    return written
+
+
+def write_profile_dir(result: ProfileResult, out_root: str | Path, *, overwrite: bool = False, offline: bool = True,
+                      maps: bool = True) -> Path:
+    """Write ``out_root/<slug>/`` atomically and return it (``maps=False``: no map.html or sheets)."""
+    target = Path(out_root) / result.recipe.slug
+    with atomic_dir(target, overwrite=overwrite) as tmp:
+        write_outputs(result, tmp, offline=offline, maps=maps)
+    log.info("wrote %s", target)
+    return target
+
+
+@dataclass
+class Outcome:
+    """How one recipe of a multi-landscape run ended."""
+
+    recipe: Path
+    slug: str | None
+    status: str  # "ok" or "failed"
+    folder: Path | None = None
+    result: ProfileResult | None = None
+    error: str | None = None
+
+
+def plan_outputs(recipes: list[tuple[Path, Recipe]], out_root: str | Path, *, overwrite: bool = False,
+                 atlas: bool = False) -> None:
+    """Refuse before any work: a landscape folder that exists (without ``overwrite``), two recipes with one slug,
+    an output that is or contains an input, an output folder that cannot be written."""
+
+    out_root = Path(out_root)
+    if out_root.exists() and not out_root.is_dir():
+        raise OutputError(f"-o {out_root}: is a file, not a folder; give a folder for the landscapes")
+    targets = [(f"{path} (slug {recipe.slug!r})", out_root / recipe.slug, "dir") for path, recipe in recipes]
+    if atlas:
+        targets.append(("the atlas", out_root / ATLAS, "file"))
+    check_outputs(targets, overwrite=overwrite, inputs=[p for _, r in recipes for p in input_paths(r)])
+
+
+def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True, min_ha=None, max_ha=None) -> list[Outcome]:
+    """Profile each recipe into ``out_root/<slug>/``; a failing recipe is recorded and the rest go on.
+
+    Every output is checked before any work (see :func:`plan_outputs`): an
+    existing folder (unless ``overwrite``), a slug shared by two recipes, or an
+    output on top of an input stops the whole call with nothing written.
+    """
+    parsed: list[tuple[Path, Recipe | None, str | None]] = []
+    for path in recipes:
+        try:
+            parsed.append((Path(path), read_recipe(path), None))
+        except LandgeoError as exc:
+            if len(recipes) == 1:
+                raise
+            parsed.append((Path(path), None, str(exc)))
+    plan_outputs([(p, r) for p, r, _ in parsed if r is not None], out_root, overwrite=overwrite, atlas=len(recipes) > 1)
+    outcomes = []
+    for path, recipe, error in parsed:
+        if recipe is None:
+            outcomes.append(Outcome(path, None, "failed", error=error))
+            continue
+        try:
+            result = build_profile(recipe, lang=lang, min_ha=min_ha, max_ha=max_ha)
+            folder = write_profile_dir(result, out_root, overwrite=overwrite, offline=offline)
+            outcomes.append(Outcome(path, recipe.slug, "ok", folder, result))
+        except LandgeoError as exc:
+            if len(recipes) == 1:
+                raise
+            log.error("%s: %s", path, exc)
+            outcomes.append(Outcome(path, recipe.slug, "failed", error=str(exc)))
+    if len(recipes) > 1:  # several landscapes: one atlas PDF, failures listed on its contents page
+        atlas_lang = lang or next((o.result.profile.get("language") for o in outcomes if o.status == "ok"), None)
+        with atomic_file(Path(out_root) / ATLAS, overwrite=overwrite, create_parents=True) as tmp:
+            write_atlas(outcomes, tmp, lang=atlas_lang or "en")
+    return outcomes

@@ -1,0 +1,139 @@
+"""Land-cover class tables: value → name (en, fr) and colour.
+
+Built-in tables (``landgeo/data/*.csv``):
+
+* ``modis_igbp`` – MODIS IGBP classes (MCD12Q1 LC_Type1 1–17 and MCD12C1 0–16;
+  255 unclassified counts as nodata);
+* ``esa_worldcover`` – ESA WorldCover 10 m (10…100; 0 no data);
+* ``esa_cci`` – ESA CCI land cover (0…220; 0 no data).
+
+Any other table is a CSV with a header row: ``value`` and ``name`` (or
+``name_en``) are required; ``name_fr``, ``colour`` (``#rrggbb``) and ``nodata``
+(1 = the value means "no data") are optional. A value that a raster holds
+but the table lacks is never dropped: it is reported as "unknown class N".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from ..errors import RecipeError
+from ..io.text import read_text
+
+BUILTIN = ("modis_igbp", "esa_worldcover", "esa_cci")
+TITLES = {
+    "modis_igbp": "MODIS land cover, IGBP classes (MCD12Q1/MCD12C1)",
+    "esa_worldcover": "ESA WorldCover",
+    "esa_cci": "ESA CCI land cover",
+}
+UNKNOWN_COLOUR = "#808080"
+_HEX = re.compile(r"^#?[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True)
+class LandClass:
+    """One class of a table."""
+
+    value: int
+    name_en: str
+    name_fr: str
+    colour: str
+    nodata: bool = False
+
+
+@dataclass(frozen=True)
+class ClassTable:
+    """A class table; look up names with :meth:`name`, colours with :meth:`colour`."""
+
+    key: str
+    title: str
+    classes: Mapping[int, LandClass] = field(default_factory=lambda: MappingProxyType({}))
+
+    def name(self, value: int, *, lang: str = "en") -> str:
+        """The class name in ``lang`` (en or fr); "unknown class N" if absent.
+
+        >>> builtin_table("modis_igbp").name(9, lang="fr")
+        'Savanes'
+        >>> builtin_table("modis_igbp").name(42)
+        'unknown class 42'
+        """
+        c = self.classes.get(int(value))
+        if c is None:
+            return f"classe inconnue {int(value)}" if lang == "fr" else f"unknown class {int(value)}"
+        return c.name_fr if lang == "fr" and c.name_fr else c.name_en
+
+    def colour(self, value: int) -> str:
+        """``#rrggbb`` for the class (grey for unknown classes)."""
+        c = self.classes.get(int(value))
+        return c.colour if c else UNKNOWN_COLOUR
+
+    def is_nodata(self, value: int) -> bool:
+        """Whether the table says this value means "no data"."""
+        c = self.classes.get(int(value))
+        return bool(c and c.nodata)
+
+    def known(self, value: int) -> bool:
+        return int(value) in self.classes
+
+
+def parse_class_table(text: str, *, source: str, key: str | None = None, title: str | None = None) -> ClassTable:
+    """Parse CSV text into a :class:`ClassTable`; errors name ``source`` and the fix."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    cols = {c.strip().lower(): c for c in (reader.fieldnames or [])}
+    if "value" not in cols or not ({"name", "name_en", "class"} & set(cols)):
+        raise RecipeError(
+            f"{source}: a class table needs the columns value and name (or name_en); found: "
+            f"{', '.join(reader.fieldnames or []) or 'none'}. Example header: value,name_en,name_fr,colour"
+        )
+    name_col = cols.get("name_en") or cols.get("name") or cols.get("class")
+    out: dict[int, LandClass] = {}
+    for i, row in enumerate(reader, start=2):
+        raw = (row.get(cols["value"]) or "").strip()
+        if not raw:
+            continue
+        try:
+            value = int(float(raw))
+        except ValueError as exc:
+            raise RecipeError(f"{source}: line {i}: value {raw!r} is not an integer class code") from exc
+        name = (row.get(name_col) or "").strip() or f"class {value}"
+        name_fr = (row.get(cols["name_fr"]) or "").strip() if "name_fr" in cols else ""
+        colour = (row.get(cols["colour"]) or row.get(cols.get("color", ""), "") or "").strip() if (
+            "colour" in cols or "color" in cols) else ""
+        if "colour" not in cols and "color" in cols:
+            colour = (row.get(cols["color"]) or "").strip()
+        if colour and not _HEX.match(colour):
+            raise RecipeError(f"{source}: line {i}: colour {colour!r} is not #rrggbb")
+        colour = ("#" + colour.lstrip("#").lower()) if colour else UNKNOWN_COLOUR
+        nodata = (row.get(cols["nodata"]) or "").strip().lower() in {"1", "true", "yes"} if "nodata" in cols else False
+        if value in out:
+            raise RecipeError(f"{source}: line {i}: value {value} appears twice; keep one row per class")
+        out[value] = LandClass(value, name, name_fr or name, colour, nodata)
+    if not out:
+        raise RecipeError(f"{source}: the class table has no rows")
+    return ClassTable(key or Path(source).stem, title or Path(source).stem, MappingProxyType(dict(sorted(out.items()))))
+
+
+def builtin_table(key: str) -> ClassTable:
+    """One of the built-in tables: ``modis_igbp``, ``esa_worldcover``, ``esa_cci``."""
+    if key not in BUILTIN:
+        raise RecipeError(f"classes = {key!r} is not a built-in table; use one of {', '.join(BUILTIN)} or a CSV path")
+    text = resources.files("landgeo").joinpath("data", f"{key}.csv").read_text(encoding="utf-8")
+    return parse_class_table(text, source=f"landgeo/data/{key}.csv", key=key, title=TITLES[key])
+
+
+def load_class_table(spec: str | Path) -> ClassTable:
+    """A built-in table by name, or a user CSV by path (read through layers.read_text)."""
+    if str(spec) in BUILTIN:
+        return builtin_table(str(spec))
+    path = Path(spec)
+    if path.suffix.lower() != ".csv":
+        raise RecipeError(f"classes = {str(spec)!r}: give a built-in table ({', '.join(BUILTIN)}) or a .csv file")
+
+    return parse_class_table(read_text(path), source=str(path), key=path.stem, title=path.stem)

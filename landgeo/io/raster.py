@@ -1,0 +1,61 @@
+"""Opening rasters for reading, with their CRS checked (read them by windows, never whole)."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+from pathlib import Path
+from typing import Iterator
+
+import rasterio
+from pyproj import CRS
+
+from ..errors import CRSError, LayerError
+from .inputs import check_exists, parse_crs
+
+
+def _vrt_with_crs(src: rasterio.io.DatasetReader, path: Path, crs: CRS) -> str:
+    """A VRT (XML text) that gives a CRS to a raster that lacks one."""
+    gt = src.transform.to_gdal()
+    bands = []
+    for i, dtype in enumerate(src.dtypes, start=1):
+        nodata = src.nodatavals[i - 1]
+        nd = f"<NoDataValue>{nodata!r}</NoDataValue>" if nodata is not None else ""
+        gdal_type = rasterio.dtypes._gdal_typename(dtype)
+        bands.append(
+            f'<VRTRasterBand dataType="{gdal_type}" band="{i}">{nd}<SimpleSource>'
+            f'<SourceFilename relativeToVRT="0">{html.escape(str(path.resolve()))}</SourceFilename>'
+            f"<SourceBand>{i}</SourceBand></SimpleSource></VRTRasterBand>"
+        )
+    return (
+        f'<VRTDataset rasterXSize="{src.width}" rasterYSize="{src.height}">'
+        f"<SRS>{html.escape(crs.to_wkt())}</SRS><GeoTransform>{', '.join(repr(v) for v in gt)}</GeoTransform>"
+        + "".join(bands)
+        + "</VRTDataset>"
+    )
+
+
+@contextlib.contextmanager
+def open_raster(path: str | Path, *, crs=None) -> Iterator[rasterio.io.DatasetReader]:
+    """Open a raster for reading with its CRS checked.
+
+    A raster with no CRS is an error unless ``crs`` is given, in which case it
+    is opened through a VRT that states it. Read by windows; never load it whole.
+    """
+    path = Path(path)
+    check_exists(path)
+    user_crs = parse_crs(crs, path)
+    try:
+        src = rasterio.open(path)
+    except rasterio.errors.RasterioIOError as exc:
+        raise LayerError(f"{path}: not a raster GDAL can read ({exc}); give a GeoTIFF") from exc
+    try:
+        if src.crs is None:
+            if user_crs is None:
+                raise CRSError(f"{path}: the raster has no CRS; state it in the recipe (crs = \"EPSG:4326\" or the raster's EPSG code)")
+            vrt = _vrt_with_crs(src, path, user_crs)
+            src.close()
+            src = rasterio.open(vrt)
+        yield src
+    finally:
+        src.close()

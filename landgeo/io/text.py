@@ -1,0 +1,18 @@
+"""Reading UTF-8 text inputs (recipes, class tables, profile.json) with a clear error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import LayerError
+from .inputs import check_exists
+
+
+def read_text(path: str | Path) -> str:
+    """Read a UTF-8 text file (recipes, class tables), with a clear error."""
+    path = Path(path)
+    check_exists(path)
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise LayerError(f"{path}: is not UTF-8 text ({exc}); save it as UTF-8") from exc

@@ -1,0 +1,394 @@
+"""Reading and writing vector layers (with :mod:`landgeo.io.raster`, the only code that opens input layers).
+
+Vectors: GeoPackage, Shapefile (plain or zipped), GeoJSON, KML/KMZ, GPX, and
+CSV/XLSX with coordinate columns. Every read checks the CRS, flattens 3-D
+geometries, repairs invalid ones and drops empty ones, and counts each of these
+in a :class:`LayerReport` (``gdf.attrs["landgeo_report"]``); nothing is dropped
+silently.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import CRS
+
+from ..errors import CRSError, DataWarning, FieldError, LayerError, UsageError
+from ..geo.geodesy import polygonal
+from .atomic import atomic_file, check_target, refuse_inputs
+from .gpkg_styles import write_layer_styles
+from .inputs import check_exists, parse_crs
+from .where import filter_frame, parse_where, resolve_columns, to_ogr_sql
+
+log = logging.getLogger(__name__)
+
+VECTOR_SUFFIXES = {".gpkg", ".shp", ".zip", ".geojson", ".json", ".kml", ".kmz", ".gpx", ".csv", ".tsv", ".txt", ".xlsx", ".xls", ".fgb"}
+TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xls"}
+COORD_PAIRS = [("lon", "lat"), ("lng", "lat"), ("long", "lat"), ("longitude", "latitude"), ("x", "y"), ("easting", "northing")]
+WRITE_DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".kml": "KML", ".shp": "ESRI Shapefile"}
+POLYGONAL = {"Polygon", "MultiPolygon"}
+GEOM_KINDS = {"polygon": POLYGONAL, "point": {"Point", "MultiPoint"}, "line": {"LineString", "MultiLineString", "LinearRing"}}
+
+
+@dataclass
+class LayerReport:
+    """What happened to a layer's features while reading it."""
+
+    path: str
+    layer: str | None
+    features: int = 0
+    repaired: int = 0
+    dropped_empty: int = 0
+    dropped_invalid_coords: int = 0
+    dropped_other_geometry: int = 0
+    flattened_3d: int = 0
+    crs_from: str = "file"
+
+    @property
+    def label(self) -> str:
+        """``file`` or ``file:layer`` for messages and profile sources."""
+        return f"{Path(self.path).name}:{self.layer}" if self.layer else Path(self.path).name
+
+    def notes(self, lang: str = "en") -> list[str]:
+        """Human sentences (en or fr) for what was repaired or skipped (empty if nothing)."""
+        fr = lang == "fr"
+        counts = [
+            (self.repaired, "invalid geometries repaired (make_valid)", "géométries invalides réparées (make_valid)"),
+            (self.dropped_empty, "empty geometries dropped", "géométries vides écartées"),
+            (self.dropped_invalid_coords, "rows with missing or out-of-range coordinates skipped",
+             "lignes aux coordonnées manquantes ou hors limites ignorées"),
+            (self.dropped_other_geometry, "features of another geometry type skipped",
+             "entités d'un autre type de géométrie ignorées"),
+            (self.flattened_3d, "3-D geometries flattened to 2-D", "géométries 3D ramenées en 2D"),
+        ]
+        sep = " : " if fr else ": "
+        return [f"{self.label}{sep}{n} {text_fr if fr else text_en}" for n, text_en, text_fr in counts if n]
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["path"] = str(self.path)
+        return d
+
+
+def report_of(gdf: gpd.GeoDataFrame) -> LayerReport | None:
+    """The :class:`LayerReport` attached to a frame read by :func:`read_vector`."""
+    return gdf.attrs.get("landgeo_report")
+
+
+def _gdal_path(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        return f"/vsizip/{path}"
+    return str(path)
+
+
+def list_layers(path: str | Path) -> list[tuple[str, str]]:
+    """(name, geometry type) of each layer in a vector file."""
+    path = Path(path)
+    check_exists(path)
+    try:
+        listed = [(str(n), str(g)) for n, g in pyogrio.list_layers(_gdal_path(path))]
+    except Exception as exc:  # pyogrio raises DataSourceError and friends
+        raise LayerError(f"{path}: not a vector file GDAL can read ({exc}); give a GeoPackage, Shapefile, GeoJSON, KML/KMZ, GPX or CSV") from exc
+    # QGIS's style table in a GeoPackage is not a layer of the data
+    return [(n, g) for n, g in listed if not (n == "layer_styles" and g in ("None", ""))]
+
+
+def _layer_count(src: str, name: str) -> int:
+    try:
+        return int(pyogrio.read_info(src, layer=name, force_feature_count=True).get("features") or 0)
+    except Exception:
+        return 0
+
+
+def _choose_layer(path: Path, layer: str | None) -> list[str | None]:
+    """The layer(s) to read: the named one, the only one, or (KML/GPX) the non-empty ones."""
+    suffix = path.suffix.lower()
+    if suffix in TABLE_SUFFIXES:
+        return [layer]
+    layers = list_layers(path)
+    names = [n for n, _ in layers]
+    if layer is not None:
+        if layer not in names:
+            listing = ", ".join(names) or "none"
+            raise LayerError(f"{path}: no layer {layer!r}; the layers are: {listing}. Set layer = \"…\" to one of them")
+        return [layer]
+    if len(names) <= 1:
+        return [names[0] if names else None]
+    src = _gdal_path(path)
+    nonempty = [n for n in names if _layer_count(src, n) > 0]
+    if suffix in {".kml", ".kmz"} and nonempty:
+        return nonempty  # KML folders: read them all
+    if len(nonempty) == 1:
+        return nonempty
+    listing = ", ".join(f"{n} ({g})" for n, g in layers)
+    raise LayerError(f"{path}: holds {len(names)} layers ({listing}); name one with layer = \"…\"")
+
+
+def _read_table(path: Path, *, x: str | None, y: str | None, crs: CRS | None, report: LayerReport, sheet: str | None) -> gpd.GeoDataFrame:
+    suffix = path.suffix.lower()
+    try:
+        if suffix in {".xlsx", ".xls"}:
+            df = pd.read_excel(path, sheet_name=sheet or 0)
+        else:
+            sep = "\t" if suffix == ".tsv" else None
+            df = pd.read_csv(path, sep=sep, engine="python", encoding="utf-8-sig")
+    except Exception as exc:
+        raise LayerError(f"{path}: cannot be read as a table ({exc}); give a CSV with a header row or an XLSX sheet") from exc
+    lower = {str(c).strip().lower(): c for c in df.columns}
+    if x is None or y is None:
+        for cx, cy in COORD_PAIRS:
+            if cx in lower and cy in lower:
+                x, y = x or lower[cx], y or lower[cy]
+                break
+    if x is None or y is None:
+        looked = ", ".join(f"{a}/{b}" for a, b in COORD_PAIRS)
+        raise FieldError(f"{path}: no coordinate columns (looked for {looked}); name them in the recipe: x = \"…\", y = \"…\"")
+    for col in (x, y):
+        if col not in df.columns:
+            raise FieldError(f"{path}: no column {col!r}; the columns are: {', '.join(map(str, df.columns))}")
+    xs = pd.to_numeric(df[x], errors="coerce").to_numpy(dtype="float64")
+    ys = pd.to_numeric(df[y], errors="coerce").to_numpy(dtype="float64")
+    finite = np.isfinite(xs) & np.isfinite(ys)
+    if crs is None:
+        crs = CRS.from_epsg(4326)
+        report.crs_from = "assumed EPSG:4326 (coordinate columns)"
+    if crs.is_geographic:
+        in_range = finite & (np.abs(xs) <= 180) & (np.abs(ys) <= 90)
+        swapped_ok = finite & (np.abs(ys) <= 180) & (np.abs(xs) <= 90)
+        n_bad = int((finite & ~in_range).sum())
+        if n_bad and int((finite & ~swapped_ok).sum()) == 0:
+            raise LayerError(
+                f"{path}: column {y!r} has values beyond ±90 (up to {np.nanmax(np.abs(ys)):.4g}), so longitude and latitude "
+                f"look swapped; swap the column names or set x = \"{y}\", y = \"{x}\" in the recipe"
+            )
+        if finite.any() and n_bad == int(finite.sum()):
+            raise LayerError(
+                f"{path}: no row has valid longitude/latitude in columns {x!r}/{y!r}; if these are projected "
+                f"coordinates, give their CRS in the recipe (crs = \"EPSG:…\")"
+            )
+        valid = in_range
+    else:
+        valid = finite
+    n_invalid = int((~valid).sum())
+    if n_invalid:
+        report.dropped_invalid_coords = n_invalid
+    df = df.loc[valid].reset_index(drop=True)
+    geom = gpd.points_from_xy(xs[valid], ys[valid])
+    return gpd.GeoDataFrame(df, geometry=geom, crs=crs)
+
+
+def _clean_geometries(gdf: gpd.GeoDataFrame, expect: str | None, path: Path, report: LayerReport) -> gpd.GeoDataFrame:
+    geoms = gdf.geometry.values
+    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if empty.any():
+        report.dropped_empty = int(empty.sum())
+        gdf = gdf.loc[~empty].copy()
+        geoms = gdf.geometry.values
+    has_z = shapely.has_z(geoms)
+    if has_z.any():
+        report.flattened_3d = int(has_z.sum())
+        geoms = shapely.force_2d(geoms)
+    invalid = ~shapely.is_valid(geoms)
+    if invalid.any():
+        report.repaired = int(invalid.sum())
+        fixed = shapely.make_valid(geoms[invalid])
+        if expect == "polygon":
+            polys = [polygonal(g) for g in fixed]  # a part with no area keeps its type and is skipped below
+            fixed = np.array([p if not p.is_empty else g for p, g in zip(polys, fixed)], dtype=object)
+        geoms = np.asarray(geoms, dtype=object).copy()
+        geoms[invalid] = fixed
+    gdf = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
+    if expect is not None and len(gdf):
+        wanted = GEOM_KINDS[expect]
+        types = gdf.geometry.geom_type
+        ok = types.isin(wanted)
+        if not ok.any():
+            found = ", ".join(sorted(set(types)))
+            raise LayerError(f"{path}: has {found} geometries but {expect} geometries are needed here; give a {expect} layer")
+        if not ok.all():
+            report.dropped_other_geometry = int((~ok).sum())
+            gdf = gdf.loc[ok]
+    return gdf
+
+
+
+
+def read_vector(
+    path: str | Path,
+    *,
+    layer: str | None = None,
+    crs=None,
+    x: str | None = None,
+    y: str | None = None,
+    where: str | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    columns: list[str] | None = None,
+    expect: str | None = None,
+    bbox_crs=None,
+) -> gpd.GeoDataFrame:
+    """Read a vector layer, check its CRS and clean its geometries.
+
+    Parameters
+    ----------
+    path
+        GPKG, SHP, zipped SHP, GeoJSON, KML, KMZ, GPX, CSV/TSV or XLSX.
+    layer
+        Layer name (GeoPackage, KML folders, GPX) or sheet name (XLSX).
+        Required when the file holds several non-empty layers.
+    crs
+        The CRS to assume when the file states none (CSV defaults to
+        EPSG:4326). A file that has a CRS keeps it.
+    x, y
+        Coordinate columns of a table; detected from lon/lat, x/y,
+        longitude/latitude… when not given.
+    where, bbox, columns
+        Filters applied while reading (an SQL WHERE clause, a box in the
+        layer's CRS, the attribute columns to keep).
+    bbox_crs
+        CRS of ``bbox`` when it is not the layer's (e.g. EPSG:4326 for a
+        boundary's box); the box is transformed (outward) to the layer's CRS.
+    expect
+        ``"polygon"``, ``"point"`` or ``"line"``: refuse a layer with none of
+        those, skip (and count) the features of other types.
+
+    Returns
+    -------
+    GeoDataFrame
+        In the layer's own CRS, with ``attrs["landgeo_report"]`` a
+        :class:`LayerReport`.
+    """
+    path = Path(path)
+    check_exists(path)
+    user_crs = parse_crs(crs, path)
+    suffix = path.suffix.lower()
+    report = LayerReport(path=str(path), layer=layer)
+    if suffix in TABLE_SUFFIXES:
+        gdf = _read_table(path, x=x, y=y, crs=user_crs, report=report, sheet=layer)
+        if user_crs is not None:
+            report.crs_from = "recipe"
+        if where:  # parsed and applied as data (landgeo.where), never evaluated as Python
+            gdf = filter_frame(gdf, where, source=str(path))
+    else:
+        frames = []
+        parsed = parse_where(where, source=str(path)) if where else None
+        for name in _choose_layer(path, layer):
+            sql = None
+            if parsed is not None:
+                sql = to_ogr_sql(parsed, resolve_columns(parsed, _field_names(path, name), source=str(path)))
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    frames.append(
+                        pyogrio.read_dataframe(_gdal_path(path), layer=name, where=sql,
+                                               bbox=_bbox_in_layer_crs(path, name, bbox, bbox_crs), columns=columns)
+                    )
+            except pyogrio.errors.FieldError as exc:
+                raise FieldError(f"{path}: {exc}; check the field names in where = {where!r}") from exc
+            except Exception as exc:
+                msg = str(exc)
+                if where and ("where" in msg.lower() or "sql" in msg.lower() or "syntax" in msg.lower()):
+                    raise UsageError(f"{path}: where = {where!r} is not a valid filter ({msg})") from exc
+                raise LayerError(f"{path}: cannot be read as a vector layer ({msg}); give a GeoPackage, Shapefile, GeoJSON, KML/KMZ, GPX or CSV") from exc
+        if len(frames) == 1:
+            gdf = frames[0]
+            report.layer = report.layer or None
+        else:
+            gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
+        if "geometry" not in gdf or not isinstance(gdf, gpd.GeoDataFrame):
+            raise LayerError(f"{path}: has no geometry column; for a table of points give a CSV with lon/lat columns")
+        if gdf.crs is None:
+            if user_crs is None:
+                raise CRSError(f"{path}: the layer has no CRS; state it in the recipe (crs = \"EPSG:4326\" or the layer's EPSG code)")
+            gdf = gdf.set_crs(user_crs)
+            report.crs_from = "recipe"
+        elif user_crs is not None and not CRS(gdf.crs).equals(user_crs, ignore_axis_order=True):
+            log.warning("%s: the file states %s; the recipe's crs %s is ignored", path, gdf.crs.to_string(), user_crs.to_string())
+    report.features = len(gdf)
+    gdf = _clean_geometries(gdf, expect, path, report)
+    if len(gdf) == 0 and report.features == 0 and not where and bbox is None:
+        raise LayerError(f"{path}: the layer has no features; check the file or the layer name")
+    gdf = gdf.reset_index(drop=True)
+    gdf.attrs["landgeo_report"] = report
+    for en, fr in zip(report.notes("en"), report.notes("fr")):
+        warnings.warn(DataWarning(en, fr=fr), stacklevel=2)
+    log.info("read %s: %d features, CRS %s", report.label, len(gdf), gdf.crs.to_string() if gdf.crs else None)
+    return gdf
+
+
+def _field_names(path: Path, layer) -> list[str]:
+    """The attribute fields of a layer (for checking the columns a where filter names)."""
+    try:
+        return [str(f) for f in pyogrio.read_info(_gdal_path(path), layer=layer).get("fields", [])]
+    except Exception as exc:
+        raise LayerError(f"{path}: cannot be read as a vector layer ({exc}); give a GeoPackage, Shapefile, GeoJSON, "
+                         "KML/KMZ, GPX or CSV") from exc
+
+
+def _bbox_in_layer_crs(path: Path, name, bbox, bbox_crs):
+    """``bbox`` (in ``bbox_crs``) as a box in the layer's CRS; unchanged when either CRS is unknown."""
+    if bbox is None or bbox_crs is None:
+        return bbox
+    try:
+        wkt = pyogrio.read_info(_gdal_path(path), layer=name).get("crs")
+        layer_crs = CRS.from_user_input(wkt) if wkt else None
+        src_crs = CRS.from_user_input(bbox_crs)
+    except Exception:
+        return None  # read everything rather than risk a wrong filter
+    if layer_crs is None or layer_crs.equals(src_crs, ignore_axis_order=True):
+        return bbox
+    from pyproj import Transformer
+
+    tr = Transformer.from_crs(src_crs, layer_crs, always_xy=True)
+    return tuple(tr.transform_bounds(*bbox, densify_pts=21))
+
+
+def write_vector(gdf: gpd.GeoDataFrame, path: str | Path, *, layer: str | None = None) -> Path:
+    """Write ``gdf`` to GPKG, GeoJSON (RFC 7946), KML or SHP, chosen by extension."""
+    path = Path(path)
+    driver = WRITE_DRIVERS.get(path.suffix.lower())
+    if driver is None:
+        raise UsageError(f"{path}: unknown output format; use one of {', '.join(sorted(WRITE_DRIVERS))}")
+    kwargs: dict = {}
+    if driver == "GeoJSON":
+        gdf = gdf.to_crs(4326)
+        kwargs["layer_options"] = {"RFC7946": "YES", "WRITE_NAME": "NO"}
+    elif driver == "KML":
+        gdf = gdf.to_crs(4326)
+    if driver == "GPKG" and layer:
+        kwargs["layer"] = layer
+    pyogrio.write_dataframe(gdf, str(path), driver=driver, **kwargs)
+    return path
+
+
+def check_vector_output(path: str | Path, *, overwrite: bool = False, inputs=()) -> Path:
+    """Refuse a vector output before any work: unknown format, exists (without ``overwrite``),
+    folder missing or read-only, or the output is one of ``inputs``."""
+    path = Path(path)
+    if path.suffix.lower() not in WRITE_DRIVERS:
+        raise UsageError(f"{path}: unknown output format; use one of {', '.join(sorted(WRITE_DRIVERS))}")
+    refuse_inputs([path], inputs)
+    return check_target(path, overwrite=overwrite, kind="file")
+
+
+def write_vector_file(gdf: gpd.GeoDataFrame, path: str | Path, *, layer: str | None = None, overwrite: bool = False,
+                      styles=None) -> Path:
+    """:func:`write_vector` atomically (complete or absent; Shapefile sidecars moved together).
+
+    ``styles`` (layer name → style with ``qml`` and ``title``) go into a GeoPackage's
+    ``layer_styles`` table (:mod:`landgeo.io.gpkg_styles`); other formats have none.
+    """
+    with atomic_file(path, overwrite=overwrite) as tmp:
+        write_vector(gdf, tmp, layer=layer)
+        if styles and Path(path).suffix.lower() == ".gpkg":
+            write_layer_styles(tmp, styles)
+    return Path(path)
+

@@ -1,0 +1,540 @@
+"""``where`` filters: one small SQL-like grammar, parsed here, never evaluated as code.
+
+The grammar (a subset of OGR SQL, so the same text works on every format)::
+
+    expr       := or
+    or         := and ("OR" and)*
+    and        := not ("AND" not)*
+    not        := "NOT" not | predicate
+    predicate  := "(" expr ")"
+                | operand op operand                      op: = == != <> < <= > >=
+                | operand ["NOT"] "IN" "(" literal ("," literal)* ")"
+                | operand ["NOT"] "LIKE" 'pattern'         % any text, _ one character, case-insensitive
+                | operand ["NOT"] "BETWEEN" operand "AND" operand
+                | operand "IS" ["NOT"] "NULL"
+    operand    := column | literal
+    column     := name | "quoted name"
+    literal    := 'text' ('' for a quote) | number | NULL | TRUE | FALSE
+
+Keywords are case-insensitive. Column names are checked against the layer.
+Tables (CSV, XLSX) are filtered by :func:`filter_frame` with pandas masks; other
+formats get the same text through GDAL's OGR SQL (pyogrio ``where=``), after
+:func:`parse_where` has checked it. No ``eval``, no ``DataFrame.query``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import FieldError, UsageError
+
+#: Longest filter and deepest nesting accepted (a recipe needs far less).
+MAX_LENGTH = 10_000
+MAX_DEPTH = 40
+
+_TOKEN = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<string>'(?:[^']|'')*')
+  | (?P<qname>"(?:[^"]|"")*")
+  | (?P<number>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?![A-Za-z_]))
+  | (?P<op><=|>=|<>|!=|==|=|<|>)
+  | (?P<punct>[(),])
+  | (?P<name>[^\W\d]\w*)
+""", re.VERBOSE | re.UNICODE)
+KEYWORDS = {"AND", "OR", "NOT", "IN", "LIKE", "IS", "NULL", "BETWEEN", "TRUE", "FALSE", "ILIKE"}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: Any  # str, float, bool or None
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: str
+    left: Any
+    right: Any
+
+
+@dataclass(frozen=True)
+class InList:
+    operand: Any
+    values: tuple
+    negate: bool
+
+
+@dataclass(frozen=True)
+class Like:
+    operand: Any
+    pattern: str
+    negate: bool
+
+
+@dataclass(frozen=True)
+class Between:
+    operand: Any
+    low: Any
+    high: Any
+    negate: bool
+
+
+@dataclass(frozen=True)
+class IsNull:
+    operand: Any
+    negate: bool
+
+
+@dataclass(frozen=True)
+class BoolOp:
+    op: str  # AND | OR
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Not:
+    item: Any
+
+
+@dataclass(frozen=True)
+class Where:
+    """A parsed filter: its text, its tree and the columns it names."""
+
+    text: str
+    tree: Any
+    columns: tuple[str, ...]
+
+
+class _Parser:
+    def __init__(self, text: str, source: str):
+        self.text, self.source = text, source
+        self.tokens = self._tokenize(text)
+        self.i = 0
+        self.depth = 0
+
+    def fail(self, problem: str) -> UsageError:
+        return UsageError(f"{self.source}: where = {self.text!r}: {problem}; write e.g. where = \"name = 'Ashanti' "
+                          "AND pop > 1000\" (see the README's where grammar)")
+
+    def _tokenize(self, text: str) -> list[tuple[str, str]]:
+        out, pos = [], 0
+        while pos < len(text):
+            m = _TOKEN.match(text, pos)
+            if not m:
+                raise self.fail(f"unexpected {text[pos]!r} at character {pos + 1}")
+            kind = m.lastgroup
+            if kind != "ws":
+                value = m.group(kind)
+                if kind == "name" and value.upper() in KEYWORDS:
+                    kind, value = "kw", value.upper()
+                out.append((kind, value))
+            pos = m.end()
+        return out
+
+    def peek(self, k: int = 0) -> tuple[str, str] | None:
+        j = self.i + k
+        return self.tokens[j] if j < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        tok = self.peek()
+        if tok is None:
+            raise self.fail("it ends too early")
+        self.i += 1
+        return tok
+
+    def accept_kw(self, *words: str) -> str | None:
+        tok = self.peek()
+        if tok and tok[0] == "kw" and tok[1] in words:
+            self.i += 1
+            return tok[1]
+        return None
+
+    def expect(self, kind: str, value: str | None = None) -> str:
+        tok = self.take()
+        if tok[0] != kind or (value is not None and tok[1] != value):
+            raise self.fail(f"expected {value or kind} but found {tok[1]!r}")
+        return tok[1]
+
+    def parse(self):
+        if not self.tokens:
+            raise self.fail("it is empty")
+        tree = self.or_()
+        if self.peek() is not None:
+            raise self.fail(f"unexpected {self.peek()[1]!r}")
+        return tree
+
+    def or_(self):
+        items = [self.and_()]
+        while self.accept_kw("OR"):
+            items.append(self.and_())
+        return items[0] if len(items) == 1 else BoolOp("OR", tuple(items))
+
+    def and_(self):
+        items = [self.not_()]
+        while self.accept_kw("AND"):
+            items.append(self.not_())
+        return items[0] if len(items) == 1 else BoolOp("AND", tuple(items))
+
+    def _nest(self):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.fail(f"it nests deeper than {MAX_DEPTH} levels")
+
+    def not_(self):
+        if self.accept_kw("NOT"):
+            self._nest()
+            item = self.not_()
+            self.depth -= 1
+            return Not(item)
+        return self.predicate()
+
+    def predicate(self):
+        tok = self.peek()
+        if tok == ("punct", "("):
+            self.i += 1
+            self._nest()
+            inner = self.or_()
+            self.depth -= 1
+            self.expect("punct", ")")
+            return inner
+        left = self.operand()
+        tok = self.peek()
+        if tok is None:
+            raise self.fail("a condition is incomplete (a comparison such as = 'x' is missing)")
+        if tok[0] == "op":
+            self.i += 1
+            op = {"==": "=", "<>": "!="}.get(tok[1], tok[1])
+            return Compare(op, left, self.operand())
+        negate = bool(self.accept_kw("NOT"))
+        if self.accept_kw("IN"):
+            self.expect("punct", "(")
+            values = [self.literal()]
+            while self.peek() == ("punct", ","):
+                self.i += 1
+                values.append(self.literal())
+            self.expect("punct", ")")
+            return InList(left, tuple(v.value for v in values), negate)
+        if self.accept_kw("LIKE", "ILIKE"):
+            pat = self.literal()
+            if not isinstance(pat.value, str):
+                raise self.fail("LIKE needs a quoted pattern, e.g. name LIKE 'Ash%'")
+            return Like(left, pat.value, negate)
+        if self.accept_kw("BETWEEN"):
+            low = self.operand()
+            if not self.accept_kw("AND"):
+                raise self.fail("BETWEEN needs AND, e.g. pop BETWEEN 10 AND 20")
+            return Between(left, low, self.operand(), negate)
+        if not negate and self.accept_kw("IS"):
+            neg = bool(self.accept_kw("NOT"))
+            if not self.accept_kw("NULL"):
+                raise self.fail("IS must be followed by NULL or NOT NULL")
+            return IsNull(left, neg)
+        raise self.fail(f"expected a comparison (=, <, IN, LIKE, IS NULL…) after {self._show(left)} but found {tok[1]!r}")
+
+    @staticmethod
+    def _show(node) -> str:
+        return node.name if isinstance(node, Column) else repr(node.value)
+
+    def operand(self):
+        tok = self.peek()
+        if tok is None:
+            raise self.fail("it ends too early")
+        if tok[0] == "name":
+            self.i += 1
+            return Column(tok[1])
+        if tok[0] == "qname":
+            self.i += 1
+            return Column(tok[1][1:-1].replace('""', '"'))
+        return self.literal()
+
+    def literal(self) -> Literal:
+        kind, value = self.take()
+        if kind == "string":
+            return Literal(value[1:-1].replace("''", "'"))
+        if kind == "number":
+            v = float(value)
+            if not np.isfinite(v):
+                raise self.fail(f"{value} is not a finite number")
+            return Literal(v)
+        if kind == "kw" and value in ("NULL", "TRUE", "FALSE"):
+            return Literal({"NULL": None, "TRUE": True, "FALSE": False}[value])
+        if kind == "name":
+            raise self.fail(f"{value!r} is not a value; put text in single quotes ('{value}')")
+        raise self.fail(f"expected a value but found {value!r}")
+
+
+def _columns(node, out: list[str]) -> None:
+    if isinstance(node, Column):
+        out.append(node.name)
+    elif isinstance(node, (Compare,)):
+        _columns(node.left, out)
+        _columns(node.right, out)
+    elif isinstance(node, (InList, Like, IsNull)):
+        _columns(node.operand, out)
+    elif isinstance(node, Between):
+        for n in (node.operand, node.low, node.high):
+            _columns(n, out)
+    elif isinstance(node, BoolOp):
+        for n in node.items:
+            _columns(n, out)
+    elif isinstance(node, Not):
+        _columns(node.item, out)
+
+
+def parse_where(text: str, *, source: str = "where") -> Where:
+    """Parse a filter (see the module docstring); :class:`UsageError` naming ``source`` when it is not one.
+
+    >>> parse_where("pop >= 1000 AND name IN ('A', 'B')").columns
+    ('pop', 'name')
+    """
+    if not isinstance(text, str):
+        raise UsageError(f"{source}: where = {text!r} is not a text; write it in quotes")
+    if len(text) > MAX_LENGTH:
+        raise UsageError(f"{source}: the where filter is {len(text)} characters long (at most {MAX_LENGTH}); shorten it")
+    parser = _Parser(text, source)
+    tree = parser.parse()
+    cols: list[str] = []
+    _columns(tree, cols)
+    return Where(text, tree, tuple(dict.fromkeys(cols)))
+
+
+def resolve_columns(where: Where, available: Sequence[str], *, source: str) -> dict[str, str]:
+    """Map each column of ``where`` to the layer's own name (exact, else the one differing only in case).
+
+    Raises
+    ------
+    FieldError
+        A column is not in the layer; the message names the file, the column and the layer's columns.
+    """
+    available = [str(c) for c in available if str(c) != "geometry"]
+    lower: dict[str, list[str]] = {}
+    for c in available:
+        lower.setdefault(c.lower(), []).append(c)
+    out = {}
+    for name in where.columns:
+        if name in available:
+            out[name] = name
+        elif len(lower.get(name.lower(), [])) == 1:
+            out[name] = lower[name.lower()][0]
+        else:
+            close = difflib.get_close_matches(name, available, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise FieldError(f"{source}: where = {where.text!r} names the column {name!r}, which the layer does not have; "
+                             f"{hint}the columns are: {', '.join(available) or 'none'} (text values go in single quotes: '{name}'; "
+                             "names with spaces in double quotes: \"my field\")")
+    return out
+
+
+# --- the same filter as OGR SQL ------------------------------------------------------------
+
+def _sql(node, names: dict[str, str]) -> str:
+    def lit(v) -> str:
+        if v is None:
+            return "NULL"
+        if isinstance(v, bool):
+            return "1" if v else "0"
+        if isinstance(v, float):
+            return repr(int(v)) if v.is_integer() and abs(v) < 2**53 else repr(v)
+        return "'" + str(v).replace("'", "''") + "'"
+
+    def opd(x) -> str:
+        if isinstance(x, Column):
+            return '"' + names[x.name].replace('"', '""') + '"'
+        return lit(x.value)
+
+    neg = lambda b: "NOT " if b else ""  # noqa: E731
+    if isinstance(node, BoolOp):
+        return "(" + f" {node.op} ".join(_sql(i, names) for i in node.items) + ")"
+    if isinstance(node, Not):
+        return f"(NOT {_sql(node.item, names)})"
+    if isinstance(node, Compare):
+        return f"({opd(node.left)} {'<>' if node.op == '!=' else node.op} {opd(node.right)})"
+    if isinstance(node, InList):
+        return f"({opd(node.operand)} {neg(node.negate)}IN ({', '.join(lit(v) for v in node.values)}))"
+    if isinstance(node, Like):
+        return f"({opd(node.operand)} {neg(node.negate)}LIKE {lit(node.pattern)})"
+    if isinstance(node, Between):
+        return f"({opd(node.operand)} {neg(node.negate)}BETWEEN {opd(node.low)} AND {opd(node.high)})"
+    if isinstance(node, IsNull):
+        return f"({opd(node.operand)} IS {neg(node.negate)}NULL)"
+    return opd(node)
+
+
+def to_ogr_sql(where: Where, names: dict[str, str]) -> str:
+    """The filter as an OGR SQL WHERE clause (columns double-quoted in the layer's spelling, texts single-quoted).
+
+    >>> w = parse_where("Name == 'O''Neil' OR pop BETWEEN 1 AND 2.5")
+    >>> print(to_ogr_sql(w, {"Name": "name", "pop": "pop"}))
+    (("name" = 'O''Neil') OR ("pop" BETWEEN 1 AND 2.5))
+    """
+    return _sql(where.tree, names)
+
+
+# --- evaluation on a table -------------------------------------------------------------------
+
+def _series(node, frame: pd.DataFrame, names: dict[str, str]):
+    if isinstance(node, Column):
+        return frame[names[node.name]]
+    return node.value
+
+
+def _is_numeric(s) -> bool:
+    return isinstance(s, pd.Series) and pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
+
+
+def _align(left, right, where: Where, source: str):
+    """Make both sides comparable: numbers with numbers, text with text."""
+    def numeric(x):
+        if isinstance(x, pd.Series):
+            return pd.to_numeric(x, errors="coerce")
+        if isinstance(x, str):
+            try:
+                return float(x)
+            except ValueError:
+                return np.nan  # text that is no number matches no number
+        return x
+
+    if _is_numeric(left) or _is_numeric(right) or isinstance(left, float) or isinstance(right, float):
+        if not (isinstance(left, bool) or isinstance(right, bool)):
+            return numeric(left), numeric(right)
+    def text(x):
+        if isinstance(x, pd.Series):
+            return x.astype("string")
+        return None if x is None else str(x)
+    return text(left), text(right)
+
+
+_OPS = {"=": "__eq__", "!=": "__ne__", "<": "__lt__", "<=": "__le__", ">": "__gt__", ">=": "__ge__"}
+
+
+def _mask(values, n: int) -> pd.array:
+    """A nullable boolean array (Kleene logic: NULL compares to unknown)."""
+    if isinstance(values, pd.Series):
+        return pd.array(values.astype("boolean").to_numpy(), dtype="boolean")
+    if values is None or values is pd.NA:
+        return pd.array([pd.NA] * n, dtype="boolean")
+    return pd.array([bool(values)] * n, dtype="boolean")
+
+
+def _compare(op: str, left, right, n: int, nulls) -> pd.array:
+    if left is None or right is None:
+        return _mask(None, n)
+    if isinstance(left, pd.Series):
+        res = getattr(left, _OPS[op])(right)
+    elif isinstance(right, pd.Series):
+        flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+        res = getattr(right, _OPS[flipped])(left)
+    else:
+        res = getattr(left, _OPS[op])(right)
+        res = bool(res) if res is not NotImplemented else False
+    m = _mask(res, n)
+    return _with_nulls(m, nulls)
+
+
+def _with_nulls(m: pd.array, nulls) -> pd.array:
+    if nulls is not None and nulls.any():
+        m = m.copy()
+        m[np.asarray(nulls)] = pd.NA
+    return m
+
+
+def _nulls_of(*values) -> np.ndarray | None:
+    out = None
+    for v in values:
+        if isinstance(v, pd.Series):
+            isna = v.isna().to_numpy()
+            out = isna if out is None else (out | isna)
+    return out
+
+
+def _like_regex(pattern: str) -> re.Pattern:
+    out = []
+    for ch in pattern:
+        out.append(".*" if ch == "%" else "." if ch == "_" else re.escape(ch))
+    return re.compile("".join(out), re.IGNORECASE | re.DOTALL)
+
+
+def _mask_of(node, frame: pd.DataFrame, names: dict[str, str], where: Where, source: str) -> pd.array:
+    n = len(frame)
+    if isinstance(node, BoolOp):
+        parts = [_mask_of(item, frame, names, where, source) for item in node.items]
+        acc = parts[0]
+        for p in parts[1:]:
+            acc = (acc & p) if node.op == "AND" else (acc | p)
+        return acc
+    if isinstance(node, Not):
+        return ~_mask_of(node.item, frame, names, where, source)
+    if isinstance(node, Compare):
+        left, right = _series(node.left, frame, names), _series(node.right, frame, names)
+        nulls = _nulls_of(left, right)
+        left, right = _align(left, right, where, source)
+        nulls = _merge(nulls, _nulls_of(left, right))
+        return _compare(node.op, left, right, n, nulls)
+    if isinstance(node, IsNull):
+        v = _series(node.operand, frame, names)
+        isna = v.isna() if isinstance(v, pd.Series) else (v is None)
+        m = _mask(isna, n)
+        return ~m if node.negate else m
+    if isinstance(node, InList):
+        v = _series(node.operand, frame, names)
+        parts = [_mask_of(Compare("=", node.operand, Literal(x)), frame, names, where, source) for x in node.values if x is not None]
+        acc = parts[0] if parts else _mask(False, n)
+        for p in parts[1:]:
+            acc = acc | p
+        if not isinstance(v, pd.Series) and v is None:
+            acc = _mask(None, n)
+        return ~acc if node.negate else acc
+    if isinstance(node, Like):
+        v = _series(node.operand, frame, names)
+        rx = _like_regex(node.pattern)
+        if isinstance(v, pd.Series):
+            nulls = v.isna().to_numpy()
+            text = v.astype("string").fillna("")
+            m = _mask(text.map(lambda s: bool(rx.fullmatch(s))), n)
+            m = _with_nulls(m, nulls)
+        else:
+            m = _mask(None if v is None else bool(rx.fullmatch(str(v))), n)
+        return ~m if node.negate else m
+    if isinstance(node, Between):
+        ge = _mask_of(Compare(">=", node.operand, node.low), frame, names, where, source)
+        le = _mask_of(Compare("<=", node.operand, node.high), frame, names, where, source)
+        m = ge & le
+        return ~m if node.negate else m
+    if isinstance(node, (Column, Literal)):
+        v = _series(node, frame, names)
+        return _mask(v, n)
+    raise UsageError(f"{source}: where = {where.text!r} cannot be used as a filter")  # pragma: no cover
+
+
+def _merge(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a | b
+
+
+def filter_frame(frame: pd.DataFrame, text: str, *, source: str) -> pd.DataFrame:
+    """The rows of ``frame`` that ``text`` selects (SQL logic: a comparison with NULL selects nothing).
+
+    >>> df = pd.DataFrame({"name": ["Ashanti", "Volta", None], "pop": [5, 50, 500]})
+    >>> filter_frame(df, "pop > 10 AND NOT name LIKE 'v%'", source="t.csv")["pop"].tolist()
+    []
+    >>> filter_frame(df, "name IS NULL OR name IN ('Volta')", source="t.csv")["pop"].tolist()
+    [50, 500]
+    """
+    where = parse_where(text, source=source)
+    names = resolve_columns(where, list(frame.columns), source=source)
+    mask = _mask_of(where.tree, frame, names, where, source)
+    keep = np.asarray(mask.fillna(False), dtype=bool)
+    return frame.loc[keep]

@@ -5,15 +5,20 @@ A4 page with no legend, table, inset or chart; plain folium (``GeoJson`` layers 
 control) writes a map that loads Leaflet from CDNs (it does not work offline), has no legend, no
 clustering, and puts attribute values into popups unescaped.
 
-Layers: the real ASGM footprints of Ashanti, Ghana (``../shared/data``, 407 polygons) inside a box
-boundary, over the Natural Earth admin-1 regions, with MODIS land cover for the sheet.
+Layers: (1) the three demo landscapes (``boundaries/demo-*.toml``, profiled in this process first,
+untimed), each sheet with everything the pipeline gives it (land cover or ecosystems, hillshade and
+streams for the DEM watershed, neighbours, admin units, rivers, sites); the peer plots the same
+vector layers; (2) the real ASGM footprints of Ashanti, Ghana (``../shared/data``, 407 polygons)
+inside a box boundary, over the Natural Earth admin-1 regions, with MODIS land cover for the sheet.
+Wall time (best of ``--repeat``) and the load average are printed: the machine is shared.
 
-    /work/venv/bin/python benchmarks/bench_render.py [--repeat 3]
+    python benchmarks/bench_render.py [--repeat 3]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -21,7 +26,8 @@ from pathlib import Path
 import geopandas as gpd
 import shapely
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(os.environ.get("LANDGEO_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _best(fn, repeat: int) -> float:
@@ -31,6 +37,37 @@ def _best(fn, repeat: int) -> float:
         fn()
         times.append(time.perf_counter() - t)
     return min(times)
+
+
+def _demo_sheets(repeat: int, out: Path) -> list[tuple[str, float, float]]:
+    """(name, landgeo sheet seconds, peer seconds) for each demo landscape."""
+    from matplotlib.figure import Figure
+
+    from landgeo.pipeline import build_profile
+    from landgeo.recipe import read_recipe
+    from landgeo.render.sheet import write_sheet
+
+    rows = []
+    for recipe in sorted((REPO / "boundaries").glob("demo-*.toml")):
+        res = build_profile(read_recipe(recipe))
+        layers = res.layers
+
+        def ours():
+            write_sheet(res.profile, layers, pdf=out / "d.pdf", png=out / "d.png", rasters=res.rasters)
+
+        def peer():
+            fig = Figure(figsize=(11.69, 8.27))
+            ax = fig.add_subplot()
+            for key, kw in (("ecosystems", {"column": None, "alpha": 0.8}), ("admin_units", {"facecolor": "none"}),
+                            ("rivers", {"color": "blue"}), ("sites", {"color": "purple"}),
+                            ("boundary", {"facecolor": "none", "edgecolor": "red"})):
+                if key in layers and len(layers[key]):
+                    layers[key].plot(ax=ax, **{k: v for k, v in kw.items() if v is not None})
+            fig.savefig(out / "dp.pdf")
+            fig.savefig(out / "dp.png", dpi=200)
+
+        rows.append((res.profile["name"], _best(ours, repeat), _best(peer, repeat)))
+    return rows
 
 
 def main() -> None:
@@ -83,12 +120,19 @@ def main() -> None:
         m.fit_bounds([[box.bounds[1], box.bounds[0]], [box.bounds[3], box.bounds[2]]])
         m.save(out / "p.html")
 
+    demo_rows = _demo_sheets(args.repeat, out)
     rows = []
     for what, ours, peer, files in (("sheet (PDF + 200-dpi PNG)", ours_sheet, peer_sheet, ("s.pdf", "s.png", "p.pdf", "p.png")),
                                     ("web map (HTML)", ours_map, peer_map, ("m.html", "p.html"))):
         t_ours, t_peer = _best(ours, args.repeat), _best(peer, args.repeat)
         sizes = {f: (out / f).stat().st_size for f in files}
         rows.append((what, t_ours, t_peer, sizes))
+    print(f"load average {os.getloadavg()[0]:.1f}; best of {args.repeat}")
+    print("| demo sheet (PDF + 200-dpi PNG) | landgeo | peer (GeoDataFrame.plot + savefig) | landgeo / peer |")
+    print("|---|---:|---:|---:|")
+    for name, a, b in demo_rows:
+        print(f"| {name} | {a:.2f} s | {b:.2f} s | {a / b:.2f} |")
+    print()
     print(f"{len(sites)} footprints, {len(admin)} admin units; best of {args.repeat}")
     print("| output | landgeo | peer (geopandas plot / plain folium) | landgeo / peer | sizes (bytes) |")
     print("|---|---:|---:|---:|---|")

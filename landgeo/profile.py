@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import geopandas as gpd
 
@@ -63,6 +64,11 @@ def _scorecards(recipe) -> list[dict]:
             means[goal] = _r(sum(vals) / len(vals), 3) if vals else None
         out.append({"date": card.get("date"), "scores": scores, "goal_means": means})
     return out
+
+
+def scorecards_of(recipe) -> list[dict]:
+    """The recipe's scorecards as profile.json has them: ``{date, scores {C1..I5}, goal_means}``."""
+    return _scorecards(recipe)
 
 
 def make_profile(

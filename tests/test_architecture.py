@@ -41,3 +41,12 @@ def test_floors_contract_fails_on_an_upward_import(tmp_path):
     assert proc.returncode != 0
     assert "BROKEN" in proc.stdout
     assert "landgeo.geo.geodesy -> landgeo.app.pipeline" in proc.stdout
+
+
+def test_ruff_is_clean():
+    """ruff (pyflakes, isort, pyupgrade, bugbear; configured in pyproject.toml) finds nothing."""
+    exe = shutil.which("ruff", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    if exe is None:
+        pytest.fail('ruff not found; install the dev extra: pip install -e ".[dev]"')
+    proc = _run([exe, "check", "--no-cache", "landgeo", "tests", "benchmarks", "scripts"], ROOT)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -77,9 +77,13 @@ def test_profile_many_writes_an_atlas_that_names_the_broken_recipe(tmp_path):
     for name in ("map.html", "sheet.pdf", "sheet.png", "profile.json"):
         assert (folder / name).is_file(), name
     reader, texts = _pages_text(tmp_path / "out" / ATLAS)
-    assert len(reader.pages) == 2  # contents + the good landscape
+    assert len(reader.pages) == 3  # contents + the good landscape's sheet and its change page (dated layers)
     assert "broken" in texts[0] and "no_such_ecoregions.gpkg" in texts[0]
     assert "Kora Hills (demo)" in texts[1]
+    assert "Change over time" in texts[2] and "Kora Hills (demo)" in texts[2]
+    # one indicators.csv for the landscapes profiled: the good one's own rows
+    shared = (tmp_path / "out" / "indicators.csv").read_text(encoding="utf-8")
+    assert shared == (folder / "indicators.csv").read_text(encoding="utf-8")
 
 
 def test_long_contents_run_over_several_pages(tmp_path):
@@ -91,3 +95,22 @@ def test_long_contents_run_over_several_pages(tmp_path):
     assert entries[-1].page == 3
     assert "landscape 00" in texts[0] and "landscape 29" in texts[1]
     assert "Vallée de l'Offin" in texts[2]
+
+
+def test_atlas_copies_sheets_already_drawn_and_draws_the_others(tmp_path):
+    from landgeo.render.sheet import write_sheet
+
+    p1, l1 = demo_inputs(name="Drawn by a worker")
+    p2, l2 = demo_inputs(name="Drawn here")
+    sheet = tmp_path / "w" / "sheet.pdf"
+    write_sheet(p1, l1, pdf=sheet)
+    items = [(p1, {"boundary": l1["boundary"]}, {}, sheet), (p2, l2, {}, tmp_path / "missing.pdf")]
+    entries = write_atlas(items, tmp_path / "atlas.pdf", lang="en", title="Atlas from pages")
+    assert [(e.status, e.page) for e in entries] == [("ok", 2), ("ok", 3)]
+    reader, texts = _pages_text(tmp_path / "atlas.pdf")
+    assert len(reader.pages) == 3
+    assert "Drawn by a worker" in texts[0] and "Drawn here" in texts[0]  # the contents list both
+    assert "Drawn by a worker" in texts[1] and "Drawn here" in texts[2]  # each page in its place
+    # the copied page is the worker's page: same text as its sheet.pdf
+    assert texts[1] == _pages_text(sheet)[1][0]
+    assert reader.metadata.get("/Title") == "Atlas from pages"

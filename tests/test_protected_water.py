@@ -37,7 +37,7 @@ def test_protected_share_per_area_and_asgm_inside_and_near_agree_with_geopandas_
         shapely.Point(-1.38, 5.92),                                  # far from both
         shapely.box(-1.305, 6.05, -1.295, 6.06),                     # footprint across A's west edge
     ], crs=4326)
-    part, layer, notes = protected_areas_inside(landscape, pas, sites=sites, buffer_m=7_000)
+    part, layer, _ = protected_areas_inside(landscape, pas, sites=sites, buffer_m=7_000)
     union_in = shapely.intersection(shapely.union_all(pas.geometry.values[:2]), landscape)
     assert part["area_ha"] == pytest.approx(_ha(union_in), rel=2e-4)
     assert part["share"] == pytest.approx(_ha(union_in) / _ha(landscape), rel=2e-4)

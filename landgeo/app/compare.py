@@ -22,8 +22,8 @@ from ..io.atomic import (
     refuse_inputs,
     write_json,
 )
-from ..recipe.parse import input_paths, read_recipe
 from ..io.gpkg_styles import write_layer_styles
+from ..recipe.parse import input_paths, read_recipe
 from ..render.compare_map import COLOURS, reference_role, write_compare_map
 from ..render.compare_sheet import write_compare_sheet
 from ..render.context import country_context
@@ -77,7 +77,7 @@ def write_comparison(
         gpkg = tmp / "compare.gpkg"
         frame = comparison.to_frame()
         styled: dict[str, gpd.GeoDataFrame] = {}
-        for i, row in frame.iterrows():
+        for _i, row in frame.iterrows():
             role = row["role"]
             one = gpd.GeoDataFrame(
                 {

@@ -14,7 +14,8 @@ them again:
 from __future__ import annotations
 
 import logging
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -109,7 +110,7 @@ def context_layers(recipe, geom: BaseGeometry) -> tuple[dict[str, gpd.GeoDataFra
         group, frame, ns = normalise(gdf, spec, section, lang=lang)
         notes += ns
         groups.setdefault(group, []).append(frame)
-        records.append({"name": section, "kind": spec["kind"], "features": int(len(frame)),
+        records.append({"name": section, "kind": spec["kind"], "features": len(frame),
                         "source": spec.get("source") or spec.get("title") or section})
         log.info("[context.%s]: %d %s in view", section, len(frame), spec["kind"])
     layers = {g: gpd.GeoDataFrame(pd.concat(fs, ignore_index=True), crs=4326) for g, fs in groups.items()}

@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -570,7 +572,6 @@ def _water_features(rivers: gpd.GeoDataFrame | None, water: gpd.GeoDataFrame | N
     if rivers is None:
         return water[[water.geometry.name]]
     rivers = rivers.to_crs(4326) if rivers.crs is not None and not rivers.crs.equals(4326) else rivers
-    import pandas as pd
 
     return gpd.GeoDataFrame(geometry=pd.concat([rivers.geometry, water.geometry], ignore_index=True), crs=4326)
 

@@ -7,7 +7,7 @@ common post-processing (buffer, simplify, fill small holes).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..boundary import Boundary
 from . import admin, combine, dem, drawn

@@ -39,8 +39,9 @@ import os
 import secrets
 import shutil
 import socket
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from .._version import __version__
 from ..errors import OutputError, OutputExistsError, UsageError

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import html
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import rasterio
 from pyproj import CRS
 
-from ..errors import CRSError, LayerError
+from ..errors import CRSError, LandgeoError, LayerError
 from .inputs import check_exists, parse_crs
+
+#: What reading a broken or unreadable raster (GeoTIFF, VRT, MBTiles) raises; a programming error is none of these.
+READ_ERRORS = (LandgeoError, rasterio.errors.RasterioError, OSError, ValueError, MemoryError, sqlite3.Error)
 
 
 def _vrt_with_crs(src: rasterio.io.DatasetReader, path: Path, crs: CRS) -> str:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
-from pyproj import CRS
+from pyproj import CRS, Transformer
 
 from ..errors import CRSError, DataWarning, FieldError, LayerError, UsageError
 from ..geo.geodesy import polygonal
@@ -345,7 +345,6 @@ def _bbox_in_layer_crs(path: Path, name, bbox, bbox_crs):
         return None  # read everything rather than risk a wrong filter
     if layer_crs is None or layer_crs.equals(src_crs, ignore_axis_order=True):
         return bbox
-    from pyproj import Transformer
 
     tr = Transformer.from_crs(src_crs, layer_crs, always_xy=True)
     return tuple(tr.transform_bounds(*bbox, densify_pts=21))

@@ -1,4 +1,4 @@
-"""A multi-page atlas PDF: a contents page, then one map sheet per landscape.
+"""A multi-page atlas PDF: a contents page, then one map sheet per landscape (and its change page when dated).
 
 A landscape that failed upstream (its recipe or a layer was wrong) or whose
 sheet cannot be drawn is listed on the contents page with its error; the
@@ -8,18 +8,29 @@ order, so callers can print a summary.
 
 from __future__ import annotations
 
+import io
 import logging
 import math
 import textwrap
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
+
+import geopandas as gpd
+import matplotlib
+import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from ..errors import LandgeoError
 from ..i18n import check_lang, translator
 from . import style
 from .context import country_context, to_4326
 from .labels import colon, fmt_ha, label
+from .change_page import build_change_page, has_change_page
 from .sheet import (
     A4_LANDSCAPE_IN,
     HALO,
@@ -71,22 +82,26 @@ def _unpack(item: Any) -> tuple[str, Mapping | None, Mapping | None, Mapping | N
     if hasattr(item, "profile") and hasattr(item, "layers"):
         profile = item.profile
         return str(profile.get("name") or profile.get("slug")), profile, item.layers, getattr(item, "rasters", None), None
-    if isinstance(item, (tuple, list)) and 2 <= len(item) <= 3:
+    if isinstance(item, (tuple, list)) and 2 <= len(item) <= 4:
         profile, layers = item[0], item[1]
-        rasters = item[2] if len(item) == 3 else None
+        rasters = item[2] if len(item) >= 3 else None
         return str(profile.get("name") or profile.get("slug") or "?"), profile, layers, rasters, None
     raise TypeError(f"write_atlas: cannot use an item of type {type(item).__name__}; give (profile, layers[, rasters]), "
                     "a ProfileResult, a pipeline Outcome or an AtlasFailure")
 
 
+def _rendered_sheet(item: Any) -> Path | None:
+    """The sheet PDF given as the 4th element of a ``(profile, layers, rasters, sheet_pdf)`` item, if it exists."""
+    if isinstance(item, (tuple, list)) and len(item) == 4 and item[3] is not None and Path(item[3]).is_file():
+        return Path(item[3])
+    return None
+
+
 def _boundary_geom(layers: Mapping | None):
     """The landscape's boundary (EPSG:4326) from its layers, or None."""
-    import shapely
-
-
     try:
         gdf = to_4326((layers or {}).get("boundary"), "boundary")
-    except Exception:  # the overview is a nicety: never lose the atlas over it
+    except (LandgeoError, ValueError, shapely.errors.GEOSException):  # the overview is a nicety: never lose the atlas over it
         return None
     return None if gdf is None else shapely.union_all(gdf.geometry.values)
 
@@ -97,10 +112,6 @@ def _error_text(exc: BaseException) -> str:
 
 def _overview(fig, rect, entries: list[AtlasEntry], geoms: list, lang: str) -> None:
     """A map of every rendered landscape over country outlines, each labelled with its page number."""
-    import geopandas as gpd
-    import shapely
-
-
     shown = [(e, g) for e, g in zip(entries, geoms) if e.page and g is not None and not g.is_empty]
     if not shown:
         return
@@ -133,10 +144,6 @@ def _overview(fig, rect, entries: list[AtlasEntry], geoms: list, lang: str) -> N
 
 def _contents_figures(entries: list[AtlasEntry], n_pages: int, *, lang: str, title: str, date: str,
                       geoms: list | None = None):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-
     failures = [e for e in entries if e.status != "ok"]
     figs = []
     for p in range(n_pages):
@@ -187,7 +194,8 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
     Parameters
     ----------
     items
-        Each one of: ``(profile, layers)`` or ``(profile, layers, rasters)``; an object with
+        Each one of: ``(profile, layers)``, ``(profile, layers, rasters)`` or ``(profile, layers, rasters,
+        sheet_pdf)`` (a sheet already drawn, e.g. by a batch worker: its page is copied, not drawn again); an object with
         ``.profile``, ``.layers`` (and ``.rasters``) such as ``pipeline.ProfileResult``; a pipeline
         outcome with ``.status``, ``.result``, ``.error``; or an :class:`AtlasFailure`.
     pdf
@@ -204,20 +212,26 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
     list of AtlasEntry
         One per item, in order; failed ones carry the error message and no page.
     """
-    import matplotlib
-    from matplotlib.backends.backend_pdf import PdfPages
-
     lang = check_lang(lang)
     date = sheet_date(date)
     title = title or label("atlas", lang)
     pending: list[tuple[str, Any, Any, str | None, float | None, str | None]] = []
+    changes: dict[int, Any] = {}  # item index → its change page
     with matplotlib.rc_context(RC):
         for item in items:
             name, profile, layers, rasters, error = _unpack(item)
             fig = None
-            if error is None:
+            sheet_pdf = _rendered_sheet(item)
+            if error is None and sheet_pdf is not None:  # drawn already (a batch worker): its page is reused
+                fig = sheet_pdf
+                if has_change_page(profile):  # its sheet.pdf holds the change page too (page 2)
+                    changes[len(pending)] = True
+            elif error is None:
                 try:
                     fig = build_sheet(profile, layers or {}, lang=lang, rasters=rasters, date=date)
+                    change = build_change_page(profile, layers or {}, lang=lang, rasters=rasters, date=date)
+                    if change is not None:  # a dated landscape: its change page follows its sheet
+                        changes[len(pending)] = change
                 except Exception as exc:  # one broken landscape must not stop the atlas
                     error = _error_text(exc)
                     log.warning("atlas: %s not rendered: %s", name, error)
@@ -228,22 +242,35 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
         n_contents = max(1, math.ceil(len(pending) / ROWS_PER_PAGE))
         entries: list[AtlasEntry] = []
         page = n_contents
-        for name, fig, _geom, error, area, verdict in pending:
+        for i, (name, fig, _geom, error, area, verdict) in enumerate(pending):
             if fig is not None:
                 page += 1
                 entries.append(AtlasEntry(name, "ok", page, area, verdict))
+                page += 1 if i in changes else 0
             else:
                 entries.append(AtlasEntry(name, "failed", None, area, verdict, error))
 
         pdf = Path(pdf)
         pdf.parent.mkdir(parents=True, exist_ok=True)
-        with PdfPages(pdf, metadata=pdf_metadata(title, lang)) as pages:
+        reused = [fig for _n, fig, *_ in pending if isinstance(fig, Path)]
+        drawn = io.BytesIO() if reused else pdf
+        with PdfPages(drawn, metadata=pdf_metadata(title, lang)) as pages:
             geoms = [geom for _n, _f, geom, *_ in pending]
             for cfig in _contents_figures(entries, n_contents, lang=lang, title=title, date=date, geoms=geoms):
                 pages.savefig(cfig)
-            for _name, fig, *_ in pending:
-                if fig is not None:
+            for i, (_name, fig, *_) in enumerate(pending):
+                if fig is not None and not isinstance(fig, Path):
                     pages.savefig(fig)
+                    if i in changes and not isinstance(changes[i], bool):
+                        pages.savefig(changes[i])
+        if reused:
+            from .atlas_pages import assemble
+
+            sheets = []  # per landscape: its reused sheet.pdf (all its pages), or its drawn pages in order
+            for i, (_n, fig, *_) in enumerate(pending):
+                if fig is not None:
+                    sheets += [fig] if isinstance(fig, Path) else [fig] + ([changes[i]] if i in changes else [])
+            assemble(drawn, n_contents, sheets, pdf, metadata=pdf_metadata(title, lang))
     log.info("atlas %s: %d sheets, %d failed", pdf, sum(e.status == "ok" for e in entries),
              sum(e.status != "ok" for e in entries))
     return entries

@@ -7,7 +7,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ..i18n import fmt_number, translator
 from .labels import colon, fmt_ha, fmt_share, label

@@ -15,12 +15,21 @@ percentile. Nodata is transparent.
 from __future__ import annotations
 
 import base64
+import html
 import io
 import logging
 import math
 from pathlib import Path
 
+import folium
 import numpy as np
+import rasterio
+from branca.element import MacroElement
+from jinja2 import Template
+from PIL import Image
+from rasterio.enums import Resampling
+from rasterio.transform import from_bounds
+from rasterio.warp import reproject
 
 from ..io import mbtiles
 from ..io.raster import open_raster
@@ -49,12 +58,6 @@ def _stretch(band: np.ndarray, valid: np.ndarray) -> np.ndarray:
 
 
 def _geotiff_image(path, extent, width: int, height: int) -> np.ndarray | None:
-    import rasterio
-    from rasterio.enums import Resampling
-    from rasterio.transform import from_bounds
-    from rasterio.warp import reproject
-
-
     minx, maxx, miny, maxy = extent
     transform = from_bounds(minx, miny, maxx, maxy, width, height)
     with open_raster(path) as src:
@@ -97,9 +100,6 @@ def choose_zoom(available, deg_per_px: float) -> int:
 
 
 def _mbtiles_image(path, extent, width: int, height: int) -> np.ndarray | None:
-    from PIL import Image
-
-
     minx, maxx, miny, maxy = extent
     zooms = mbtiles.zoom_levels(path)
     if not zooms:
@@ -113,7 +113,7 @@ def _mbtiles_image(path, extent, width: int, height: int) -> np.ndarray | None:
     for (_, x, y), data in tiles.items():
         try:
             img = Image.open(io.BytesIO(data)).convert("RGBA").resize((TILE_PX, TILE_PX))
-        except Exception as exc:  # one broken tile must not lose the map
+        except (OSError, ValueError, Image.DecompressionBombError) as exc:  # one broken tile must not lose the map
             log.warning("%s: tile %d/%d/%d not decoded: %s", path, z, x, y, exc)
             continue
         r, c = (y - y0) * TILE_PX, (x - x0) * TILE_PX
@@ -196,11 +196,6 @@ def add_to_webmap(m, path, bounds, *, name: str, attribution: str = "") -> bool:
 
     Returns ``False`` when the file has nothing over ``bounds``.
     """
-    import folium
-    from branca.element import MacroElement
-    from jinja2 import Template
-
-
     folium.map.CustomPane(BASEMAP_PANE, z_index=250, pointer_events=False).add_to(m)
     fg = folium.FeatureGroup(name=name, overlay=False, control=True, show=True)
     if is_mbtiles(path):
@@ -234,8 +229,6 @@ var {{ this.get_name() }} = new (L.GridLayer.extend({
                 self.tiles = json_for_script(tiles)
                 self.min_zoom, self.max_zoom = min(zooms), max(zooms)
                 self.pane = json_for_script(BASEMAP_PANE)
-                import html
-
                 self.attribution = json_for_script(html.escape(attribution))
 
         InlineTiles().add_to(fg)

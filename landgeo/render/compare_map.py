@@ -51,7 +51,7 @@ COLOURS = {
 }
 
 
-def reference_role(comparison: "Comparison") -> str | None:
+def reference_role(comparison: Comparison) -> str | None:
     """``b`` when there is a B, else ``best_fit`` when A met any unit, else None."""
     if comparison.b is not None:
         return "b"
@@ -60,14 +60,14 @@ def reference_role(comparison: "Comparison") -> str | None:
     return None
 
 
-def fill_roles(comparison: "Comparison") -> list[str]:
+def fill_roles(comparison: Comparison) -> list[str]:
     """The pieces drawn as fills: agreement and the two differences against the reference."""
     geoms = comparison.geometries()
     both = "intersection" if comparison.b is not None else "hybrid"
     return [r for r in (both, "only_a", "only_b", "only_best_fit") if r in geoms]
 
 
-def headline(comparison: "Comparison", lang: str) -> tuple[str, str]:
+def headline(comparison: Comparison, lang: str) -> tuple[str, str]:
     """(title, subtitle) for the map and the sheet."""
     ref = reference_role(comparison)
     a = comparison.a_label
@@ -89,7 +89,7 @@ def headline(comparison: "Comparison", lang: str) -> tuple[str, str]:
     return title, f"IoU {fmt_number(m.iou, lang, 3)} · {verdict} · Hausdorff {fmt_km(m.hausdorff.km, lang)}"
 
 
-def _piece_frame(comparison: "Comparison", role: str, geom, lang: str) -> gpd.GeoDataFrame:
+def _piece_frame(comparison: Comparison, role: str, geom, lang: str) -> gpd.GeoDataFrame:
     area = geodesy.area_ha(geom)
     share = area / comparison.area_a_ha if comparison.area_a_ha else 0.0
     name = comparison.role_label(role, lang)
@@ -101,7 +101,7 @@ def _piece_frame(comparison: "Comparison", role: str, geom, lang: str) -> gpd.Ge
     return gpd.GeoDataFrame(props, geometry=[geom], crs=4326)
 
 
-def _units_frame(comparison: "Comparison", lang: str) -> gpd.GeoDataFrame | None:
+def _units_frame(comparison: Comparison, lang: str) -> gpd.GeoDataFrame | None:
     u = comparison.units
     if u is None or len(u.geometries) == 0:
         return None
@@ -120,7 +120,7 @@ def _units_frame(comparison: "Comparison", lang: str) -> gpd.GeoDataFrame | None
     )
 
 
-def build_compare_map(comparison: "Comparison", *, lang: str = "en", offline: bool = True, context: gpd.GeoDataFrame | None = None):
+def build_compare_map(comparison: Comparison, *, lang: str = "en", offline: bool = True, context: gpd.GeoDataFrame | None = None):
     """Build the comparison's folium map (both outlines, the differences, the units, the Hausdorff pair).
 
     Parameters
@@ -210,13 +210,13 @@ def build_compare_map(comparison: "Comparison", *, lang: str = "en", offline: bo
     return m
 
 
-def _ref_name(comparison: "Comparison", lang: str) -> str:
+def _ref_name(comparison: Comparison, lang: str) -> str:
     if comparison.b is not None:
         return "B"
     return "the best fit" if lang == "en" else "le meilleur ajustement"
 
 
-def write_compare_map(comparison: "Comparison", path: str | Path, *, lang: str = "en", offline: bool = True,
+def write_compare_map(comparison: Comparison, path: str | Path, *, lang: str = "en", offline: bool = True,
                       context: gpd.GeoDataFrame | None = None) -> Path:
     """Write ``compare.html``; see :func:`build_compare_map`."""
     path = Path(path)

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import logging
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
+import matplotlib
 import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
@@ -55,7 +58,7 @@ def _pct(share: float, lang: str) -> str:
     return f"{fmt_number(100 * share, lang, 1)}\u00a0%"
 
 
-def metrics_rows(comparison: "Comparison", lang: str) -> list[tuple[str, str]]:
+def metrics_rows(comparison: Comparison, lang: str) -> list[tuple[str, str]]:
     """(label, value) rows of the metrics table, in ``lang``."""
     c = colon(lang)
     rows: list[tuple[str, str]] = [("A", f"{comparison.a_label} — {fmt_ha(comparison.area_a_ha, lang)}")]
@@ -103,7 +106,7 @@ def metrics_rows(comparison: "Comparison", lang: str) -> list[tuple[str, str]]:
     return rows
 
 
-def _draw_map(fig, rect, comparison: "Comparison", lang: str, context: gpd.GeoDataFrame | None) -> list:
+def _draw_map(fig, rect, comparison: Comparison, lang: str, context: gpd.GeoDataFrame | None) -> list:
     ax = fig.add_axes(rect)
     geoms = comparison.geometries()
     ref = reference_role(comparison)
@@ -162,7 +165,7 @@ def _draw_map(fig, rect, comparison: "Comparison", lang: str, context: gpd.GeoDa
     return handles
 
 
-def _draw_units_table(fig, rect, comparison: "Comparison", lang: str, max_rows: int) -> None:
+def _draw_units_table(fig, rect, comparison: Comparison, lang: str, max_rows: int) -> None:
     u = comparison.units
     if u is None or len(u.table) == 0:
         return
@@ -200,11 +203,9 @@ def _near(context: gpd.GeoDataFrame, geom) -> gpd.GeoDataFrame | None:
     return near if len(near) else None
 
 
-def build_compare_sheet(comparison: "Comparison", *, lang: str = "en", context: gpd.GeoDataFrame | None = None,
+def build_compare_sheet(comparison: Comparison, *, lang: str = "en", context: gpd.GeoDataFrame | None = None,
                         date: str | None = None, attribution: Sequence[str] = ()) -> Figure:
     """Build the comparison sheet as a matplotlib Figure (A4 landscape, not yet saved)."""
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     lang = check_lang(lang)
     ctx = to_4326(context, "context") if context is not None else None
@@ -246,7 +247,7 @@ def build_compare_sheet(comparison: "Comparison", *, lang: str = "en", context: 
     return fig
 
 
-def write_compare_sheet(comparison: "Comparison", *, pdf: str | Path | None = None, png: str | Path | None = None,
+def write_compare_sheet(comparison: Comparison, *, pdf: str | Path | None = None, png: str | Path | None = None,
                         lang: str = "en", context: gpd.GeoDataFrame | None = None, date: str | None = None,
                         dpi: int = PNG_DPI, attribution: Sequence[str] = ()) -> list[Path]:
     """Render the comparison sheet to a PDF and/or a PNG; returns the files written."""

@@ -11,7 +11,8 @@ through one :class:`~landgeo.render.labels_placement.Labeller`, highest priority
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import shapely
@@ -112,7 +113,6 @@ def draw_land(ax, extent, context, land_geoms) -> None:
         draw.polygons(ax, [land], extent, facecolor=style.CONTEXT_FILL, edgecolor="none", zorder=0.2)
     if context is None or not len(context):
         return
-    minx, maxx, miny, maxy = extent
     tol = draw.pixel_deg(ax, extent) / 2
     _, outlines = draw.prepare(shapely.boundary(context.geometry.values), extent, tol)
     coast = shapely.union_all(outlines) if len(outlines) else None
@@ -129,17 +129,8 @@ def draw_neighbours(ax, extent, neighbours, labeller) -> None:
         return
     draw.lines(ax, shapely.boundary(neighbours.geometry.values), extent, color=style.ADMIN, linewidth=0.5,
                linestyle=(0, (1, 2)), zorder=4.8, alpha=0.8)
-    if "name" not in neighbours.columns:
-        return
-    minx, maxx, miny, maxy = extent
-    view = shapely.box(minx, miny, maxx, maxy)
-    visible = shapely.intersection(neighbours.geometry.values, view)
-    for name, part in zip(neighbours["name"], visible):
-        if part.is_empty or part.area < 0.005 * view.area or name is None:
-            continue
-        pt = shapely.point_on_surface(part)
-        labeller.add(pt.x, pt.y, str(name), priority=NEIGHBOUR_PRIORITY + part.area / view.area, fontsize=6.5,
-                     color="#808080", style="italic", zorder=14, path_effects=HALO)
+    _label_areas(labeller, neighbours, extent, color="#808080", priority=NEIGHBOUR_PRIORITY, min_share=0.005,
+                 fontsize=6.5)
 
 
 def _kinds(gdf) -> np.ndarray:
@@ -211,17 +202,18 @@ def _layer_title(group, kind: str, lang: str) -> str:
     return label(kind, lang)
 
 
-def _label_areas(labeller, gdf, extent, *, color, priority) -> None:
+def _label_areas(labeller, gdf, extent, *, color, priority, min_share: float = 0.003, fontsize: float = 6.2) -> None:
+    """Queue italic names of the areas showing at least ``min_share`` of the view, larger parts first."""
     if "name" not in gdf.columns:
         return
     minx, maxx, miny, maxy = extent
     view = shapely.box(minx, miny, maxx, maxy)
     visible = shapely.intersection(gdf.geometry.values, view)
     for name, part in zip(gdf["name"], visible):
-        if name is None or part.is_empty or part.area < 0.003 * view.area or not str(name).strip():
+        if name is None or part.is_empty or part.area < min_share * view.area or not str(name).strip():
             continue
         pt = shapely.point_on_surface(part)
-        labeller.add(pt.x, pt.y, str(name), priority=priority + part.area / view.area, fontsize=6.2, color=color,
+        labeller.add(pt.x, pt.y, str(name), priority=priority + part.area / view.area, fontsize=fontsize, color=color,
                      style="italic", zorder=14, path_effects=HALO)
 
 

@@ -10,7 +10,7 @@ layer becomes one matplotlib collection of paths, after clipping to the view
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import shapely

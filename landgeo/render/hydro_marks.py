@@ -6,10 +6,13 @@ The outlet comes from ``profile["boundary"]["details"]``: ``outlet_given`` / ``o
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
+import shapely
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from ..i18n import fmt_number
 from . import draw, style
@@ -35,14 +38,40 @@ def outlet_points(profile: Mapping[str, Any]) -> tuple[list | None, list | None,
     return ok(given), ok(snapped), (float(dist) if dist is not None else None)
 
 
+#: The finest stream classes are left out while the network in view is longer than this many map widths.
+MAX_STREAM_WIDTHS = 30.0
+
+
+def readable_classes(streams, extent) -> list[int]:
+    """The size classes to draw: all of them unless the network would be longer than :data:`MAX_STREAM_WIDTHS`
+    map widths, in which case the finest classes are dropped (the sheet says from which accumulation it draws)."""
+    import shapely
+
+    minx, maxx, miny, maxy = extent
+    sizes = streams["size"].astype(int).to_numpy() if "size" in streams.columns else np.ones(len(streams), int)
+    clipped = shapely.clip_by_rect(streams.geometry.values, minx, miny, maxx, maxy)
+    length = {int(s): float(shapely.length(clipped[sizes == s]).sum()) for s in np.unique(sizes)}
+    keep = sorted(length)
+    while len(keep) > 1 and sum(length[s] for s in keep) > MAX_STREAM_WIDTHS * (maxx - minx):
+        keep = keep[1:]
+    return keep
+
+
 def draw_streams(ax, extent, streams, lang: str, threshold: int | None) -> list:
-    """The stream lines (width by size class); returns legend handles."""
+    """The stream lines (width by size class, the finest dropped when too dense); returns legend handles."""
     if streams is None or not len(streams):
         return []
-    sizes = streams["size"].astype(int).tolist() if "size" in streams.columns else [1] * len(streams)
-    draw.lines(ax, streams.geometry.values, extent, color="#4a90c2", linewidth=[STREAM_WIDTHS.get(s, 0.6) for s in sizes],
-               zorder=5.8, alpha=0.95)
-    text = label("streams", lang).format(n=fmt_number(threshold, lang)) if threshold else label("rivers", lang)
+    keep = readable_classes(streams, extent)
+    sizes = streams["size"].astype(int).to_numpy() if "size" in streams.columns else np.ones(len(streams), int)
+    shown = streams[np.isin(sizes, keep)]
+    draw.lines(ax, shown.geometry.values, extent, color="#4a90c2",
+               linewidth=[STREAM_WIDTHS.get(int(s), 0.6) for s in sizes[np.isin(sizes, keep)]], zorder=5.8, alpha=0.95)
+    drawn_from = None
+    if "min_cells" in shown.columns and len(shown):
+        drawn_from = int(shown["min_cells"].min())
+    elif threshold:
+        drawn_from = int(threshold) * 10 ** (min(keep) - 1)
+    text = label("streams", lang).format(n=fmt_number(drawn_from, lang)) if drawn_from else label("rivers", lang)
     return [Line2D([], [], color="#4a90c2", linewidth=0.8, label=text)]
 
 
@@ -71,8 +100,6 @@ def draw_basin_units(ax, extent, units, lang: str) -> list:
     """Basin units around a basins watershed: traced ones outlined in blue, the outlet unit tinted, others dotted."""
     if units is None or not len(units):
         return []
-    import shapely
-    from matplotlib.patches import Patch
 
     inside = units["inside"].astype(bool).to_numpy() if "inside" in units.columns else np.zeros(len(units), bool)
     outlet = units["outlet"].astype(bool).to_numpy() if "outlet" in units.columns else np.zeros(len(units), bool)

@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from matplotlib.transforms import offset_copy
+
 #: Point-label offsets (points) tried in order: upper right, lower right, upper left, lower left, above, below.
 POINT_OFFSETS = ((4, 3, "left", "bottom"), (4, -3, "left", "top"), (-4, 3, "right", "bottom"),
                  (-4, -3, "right", "top"), (0, 5, "center", "bottom"), (0, -5, "center", "top"))
@@ -90,8 +92,6 @@ class Labeller:
         return None
 
     def _fit(self, x, y, text, dx, dy, kw):
-        from matplotlib.transforms import offset_copy
-
         transform = self.ax.transData
         if dx or dy:
             transform = offset_copy(self.ax.transData, fig=self.ax.figure, x=dx, y=dy, units="points")

@@ -6,9 +6,11 @@ is :func:`landgeo.app.sheet.render_sheet`.
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import geopandas as gpd
 
@@ -26,7 +28,7 @@ log = logging.getLogger(__name__)
 
 def write_maps(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame], folder: str | Path, *,
                lang: str | None = None, offline: bool = True, rasters: Mapping[str, Any] | None = None) -> list[Path]:
-    """Write ``map.html``, ``sheet.pdf`` and ``sheet.png`` into ``folder``.
+    """Write ``map.html``, ``sheet.pdf`` and ``sheet.png`` into ``folder`` (and ``change.png`` when the profile is dated).
 
     ``lang`` defaults to the profile's ``language``. Returns the files written.
     """
@@ -35,11 +37,16 @@ def write_maps(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame
     out = [write_webmap(profile, layers, folder / "map.html", lang=lang, offline=offline, rasters=rasters)]
     out += write_sheet(profile, layers, pdf=folder / "sheet.pdf", png=folder / "sheet.png", lang=lang,
                        rasters=rasters)
+    from .change_page import write_change_png
+
+    change = write_change_png(profile, layers, folder / "change.png", lang=lang, rasters=rasters)
+    if change is not None:  # dated layers: the change page (also page 2 of sheet.pdf)
+        out.append(change)
     return out
 
 
-def load_profile_dir(folder: str | Path) -> tuple[dict, dict[str, gpd.GeoDataFrame]]:
-    """(profile, layers) from a profile directory written by ``landgeo profile``."""
+def load_profile_dir(folder: str | Path, *, layers_wanted: tuple[str, ...] = GPKG_LAYERS) -> tuple[dict, dict[str, gpd.GeoDataFrame]]:
+    """(profile, layers) from a profile directory written by ``landgeo profile`` (only the layers in ``layers_wanted``)."""
 
     folder = Path(folder)
     profile = read_profile(folder)
@@ -47,7 +54,7 @@ def load_profile_dir(folder: str | Path) -> tuple[dict, dict[str, gpd.GeoDataFra
     gpkg = folder / "boundary.gpkg"
     if gpkg.is_file():
         present = {name for name, _ in list_layers(gpkg)}
-        for name in GPKG_LAYERS:
+        for name in layers_wanted:
             if name in present:
                 layers[name] = read_vector(gpkg, layer=name, expect=None)
     elif (folder / "boundary.geojson").is_file():
@@ -57,9 +64,6 @@ def load_profile_dir(folder: str | Path) -> tuple[dict, dict[str, gpd.GeoDataFra
 
 def load_profile_rasters(folder: str | Path) -> dict[str, Path]:
     """The rasters (``landcover``, ``dem``) recorded in a profile directory's rasters.json that still exist."""
-    import json
-
-
     path = Path(folder) / RASTERS_JSON
     if not path.is_file():
         return {}

@@ -7,9 +7,16 @@ read by window, never whole.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
+import rasterio
+import rasterio.windows
+from rasterio.enums import Resampling
+from rasterio.transform import from_bounds as tf_bounds
+from rasterio.warp import reproject, transform_bounds
+from rasterio.windows import from_bounds
 
 from ..io.raster import open_raster
 from . import style
@@ -39,12 +46,6 @@ def read_window(path, bounds, *, max_px: int = 1200):
 
     Returns (array (masked), extent (l, r, b, t), class table from the CLASSES tag).
     """
-    import rasterio
-    from rasterio.enums import Resampling
-    from rasterio.warp import reproject, transform_bounds
-    from rasterio.windows import from_bounds
-
-
     minx, miny, maxx, maxy = bounds
     with open_raster(path) as src:
         classes = parse_classes(src.tags(1).get("CLASSES") or src.tags().get("CLASSES"))
@@ -65,8 +66,6 @@ def read_window(path, bounds, *, max_px: int = 1200):
         # another CRS: warp the view onto a lon/lat grid
         width = height = min(max_px, 800)
         dst = np.full((height, width), nodata if nodata is not None else 0, dtype=src.dtypes[0])
-        from rasterio.transform import from_bounds as tf_bounds
-
         transform = tf_bounds(minx, miny, maxx, maxy, width, height)
         reproject(rasterio.band(src, 1), dst, dst_transform=transform, dst_crs="EPSG:4326",
                   resampling=Resampling.nearest, dst_nodata=nodata)

@@ -15,19 +15,26 @@ from __future__ import annotations
 
 import base64
 import html
+import importlib
 import json
 import logging
 import math
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
+import folium
 import geopandas as gpd
 import numpy as np
 import shapely
+from branca.element import Element, MacroElement
+from folium.plugins import MarkerCluster
+from jinja2 import Template
 
-from ..i18n import check_lang, fmt_number
-from . import style
+from ..i18n import check_lang, fmt_number, translator
+from ..io.raster import READ_ERRORS
+from . import skipped, style
 from .basemap import add_to_webmap
 from .context import COUNTRIES_CREDIT, country_context, to_4326
 from .labels import fmt_ha, label, verdict_text
@@ -49,8 +56,6 @@ CLASS_FIELDS = ("class", "classe", "ecosystem", "ecosystem_class", "landcover", 
 # --------------------------------------------------------------------------- assets
 
 def _read_asset(package: str, name: str) -> str:
-    import importlib
-
     try:
         mod = importlib.import_module(f"xstatic.pkg.{package}")
     except ImportError as exc:  # pragma: no cover - a declared dependency
@@ -63,7 +68,6 @@ def _read_asset(package: str, name: str) -> str:
 
 def _inline_images(css: str, package: str) -> str:
     """Replace ``url(images/x.png)`` in Leaflet's CSS by data URIs."""
-    import importlib
 
     base = Path(importlib.import_module(f"xstatic.pkg.{package}").BASE_DIR)
 
@@ -166,7 +170,7 @@ def _features(gdf: gpd.GeoDataFrame, *, lang: str, title_field: str | None, laye
     geoms = shapely.set_precision(geoms, 1e-6)
     feats = []
     cols = [c for c in gdf.columns if c != gdf.geometry.name]
-    for i, (geom, (_, row)) in enumerate(zip(geoms, gdf[cols].iterrows())):
+    for _i, (geom, (_, row)) in enumerate(zip(geoms, gdf[cols].iterrows())):
         if geom is None or shapely.is_empty(geom):
             continue
         props = row.to_dict()
@@ -185,9 +189,6 @@ def _features(gdf: gpd.GeoDataFrame, *, lang: str, title_field: str | None, laye
 
 def _elements():
     """folium/branca element classes (imported lazily: folium is only needed for maps)."""
-    import folium
-    from branca.element import MacroElement
-    from jinja2 import Template
 
     class VectorLayer(MacroElement):
         """A GeoJSON layer whose features carry pre-escaped popup/tooltip HTML."""
@@ -332,9 +333,6 @@ def new_map(bounds, *, title: str, offline: bool = True, tiles_name: str = "Open
     two panes below the overlays hold country outlines (``CONTEXT_PANE``) and rasters
     (``RASTER_PANE``). ``offline=False`` adds OpenStreetMap tiles as the base layer.
     """
-    import folium
-    from branca.element import Element
-
     minx, miny, maxx, maxy = bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=9, tiles=None,
                    control_scale=False, prefer_canvas=False, maxZoom=19)
@@ -356,16 +354,14 @@ def new_map(bounds, *, title: str, offline: bool = True, tiles_name: str = "Open
 
 def _add_landcover(m, profile, path, bounds, lang, legend) -> None:
     """A land-cover raster as an image overlay (a PNG data URI: no network), with its classes in the legend."""
-    import folium
-
-
     minx, miny, maxx, maxy = bounds
     pad = 0.25 * max(maxx - minx, maxy - miny)
     try:
         rgba, (left, right, bottom, top), colours = landcover_rgba(
             profile, path, (minx - pad, miny - pad, maxx + pad, maxy + pad))
-    except Exception as exc:  # a broken raster must not lose the whole map
-        log.warning("land-cover raster %s not drawn on the web map: %s", path, exc)
+    except READ_ERRORS as exc:  # a broken raster must not lose the whole map; noted in the profile
+        skipped.record(translator(lang)("The land-cover raster {path} was not drawn on the web map: {reason}",
+                                        path=Path(str(path)).name, reason=exc))
         return
     if rgba is None:
         return
@@ -515,8 +511,6 @@ def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
         point_style = {"radius": 5, "color": style.SITE_EDGE, "weight": 1.2, "fillColor": style.SITE,
                        "fillOpacity": 0.95, "className": "landgeo-site"}
         if len(sites) > cluster_over:
-            from folium.plugins import MarkerCluster
-
             group = MarkerCluster(name=label("sites", lang), show=True,
                                   options={"showCoverageOnHover": False, "maxClusterRadius": 45})
             group.default_js = []

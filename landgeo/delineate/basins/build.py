@@ -157,7 +157,7 @@ class _Pfaf:
             big_set = {t for _, t in big}
             big.sort(key=lambda it: (it[0], -self.up[it[1]]))
             spans, start = [], 0
-            for pos, t in big:
+            for pos, _t in big:
                 part = [(s, [x for x in ts if x not in big_set]) for s, ts in entries[start : pos + 1]]
                 spans.append(part)
                 start = pos + 1

@@ -133,7 +133,7 @@ class BasinTable:
     source: str = "basin table"
 
     @classmethod
-    def from_arrays(cls, ids, next_down, *, outlet: int = 0, source: str = "basin table") -> "BasinTable":
+    def from_arrays(cls, ids, next_down, *, outlet: int = 0, source: str = "basin table") -> BasinTable:
         """Validate ``ids``/``next_down`` and build the interval index.
 
         Parameters

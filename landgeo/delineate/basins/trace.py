@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import difflib
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -101,7 +102,7 @@ class BasinLayer:
     _cache: dict = field(default_factory=dict, repr=False)
 
     @classmethod
-    def from_frame(cls, units: gpd.GeoDataFrame, *, fields: Mapping[str, str] | None = None, label: str = "basin layer") -> "BasinLayer":
+    def from_frame(cls, units: gpd.GeoDataFrame, *, fields: Mapping[str, str] | None = None, label: str = "basin layer") -> BasinLayer:
         """Validate a basin GeoDataFrame.
 
         Raises

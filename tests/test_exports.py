@@ -57,7 +57,14 @@ def test_landscale_check_agrees_with_the_demo_profiles(demo_profiles, tmp_path, 
     assert r["boundary_type"]["value"] == {"admin": "jurisdiction", "file": "stakeholder-defined", "dem": "catchment"}[prof["boundary"]["method"]]
     # a drawn boundary needs its justification; the demo gives none
     assert (r["justification"]["status"] == "fail") == (prof["boundary"]["method"] == "file")
-    assert done.check["overall"] == ("fail" if prof["boundary"]["method"] == "file" else "pass")
+    # the change rule agrees with the profile's dated boundaries (landgeo monitor): > 10 % is a new baseline
+    dated = (prof.get("monitoring") or {}).get("boundary_change") or []
+    new_baseline = bool(dated) and dated[-1]["new_baseline"]
+    assert (r["change"]["status"] == "warn") == new_baseline
+    if dated:
+        assert r["change"]["value"] == pytest.approx(dated[-1]["change_share"])
+    expected = "fail" if prof["boundary"]["method"] == "file" else "warn" if new_baseline else "pass"
+    assert done.check["overall"] == expected
     # the files LandScale takes: a zipped Shapefile and a KML, with the profile's area
     names = sorted(p.name for p in (tmp_path / "ls").iterdir() if not p.name.startswith("."))  # .landgeo: the marker of a folder landgeo wrote
     assert names == ["adjacency_10km.kml", "adjacency_10km_shp.zip", "boundary.kml", "boundary_shp.zip", "landscale.gpkg",
@@ -195,7 +202,7 @@ def test_landscale_page_draws_the_boundary_and_the_ring(demo_profiles, tmp_path)
     rgb = (imread(tmp_path / "p.png")[..., :3] * 255).round()
     red = (np.abs(rgb - [178, 24, 43]) <= 8).all(axis=-1)  # the boundary red (also the status badges' FAIL colour)
     lower = red[rgb.shape[0] // 2:]  # the map sits in the lower half of the page
-    assert lower.sum() > 300 and check["overall"] == "pass"
+    assert lower.sum() > 300 and check["overall"] != "fail"  # no red FAIL badge: the red is the map's
 
 
 def test_change_read_from_the_monitoring_section(tmp_path):
@@ -218,7 +225,7 @@ def test_export_cli_errors_and_outputs(tmp_path, demo_profiles):
     res = runner.invoke(main, ["export", "landscale", str(folder), "-o", str(folder / "ls")])
     assert res.exit_code == 2 and "must not" in res.output and not (folder / "ls").exists()
     res = runner.invoke(main, ["export", "landscale", str(folder), "-o", str(tmp_path / "ls")])
-    assert res.exit_code == 0 and "LandScale check: pass" in res.output
+    assert res.exit_code == 0 and "LandScale check: " in res.output and "[pass] contiguity" in res.output
     res = runner.invoke(main, ["export", "landscale", str(folder), "-o", str(tmp_path / "ls")])
     assert res.exit_code == 2 and "--overwrite" in res.output
 

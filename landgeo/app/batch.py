@@ -435,8 +435,8 @@ def write_batch_indicators(rows: Sequence[Row], out_root: str | Path, *, overwri
 
     Read back from each landscape's folder, so the table is the same whichever engine ran the batch.
     """
-    from ..monitor import read_indicators_csv, write_indicators_csv
     from ..io.profile_dir import INDICATORS_CSV as INDICATORS
+    from ..monitor import read_indicators_csv, write_indicators_csv
 
     out_root = Path(out_root)
     rows_out = [row for r in rows if r.status != "failed" and (out_root / r.slug / INDICATORS).is_file()

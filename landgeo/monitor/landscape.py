@@ -26,12 +26,12 @@ from typing import Any
 import geopandas as gpd
 import shapely
 
-from ..geo import geodesy
 from ..attach.classes import ClassTable, load_class_table
 from ..attach.parts import area_ha, ecosystems_from_vector, landcover_from_raster, population_from_raster
 from ..boundary import Check, finish_boundary
 from ..checks.guidance import CHANGE_LIMIT, check_change
 from ..errors import DataWarning, LandgeoWarning
+from ..geo import geodesy
 from ..io.raster import open_raster
 from ..io.vector import read_vector, report_of
 from .dates import at_or_before, sorted_dates, steps

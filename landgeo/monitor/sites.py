@@ -19,8 +19,8 @@ import pandas as pd
 import shapely
 
 from ..attach.sites import attach_sites, to_wgs84
-from ..geo import geodesy
 from ..errors import FieldError
+from ..geo import geodesy
 from .dates import sorted_dates
 
 log = logging.getLogger(__name__)

@@ -40,8 +40,8 @@ from pyproj import CRS, Transformer
 from rasterio.io import MemoryFile
 from rasterio.windows import Window
 
-from ..zonal import stats as zonal
 from ..errors import DataWarning, LayerError
+from ..zonal import stats as zonal
 
 log = logging.getLogger(__name__)
 

@@ -28,9 +28,9 @@ from matplotlib.lines import Line2D
 from ..errors import LandgeoError
 from ..i18n import check_lang, translator
 from . import style
+from .change_page import build_change_page, has_change_page
 from .context import country_context, to_4326
 from .labels import colon, fmt_ha, label
-from .change_page import build_change_page, has_change_page
 from .sheet import (
     A4_LANDSCAPE_IN,
     HALO,

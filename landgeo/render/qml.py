@@ -271,6 +271,13 @@ def layer_style(name: str, frame, *, lang: str, profile: Mapping | None = None) 
         root = _outline_style(title, style.ADMIN, 0.5, dash=(1, 2))
         _label_with(root, frame, ("name", "nom"), "#808080")
         return LayerStyle(_text(root), title)
+    if name == "boundaries_over_time":  # the dated boundaries of `landgeo monitor`: dashed outlines, labelled by date
+        title = label("boundary", lang)
+        root = _outline_style(title, style.BOUNDARY, 1.0, dash=(4, 2.5))
+        _label_with(root, frame, ("date", "period", "year"), style.BOUNDARY, line=True)
+        return LayerStyle(_text(root), title)
+    if name == "sites_over_time":  # dated ASGM sites: drawn as the current sites are
+        return layer_style("sites", frame, lang=lang, profile=profile)
     if name == "adjacency_10km":  # LandScale's adjacency look: the ring 10 km beyond the boundary
         title = translator(lang)("Adjacent area (10 km)")
         root = _root()

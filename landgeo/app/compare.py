@@ -13,7 +13,7 @@ import geopandas as gpd
 from ..boundary import WGS84
 from ..comparison.result import ALIGNMENT_TOLERANCE, Comparison, compare
 from ..errors import LandgeoError
-from ..i18n import check_lang
+from ..i18n import LANGUAGES, check_lang
 from ..io import vector as layers
 from ..io.atomic import (
     atomic_dir,
@@ -87,8 +87,7 @@ def write_comparison(
                     "share_of_a": [round(float(row["share_of_a"]), 6)],
                     "method": [_role_method(comparison, role)],
                     "definition": [comparison.role_definition(role, lang)],
-                    "definition_en": [comparison.role_definition(role, "en")],
-                    "definition_fr": [comparison.role_definition(role, "fr")],
+                    **{f"definition_{lg}": [comparison.role_definition(role, lg)] for lg in LANGUAGES},
                 },
                 geometry=[row.geometry],
                 crs=WGS84,

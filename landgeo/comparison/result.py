@@ -63,7 +63,7 @@ from ..boundary import WGS84, Boundary, Check, Source, finish_boundary
 from ..delineate import delineate
 from ..errors import DelineationError, FieldError, LayerError, UsageError
 from ..geo import geodesy
-from ..i18n import Text, check_lang, fmt_number, join_names, tr, translator
+from ..i18n import Text, check_lang, translator
 from ..io import vector as layers
 from ..recipe.parse import read_recipe
 
@@ -110,14 +110,15 @@ def _as_boundary(obj: Any, role: str, notes: list[str]) -> tuple[Boundary, str]:
         return obj, obj.details.get("label", role) if obj.details else role
     geom, src = _geometry_of(obj, role)
     if src is not None:
-        note = f"{role} was in {src}; transformed to EPSG:4326 for the overlay"
+        note = Text("{layer} was in {crs}; transformed to EPSG:4326 for the overlay", params={"layer": role, "crs": str(src)}).sentence("en")
         log.info(note)
         notes.append(note)
     label = role
     if isinstance(obj, gpd.GeoDataFrame):
         label = _name_of(obj) or report_label(obj) or role
     try:
-        boundary = finish_boundary(geom, WGS84, method="input", definition=f"{label} as given")
+        text = Text("{layer} as given", params={"layer": label})
+        boundary = finish_boundary(geom, WGS84, method="input", definition=text.render("en"), definition_text=text)
     except DelineationError as exc:
         raise UsageError(f"{role}: has no polygon with an area; give a polygon boundary") from exc
     return boundary, label
@@ -165,13 +166,16 @@ def load_boundary(path: str | Path, *, notes: list[str] | None = None) -> tuple[
     gdf = layers.read_vector(file, layer=layer, expect="polygon")
     label = _name_of(gdf) or report_label(gdf) or file.name
     if gdf.crs is not None and not CRS(gdf.crs).equals(WGS84):
-        note = f"{label} is in {gdf.crs.to_string()}; transformed to EPSG:4326 for the overlay"
+        note = Text("{layer} was in {crs}; transformed to EPSG:4326 for the overlay",
+                    params={"layer": label, "crs": gdf.crs.to_string()}).sentence("en")
         log.info(note)
         notes.append(note)
-    definition = _first_text(gdf, "definition") or f"Boundary read from {label}"
+    definition = _first_text(gdf, "definition")
+    text = None if definition else Text("Boundary read from {layer}", params={"layer": label})
     method = _first_text(gdf, "method") or "file"
     boundary = finish_boundary(
-        gdf.geometry.values, gdf.crs, method=method, definition=definition, sources=[Source(label, len(gdf))]
+        gdf.geometry.values, gdf.crs, method=method, definition=definition or text.render("en"), sources=[Source(label, len(gdf))],
+        definition_text=text,
     )
     return boundary, label
 
@@ -213,37 +217,32 @@ class Alignment:
     aligned: bool
     direction: str  # none | a_beyond_b | b_beyond_a | both
 
-    def message(self, lang: str = "en", *, a: str = "A", b: str = "B") -> str:
-        """One sentence: the verdict, the gap against the limit and the direction."""
-        nb = "\u00a0" if lang == "fr" else " "
-        pct = lambda v: f"{fmt_number(100 * v, lang, 1)}{nb}%"  # noqa: E731
-        colon, semi = tr(lang, ": ", "\u00a0: "), tr(lang, "; ", "\u00a0; ")
-        verdict = (
-            tr(lang, f"{a} is aligned with {b}", f"{a} est aligné sur {b}")
-            if self.aligned
-            else tr(lang, f"{a} is not aligned with {b}", f"{a} n'est pas aligné sur {b}")
-        )
-        detail = tr(
-            lang,
-            f"they differ by {pct(self.share_of_a)} of {a}'s area (limit {pct(self.tolerance)})",
-            f"écart de {pct(self.share_of_a)} de la surface de {a} (limite {pct(self.tolerance)})",
-        )
-        direction = {
-            "none": tr(lang, "the outlines coincide", "les contours coïncident"),
-            "a_beyond_b": tr(lang, f"mostly {a} extends beyond {b}", f"surtout {a} dépasse {b}"),
-            "b_beyond_a": tr(lang, f"mostly {b} extends beyond {a}", f"surtout {b} dépasse {a}"),
-            "both": tr(lang, "each extends beyond the other", "chacun dépasse l'autre"),
-        }[self.direction]
-        split = tr(
-            lang,
-            f"only in {a}{colon}{pct(self.only_a_share_of_a)}, only in {b}{colon}{pct(self.only_b_share_of_a)}",
-            f"seulement dans {a}{colon}{pct(self.only_a_share_of_a)}, seulement dans {b}{colon}{pct(self.only_b_share_of_a)}",
-        )
-        return f"{verdict}{colon}{detail}{semi}{direction} ({split})"
+    def text(self, *, a="A", b="B") -> Text:
+        """One sentence as data: the verdict, the gap against the limit and the direction.
 
-    def check(self, lang: str = "en", *, a: str = "A", b: str = "B") -> Check:
+        ``a`` and ``b`` name the two sides (a label, or a :class:`Text` such as "the best fit").
+        """
+        direction = {
+            "none": Text("the outlines coincide"),
+            "a_beyond_b": Text("mostly {a} extends beyond {b}", params={"a": a, "b": b}),
+            "b_beyond_a": Text("mostly {b} extends beyond {a}", params={"a": a, "b": b}),
+            "both": Text("each extends beyond the other"),
+        }[self.direction]
+        params = {"a": a, "b": b, "share": round(self.share_of_a, 6), "tolerance": self.tolerance, "direction": direction,
+                  "only_a": round(self.only_a_share_of_a, 6), "only_b": round(self.only_b_share_of_a, 6)}
+        if self.aligned:
+            return Text("{a} is aligned with {b}: they differ by {share:.1%} of {a}'s area (limit {tolerance:.1%}); "
+                        "{direction} (only in {a}: {only_a:.1%}, only in {b}: {only_b:.1%})", params=params)
+        return Text("{a} is not aligned with {b}: they differ by {share:.1%} of {a}'s area (limit {tolerance:.1%}); "
+                    "{direction} (only in {a}: {only_a:.1%}, only in {b}: {only_b:.1%})", params=params)
+
+    def message(self, lang: str = "en", *, a="A", b="B") -> str:
+        """:meth:`text` in ``lang``."""
+        return self.text(a=a, b=b).render(lang)
+
+    def check(self, lang: str = "en", *, a="A", b="B") -> Check:
         """As a :class:`landgeo.boundary.Check` (``ok`` or ``warn``)."""
-        return Check("alignment", "ok" if self.aligned else "warn", self.message(lang, a=a, b=b), round(self.share_of_a, 6))
+        return Check.from_text("alignment", "ok" if self.aligned else "warn", self.text(a=a, b=b), lang, round(self.share_of_a, 6))
 
     def to_dict(self) -> dict:
         return {
@@ -643,7 +642,8 @@ def units_metrics(
     if units.crs is None:
         raise UsageError(f"{label}: the unit layer has no CRS; set it before comparing")
     if not CRS(units.crs).equals(WGS84):
-        note = f"{label} is in {units.crs.to_string()}; transformed to EPSG:4326 for the overlay"
+        note = Text("{layer} was in {crs}; transformed to EPSG:4326 for the overlay",
+                    params={"layer": label, "crs": units.crs.to_string()}).sentence("en")
         log.info(note)
         notes.append(note)
         units = units.to_crs(WGS84)
@@ -661,18 +661,15 @@ def units_metrics(
     x = np.minimum(x, u)
     overlaps = find_overlaps(sub, sub["unit"].tolist(), u) if len(sub) > 1 else Overlaps((), 0)
     if len(sub) == 0:
-        note = (
-            f"A does not overlap any of the {len(units)} units of {label}: IoU is 0 and there is no best fit; "
-            "check that A and the unit layer cover the same region"
-        )
+        note = Text("A does not overlap any of the {n} units of {layer}: IoU is 0 and there is no best fit; "
+                    "check that A and the unit layer cover the same region", params={"n": len(units), "layer": label}).sentence("en")
         log.warning(note)
         notes.append(note)
     if overlaps.found:
-        note = (
-            f"{label}: {len(overlaps.pairs)} pairs of units overlap each other "
-            f"({fmt_number(sum(p[2] for p in overlaps.pairs), 'en')} ha, e.g. {overlaps.pairs[0][0]} / {overlaps.pairs[0][1]}); "
-            "the best fit assumes disjoint units, so it is a heuristic here"
-        )
+        note = Text("{layer}: {n} pairs of units overlap each other ({area_ha:,.0f} ha, e.g. {first} / {second}); "
+                    "the best fit assumes disjoint units, so it is a heuristic here",
+                    params={"layer": label, "n": len(overlaps.pairs), "area_ha": round(sum(p[2] for p in overlaps.pairs), 2),
+                            "first": overlaps.pairs[0][0], "second": overlaps.pairs[0][1]}).sentence("en")
         log.warning(note)
         notes.append(note)
     chosen, _ = best_prefix(x, u, area_a)
@@ -776,6 +773,8 @@ class Comparison:
                 "alignment_rule": ALIGNMENT_RULE.format(pct=f"{100 * self._tolerance():g}"),
             },
             "notes": list(self.notes),
+            **({"notes_text": [n.text.to_dict() if hasattr(n, "text") else None for n in self.notes]}
+               if any(hasattr(n, "text") for n in self.notes) else {}),
         }
 
     def _tolerance(self) -> float:
@@ -811,40 +810,43 @@ class Comparison:
 
     def role_label(self, role: str, lang: str) -> str:
         """A short legend label for a role (``a``, ``only_a``, ``best_fit``…)."""
+        t = translator(lang)
         a, b = self.a_label, self.b_label or "B"
-        best = tr(lang, "best-fit units", "unités les mieux ajustées")
         return {
             "a": a,
             "b": b,
-            "only_a": tr(lang, f"only in {a}", f"seulement dans {a}"),
-            "only_b": tr(lang, f"only in {b}", f"seulement dans {b}"),
-            "intersection": tr(lang, "in both", "dans les deux"),
-            "best_fit": best,
-            "hybrid": tr(lang, "in both (hybrid)", "dans les deux (hybride)"),
-            "only_best_fit": tr(lang, f"only in the {best}", f"seulement dans les {best}"),
+            "only_a": t("only in {a}", a=a),
+            "only_b": t("only in {b}", b=b),
+            "intersection": t("in both"),
+            "best_fit": t("best-fit units"),
+            "hybrid": t("in both (hybrid)"),
+            "only_best_fit": t("only in the best-fit units"),
         }.get(role, role)
+
+    def role_text(self, role: str) -> Text | None:
+        """The definition sentence of a role's geometry as data (None for A and B, which have their own)."""
+        if role == "best_fit" and self.units is not None and self.units.metrics is not None:
+            return self._best_fit_sentence()
+        if role == "hybrid" and self.units is not None and self.units.metrics is not None:
+            return self._hybrid_sentence()
+        a, b = self.a_label, self.b_label or "B"
+        if role == "only_a":
+            return (Text("The part of {a} outside {b}.", params={"a": a, "b": b}) if self.b is not None
+                    else Text("The part of {a} outside the best-fit units.", params={"a": a}))
+        return {
+            "only_b": Text("The part of {b} outside {a}.", params={"a": a, "b": b}),
+            "only_best_fit": Text("The part of the best-fit units outside {a}.", params={"a": a}),
+            "intersection": Text("The area common to {a} and {b}.", params={"a": a, "b": b}),
+        }.get(role)
 
     def role_definition(self, role: str, lang: str) -> str:
         """The definition sentence of a role's geometry (what a recipe using it would say)."""
         if role == "a":
-            return self.a.definition
+            return self.a.definition_text.render(lang) if self.a.definition_text else self.a.definition
         if role == "b" and self.b is not None:
-            return self.b.definition
-        if role == "best_fit" and self.units is not None and self.units.metrics is not None:
-            return self._best_fit_sentence(lang)
-        if role == "hybrid" and self.units is not None and self.units.metrics is not None:
-            return self._hybrid_sentence(lang)
-        a, b = self.a_label, self.b_label or "B"
-        return {
-            "only_a": (
-                tr(lang, f"The part of {a} outside {b}.", f"La partie de {a} hors de {b}.")
-                if self.b is not None
-                else tr(lang, f"The part of {a} outside the best-fit units.", f"La partie de {a} hors des unités les mieux ajustées.")
-            ),
-            "only_b": tr(lang, f"The part of {b} outside {a}.", f"La partie de {b} hors de {a}."),
-            "only_best_fit": tr(lang, f"The part of the best-fit units outside {a}.", f"La partie des unités les mieux ajustées hors de {a}."),
-            "intersection": tr(lang, f"The area common to {a} and {b}.", f"La surface commune à {a} et {b}."),
-        }.get(role, role)
+            return self.b.definition_text.render(lang) if self.b.definition_text else self.b.definition
+        text = self.role_text(role)
+        return text.render(lang) if text is not None else role
 
     def geometries(self) -> dict[str, BaseGeometry]:
         """Named geometries (EPSG:4326, densified, see :func:`densify`) of the comparison, in a fixed order."""
@@ -868,9 +870,9 @@ class Comparison:
         u = self.units
         if u is None or u.metrics is None:
             return None
-        check = u.metrics.alignment.check(lang, a=self.a_label, b=tr(lang, "the best fit", "le meilleur ajustement"))
+        check = u.metrics.alignment.check(lang, a=self.a_label, b=Text("the best fit"))
         return self._role_boundary(
-            u.best_fit_geometry, "best_fit", self._best_fit_sentence, lang,
+            u.best_fit_geometry, "best_fit", self._best_fit_sentence(), lang,
             sources=[Source(u.label, len(u.best_fit))],
             details={"compared_with": self.a_label, "iou": round(u.metrics.iou, 6), "exact": u.exact},
             checks=(check,),
@@ -882,82 +884,64 @@ class Comparison:
         if u is None or u.hybrid_geometry.is_empty:
             return None
         return self._role_boundary(
-            u.hybrid_geometry, "hybrid", self._hybrid_sentence, lang,
+            u.hybrid_geometry, "hybrid", self._hybrid_sentence(), lang,
             sources=[Source(self.a_label, 1), Source(u.label, len(u.best_fit))],
         )
 
-    def _role_boundary(self, geom, method: str, sentence, lang: str, *, sources, details=None, checks=()) -> Boundary:
-        """``finish_boundary`` with the definition in ``lang`` and both languages in ``details``."""
+    def _role_boundary(self, geom, method: str, text: Text, lang: str, *, sources, details=None, checks=()) -> Boundary:
+        """``finish_boundary`` with the definition in ``lang`` (and as data, to state it in any language)."""
         lang = check_lang(lang)
         u = self.units
-        defs = {lg: sentence(lg) for lg in ("en", "fr")}
-        info = {"units": list(u.best_fit), "field": u.field, **(details or {}), "definition_en": defs["en"], "definition_fr": defs["fr"]}
-        return finish_boundary(geom, WGS84, method=method, definition=defs[lang], sources=sources, details=info, checks=checks)
+        info = {"units": list(u.best_fit), "field": u.field, **(details or {})}
+        return finish_boundary(geom, WGS84, method=method, definition=text.render(lang), sources=sources, details=info,
+                               checks=checks, definition_text=text)
 
-    def _best_fit_sentence(self, lang: str) -> str:
+    def _best_fit_sentence(self) -> Text:
         u = self.units
         assert u is not None and u.metrics is not None
-        names = join_names(u.best_fit, lang)
-        n = len(u.best_fit)
-        iou = fmt_number(u.metrics.iou, lang, 3)
-        how = (
-            tr(lang, "exact optimum", "optimum exact")
-            if u.exact
-            else tr(lang, "heuristic, the units overlap", "heuristique, les unités se chevauchent")
-        )
-        return tr(
-            lang,
-            f"Union of {n} whole unit{'s' if n > 1 else ''} of {u.label} ({u.field}: {names}) chosen to best match "
-            f"{self.a_label} (largest intersection over union, IoU {iou}; {how}).",
-            f"Union de {n} unité{'s' if n > 1 else ''} entière{'s' if n > 1 else ''} de {u.label} ({u.field} : {names}) "
-            f"choisie{'s' if n > 1 else ''} pour correspondre au mieux à {self.a_label} "
-            f"(plus grand rapport intersection sur union, IoU {iou} ; {how}).",
-        )
+        how = Text("exact optimum") if u.exact else Text("heuristic, the units overlap")
+        return Text("Union of {n} whole unit of {layer} ({field}: {names:list}) chosen to best match {a} "
+                    "(largest intersection over union, IoU {iou:.3f}; {how}).",
+                    "Union of {n} whole units of {layer} ({field}: {names:list}) chosen to best match {a} "
+                    "(largest intersection over union, IoU {iou:.3f}; {how}).",
+                    {"n": len(u.best_fit), "layer": u.label, "field": u.field, "names": list(u.best_fit), "a": self.a_label,
+                     "iou": round(u.metrics.iou, 6), "how": how})
 
-    def _hybrid_sentence(self, lang: str) -> str:
+    def _hybrid_sentence(self) -> Text:
         u = self.units
         assert u is not None
-        names = join_names(u.best_fit, lang)
-        return tr(
-            lang,
-            f"The part of {self.a_label} that lies within the best-fit units of {u.label} ({u.field}: {names}).",
-            f"La partie de {self.a_label} située dans les unités les mieux ajustées de {u.label} ({u.field} : {names}).",
-        )
+        return Text("The part of {a} that lies within the best-fit units of {layer} ({field}: {names:list}).",
+                    params={"a": self.a_label, "layer": u.label, "field": u.field, "names": list(u.best_fit)})
 
     # ---- text
     def summary(self, *, lang: str = "en") -> str:
         """A few human lines for the command line."""
         lang = check_lang(lang)
-        ha = lambda v: fmt_number(v, lang) + " ha"  # noqa: E731
-        pct = lambda v: fmt_number(100 * v, lang, 1) + " %"  # noqa: E731
-        lines = [f"A: {self.a_label} — {ha(self.area_a_ha)}"]
+        t = translator(lang)
+        lines = [t("A: {label} — {area_ha:,.0f} ha", label=self.a_label, area_ha=self.area_a_ha)]
         if self.pair is not None:
             p = self.pair
             lines += [
-                f"B: {self.b_label} — {ha(p.area_b_ha)}",
-                tr(lang, "intersection", "intersection") + f" {ha(p.intersection_ha)}, union {ha(p.union_ha)}, IoU {fmt_number(p.iou, lang, 3)}",
-                tr(lang, f"A inside B {pct(p.share_a_in_b)}, B inside A {pct(p.share_b_in_a)}", f"A dans B {pct(p.share_a_in_b)}, B dans A {pct(p.share_b_in_a)}"),
-                tr(lang, f"only A {ha(p.only_a_ha)}, only B {ha(p.only_b_ha)}", f"A seul {ha(p.only_a_ha)}, B seul {ha(p.only_b_ha)}"),
-                f"Hausdorff {fmt_number(p.hausdorff.km, lang, 1)} km",
+                t("B: {label} — {area_ha:,.0f} ha", label=self.b_label, area_ha=p.area_b_ha),
+                t("intersection {intersection_ha:,.0f} ha, union {union_ha:,.0f} ha, IoU {iou:.3f}",
+                  intersection_ha=p.intersection_ha, union_ha=p.union_ha, iou=p.iou),
+                t("A inside B {a_in_b:.1%}, B inside A {b_in_a:.1%}", a_in_b=p.share_a_in_b, b_in_a=p.share_b_in_a),
+                t("only A {only_a_ha:,.0f} ha, only B {only_b_ha:,.0f} ha", only_a_ha=p.only_a_ha, only_b_ha=p.only_b_ha),
+                t("Hausdorff {km:,.1f} km", km=p.hausdorff.km),
                 p.alignment.message(lang),
             ]
         if self.units is not None:
             u = self.units
-            lines.append(
-                tr(
-                    lang,
-                    f"units: {u.label} ({u.field}) — A touches {u.touched} of {u.count}, spans {u.spanned}",
-                    f"unités : {u.label} ({u.field}) — A touche {u.touched} sur {u.count}, en couvre {u.spanned}",
-                )
-            )
+            lines.append(t("units: {layer} ({field}) — A touches {touched} of {n}, spans {spanned}",
+                           layer=u.label, field=u.field, touched=u.touched, n=u.count, spanned=u.spanned))
             if u.metrics is not None:
-                lines.append(
-                    tr(lang, "best fit", "meilleur ajustement")
-                    + f" ({len(u.best_fit)}): {join_names(u.best_fit, lang)} — IoU {fmt_number(u.metrics.iou, lang, 3)}"
-                    + ("" if u.exact else tr(lang, " (heuristic)", " (heuristique)"))
-                )
-                lines.append(u.metrics.alignment.message(lang, a="A", b=tr(lang, "the best fit", "le meilleur ajustement")))
-        lines += self.notes
+                if u.exact:
+                    lines.append(t("best fit ({n}): {names:list} — IoU {iou:.3f}", n=len(u.best_fit), names=list(u.best_fit), iou=u.metrics.iou))
+                else:
+                    lines.append(t("best fit ({n}): {names:list} — IoU {iou:.3f} (heuristic)", n=len(u.best_fit),
+                                   names=list(u.best_fit), iou=u.metrics.iou))
+                lines.append(u.metrics.alignment.message(lang, a="A", b=Text("the best fit")))
+        lines += [n.text.render(lang) if hasattr(n, "text") else str(n) for n in self.notes]
         return "\n".join(lines)
 
 
@@ -1042,7 +1026,5 @@ def check_alignment_with_units(geom, units, *, field: str, label: str, lang: str
     if result.metrics is None:
         text = Text("The landscape overlaps none of the units of {layer}; alignment cannot be checked.", params={"layer": label})
         return Check.from_text("alignment", "warn", text, lang)
-    t = translator(lang)
-    best = join_names(list(result.best_fit), lang)
-    a_word, b_word = t("the landscape"), t("the best-fit units ({units})", units=best)
-    return result.metrics.alignment.check(lang, a=a_word, b=b_word)
+    best = Text("the best-fit units ({units:list})", params={"units": [str(u) for u in result.best_fit]})
+    return result.metrics.alignment.check(lang, a=Text("the landscape"), b=best)

@@ -8,7 +8,8 @@ the other's grid unless ``resample=True`` is asked for:
   (``from × 65536 + to``) and the codes' areas are the coverage-weighted class
   areas of :func:`landgeo.zonal.class_areas`: a boundary cell counts with the
   fraction of it inside the landscape, cell areas are geodesic for a
-  geographic grid (planar for a projected one). Read by strips of rows.
+  geographic grid (planar for a projected one). Read by strips of rows;
+  classes below 255 give 16-bit codes, histogrammed directly.
 * **vectorised coarser grid** — the grids differ (cell size, alignment or
   CRS). The raster with the larger cells is turned into polygons, one
   (multi)polygon per class clipped to the landscape (cell edges exact, densified
@@ -157,23 +158,34 @@ def _nodata_mask(arr: np.ndarray, src) -> np.ndarray:
     return arr == nd
 
 
-def _codes(a: np.ndarray, b: np.ndarray, bad: np.ndarray, name_a: str, name_b: str) -> np.ndarray:
+def _codes(a: np.ndarray, b: np.ndarray, bad: np.ndarray, name_a: str, name_b: str) -> tuple[np.ndarray, int, int]:
+    """One code per cell pair: ``(codes, base, nodata code)``, code = from × base + to.
+
+    Classes below 255 on both dates (most class rasters) give 16-bit codes (base 256), which the
+    zonal kernel histograms directly; others 32-bit codes (base 65536).
+    """
     good = ~bad
+    hi_all = 0
     for arr, name in ((a, name_a), (b, name_b)):
         if good.any():
             lo, hi = int(arr[good].min()), int(arr[good].max())
             if lo < 0 or hi >= CODE_BASE:
                 raise LayerError(f"{name}: class values {lo}…{hi} are outside 0…65535; "
                                  "recode the classes (gdal_calc) before comparing dates")
+            hi_all = max(hi_all, hi)
+    if hi_all < 255:
+        code = a.astype(np.uint16) * np.uint16(256) + b.astype(np.uint16)
+        code[bad] = np.uint16(0xFFFF)
+        return code, 256, 0xFFFF
     code = a.astype(np.uint32) * np.uint32(CODE_BASE) + b.astype(np.uint32)
     code[bad] = CODE_NODATA
-    return code
+    return code, CODE_BASE, int(CODE_NODATA)
 
 
-def _class_areas_of_array(code: np.ndarray, transform, crs: CRS, geom, geom_crs) -> zonal.ClassAreas:
-    """Coverage-weighted areas of the codes of an in-memory uint32 array inside ``geom``."""
-    prof = dict(driver="GTiff", height=code.shape[0], width=code.shape[1], count=1, dtype="uint32",
-                crs=rasterio.crs.CRS.from_wkt(crs.to_wkt()), transform=transform, nodata=int(CODE_NODATA))
+def _class_areas_of_array(code: np.ndarray, transform, crs: CRS, geom, geom_crs, nodata: int) -> zonal.ClassAreas:
+    """Coverage-weighted areas of the codes of an in-memory array inside ``geom``."""
+    prof = dict(driver="GTiff", height=code.shape[0], width=code.shape[1], count=1, dtype=code.dtype.name,
+                crs=rasterio.crs.CRS.from_wkt(crs.to_wkt()), transform=transform, nodata=nodata)
     with MemoryFile() as mem:
         with mem.open(**prof) as dst:
             dst.write(code, 1)
@@ -208,10 +220,11 @@ def _paired(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
             e = min(r1, s + strip)
             a = src_a.read(1, window=Window(c0, s, c1 - c0, e - s))
             b = src_b.read(1, window=Window(c0 + dcol, s + drow, c1 - c0, e - s))
-            code = _codes(a, b, _nodata_mask(a, src_a) | _nodata_mask(b, src_b), src_a.name, src_b.name)
-            res = _class_areas_of_array(code, src_a.window_transform(Window(c0, s, c1 - c0, e - s)), rcrs, geom, geom_crs)
+            code, base, nd = _codes(a, b, _nodata_mask(a, src_a) | _nodata_mask(b, src_b), src_a.name, src_b.name)
+            res = _class_areas_of_array(code, src_a.window_transform(Window(c0, s, c1 - c0, e - s)), rcrs, geom,
+                                        geom_crs, nd)
             for k, v in res.areas_m2.items():
-                key = (int(k) // CODE_BASE, int(k) % CODE_BASE)
+                key = (int(k) // base, int(k) % base)
                 areas[key] = areas.get(key, 0.0) + v
     total = sum(areas.values())
     unpaired = max(0.0, zone_ha * 1e4 - total)  # nodata on either date, or outside a raster
@@ -304,9 +317,9 @@ def _resampled(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
               dst_nodata=fill, resampling=Resampling.nearest)
     a = src_a.read(1, window=win)
     bad = _nodata_mask(a, src_a) | (dst == fill)
-    code = _codes(a, dst, bad, src_a.name, src_b.name)
-    res = _class_areas_of_array(code, src_a.window_transform(win), rcrs, geom, geom_crs)
-    areas = {(int(k) // CODE_BASE, int(k) % CODE_BASE): v for k, v in res.areas_m2.items()}
+    code, base, nd = _codes(a, dst, bad, src_a.name, src_b.name)
+    res = _class_areas_of_array(code, src_a.window_transform(win), rcrs, geom, geom_crs, nd)
+    areas = {(int(k) // base, int(k) % base): v for k, v in res.areas_m2.items()}
     zone_m2 = zonal._area_ha(_geom_in(geom, geom_crs, zonal.WGS84)) * 1e4
     note = f"{src_b.name} was resampled (nearest neighbour) onto the grid of {src_a.name}, as asked"
     return TransitionMatrix(dict(sorted(areas.items())), METHOD_RESAMPLED, max(0.0, zone_m2 - sum(areas.values())), (note,))

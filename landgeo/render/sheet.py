@@ -529,7 +529,7 @@ def relief_exaggeration(z: np.ndarray, dx_m: float, dy_m: float) -> float:
 
 def _hillshade_image(ax, path, extent) -> bool:
     minx, maxx, miny, maxy = extent
-    data, img_extent, _ = read_window(path, (minx, miny, maxx, maxy), max_px=900)  # ~1 cell per 1.5 output pixels
+    data, img_extent, _ = read_window(path, (minx, miny, maxx, maxy), max_px=700)  # ≈ 110 dpi of relief on the page
     if data.count() < 4:
         return False
     z = data.astype("float64").filled(np.nan)

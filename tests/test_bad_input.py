@@ -300,3 +300,19 @@ def test_every_command_takes_v_and_q():
         res = run(*path, "--help")
         assert res.exit_code == 0, path
         assert "-v, --verbose" in res.output and "-q, --quiet" in res.output, path
+
+
+# --- polar caps -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("south, north", [(80, 90), (0, 90), (-90, -60)])
+def test_polar_cap_and_hemisphere_are_measured_not_empty(tmp_path, south, north):
+    path = tmp_path / "cap.gpkg"
+    gpd.GeoDataFrame({"name": ["cap"]}, geometry=[shapely.box(-180, south, 180, north)], crs=4326).to_file(path)
+    res = run("check", path, "--max-ha", "1e12", "--json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    edge = south if north == 90 else north  # the parallel that bounds the cap
+    circle = np.linspace(-180, 180, 36001)[:-1]
+    area, perimeter = GEOD.polygon_area_perimeter(circle, np.full(circle.size, float(edge)))  # a ring round the pole
+    assert data["area_ha"] == pytest.approx(abs(area) / 1e4, rel=1e-4)
+    assert data["perimeter_km"] == pytest.approx(perimeter / 1000, rel=1e-3)

@@ -37,13 +37,17 @@ from ..io.atomic import (
     check_outputs,
     write_json,
 )
+from ..io.gpkg_styles import write_layer_styles
 from ..io.profile_dir import GPKG_LAYERS, INDICATORS_CSV, RASTERS_JSON
 from ..io.raster import open_raster
+from ..io.tables import write_csv, write_xlsx
 from ..io.vector import read_vector, report_of, write_vector
 from ..profile import make_profile, scorecards_of
 from ..recipe.parse import Recipe, input_paths, read_recipe
 from ..render import skipped
 from ..render.outputs import write_maps
+from ..render.qml import profile_styles
+from ..render.tables import SHARE_KEYS, profile_tables, sheet_name
 
 log = logging.getLogger(__name__)
 
@@ -226,7 +230,10 @@ def write_outputs(result: ProfileResult, folder: Path, *, offline: bool = True, 
     for name in GPKG_LAYERS:
         if name in result.layers and len(result.layers[name]):
             write_vector(result.layers[name], gpkg, layer=name)
+    if gpkg.exists():  # QML styles in layer_styles, so the layers open in QGIS looking like the sheet
+        write_layer_styles(gpkg, profile_styles(result.layers, lang=result.profile["language"], profile=result.profile))
     write_vector(result.layers["boundary"], folder / "boundary.geojson")
+    write_tables(result.profile, result.layers, folder)
     if result.rasters:  # where the land cover and DEM are, so `landgeo sheet PROFILE_DIR` can draw them again
         write_json({k: str(Path(v).resolve()) for k, v in sorted(result.rasters.items())}, folder / RASTERS_JSON)
     if maps:  # drawn first, so that what a map or sheet had to leave out is in profile.json's notes
@@ -238,6 +245,20 @@ def write_outputs(result: ProfileResult, folder: Path, *, offline: bool = True, 
     from ..monitor import write_indicators_csv
 
     write_indicators_csv(indicator_rows(result.profile), folder / INDICATORS)  # the shared measurement table
+
+
+def write_tables(profile: dict, layers: dict, folder: Path) -> list[Path]:
+    """tables.xlsx (one sheet per table) and one CSV per table, headers in the profile's language."""
+    tables = profile_tables(profile, layers)
+    if not tables:
+        return []
+    lang = profile.get("language") or "en"
+    written = [write_csv(frame, folder / f"{key}.csv") for key, frame in tables.items()]
+    sheets = {sheet_name(key, lang): frame for key, frame in tables.items()}
+    percent = {sheet_name(key, lang): [col for k, col in zip(frame.attrs.get("keys", ()), frame.columns) if k in SHARE_KEYS]
+               for key, frame in tables.items()}
+    written.append(write_xlsx(sheets, folder / "tables.xlsx", percent_columns=percent))
+    return written
 
 
 def write_profile_dir(result: ProfileResult, out_root: str | Path, *, overwrite: bool = False, offline: bool = True,

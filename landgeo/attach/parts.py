@@ -406,10 +406,11 @@ def admin_units_spanned(
             "level": level,
             "country": countries_of[k] if country_field and not is_blank(sub[country_field].iloc[k]) else None,
             "area_ha": inter,
+            "unit_area_ha": float(unit_ha[k]),
             "share_of_landscape": inter / denom,
             "share_of_unit": share_of_unit,
         })
-        geoms.append(sub.geometry.values[k])
+        geoms.append(pieces[k])  # the layer holds the part of each unit inside the landscape
     order = sorted(range(len(rows)), key=lambda i: (-rows[i]["share_of_landscape"], rows[i]["name"]))
     rows = [rows[i] for i in order]
     geoms = [geoms[i] for i in order]
@@ -420,7 +421,7 @@ def admin_units_spanned(
                        "{label}: {n} units touch the landscape by less than {share:.0%} of their own area (edge slivers) "
                        "and were left out", n=slivers, label=label, share=SLIVER_SHARE_OF_UNIT))
     layer = gpd.GeoDataFrame(
-        {k: [r[k] for r in rows] for k in ("name", "level", "country", "share_of_landscape", "share_of_unit")},
+        {k: [r[k] for r in rows] for k in ("name", "level", "country", "area_ha", "unit_area_ha", "share_of_landscape", "share_of_unit")},
         geometry=geoms, crs=4326,
     )
     countries = sorted({r["country"] for r in rows if r["country"]})

@@ -102,6 +102,24 @@ def sheet_date(date: dt.date | str | None = None) -> str:
     return dt.datetime.now(tz=dt.UTC).date().isoformat()
 
 
+def save_figure(fig, *, pdf=None, png=None, title: str, subject: str | None, lang: str, dpi: int = PNG_DPI) -> list[Path]:
+    """Save a sheet figure as PDF (reproducible metadata, ``subject`` replacing the profile's) and/or PNG."""
+    import matplotlib
+
+    out = []
+    with matplotlib.rc_context(RC):
+        if pdf is not None:
+            meta = pdf_metadata(title, lang)
+            if subject:
+                meta["Subject"] = subject
+            fig.savefig(Path(pdf), format="pdf", metadata=meta)
+            out.append(Path(pdf))
+        if png is not None:
+            fig.savefig(Path(png), format="png", dpi=max(int(dpi), 72), metadata={"Software": None})
+            out.append(Path(png))
+    return out
+
+
 def pdf_metadata(title: str, lang: str) -> dict[str, Any]:
     """PDF metadata with no run-dependent timestamp (``SOURCE_DATE_EPOCH`` when set)."""
 

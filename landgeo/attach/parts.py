@@ -37,7 +37,7 @@ from shapely.geometry.base import BaseGeometry
 from ..boundary import Check
 from ..errors import DataWarning, FieldError, RecipeError
 from ..geo import geodesy
-from ..i18n import N_, Text, tr, translator
+from ..i18n import N_, Text, translator
 from ..i18n.names import is_blank, names_of, unnamed_note
 from ..io.raster import open_raster
 from ..io.vector import read_vector, report_of, vector_extent_wgs84
@@ -276,15 +276,13 @@ def population_from_raster(
     cov = res.coverage
     area_km2 = geodesy.area_ha(boundary) / 100.0
     crs = zonal.raster_crs(src)
-    cells = "geodesic cell areas" if crs.is_geographic else "planar cell areas of the raster's projected CRS"
-    cells_fr = "surfaces géodésiques" if crs.is_geographic else "surfaces planes, SCR projeté du raster"
-    method = tr(
-        lang,
-        ("density (people/km²) × cell area (" + cells + ")" if kind == "density" else "people per cell")
-        + ", summed with partial cells weighted by the covered fraction",
-        ("densité (hab./km²) × surface de la cellule (" + cells_fr + ")" if kind == "density" else "habitants par cellule")
-        + ", sommés avec les cellules partielles pondérées par leur part couverte",
-    )
+    if kind == "count":
+        method = Text("people per cell, summed with partial cells weighted by the covered fraction")
+    elif crs.is_geographic:
+        method = Text("density (people/km²) × cell area (geodesic cell areas), summed with partial cells weighted by the covered fraction")
+    else:
+        method = Text("density (people/km²) × cell area (planar cell areas of the raster's projected CRS), summed with "
+                      "partial cells weighted by the covered fraction")
     covered_km2 = area_km2 * (1.0 - cov.not_covered_share)
     resolution = raster_resolution(src, boundary, area_ha=area_km2 * 100.0)
     none_covered = cov.not_covered_share >= 1.0 - 1e-9 or res.cells <= 0

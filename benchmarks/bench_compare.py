@@ -24,7 +24,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from landgeo.comparison.result import best_prefix, densify, iou_of_set
+from landgeo.comparison.best_fit import best_prefix, iou_of_set
+from landgeo.comparison.metrics import densify
 from landgeo.geo import geodesy
 from landgeo.io.vector import read_vector
 

@@ -23,7 +23,7 @@ from ..checks.guidance import (
     check_alignment_by_construction,
     check_boundary,
 )
-from ..comparison.result import check_alignment_with_units
+from ..comparison.best_fit import check_alignment_with_units
 from ..delineate import delineate
 from ..delineate.dem import DEFAULT_STREAM_THRESHOLD_CELLS
 from ..delineate.streams import stream_network

@@ -36,19 +36,19 @@ from shapely.geometry.base import BaseGeometry
 from ..boundary import Check
 from ..errors import DataWarning, FieldError, RecipeError
 from ..geo import geodesy
+from ..geo.overlay import DENSIFY_DEG, SLIVER_SHARE
 from ..i18n import fmt_percent, tr
 from ..io.raster import open_raster
 from ..io.vector import read_vector, report_of
 from ..zonal import stats as zonal
 from .classes import ClassTable, load_class_table
 from .protected_areas import DEFAULT_BUFFER_M, fields_from_spec, protected_areas_inside
-from .sites import attach_sites, to_wgs84
+from .sites import attach_sites, layer_to_wgs84
 from .water import water_inside
 
 log = logging.getLogger(__name__)
 
 LINE = {"LineString", "MultiLineString", "LinearRing"}
-SLIVER_SHARE = 1e-4  # admin units sharing less than this of the landscape are edge slivers
 RIVER_SEARCH_M = 25_000.0  # rivers are read this far around the landscape (distances from sites)
 
 
@@ -88,7 +88,6 @@ def _field(gdf: gpd.GeoDataFrame, name: str, label: str, key: str) -> None:
         raise FieldError(f"{label}: no field {name!r}; the fields are: {fields}; fix {key}")
 
 
-DENSIFY_DEG = 0.01  # long lon/lat edges are densified before geodesic areas, so pieces add up
 
 
 def area_ha(g: BaseGeometry) -> float:
@@ -136,7 +135,7 @@ def ecosystems_from_vector(
     notes: list[str] = []
     label = source or "ecosystems"
     _field(layer, field, label, "field in [attach.ecosystems]")
-    gdf = to_wgs84(layer, label, notes, lang=lang)
+    gdf = layer_to_wgs84(layer, label, notes, lang=lang)
     boundary_ha = area_ha(boundary)
     sub, pieces = _clip(gdf, boundary)
     pieces = np.array([geodesy.polygonal(g) for g in pieces], dtype=object)
@@ -307,7 +306,7 @@ def admin_units_spanned(
     _field(units, name_field, label, "name_field in [attach.admin_units]")
     if country_field:
         _field(units, country_field, label, "country_field in [attach.admin_units]")
-    gdf = to_wgs84(units, label, notes, lang=lang)
+    gdf = layer_to_wgs84(units, label, notes, lang=lang)
     boundary_ha = area_ha(boundary)
     sub, pieces = _clip(gdf, boundary)
     pieces = [geodesy.polygonal(p) for p in pieces]
@@ -356,7 +355,7 @@ def rivers_inside(
     label = source or "rivers"
     if name_field:
         _field(rivers, name_field, label, "name_field in [attach.rivers]")
-    gdf = to_wgs84(rivers, label, notes, lang=lang)
+    gdf = layer_to_wgs84(rivers, label, notes, lang=lang)
     sub, pieces = _clip(gdf, boundary)
     pieces = np.array([_lineal(g) for g in pieces], dtype=object)
     lengths = np.array([geodesy.length_km(g) for g in pieces])

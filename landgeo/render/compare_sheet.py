@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from ..i18n import check_lang, fmt_number, join_names
+from ..i18n import check_lang, fmt_number, fmt_percent, join_names
 from . import style
 from .compare_map import COLOURS, fill_roles, headline, reference_role
 from .context import to_4326
@@ -51,11 +51,6 @@ log = logging.getLogger(__name__)
 
 def _t(lang: str, en: str, fr: str) -> str:
     return fr if lang == "fr" else en
-
-
-def _pct(share: float, lang: str) -> str:
-    """A share as a percentage with one decimal (99.5 % must not read 100 %)."""
-    return f"{fmt_number(100 * share, lang, 1)}\u00a0%"
 
 
 def metrics_rows(comparison: Comparison, lang: str) -> list[tuple[str, str]]:
@@ -88,10 +83,10 @@ def metrics_rows(comparison: Comparison, lang: str) -> list[tuple[str, str]]:
              fmt_ha(m.intersection_ha, lang)),
             (_t(lang, "Union", "Union"), fmt_ha(m.union_ha, lang)),
             ("IoU", fmt_number(m.iou, lang, 3) + _t(lang, " (intersection / union)", " (intersection / union)")),
-            (_t(lang, f"A inside {r}", f"A dans {r}"), _pct(m.share_a_in_b, lang)),
-            (_t(lang, f"{R} inside A", f"{R} dans A"), _pct(m.share_b_in_a, lang)),
-            (_t(lang, "Only in A", "Seulement dans A"), f"{fmt_ha(m.only_a_ha, lang)} ({_pct(m.alignment.only_a_share_of_a, lang)} " + _t(lang, "of A)", "de A)")),
-            (_t(lang, f"Only in {r}", f"Seulement dans {r}"), f"{fmt_ha(m.only_b_ha, lang)} ({_pct(m.alignment.only_b_share_of_a, lang)} " + _t(lang, "of A)", "de A)")),
+            (_t(lang, f"A inside {r}", f"A dans {r}"), fmt_percent(m.share_a_in_b, lang)),
+            (_t(lang, f"{R} inside A", f"{R} dans A"), fmt_percent(m.share_b_in_a, lang)),
+            (_t(lang, "Only in A", "Seulement dans A"), f"{fmt_ha(m.only_a_ha, lang)} ({fmt_percent(m.alignment.only_a_share_of_a, lang)} " + _t(lang, "of A)", "de A)")),
+            (_t(lang, f"Only in {r}", f"Seulement dans {r}"), f"{fmt_ha(m.only_b_ha, lang)} ({fmt_percent(m.alignment.only_b_share_of_a, lang)} " + _t(lang, "of A)", "de A)")),
             ("Hausdorff", fmt_km(m.hausdorff.km, lang) + _t(lang, " (largest gap between the outlines)", " (plus grand écart entre les contours)")),
             (_t(lang, "Alignment (LandScale)", "Alignement (LandScale)"), m.alignment.message(lang, a="A", b=r)),
             (_t(lang, "Rule", "Règle"), _t(
@@ -186,8 +181,8 @@ def _draw_units_table(fig, rect, comparison: Comparison, lang: str, max_rows: in
         y = 1 - (i + 1.5) * dy
         if i % 2 == 0:
             ax.add_patch(Rectangle((0, y - 0.5 * dy), 1, dy, facecolor="#f1f3f0", edgecolor="none", zorder=0))
-        cells = [textwrap.shorten(str(row.unit), 28, placeholder="…"), fmt_ha(row.area_ha, lang), _pct(row.share_of_a, lang),
-                 _pct(row.share_of_unit, lang), "✓" if row.in_best_fit else ""]
+        cells = [textwrap.shorten(str(row.unit), 28, placeholder="…"), fmt_ha(row.area_ha, lang), fmt_percent(row.share_of_a, lang),
+                 fmt_percent(row.share_of_unit, lang), "✓" if row.in_best_fit else ""]
         for x, text, al in zip(xs_text, cells, aligns):
             ax.text(x, y, text, fontsize=6.5, ha=al, va="center", color=style.TEXT)
     if len(u.table) > n:

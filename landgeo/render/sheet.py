@@ -39,10 +39,10 @@ from matplotlib.patches import Polygon as MplPolygon
 from matplotlib.path import Path as MplPath
 from matplotlib.ticker import FixedLocator, FuncFormatter
 from matplotlib.transforms import Bbox
-from pyproj import Geod
 
 from .._version import __version__ as version
 from ..errors import UsageError
+from ..geo import geodesy
 from ..i18n import check_lang, fmt_lonlat, fmt_number, join_names, translator
 from ..io.raster import READ_ERRORS
 from . import context_layers, draw, hydro_marks, layout, skipped, style
@@ -83,7 +83,6 @@ RC = {
     "xtick.major.width": 0.5,
     "ytick.major.width": 0.5,
 }
-_GEOD = Geod(ellps="WGS84")
 HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
 
 
@@ -164,7 +163,7 @@ def _nice_length_km(max_km: float) -> float:
 def km_per_degree_lon(lat: float) -> float:
     """Geodesic length of 1° of longitude along the parallel ``lat`` (km), from a short step."""
     step = 0.01
-    _, _, d = _GEOD.inv(0.0, lat, step, lat)
+    _, _, d = geodesy.GEOD.inv(0.0, lat, step, lat)
     return d / 1000.0 / step
 
 

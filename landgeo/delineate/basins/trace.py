@@ -35,13 +35,13 @@ from ...boundary import Boundary, Check, Source, finish_boundary
 from ...checks.guidance import DEFAULT_MAX_HA, DEFAULT_MIN_HA, check_scale
 from ...errors import DelineationError, FieldError, RecipeError, UsageError
 from ...geo import geodesy
-from ...i18n import fmt_lonlat, fmt_number, tr
+from ...geo.crs import WGS84
+from ...i18n import fmt_lonlat, fmt_number, fmt_percent, tr
 from ...io.vector import check_vector_output, read_vector, report_of, write_vector_file
 from .table import BasinTable
 
 log = logging.getLogger(__name__)
 
-WGS84 = CRS.from_epsg(4326)
 DEFAULT_FIELDS: Mapping[str, str] = MappingProxyType(
     {"id": "HYBAS_ID", "next_down": "NEXT_DOWN", "sub_area": "SUB_AREA", "up_area": "UP_AREA", "pfaf": "PFAF_ID"}
 )
@@ -445,8 +445,8 @@ def consistency_check(
 
 
 def _pct(rel: float, lang: str) -> str:
-    text = f"{rel:+.1%}"
-    return text.replace(".", ",").replace("%", "\u202f%") if lang == "fr" else text
+    """A signed relative difference as a locale percentage (:func:`landgeo.i18n.fmt_percent`)."""
+    return ("+" if rel >= 0 else "") + fmt_percent(rel, lang)
 
 
 # --- boundary --------------------------------------------------------------------------------

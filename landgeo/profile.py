@@ -66,6 +66,11 @@ def _scorecards(recipe) -> list[dict]:
     return out
 
 
+def scorecards_of(recipe) -> list[dict]:
+    """The recipe's scorecards as profile.json has them: ``{date, scores {C1..I5}, goal_means}``."""
+    return _scorecards(recipe)
+
+
 def make_profile(
     recipe,
     boundary: Boundary,

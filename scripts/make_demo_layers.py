@@ -14,6 +14,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import shapely
+import shapely.affinity
 
 os.environ.setdefault("OGR_CURRENT_DATE", "2026-01-01T00:00:00Z")  # reproducible GeoPackage bytes
 
@@ -210,6 +211,93 @@ def make_dem_and_basins() -> None:
     build_basins_file(OUT / "dem.tif", OUT / "basins.gpkg", min_unit_ha=10_000, overwrite=True)
 
 
+MONITOR_YEARS = (2015, 2020)  # earlier dates of the demo's land cover, sites and population (2025 is the current kit)
+
+
+def make_monitor_layers() -> None:
+    """Dated layers for `[[monitor.*]]` (SYNTHETIC), going back from the 2025 kit:
+
+    * ``landcover_2015.tif`` – 0.008° cells (a coarser, offset grid: a different product), more evergreen
+      forest (IGBP 2) where 2025 has croplands and mosaics; ``landcover_2020.tif`` – the 2025 grid, half of
+      that change undone;
+    * ``asgm_footprints_dated.gpkg`` layer ``footprints`` – one row per site and year (field ``year``): the 30
+      footprints of 2025 and 36 more in the Kora Hills districts, a third appearing in each of 2015, 2020
+      and 2025, each growing over time;
+    * ``population_density_2015.tif`` – the 2025 density × 0.8;
+    * ``kora_hills_2015.gpkg`` – the Kora Hills landscape as first drawn in 2015 (two districts, not three).
+    Needs the 2025 layers and admin.gpkg (written before)."""
+    import rasterio
+    from rasterio.transform import from_origin
+
+    rng = np.random.default_rng(SEED + 6)
+    with rasterio.open(OUT / "landcover_modis_igbp.tif") as src:
+        lc25, prof = src.read(1), src.profile
+    converted = np.isin(lc25, (12, 14))  # croplands and cropland mosaics in 2025
+    undo = rng.random(lc25.shape)
+    lc20 = lc25.copy()
+    lc20[converted & (undo < 0.5)] = 2
+    prof.update(compress="deflate")
+    with rasterio.open(OUT / "landcover_2020.tif", "w", **prof) as dst:
+        dst.write(lc20, 1)
+        dst.update_tags(1, CLASSES="MODIS IGBP (MCD12Q1 LC_Type1 codes); synthetic, 2020")
+    # 2015: a coarser grid (0.008°) offset by 0.002°, each cell the majority of the 2020 cells under it, then
+    # more forest: a different product on a different grid, as real archives are
+    n = 124
+    lc15 = np.full((n, n), 255, dtype="uint8")
+    for r in range(n):
+        for c in range(n):
+            block = lc20[1 + 2 * r: 3 + 2 * r, 1 + 2 * c: 3 + 2 * c]
+            block = block[block != 255]
+            if block.size:
+                vals, counts = np.unique(block, return_counts=True)
+                lc15[r, c] = vals[np.argmax(counts)]
+    forest = np.isin(lc15, (12, 14, 8)) & (rng.random(lc15.shape) < 0.45)
+    lc15[forest] = 2
+    prof15 = dict(prof, height=n, width=n, transform=from_origin(-20.0 + 0.004, 6.0 - 0.004, 0.008, 0.008))
+    with rasterio.open(OUT / "landcover_2015.tif", "w", **prof15) as dst:
+        dst.write(lc15, 1)
+        dst.update_tags(1, CLASSES="MODIS IGBP (MCD12Q1 LC_Type1 codes); synthetic, 2015, 0.008° grid")
+    with rasterio.open(OUT / "population_density.tif") as src:
+        dens, pprof = src.read(1), src.profile
+    with rasterio.open(OUT / "population_density_2015.tif", "w", **pprof) as dst:
+        dst.write(np.round(dens * 0.8, 1).astype("float32"), 1)
+    # sites by year: the 2025 footprints, and 36 more in the Kora Hills districts (a mining rush there);
+    # each site appears in a year and grows: shrunk about its centre for the years before 2025
+    fp = gpd.read_file(OUT / "asgm_footprints.gpkg", layer="footprints")
+    districts = gpd.read_file(OUT / "admin.gpkg", layer="districts")
+    hills = shapely.union_all(districts[districts["district"].isin(["Bélavo", "Kora Nord", "Kora Sud"])].geometry.values)
+    rivers = gpd.read_file(OUT / "rivers.gpkg").geometry.values
+    near = shapely.intersection(shapely.union_all([r.buffer(0.03) for r in rivers]), hills.buffer(-0.01))
+    minx, miny, maxx, maxy = near.bounds
+    extra = []
+    while len(extra) < 36:
+        p = shapely.Point(rng.uniform(minx, maxx), rng.uniform(miny, maxy))
+        if near.contains(p):
+            r = rng.uniform(0.0008, 0.0022)
+            ang = np.linspace(0, 2 * np.pi, 9, endpoint=False)
+            rad = r * (1 + 0.3 * rng.random(ang.size))
+            extra.append(shapely.Polygon(np.column_stack([p.x + rad * np.cos(ang), p.y + rad * np.sin(ang)])))
+    sites = list(zip(fp["site_id"], fp.geometry.values)) + [(f"KH{i + 1:03d}", g) for i, g in enumerate(extra)]
+    first_year = [2015 if i % 3 == 0 else 2020 if i % 3 == 1 else 2025 for i in range(len(sites))]
+    rows = []
+    for year, scale in ((2015, 0.5), (2020, 0.75), (2025, 1.0)):
+        for (sid, g), y0 in zip(sites, first_year):
+            if y0 <= year:
+                rows.append({"site_id": sid, "year": year,
+                             "geometry": shapely.affinity.scale(g, scale, scale, origin="centroid")})
+    dated = gpd.GeoDataFrame(rows, geometry="geometry", crs=4326)
+    path = OUT / "asgm_footprints_dated.gpkg"
+    path.unlink(missing_ok=True)
+    dated.to_file(path, layer="footprints")
+    # the 2015 boundary of the Kora Hills demo: two of today's three districts
+    districts = gpd.read_file(OUT / "admin.gpkg", layer="districts")
+    first = districts[districts["district"].isin(["Kora Nord", "Kora Sud"])].dissolve()[["geometry"]]
+    first.insert(0, "name", "Kora Hills (2015 boundary, synthetic)")
+    path = OUT / "kora_hills_2015.gpkg"
+    path.unlink(missing_ok=True)
+    first.to_file(path, layer="boundary")
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(SEED)
@@ -217,6 +305,7 @@ def main() -> None:
     make_drawn(rng)
     make_attach_layers()
     make_dem_and_basins()
+    make_monitor_layers()
     print(f"demo kit written to {OUT}")
 
 

@@ -77,9 +77,13 @@ def test_profile_many_writes_an_atlas_that_names_the_broken_recipe(tmp_path):
     for name in ("map.html", "sheet.pdf", "sheet.png", "profile.json"):
         assert (folder / name).is_file(), name
     reader, texts = _pages_text(tmp_path / "out" / ATLAS)
-    assert len(reader.pages) == 2  # contents + the good landscape
+    assert len(reader.pages) == 3  # contents + the good landscape's sheet and its change page (dated layers)
     assert "broken" in texts[0] and "no_such_ecoregions.gpkg" in texts[0]
     assert "Kora Hills (demo)" in texts[1]
+    assert "Change over time" in texts[2] and "Kora Hills (demo)" in texts[2]
+    # one indicators.csv for the landscapes profiled: the good one's own rows
+    shared = (tmp_path / "out" / "indicators.csv").read_text(encoding="utf-8")
+    assert shared == (folder / "indicators.csv").read_text(encoding="utf-8")
 
 
 def test_long_contents_run_over_several_pages(tmp_path):

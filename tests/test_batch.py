@@ -176,6 +176,10 @@ def test_batch_equals_the_one_recipe_path_byte_for_byte(kit, tmp_path):
     """The batch (layers read once per process) gives the bytes of build_profile on a recipe file."""
     demo_layers = (REPO / "layers" / "demo").as_posix()
     attach = ATTACH.read_text(encoding="utf-8").split("[attach.admin_units]", 1)[1].split("[profile]", 1)[0]
+    # the attach recipe's dated layers go to every unit too ([[monitor.boundary]] stays with its landscape)
+    text = ATTACH.read_text(encoding="utf-8")
+    if "[[monitor.landcover]]" in text:
+        attach += "\n[[monitor.landcover]]" + text.split("[[monitor.landcover]]", 1)[1].split("[[scorecards]]", 1)[0]
     attach = attach.replace('"../layers/demo', f'"{demo_layers}')
     files = list(DEMO)
     for name in ("Unité 01", "Unité 17", "Unité 30"):

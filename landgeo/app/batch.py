@@ -6,8 +6,9 @@ Administrative units layers are read once per worker process (see
 :func:`read_vector_once`), not once per landscape. Each task writes
 ``OUT/<slug>/`` through :func:`landgeo.pipeline.write_profile_dir` and returns
 one summary row; a failing landscape is recorded and the others go on. The run
-ends with ``OUT/summary.csv`` in task order and ``OUT/atlas.pdf``, drawn here from
-the written folders.
+ends with ``OUT/summary.csv`` in task order, ``OUT/indicators.csv`` (every
+landscape's indicator rows, the shared measurement table) and ``OUT/atlas.pdf``,
+drawn here from the written folders.
 
 Dask is optional (the ``dask`` extra). Without it, or with ``workers=0``, the
 tasks run one after another in this process and give the same bytes.
@@ -429,6 +430,20 @@ def write_summary(rows: Sequence[Row], path: str | Path, *, overwrite: bool = Tr
     return write_csv((asdict(r) for r in rows), path, fieldnames=SUMMARY_FIELDS, overwrite=overwrite)
 
 
+def write_batch_indicators(rows: Sequence[Row], out_root: str | Path, *, overwrite: bool = True) -> Path:
+    """``out_root/indicators.csv``: every profiled landscape's own indicators.csv rows, in task order.
+
+    Read back from each landscape's folder, so the table is the same whichever engine ran the batch.
+    """
+    from ..monitor import read_indicators_csv, write_indicators_csv
+    from ..io.profile_dir import INDICATORS_CSV as INDICATORS
+
+    out_root = Path(out_root)
+    rows_out = [row for r in rows if r.status != "failed" and (out_root / r.slug / INDICATORS).is_file()
+                for row in read_indicators_csv(read_text(out_root / r.slug / INDICATORS))]
+    return write_indicators_csv(rows_out, out_root / INDICATORS, overwrite=overwrite)
+
+
 def write_batch_atlas(rows: Sequence[Row], out_root: str | Path, *, lang: str | None = None, overwrite: bool = True) -> Path:
     """``out_root/atlas.pdf``: a sheet per landscape profiled (read back from its folder), failures listed.
 
@@ -552,6 +567,7 @@ def run_batch(
     log.info("batch: %d landscapes in %.1f s", len(todo), time.perf_counter() - start)
     out_root.mkdir(parents=True, exist_ok=True)  # only now: a run that could not start leaves nothing
     summary = write_summary(rows, out_root / "summary.csv", overwrite=replace_own)
+    write_batch_indicators(rows, out_root, overwrite=replace_own)
     pdf = None
     if atlas:
         try:

@@ -35,10 +35,10 @@ from ..io.atomic import (
     check_outputs,
     write_json,
 )
-from ..io.profile_dir import GPKG_LAYERS, RASTERS_JSON
+from ..io.profile_dir import GPKG_LAYERS, INDICATORS_CSV, RASTERS_JSON
 from ..io.raster import open_raster
 from ..io.vector import read_vector, report_of, write_vector
-from ..profile import make_profile
+from ..profile import make_profile, scorecards_of
 from ..recipe.parse import Recipe, input_paths, read_recipe
 from ..render import skipped
 from ..render.atlas import write_atlas
@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 
 # The atlas PDF that a run over several recipes writes into the output folder.
 ATLAS = "atlas.pdf"
+# The shared measurement table: beside each profile.json, and one for all landscapes of a multi-recipe run.
+INDICATORS = INDICATORS_CSV
 
 
 @dataclass
@@ -172,9 +174,48 @@ def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | No
             rasters["basemap"] = Path(recipe.context["basemap"])
         if attached.checks:
             report = dataclasses.replace(report, checks=tuple(report.checks) + tuple(attached.checks))
+        monitored = _monitor(recipe, boundary, lang)  # [[monitor.*]] dated layers (issue 14)
+        if monitored is not None:
+            parts["monitoring"] = monitored.section
+            layers.update(monitored.layers)
+            rasters.update(monitored.rasters)
+            report = dataclasses.replace(report, checks=tuple(report.checks) + tuple(monitored.checks))
     notes = [_warning_text(w.message, lang) for w in caught if issubclass(w.category, LandgeoWarning)] + attached.notes
+    if monitored is not None:
+        notes += monitored.notes
     profile = make_profile(recipe, boundary, report, lang=lang, parts=parts, notes=notes)
+    _finish_indicators(profile)
     return ProfileResult(recipe, boundary, report, profile, layers, rasters, notes)
+
+
+def _monitor(recipe: Recipe, boundary: Boundary, lang: str):
+    from ..monitor import has_monitoring, monitor_landscape
+
+    if not has_monitoring(recipe):
+        return None
+    return monitor_landscape(recipe, boundary, lang=lang, scorecards=scorecards_of(recipe))
+
+
+def _finish_indicators(profile: dict) -> None:
+    """``profile["monitoring"]["indicators"]``: the rows of indicators.csv (over time, then the current state)."""
+    from ..monitor import merged_indicators
+
+    section = profile.get("monitoring") or {}
+    rows = merged_indicators(profile, section.get("indicators") or ())
+    if "monitoring" not in profile:  # no dated layers: the current state only, placed before the template
+        items = list(profile.items())
+        at = next((i for i, (k, _) in enumerate(items) if k == "template"), len(items))
+        items.insert(at, ("monitoring", {"dates": [], "indicators": []}))
+        profile.clear()
+        profile.update(items)
+    profile["monitoring"]["indicators"] = rows
+
+
+def indicator_rows(profile: dict) -> list[dict]:
+    """The rows of a profile's indicators.csv (``landscape`` = its slug)."""
+    from ..monitor import table_rows
+
+    return table_rows(profile["slug"], (profile.get("monitoring") or {}).get("indicators") or ())
 
 
 def write_outputs(result: ProfileResult, folder: Path, *, offline: bool = True, maps: bool = True) -> None:
@@ -192,6 +233,9 @@ def write_outputs(result: ProfileResult, folder: Path, *, offline: bool = True, 
         if left_out:
             result.profile["notes"] = list(dict.fromkeys([*(result.profile.get("notes") or []), *left_out]))
     write_json(result.profile, folder / "profile.json")
+    from ..monitor import write_indicators_csv
+
+    write_indicators_csv(indicator_rows(result.profile), folder / INDICATORS)  # the shared measurement table
 
 
 def write_profile_dir(result: ProfileResult, out_root: str | Path, *, overwrite: bool = False, offline: bool = True,
@@ -225,8 +269,9 @@ def plan_outputs(recipes: list[tuple[Path, Recipe]], out_root: str | Path, *, ov
     if out_root.exists() and not out_root.is_dir():
         raise OutputError(f"-o {out_root}: is a file, not a folder; give a folder for the landscapes")
     targets = [(f"{path} (slug {recipe.slug!r})", out_root / recipe.slug, "dir") for path, recipe in recipes]
-    if atlas:
+    if atlas:  # several landscapes: the atlas and the shared indicators.csv
         targets.append(("the atlas", out_root / ATLAS, "file"))
+        targets.append(("the indicators table", out_root / INDICATORS, "file"))
     check_outputs(targets, overwrite=overwrite, inputs=[p for _, r in recipes for p in input_paths(r)])
 
 
@@ -260,8 +305,44 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
                 raise
             log.error("%s: %s", path, exc)
             outcomes.append(Outcome(path, recipe.slug, "failed", error=str(exc)))
-    if len(recipes) > 1:  # several landscapes: one atlas PDF, failures listed on its contents page
+    if len(recipes) > 1:  # several landscapes: one indicators.csv and one atlas PDF (failures on its contents page)
+        write_all_indicators([o.result.profile for o in outcomes if o.status == "ok"], Path(out_root) / INDICATORS,
+                             overwrite=overwrite)
+        from ..render.atlas import write_atlas
+
         atlas_lang = lang or next((o.result.profile.get("language") for o in outcomes if o.status == "ok"), None)
         with atomic_file(Path(out_root) / ATLAS, overwrite=overwrite, create_parents=True) as tmp:
             write_atlas(outcomes, tmp, lang=atlas_lang or "en")
     return outcomes
+
+
+def write_all_indicators(profiles, target: str | Path, *, overwrite: bool = False) -> Path:
+    """One indicators.csv for many landscapes: each profile's rows, in the order given (atomic, cells neutralised)."""
+    from ..monitor import write_indicators_csv
+
+    return write_indicators_csv([row for p in profiles for row in indicator_rows(p)], target, overwrite=overwrite)
+
+
+def monitor_recipe(path: str | Path, *, out: str | Path | None = None, lang: str | None = None,
+                   overwrite: bool = False) -> tuple[Recipe, object, list[str]]:
+    """``landgeo monitor RECIPE``: the dated layers only (no attached parts, no maps).
+
+    Returns (recipe, :class:`landgeo.monitor.Monitoring`, sentences in ``lang``); with ``out``, writes
+    the indicator rows to that CSV (atomic, cells neutralised; refused when it exists unless ``overwrite``).
+    """
+    from ..monitor import has_monitoring, monitor_landscape, table_rows, write_indicators_csv
+    from ..io.atomic import check_target
+    from ..render.change_page import narrative
+
+    recipe = read_recipe(path)
+    lang = check_lang(lang, recipe.language)
+    if not has_monitoring(recipe):
+        raise RecipeError(f"{recipe.path}: no dated layers; add [[monitor.landcover]], [[monitor.sites]], "
+                          "[[monitor.population]], [[monitor.polygons]] or [[monitor.boundary]] tables (README, "
+                          "\"Monitoring over time\")")
+    if out is not None:
+        check_target(out, overwrite=overwrite, kind="file", create_parents=True)
+    mon = monitor_landscape(recipe, delineate(recipe), lang=lang, scorecards=scorecards_of(recipe))
+    if out is not None:
+        write_indicators_csv(table_rows(recipe.slug, mon.indicators), out, overwrite=overwrite)
+    return recipe, mon, narrative(mon.section, lang)

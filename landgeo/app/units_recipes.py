@@ -82,6 +82,10 @@ def read_shared_settings(attach: str | Path | None) -> tuple[dict[str, Any], Pat
                 log.warning("%s: [boundary] %s left out: each unit of the layer is its own boundary",
                             file, ", ".join(sorted(set(value) - set(kept))))
             shared[key] = kept
+        elif key == "monitor" and isinstance(value, dict):  # dated layers are shared; dated boundaries are not
+            if "boundary" in value:
+                log.warning("%s: [[monitor.boundary]] is left out: each unit of the layer is its own boundary", file)
+            shared[key] = {k: v for k, v in value.items() if k != "boundary"}
         elif key == "scale" and isinstance(value, dict):
             shared[key] = {k: v for k, v in value.items() if k not in PER_LANDSCAPE_SCALE_KEYS}
         else:

@@ -8,8 +8,10 @@ Built-in tables (``landgeo/data/*.csv``):
 * ``esa_cci`` – ESA CCI land cover (0…220; 0 no data).
 
 Any other table is a CSV with a header row: ``value`` and ``name`` (or
-``name_en``) are required; ``name_fr``, ``colour`` (``#rrggbb``) and ``nodata``
-(1 = the value means "no data") are optional. A value that a raster holds
+``name_en``) are required; ``name_fr``, ``colour`` (``#rrggbb``), ``nodata``
+(1 = the value means "no data") and ``natural`` (1 = natural habitat: natural
+or semi-natural vegetation and wetlands, used by the monitoring indicators of
+natural-habitat loss) are optional. A value that a raster holds
 but the table lacks is never dropped: it is reported as "unknown class N".
 """
 
@@ -46,6 +48,7 @@ class LandClass:
     name_fr: str
     colour: str
     nodata: bool = False
+    natural: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,15 @@ class ClassTable:
         """Whether the table says this value means "no data"."""
         c = self.classes.get(int(value))
         return bool(c and c.nodata)
+
+    def is_natural(self, value: int) -> bool:
+        """Whether the table marks this class as natural habitat (``natural`` column).
+
+        >>> builtin_table("modis_igbp").is_natural(2), builtin_table("modis_igbp").is_natural(12)
+        (True, False)
+        """
+        c = self.classes.get(int(value))
+        return bool(c and c.natural)
 
     def known(self, value: int) -> bool:
         return int(value) in self.classes
@@ -112,9 +124,10 @@ def parse_class_table(text: str, *, source: str, key: str | None = None, title: 
             raise RecipeError(f"{source}: line {i}: colour {colour!r} is not #rrggbb")
         colour = ("#" + colour.lstrip("#").lower()) if colour else UNKNOWN_COLOUR
         nodata = (row.get(cols["nodata"]) or "").strip().lower() in {"1", "true", "yes"} if "nodata" in cols else False
+        natural = (row.get(cols["natural"]) or "").strip().lower() in {"1", "true", "yes"} if "natural" in cols else False
         if value in out:
             raise RecipeError(f"{source}: line {i}: value {value} appears twice; keep one row per class")
-        out[value] = LandClass(value, name, name_fr or name, colour, nodata)
+        out[value] = LandClass(value, name, name_fr or name, colour, nodata, natural)
     if not out:
         raise RecipeError(f"{source}: the class table has no rows")
     return ClassTable(key or Path(source).stem, title or Path(source).stem, MappingProxyType(dict(sorted(out.items()))))

@@ -261,6 +261,23 @@ def batch(ctx, recipes, out_dir, units, field, layer, attach, workers, scheduler
 
 @main.command()
 @click.argument("recipe", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path), default=None,
+              help="Write the indicators (long form) to this CSV.")
+@click.option("--lang", type=click.Choice(["en", "fr", "es", "pt"]), default=None, help="Language (default: the recipe's).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing file.")
+def monitor(recipe: Path, out_file: Path | None, lang: str | None, overwrite: bool) -> None:
+    """Measure a recipe's dated layers ([[monitor.*]]) and say what changed."""
+    from ..app.pipeline import monitor_recipe
+
+    r, mon, sentences = monitor_recipe(recipe, out=out_file, lang=lang, overwrite=overwrite)
+    click.echo(f"{r.slug}: {len(mon.indicators)} indicators over {', '.join(mon.section['dates'])}"
+               + (f" -> {out_file}" if out_file else ""))
+    for line in sentences:
+        click.echo(f"  {line}")
+
+
+@main.command()
+@click.argument("recipe", type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_file", required=True, type=click.Path(path_type=Path), help="Output file: .gpkg, .geojson, .kml or .shp.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing file.")
 def delineate(recipe: Path, out_file: Path, overwrite: bool) -> None:

@@ -1,7 +1,8 @@
 """Landscape recipes: one TOML file per landscape, read into a frozen :class:`Recipe`.
 
 A recipe has the tables ``[landscape]``, ``[boundary]``, ``[scale]``,
-``[attach.*]``, ``[profile]`` and ``[[scorecards]]``. Allowed keys and their
+``[attach.*]``, ``[monitor]`` with ``[[monitor.*]]`` (dated layers, see
+:data:`MONITOR`), ``[profile]`` and ``[[scorecards]]``. Allowed keys and their
 types are declared in :data:`SCHEMA` (and :data:`BOUNDARY_METHODS` for the keys
 of each boundary method). Paths are relative to the recipe file. Every error
 names the file, the key and the fix; an unknown key gets a "did you mean".
@@ -317,6 +318,78 @@ ATTACH: dict[str, Checker] = {
     "water": table({**LAYER_REF, "where": string, "name_field": string, "source": string}, required=("path",)),
 }
 
+def date_text(value, ctx: _Ctx) -> str:
+    """A date or period label: ``"2015"``, ``2015``, ``"2017-2020"``, ``"2024-06-30"`` or a TOML date."""
+    import datetime as _dt
+
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    text = string(value, ctx) if isinstance(value, str) else None
+    if text is None or not re.search(r"\d{4}", text):
+        raise ctx.fail(f"= {value!r} is not a date", 'write a year or a date in quotes, e.g. date = "2020" or "2017-2020"')
+    return text
+
+
+# [monitor] and its dated layers [[monitor.<part>]]: computed by landgeo.monitor (issue 14).
+MONITOR_OPTIONS = {
+    "resample": boolean,        # transitions: warp the later raster onto the earlier grid (nearest) instead of the exact overlay
+    "natural_values": scalars,  # land-cover codes that count as natural habitat (default: the class table's natural column)
+}
+MONITOR: dict[str, tuple[dict[str, Checker], tuple[str, ...]]] = {
+    # part: (keys, required keys)
+    "landcover": ({"date": date_text, **RASTER_REF, "classes": class_table_ref}, ("date", "path")),
+    "sites": ({**LAYER_REF, "date": date_text, "date_field": string, "where": string, "name_field": string,
+               "source": string}, ("path",)),
+    "population": ({"date": date_text, **RASTER_REF, "kind": choice("density", "count")}, ("date", "path", "kind")),
+    "polygons": ({**LAYER_REF, "name": string, "date": date_text, "field": string, "where": string, "source": string},
+                 ("name", "date", "path")),
+    "boundary": ({"date": date_text, "path": path, "layer": string, "crs": string, "source": string}, ("date",)),
+}
+
+
+def _check_monitor(data, ctx: _Ctx) -> Mapping[str, Any]:
+    """``[monitor]`` options and its ``[[monitor.<part>]]`` lists of dated layers (one entry per date)."""
+    if not isinstance(data, dict):
+        raise ctx.fail("is not a table", "write [monitor] options and [[monitor.landcover]], [[monitor.sites]]… tables")
+    out: dict[str, Any] = {}
+    allowed = {**MONITOR_OPTIONS, **dict.fromkeys(MONITOR)}
+    for key, value in data.items():
+        if key not in allowed:
+            raise _unknown_key(ctx, key, allowed, where="[monitor]", hint=_did_you_mean(key, allowed))
+        if key in MONITOR_OPTIONS:
+            out[key] = MONITOR_OPTIONS[key](value, _Ctx(ctx.file, f"[monitor] {key}"))
+            continue
+        where = f"[[monitor.{key}]]"
+        if isinstance(value, dict):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise RecipeError(f"{ctx.file}: {where} is not a list of tables; write each dated layer as its own "
+                              f"{where} table with date = \"…\" and path = \"…\"")
+        keys, required = MONITOR[key]
+        entries = []
+        for i, item in enumerate(value):
+            c = _Ctx(ctx.file, f"{where} #{i + 1}")
+            entry = dict(_check_table(item, keys, c, required=required))
+            if key == "sites" and ("date" in entry) == ("date_field" in entry):
+                raise RecipeError(f"{ctx.file}: {c.key} needs either date = \"…\" (one dated layer) or date_field = \"…\" "
+                                  "(a layer whose field holds each site's date or year), not both or neither")
+            if key == "polygons" and not re.fullmatch(r"[a-z][a-z0-9_]*", entry["name"]):
+                raise c.fail(f"name = {entry['name']!r} is not an indicator name",
+                             'use lower-case letters, digits and _, e.g. name = "protected_areas"')
+            entries.append(MappingProxyType(entry))
+        seen: dict[tuple, int] = {}
+        for i, e in enumerate(entries):
+            k = (e.get("name"), e.get("date"), e.get("date_field"))
+            if k in seen and e.get("date") is not None:
+                raise RecipeError(f"{ctx.file}: {where} #{i + 1} has date = {e['date']!r}, like #{seen[k] + 1}; "
+                                  "give each date once (merge the layers, or fix the date)")
+            seen.setdefault(k, i)
+        out[key] = tuple(entries)
+    return MappingProxyType(out)
+
+
 # [context]: the user's own map layers, drawn on the sheet and the web map (not attached to the profile).
 CONTEXT_KINDS = ("settlements", "roads", "tracks", "protected_areas", "lines", "polygons", "points")
 CONTEXT_LAYER = table({**LAYER_REF, "where": string, "kind": choice(*CONTEXT_KINDS), "name_field": string,
@@ -347,6 +420,7 @@ SCHEMA: dict[str, Checker] = {
     "boundary": None,  # checked by method, see _check_boundary
     "scale": table(SCALE),
     "attach": None,    # checked against ATTACH, see _check_attach
+    "monitor": None,   # checked against MONITOR, see _check_monitor
     "profile": table(PROFILE),
     "scorecards": None,
     "context": None,   # checked by _check_context
@@ -412,6 +486,7 @@ class Recipe:
     profile: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     scorecards: tuple = ()
     description: str | None = None
+    monitor: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     context: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({"layers": MappingProxyType({})}))
 
     @property
@@ -448,6 +523,7 @@ def parse_recipe(data: Mapping[str, Any], file: Path) -> Recipe:
     if scale.get("min_ha", DEFAULT_MIN_HA) >= scale.get("max_ha", DEFAULT_MAX_HA):
         raise RecipeError(f"{file}: [scale] min_ha must be below max_ha; fix the band (default 10000 to 1000000)")
     attach = _check_attach(data.get("attach", {}), _Ctx(file, "[attach]"))
+    monitor = _check_monitor(data.get("monitor", {}), _Ctx(file, "[monitor]"))
     profile = SCHEMA["profile"](data.get("profile", {}), _Ctx(file, "[profile]"))
     scorecards = _check_scorecards(data.get("scorecards", []), _Ctx(file, "[[scorecards]]"))
     context = _check_context(data.get("context", {}), _Ctx(file, "[context]"))
@@ -464,6 +540,7 @@ def parse_recipe(data: Mapping[str, Any], file: Path) -> Recipe:
         profile=profile,
         scorecards=scorecards,
         description=landscape.get("description"),
+        monitor=monitor,
         context=context,
     )
 

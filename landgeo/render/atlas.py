@@ -1,4 +1,4 @@
-"""A multi-page atlas PDF: a contents page, then one map sheet per landscape.
+"""A multi-page atlas PDF: a contents page, then one map sheet per landscape (and its change page when dated).
 
 A landscape that failed upstream (its recipe or a layer was wrong) or whose
 sheet cannot be drawn is listed on the contents page with its error; the
@@ -30,6 +30,7 @@ from ..i18n import check_lang, translator
 from . import style
 from .context import country_context, to_4326
 from .labels import colon, fmt_ha, label
+from .change_page import build_change_page, has_change_page
 from .sheet import (
     A4_LANDSCAPE_IN,
     HALO,
@@ -215,6 +216,7 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
     date = sheet_date(date)
     title = title or label("atlas", lang)
     pending: list[tuple[str, Any, Any, str | None, float | None, str | None]] = []
+    changes: dict[int, Any] = {}  # item index → its change page
     with matplotlib.rc_context(RC):
         for item in items:
             name, profile, layers, rasters, error = _unpack(item)
@@ -222,9 +224,14 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
             sheet_pdf = _rendered_sheet(item)
             if error is None and sheet_pdf is not None:  # drawn already (a batch worker): its page is reused
                 fig = sheet_pdf
+                if has_change_page(profile):  # its sheet.pdf holds the change page too (page 2)
+                    changes[len(pending)] = True
             elif error is None:
                 try:
                     fig = build_sheet(profile, layers or {}, lang=lang, rasters=rasters, date=date)
+                    change = build_change_page(profile, layers or {}, lang=lang, rasters=rasters, date=date)
+                    if change is not None:  # a dated landscape: its change page follows its sheet
+                        changes[len(pending)] = change
                 except Exception as exc:  # one broken landscape must not stop the atlas
                     error = _error_text(exc)
                     log.warning("atlas: %s not rendered: %s", name, error)
@@ -235,10 +242,11 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
         n_contents = max(1, math.ceil(len(pending) / ROWS_PER_PAGE))
         entries: list[AtlasEntry] = []
         page = n_contents
-        for name, fig, _geom, error, area, verdict in pending:
+        for i, (name, fig, _geom, error, area, verdict) in enumerate(pending):
             if fig is not None:
                 page += 1
                 entries.append(AtlasEntry(name, "ok", page, area, verdict))
+                page += 1 if i in changes else 0
             else:
                 entries.append(AtlasEntry(name, "failed", None, area, verdict, error))
 
@@ -250,14 +258,19 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
             geoms = [geom for _n, _f, geom, *_ in pending]
             for cfig in _contents_figures(entries, n_contents, lang=lang, title=title, date=date, geoms=geoms):
                 pages.savefig(cfig)
-            for _name, fig, *_ in pending:
+            for i, (_name, fig, *_) in enumerate(pending):
                 if fig is not None and not isinstance(fig, Path):
                     pages.savefig(fig)
+                    if i in changes and not isinstance(changes[i], bool):
+                        pages.savefig(changes[i])
         if reused:
             from .atlas_pages import assemble
 
-            assemble(drawn, n_contents, [fig for _n, fig, *_ in pending if fig is not None], pdf,
-                     metadata=pdf_metadata(title, lang))
+            sheets = []  # per landscape: its reused sheet.pdf (all its pages), or its drawn pages in order
+            for i, (_n, fig, *_) in enumerate(pending):
+                if fig is not None:
+                    sheets += [fig] if isinstance(fig, Path) else [fig] + ([changes[i]] if i in changes else [])
+            assemble(drawn, n_contents, sheets, pdf, metadata=pdf_metadata(title, lang))
     log.info("atlas %s: %d sheets, %d failed", pdf, sum(e.status == "ok" for e in entries),
              sum(e.status != "ok" for e in entries))
     return entries

@@ -22,8 +22,8 @@ def _pdf_date(when: dt.datetime | None) -> str | None:
 
 def assemble(drawn, n_contents: int, sheets: Sequence[Any], out: str | Path, *, metadata: Mapping[str, Any]) -> Path:
     """Write ``out``: the first ``n_contents`` pages of ``drawn`` (a PDF file or buffer), then one page per
-    item of ``sheets`` in order — the first page of that PDF for a :class:`~pathlib.Path`, else the next
-    page of ``drawn``."""
+    item of ``sheets`` in order — every page of that PDF for a :class:`~pathlib.Path` (a landscape's
+    sheet.pdf: its sheet, and its change page when it has dated layers), else the next page of ``drawn``."""
     from pypdf import PdfReader, PdfWriter
 
     if hasattr(drawn, "seek"):
@@ -35,7 +35,8 @@ def assemble(drawn, n_contents: int, sheets: Sequence[Any], out: str | Path, *, 
     nxt = n_contents
     for sheet in sheets:
         if isinstance(sheet, Path):
-            writer.add_page(PdfReader(sheet).pages[0])
+            for page in PdfReader(sheet).pages:
+                writer.add_page(page)
         else:
             writer.add_page(own.pages[nxt])
             nxt += 1

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 def write_maps(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame], folder: str | Path, *,
                lang: str | None = None, offline: bool = True, rasters: Mapping[str, Any] | None = None) -> list[Path]:
-    """Write ``map.html``, ``sheet.pdf`` and ``sheet.png`` into ``folder``.
+    """Write ``map.html``, ``sheet.pdf`` and ``sheet.png`` into ``folder`` (and ``change.png`` when the profile is dated).
 
     ``lang`` defaults to the profile's ``language``. Returns the files written.
     """
@@ -37,6 +37,11 @@ def write_maps(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame
     out = [write_webmap(profile, layers, folder / "map.html", lang=lang, offline=offline, rasters=rasters)]
     out += write_sheet(profile, layers, pdf=folder / "sheet.pdf", png=folder / "sheet.png", lang=lang,
                        rasters=rasters)
+    from .change_page import write_change_png
+
+    change = write_change_png(profile, layers, folder / "change.png", lang=lang, rasters=rasters)
+    if change is not None:  # dated layers: the change page (also page 2 of sheet.pdf)
+        out.append(change)
     return out
 
 

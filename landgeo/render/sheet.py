@@ -61,6 +61,7 @@ from .labels import (
 )
 from .labels_placement import Labeller
 from .raster import classes_of, hillshade, landcover_rgba, read_window
+from .scorecard_chart import dated_cards
 
 log = logging.getLogger(__name__)
 
@@ -319,13 +320,17 @@ def sources_text(profile: Mapping[str, Any], extra: Sequence[str] = ()) -> list[
     return found
 
 
-def _wrap_rows(rows, width_chars: int, max_lines: int) -> list[tuple[str, list[str]]]:
-    """Wrap values; when they exceed ``max_lines`` in total, shorten the longest rows with an ellipsis."""
+def _wrap_rows(rows, width_chars: int, max_lines: int, label_chars: int | None = None) -> list[tuple[str, list[str]]]:
+    """Wrap values; when they exceed ``max_lines`` in total, shorten the longest rows with an ellipsis.
+
+    A row takes as many lines as its value or its label (wrapped to ``label_chars``), whichever is more.
+    """
     wrapped = [(lab, textwrap.wrap(val, width_chars, break_long_words=True) or [""]) for lab, val in rows]
-    while sum(len(v) for _, v in wrapped) > max_lines:
-        i = max(range(len(wrapped)), key=lambda k: len(wrapped[k][1]))
+    label_lines = [len(textwrap.wrap(lab, label_chars) or [lab]) if label_chars else 1 for lab, _ in rows]
+    while sum(max(len(v), n) for (_, v), n in zip(wrapped, label_lines)) > max_lines:
+        i = max(range(len(wrapped)), key=lambda k: (len(wrapped[k][1]) > label_lines[k], len(wrapped[k][1])))
         lines = wrapped[i][1]
-        if len(lines) <= 1:
+        if len(lines) <= max(1, label_lines[i]):
             break
         lines = lines[:-1]
         lines[-1] = lines[-1].rstrip(" ,;") + "…"
@@ -775,7 +780,7 @@ def _draw_table(fig, rect, rows, lang) -> float:
     value_chars = int((1 - label_frac) * width_pt / (fs * 0.56))
     label_chars = int(label_frac * width_pt / (fs * 0.68))  # bold glyphs: ≈ 0.68 em on average (DejaVu Sans Bold)
     max_lines = int(height_pt / line_pt) - len(rows) // 3
-    wrapped = _wrap_rows(rows, value_chars, max_lines)
+    wrapped = _wrap_rows(rows, value_chars, max_lines, label_chars)
     y = 1.0
     dy = line_pt / height_pt
     for i, (lab, lines) in enumerate(wrapped):
@@ -803,7 +808,10 @@ def _draw_composition(fig, x0: float, top: float, bottom: float, width: float, p
     classes = [c for c in classes if c.get("share") is not None]
     title = label("composition", lang)
     source = _eco_source(profile)
-    fig.text(x0, top, title, fontsize=7.5, fontweight="bold", va="top", color=style.TEXT)
+    title_lines = textwrap.wrap(title, max(20, int(width * A4_LANDSCAPE_IN[0] * 72 / (7.5 * 0.62))))
+    fig.text(x0, top, "\n".join(title_lines[:2]), fontsize=7.5, fontweight="bold", va="top", color=style.TEXT,
+             linespacing=1.1)
+    top -= 0.016 * (min(len(title_lines), 2) - 1)  # a narrow column wraps the title
     if source:
         fig.text(x0, top - 0.02, textwrap.shorten(f"{label('source', lang)}{colon(lang)}{source}", 90,
                                                   placeholder="…"), fontsize=6, va="top", color=style.MUTED)
@@ -846,6 +854,21 @@ def _draw_composition(fig, x0: float, top: float, bottom: float, width: float, p
     ax.spines["left"].set_linewidth(0.5)
     ax.tick_params(axis="y", length=0, pad=2)
     ax.set_ylim(-0.6, len(names) - 0.4)
+
+
+def _draw_scorecard(fig, x0: float, top: float, cards, lang) -> None:
+    """The scorecard radar (C1–I5, goal means as arcs, one outline per date) under a title at (``x0``, ``top``)."""
+    from .scorecard_chart import draw_scorecard_radar, text, trend_text
+
+    fig.text(x0, top, text("short_title", lang), fontsize=7.5, fontweight="bold", va="top", color=style.TEXT)
+    trend = trend_text(cards, lang)
+    lines = textwrap.wrap(trend or str(cards[-1].get("date") or ""), 40)[:3]
+    for j, line in enumerate(lines):
+        fig.text(x0, top - 0.02 - 0.012 * j, line, fontsize=5.3, va="top", color=style.MUTED)
+    head = 0.035 + 0.012 * len(lines)
+    size = max(0.08, min(0.16, top - head - 0.105))
+    draw_scorecard_radar(fig, [x0 + 0.025, top - head - 0.012 - size, 0.115, size], cards, lang, title=False, fontsize=5.0,
+                         legend="below")
 
 
 def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame], *, lang: str = "en",
@@ -907,8 +930,14 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
         _draw_locator(fig, [0.635, 0.715, 0.12, 0.18], lay, geom, lang)
         legend_end = _draw_legend(fig, [0.775, 0.715, 0.2, 0.18], legend, lang)
         table_top = min(0.695, legend_end - 0.012)
-        table_end = _draw_table(fig, [0.635, 0.2, 0.34, table_top - 0.2], profile_rows(profile, lang), lang)
-        _draw_composition(fig, 0.635, table_end - 0.03, 0.085, 0.34, profile, legend["classes"], lang)
+        cards = dated_cards(profile.get("scorecards"))
+        if cards:  # the scorecard radar beside the composition chart (issue 14); the table gives up some height
+            table_end = _draw_table(fig, [0.635, 0.29, 0.34, table_top - 0.29], profile_rows(profile, lang), lang)
+            _draw_composition(fig, 0.635, table_end - 0.025, 0.085, 0.185, profile, legend["classes"], lang)
+            _draw_scorecard(fig, 0.83, table_end - 0.025, cards, lang)
+        else:
+            table_end = _draw_table(fig, [0.635, 0.2, 0.34, table_top - 0.2], profile_rows(profile, lang), lang)
+            _draw_composition(fig, 0.635, table_end - 0.03, 0.085, 0.34, profile, legend["classes"], lang)
 
         # footer
         srcs = sources_text(profile, attribution)
@@ -959,9 +988,17 @@ def write_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
     out = []
     with matplotlib.rc_context(RC):
         if pdf is not None:
+            from matplotlib.backends.backend_pdf import PdfPages
+
+            from .change_page import build_change_page
+
             pdf = Path(pdf)
             pdf.parent.mkdir(parents=True, exist_ok=True)
-            fig.savefig(pdf, format="pdf", metadata=pdf_metadata(name, lang))
+            change = build_change_page(profile, layers, lang=lang, rasters=rasters, date=date)
+            with PdfPages(pdf, metadata=pdf_metadata(name, lang)) as pages:  # page 2: the change page, when dated
+                pages.savefig(fig)
+                if change is not None:
+                    pages.savefig(change)
             out.append(pdf)
         if png is not None:
             png = Path(png)

@@ -448,6 +448,9 @@ def _edges(poly_px: BaseGeometry) -> tuple[np.ndarray, ...]:
     parts = shapely.get_parts(poly_px)
     tid = shapely.get_type_id(parts)
     parts = parts[(tid == 3) | (tid == 6)]  # polygons only: make_valid or clipping may leave lines
+    # holes must wind against their shell (the signed areas cancel inside them); a valid polygon
+    # may give its holes the shell's orientation, so orient every part first
+    parts = shapely.orient_polygons(parts)
     rings = shapely.get_rings(parts)
     if len(rings) == 0:
         e = np.empty(0)

@@ -1,0 +1,135 @@
+"""The Landscape Performance Scorecard as a radar (spider) chart: the 20 criteria C1–I5, one outline per date.
+
+As on the workshop template: criteria clockwise from the top, grouped by goal
+(conservation C, production P, livelihoods L, institutions I), scores 1–5 on
+the radius. The latest date is drawn solid and filled, earlier dates as thin
+dashed outlines; each goal's mean at the latest date is an arc across its five
+spokes. With several dated scorecards a line under the chart gives the trend
+of each goal mean since the first date.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..i18n import N_, fmt_number, translator
+from . import style
+
+CRITERIA = tuple(f"{g}{i}" for g in "CPLI" for i in range(1, 6))
+GOALS = (("conservation", "C"), ("production", "P"), ("livelihoods", "L"), ("institutions", "I"))
+GOAL_COLOURS = {"C": "#2e7d32", "P": "#d9730d", "L": "#2166ac", "I": "#7b3294"}
+DATE_COLOURS = ("#9e9e9e", "#6d8fb3", "#c98b4f", "#5b9b72")  # earlier dates; the latest is drawn in TEXT colour
+
+#: key → English message id (looked up in the catalogues of landgeo.i18n)
+TEXT = {
+    'title': N_('Landscape Performance Scorecard'),
+    'short_title': N_('Performance Scorecard'),
+    'conservation': N_('Conservation'),
+    'production': N_('Production'),
+    'livelihoods': N_('Livelihoods'),
+    'institutions': N_('Institutions'),
+    'trend': N_('Change in goal means since {d}'),
+    'means': N_('goal means'),
+}
+
+def text(key: str, lang: str, **fields) -> str:
+    """A scorecard chart text in ``lang``."""
+    return translator(lang)(TEXT[key], **fields)
+
+
+def dated_cards(scorecards: Sequence[Mapping[str, Any]] | None) -> list[Mapping[str, Any]]:
+    """Scorecards that have scores, in date order (undated ones last)."""
+    from ..monitor.dates import date_key
+
+    cards = [c for c in (scorecards or []) if isinstance(c, Mapping) and c.get("scores")]
+    return sorted(cards, key=lambda c: date_key(c.get("date") or "9999"))
+
+
+def _signed(v: float, lang: str) -> str:
+    return ("+" if v > 0 else "−" if v < 0 else "±") + fmt_number(abs(v), lang, 1)
+
+
+def trend_text(cards: Sequence[Mapping[str, Any]], lang: str) -> str | None:
+    """``Change in goal means since 2022: C +0.5 · P +0.5 …`` (None with fewer than two dated cards)."""
+    cards = [c for c in cards if c.get("date") and c.get("goal_means")]
+    if len(cards) < 2:
+        return None
+    a, b = cards[0]["goal_means"], cards[-1]["goal_means"]
+    parts = [f"{letter} {_signed(b[g] - a[g], lang)}" for g, letter in GOALS if a.get(g) is not None and b.get(g) is not None]
+    from .labels import colon
+
+    return text("trend", lang, d=cards[0]["date"]) + colon(lang) + " · ".join(parts)
+
+
+def draw_scorecard_radar(fig, rect, scorecards, lang: str, *, fontsize: float = 6.0, title: bool = True,
+                         max_dates: int = 4, legend: str = "right"):
+    """Draw the radar in ``rect`` (figure fraction); returns the polar axes, or None without scores.
+
+    ``legend``: the dates' key to the ``"right"`` of the chart or ``"below"`` it.
+    """
+    cards = dated_cards(scorecards)[-max_dates:]
+    if not cards:
+        return None
+    n = len(CRITERIA)
+    angles = np.linspace(0, 2 * math.pi, n, endpoint=False)
+    ax = fig.add_axes(rect, projection="polar")
+    ax.set_theta_offset(math.pi / 2)
+    ax.set_theta_direction(-1)
+    ax.set_ylim(0, 5)
+    ax.set_yticks([1, 2, 3, 4, 5])
+    ax.set_yticklabels([fmt_number(v, lang) for v in (1, 2, 3, 4, 5)], fontsize=fontsize - 1.5, color=style.MUTED)
+    ax.set_rlabel_position(360 / n / 2)
+    ax.set_xticks(angles)
+    ax.set_xticklabels(CRITERIA, fontsize=fontsize)
+    for lab, crit in zip(ax.get_xticklabels(), CRITERIA):
+        lab.set_color(GOAL_COLOURS[crit[0]])
+        lab.set_fontweight("bold")
+    ax.tick_params(axis="x", pad=-1)
+    ax.grid(color="#cccccc", linewidth=0.4)
+    ax.spines["polar"].set_color("#bbbbbb")
+    ax.spines["polar"].set_linewidth(0.5)
+    width = 2 * math.pi / n
+    for k, (_goal, letter) in enumerate(GOALS):  # a faint wedge behind each goal's five criteria
+        start = angles[5 * k] - width / 2
+        ax.bar(start + 2.5 * width, 5, width=5 * width, bottom=0, color=GOAL_COLOURS[letter], alpha=0.06,
+               edgecolor="none", zorder=0)
+    closed = np.concatenate([angles, angles[:1]])
+    for i, card in enumerate(cards):
+        scores = card["scores"]
+        vals = np.array([float(scores.get(c) or 0) for c in CRITERIA])
+        vals = np.concatenate([vals, vals[:1]])
+        latest = i == len(cards) - 1
+        colour = style.TEXT if latest else DATE_COLOURS[i % len(DATE_COLOURS)]
+        ax.plot(closed, vals, color=colour, linewidth=1.1 if latest else 0.8, linestyle="-" if latest else (0, (3, 2)),
+                zorder=3, label=str(card.get("date") or "–"))
+        if latest:
+            ax.fill(closed, vals, color=colour, alpha=0.10, zorder=2)
+    means = cards[-1].get("goal_means") or {}
+    for k, (goal, letter) in enumerate(GOALS):  # the latest goal means as arcs over their spokes
+        m = means.get(goal)
+        if m is None:
+            continue
+        th = np.linspace(angles[5 * k] - width * 0.4, angles[5 * k + 4] + width * 0.4, 30)
+        ax.plot(th, np.full(th.size, m), color=GOAL_COLOURS[letter], linewidth=2.2, alpha=0.85, zorder=4,
+                solid_capstyle="butt")
+    if title:
+        ax.set_title(text("title", lang), fontsize=fontsize + 1.5, fontweight="bold", color=style.TEXT, pad=10)
+    handles, labels = ax.get_legend_handles_labels()
+    if legend == "below":
+        ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=fontsize - 0.3,
+                  frameon=False, handlelength=1.6, borderaxespad=0, ncol=min(2, len(labels)), columnspacing=1.0)
+    else:
+        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.0, 1.08), fontsize=fontsize - 0.5,
+                  frameon=False, handlelength=1.6, borderaxespad=0)
+    return ax
+
+
+def goal_lines(card: Mapping[str, Any], lang: str) -> list[tuple[str, str, str]]:
+    """(letter, goal name, mean) rows of one scorecard, for a legend beside the radar."""
+    means = card.get("goal_means") or {}
+    return [(letter, text(goal, lang), fmt_number(means[goal], lang, 1) if means.get(goal) is not None else "–")
+            for goal, letter in GOALS]

@@ -16,10 +16,10 @@ import shapely
 from pyproj import Geod
 from rasterio.transform import from_origin
 
-from landgeo.errors import RecipeError
-from landgeo.monitor import monitor_landscape, read_indicators_csv, write_indicators_csv
-from landgeo.io.atomic import neutralise_cell
 from landgeo.app.pipeline import build_profile, profile_many, write_profile_dir
+from landgeo.errors import RecipeError
+from landgeo.io.atomic import neutralise_cell
+from landgeo.monitor import monitor_landscape, read_indicators_csv, write_indicators_csv
 from landgeo.recipe import parse_recipe, read_recipe
 
 GEOD = Geod(ellps="WGS84")

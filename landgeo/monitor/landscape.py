@@ -24,14 +24,15 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
-from ..geo import geodesy
 from ..attach.classes import ClassTable, load_class_table
 from ..attach.parts import area_ha, ecosystems_from_vector, landcover_from_raster, population_from_raster
 from ..boundary import Check, finish_boundary
 from ..checks.guidance import CHANGE_LIMIT, check_change
 from ..errors import DataWarning, LandgeoWarning
+from ..geo import geodesy
 from ..io.raster import open_raster
 from ..io.vector import read_vector, report_of
 from .dates import at_or_before, sorted_dates, steps
@@ -415,8 +416,6 @@ def monitor_landscape(recipe, boundary, *, lang: str | None = None, scorecards=N
     if site_results:
         frames = [r.layer for r in site_results.values() if len(r.layer)]
         if frames:
-            import pandas as pd
-
             layers["sites_over_time"] = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
     if dated_b:
         layers["boundaries_over_time"] = gpd.GeoDataFrame({"date": b_dates}, geometry=[dated_b[d] for d in b_dates], crs=4326)

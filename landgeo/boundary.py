@@ -42,8 +42,8 @@ class Check:
     """One check result: ``status`` is ``ok``, ``warn`` or ``fail``.
 
     ``message`` is the sentence in the language it was made in; ``text`` the same
-    sentence as data (catalogue id and values), from which :meth:`message_in` renders it
-    in any language. Make one with :meth:`from_text`.
+    sentence as data (catalogue id and values, ``message_text`` in ``profile.json``), from
+    which :meth:`message_in` renders it in any language. Make one with :meth:`from_text`.
     """
 
     id: str
@@ -66,7 +66,7 @@ class Check:
         if self.value is not None:
             out["value"] = self.value
         if self.text is not None:
-            out["text"] = self.text.to_dict()
+            out["message_text"] = self.text.to_dict()
         return out
 
 
@@ -85,6 +85,7 @@ class Boundary:
     sources: tuple[Source, ...] = ()
     details: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     checks: tuple[Check, ...] = ()
+    definition_text: Text | None = None  # the generated definition as data (None for a user's own sentence)
 
     @property
     def area_ha(self) -> float:
@@ -113,6 +114,7 @@ def finish_boundary(
     sources=(),
     details: Mapping[str, Any] | None = None,
     checks=(),
+    definition_text: Text | None = None,
 ) -> Boundary:
     """Validate, repair, transform to EPSG:4326 and dissolve ``geometries``.
 
@@ -124,6 +126,9 @@ def finish_boundary(
         Anything :class:`pyproj.CRS` accepts; must not be None.
     method, definition, sources, details, checks
         The record stored in the returned :class:`Boundary`.
+    definition_text
+        The generated ``definition`` as data (a :class:`landgeo.i18n.Text`), so that
+        outputs can state it in any language; ``None`` for a sentence the user wrote.
 
     Raises
     ------
@@ -151,4 +156,5 @@ def finish_boundary(
         sources=tuple(sources),
         details=MappingProxyType(dict(details or {})),
         checks=tuple(checks),
+        definition_text=definition_text,
     )

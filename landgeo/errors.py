@@ -7,7 +7,21 @@ turns a ``LandgeoError`` into one message on stderr and exit status 2.
 
 
 class LandgeoError(Exception):
-    """Root of every landgeo error caused by the user's input."""
+    """Root of every landgeo error caused by the user's input.
+
+    The message may be a :class:`landgeo.i18n.Text` (kept as ``text``): ``str()`` is then
+    English and :meth:`in_language` states it in another language.
+    """
+
+    def __init__(self, *args):
+        self.text = args[0] if args and hasattr(args[0], "render") else None  # a Text (no import: floor 1)
+        if self.text is not None:
+            args = (self.text.render("en"), *args[1:])
+        super().__init__(*args)
+
+    def in_language(self, lang: str) -> str:
+        """The message in ``lang`` (English when it was given as a plain string)."""
+        return self.text.render(lang) if self.text is not None else str(self)
 
 
 class RecipeError(LandgeoError, ValueError):
@@ -60,13 +74,18 @@ class ScaleWarning(LandgeoWarning):
 class DataWarning(LandgeoWarning):
     """Input data was repaired, skipped or only partly usable.
 
-    ``DataWarning(en, fr=…)`` carries a French text too; :meth:`text` picks one.
+    ``DataWarning(text)`` with a :class:`landgeo.i18n.Text` keeps the message as data
+    (``note``), so the profile can state it in any language; ``str()`` is English.
+    ``DataWarning(en, fr=…)`` (older form) carries a French text; :meth:`text` picks one.
     """
 
-    def __init__(self, message: str = "", *, fr: str | None = None):
-        super().__init__(message)
+    def __init__(self, message="", *, fr: str | None = None):
+        self.note = message if hasattr(message, "render") else None  # a landgeo.i18n.Text (no import: floor 1)
+        super().__init__(self.note.render("en") if self.note is not None else message)
         self.fr = fr
 
     def text(self, lang: str) -> str:
-        """The message in ``lang`` (English when no French text was given)."""
+        """The message in ``lang`` (English when no text in ``lang`` was given)."""
+        if self.note is not None:
+            return self.note.render(lang)
         return self.fr if lang == "fr" and self.fr else str(self)

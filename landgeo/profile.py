@@ -20,6 +20,7 @@ from .boundary import Boundary
 from .checks.guidance import BoundaryReport
 from .errors import LayerError
 from .geo import geodesy
+from .i18n import Text
 from .io.text import read_text
 
 SCHEMA_ID = "landgeo.profile/1"
@@ -99,6 +100,7 @@ def make_profile(
         "boundary": {
             "method": boundary.method,
             "definition": boundary.definition,
+            **({"definition_text": boundary.definition_text.to_dict()} if getattr(boundary, "definition_text", None) else {}),
             "sources": [s.to_dict() for s in boundary.sources],
             "crs": "EPSG:4326",
             "details": _jsonable(dict(boundary.details)),
@@ -112,6 +114,7 @@ def make_profile(
             "max_ha": report.scale.max_ha,
             "verdict": report.scale.verdict,
             "message": report.scale.message,
+            **({"message_text": report.scale.text.to_dict()} if getattr(report.scale, "text", None) else {}),
         },
         "checks": [c.to_dict() for c in report.checks],
         "location": location,
@@ -123,8 +126,25 @@ def make_profile(
     profile.update(parts)  # any further computed sections, in the order attach gives them
     profile["template"] = _template(recipe)
     profile["scorecards"] = _scorecards(recipe)
-    profile["notes"] = list(dict.fromkeys(notes))
+    profile["notes"], texts = note_texts(notes, lang)
+    if any(texts):
+        profile["notes_text"] = texts
     return profile
+
+
+def note_texts(notes, lang: str) -> tuple[list[str], list[dict | None]]:
+    """Notes (strings, :class:`landgeo.i18n.Sentence` or :class:`landgeo.i18n.Text`) as sentences in ``lang``, once each,
+    and beside them their data form (``None`` for a plain string)."""
+    sentences: list[str] = []
+    texts: list[dict | None] = []
+    for note in notes:
+        text = note if isinstance(note, Text) else getattr(note, "text", None)  # a Text, or a Sentence keeping one
+        sentence = text.render(lang) if isinstance(text, Text) else str(note)
+        if sentence in sentences:
+            continue
+        sentences.append(sentence)
+        texts.append(text.to_dict() if isinstance(text, Text) else None)
+    return sentences, texts
 
 
 def _jsonable(value):
@@ -144,10 +164,13 @@ def read_profile(path: str | Path) -> dict:
     path = Path(path)
     if path.is_dir():
         path = path / "profile.json"
+    def no_nan(name):  # NaN/Infinity are not JSON; landgeo never writes them
+        raise ValueError(f"{name} is not a JSON number")
+
     try:
-        data = json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise LayerError(f"{path}: is not JSON ({exc}); give a profile.json written by landgeo") from exc
+        data = json.loads(read_text(path), parse_constant=no_nan)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+        raise LayerError(f"{path}: is not JSON landgeo wrote ({exc}); give a profile.json written by landgeo") from exc
     if not isinstance(data, dict) or data.get("schema") != SCHEMA_ID:
         raise LayerError(f"{path}: is not a landgeo profile (schema {SCHEMA_ID}); give a profile.json written by `landgeo profile`")
     return data

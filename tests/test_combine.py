@@ -76,7 +76,7 @@ def test_buffer_and_fill_holes(tmp_path):
     expected = geodesy.area_ha(shapely.box(0, 0, 0.1, 0.1)) + (4 * side_km + 3.1416) * 100
     assert b.area_ha == pytest.approx(expected, rel=5e-3)
     assert not any(p.interiors for p in shapely.get_parts(b.geometry))
-    assert "buffered by 1,000 m" in b.definition and "1 holes under 5 ha filled" in b.definition
+    assert "buffered by 1,000 m" in b.definition and "1 hole under 5 ha filled" in b.definition  # singular from the catalogue
 
 
 def test_alignment_check_against_units(tmp_path, units_gpkg):
@@ -114,5 +114,6 @@ def test_repair_notes_follow_the_profile_language(tmp_path):
     bowtie = shapely.Polygon([(0, 0), (0.1, 0.1), (0.1, 0), (0, 0.1)])
     gpd.GeoDataFrame(geometry=[bowtie, shapely.box(0.2, 0, 0.3, 0.1)], crs=4326).to_file(tmp_path / "messy.gpkg")
     r = read_recipe(write_recipe(tmp_path, "m.toml", 'method = "file"\npath = "messy.gpkg"'))
-    assert build_profile(r, lang="en").profile["notes"] == ["messy.gpkg: 1 invalid geometries repaired (make_valid)"]
-    assert build_profile(r, lang="fr").profile["notes"] == ["messy.gpkg : 1 géométries invalides réparées (make_valid)"]
+    assert build_profile(r, lang="en").profile["notes"] == ["messy.gpkg: 1 invalid geometry repaired (make_valid)"]
+    assert build_profile(r, lang="fr").profile["notes"] == ["messy.gpkg : 1 géométrie invalide réparée (make_valid)"]
+    assert build_profile(r, lang="pt").profile["notes"] == ["messy.gpkg: 1 geometria inválida reparada (make_valid)"]

@@ -258,7 +258,8 @@ def test_boundaries_from_best_fit_and_hybrid():
     assert isinstance(bf, Boundary) and isinstance(hy, Boundary)
     assert sorted(c.units.best_fit) == ["c10", "c5", "c6", "c9"]
     assert bf.method == "best_fit" and bf.definition.startswith("Union de 4 unités entières")
-    assert bf.details["definition_en"].startswith("Union of 4 whole units")
+    assert bf.definition_text.render("en").startswith("Union of 4 whole units")  # the definition kept as data
+    assert bf.definition_text.render("es").startswith("Unión de 4 unidades completas")
     assert hy.area_ha == pytest.approx(geod_ha(shapely.intersection(shapely.affinity.translate(a, 0.05, 0.05), shapely.box(0, 0, 1, 1))), rel=1e-7)
     assert bf.checks[0].id == "alignment"
     frame = c.to_frame().set_index("role")

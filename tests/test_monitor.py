@@ -69,6 +69,12 @@ def kit(tmp_path):
     sites.to_file(tmp_path / "sites.gpkg", layer="footprints")
     gpd.GeoDataFrame({"name": ["now"]}, geometry=[B2020], crs=4326).to_file(tmp_path / "b2020.gpkg")
     gpd.GeoDataFrame({"name": ["then"]}, geometry=[B2017], crs=4326).to_file(tmp_path / "b2017.gpkg")
+    # protected areas: 2017 one reserve, 2020 a second one (partly outside the 2017 boundary), field "status"
+    gpd.GeoDataFrame({"status": ["reserve"]}, geometry=[shapely.box(0.0, 0.0, 0.1, 0.1)], crs=4326).to_file(
+        tmp_path / "pa2017.gpkg")
+    gpd.GeoDataFrame({"status": ["reserve", "community forest"]},
+                     geometry=[shapely.box(0.0, 0.0, 0.1, 0.1), shapely.box(0.2, 0.2, 0.28, 0.32)],
+                     crs=4326).to_file(tmp_path / "pa2020.gpkg")
     recipe = tmp_path / "land.toml"
     recipe.write_text('''
 [landscape]
@@ -113,6 +119,18 @@ kind = "count"
 date = "2020"
 path = "pop2020.tif"
 kind = "count"
+
+[[monitor.polygons]]
+name = "protected_areas"
+date = "2017"
+path = "pa2017.gpkg"
+field = "status"
+
+[[monitor.polygons]]
+name = "protected_areas"
+date = "2020"
+path = "pa2020.gpkg"
+field = "status"
 
 [[scorecards]]
 date = "2017"
@@ -177,6 +195,13 @@ def test_indicators_per_date_and_period_add_up_by_hand(kit):
     # population counts: 24 × 30 cells × 10 in 2017, 30 × 30 × 12 in 2020
     assert v[("population", "2017")] == 7200 and v[("population", "2020")] == 10800
     assert v[("population_change", "2017/2020")] == 3600
+    # any attached polygon layer over time: areas inside each date's boundary, per class and in all
+    reserve = geod_ha(shapely.box(0, 0, 0.1, 0.1))
+    community = geod_ha(shapely.box(0.2, 0.2, 0.28, 0.3))  # clipped to the 2020 boundary (lat ≤ 0.3)
+    assert v[("protected_areas_area", "2017")] == pytest.approx(reserve, rel=1e-4)
+    assert v[("protected_areas_area", "2020")] == pytest.approx(reserve + community, rel=1e-4)
+    assert v[("protected_areas_area[community forest]", "2020")] == pytest.approx(community, rel=1e-4)
+    assert v[("protected_areas_area_change", "2017/2020")] == pytest.approx(community, rel=1e-3)
     # scorecard goal means per date
     assert v[("scorecard_mean[conservation]", "2017")] == 1.0
     assert v[("scorecard_mean[conservation]", "2020")] == pytest.approx(2.2)
@@ -349,3 +374,17 @@ def test_batch_atlas_copies_the_change_page_with_the_sheet(kit, tmp_path):
     assert len(pages) == 3  # contents, sheet, change page
     assert "Change over time" in pages[2].extract_text()
     assert "2" in pages[0].extract_text()  # the contents page lists the sheet on page 2
+
+
+def test_missing_date_field_names_the_layer_and_the_key(kit):
+    from click.testing import CliRunner
+
+    from landgeo.cli.main import main
+
+    text = kit.read_text(encoding="utf-8").replace('date_field = "year"', 'date_field = "yr"')
+    kit.write_text(text, encoding="utf-8")
+    res = CliRunner().invoke(main, ["monitor", str(kit)])
+    assert res.exit_code == 2
+    assert "sites.gpkg: no field 'yr'" in res.output and "date_field in [[monitor.sites]]" in res.output
+    assert "year" in res.output  # the fields it has
+    assert "Traceback" not in res.output

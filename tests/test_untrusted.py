@@ -1,6 +1,6 @@
 """Security: layers and recipes are data, never code.
 
-- ``where`` on CSV/XLSX/GPKG goes through landgeo.where: a Python payload is a syntax error (exit 2), never run;
+- ``where`` on CSV/XLSX/GPKG goes through landgeo.io.where: a Python payload is a syntax error (exit 2), never run;
 - hostile names reach map.html and compare.html escaped: headless Chromium shows that no script ran;
 - CSV cells that a spreadsheet would run as formulas are neutralised (summary.csv, units.csv).
 """
@@ -100,6 +100,19 @@ where = "{payload}"
     assert r.exit_code == 2 and "units.gpkg" in r.stderr, r.output
     assert not marker.exists()
     assert sites.exists()
+
+
+def test_batch_units_where_filters_and_never_runs_code(tmp_path, units_gpkg):
+    marker = tmp_path / "PWNED"
+    out = tmp_path / "b"
+    r = run("batch", "--units", units_gpkg, "--layer", "districts", "--field", "name", "-o", out, "--workers", "0",
+            "--no-maps", "--no-atlas", "--where", f"@__import__('os').system('touch {marker}')")
+    assert r.exit_code == 2 and "units.gpkg" in r.stderr and "Traceback" not in r.output, r.output
+    assert not marker.exists() and not out.exists()
+    r = run("batch", "--units", units_gpkg, "--layer", "districts", "--field", "name", "-o", out, "--workers", "0",
+            "--no-maps", "--no-atlas", "--where", "region = 'West' AND name LIKE 'K%'")
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["kora-nord"]
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -108,7 +108,7 @@ class BatchResult:
 # --- tasks -------------------------------------------------------------------------------
 
 def plan_batch(recipes: Sequence[str | Path] = (), *, units: str | Path | None = None, field: str | None = None,
-               layer: str | None = None, attach: str | Path | None = None) -> tuple[list[Task], list[Row]]:
+               layer: str | None = None, attach: str | Path | None = None, where: str | None = None) -> tuple[list[Task], list[Row]]:
     """The tasks of a batch (recipe files, then the units of a layer) and the recipes that failed to read.
 
     Raises
@@ -116,15 +116,15 @@ def plan_batch(recipes: Sequence[str | Path] = (), *, units: str | Path | None =
     UsageError
         Neither recipes nor ``units`` given, or ``units`` without ``field``.
     """
-    if units is None and (field or layer or attach):
-        raise UsageError("--field, --layer and --attach go with --units LAYER; add --units or leave them out")
+    if units is None and (field or layer or attach or where):
+        raise UsageError("--field, --layer, --attach and --where go with --units LAYER; add --units or leave them out")
     if units is not None and not field:
         raise UsageError(f"--units {units}: add --field NAME, the field that names each unit")
     if not recipes and units is None:
         raise UsageError("give recipe files (landgeo batch a.toml b.toml -o DIR) or --units LAYER --field NAME")
     tasks, failed = recipe_tasks(recipes)
     if units is not None:
-        tasks += units_tasks(units, field=field, layer=layer, attach=attach)
+        tasks += units_tasks(units, field=field, layer=layer, attach=attach, where=where)
     return tasks, failed
 
 
@@ -143,10 +143,12 @@ def recipe_tasks(recipes: Iterable[str | Path]) -> tuple[list[Task], list[Row]]:
     return tasks, failed
 
 
-def units_tasks(units: str | Path, *, field: str, layer: str | None = None, attach: str | Path | None = None) -> list[Task]:
+def units_tasks(units: str | Path, *, field: str, layer: str | None = None, attach: str | Path | None = None,
+                where: str | None = None) -> list[Task]:
     """One task per unit of a layer (see :mod:`landgeo.units_recipes`)."""
 
-    return [Task(u.slug, u.source, str(u.file), u.data) for u in units_recipes(units, field=field, layer=layer, attach=attach)]
+    return [Task(u.slug, u.source, str(u.file), u.data) for u in units_recipes(units, field=field, layer=layer, attach=attach,
+                                                                                 where=where)]
 
 
 # --- the worker side ------------------------------------------------------------------------
@@ -536,7 +538,7 @@ def run_batch(
     todo = list(tasks)
     if resume:
         todo, skipped = _skip_complete(tasks, out_root)
-        overwrite = True  # only folders landgeo wrote (its marker) are ever replaced; see landgeo.output
+        overwrite = True  # only folders landgeo wrote (its marker) are ever replaced; see landgeo.io.atomic
         if skipped:
             log.info("batch: %d landscapes already complete, skipped (--resume)", len(skipped))
     on_row = on_row or (lambda row: None)

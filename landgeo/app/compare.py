@@ -14,7 +14,7 @@ from ..boundary import WGS84
 from ..comparison.metrics import ALIGNMENT_TOLERANCE
 from ..comparison.result import Comparison, compare
 from ..errors import LandgeoError
-from ..i18n import check_lang
+from ..i18n import LANGUAGES, check_lang
 from ..io import vector as layers
 from ..io.atomic import (
     atomic_dir,
@@ -85,8 +85,7 @@ def write_comparison(
                     "share_of_a": [round(float(row["share_of_a"]), 6)],
                     "method": [_role_method(comparison, role)],
                     "definition": [comparison.role_definition(role, lang)],
-                    "definition_en": [comparison.role_definition(role, "en")],
-                    "definition_fr": [comparison.role_definition(role, "fr")],
+                    **{f"definition_{lg}": [comparison.role_definition(role, lg)] for lg in LANGUAGES},
                 },
                 geometry=[row.geometry],
                 crs=WGS84,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import LandgeoError, LayerError
+from ..i18n import translator
 from ..recipe.parse import read_recipe
 from .compare import compare_files
 from .pipeline import Outcome, profile_many
@@ -43,18 +44,21 @@ def run_demo_comparison(out_dir: str | Path, *, lang: str | None = None, overwri
         recipe = found[0]
     recipe = Path(recipe)
     units = recipe.resolve().parent.parent / DEMO_COMPARISON["units"]
+    t = translator(lang)
     try:
         r = read_recipe(recipe)
+        t = translator(lang or r.language)
         if not (Path(out_dir) / r.slug).is_dir():
-            return False, f"compare {recipe.name}: skipped, the profile of {r.slug} was not written"
+            return False, t("compare {recipe}: skipped, the profile of {slug} was not written", recipe=recipe.name, slug=r.slug)
         target = Path(out_dir) / r.slug / "compare-districts"
         c = compare_files(recipe, units=units, units_layer=DEMO_COMPARISON["layer"], field=DEMO_COMPARISON["field"],
                           out_dir=target, lang=lang or r.language, overwrite=overwrite)
     except LandgeoError as exc:
-        return False, f"compare {recipe.name}: FAILED: {exc}"
+        return False, t("compare {recipe}: FAILED: {error}", recipe=recipe.name, error=exc.in_language(t.lang))
     u = c.units
-    iou = f"IoU {u.metrics.iou:.3f}" if u.metrics is not None else "IoU 0"
-    return True, f"compare {r.slug} vs districts: best fit {len(u.best_fit)} of {u.touched} districts touched, {iou} -> {target}"
+    return True, t("compare {slug} vs districts: best fit {n} of {touched} districts touched, IoU {iou:.3f} -> {folder}",
+                   slug=r.slug, n=len(u.best_fit), touched=u.touched, iou=u.metrics.iou if u.metrics is not None else 0.0,
+                   folder=str(target))
 
 
 def run_demo(out_dir: str | Path, *, lang: str | None = None, overwrite: bool = False) -> list[Outcome]:

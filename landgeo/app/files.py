@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from ..boundary import Boundary
@@ -13,6 +14,7 @@ from ..checks.guidance import (
 )
 from ..delineate import delineate
 from ..delineate.drawn import boundary_from_layer
+from ..i18n import check_lang
 from ..io.vector import check_vector_output, read_vector, report_of, write_vector_file
 from ..recipe.parse import input_paths, read_recipe
 
@@ -22,9 +24,14 @@ def delineate_recipe(recipe_path: str | Path) -> Boundary:
     return delineate(read_recipe(recipe_path))
 
 
-def delineate_to_file(recipe_path: str | Path, out_file: str | Path, *, overwrite: bool = False) -> Boundary:
-    """Write a recipe's boundary to GPKG/GeoJSON/KML/SHP (by extension), atomically."""
+def delineate_to_file(recipe_path: str | Path, out_file: str | Path, *, overwrite: bool = False, lang: str | None = None) -> Boundary:
+    """Write a recipe's boundary to GPKG/GeoJSON/KML/SHP (by extension), atomically.
+
+    ``lang`` (default: the recipe's ``language``) is the language of the ``definition`` attribute.
+    """
     recipe = read_recipe(recipe_path)
+    if lang is not None:
+        recipe = dataclasses.replace(recipe, language=check_lang(lang))
     out_file = check_vector_output(out_file, overwrite=overwrite, inputs=input_paths(recipe))
     boundary = delineate(recipe)
     frame = boundary.to_frame(name=recipe.name, slug=recipe.slug, area_ha=round(boundary.area_ha, 2))

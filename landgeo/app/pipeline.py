@@ -71,9 +71,11 @@ def _previous_boundary(recipe: Recipe):
     return finish_boundary(gdf.geometry.values, gdf.crs, method="file", definition="previous").geometry
 
 
-def _warning_text(message, lang: str) -> str:
-    """A caught warning's text in ``lang`` (DataWarning carries French too)."""
-    return message.text(lang) if isinstance(message, DataWarning) else str(message)
+def _warning_text(message, lang: str):
+    """A caught warning as a note: its :class:`landgeo.i18n.Text` when it keeps one, else its text in ``lang``."""
+    if isinstance(message, DataWarning):
+        return message.note if message.note is not None else message.text(lang)
+    return str(message)
 
 
 def _alignment(recipe: Recipe, boundary: Boundary, lang: str) -> list:
@@ -182,7 +184,7 @@ def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | No
         notes += monitored.notes
     profile = make_profile(recipe, boundary, report, lang=lang, parts=parts, notes=notes)
     _finish_indicators(profile)
-    return ProfileResult(recipe, boundary, report, profile, layers, rasters, notes)
+    return ProfileResult(recipe, boundary, report, profile, layers, rasters, list(profile["notes"]))
 
 
 def _monitor(recipe: Recipe, boundary: Boundary, lang: str):

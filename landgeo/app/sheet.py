@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
+from ..errors import LandgeoError, LayerError, UsageError
 from ..i18n import check_lang
 from ..io.atomic import atomic_file, check_target
 from ..recipe import read_recipe
@@ -63,5 +63,12 @@ def render_sheet(source: str | Path, *, out: str | Path | None = None, lang: str
         check_target(target, overwrite=overwrite, kind="file")
     with contextlib.ExitStack() as stack:  # each file complete or absent, renamed into place at the end
         tmp = {t: stack.enter_context(atomic_file(t, overwrite=overwrite)) for t in targets}
-        write_sheet(profile, layers, pdf=tmp.get(pdf), png=tmp.get(png), lang=lang, rasters=rasters)
+        try:
+            write_sheet(profile, layers, pdf=tmp.get(pdf), png=tmp.get(png), lang=lang, rasters=rasters)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+            if not source.is_dir() or isinstance(exc, LandgeoError):
+                raise
+            # a profile.json edited by hand (or damaged) is the user's input: say which file, not a traceback
+            raise LayerError(f"{source / 'profile.json'}: cannot be drawn ({type(exc).__name__}: {exc}); it has been "
+                             "changed since landgeo wrote it; write the folder again with `landgeo profile`") from exc
     return targets

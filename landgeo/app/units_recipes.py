@@ -24,7 +24,7 @@ from ..delineate.admin import normalize_name
 from ..errors import FieldError, RecipeError
 from ..io.text import read_text
 from ..io.vector import read_vector
-from ..recipe.parse import BOUNDARY_COMMON, Recipe, parse_recipe, slugify
+from ..recipe.parse import BOUNDARY_COMMON, MAX_SLUG, Recipe, parse_recipe, slugify
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,8 @@ def read_shared_settings(attach: str | Path | None) -> tuple[dict[str, Any], Pat
         data = tomllib.loads(read_text(file))
     except tomllib.TOMLDecodeError as exc:
         raise RecipeError(f"{file}: is not valid TOML ({exc}); check quotes, brackets and = signs on that line") from exc
+    except RecursionError:
+        raise RecipeError(f"{file}: nests arrays or tables too deeply to read; a recipe needs two or three levels") from None
     shared: dict[str, Any] = {}
     for key, value in data.items():
         if key in IGNORED_TABLES:
@@ -94,19 +96,21 @@ def read_shared_settings(attach: str | Path | None) -> tuple[dict[str, Any], Pat
 
 
 def unit_recipe_data(value, *, name: str, slug: str, units: Path, layer: str | None, field: str,
-                     shared: dict[str, Any]) -> dict[str, Any]:
+                     shared: dict[str, Any], where: str | None = None) -> dict[str, Any]:
     """Recipe data selecting one unit (``field == value``) of ``units``, with the shared settings."""
     landscape = {"name": name, "slug": slug, **shared.get("landscape", {})}
     boundary = {"method": "admin", "path": str(units), "field": field, "values": [value], **shared.get("boundary", {})}
     if layer:
         boundary["layer"] = layer
+    if where:  # the same filter selects the unit: a name repeated in filtered-out units is not taken in
+        boundary["where"] = where
     data = {"landscape": landscape, "boundary": boundary}
     data.update({k: v for k, v in shared.items() if k not in ("landscape", "boundary")})
     return data
 
 
 def units_recipes(units: str | Path, *, field: str, layer: str | None = None,
-                  attach: str | Path | None = None) -> list[UnitRecipe]:
+                  attach: str | Path | None = None, where: str | None = None) -> list[UnitRecipe]:
     """One recipe per distinct value of ``field`` in the units layer, in the layer's order.
 
     Units that share a value form one landscape (the admin method selects all
@@ -122,7 +126,9 @@ def units_recipes(units: str | Path, *, field: str, layer: str | None = None,
     """
     units = Path(units).resolve()
     shared, attach_file = read_shared_settings(attach)
-    gdf = read_vector(units, layer=layer, expect="polygon")
+    gdf = read_vector(units, layer=layer, where=where, expect="polygon")
+    if where and not len(gdf):
+        raise FieldError(f"{units}: --where {where!r} selects no unit; check the filter")
     if field not in gdf.columns:
         cols = [str(c) for c in gdf.columns if c != gdf.geometry.name]
         close = difflib.get_close_matches(field, cols, n=1, cutoff=0.5)
@@ -143,12 +149,13 @@ def units_recipes(units: str | Path, *, field: str, layer: str | None = None,
             continue
         seen_names[key] = 1
         name = str(value).strip()
-        slug = base = slugify(name)
+        slug = base = slugify(name)[:MAX_SLUG - 4].rstrip("-") or "unit"  # room for a -N suffix
         i = 2
         while slug in seen_slugs:
             slug, i = f"{base}-{i}", i + 1
         seen_slugs.add(slug)
-        data = unit_recipe_data(value, name=name, slug=slug, units=units, layer=layer, field=field, shared=shared)
+        data = unit_recipe_data(value, name=name, slug=slug, units=units, layer=layer, field=field, shared=shared,
+                                where=where)
         out.append(UnitRecipe(name, slug, f"{units.name}#{field}={name}", attach_file or units, data))
     if missing:
         log.warning("%s: %d units have no %s value and are skipped", units, missing, field)

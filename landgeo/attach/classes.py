@@ -1,4 +1,4 @@
-"""Land-cover class tables: value → name (en, fr) and colour.
+"""Land-cover class tables: value → name (en, fr, es, pt) and colour.
 
 Built-in tables (``landgeo/data/*.csv``):
 
@@ -8,11 +8,14 @@ Built-in tables (``landgeo/data/*.csv``):
 * ``esa_cci`` – ESA CCI land cover (0…220; 0 no data).
 
 Any other table is a CSV with a header row: ``value`` and ``name`` (or
-``name_en``) are required; ``name_fr``, ``colour`` (``#rrggbb``), ``nodata``
+``name_en``) are required; ``name_fr``, ``name_es``, ``name_pt`` (one column per
+language of :data:`landgeo.i18n.LANGUAGES`), ``colour`` (``#rrggbb``), ``nodata``
 (1 = the value means "no data") and ``natural`` (1 = natural habitat: natural
 or semi-natural vegetation and wetlands, used by the monitoring indicators of
-natural-habitat loss) are optional. A value that a raster holds
-but the table lacks is never dropped: it is reported as "unknown class N".
+natural-habitat loss) are optional. A class without a name in a language reads in
+English there (:meth:`ClassTable.missing_languages` says which languages a table
+lacks). A value that a raster holds but the table lacks is never dropped: it is
+reported as "unknown class N".
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ..errors import RecipeError
+from ..i18n import LANGUAGES, translator
 from ..io.text import read_text
 
 BUILTIN = ("modis_igbp", "esa_worldcover", "esa_cci")
@@ -41,7 +45,7 @@ _HEX = re.compile(r"^#?[0-9a-fA-F]{6}$")
 
 @dataclass(frozen=True)
 class LandClass:
-    """One class of a table."""
+    """One class of a table; ``names`` maps a language code to the class name in it."""
 
     value: int
     name_en: str
@@ -49,6 +53,11 @@ class LandClass:
     colour: str
     nodata: bool = False
     natural: bool = False
+    names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def name(self, lang: str) -> str:
+        """The name in ``lang``, else the English name."""
+        return self.names.get(lang) or (self.name_fr if lang == "fr" else "") or self.name_en
 
 
 @dataclass(frozen=True)
@@ -60,17 +69,27 @@ class ClassTable:
     classes: Mapping[int, LandClass] = field(default_factory=lambda: MappingProxyType({}))
 
     def name(self, value: int, *, lang: str = "en") -> str:
-        """The class name in ``lang`` (en or fr); "unknown class N" if absent.
+        """The class name in ``lang``; "unknown class N" if absent.
 
-        >>> builtin_table("modis_igbp").name(9, lang="fr")
-        'Savanes'
-        >>> builtin_table("modis_igbp").name(42)
-        'unknown class 42'
+        >>> table = builtin_table("modis_igbp")
+        >>> table.name(9, lang="fr"), table.name(17, lang="es"), table.name(12, lang="pt")
+        ('Savanes', 'Cuerpos de agua', 'Lavouras')
+        >>> table.name(42), table.name(42, lang="pt")
+        ('unknown class 42', 'classe desconhecida 42')
         """
         c = self.classes.get(int(value))
         if c is None:
-            return f"classe inconnue {int(value)}" if lang == "fr" else f"unknown class {int(value)}"
-        return c.name_fr if lang == "fr" and c.name_fr else c.name_en
+            return translator(lang)("unknown class {value:d}", value=int(value))
+        return c.name(lang)
+
+    def names(self, value: int) -> dict[str, str]:
+        """The class name in every language (what a profile keeps, to render in any of them)."""
+        return {lang: self.name(value, lang=lang) for lang in LANGUAGES}
+
+    def missing_languages(self) -> list[str]:
+        """Languages in which no class of the table has its own name (they read in English)."""
+        return [lang for lang in LANGUAGES if lang != "en"
+                and not any(c.names.get(lang) for c in self.classes.values())]
 
     def colour(self, value: int) -> str:
         """``#rrggbb`` for the class (grey for unknown classes)."""
@@ -102,7 +121,7 @@ def parse_class_table(text: str, *, source: str, key: str | None = None, title: 
     if "value" not in cols or not ({"name", "name_en", "class"} & set(cols)):
         raise RecipeError(
             f"{source}: a class table needs the columns value and name (or name_en); found: "
-            f"{', '.join(reader.fieldnames or []) or 'none'}. Example header: value,name_en,name_fr,colour"
+            f"{', '.join(reader.fieldnames or []) or 'none'}. Example header: value,name_en,name_fr,name_es,name_pt,colour"
         )
     name_col = cols.get("name_en") or cols.get("name") or cols.get("class")
     out: dict[int, LandClass] = {}
@@ -115,7 +134,10 @@ def parse_class_table(text: str, *, source: str, key: str | None = None, title: 
         except ValueError as exc:
             raise RecipeError(f"{source}: line {i}: value {raw!r} is not an integer class code") from exc
         name = (row.get(name_col) or "").strip() or f"class {value}"
-        name_fr = (row.get(cols["name_fr"]) or "").strip() if "name_fr" in cols else ""
+        names = {lang: (row.get(cols[f"name_{lang}"]) or "").strip() for lang in LANGUAGES if f"name_{lang}" in cols}
+        names["en"] = name
+        names = {k: v for k, v in names.items() if v}
+        name_fr = names.get("fr", "")
         colour = (row.get(cols["colour"]) or row.get(cols.get("color", ""), "") or "").strip() if (
             "colour" in cols or "color" in cols) else ""
         if "colour" not in cols and "color" in cols:
@@ -127,7 +149,7 @@ def parse_class_table(text: str, *, source: str, key: str | None = None, title: 
         natural = (row.get(cols["natural"]) or "").strip().lower() in {"1", "true", "yes"} if "natural" in cols else False
         if value in out:
             raise RecipeError(f"{source}: line {i}: value {value} appears twice; keep one row per class")
-        out[value] = LandClass(value, name, name_fr or name, colour, nodata, natural)
+        out[value] = LandClass(value, name, name_fr or name, colour, nodata, natural, MappingProxyType(names))
     if not out:
         raise RecipeError(f"{source}: the class table has no rows")
     return ClassTable(key or Path(source).stem, title or Path(source).stem, MappingProxyType(dict(sorted(out.items()))))

@@ -37,7 +37,7 @@ from ..boundary import Check
 from ..errors import DataWarning, FieldError, RecipeError
 from ..geo import geodesy
 from ..geo.overlay import DENSIFY_DEG, SLIVER_SHARE
-from ..i18n import fmt_percent, tr
+from ..i18n import N_, Text
 from ..io.raster import open_raster
 from ..io.vector import read_vector, report_of
 from ..zonal import stats as zonal
@@ -112,11 +112,16 @@ def _uncovered_ha(boundary: BaseGeometry, covered: BaseGeometry, boundary_ha: fl
 # --------------------------------------------------------------------------- parts
 
 
-def _raster_crs_note(label: str, crs, lang: str) -> list[str]:
+def _raster_crs_note(label: str, crs, lang: str = "en") -> list[str]:
     if crs.equals(zonal.WGS84, ignore_axis_order=True):
         return []
-    return [tr(lang, f"{label}: the raster is in {crs.to_string()}; the boundary was transformed to it (the raster is not resampled)",
-               f"{label} : le raster est en {crs.to_string()} ; la limite y a été transformée (le raster n'est pas rééchantillonné)")]
+    return [Text("{layer}: the raster is in {crs}; the boundary was transformed to it (the raster is not resampled)",
+                 params={"layer": label, "crs": crs.to_string()}).sentence(lang)]
+
+
+def _method(text: Text, lang: str) -> dict:
+    """A part's ``method`` sentence in ``lang`` and its data form (``method_text``)."""
+    return {"method": text.render(lang), "method_text": text.to_dict()}
 
 
 def ecosystems_from_vector(
@@ -153,8 +158,8 @@ def ecosystems_from_vector(
     total = sum(a for _, a in rows)
     covered_ha = area_ha(covered) if covered is not None else 0.0
     if total > covered_ha * (1 + 1e-6) + 1e-9:
-        notes.append(tr(lang, f"{label}: features of different classes overlap ({total - covered_ha:,.1f} ha counted twice)",
-                        f"{label} : des entités de classes différentes se chevauchent ({total - covered_ha:,.1f} ha comptés deux fois)"))
+        notes.append(Text("{layer}: features of different classes overlap ({area_ha:,.1f} ha counted twice)",
+                          params={"layer": label, "area_ha": round(total - covered_ha, 2)}).sentence(lang))
     denom = total + uncovered
     out = [{"class": c, "area_ha": a, "share": (a / denom if denom > 0 else 0.0)} for c, a in rows]
     order = sorted(range(len(out)), key=lambda i: (-out[i]["area_ha"], out[i]["class"]))
@@ -168,11 +173,10 @@ def ecosystems_from_vector(
         "classes": out,
         "not_covered_share": uncovered / denom if denom > 0 else 1.0,
         "source": source,
-        "method": tr(lang, "vector overlay; geodesic areas (WGS84) of the parts inside the landscape",
-                     "superposition vectorielle ; surfaces géodésiques (WGS84) des parties dans le paysage"),
+        **_method(Text("vector overlay; geodesic areas (WGS84) of the parts inside the landscape"), lang),
     }
     if not out:
-        notes.append(tr(lang, f"{label}: no feature overlaps the landscape", f"{label} : aucune entité ne recoupe le paysage"))
+        notes.append(Text("{layer}: no feature overlaps the landscape", params={"layer": label}).sentence(lang))
     return part, clipped, notes
 
 
@@ -198,18 +202,25 @@ def landcover_from_raster(
     unknown = sorted(v for v in areas if table is None or not table.known(v))
     if unknown and table is not None:
         values = ", ".join(map(str, unknown))
-        notes.append(tr(lang, f"{label}: values missing from the class table {table.key}: {values} (reported as unknown classes)",
-                        f"{label} : valeurs absentes de la table de classes {table.key} : {values} (classes inconnues)"))
+        notes.append(Text("{layer}: values missing from the class table {table}: {values} (reported as unknown classes)",
+                          params={"layer": label, "table": table.key, "values": values}).sentence(lang))
+    missing = table.missing_languages() if table is not None else []
+    if missing:
+        notes.append(Text("{layer}: the class table {table} has no class names in {languages:list}; they read in English there "
+                          "(add the columns {columns})",
+                          params={"layer": label, "table": table.key, "languages": missing,
+                                  "columns": ", ".join(f"name_{m}" for m in missing)}).sentence(lang))
     total = sum(areas.values())
     seen = total + nodata_m2
     outside = cov.outside_share
     nodata_share = (1 - outside) * (nodata_m2 / seen) if seen > 0 else 0.0
     classes = []
     for v, m2 in sorted(areas.items(), key=lambda kv: (-kv[1], kv[0])):
-        name = table.name(v, lang=lang) if table is not None else f"class {v}"
+        names = table.names(v) if table is not None else {"en": f"class {v}"}
         classes.append({
             "value": int(v),
-            "class": name,
+            "class": names.get(lang) or names["en"],
+            "names": names,
             "colour": table.colour(v) if table is not None else None,
             "area_ha": m2 / 1e4,
             "share": m2 / total if total > 0 else 0.0,
@@ -223,24 +234,20 @@ def landcover_from_raster(
         "unknown_values": unknown,
         "class_table": table.key if table is not None else None,
         "source": source,
-        "method": tr(
-            lang,
-            "coverage-weighted cells (partial cells by the covered fraction); "
-            + ("geodesic cell areas" if crs.is_geographic else "planar cell areas of the raster's projected CRS")
-            + "; the boundary is transformed to the raster's CRS, the raster is not resampled",
-            "cellules pondérées par leur part couverte (cellules partielles comprises) ; "
-            + ("surfaces géodésiques des cellules" if crs.is_geographic else "surfaces planes des cellules (SCR projeté du raster)")
-            + " ; la limite est transformée dans le SCR du raster, le raster n'est pas rééchantillonné",
-        ),
+        **_method(Text("coverage-weighted cells (partial cells by the covered fraction); geodesic cell areas; "
+                       "the boundary is transformed to the raster's CRS, the raster is not resampled")
+                  if crs.is_geographic else
+                  Text("coverage-weighted cells (partial cells by the covered fraction); planar cell areas of the "
+                       "raster's projected CRS; the boundary is transformed to the raster's CRS, the raster is not resampled"),
+                  lang),
     }
     notes.extend(_raster_crs_note(label, crs, lang))
     if outside > 0:
         if outside < 1:
-            msg = tr(lang, f"{label}: {fmt_percent(outside, 'en')} of the landscape lies outside the raster",
-                     f"{label} : {fmt_percent(outside, 'fr')} du paysage est hors du raster")
+            msg = Text("{layer}: {share:.1%} of the landscape lies outside the raster", params={"layer": label, "share": round(outside, 6)})
         else:
-            msg = tr(lang, f"{label}: the raster does not overlap the landscape", f"{label} : le raster ne recouvre pas le paysage")
-        notes.append(msg)
+            msg = Text("{layer}: the raster does not overlap the landscape", params={"layer": label})
+        notes.append(msg.sentence(lang))
     return part, notes
 
 
@@ -262,31 +269,26 @@ def population_from_raster(
     cov = res.coverage
     area_km2 = geodesy.area_ha(boundary) / 100.0
     crs = zonal.raster_crs(src)
-    cells = "geodesic cell areas" if crs.is_geographic else "planar cell areas of the raster's projected CRS"
-    cells_fr = "surfaces géodésiques" if crs.is_geographic else "surfaces planes, SCR projeté du raster"
-    method = tr(
-        lang,
-        ("density (people/km²) × cell area (" + cells + ")" if kind == "density" else "people per cell")
-        + ", summed with partial cells weighted by the covered fraction",
-        ("densité (hab./km²) × surface de la cellule (" + cells_fr + ")" if kind == "density" else "habitants par cellule")
-        + ", sommés avec les cellules partielles pondérées par leur part couverte",
-    )
+    if kind == "count":
+        method = Text("people per cell, summed with partial cells weighted by the covered fraction")
+    elif crs.is_geographic:
+        method = Text("density (people/km²) × cell area (geodesic cell areas), summed with partial cells weighted by the covered fraction")
+    else:
+        method = Text("density (people/km²) × cell area (planar cell areas of the raster's projected CRS), summed with "
+                      "partial cells weighted by the covered fraction")
     part = {
         "total": res.total,
         "density_per_km2": res.total / area_km2 if area_km2 > 0 else None,
         "source": source,
         "year": year,
         "kind": kind,
-        "method": method,
+        **_method(method, lang),
         "not_covered_share": cov.not_covered_share,
     }
     notes.extend(_raster_crs_note(label, crs, lang))
     if cov.not_covered_share > 0.001:
-        share = fmt_percent(cov.not_covered_share, lang)
-        notes.append(tr(lang, f"{label}: {share} of the landscape has no population value (outside the raster or nodata); "
-                        "the total leaves it out",
-                        f"{label} : {share} du paysage n'a pas de valeur de population (hors du raster ou sans donnée) ; "
-                        "le total ne le compte pas"))
+        notes.append(Text("{layer}: {share:.1%} of the landscape has no population value (outside the raster or nodata); "
+                          "the total leaves it out", params={"layer": label, "share": round(cov.not_covered_share, 6)}).sentence(lang))
     return part, notes
 
 
@@ -335,8 +337,9 @@ def admin_units_spanned(
     rows = [rows[i] for i in order]
     geoms = [geoms[i] for i in order]
     if slivers:
-        notes.append(tr(lang, f"{label}: {slivers} units touching the landscape by less than {SLIVER_SHARE:.2%} of its area were left out",
-                        f"{label} : {slivers} unités touchant le paysage sur moins de {SLIVER_SHARE:.2%} de sa surface ont été écartées"))
+        notes.append(Text("{layer}: {n} unit touching the landscape by less than {share:.2%} of its area was left out",
+                          "{layer}: {n} units touching the landscape by less than {share:.2%} of its area were left out",
+                          {"layer": label, "n": int(slivers), "share": SLIVER_SHARE}).sentence(lang))
     layer = gpd.GeoDataFrame(
         {k: [r[k] for r in rows] for k in ("name", "level", "country", "share_of_landscape", "share_of_unit")},
         geometry=geoms, crs=4326,
@@ -370,8 +373,7 @@ def rivers_inside(
     named = [{"name": k, "length_km": v} for k, v in sorted(by_name.items(), key=lambda kv: (-kv[1], kv[0]))]
     layer = gpd.GeoDataFrame({"name": [str(n) for n in names], "length_km": lengths}, geometry=list(pieces), crs=4326)
     part = {"length_km": float(lengths.sum()), "named": named, "source": source,
-            "method": tr(lang, "geodesic length (WGS84) of the river lines inside the landscape",
-                         "longueur géodésique (WGS84) des cours d'eau dans le paysage")}
+            **_method(Text("geodesic length (WGS84) of the river lines inside the landscape"), lang)}
     return part, layer, notes
 
 
@@ -453,7 +455,7 @@ def attach_all(recipe, boundary) -> Attached:
 
     def note_all(ns):
         for n in ns:
-            log.info(n)
+            log.info("%s", n)
             out.notes.append(n)
 
     admin_gdf = None
@@ -576,12 +578,12 @@ def _water_features(rivers: gpd.GeoDataFrame | None, water: gpd.GeoDataFrame | N
 
 def _coverage_check(out: Attached, cid: str, part: Mapping, what: str, lang: str = "en") -> None:
     share = float(part.get("not_covered_share") or 0.0)
-    what_fr = {"land cover": "d'occupation du sol", "population": "de population"}.get(what, what)
+    land = what == "land cover"
     if share >= 1.0:
-        out.checks.append(Check(cid, "warn", tr(lang, f"The {what} raster does not overlap the landscape",
-                                                 f"Le raster {what_fr} ne recouvre pas le paysage"), round(share, 6)))
+        text = Text("The land-cover raster does not overlap the landscape") if land else \
+            Text("The population raster does not overlap the landscape")
+        out.checks.append(Check.from_text(cid, "warn", text, lang, round(share, 6)))
     elif share > 0.01:
-        out.checks.append(Check(cid, "warn", tr(lang, f"{fmt_percent(share, 'en')} of the landscape has no {what} value "
-                                                 "(outside the raster or nodata)",
-                                                 f"{fmt_percent(share, 'fr')} du paysage n'a pas de valeur {what_fr} "
-                                                 "(hors du raster ou sans donnée)"), round(share, 6)))
+        msgid = (N_("{share:.1%} of the landscape has no land-cover value (outside the raster or nodata)") if land else
+                 N_("{share:.1%} of the landscape has no population value (outside the raster or nodata)"))
+        out.checks.append(Check.from_text(cid, "warn", Text(msgid, params={"share": round(share, 6)}), lang, round(share, 6)))

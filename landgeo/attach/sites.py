@@ -22,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from ..errors import CRSError, FieldError
 from ..geo import geodesy
 from ..geo.crs import WGS84
-from ..i18n import tr
+from ..i18n import Text
 
 log = logging.getLogger(__name__)
 POINT_TYPES = {"Point", "MultiPoint"}
@@ -35,7 +35,7 @@ class SitesResult:
 
     part: dict
     layer: gpd.GeoDataFrame
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # landgeo.i18n.Sentence when made here
 
 
 def layer_to_wgs84(gdf: gpd.GeoDataFrame, label: str, notes: list[str] | None = None, *, lang: str = "en") -> gpd.GeoDataFrame:
@@ -45,9 +45,8 @@ def layer_to_wgs84(gdf: gpd.GeoDataFrame, label: str, notes: list[str] | None = 
     if CRS(gdf.crs).equals(WGS84, ignore_axis_order=True):
         return gdf
     src = CRS(gdf.crs).to_string()
-    msg = tr(lang, f"{label}: transformed from {src} to EPSG:4326 to meet the boundary",
-             f"{label} : transformé de {src} en EPSG:4326 pour rejoindre la limite")
-    log.info(msg)
+    msg = Text("{layer}: transformed from {crs} to EPSG:4326 to meet the boundary", params={"layer": label, "crs": src}).sentence(lang)
+    log.info("%s", msg)
     if notes is not None:
         notes.append(msg)
     return gdf.to_crs(4326)
@@ -160,8 +159,8 @@ def attach_sites(
     bad = int((~ok).sum()) + int(invalid_rows)
     if (~ok).any():  # rows the reader skipped are already reported by it
         n_bad = int((~ok).sum())
-        notes.append(tr(lang, f"{label}: {n_bad} sites with missing or invalid coordinates were not counted",
-                        f"{label} : {n_bad} sites aux coordonnées manquantes ou invalides n'ont pas été comptés"))
+        notes.append(Text("{layer}: {n} site with missing or invalid coordinates was not counted",
+                          "{layer}: {n} sites with missing or invalid coordinates were not counted", {"layer": label, "n": n_bad}).sentence(lang))
     ids = gdf[name_field].astype(str).to_numpy() if name_field else np.array([str(i + 1) for i in range(len(gdf))], dtype=object)
     gdf = gdf.loc[ok].copy()
     ids = ids[ok]
@@ -171,8 +170,8 @@ def attach_sites(
     is_point = np.isin(types, list(POINT_TYPES))
     other = ~(is_poly | is_point)
     if other.any():
-        notes.append(tr(lang, f"{label}: {int(other.sum())} sites that are neither points nor polygons were skipped",
-                        f"{label} : {int(other.sum())} sites qui ne sont ni des points ni des polygones ont été ignorés"))
+        notes.append(Text("{layer}: {n} site that is neither a point nor a polygon was skipped",
+                          "{layer}: {n} sites that are neither points nor polygons were skipped", {"layer": label, "n": int(other.sum())}).sentence(lang))
     boundary_ha = geodesy.area_ha(shapely.segmentize(boundary, 0.01))
     inside = np.zeros(len(gdf), dtype=bool)
     if len(gdf):
@@ -205,11 +204,11 @@ def attach_sites(
             far = dist > river_search_m
             if far.any():
                 dist = np.where(far, np.nan, dist)
-                km = f"{river_search_m / 1000:,.0f}"
-                notes.append(tr(lang, f"{label}: {int(far.sum())} sites are more than {km} km from the rivers read around "
-                                "the landscape; their distance to a river is left empty",
-                                f"{label} : {int(far.sum())} sites sont à plus de {km} km des cours d'eau lus autour du "
-                                "paysage ; leur distance à un cours d'eau est laissée vide"))
+                notes.append(Text("{layer}: {n} site is more than {km:,.0f} km from the rivers read around the landscape; "
+                                  "its distance to a river is left empty",
+                                  "{layer}: {n} sites are more than {km:,.0f} km from the rivers read around the landscape; "
+                                  "their distance to a river is left empty",
+                                  {"layer": label, "n": int(far.sum()), "km": river_search_m / 1000}).sentence(lang))
         part["near_water"] = {"distance_m": float(water_distance_m), "count": int((dist <= water_distance_m).sum())}
         part["distance_to_river_m"] = {
             "median": float(np.nanmedian(dist)) if n and np.isfinite(dist).any() else None,

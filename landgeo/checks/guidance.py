@@ -41,7 +41,7 @@ class ScaleVerdict:
     def to_dict(self) -> dict:
         out = {"min_ha": self.min_ha, "max_ha": self.max_ha, "verdict": self.verdict, "message": self.message}
         if self.text is not None:
-            out["text"] = self.text.to_dict()
+            out["message_text"] = self.text.to_dict()
         return out
 
 

@@ -17,8 +17,30 @@ import click
 
 from .._version import __version__
 from ..errors import LandgeoError, UsageError
+from ..i18n import LANGUAGES, translator
 
 log = logging.getLogger("landgeo")
+
+
+def _remember_lang(ctx: click.Context, param: click.Parameter, value):
+    """--lang also sets the language of this command's messages (summaries, errors)."""
+    if value and not ctx.resilient_parsing:
+        ctx.find_root().ensure_object(dict)["lang"] = value
+    return value
+
+
+def _lang_option(default: str | None = None, help: str = "Language of what this command writes and prints."):
+    """The shared ``--lang`` option: one of :data:`landgeo.i18n.LANGUAGES`."""
+    return click.option("--lang", type=click.Choice(list(LANGUAGES)), default=default, show_default=default is not None,
+                        callback=_remember_lang, is_eager=True, help=help)
+
+
+def _t(lang: str | None = None):
+    """The lookup for this command's messages: ``lang``, else the command's --lang, else English."""
+    ctx = click.get_current_context(silent=True)
+    if lang is None and ctx is not None:
+        lang = (ctx.find_root().obj or {}).get("lang")
+    return translator(lang or "en")
 
 
 def _verbosity(ctx: click.Context, param: click.Parameter, value) -> None:
@@ -57,7 +79,7 @@ class LandgeoGroup(click.Group):
             return super().invoke(ctx)
         except LandgeoError as exc:
             _traceback_if_very_verbose(ctx)
-            click.echo(f"landgeo: error: {_one_line(exc)}", err=True)
+            click.echo(f"landgeo: error: {_one_line(exc, (ctx.obj or {}).get('lang'))}", err=True)
             ctx.exit(2)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -76,9 +98,10 @@ class LandgeoGroup(click.Group):
 LandgeoGroup.group_class = LandgeoGroup
 
 
-def _one_line(exc: BaseException) -> str:
-    """The message on one line (a layer's text may carry line breaks)."""
-    return " ".join(str(exc).split())
+def _one_line(exc: BaseException, lang: str | None = None) -> str:
+    """The message on one line (a layer's text may carry line breaks), in ``lang`` when it keeps its text as data."""
+    text = exc.in_language(lang or "en") if hasattr(exc, "in_language") else str(exc)
+    return " ".join(text.split())
 
 
 def _traceback_if_very_verbose(ctx: click.Context) -> None:
@@ -89,7 +112,10 @@ def _traceback_if_very_verbose(ctx: click.Context) -> None:
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None):
-    click.echo(f"landgeo: warning: {message}", err=True)
+    ctx = click.get_current_context(silent=True)
+    lang = ((ctx.find_root().obj or {}).get("lang") if ctx is not None else None) or "en"
+    text = message.text(lang) if hasattr(message, "text") and callable(message.text) else str(message)
+    click.echo(f"landgeo: warning: {text}", err=True)
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -148,27 +174,32 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
 
 
 def _print_outcomes(outcomes) -> None:
+    from ..render.labels import label
+
     for o in outcomes:
         if o.status == "ok":
             p = o.result.profile
-            click.echo(f"{o.slug}: {p['area_ha']:,.0f} ha ({p['scale']['verdict']}) -> {o.folder}")
+            t = _t(p.get("language"))
+            click.echo(t("{slug}: {area_ha:,.0f} ha ({verdict}) -> {folder}", slug=o.slug, area_ha=p["area_ha"],
+                         verdict=label(f"verdict_{p['scale']['verdict']}", t.lang), folder=str(o.folder)))
             for note in o.result.notes:
-                click.echo(f"  note: {note}", err=True)
+                click.echo(t("  note: {note}", note=note), err=True)
         else:
-            click.echo(f"{o.recipe}: FAILED: {o.error}", err=True)
+            click.echo(_t()("{recipe}: FAILED: {error}", recipe=str(o.recipe), error=o.error), err=True)
 
 
 def _finish(ctx: click.Context, outcomes) -> None:
     _print_outcomes(outcomes)
     failed = [o for o in outcomes if o.status != "ok"]
     if failed:
-        click.echo(f"landgeo: {len(failed)} of {len(outcomes)} landscapes failed: {', '.join(str(o.recipe) for o in failed)}", err=True)
+        click.echo(_t()("landgeo: {failed} of {n} landscape failed: {recipes}", "landgeo: {failed} of {n} landscapes failed: {recipes}",
+                        failed=len(failed), n=len(outcomes), recipes=", ".join(str(o.recipe) for o in failed)), err=True)
         ctx.exit(2)
 
 
 @main.command()
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("landgeo-demo"), show_default=True, help="Output folder.")
-@click.option("--lang", type=click.Choice(["en", "fr"]), default=None, help="Language of the outputs (default: each recipe's).")
+@_lang_option(help="Language of the outputs (default: each recipe's).")
 @click.option("--overwrite", is_flag=True, help="Replace existing outputs.")
 @click.pass_context
 def demo(ctx: click.Context, out_dir: Path, lang: str | None, overwrite: bool) -> None:
@@ -190,7 +221,7 @@ def demo(ctx: click.Context, out_dir: Path, lang: str | None, overwrite: bool) -
 @main.command()
 @click.argument("recipes", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("."), show_default=True, help="Output folder; each landscape goes to OUT/<slug>/.")
-@click.option("--lang", type=click.Choice(["en", "fr"]), default=None, help="Language (default: the recipe's).")
+@_lang_option(help="Language (default: the recipe's).")
 @click.option("--offline/--online", default=True, show_default=True, help="Offline maps (assets inlined, no tiles) or online (OpenStreetMap tiles).")
 @click.option("--overwrite", is_flag=True, help="Replace existing outputs.")
 @_band_options
@@ -202,7 +233,7 @@ def profile(ctx, recipes, out_dir, lang, offline, overwrite, min_ha, max_ha) -> 
 
     outcomes = profile_many(list(recipes), out_dir, lang=lang, overwrite=overwrite, offline=offline, min_ha=min_ha, max_ha=max_ha)
     if len(recipes) > 1:
-        click.echo(f"atlas: {out_dir / ATLAS}")
+        click.echo(_t()("atlas: {path}", path=str(out_dir / ATLAS)))
     _finish(ctx, outcomes)
 
 
@@ -210,7 +241,7 @@ def profile(ctx, recipes, out_dir, lang, offline, overwrite, min_ha, max_ha) -> 
 @click.argument("source", metavar="RECIPE|PROFILE_DIR", type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_file", type=click.Path(path_type=Path), default=None,
               help="FILE.pdf or FILE.png (default: sheet.pdf + sheet.png in the profile folder; <slug>-sheet.pdf + .png here for a recipe).")
-@click.option("--lang", type=click.Choice(["en", "fr"]), default=None, help="Language (default: the profile's).")
+@_lang_option(help="Language (default: the profile's).")
 @click.option("--overwrite", is_flag=True, help="Replace existing files.")
 def sheet(source: Path, out_file: Path | None, lang: str | None, overwrite: bool) -> None:
     """Render the printable A4 map sheet (PDF or PNG) of a recipe or of a profile folder."""
@@ -218,7 +249,7 @@ def sheet(source: Path, out_file: Path | None, lang: str | None, overwrite: bool
     from ..app.sheet import render_sheet
 
     for path in render_sheet(source, out=out_file, lang=lang, overwrite=overwrite):
-        click.echo(f"wrote {path}")
+        click.echo(_t()("wrote {path}", path=str(path)))
 
 
 @main.command()
@@ -228,33 +259,36 @@ def sheet(source: Path, out_file: Path | None, lang: str | None, overwrite: bool
 @click.option("--field", default=None, help="With --units: the field that names each unit.")
 @click.option("--layer", default=None, help="With --units: the layer inside the file (GeoPackage).")
 @click.option("--attach", type=click.Path(path_type=Path), default=None, help="With --units: a recipe giving [attach.*], [scale] and shared settings.")
+@click.option("--where", "units_where", default=None, help="With --units: only the units this filter selects, e.g. \"region = 'Ashanti'\" (the README's where grammar).")
 @click.option("--workers", type=click.IntRange(min=0), default=None, help="Local worker processes (default: CPUs; 0 = in this process, no Dask).")
 @click.option("--scheduler", default=None, metavar="ADDRESS", help="A running Dask scheduler, tcp://HOST:PORT (workers must see the same paths).")
 @click.option("--resume", is_flag=True, help="Skip landscapes whose folder is complete (profile.json exists).")
 @click.option("--overwrite", is_flag=True, help="Replace existing landscape folders.")
 @click.option("--maps/--no-maps", default=True, show_default=True, help="Write map.html and the sheets in each landscape's folder.")
 @click.option("--atlas/--no-atlas", default=True, show_default=True, help="Write OUT/atlas.pdf.")
-@click.option("--lang", type=click.Choice(["en", "fr"]), default=None, help="Language (default: each recipe's).")
+@_lang_option(help="Language (default: each recipe's).")
 @click.option("--offline/--online", default=True, show_default=True, help="Offline maps or online (OpenStreetMap tiles).")
 @_band_options
 @click.pass_context
-def batch(ctx, recipes, out_dir, units, field, layer, attach, workers, scheduler, resume, overwrite, maps, atlas, lang, offline, min_ha, max_ha) -> None:
+def batch(ctx, recipes, out_dir, units, field, layer, attach, units_where, workers, scheduler, resume, overwrite, maps, atlas, lang, offline, min_ha, max_ha) -> None:
     """Profile many landscapes, on a local Dask cluster or the user's; a failure is recorded and the rest go on."""
     # slow start-up: the job's geopandas/matplotlib load only when the command runs
     from ..app.batch import plan_batch, run_batch
 
-    tasks, failed = plan_batch(list(recipes), units=units, field=field, layer=layer, attach=attach)
+    tasks, failed = plan_batch(list(recipes), units=units, field=field, layer=layer, attach=attach, where=units_where)
     with click.progressbar(length=len(tasks) + len(failed), label="landscapes", file=click.get_text_stream("stderr"),
                            hidden=ctx.obj["quiet"]) as bar:
         result = run_batch(tasks, out_dir, workers=workers, scheduler=scheduler, resume=resume, overwrite=overwrite,
                            lang=lang, offline=offline, maps=maps, min_ha=min_ha, max_ha=max_ha, failed=failed, atlas=atlas,
                            on_row=lambda row: bar.update(1))
     counts = {s: sum(r.status == s for r in result.rows) for s in ("ok", "skipped", "failed")}
-    click.echo(f"{counts['ok']} profiled, {counts['skipped']} already complete, {counts['failed']} failed -> {result.summary}")
+    t = _t()
+    click.echo(t("{ok} profiled, {skipped} already complete, {failed} failed -> {summary}", ok=counts["ok"],
+                 skipped=counts["skipped"], failed=counts["failed"], summary=str(result.summary)))
     if result.atlas:
-        click.echo(f"atlas: {result.atlas}")
+        click.echo(t("atlas: {path}", path=str(result.atlas)))
     for r in result.failed:
-        click.echo(f"{r.source}: FAILED: {r.error}", err=True)
+        click.echo(t("{recipe}: FAILED: {error}", recipe=str(r.source), error=r.error), err=True)
     if result.failed:
         ctx.exit(2)
 
@@ -280,22 +314,24 @@ def monitor(recipe: Path, out_file: Path | None, lang: str | None, overwrite: bo
 @click.argument("recipe", type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_file", required=True, type=click.Path(path_type=Path), help="Output file: .gpkg, .geojson, .kml or .shp.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing file.")
-def delineate(recipe: Path, out_file: Path, overwrite: bool) -> None:
+@_lang_option(help="Language of the definition sentence (default: the recipe's).")
+def delineate(recipe: Path, out_file: Path, overwrite: bool, lang: str | None) -> None:
     """Write a recipe's boundary only."""
     # slow start-up: the job's geopandas/matplotlib load only when the command runs
     from ..app.files import delineate_to_file
 
-    boundary = delineate_to_file(recipe, out_file, overwrite=overwrite)
-    click.echo(f"{out_file}: {boundary.area_ha:,.0f} ha — {boundary.definition}")
+    boundary = delineate_to_file(recipe, out_file, overwrite=overwrite, lang=lang)
+    click.echo(_t(lang)("{file}: {area_ha:,.0f} ha — {definition}", file=str(out_file), area_ha=boundary.area_ha,
+                        definition=boundary.definition))
 
 
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--layer", default=None, help="Layer name (GeoPackage, KML folder).")
-@click.option("--crs", default=None, help="CRS to assume when the file has none.")
+@click.option("--crs", default=None, help="CRS of the file's coordinates when it states none (or one its coordinates do not fit).")
 @_band_options
 @click.option("--sliver-ha", type=FiniteNumber(), default=100.0, show_default=True, help="Parts under this area are slivers.")
-@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+@_lang_option(default="en")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (area_ha, verdict, checks).")
 def check(file: Path, layer, crs, min_ha, max_ha, sliver_ha, lang, as_json) -> None:
     """Check a boundary file: geodesic area, scale verdict, contiguity, holes, slivers."""
@@ -306,9 +342,13 @@ def check(file: Path, layer, crs, min_ha, max_ha, sliver_ha, lang, as_json) -> N
     if as_json:
         click.echo(_json({"file": str(file), **report.to_dict()}))
         return
-    click.echo(f"{file}: {report.area_ha:,.1f} ha, perimeter {report.perimeter_km:,.1f} km — {report.scale.verdict}")
+    from ..render.labels import label
+
+    t = _t(lang)
+    click.echo(t("{file}: {area_ha:,.1f} ha, perimeter {perimeter_km:,.1f} km — {verdict}", file=str(file), area_ha=report.area_ha,
+                 perimeter_km=report.perimeter_km, verdict=label(f"verdict_{report.scale.verdict}", lang)))
     for c in report.checks:
-        click.echo(f"  [{c.status}] {c.id}: {c.message}")
+        click.echo(f"  [{c.status}] {c.id}: {c.message_in(lang)}")
 
 
 @main.command()
@@ -319,7 +359,7 @@ def check(file: Path, layer, crs, min_ha, max_ha, sliver_ha, lang, as_json) -> N
 @click.option("--units-layer", default=None, help="With --units: the layer inside the file (GeoPackage).")
 @click.option("--where", "units_where", default=None, help="With --units: an SQL filter, e.g. \"adm0_a3 = 'UGA'\".")
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=None, help="Write compare.json, units.csv, compare.gpkg, compare.html and the sheet here.")
-@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+@_lang_option(default="en")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing output folder.")
 def compare(a: Path, b, units, field, units_layer, units_where, out_dir, lang, as_json, overwrite) -> None:
@@ -334,7 +374,7 @@ def compare(a: Path, b, units, field, units_layer, units_where, out_dir, lang, a
     else:
         click.echo(result.summary(lang=lang))
     if out_dir is not None:
-        click.echo(f"wrote {out_dir}", err=as_json)
+        click.echo(_t(lang)("wrote {path}", path=str(out_dir)), err=as_json)
 
 
 @main.group()
@@ -372,29 +412,40 @@ def _parse_fields(items) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("-o", "--out", "out_file", type=click.Path(path_type=Path), default=None, help="Write the candidates as a layer (.gpkg, .geojson, .kml, .shp).")
 @click.option("--overwrite", is_flag=True, help="Replace an existing output file.")
-def basins_suggest(layer_file: Path, point, min_ha, max_ha, layer_name, snap_m, fields, as_json, out_file, overwrite) -> None:
+@_lang_option(default="en")
+def basins_suggest(layer_file: Path, point, min_ha, max_ha, layer_name, snap_m, fields, as_json, out_file, overwrite, lang) -> None:
     """Catchments around a point whose area fits the scale band (tributaries if too big, downstream if too small)."""
     # slow start-up: the job's geopandas/matplotlib load only when the command runs
     from ..delineate.basins.trace import suggest_file
+    from ..i18n import fmt_number
+    from ..render.labels import label
 
     s = suggest_file(layer_file, point=_parse_point(point), layer=layer_name, fields=_parse_fields(fields),
                      min_ha=min_ha, max_ha=max_ha, snap_m=snap_m, out=out_file, overwrite=overwrite)
     if as_json:
         click.echo(_json({"layer": str(layer_file), **s.to_dict()}))
     else:
-        snapped = f" (snapped {s.snapped_m:,.0f} m)" if s.snapped_m else ""
-        click.echo(f"{layer_file}: the point is in unit {s.unit_id}{snapped}; its catchment is {s.area_ha:,.0f} ha, "
-                   f"{s.verdict} the {s.min_ha:,.0f}–{s.max_ha:,.0f} ha band")
+        t = _t(lang)
+        verdict = label(f"verdict_{s.verdict}", t.lang)
+        if s.snapped_m:
+            click.echo(t("{layer}: the point is in unit {unit:d} (snapped {distance_m:,.0f} m); its catchment is {area_ha:,.0f} ha, "
+                         "{verdict} ({min_ha:,.0f}–{max_ha:,.0f} ha)", layer=str(layer_file), unit=s.unit_id, distance_m=s.snapped_m,
+                         area_ha=s.area_ha, verdict=verdict, min_ha=s.min_ha, max_ha=s.max_ha))
+        else:
+            click.echo(t("{layer}: the point is in unit {unit:d}; its catchment is {area_ha:,.0f} ha, {verdict} ({min_ha:,.0f}–{max_ha:,.0f} ha)",
+                         layer=str(layer_file), unit=s.unit_id, area_ha=s.area_ha, verdict=verdict, min_ha=s.min_ha, max_ha=s.max_ha))
+        relations = {"start": t("start", context="basin candidate"), "tributary": t("tributary", context="basin candidate"),
+                     "downstream": t("downstream", context="basin candidate")}
         click.echo(f"{'id':>14} {'area_ha':>14} {'units':>7}  {'verdict':<8} relation")
         for c in s.candidates:
-            click.echo(f"{c.id:>14} {c.area_ha:>14,.0f} {c.n_units:>7}  {c.verdict:<8} {c.relation}")
-        if s.note:
-            click.echo(f"note: {s.note}")
+            click.echo(f"{c.id:>14} {fmt_number(c.area_ha, t.lang):>14} {c.n_units:>7}  {c.verdict:<8} {relations.get(c.relation, c.relation)}")
+        if s.note_text is not None:
+            click.echo(t("note: {note}", note=s.note_text))
         fit = [c for c in s.candidates if c.verdict == "within"]
         if fit:
-            click.echo(f'take one in a recipe: [boundary] method = "basins", path = "{layer_file}", candidate = {fit[0].id}')
+            click.echo(t("take one in a recipe: {recipe}", recipe=f'[boundary] method = "basins", path = "{layer_file}", candidate = {fit[0].id}'))
     if out_file is not None:
-        click.echo(f"wrote {len(s.candidates)} candidates to {out_file}", err=as_json)
+        click.echo(_t(lang)("wrote {n} candidate to {path}", "wrote {n} candidates to {path}", n=len(s.candidates), path=str(out_file)), err=as_json)
 
 
 @basins.command("build")
@@ -403,12 +454,14 @@ def basins_suggest(layer_file: Path, point, min_ha, max_ha, layer_name, snap_m, 
 @click.option("--min-unit-ha", type=FiniteNumber(strictly=True), required=True, help="Split units where two branches that each drain this many ha meet.")
 @click.option("--crs", default=None, help="CRS to assume when the DEM has none.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing output file.")
-def basins_build(dem_file: Path, out_file: Path, min_unit_ha: float, crs, overwrite: bool) -> None:
+@_lang_option(default="en")
+def basins_build(dem_file: Path, out_file: Path, min_unit_ha: float, crs, overwrite: bool, lang) -> None:
     """Derive a HydroBASINS-like basin layer (HYBAS_ID, NEXT_DOWN, SUB_AREA, UP_AREA, PFAF_ID…) from a DEM."""
     # slow start-up: the job's geopandas/matplotlib load only when the command runs
     from ..delineate.basins.build import build_basins_file
 
     frame = build_basins_file(dem_file, out_file, min_unit_ha=min_unit_ha, crs=crs, overwrite=overwrite)
     outlets = int((frame["NEXT_DOWN"] == 0).sum())
-    click.echo(f"{out_file}: {len(frame)} units ({int(frame['COAST'].sum())} coastal), {outlets} outlets, "
-               f"{frame['SUB_AREA'].sum():,.1f} km²; largest basin {frame['UP_AREA'].max():,.1f} km²")
+    click.echo(_t(lang)("{file}: {n} units ({coastal} coastal), {outlets} outlets, {km2:,.1f} km²; largest basin {largest_km2:,.1f} km²",
+                        file=str(out_file), n=len(frame), coastal=int(frame["COAST"].sum()), outlets=outlets,
+                        km2=float(frame["SUB_AREA"].sum()), largest_km2=float(frame["UP_AREA"].max())))

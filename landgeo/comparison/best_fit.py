@@ -19,7 +19,7 @@ from ..boundary import WGS84, Check
 from ..errors import FieldError, UsageError
 from ..geo import geodesy
 from ..geo.overlay import SLIVER_SHARE
-from ..i18n import Text, fmt_number, join_names, translator
+from ..i18n import Text
 from .metrics import ALIGNMENT_TOLERANCE, PairMetrics, densify, pair_metrics, rounded_ha, rounded_share
 
 log = logging.getLogger(__name__)
@@ -222,7 +222,8 @@ def units_metrics(
     if units.crs is None:
         raise UsageError(f"{label}: the unit layer has no CRS; set it before comparing")
     if not CRS(units.crs).equals(WGS84):
-        note = f"{label} is in {units.crs.to_string()}; transformed to EPSG:4326 for the overlay"
+        note = Text("{layer} was in {crs}; transformed to EPSG:4326 for the overlay",
+                    params={"layer": label, "crs": units.crs.to_string()}).sentence("en")
         log.info(note)
         notes.append(note)
         units = units.to_crs(WGS84)
@@ -240,18 +241,15 @@ def units_metrics(
     x = np.minimum(x, u)
     overlaps = find_overlaps(sub, sub["unit"].tolist(), u) if len(sub) > 1 else Overlaps((), 0)
     if len(sub) == 0:
-        note = (
-            f"A does not overlap any of the {len(units)} units of {label}: IoU is 0 and there is no best fit; "
-            "check that A and the unit layer cover the same region"
-        )
+        note = Text("A does not overlap any of the {n} units of {layer}: IoU is 0 and there is no best fit; "
+                    "check that A and the unit layer cover the same region", params={"n": len(units), "layer": label}).sentence("en")
         log.warning(note)
         notes.append(note)
     if overlaps.found:
-        note = (
-            f"{label}: {len(overlaps.pairs)} pairs of units overlap each other "
-            f"({fmt_number(sum(p[2] for p in overlaps.pairs), 'en')} ha, e.g. {overlaps.pairs[0][0]} / {overlaps.pairs[0][1]}); "
-            "the best fit assumes disjoint units, so it is a heuristic here"
-        )
+        note = Text("{layer}: {n} pairs of units overlap each other ({area_ha:,.0f} ha, e.g. {first} / {second}); "
+                    "the best fit assumes disjoint units, so it is a heuristic here",
+                    params={"layer": label, "n": len(overlaps.pairs), "area_ha": round(sum(p[2] for p in overlaps.pairs), 2),
+                            "first": overlaps.pairs[0][0], "second": overlaps.pairs[0][1]}).sentence("en")
         log.warning(note)
         notes.append(note)
     chosen, _ = best_prefix(x, u, area_a)
@@ -318,7 +316,5 @@ def check_alignment_with_units(geom, units, *, field: str, label: str, lang: str
     if result.metrics is None:
         text = Text("The landscape overlaps none of the units of {layer}; alignment cannot be checked.", params={"layer": label})
         return Check.from_text("alignment", "warn", text, lang)
-    t = translator(lang)
-    best = join_names(list(result.best_fit), lang)
-    a_word, b_word = t("the landscape"), t("the best-fit units ({units})", units=best)
-    return result.metrics.alignment.check(lang, a=a_word, b=b_word)
+    best = Text("the best-fit units ({units:list})", params={"units": [str(u) for u in result.best_fit]})
+    return result.metrics.alignment.check(lang, a=Text("the landscape"), b=best)

@@ -15,6 +15,7 @@ from shapely.geometry.base import BaseGeometry
 from ..boundary import WGS84, Boundary, Source, finish_boundary
 from ..delineate import delineate
 from ..errors import DelineationError, LayerError, UsageError
+from ..i18n import Text
 from ..io import vector as layers
 from ..recipe.parse import read_recipe
 
@@ -49,14 +50,15 @@ def as_boundary(obj: Any, role: str, notes: list[str]) -> tuple[Boundary, str]:
         return obj, obj.details.get("label", role) if obj.details else role
     geom, src = _geometry_of(obj, role)
     if src is not None:
-        note = f"{role} was in {src}; transformed to EPSG:4326 for the overlay"
+        note = Text("{layer} was in {crs}; transformed to EPSG:4326 for the overlay", params={"layer": role, "crs": str(src)}).sentence("en")
         log.info(note)
         notes.append(note)
     label = role
     if isinstance(obj, gpd.GeoDataFrame):
         label = _name_of(obj) or report_label(obj) or role
     try:
-        boundary = finish_boundary(geom, WGS84, method="input", definition=f"{label} as given")
+        text = Text("{layer} as given", params={"layer": label})
+        boundary = finish_boundary(geom, WGS84, method="input", definition=text.render("en"), definition_text=text)
     except DelineationError as exc:
         raise UsageError(f"{role}: has no polygon with an area; give a polygon boundary") from exc
     return boundary, label
@@ -104,13 +106,16 @@ def load_boundary(path: str | Path, *, notes: list[str] | None = None) -> tuple[
     gdf = layers.read_vector(file, layer=layer, expect="polygon")
     label = _name_of(gdf) or report_label(gdf) or file.name
     if gdf.crs is not None and not CRS(gdf.crs).equals(WGS84):
-        note = f"{label} is in {gdf.crs.to_string()}; transformed to EPSG:4326 for the overlay"
+        note = Text("{layer} was in {crs}; transformed to EPSG:4326 for the overlay",
+                    params={"layer": label, "crs": gdf.crs.to_string()}).sentence("en")
         log.info(note)
         notes.append(note)
-    definition = _first_text(gdf, "definition") or f"Boundary read from {label}"
+    definition = _first_text(gdf, "definition")
+    text = None if definition else Text("Boundary read from {layer}", params={"layer": label})
     method = _first_text(gdf, "method") or "file"
     boundary = finish_boundary(
-        gdf.geometry.values, gdf.crs, method=method, definition=definition, sources=[Source(label, len(gdf))]
+        gdf.geometry.values, gdf.crs, method=method, definition=definition or text.render("en"), sources=[Source(label, len(gdf))],
+        definition_text=text,
     )
     return boundary, label
 

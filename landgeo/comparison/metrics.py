@@ -57,7 +57,7 @@ from shapely.geometry.base import BaseGeometry
 from ..boundary import WGS84, Check
 from ..geo import geodesy
 from ..geo.overlay import DENSIFY_DEG
-from ..i18n import fmt_number, tr
+from ..i18n import Text
 
 log = logging.getLogger(__name__)
 
@@ -84,37 +84,32 @@ class Alignment:
     aligned: bool
     direction: str  # none | a_beyond_b | b_beyond_a | both
 
-    def message(self, lang: str = "en", *, a: str = "A", b: str = "B") -> str:
-        """One sentence: the verdict, the gap against the limit and the direction."""
-        nb = "\u00a0" if lang == "fr" else " "
-        pct = lambda v: f"{fmt_number(100 * v, lang, 1)}{nb}%"  # noqa: E731
-        colon, semi = tr(lang, ": ", "\u00a0: "), tr(lang, "; ", "\u00a0; ")
-        verdict = (
-            tr(lang, f"{a} is aligned with {b}", f"{a} est aligné sur {b}")
-            if self.aligned
-            else tr(lang, f"{a} is not aligned with {b}", f"{a} n'est pas aligné sur {b}")
-        )
-        detail = tr(
-            lang,
-            f"they differ by {pct(self.share_of_a)} of {a}'s area (limit {pct(self.tolerance)})",
-            f"écart de {pct(self.share_of_a)} de la surface de {a} (limite {pct(self.tolerance)})",
-        )
-        direction = {
-            "none": tr(lang, "the outlines coincide", "les contours coïncident"),
-            "a_beyond_b": tr(lang, f"mostly {a} extends beyond {b}", f"surtout {a} dépasse {b}"),
-            "b_beyond_a": tr(lang, f"mostly {b} extends beyond {a}", f"surtout {b} dépasse {a}"),
-            "both": tr(lang, "each extends beyond the other", "chacun dépasse l'autre"),
-        }[self.direction]
-        split = tr(
-            lang,
-            f"only in {a}{colon}{pct(self.only_a_share_of_a)}, only in {b}{colon}{pct(self.only_b_share_of_a)}",
-            f"seulement dans {a}{colon}{pct(self.only_a_share_of_a)}, seulement dans {b}{colon}{pct(self.only_b_share_of_a)}",
-        )
-        return f"{verdict}{colon}{detail}{semi}{direction} ({split})"
+    def text(self, *, a="A", b="B") -> Text:
+        """One sentence as data: the verdict, the gap against the limit and the direction.
 
-    def check(self, lang: str = "en", *, a: str = "A", b: str = "B") -> Check:
+        ``a`` and ``b`` name the two sides (a label, or a :class:`Text` such as "the best fit").
+        """
+        direction = {
+            "none": Text("the outlines coincide"),
+            "a_beyond_b": Text("mostly {a} extends beyond {b}", params={"a": a, "b": b}),
+            "b_beyond_a": Text("mostly {b} extends beyond {a}", params={"a": a, "b": b}),
+            "both": Text("each extends beyond the other"),
+        }[self.direction]
+        params = {"a": a, "b": b, "share": round(self.share_of_a, 6), "tolerance": self.tolerance, "direction": direction,
+                  "only_a": round(self.only_a_share_of_a, 6), "only_b": round(self.only_b_share_of_a, 6)}
+        if self.aligned:
+            return Text("{a} is aligned with {b}: they differ by {share:.1%} of {a}'s area (limit {tolerance:.1%}); "
+                        "{direction} (only in {a}: {only_a:.1%}, only in {b}: {only_b:.1%})", params=params)
+        return Text("{a} is not aligned with {b}: they differ by {share:.1%} of {a}'s area (limit {tolerance:.1%}); "
+                    "{direction} (only in {a}: {only_a:.1%}, only in {b}: {only_b:.1%})", params=params)
+
+    def message(self, lang: str = "en", *, a="A", b="B") -> str:
+        """:meth:`text` in ``lang``."""
+        return self.text(a=a, b=b).render(lang)
+
+    def check(self, lang: str = "en", *, a="A", b="B") -> Check:
         """As a :class:`landgeo.boundary.Check` (``ok`` or ``warn``)."""
-        return Check("alignment", "ok" if self.aligned else "warn", self.message(lang, a=a, b=b), round(self.share_of_a, 6))
+        return Check.from_text("alignment", "ok" if self.aligned else "warn", self.text(a=a, b=b), lang, round(self.share_of_a, 6))
 
     def to_dict(self) -> dict:
         return {

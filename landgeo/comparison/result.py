@@ -14,7 +14,7 @@ from .._version import __version__
 from ..boundary import WGS84, Boundary, Source, finish_boundary
 from ..errors import UsageError
 from ..geo import geodesy
-from ..i18n import check_lang, fmt_number, join_names, tr
+from ..i18n import Text, check_lang, translator
 from .best_fit import UnitsResult, units_metrics
 from .inputs import as_boundary, load_units, report_label
 from .metrics import ALIGNMENT_RULE, ALIGNMENT_TOLERANCE, PairMetrics, densify, pair_metrics, rounded_ha
@@ -67,6 +67,8 @@ class Comparison:
                 "alignment_rule": ALIGNMENT_RULE.format(pct=f"{100 * self._tolerance():g}"),
             },
             "notes": list(self.notes),
+            **({"notes_text": [n.text.to_dict() if hasattr(n, "text") else None for n in self.notes]}
+               if any(hasattr(n, "text") for n in self.notes) else {}),
         }
 
     def _tolerance(self) -> float:
@@ -102,40 +104,43 @@ class Comparison:
 
     def role_label(self, role: str, lang: str) -> str:
         """A short legend label for a role (``a``, ``only_a``, ``best_fit``…)."""
+        t = translator(lang)
         a, b = self.a_label, self.b_label or "B"
-        best = tr(lang, "best-fit units", "unités les mieux ajustées")
         return {
             "a": a,
             "b": b,
-            "only_a": tr(lang, f"only in {a}", f"seulement dans {a}"),
-            "only_b": tr(lang, f"only in {b}", f"seulement dans {b}"),
-            "intersection": tr(lang, "in both", "dans les deux"),
-            "best_fit": best,
-            "hybrid": tr(lang, "in both (hybrid)", "dans les deux (hybride)"),
-            "only_best_fit": tr(lang, f"only in the {best}", f"seulement dans les {best}"),
+            "only_a": t("only in {a}", a=a),
+            "only_b": t("only in {b}", b=b),
+            "intersection": t("in both"),
+            "best_fit": t("best-fit units"),
+            "hybrid": t("in both (hybrid)"),
+            "only_best_fit": t("only in the best-fit units"),
         }.get(role, role)
+
+    def role_text(self, role: str) -> Text | None:
+        """The definition sentence of a role's geometry as data (None for A and B, which have their own)."""
+        if role == "best_fit" and self.units is not None and self.units.metrics is not None:
+            return self._best_fit_sentence()
+        if role == "hybrid" and self.units is not None and self.units.metrics is not None:
+            return self._hybrid_sentence()
+        a, b = self.a_label, self.b_label or "B"
+        if role == "only_a":
+            return (Text("The part of {a} outside {b}.", params={"a": a, "b": b}) if self.b is not None
+                    else Text("The part of {a} outside the best-fit units.", params={"a": a}))
+        return {
+            "only_b": Text("The part of {b} outside {a}.", params={"a": a, "b": b}),
+            "only_best_fit": Text("The part of the best-fit units outside {a}.", params={"a": a}),
+            "intersection": Text("The area common to {a} and {b}.", params={"a": a, "b": b}),
+        }.get(role)
 
     def role_definition(self, role: str, lang: str) -> str:
         """The definition sentence of a role's geometry (what a recipe using it would say)."""
         if role == "a":
-            return self.a.definition
+            return self.a.definition_text.render(lang) if self.a.definition_text else self.a.definition
         if role == "b" and self.b is not None:
-            return self.b.definition
-        if role == "best_fit" and self.units is not None and self.units.metrics is not None:
-            return self._best_fit_sentence(lang)
-        if role == "hybrid" and self.units is not None and self.units.metrics is not None:
-            return self._hybrid_sentence(lang)
-        a, b = self.a_label, self.b_label or "B"
-        return {
-            "only_a": (
-                tr(lang, f"The part of {a} outside {b}.", f"La partie de {a} hors de {b}.")
-                if self.b is not None
-                else tr(lang, f"The part of {a} outside the best-fit units.", f"La partie de {a} hors des unités les mieux ajustées.")
-            ),
-            "only_b": tr(lang, f"The part of {b} outside {a}.", f"La partie de {b} hors de {a}."),
-            "only_best_fit": tr(lang, f"The part of the best-fit units outside {a}.", f"La partie des unités les mieux ajustées hors de {a}."),
-            "intersection": tr(lang, f"The area common to {a} and {b}.", f"La surface commune à {a} et {b}."),
-        }.get(role, role)
+            return self.b.definition_text.render(lang) if self.b.definition_text else self.b.definition
+        text = self.role_text(role)
+        return text.render(lang) if text is not None else role
 
     def geometries(self) -> dict[str, BaseGeometry]:
         """Named geometries (EPSG:4326, densified, see :func:`densify`) of the comparison, in a fixed order."""
@@ -159,9 +164,9 @@ class Comparison:
         u = self.units
         if u is None or u.metrics is None:
             return None
-        check = u.metrics.alignment.check(lang, a=self.a_label, b=tr(lang, "the best fit", "le meilleur ajustement"))
+        check = u.metrics.alignment.check(lang, a=self.a_label, b=Text("the best fit"))
         return self._role_boundary(
-            u.best_fit_geometry, "best_fit", self._best_fit_sentence, lang,
+            u.best_fit_geometry, "best_fit", self._best_fit_sentence(), lang,
             sources=[Source(u.label, len(u.best_fit))],
             details={"compared_with": self.a_label, "iou": round(u.metrics.iou, 6), "exact": u.exact},
             checks=(check,),
@@ -173,82 +178,64 @@ class Comparison:
         if u is None or u.hybrid_geometry.is_empty:
             return None
         return self._role_boundary(
-            u.hybrid_geometry, "hybrid", self._hybrid_sentence, lang,
+            u.hybrid_geometry, "hybrid", self._hybrid_sentence(), lang,
             sources=[Source(self.a_label, 1), Source(u.label, len(u.best_fit))],
         )
 
-    def _role_boundary(self, geom, method: str, sentence, lang: str, *, sources, details=None, checks=()) -> Boundary:
-        """``finish_boundary`` with the definition in ``lang`` and both languages in ``details``."""
+    def _role_boundary(self, geom, method: str, text: Text, lang: str, *, sources, details=None, checks=()) -> Boundary:
+        """``finish_boundary`` with the definition in ``lang`` (and as data, to state it in any language)."""
         lang = check_lang(lang)
         u = self.units
-        defs = {lg: sentence(lg) for lg in ("en", "fr")}
-        info = {"units": list(u.best_fit), "field": u.field, **(details or {}), "definition_en": defs["en"], "definition_fr": defs["fr"]}
-        return finish_boundary(geom, WGS84, method=method, definition=defs[lang], sources=sources, details=info, checks=checks)
+        info = {"units": list(u.best_fit), "field": u.field, **(details or {})}
+        return finish_boundary(geom, WGS84, method=method, definition=text.render(lang), sources=sources, details=info,
+                               checks=checks, definition_text=text)
 
-    def _best_fit_sentence(self, lang: str) -> str:
+    def _best_fit_sentence(self) -> Text:
         u = self.units
         assert u is not None and u.metrics is not None
-        names = join_names(u.best_fit, lang)
-        n = len(u.best_fit)
-        iou = fmt_number(u.metrics.iou, lang, 3)
-        how = (
-            tr(lang, "exact optimum", "optimum exact")
-            if u.exact
-            else tr(lang, "heuristic, the units overlap", "heuristique, les unités se chevauchent")
-        )
-        return tr(
-            lang,
-            f"Union of {n} whole unit{'s' if n > 1 else ''} of {u.label} ({u.field}: {names}) chosen to best match "
-            f"{self.a_label} (largest intersection over union, IoU {iou}; {how}).",
-            f"Union de {n} unité{'s' if n > 1 else ''} entière{'s' if n > 1 else ''} de {u.label} ({u.field} : {names}) "
-            f"choisie{'s' if n > 1 else ''} pour correspondre au mieux à {self.a_label} "
-            f"(plus grand rapport intersection sur union, IoU {iou} ; {how}).",
-        )
+        how = Text("exact optimum") if u.exact else Text("heuristic, the units overlap")
+        return Text("Union of {n} whole unit of {layer} ({field}: {names:list}) chosen to best match {a} "
+                    "(largest intersection over union, IoU {iou:.3f}; {how}).",
+                    "Union of {n} whole units of {layer} ({field}: {names:list}) chosen to best match {a} "
+                    "(largest intersection over union, IoU {iou:.3f}; {how}).",
+                    {"n": len(u.best_fit), "layer": u.label, "field": u.field, "names": list(u.best_fit), "a": self.a_label,
+                     "iou": round(u.metrics.iou, 6), "how": how})
 
-    def _hybrid_sentence(self, lang: str) -> str:
+    def _hybrid_sentence(self) -> Text:
         u = self.units
         assert u is not None
-        names = join_names(u.best_fit, lang)
-        return tr(
-            lang,
-            f"The part of {self.a_label} that lies within the best-fit units of {u.label} ({u.field}: {names}).",
-            f"La partie de {self.a_label} située dans les unités les mieux ajustées de {u.label} ({u.field} : {names}).",
-        )
+        return Text("The part of {a} that lies within the best-fit units of {layer} ({field}: {names:list}).",
+                    params={"a": self.a_label, "layer": u.label, "field": u.field, "names": list(u.best_fit)})
 
     # ---- text
     def summary(self, *, lang: str = "en") -> str:
         """A few human lines for the command line."""
         lang = check_lang(lang)
-        ha = lambda v: fmt_number(v, lang) + " ha"  # noqa: E731
-        pct = lambda v: fmt_number(100 * v, lang, 1) + " %"  # noqa: E731
-        lines = [f"A: {self.a_label} — {ha(self.area_a_ha)}"]
+        t = translator(lang)
+        lines = [t("A: {label} — {area_ha:,.0f} ha", label=self.a_label, area_ha=self.area_a_ha)]
         if self.pair is not None:
             p = self.pair
             lines += [
-                f"B: {self.b_label} — {ha(p.area_b_ha)}",
-                tr(lang, "intersection", "intersection") + f" {ha(p.intersection_ha)}, union {ha(p.union_ha)}, IoU {fmt_number(p.iou, lang, 3)}",
-                tr(lang, f"A inside B {pct(p.share_a_in_b)}, B inside A {pct(p.share_b_in_a)}", f"A dans B {pct(p.share_a_in_b)}, B dans A {pct(p.share_b_in_a)}"),
-                tr(lang, f"only A {ha(p.only_a_ha)}, only B {ha(p.only_b_ha)}", f"A seul {ha(p.only_a_ha)}, B seul {ha(p.only_b_ha)}"),
-                f"Hausdorff {fmt_number(p.hausdorff.km, lang, 1)} km",
+                t("B: {label} — {area_ha:,.0f} ha", label=self.b_label, area_ha=p.area_b_ha),
+                t("intersection {intersection_ha:,.0f} ha, union {union_ha:,.0f} ha, IoU {iou:.3f}",
+                  intersection_ha=p.intersection_ha, union_ha=p.union_ha, iou=p.iou),
+                t("A inside B {a_in_b:.1%}, B inside A {b_in_a:.1%}", a_in_b=p.share_a_in_b, b_in_a=p.share_b_in_a),
+                t("only A {only_a_ha:,.0f} ha, only B {only_b_ha:,.0f} ha", only_a_ha=p.only_a_ha, only_b_ha=p.only_b_ha),
+                t("Hausdorff {km:,.1f} km", km=p.hausdorff.km),
                 p.alignment.message(lang),
             ]
         if self.units is not None:
             u = self.units
-            lines.append(
-                tr(
-                    lang,
-                    f"units: {u.label} ({u.field}) — A touches {u.touched} of {u.count}, spans {u.spanned}",
-                    f"unités : {u.label} ({u.field}) — A touche {u.touched} sur {u.count}, en couvre {u.spanned}",
-                )
-            )
+            lines.append(t("units: {layer} ({field}) — A touches {touched} of {n}, spans {spanned}",
+                           layer=u.label, field=u.field, touched=u.touched, n=u.count, spanned=u.spanned))
             if u.metrics is not None:
-                lines.append(
-                    tr(lang, "best fit", "meilleur ajustement")
-                    + f" ({len(u.best_fit)}): {join_names(u.best_fit, lang)} — IoU {fmt_number(u.metrics.iou, lang, 3)}"
-                    + ("" if u.exact else tr(lang, " (heuristic)", " (heuristique)"))
-                )
-                lines.append(u.metrics.alignment.message(lang, a="A", b=tr(lang, "the best fit", "le meilleur ajustement")))
-        lines += self.notes
+                if u.exact:
+                    lines.append(t("best fit ({n}): {names:list} — IoU {iou:.3f}", n=len(u.best_fit), names=list(u.best_fit), iou=u.metrics.iou))
+                else:
+                    lines.append(t("best fit ({n}): {names:list} — IoU {iou:.3f} (heuristic)", n=len(u.best_fit),
+                                   names=list(u.best_fit), iou=u.metrics.iou))
+                lines.append(u.metrics.alignment.message(lang, a="A", b=Text("the best fit")))
+        lines += [n.text.render(lang) if hasattr(n, "text") else str(n) for n in self.notes]
         return "\n".join(lines)
 
 

@@ -16,7 +16,7 @@ from pyproj import CRS
 
 from ..boundary import Boundary, Source, finish_boundary
 from ..errors import DelineationError, FieldError, RecipeError
-from ..i18n import join_names, plural, tr
+from ..i18n import N_, Text
 from ..io.vector import read_vector, report_of
 
 MAX_NAMES_IN_SENTENCE = 12
@@ -83,18 +83,81 @@ def select_by_points(units: gpd.GeoDataFrame, points, *, label: str) -> gpd.GeoD
     return units.loc[rows]
 
 
-def _definition(names, *, level: str, parents, how: str | None, lang: str) -> str:
+#: Administrative levels the definition sentence can name in every language, with the words
+#: recipes use for them (English, French, Spanish, Portuguese); any other level reads as a
+#: count of units followed by the recipe's own word.
+LEVELS: dict[str, tuple[tuple[str, str], str]] = {
+    "district": (N_("{n} district", "{n} districts"), N_("District {name}")),
+    "region": (N_("{n} region", "{n} regions"), N_("Region {name}")),
+    "province": (N_("{n} province", "{n} provinces"), N_("Province {name}")),
+    "department": (N_("{n} department", "{n} departments"), N_("Department {name}")),
+    "prefecture": (N_("{n} prefecture", "{n} prefectures"), N_("Prefecture {name}")),
+    "county": (N_("{n} county", "{n} counties"), N_("County {name}")),
+    "sub-county": (N_("{n} sub-county", "{n} sub-counties"), N_("Sub-county {name}")),
+    "chiefdom": (N_("{n} chiefdom", "{n} chiefdoms"), N_("Chiefdom {name}")),
+    "commune": (N_("{n} commune", "{n} communes"), N_("Commune {name}")),
+    "municipality": (N_("{n} municipality", "{n} municipalities"), N_("Municipality {name}")),
+    "state": (N_("{n} state", "{n} states"), N_("State {name}")),
+    "country": (N_("{n} country", "{n} countries"), N_("Country {name}")),
+}
+LEVEL_WORDS = {
+    "district": "district", "districts": "district", "distrito": "district",
+    "region": "region", "regions": "region", "région": "region", "región": "region", "região": "region",
+    "province": "province", "provincia": "province", "província": "province",
+    "department": "department", "département": "department", "departamento": "department",
+    "prefecture": "prefecture", "préfecture": "prefecture",
+    "county": "county", "sub-county": "sub-county", "subcounty": "sub-county", "sub county": "sub-county",
+    "chiefdom": "chiefdom", "chefferie": "chiefdom",
+    "commune": "commune", "comuna": "commune",
+    "municipality": "municipality", "municipalité": "municipality", "municipio": "municipality", "município": "municipality",
+    "state": "state", "état": "state", "estado": "state",
+    "country": "country", "pays": "country", "país": "country",
+}
+
+
+def level_key(level: str | None) -> str | None:
+    """The known level a recipe's word names (``"Région"`` → ``"region"``), or None.
+
+    >>> level_key("Région"), level_key("municipio"), level_key("ward")
+    ('region', 'municipality', None)
+    """
+    if not level:
+        return None
+    word = str(level).strip().casefold()
+    return LEVEL_WORDS.get(word) or LEVEL_WORDS.get(normalize_name(word))
+
+
+def definition_text(names, *, level: str | None, parents, how: str | None) -> Text:
+    """The definition sentence of a union of units, as data (rendered in any language)."""
     n = len(names)
-    shown = list(names[:MAX_NAMES_IN_SENTENCE])
+    shown = [str(x) for x in names[:MAX_NAMES_IN_SENTENCE]]
     more = n - len(shown)
-    listed = join_names(shown, lang) if not more else ", ".join(shown) + tr(lang, f" and {more} more", f" et {more} autres")
-    parent = join_names(sorted(parents), lang) if parents else ""
+    listed = (Text("{names:list}", params={"names": shown}) if not more
+              else Text("{names} and {n} more", params={"names": ", ".join(shown), "n": more}))
+    parent = sorted(parents)
+    key = level_key(level)
     if n == 1:
-        of = tr(lang, f" of {parent}", f" ({parent})") if parent else ""
-        return f"{level[:1].upper()}{level[1:]} {names[0]}{of}"
-    of = tr(lang, f" of {parent}", f" de {parent}") if parent else ""
-    by = tr(lang, f" selected by {how}", f" sélectionnés par {how}") if how else ""
-    return tr(lang, f"Union of {n} {plural(level, n)}{of}{by}: {listed}", f"Union de {n} {plural(level, n)}{of}{by} : {listed}")
+        if key:
+            unit = Text(LEVELS[key][1], params={"name": shown[0]})
+        elif level:
+            unit = Text("{level} {name}", params={"level": str(level)[:1].upper() + str(level)[1:], "name": shown[0]})
+        else:
+            unit = Text("Unit {name}", params={"name": shown[0]})
+        return Text("{unit} of {parent:list}", params={"unit": unit, "parent": parent}) if parent else unit
+    if key:
+        units = Text(*LEVELS[key][0], params={"n": n})
+    elif level:
+        units = Text("{n} unit ({level})", "{n} units ({level})", {"n": n, "level": str(level)})
+    else:
+        units = Text("{n} unit", "{n} units", {"n": n})
+    params = {"units": units, "names": listed, "parent": parent, "how": how}
+    if parent and how:
+        return Text("Union of {units} of {parent:list} selected by {how}: {names}", params=params)
+    if parent:
+        return Text("Union of {units} of {parent:list}: {names}", params={k: v for k, v in params.items() if k != "how"})
+    if how:
+        return Text("Union of {units} selected by {how}: {names}", params={k: v for k, v in params.items() if k != "parent"})
+    return Text("Union of {units}: {names}", params={"units": units, "names": listed})
 
 
 def boundary_from_units(
@@ -131,9 +194,9 @@ def boundary_from_units(
     if parent_field:
         _require_field(selected, parent_field, label, "[boundary] parent_field")
         parents = {str(v) for v in selected[parent_field].dropna()}
-    level_word = level or tr(lang, "unit", "unité")
     how = f"{where}" if where and not values and not points else None
-    sentence = definition or _definition(names, level=level_word, parents=parents, how=how, lang=lang)
+    text = None if definition else definition_text(names, level=level, parents=parents, how=how)
+    sentence = definition or text.render(lang)
     details = {"level": level, "field": field, "units": names}
     if where:
         details["where"] = where
@@ -148,6 +211,7 @@ def boundary_from_units(
         definition=sentence,
         sources=(Source(label, len(selected)),),
         details=details,
+        definition_text=text,
     )
 
 

@@ -17,7 +17,7 @@ import shapely
 from ..boundary import Boundary, finish_boundary
 from ..errors import DelineationError
 from ..geo import geodesy
-from ..i18n import fmt_number, tr
+from ..i18n import Text
 from ..recipe.parse import Recipe, read_recipe
 
 log = logging.getLogger(__name__)
@@ -46,35 +46,37 @@ def postprocess(boundary: Boundary, options: Mapping[str, Any], *, lang: str = "
         geom = _fill_holes(geom, holes_ha)
         filled = before - sum(len(p.interiors) for p in shapely.get_parts(geom))
         if filled:
-            notes.append(tr(lang, f"{filled} holes under {fmt_number(holes_ha, lang)} ha filled",
-                            f"{filled} trous de moins de {fmt_number(holes_ha, lang)} ha comblés"))
+            notes.append(Text("{n} hole under {max_ha:,.0f} ha filled", "{n} holes under {max_ha:,.0f} ha filled",
+                              {"n": filled, "max_ha": float(holes_ha)}))
     if buffer_m or simplify_m:
         crs = geodesy.equal_area_crs(geom)
         local = gpd.GeoSeries([geom], crs=4326).to_crs(crs).iloc[0]
         if buffer_m:
             local = local.buffer(buffer_m, quad_segs=16)
-            notes.append(tr(lang, f"buffered by {fmt_number(buffer_m, lang)} m", f"zone tampon de {fmt_number(buffer_m, lang)} m"))
+            notes.append(Text("buffered by {distance_m:,.0f} m", params={"distance_m": float(buffer_m)}))
         if simplify_m:
             local = shapely.simplify(local, simplify_m, preserve_topology=True)
-            notes.append(tr(lang, f"simplified to {fmt_number(simplify_m, lang)} m", f"simplifiée à {fmt_number(simplify_m, lang)} m"))
+            notes.append(Text("simplified to {distance_m:,.0f} m", params={"distance_m": float(simplify_m)}))
         log.info("boundary: buffer/simplify applied in %s", crs.name)
         geom = gpd.GeoSeries([local], crs=crs).to_crs(4326).iloc[0]
     geom = shapely.make_valid(geom) if not geom.is_valid else geom
     if geom.is_empty:
         raise DelineationError(f"[boundary] buffer_m = {buffer_m} leaves nothing of the boundary; use a smaller negative buffer")
-    definition = "; ".join([boundary.definition, *notes])
-    return dataclasses.replace(boundary, geometry=geodesy.orient(geom), definition=definition)
+    text = Text("{parts:join}", params={"parts": [boundary.definition_text or boundary.definition, *notes]})
+    return dataclasses.replace(boundary, geometry=geodesy.orient(geom), definition=text.render(lang), definition_text=text)
 
 
 OPERATIONS = ("union", "intersection", "difference")
 
 
-def _words(lang: str) -> dict[str, str]:
-    return {
-        "union": tr(lang, "Union of", "Union de"),
-        "intersection": tr(lang, "Intersection of", "Intersection de"),
-        "difference": tr(lang, "Difference of", "Différence de"),
-    }
+def _combined(operation: str, parts: list) -> Text:
+    """The definition of a combination of boundaries, as data."""
+    numbered = [Text("({i:d}) {definition}", params={"i": i + 1, "definition": p}) for i, p in enumerate(parts)]
+    if operation == "intersection":
+        return Text("Intersection of {parts:join}", params={"parts": numbered})
+    if operation == "difference":
+        return Text("Difference of {parts:join}", params={"parts": numbered})
+    return Text("Union of {parts:join}", params={"parts": numbered})
 
 
 def combine_boundaries(boundaries, *, operation: str, lang: str = "en", definition: str | None = None) -> Boundary:
@@ -92,12 +94,15 @@ def combine_boundaries(boundaries, *, operation: str, lang: str = "en", definiti
         geom = shapely.difference(geoms[0], shapely.union_all(geoms[1:]))
     if geom.is_empty or geodesy.area_ha(geom) <= 0:
         raise DelineationError(f"the {operation} of the {len(geoms)} boundaries is empty; check that they overlap")
-    parts = " ; ".join(f"({i + 1}) {b.definition}" for i, b in enumerate(boundaries))
-    sentence = definition or f"{_words(lang)[operation]} {parts}"
+    text = None if definition else _combined(operation, [b.definition_text or b.definition for b in boundaries])
+    sentence = definition or text.render(lang)
     sources = tuple(s for b in boundaries for s in b.sources)
-    details = {"operation": operation, "parts": [{"method": b.method, "definition": b.definition} for b in boundaries]}
+    details = {"operation": operation,
+               "parts": [{"method": b.method, "definition": b.definition,
+                          **({"definition_text": b.definition_text.to_dict()} if b.definition_text else {})} for b in boundaries]}
     checks = tuple(c for b in boundaries for c in b.checks)
-    return finish_boundary(geom, 4326, method="combine", definition=sentence, sources=sources, details=details, checks=checks)
+    return finish_boundary(geom, 4326, method="combine", definition=sentence, sources=sources, details=details, checks=checks,
+                           definition_text=text)
 
 
 def boundary_from_recipe(recipe, _stack: tuple = (), *, delineate: Callable[[Recipe], Boundary]) -> Boundary:

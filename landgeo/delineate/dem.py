@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,7 @@ from ..errors import DelineationError, LayerError, RecipeError
 from ..geo import geodesy
 from ..geo.crs import WGS84, to_wgs84
 from ..hydro import kernels as hk
-from ..i18n import fmt_lonlat, fmt_number, tr
+from ..i18n import Text
 from ..io.raster import open_raster
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,55 @@ class DemCatchment:
 
 # --- reading and conditioning ------------------------------------------------------------------
 
+#: Peak memory of a DEM delineation per cell (float32 grid, directions, accumulation, masks; 8000² took 1.21 GB
+#: ≈ 19 B/cell in benchmarks/README.md) with a margin.
+BYTES_PER_CELL = 24
+
+
+def available_memory() -> int:
+    """Bytes this process can still use: MemAvailable, capped by a cgroup limit (containers)."""
+    avail = None
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    avail = int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    if avail is None:
+        try:
+            avail = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        except (ValueError, OSError, AttributeError):
+            avail = 1 << 62  # unknown: do not refuse
+    for limit_file, usage_file in (("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+                                   ("/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes")):
+        try:
+            limit = open(limit_file, encoding="ascii").read().strip()
+            used = int(open(usage_file, encoding="ascii").read().strip())
+            if limit.isdigit() and int(limit) < (1 << 60):
+                avail = min(avail, max(int(limit) - used, 0))
+                break
+        except (OSError, ValueError):
+            continue
+    return avail
+
+
+def check_memory(name: str, width: int, height: int, *, bytes_per_cell: int = BYTES_PER_CELL) -> int:
+    """Refuse, before reading, a DEM whose delineation cannot fit in memory; return the estimate (bytes).
+
+    The estimate comes from the raster's size alone (a small compressed or sparse file can expand to
+    billions of cells).
+    """
+    need = (width + 2) * (height + 2) * bytes_per_cell
+    avail = available_memory()
+    if need > avail:
+        raise LayerError(
+            f"{name}: {width:,} × {height:,} cells needs about {need / 1e9:,.1f} GB to delineate "
+            f"(≈ {bytes_per_cell} bytes a cell) but only {avail / 1e9:,.1f} GB is free; clip the DEM to the area "
+            "around the outlet (gdalwarp -te xmin ymin xmax ymax) or use a coarser DEM (gdalwarp -tr …)"
+        )
+    return need
+
 def read_dem(src, *, block_rows: int = 512) -> np.ndarray:
     """Band 1 of an open raster as a padded float32 grid, NaN on nodata and on the one-cell border.
 
@@ -115,6 +165,7 @@ def read_dem(src, *, block_rows: int = 512) -> np.ndarray:
     h, w = src.height, src.width
     if (h + 2) * (w + 2) > MAX_CELLS:
         raise LayerError(f"{src.name}: {w}×{h} cells is more than landgeo handles (2^31); clip the DEM to the area")
+    check_memory(src.name, w, h)
     # filled first: the fill then runs ≈ 10 % faster (measured) than on pages first touched by GDAL's block writes
     z = np.full((h + 2, w + 2), np.nan, dtype=np.float32)
     nodata = src.nodata
@@ -435,19 +486,15 @@ def edge_check(res: DemCatchment, lang: str = "en") -> Check:
     km = res.edge_km
     value = {"edge_cells": res.edge_cells, "edge_km": round(km, 2)}
     if res.edge_cells == 0:
-        return Check("dem_edge", "ok", tr(lang, "The catchment stays inside the DEM: it touches neither its edge nor nodata cells.",
-                                          "Le bassin versant reste dans le MNT : il ne touche ni son bord ni des cellules sans données."), value)
-    def length(lg: str) -> str:
-        return f"{fmt_number(km, lg, 1)} km" if km >= 1 else f"{fmt_number(km * 1000, lg)} m"
-
-    msg = tr(
-        lang,
-        f"The catchment reaches the edge of the DEM (or its nodata cells) along {length('en')}; "
-        "it may continue beyond — use a larger DEM.",
-        f"Le bassin versant atteint le bord du MNT (ou ses cellules sans données) sur {length('fr')} ; "
-        "il peut se prolonger au-delà — utilisez un MNT plus grand.",
-    )
-    return Check("dem_edge", "warn", msg, value)
+        text = Text("The catchment stays inside the DEM: it touches neither its edge nor nodata cells.")
+        return Check.from_text("dem_edge", "ok", text, lang, value)
+    if km >= 1:
+        length = Text("{km:,.1f} km", params={"km": round(km, 3)})
+    else:
+        length = Text("{m:,.0f} m", params={"m": round(km * 1000, 1)})
+    text = Text("The catchment reaches the edge of the DEM (or its nodata cells) along {length}; it may continue beyond "
+                "— use a larger DEM.", params={"length": length})
+    return Check.from_text("dem_edge", "warn", text, lang, value)
 
 
 def boundary_from_recipe(recipe) -> Boundary:
@@ -465,11 +512,10 @@ def boundary_from_recipe(recipe) -> Boundary:
         res = catchment_from_dem(src, tuple(b["outlet"]), snap_m=snap_m, stream_threshold_cells=threshold)
     lon, lat = res.outlet
     lang = getattr(recipe, "language", "en")
-    sentence = b.get("definition") or tr(
-        lang,
-        f"Catchment upstream of the outlet at {fmt_lonlat(lon, lat, 'en')}, traced on {dem_path.name} (D8, depressions filled)",
-        f"Bassin versant en amont de l'exutoire à {fmt_lonlat(lon, lat, 'fr')}, tracé sur {dem_path.name} (D8, dépressions comblées)",
-    )
+    text = None if b.get("definition") else Text(
+        "Catchment upstream of the outlet at {outlet:lonlat}, traced on {dem} (D8, depressions filled)",
+        params={"outlet": [round(lon, 6), round(lat, 6)], "dem": dem_path.name})
+    sentence = b.get("definition") or text.render(lang)
     details: dict[str, Any] = {
         "dem": dem_path.name,
         "outlet": [round(lon, 6), round(lat, 6)],
@@ -481,4 +527,4 @@ def boundary_from_recipe(recipe) -> Boundary:
         **res.counts,
     }
     return finish_boundary(res.geometry, WGS84, method="dem", definition=sentence, sources=(Source(dem_path.name, res.cells),), details=details,
-                           checks=(edge_check(res, lang),))
+                           checks=(edge_check(res, lang),), definition_text=text)

@@ -11,7 +11,7 @@ import shapely
 
 from ..boundary import Boundary, Source, finish_boundary
 from ..errors import LayerError, RecipeError
-from ..i18n import tr
+from ..i18n import Text
 from ..io.vector import POLYGONAL, read_vector, report_of
 
 CLOSE_TOLERANCE_DEG = 1e-6
@@ -38,13 +38,14 @@ def boundary_from_layer(gdf, *, label: str, lang: str = "en", definition: str | 
     polygonal = gdf.geom_type.isin(POLYGONAL)
     geoms = list(gdf.geometry[polygonal]) if polygonal.any() else _polygons_from_lines(gdf, label)
     n = len(geoms)
-    kind = tr(lang, "polygon", "polygone") if polygonal.any() else tr(lang, "closed line", "ligne fermée")
-    s = "s" if n != 1 else ""
-    if lang == "fr" and not polygonal.any():
-        kind = "lignes fermées" if n != 1 else kind
-        s = ""
-    sentence = definition or tr(lang, f"Boundary drawn in {label} ({n} {kind}{s})", f"Limite dessinée dans {label} ({n} {kind}{s})")
-    return finish_boundary(geoms, gdf.crs, method="file", definition=sentence, sources=(Source(label, n),))
+    if polygonal.any():
+        text = Text("Boundary drawn in {layer} ({n} polygon)", "Boundary drawn in {layer} ({n} polygons)", {"layer": label, "n": n})
+    else:
+        text = Text("Boundary drawn in {layer} ({n} closed line)", "Boundary drawn in {layer} ({n} closed lines)",
+                    {"layer": label, "n": n})
+    sentence = definition or text.render(lang)
+    return finish_boundary(geoms, gdf.crs, method="file", definition=sentence, sources=(Source(label, n),),
+                           definition_text=None if definition else text)
 
 
 def boundary_from_recipe(recipe) -> Boundary:

@@ -74,15 +74,16 @@ def check_lang(lang: str | None, default: str = "en") -> str:
     return lang
 
 
-def N_(message: str) -> str:
-    """Mark ``message`` for extraction without translating it (for tables looked up later)."""
-    return message
+def N_(message: str, plural: str | None = None):
+    """Mark ``message`` (and its ``plural``) for extraction without translating it, for tables
+    looked up later; with a plural, returns the pair ``(message, plural)``."""
+    return message if plural is None else (message, plural)
 
 
 class _LocaleFormatter(string.Formatter):
     """:meth:`str.format` with locale-aware fields (see :class:`Translator`)."""
 
-    _NUMBER = re.compile(r",?\.(\d+)([f%])")
+    _NUMBER = re.compile(r"(\+?),?\.(\d+)([f%])")
 
     def __init__(self, lang: str):
         self.lang = lang
@@ -95,16 +96,20 @@ class _LocaleFormatter(string.Formatter):
             return Text.from_dict(value).render(lang)
         if spec == "list":
             return join_names([self.format_field(v, "") for v in value], lang)
+        if spec == "join":  # sentences one after the other: "a; b" (French "a ; b")
+            separator = translator(lang)("; ", context="between sentences")
+            return separator.join(self.format_field(v, "") for v in value)
         if spec == "lonlat":
             return fmt_lonlat(float(value[0]), float(value[1]), lang)
         if spec == "date":
             return fmt_date(value, lang)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             match = self._NUMBER.fullmatch(spec)
-            if match and match.group(2) == "f":
-                return fmt_number(value, lang, int(match.group(1)))
             if match:
-                return fmt_percent(value, lang, int(match.group(1)))
+                sign = "+" if match.group(1) and value > 0 else ""
+                if match.group(3) == "f":
+                    return sign + fmt_number(value, lang, int(match.group(2)))
+                return sign + fmt_percent(value, lang, int(match.group(2)))
             if spec in ("", ",") and isinstance(value, int):
                 return fmt_number(value, lang)
         return super().format_field(value, spec)
@@ -115,10 +120,10 @@ class Translator:
 
     Fields are :meth:`str.format` named fields whose values are shown the locale's way:
     ``{area:,.0f}`` / ``{x:.1f}`` a number with that many decimals, ``{share:.1%}`` a share
-    in 0..1 as a percentage, ``{n}`` an integer with digit grouping (``{year:d}`` without),
+    in 0..1 as a percentage (``{d:+.1%}`` with its sign), ``{n}`` an integer with digit grouping (``{year:d}`` without),
     ``{names:list}`` a list joined with the locale's "and", ``{point:lonlat}`` a
-    ``[lon, lat]``, ``{day:date}`` an ISO date; a :class:`Text` (or its dict) is rendered
-    in the same language. Use :func:`translator` to get one (cached per language).
+    ``[lon, lat]``, ``{day:date}`` an ISO date, ``{parts:join}`` sentences joined with
+    the locale's semicolon; a :class:`Text` (or its dict) is rendered in the same language. Use :func:`translator` to get one (cached per language).
     """
 
     def __init__(self, lang: str):
@@ -168,6 +173,14 @@ def translator(lang: str | None) -> Translator:
     return Translator(check_lang(lang))
 
 
+def _data(value: Any) -> Any:
+    if isinstance(value, Text):
+        return value.to_dict()
+    if isinstance(value, (list, tuple)):
+        return [_data(v) for v in value]
+    return value
+
+
 @dataclass(frozen=True)
 class Text:
     """A sentence not yet in any language: a catalogue message id and language-neutral values.
@@ -192,6 +205,10 @@ class Text:
         """The sentence in ``lang``."""
         return translator(lang)(self.msgid, self.plural, context=self.context, **dict(self.params))
 
+    def sentence(self, lang: str) -> Sentence:
+        """The sentence in ``lang`` as a string that keeps this data form (``.text``)."""
+        return Sentence(self, lang)
+
     def to_dict(self) -> dict:
         """JSON-ready: ``{"msgid", "plural"?, "context"?, "params"}``."""
         out: dict[str, Any] = {"msgid": self.msgid}
@@ -199,7 +216,7 @@ class Text:
             out["plural"] = self.plural
         if self.context is not None:
             out["context"] = self.context
-        out["params"] = {k: (v.to_dict() if isinstance(v, Text) else v) for k, v in self.params.items()}
+        out["params"] = {k: _data(v) for k, v in self.params.items()}
         return out
 
     @classmethod
@@ -214,6 +231,29 @@ class Text:
 
     def __hash__(self) -> int:
         return hash((self.msgid, self.plural, self.context))
+
+
+class Sentence(str):
+    """A sentence in one language (a plain ``str``) that remembers its :class:`Text` as ``.text``.
+
+    Lists of notes stay lists of strings for their readers, while ``profile.json`` can
+    keep each note's data form and render it again in another language.
+
+    >>> note = Text("No holes.").sentence("pt")
+    >>> note, note.text.render("fr")
+    ('Sem buracos.', 'Aucun trou.')
+    """
+
+    text: Text
+
+    def __new__(cls, text: Text, lang: str):
+        obj = super().__new__(cls, text.render(lang))
+        obj.text = text
+        obj.lang = lang
+        return obj
+
+    def __reduce__(self):  # copies and batch workers rebuild it from its data
+        return (Sentence, (self.text, self.lang))
 
 
 def tr(lang: str, en: str, fr: str) -> str:

@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 #: Names of the callables whose calls hold messages: the lookup ``t``, the marker ``N_``
 #: and :class:`landgeo.i18n.Text` (a message kept as data).
 LOOKUP_NAMES = ("t", "N_", "Text")
+#: Functions that return a lookup, called in place: ``translator(lang)("text")``, ``_t(lang)("text")``.
+TRANSLATOR_NAMES = ("translator", "_t")
 
 
 def _literal(node: ast.AST) -> str | None:
@@ -27,13 +29,13 @@ def _literal(node: ast.AST) -> str | None:
 
 
 def _callee(node: ast.AST) -> str | None:
-    """``t``, ``N_`` or ``Text`` for a call of one of them (``translator(lang)(...)`` counts as ``t``)."""
+    """``t``, ``N_`` or ``Text`` for a call of one of them (``translator(lang)(...)``, ``_t(lang)(...)`` count as ``t``)."""
     if not isinstance(node, ast.Call):
         return None
     func = node.func
     if isinstance(func, ast.Name) and func.id in LOOKUP_NAMES:
         return func.id
-    if isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "translator":
+    if isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id in TRANSLATOR_NAMES:
         return "t"
     return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from pyproj import CRS
@@ -11,11 +12,21 @@ from ..errors import CRSError, LayerError
 
 
 def check_exists(path: Path) -> None:
-    """Raise :class:`LayerError` naming the path unless it is a file (or a .gdb folder)."""
-    if not path.exists():
-        raise LayerError(f"{path}: file not found; check the path (recipe paths are relative to the recipe file)")
-    if path.is_dir() and path.suffix.lower() not in {".gdb"}:
-        raise LayerError(f"{path}: is a folder, not a layer file; name the file itself (e.g. {path}/units.gpkg)")
+    """Raise :class:`LayerError` naming the path unless it is a regular file (or a .gdb folder).
+
+    A FIFO, device or socket is refused without being opened (reading one would hang).
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise LayerError(f"{path}: file not found; check the path (recipe paths are relative to the recipe file)") from None
+    except OSError as exc:
+        raise LayerError(f"{path}: cannot be read ({exc.strerror or exc}); check the path and its permissions") from exc
+    if stat.S_ISDIR(mode):
+        if path.suffix.lower() not in {".gdb"}:
+            raise LayerError(f"{path}: is a folder, not a layer file; name the file itself (e.g. {path}/units.gpkg)")
+    elif not stat.S_ISREG(mode):
+        raise LayerError(f"{path}: is not a regular file (a pipe, device or socket); give a file saved on disk")
 
 
 def parse_crs(crs, path: Path) -> CRS | None:

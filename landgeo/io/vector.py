@@ -23,6 +23,7 @@ from pyproj import CRS, Transformer
 
 from ..errors import CRSError, DataWarning, FieldError, LayerError, UsageError
 from ..geo.geodesy import polygonal
+from ..i18n import Text
 from .atomic import atomic_file, check_target, refuse_inputs
 from .inputs import check_exists, parse_crs
 from .where import filter_frame, parse_where, resolve_columns, to_ogr_sql
@@ -56,20 +57,27 @@ class LayerReport:
         """``file`` or ``file:layer`` for messages and profile sources."""
         return f"{Path(self.path).name}:{self.layer}" if self.layer else Path(self.path).name
 
-    def notes(self, lang: str = "en") -> list[str]:
-        """Human sentences (en or fr) for what was repaired or skipped (empty if nothing)."""
-        fr = lang == "fr"
+    def note_texts(self) -> list:
+        """What was repaired or skipped, as :class:`landgeo.i18n.Text` (empty if nothing)."""
         counts = [
-            (self.repaired, "invalid geometries repaired (make_valid)", "géométries invalides réparées (make_valid)"),
-            (self.dropped_empty, "empty geometries dropped", "géométries vides écartées"),
-            (self.dropped_invalid_coords, "rows with missing or out-of-range coordinates skipped",
-             "lignes aux coordonnées manquantes ou hors limites ignorées"),
-            (self.dropped_other_geometry, "features of another geometry type skipped",
-             "entités d'un autre type de géométrie ignorées"),
-            (self.flattened_3d, "3-D geometries flattened to 2-D", "géométries 3D ramenées en 2D"),
+            (self.repaired, Text("{layer}: {n} invalid geometry repaired (make_valid)",
+                                 "{layer}: {n} invalid geometries repaired (make_valid)", {"n": self.repaired})),
+            (self.dropped_empty, Text("{layer}: {n} empty geometry dropped", "{layer}: {n} empty geometries dropped",
+                                      {"n": self.dropped_empty})),
+            (self.dropped_invalid_coords, Text("{layer}: {n} row with missing or out-of-range coordinates skipped",
+                                               "{layer}: {n} rows with missing or out-of-range coordinates skipped",
+                                               {"n": self.dropped_invalid_coords})),
+            (self.dropped_other_geometry, Text("{layer}: {n} feature of another geometry type skipped",
+                                               "{layer}: {n} features of another geometry type skipped",
+                                               {"n": self.dropped_other_geometry})),
+            (self.flattened_3d, Text("{layer}: {n} 3-D geometry flattened to 2-D", "{layer}: {n} 3-D geometries flattened to 2-D",
+                                     {"n": self.flattened_3d})),
         ]
-        sep = " : " if fr else ": "
-        return [f"{self.label}{sep}{n} {text_fr if fr else text_en}" for n, text_en, text_fr in counts if n]
+        return [Text(t.msgid, t.plural, {**t.params, "layer": self.label}) for n, t in counts if n]
+
+    def notes(self, lang: str = "en") -> list[str]:
+        """Human sentences in ``lang`` for what was repaired or skipped (empty if nothing)."""
+        return [t.sentence(lang) for t in self.note_texts()]
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -168,9 +176,12 @@ def _read_table(path: Path, *, x: str | None, y: str | None, crs: CRS | None, re
                 f"look swapped; swap the column names or set x = \"{y}\", y = \"{x}\" in the recipe"
             )
         if finite.any() and n_bad == int(finite.sum()):
+            fx, fy = xs[finite], ys[finite]
+            likely = _likely_crs(float(fx.min()), float(fy.min()), float(fx.max()), float(fy.max()))
             raise LayerError(
-                f"{path}: no row has valid longitude/latitude in columns {x!r}/{y!r}; if these are projected "
-                f"coordinates, give their CRS in the recipe (crs = \"EPSG:…\")"
+                f"{path}: no row has valid longitude/latitude in columns {x!r}/{y!r} (values up to "
+                f"{np.nanmax(np.abs(fx)):,.6g}, {np.nanmax(np.abs(fy)):,.6g}); they look like {likely}. State their CRS: "
+                f"crs = \"EPSG:…\" in the recipe's table for this layer, or --crs EPSG:… on the command line"
             )
         valid = in_range
     else:
@@ -308,17 +319,70 @@ def read_vector(
             gdf = gdf.set_crs(user_crs)
             report.crs_from = "recipe"
         elif user_crs is not None and not CRS(gdf.crs).equals(user_crs, ignore_axis_order=True):
-            log.warning("%s: the file states %s; the recipe's crs %s is ignored", path, gdf.crs.to_string(), user_crs.to_string())
+            if CRS(gdf.crs).is_geographic and not _fits_degrees(gdf):
+                log.warning("%s: the file states %s but its coordinates are not degrees; using the given crs %s",
+                            path, gdf.crs.to_string(), user_crs.to_string())
+                gdf = gdf.set_crs(user_crs, allow_override=True)
+                report.crs_from = "recipe (the file's CRS does not fit its coordinates)"
+            else:
+                log.warning("%s: the file states %s; the recipe's crs %s is ignored", path, gdf.crs.to_string(), user_crs.to_string())
+        gdf = _drop_non_finite(gdf, report)
+        _check_coordinates(gdf, path)
     report.features = len(gdf)
     gdf = _clean_geometries(gdf, expect, path, report)
     if len(gdf) == 0 and report.features == 0 and not where and bbox is None:
         raise LayerError(f"{path}: the layer has no features; check the file or the layer name")
     gdf = gdf.reset_index(drop=True)
     gdf.attrs["landgeo_report"] = report
-    for en, fr in zip(report.notes("en"), report.notes("fr")):
-        warnings.warn(DataWarning(en, fr=fr), stacklevel=2)
+    for text in report.note_texts():
+        warnings.warn(DataWarning(text), stacklevel=2)
     log.info("read %s: %d features, CRS %s", report.label, len(gdf), gdf.crs.to_string() if gdf.crs else None)
     return gdf
+
+
+def _fits_degrees(gdf: gpd.GeoDataFrame) -> bool:
+    if not len(gdf):
+        return True
+    minx, miny, maxx, maxy = gdf.total_bounds
+    return bool(np.all(np.isfinite([minx, miny, maxx, maxy])) and -180.5 <= minx and maxx <= 360.5 and -90.5 <= miny and maxy <= 90.5)
+
+
+def _likely_crs(minx: float, miny: float, maxx: float, maxy: float) -> str:
+    """A guess at the projected CRS of coordinates that are plainly metres."""
+    if 100_000 <= minx and maxx <= 900_000 and -10_000_000 <= miny and maxy <= 10_000_000:
+        return "projected coordinates of a UTM zone in metres (EPSG:326NN north of the equator, EPSG:327NN south; e.g. EPSG:32630 for Ghana)"
+    if max(abs(minx), abs(maxx)) <= 20_037_509 and max(abs(miny), abs(maxy)) <= 20_048_967:
+        return "a projected CRS in metres (EPSG:3857 Web Mercator, or a UTM zone such as EPSG:32630)"
+    return "a projected CRS (the coordinates are far beyond any degrees)"
+
+
+def _check_coordinates(gdf: gpd.GeoDataFrame, path: Path) -> None:
+    """Refuse coordinates that cannot be degrees under a geographic CRS (beyond ±180/±90, or plainly metres)."""
+    if gdf.crs is None or not CRS(gdf.crs).is_geographic or not len(gdf) or _fits_degrees(gdf):
+        return
+    minx, miny, maxx, maxy = (float(v) for v in gdf.total_bounds)
+    raise CRSError(
+        f"{path}: the layer says {CRS(gdf.crs).to_string()} (degrees) but its coordinates run from "
+        f"{minx:,.6g}, {miny:,.6g} to {maxx:,.6g}, {maxy:,.6g}, beyond ±180° / ±90°; they look like {_likely_crs(minx, miny, maxx, maxy)}. "
+        "State the real CRS: crs = \"EPSG:…\" in the recipe's table for this layer, or --crs EPSG:… on the command line"
+    )
+
+
+def _drop_non_finite(gdf: gpd.GeoDataFrame, report: LayerReport) -> gpd.GeoDataFrame:
+    """Drop (and count) features with NaN or infinite coordinates: NaN must never reach an output."""
+    geoms = gdf.geometry.values
+    if not len(gdf):
+        return gdf
+    coords, index = shapely.get_coordinates(geoms, return_index=True)
+    if not len(coords):
+        return gdf
+    bad_rows = np.unique(index[~np.isfinite(coords).all(axis=1)])
+    if not len(bad_rows):
+        return gdf
+    report.dropped_invalid_coords += int(len(bad_rows))
+    keep = np.ones(len(gdf), dtype=bool)
+    keep[bad_rows] = False
+    return gdf.loc[keep]
 
 
 def _field_names(path: Path, layer) -> list[str]:

@@ -205,7 +205,8 @@ def _sites(recipe, geom_at, landcover_dates, lang, ind, notes) -> tuple[list, di
         if rep is not None:
             notes.extend(rep.notes(lang))
         if spec.get("date_field"):
-            for d, part in split_by_field(gdf, spec["date_field"], label=_label(spec)).items():
+            where = Path(spec["path"]).name + (f":{spec['layer']}" if spec.get("layer") else "")
+            for d, part in split_by_field(gdf, spec["date_field"], label=where).items():
                 dated[d] = (part, spec)
         else:
             dated[spec["date"]] = (gdf, spec)

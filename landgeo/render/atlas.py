@@ -43,6 +43,7 @@ from .sheet import (
     pdf_metadata,
     sheet_date,
 )
+from .text import scrub_figure
 
 log = logging.getLogger(__name__)
 
@@ -258,6 +259,7 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
         with PdfPages(drawn, metadata=pdf_metadata(title, lang)) as pages:
             geoms = [geom for _n, _f, geom, *_ in pending]
             for cfig in _contents_figures(entries, n_contents, lang=lang, title=title, date=date, geoms=geoms):
+                scrub_figure(cfig)
                 pages.savefig(cfig)
             for i, (_name, fig, *_) in enumerate(pending):
                 if fig is not None and not isinstance(fig, Path):

@@ -17,7 +17,7 @@ import geopandas as gpd
 import shapely
 
 from ..geo import geodesy
-from ..i18n import check_lang, fmt_number
+from ..i18n import check_lang, fmt_number, translator
 from . import style
 from .context import to_4326
 from .labels import fmt_ha, fmt_km, fmt_share
@@ -80,12 +80,11 @@ def headline(comparison: Comparison, lang: str) -> tuple[str, str]:
         m = u.metrics if u is not None else None
     if m is None:
         return title, "IoU 0"
-    verdict = (
-        ("aligned (±10 %)" if lang == "en" else "aligné (±10 %)")
-        if m.alignment.aligned
-        else ("not aligned (±10 %)" if lang == "en" else "non aligné (±10 %)")
-    )
-    verdict = verdict.replace("10 %", f"{fmt_number(100 * m.alignment.tolerance, lang)}\u00a0%")
+    t = translator(lang)
+    if m.alignment.aligned:
+        verdict = t("aligned (±{tolerance:.0%})", tolerance=m.alignment.tolerance)
+    else:
+        verdict = t("not aligned (±{tolerance:.0%})", tolerance=m.alignment.tolerance)
     return title, f"IoU {fmt_number(m.iou, lang, 3)} · {verdict} · Hausdorff {fmt_km(m.hausdorff.km, lang)}"
 
 
@@ -93,10 +92,11 @@ def _piece_frame(comparison: Comparison, role: str, geom, lang: str) -> gpd.GeoD
     area = geodesy.area_ha(geom)
     share = area / comparison.area_a_ha if comparison.area_a_ha else 0.0
     name = comparison.role_label(role, lang)
+    t = translator(lang)
     props = {
         "name": [name],
-        ("area" if lang == "en" else "superficie"): [fmt_ha(area, lang)],
-        ("share of A" if lang == "en" else "part de A"): [fmt_share(share, lang)],
+        t("area", context="popup field"): [fmt_ha(area, lang)],
+        t("share of A", context="popup field"): [fmt_share(share, lang)],
     }
     return gpd.GeoDataFrame(props, geometry=[geom], crs=4326)
 
@@ -106,14 +106,15 @@ def _units_frame(comparison: Comparison, lang: str) -> gpd.GeoDataFrame | None:
     if u is None or len(u.geometries) == 0:
         return None
     g = u.geometries
-    en = lang == "en"
+    t = translator(lang)
+    yes, no = t("yes"), t("no")
     return gpd.GeoDataFrame(
         {
             "name": g["unit"].astype(str),
-            ("area" if en else "superficie"): [fmt_ha(v, lang) for v in g["area_ha"]],
-            ("share of A in the unit" if en else "part de A dans l'unité"): [fmt_share(v, lang) for v in g["share_of_a"]],
-            ("share of the unit inside A" if en else "part de l'unité dans A"): [fmt_share(v, lang) for v in g["share_of_unit"]],
-            ("best fit" if en else "meilleur ajustement"): [("yes" if en else "oui") if v else ("no" if en else "non") for v in g["in_best_fit"]],
+            t("area", context="popup field"): [fmt_ha(v, lang) for v in g["area_ha"]],
+            t("share of A in the unit", context="popup field"): [fmt_share(v, lang) for v in g["share_of_a"]],
+            t("share of the unit inside A", context="popup field"): [fmt_share(v, lang) for v in g["share_of_unit"]],
+            t("best fit", context="popup field"): [yes if v else no for v in g["in_best_fit"]],
         },
         geometry=g.geometry.values,
         crs=4326,
@@ -128,7 +129,7 @@ def build_compare_map(comparison: Comparison, *, lang: str = "en", offline: bool
     comparison
         A :class:`landgeo.compare.Comparison`.
     lang
-        ``en`` or ``fr``.
+        One of :data:`landgeo.i18n.LANGUAGES`.
     offline
         ``True``: no tile layer; ``False``: add OpenStreetMap tiles (they need a connection).
     context
@@ -142,12 +143,13 @@ def build_compare_map(comparison: Comparison, *, lang: str = "en", offline: bool
     minx, miny, maxx, maxy = shapely.bounds(shapely.union_all(extent_geoms)).tolist()
     tol = _simplify_tolerance((minx, miny, maxx, maxy))
     title, subtitle = headline(comparison, lang)
+    t = translator(lang)
     m = new_map((minx, miny, maxx, maxy), title=title, offline=offline)
 
     legend: list[tuple[str, str, str]] = []
     ctx = to_4326(context, "context") if context is not None else None
     if ctx is not None:
-        fg = folium.FeatureGroup(name="Context" if lang == "en" else "Contexte", show=True)
+        fg = folium.FeatureGroup(name=t("Context", context="map layer"), show=True)
         VectorLayer(
             _features(ctx, lang=lang, title_field=None, layer_title="", tolerance=tol * 4),
             style_={"color": style.CONTEXT_EDGE, "weight": 1, "fillColor": style.CONTEXT_FILL, "fillOpacity": 1.0 if offline else 0.0},
@@ -157,7 +159,7 @@ def build_compare_map(comparison: Comparison, *, lang: str = "en", offline: bool
 
     fills = [r for r in fill_roles(comparison) if not geoms[r].is_empty]
     if fills:
-        fg = folium.FeatureGroup(name="Differences" if lang == "en" else "Différences", show=True)
+        fg = folium.FeatureGroup(name=t("Differences", context="map layer"), show=True)
         for role in fills:
             data = _features(_piece_frame(comparison, role, geoms[role], lang), lang=lang, title_field="name",
                              layer_title=comparison.role_label(role, lang), tolerance=tol)
@@ -213,7 +215,7 @@ def build_compare_map(comparison: Comparison, *, lang: str = "en", offline: bool
 def _ref_name(comparison: Comparison, lang: str) -> str:
     if comparison.b is not None:
         return "B"
-    return "the best fit" if lang == "en" else "le meilleur ajustement"
+    return translator(lang)("the best fit")
 
 
 def write_compare_map(comparison: Comparison, path: str | Path, *, lang: str = "en", offline: bool = True,

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from ..i18n import check_lang, fmt_number, fmt_percent, join_names
+from ..i18n import Text, check_lang, fmt_percent, join_names, translator
 from . import style
 from .compare_map import COLOURS, fill_roles, headline, reference_role
 from .context import to_4326
@@ -42,6 +42,7 @@ from .sheet import (
     pdf_metadata,
     sheet_date,
 )
+from .text import scrub_figure
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..comparison.result import Comparison
@@ -49,12 +50,14 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 
-def _t(lang: str, en: str, fr: str) -> str:
-    return fr if lang == "fr" else en
+def _pct(share: float, lang: str) -> str:
+    """A share as a percentage with one decimal (99.5 % must not read 100 %)."""
+    return fmt_percent(share, lang, 1)
 
 
 def metrics_rows(comparison: Comparison, lang: str) -> list[tuple[str, str]]:
     """(label, value) rows of the metrics table, in ``lang``."""
+    t = translator(lang)
     c = colon(lang)
     rows: list[tuple[str, str]] = [("A", f"{comparison.a_label} — {fmt_ha(comparison.area_a_ha, lang)}")]
     ref = reference_role(comparison)
@@ -62,42 +65,37 @@ def metrics_rows(comparison: Comparison, lang: str) -> list[tuple[str, str]]:
         rows.append(("B", f"{comparison.b_label} — {fmt_ha(comparison.pair.area_b_ha, lang)}"))
     u = comparison.units
     if u is not None:
-        rows.append((_t(lang, "Units", "Unités"), f"{u.label} ({u.field})"))
-        rows.append((_t(lang, "Fragmentation", "Fragmentation"), _t(
-            lang, f"A touches {u.touched} of {u.count} units and spans {u.spanned} (≥ 0.5 % of A in each)",
-            f"A touche {u.touched} unités sur {u.count} et en couvre {u.spanned} (≥ 0,5 % de A dans chacune)")))
+        rows.append((t("Units"), f"{u.label} ({u.field})"))
+        rows.append((t("Fragmentation"), t("A touches {touched} of {n} unit and spans {spanned} (≥ {min_share:.1%} of A in each)",
+                                           "A touches {touched} of {n} units and spans {spanned} (≥ {min_share:.1%} of A in each)",
+                                           touched=u.touched, n=u.count, spanned=u.spanned, min_share=0.005)))
         if u.metrics is not None:
             names = join_names(u.best_fit, lang)
-            how = _t(lang, "exact", "exact") if u.exact else _t(lang, "heuristic: units overlap", "heuristique : unités qui se chevauchent")
-            rows.append((_t(lang, "Best fit", "Meilleur ajustement"), f"{len(u.best_fit)}{c}{names} — {fmt_ha(u.metrics.area_b_ha, lang)} ({how})"))
+            how = t("exact") if u.exact else t("heuristic: units overlap")
+            rows.append((t("Best fit"), f"{len(u.best_fit)}{c}{names} — {fmt_ha(u.metrics.area_b_ha, lang)} ({how})"))
         else:
-            rows.append((_t(lang, "Best fit", "Meilleur ajustement"), _t(lang, "none: A touches no unit (IoU 0)", "aucun : A ne touche aucune unité (IoU 0)")))
+            rows.append((t("Best fit"), t("none: A touches no unit (IoU 0)")))
     m = comparison.pair if ref == "b" else (u.metrics if u is not None else None)
     if m is not None:
-        # r: the reference inside sentences; R: the same at the start of a row label
-        r = "B" if ref == "b" else _t(lang, "the best fit", "le meilleur ajustement")
-        R = "B" if ref == "b" else _t(lang, "Best fit", "Meilleur ajustement")
-        tol = f"{fmt_number(100 * m.alignment.tolerance, lang)}\u00a0%"
+        r = "B" if ref == "b" else Text("the best fit")  # the reference inside a sentence
         rows += [
-            (_t(lang, "Intersection", "Intersection") if ref == "b" else _t(lang, "Intersection (hybrid)", "Intersection (hybride)"),
-             fmt_ha(m.intersection_ha, lang)),
-            (_t(lang, "Union", "Union"), fmt_ha(m.union_ha, lang)),
-            ("IoU", fmt_number(m.iou, lang, 3) + _t(lang, " (intersection / union)", " (intersection / union)")),
-            (_t(lang, f"A inside {r}", f"A dans {r}"), fmt_percent(m.share_a_in_b, lang)),
-            (_t(lang, f"{R} inside A", f"{R} dans A"), fmt_percent(m.share_b_in_a, lang)),
-            (_t(lang, "Only in A", "Seulement dans A"), f"{fmt_ha(m.only_a_ha, lang)} ({fmt_percent(m.alignment.only_a_share_of_a, lang)} " + _t(lang, "of A)", "de A)")),
-            (_t(lang, f"Only in {r}", f"Seulement dans {r}"), f"{fmt_ha(m.only_b_ha, lang)} ({fmt_percent(m.alignment.only_b_share_of_a, lang)} " + _t(lang, "of A)", "de A)")),
-            ("Hausdorff", fmt_km(m.hausdorff.km, lang) + _t(lang, " (largest gap between the outlines)", " (plus grand écart entre les contours)")),
-            (_t(lang, "Alignment (LandScale)", "Alignement (LandScale)"), m.alignment.message(lang, a="A", b=r)),
-            (_t(lang, "Rule", "Règle"), _t(
-                lang,
-                f"aligned when only-A + only-B (the symmetric difference) ≤ {tol} of A's area",
-                f"aligné si seulement-A + seulement-B (différence symétrique) ≤ {tol} de la surface de A")),
+            (t("Intersection") if ref == "b" else t("Intersection (hybrid)"), fmt_ha(m.intersection_ha, lang)),
+            (t("Union"), fmt_ha(m.union_ha, lang)),
+            ("IoU", t("{iou:.3f} (intersection / union)", iou=m.iou)),
+            # whole labels per reference: "the best fit" after a preposition contracts in es/pt ("dentro do", "no")
+            (t("A inside B") if ref == "b" else t("A inside the best fit"), _pct(m.share_a_in_b, lang)),
+            (t("B inside A") if ref == "b" else t("Best fit inside A"), _pct(m.share_b_in_a, lang)),
+            (t("Only in A"), t("{area} ({share:.1%} of A)", area=fmt_ha(m.only_a_ha, lang), share=m.alignment.only_a_share_of_a)),
+            (t("Only in B") if ref == "b" else t("Only in the best fit"),
+             t("{area} ({share:.1%} of A)", area=fmt_ha(m.only_b_ha, lang), share=m.alignment.only_b_share_of_a)),
+            ("Hausdorff", t("{distance} (largest gap between the outlines)", distance=fmt_km(m.hausdorff.km, lang))),
+            (t("Alignment (LandScale)"), m.alignment.message(lang, a="A", b=r)),
+            (t("Rule"), t("aligned when only-A + only-B (the symmetric difference) ≤ {tolerance:.0%} of A's area",
+                          tolerance=m.alignment.tolerance)),
         ]
-    for note in comparison.notes:
-        if "overlap each other" in note:
-            rows.append((_t(lang, "Warning", "Attention"), _t(lang, f"{len(u.overlaps.pairs)} pairs of units overlap; the best fit is a heuristic",
-                                                             f"{len(u.overlaps.pairs)} paires d'unités se chevauchent ; le meilleur ajustement est heuristique")))
+    if u is not None and u.overlaps.found:
+        rows.append((t("Warning"), t("{n} pair of units overlaps; the best fit is a heuristic",
+                                     "{n} pairs of units overlap; the best fit is a heuristic", n=len(u.overlaps.pairs))))
     return rows
 
 
@@ -168,8 +166,8 @@ def _draw_units_table(fig, rect, comparison: Comparison, lang: str, max_rows: in
     ax.set_axis_off()
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    heads = [_t(lang, "Unit", "Unité"), _t(lang, "Area", "Superficie"), _t(lang, "Share of A", "Part de A"),
-             _t(lang, "Unit in A", "Unité dans A"), _t(lang, "Best fit", "Retenue")]
+    t = translator(lang)
+    heads = [t("Unit"), t("Area"), t("Share of A"), t("Unit in A"), t("Best fit", context="table column: unit kept")]
     aligns = ["left", "right", "right", "right", "center"]
     xs_text = [0.01, 0.50, 0.645, 0.835, 0.94]
     n = min(len(u.table), max_rows)
@@ -186,7 +184,7 @@ def _draw_units_table(fig, rect, comparison: Comparison, lang: str, max_rows: in
         for x, text, al in zip(xs_text, cells, aligns):
             ax.text(x, y, text, fontsize=6.5, ha=al, va="center", color=style.TEXT)
     if len(u.table) > n:
-        ax.text(0.01, 1 - (n + 1.4) * dy, _t(lang, f"+ {len(u.table) - n} more units (units.csv)", f"+ {len(u.table) - n} autres unités (units.csv)"),
+        ax.text(0.01, 1 - (n + 1.4) * dy, t("+ {n} more unit (units.csv)", "+ {n} more units (units.csv)", n=len(u.table) - n),
                 fontsize=6.2, color=style.MUTED, va="center")
 
 
@@ -209,7 +207,8 @@ def build_compare_sheet(comparison: Comparison, *, lang: str = "en", context: gp
         FigureCanvasAgg(fig)
         title, subtitle = headline(comparison, lang)
         fig.text(0.03, 0.955, textwrap.shorten(title, 90, placeholder="…"), fontsize=15, fontweight="bold", color=style.TEXT, va="baseline")
-        kind = _t(lang, "Boundary comparison", "Comparaison de limites")
+        t = translator(lang)
+        kind = t("Boundary comparison")
         fig.text(0.03, 0.925, f"{kind} · {subtitle}", fontsize=9, color=style.MUTED, va="baseline")
         fig.add_artist(Line2D([0.03, 0.97], [0.912, 0.912], color="#999999", linewidth=0.6))
         handles = _draw_map(fig, [0.045, 0.085, 0.555, 0.81], comparison, lang, ctx)
@@ -232,13 +231,13 @@ def build_compare_sheet(comparison: Comparison, *, lang: str = "en", context: gp
         _draw_table(fig, table_rect, metrics_rows(comparison, lang), lang)
         if has_units:
             _draw_units_table(fig, [0.635, 0.075, 0.34, 0.165], comparison, lang, max_rows=7)
-        conv = _t(lang, "Areas geodesic (WGS84), overlays in EPSG:4326; Hausdorff distance of the outlines, geodesic",
-                  "Superficies géodésiques (WGS84), superpositions en EPSG:4326 ; distance de Hausdorff des contours, géodésique")
+        conv = t("Areas geodesic (WGS84), overlays in EPSG:4326; Hausdorff distance of the outlines, geodesic")
         srcs = [comparison.a_label] + ([comparison.b_label] if comparison.b_label else []) + ([comparison.units.label] if comparison.units else []) + list(attribution)
         foot1 = f"{label('sources', lang)}{colon(lang)}{'; '.join(srcs)} · {conv}"
         foot2 = f"{label('crs', lang)} · {label('date', lang)}{colon(lang)}{sheet_date(date)} · {label('made_with', lang)}"
         fig.text(0.03, 0.038, textwrap.shorten(foot1, 230, placeholder="…"), fontsize=6, color=style.MUTED)
         fig.text(0.03, 0.02, foot2, fontsize=6, color=style.MUTED)
+    scrub_figure(fig)  # layer texts with BOMs or control characters must not break the PDF backend
     return fig
 
 
@@ -253,7 +252,7 @@ def write_compare_sheet(comparison: Comparison, *, pdf: str | Path | None = None
     with matplotlib.rc_context(RC):
         if pdf is not None:
             meta = pdf_metadata(title, lang)
-            meta["Subject"] = _t(lang, "Boundary comparison", "Comparaison de limites")
+            meta["Subject"] = translator(lang)("Boundary comparison")
             fig.savefig(Path(pdf), format="pdf", metadata=meta)
             out.append(Path(pdf))
         if png is not None:

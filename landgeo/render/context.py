@@ -127,15 +127,25 @@ def country_borders(bounds) -> gpd.GeoDataFrame | None:
     return gdf if gdf is not None and len(gdf) else None
 
 
-# French names where they differ from the English ones (programme countries and their neighbours).
-_FRENCH = {
-    "GIN": "Guinée", "UGA": "Ouganda", "BRA": "Brésil", "CHL": "Chili", "LBR": "Libéria", "GNB": "Guinée-Bissau",
-    "SEN": "Sénégal", "BFA": "Burkina Faso", "TZA": "Tanzanie", "KEN": "Kenya", "COD": "Rép. dém. du Congo",
-    "SSD": "Soudan du Sud", "RWA": "Rwanda", "MOZ": "Mozambique", "ARG": "Argentine", "BOL": "Bolivie",
-    "PER": "Pérou", "COL": "Colombie", "VEN": "Venezuela", "GUY": "Guyana", "SUR": "Suriname", "PRY": "Paraguay",
-    "URY": "Uruguay", "ECU": "Équateur", "NGA": "Nigéria", "CMR": "Cameroun", "TGO": "Togo", "BEN": "Bénin",
-    "MLI": "Mali", "ETH": "Éthiopie", "SOM": "Somalie",
+# Names a sheet uses where the CLDR name reads badly on a map ("Congo - Kinshasa").
+_SHORT_NAMES = {
+    "fr": {"COD": "Rép. dém. du Congo", "COG": "Congo"},
+    "es": {"COD": "Rep. Dem. del Congo", "COG": "Congo"},
+    "pt": {"COD": "Rep. Dem. do Congo", "COG": "Congo"},
 }
+
+
+def _cldr_name(key: str, lang: str) -> str | None:
+    """The country's name in ``lang`` from CLDR (Babel), for an ISO alpha-3 code."""
+    from babel import Locale
+    from babel.core import get_global
+
+    from ..i18n import LANGUAGES
+
+    alpha2 = (get_global("territory_aliases").get(key) or [None])[0]
+    if alpha2 is None:
+        return None
+    return Locale.parse(LANGUAGES.get(lang, "en")).territories.get(alpha2)
 
 
 @lru_cache(maxsize=1)
@@ -150,10 +160,16 @@ def _names() -> dict[str, str]:
 def country_name(code: str, lang: str = "en") -> str:
     """The country's name for an ISO 3166 alpha-3 code (``GIN`` → ``Guinea``/``Guinée``); other text as is.
 
+    English names are Natural Earth's; other languages take CLDR's (Babel).
+
     >>> country_name("UGA", "fr"), country_name("GHA"), country_name("Kora")
     ('Ouganda', 'Ghana', 'Kora')
+    >>> country_name("CIV", "pt"), country_name("SLE", "es"), country_name("COD", "fr")
+    ('Costa do Marfim', 'Sierra Leona', 'Rép. dém. du Congo')
     """
     key = str(code).strip().upper()
-    if lang == "fr" and key in _FRENCH:
-        return _FRENCH[key]
+    if lang != "en":
+        name = _SHORT_NAMES.get(lang, {}).get(key) or _cldr_name(key, lang)
+        if name:
+            return name
     return _names().get(key, str(code))

@@ -62,8 +62,10 @@ from .labels import (
     verdict_text,
 )
 from .labels_placement import Labeller
+from .localize import localize_profile
 from .raster import classes_of, hillshade, landcover_rgba, read_window
 from .scorecard_chart import dated_cards, draw_scorecard_radar, trend_text
+from .text import drawable, scrub_figure
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +111,7 @@ def pdf_metadata(title: str, lang: str) -> dict[str, Any]:
     if epoch and epoch.strip().isdigit():
         when = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     return {
-        "Title": title,
+        "Title": drawable(title),
         "Subject": label("profile", lang),
         "Creator": f"landgeo {version}",
         "CreationDate": when,
@@ -182,7 +184,8 @@ def _eco_source(profile: Mapping[str, Any]) -> str | None:
 
 
 def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
-    """The profile table as (label, value) rows, in the template's order."""
+    """The profile table as (label, value) rows, in the template's order, every text in ``lang``."""
+    profile = localize_profile(profile, lang)
     na = label("no_data", lang)
     rows: list[tuple[str, str]] = []
 
@@ -293,7 +296,7 @@ def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]
     flagged = [c for c in (profile.get("checks") or []) if isinstance(c, Mapping) and c.get("status") in ("warn", "fail")]
     if flagged:
         messages = [str(c.get("message") or c.get("id")).rstrip(" .") for c in flagged[:3]]
-        rows.append((label("checks", lang), ("; " if lang != "fr" else " ; ").join(messages) + "."))
+        rows.append((label("checks", lang), translator(lang)("; ", context="between sentences").join(messages) + "."))
     return rows
 
 
@@ -894,6 +897,7 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
         Extra source/attribution strings for the footer.
     """
     lang = check_lang(lang)
+    profile = localize_profile(profile, lang)
     lay = {k: to_4326(v, k) for k, v in layers.items()}
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=A4_LANDSCAPE_IN)
@@ -948,6 +952,7 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
         lines = textwrap.wrap(foot1, 235, max_lines=2, placeholder=" …") + [foot2]
         for i, line in enumerate(lines):
             fig.text(0.03, 0.014 + 0.014 * (len(lines) - 1 - i), line, fontsize=6, color=style.MUTED)
+    scrub_figure(fig)  # layer texts with BOMs or control characters must not break the PDF backend
     return fig
 
 

@@ -38,6 +38,7 @@ from . import skipped, style
 from .basemap import add_to_webmap
 from .context import COUNTRIES_CREDIT, country_context, to_4326
 from .labels import fmt_ha, label, verdict_text
+from .localize import localize_profile
 from .raster import landcover_rgba
 from .web_encode import json_for_script, png_data_uri, to_mercator_rows
 
@@ -398,6 +399,7 @@ def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
     folium.Map
     """
     lang = check_lang(lang)
+    profile = localize_profile(profile, lang)
     folium, VectorLayer, HtmlControl, ScaleControl = _elements()
     lay = {k: to_4326(v, k) for k, v in layers.items()}
 

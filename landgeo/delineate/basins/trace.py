@@ -36,7 +36,7 @@ from ...checks.guidance import DEFAULT_MAX_HA, DEFAULT_MIN_HA, check_scale
 from ...errors import DelineationError, FieldError, RecipeError, UsageError
 from ...geo import geodesy
 from ...geo.crs import WGS84
-from ...i18n import fmt_lonlat, fmt_number, fmt_percent, tr
+from ...i18n import Text, fmt_number
 from ...io.vector import check_vector_output, read_vector, report_of, write_vector_file
 from .table import BasinTable
 
@@ -412,41 +412,34 @@ def consistency_check(
     if sub is None and up is None:
         return None
     value: dict[str, float] = {"area_ha": round(float(area_ha), 1)}
-    parts_en, parts_fr, diffs = [], [], []
-    a = fmt_number(area_ha, lang)
+    parts, diffs = [], []
     if sub is not None and np.isfinite(sub).all():
         total = float(sub.sum()) * KM2_TO_HA
         rel = (area_ha - total) / total if total > 0 else float("inf")
         value.update(sum_sub_area_ha=round(total, 1), diff_sub_area=round(rel, 5))
         diffs.append(rel)
-        parts_en.append(f"Σ {basins.fields['sub_area']} of the {len(rows)} units {fmt_number(total, 'en')} ha ({_pct(rel, 'en')})")
-        parts_fr.append(f"Σ {basins.fields['sub_area']} des {len(rows)} unités {fmt_number(total, 'fr')} ha ({_pct(rel, 'fr')})")
+        parts.append(Text("Σ {field} of the {n} unit {total_ha:,.0f} ha ({diff:+.1%})",
+                          "Σ {field} of the {n} units {total_ha:,.0f} ha ({diff:+.1%})",
+                          {"field": basins.fields["sub_area"], "n": int(len(rows)), "total_ha": round(total, 1), "diff": round(rel, 5)}))
     if up is not None and np.isfinite(up).all():
         total = float(up[0]) * KM2_TO_HA
         rel = (area_ha - total) / total if total > 0 else float("inf")
         value.update(up_area_ha=round(total, 1), diff_up_area=round(rel, 5))
         diffs.append(rel)
         uid = int(basins.table.ids[outlet_row])
-        parts_en.append(f"{basins.fields['up_area']} of outlet unit {uid} {fmt_number(total, 'en')} ha ({_pct(rel, 'en')})")
-        parts_fr.append(f"{basins.fields['up_area']} de l'unité exutoire {uid} {fmt_number(total, 'fr')} ha ({_pct(rel, 'fr')})")
+        parts.append(Text("{field} of outlet unit {unit:d} {total_ha:,.0f} ha ({diff:+.1%})",
+                          params={"field": basins.fields["up_area"], "unit": uid, "total_ha": round(total, 1), "diff": round(rel, 5)}))
     if not diffs:
         return None
     worst = max(abs(d) for d in diffs)
     status = "ok" if worst <= tolerance else "warn"
-    lim = f"{tolerance:.0%}"
-    msg = tr(
-        lang,
-        f"Traced area {a} ha vs " + "; ".join(parts_en)
-        + ("." if status == "ok" else f": more than {lim} apart — the basin table's areas do not match its polygons (clipped or edited layer?)."),
-        f"Surface tracée {a} ha contre " + " ; ".join(parts_fr)
-        + ("." if status == "ok" else f" : écart de plus de {lim} — les surfaces de la table ne correspondent pas aux polygones (couche découpée ou modifiée ?)."),
-    )
-    return Check("basin_consistency", status, msg, value)
-
-
-def _pct(rel: float, lang: str) -> str:
-    """A signed relative difference as a locale percentage (:func:`landgeo.i18n.fmt_percent`)."""
-    return ("+" if rel >= 0 else "") + fmt_percent(rel, lang)
+    params = {"area_ha": round(float(area_ha), 1), "parts": parts, "tolerance": tolerance}
+    if status == "ok":
+        text = Text("Traced area {area_ha:,.0f} ha vs {parts:join}.", params=params)
+    else:
+        text = Text("Traced area {area_ha:,.0f} ha vs {parts:join}: more than {tolerance:.0%} apart — the basin table's areas "
+                    "do not match its polygons (clipped or edited layer?).", params=params)
+    return Check.from_text("basin_consistency", status, text, lang, value)
 
 
 # --- boundary --------------------------------------------------------------------------------
@@ -457,12 +450,14 @@ def _ids_text(ids) -> str:
     return shown + (f", … ({len(ids)})" if len(ids) > MAX_IDS_IN_SENTENCE else "")
 
 
-def _units_phrase(n: int, src: str, lang: str, *, traced_by: str | None = None) -> str:
-    """``14 basin units of basins.gpkg (HydroBASINS-style)[, traced through NEXT_DOWN]`` (en/fr)."""
-    s = "s" if n != 1 else ""
-    en = f"{n} basin unit{s} of {src} (HydroBASINS-style)" + (f", traced through {traced_by}" if traced_by else "")
-    fr = f"{n} unité{s} de bassin de {src} (type HydroBASINS)" + (f", tracée{s} par {traced_by}" if traced_by else "")
-    return tr(lang, en, fr)
+def _units_phrase(n: int, src: str, *, traced_by: str | None = None) -> Text:
+    """``14 basin units of basins.gpkg (HydroBASINS-style)[, traced through NEXT_DOWN]``, as data."""
+    if traced_by:
+        return Text("{n} basin unit of {layer} (HydroBASINS-style), traced through {field}",
+                    "{n} basin units of {layer} (HydroBASINS-style), traced through {field}",
+                    {"n": n, "layer": src, "field": traced_by})
+    return Text("{n} basin unit of {layer} (HydroBASINS-style)", "{n} basin units of {layer} (HydroBASINS-style)",
+                {"n": n, "layer": src})
 
 
 def boundary_from_basins(
@@ -515,34 +510,31 @@ def boundary_from_basins(
         outlet_row, dist = unit_at(basins, lon, lat, snap_m=snap_m)
         rows = table.upstream(outlet_row)
         details.update(outlet=[lon, lat], snap_m=snap_m, snapped_m=round(dist, 1))
-        where = fmt_lonlat(lon, lat, lang)
-        uid = table.ids[outlet_row]
-        snapped = tr(lang, f", snapped {fmt_number(dist, 'en')} m to unit {uid}",
-                     f", rattaché à l'unité {uid} à {fmt_number(dist, 'fr')} m") if dist > 0 else ""
-        head = tr(lang, f"Watershed upstream of the outlet at {where}{snapped}: ",
-                  f"Bassin versant en amont de l'exutoire situé à {where}{snapped} : ")
-        sentence = head + _units_phrase(len(rows), src, lang, traced_by=nd)
+        uid = int(table.ids[outlet_row])
+        units = _units_phrase(len(rows), src, traced_by=nd)
+        if dist > 0:
+            text = Text("Watershed upstream of the outlet at {outlet:lonlat}, snapped {distance_m:,.0f} m to unit {unit:d}: {units}",
+                        params={"outlet": [lon, lat], "distance_m": round(dist, 1), "unit": uid, "units": units})
+        else:
+            text = Text("Watershed upstream of the outlet at {outlet:lonlat}: {units}", params={"outlet": [lon, lat], "units": units})
     elif candidate is not None:
         outlet_row = int(table.positions([candidate])[0])
         rows = table.upstream(outlet_row)
-        head = tr(lang, f"Watershed upstream of basin unit {int(candidate)} (included): ",
-                  f"Bassin versant en amont de l'unité de bassin {int(candidate)} (incluse) : ")
-        sentence = head + _units_phrase(len(rows), src, lang, traced_by=nd)
+        text = Text("Watershed upstream of basin unit {unit:d} (included): {units}",
+                    params={"unit": int(candidate), "units": _units_phrase(len(rows), src, traced_by=nd)})
     elif pfaf_prefix is not None:
         prefixes = [pfaf_prefix] if isinstance(pfaf_prefix, (str, int)) else list(pfaf_prefix)
         rows = select_pfaf(basins, prefixes)
         codes = ", ".join(str(p) for p in prefixes)
         name = basins.fields["pfaf"]
-        head = tr(lang, f"Pfafstetter basin {codes} ({name} starting with {codes}): ",
-                  f"Bassin de Pfafstetter {codes} ({name} commençant par {codes}) : ")
-        sentence = head + _units_phrase(len(rows), src, lang)
+        text = Text("Pfafstetter basin {codes} ({field} starting with {codes}): {units}",
+                    params={"codes": codes, "field": name, "units": _units_phrase(len(rows), src)})
         details["pfaf_prefix"] = [str(p) for p in prefixes]
     else:
         wanted = [hybas_ids] if isinstance(hybas_ids, (int, np.integer)) else list(hybas_ids)
         rows = np.unique(table.positions(wanted))
         listed = _ids_text(table.ids[rows])
-        sentence = tr(lang, "Union of ", "Union de ") + _units_phrase(len(rows), src, lang) + tr(
-            lang, f" chosen by id: {listed}", f" choisies par identifiant : {listed}")
+        text = Text("Union of {units} chosen by id: {ids}", params={"units": _units_phrase(len(rows), src), "ids": listed})
     rows = np.sort(np.asarray(rows, dtype=np.int64))
     geom = dissolve(basins.geoms[rows])
     geom84 = basins.to_wgs84(geom)
@@ -562,10 +554,11 @@ def boundary_from_basins(
         geom84,
         WGS84,
         method=method,
-        definition=definition or sentence,
+        definition=definition or text.render(lang),
         sources=(Source(src, int(len(rows))),),
         details=details,
         checks=checks,
+        definition_text=None if definition else text,
     )
 
 
@@ -627,7 +620,8 @@ class Suggestion:
     min_ha: float
     max_ha: float
     candidates: tuple[Candidate, ...]
-    note: str
+    note: str  # in English; note_text states it in any language
+    note_text: Text | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -640,6 +634,7 @@ class Suggestion:
             "max_ha": self.max_ha,
             "candidates": [c.to_dict() for c in self.candidates],
             "note": self.note,
+            **({"note_text": self.note_text.to_dict()} if self.note_text else {}),
         }
 
     def to_frame(self) -> gpd.GeoDataFrame:
@@ -704,13 +699,13 @@ def suggest(
         if len(fits):
             fits = fits[np.argsort(-catch[fits], kind="stable")]
             if len(fits) > max_candidates:
-                note = f"{len(fits)} tributaries fit; the {max_candidates} largest are listed"
+                note = Text("{n} tributaries fit; the {shown} largest are listed", params={"n": int(len(fits)), "shown": int(max_candidates)})
             picked = [(int(u), "tributary") for u in fits[:max_candidates]]
         else:
             small = sub[(catch[sub] < min_ha) & (par_area > max_ha)]
             small = small[np.argsort(-catch[small], kind="stable")][:3]
             picked = [(start, "start")] + [(int(u), "tributary") for u in small]
-            note = "no tributary catchment fits the band: upstream of a catchment above it, the tributaries are all below it"
+            note = Text("no tributary catchment fits the band: upstream of a catchment above it, the tributaries are all below it")
     else:
         path = table.downstream(start)
         fits = path[within(catch[path])]
@@ -719,8 +714,8 @@ def suggest(
         else:
             above = path[catch[path] > max_ha]
             picked = [(start, "start")] + ([(int(above[0]), "downstream")] if len(above) else [])
-            note = ("no downstream catchment fits the band: the next one downstream is above it" if len(above)
-                    else "no downstream catchment fits the band: even the outlet's catchment is below it")
+            note = (Text("no downstream catchment fits the band: the next one downstream is above it") if len(above)
+                    else Text("no downstream catchment fits the band: even the outlet's catchment is below it"))
     candidates = []
     for u, relation in picked:
         rows = table.upstream(u)
@@ -732,10 +727,11 @@ def suggest(
             geometry=geodesy.orient(geom),
         ))
     if not note and not candidates:
-        note = "no candidate"
+        note = Text("no candidate")
     return Suggestion(
         point=(lon, lat), unit_id=int(table.ids[start]), snapped_m=dist, area_ha=start_area, verdict=verdict,
-        min_ha=float(min_ha), max_ha=float(max_ha), candidates=tuple(candidates), note=note,
+        min_ha=float(min_ha), max_ha=float(max_ha), candidates=tuple(candidates), note=note.render("en") if note else "",
+        note_text=note or None,
     )
 
 

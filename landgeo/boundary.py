@@ -146,6 +146,7 @@ def finish_boundary(
     geoms = [g for g in series.values if g is not None and not g.is_empty]
     geoms = [g if g.is_valid else shapely.make_valid(g) for g in geoms]
     merged = geodesy.polygonal(shapely.union_all(geoms)) if geoms else shapely.Polygon()
+    merged = geodesy.polygonal(geodesy.unwrap_antimeridian(merged))  # cut at ±180°: one shape again
     if merged.is_empty or geodesy.area_ha(merged) <= 0:
         raise DelineationError(f"{method} boundary is empty: the selection has no polygon with an area")
     merged = geodesy.orient(merged)

@@ -104,6 +104,7 @@ def make_profile(
             "sources": [s.to_dict() for s in boundary.sources],
             "crs": "EPSG:4326",
             "details": _jsonable(dict(boundary.details)),
+            **({"justification": recipe.boundary["justification"]} if recipe.boundary.get("justification") else {}),
         },
         "area_ha": _r(report.area_ha),
         "perimeter_km": _r(report.perimeter_km, 3),

@@ -32,3 +32,14 @@ def units_gpkg(tmp_path: Path) -> Path:
     gdf.to_file(path, layer="districts")
     gdf.dissolve("region", as_index=False).to_file(path, layer="regions")
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_profiles(tmp_path_factory) -> dict[str, Path]:
+    """The three demo landscapes profiled once per test session: slug → profile folder."""
+    from landgeo.app.pipeline import profile_many
+
+    out = tmp_path_factory.mktemp("demo-profiles")
+    outcomes = profile_many(sorted((REPO / "boundaries").glob("demo-*.toml")), out)
+    assert all(o.status == "ok" for o in outcomes), [o.error for o in outcomes]
+    return {o.slug: o.folder for o in outcomes}

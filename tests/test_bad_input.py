@@ -300,3 +300,34 @@ def test_every_command_takes_v_and_q():
         res = run(*path, "--help")
         assert res.exit_code == 0, path
         assert "-v, --verbose" in res.output and "-q, --quiet" in res.output, path
+
+
+# --- polar caps -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("south, north", [(80, 90), (0, 90), (-90, -60)])
+def test_polar_cap_and_hemisphere_are_measured_not_empty(tmp_path, south, north):
+    path = tmp_path / "cap.gpkg"
+    gpd.GeoDataFrame({"name": ["cap"]}, geometry=[shapely.box(-180, south, 180, north)], crs=4326).to_file(path)
+    res = run("check", path, "--max-ha", "1e12", "--json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    edge = south if north == 90 else north  # the parallel that bounds the cap
+    circle = np.linspace(-180, 180, 36001)[:-1]
+    area, perimeter = GEOD.polygon_area_perimeter(circle, np.full(circle.size, float(edge)))  # a ring round the pole
+    assert data["area_ha"] == pytest.approx(abs(area) / 1e4, rel=1e-4)
+    assert data["perimeter_km"] == pytest.approx(perimeter / 1000, rel=1e-3)
+
+
+def test_shape_cut_at_the_antimeridian_is_one_landscape_drawn_with_a_tight_bbox(tmp_path):
+    west, east = shapely.box(179.0, -17.5, 180.0, -16.5), shapely.box(-180.0, -17.5, -179.3, -16.5)
+    gpd.GeoDataFrame({"name": ["Fiji"]}, geometry=[shapely.MultiPolygon([west, east])], crs=4326).to_file(tmp_path / "fiji.gpkg")
+    r = tmp_path / "fiji.toml"
+    r.write_text('[landscape]\nname = "Fiji"\n[boundary]\nmethod = "file"\npath = "fiji.gpkg"\n', encoding="utf-8")
+    res = run("profile", r, "-o", tmp_path / "out")
+    assert res.exit_code == 0, res.output
+    prof = json.loads((tmp_path / "out" / "fiji" / "profile.json").read_text(encoding="utf-8"))
+    expected = sum(abs(GEOD.geometry_area_perimeter(g)[0]) for g in (west, east)) / 1e4
+    assert prof["area_ha"] == pytest.approx(expected, rel=1e-6)
+    assert prof["bbox"][2] - prof["bbox"][0] < 2  # not the whole globe
+    assert {c["id"]: c["status"] for c in prof["checks"]}["contiguity"] == "ok"  # one island across ±180°
+    assert (tmp_path / "out" / "fiji" / "sheet.pdf").read_bytes().rstrip().endswith(b"%%EOF")

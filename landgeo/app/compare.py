@@ -23,10 +23,12 @@ from ..io.atomic import (
     refuse_inputs,
     write_json,
 )
+from ..io.gpkg_styles import write_layer_styles
 from ..recipe.parse import input_paths, read_recipe
-from ..render.compare_map import write_compare_map
+from ..render.compare_map import COLOURS, reference_role, write_compare_map
 from ..render.compare_sheet import write_compare_sheet
 from ..render.context import country_context
+from ..render.qml import compare_styles
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +77,7 @@ def write_comparison(
             )
         gpkg = tmp / "compare.gpkg"
         frame = comparison.to_frame()
+        styled: dict[str, gpd.GeoDataFrame] = {}
         for _i, row in frame.iterrows():
             role = row["role"]
             one = gpd.GeoDataFrame(
@@ -91,8 +94,14 @@ def write_comparison(
                 crs=WGS84,
             )
             layers.write_vector(one, gpkg, layer=role)
+            styled[role] = one
         if comparison.units is not None and len(comparison.units.geometries):
             layers.write_vector(comparison.units.geometries, gpkg, layer="units")
+            styled["units"] = comparison.units.geometries
+        if styled:  # QML styles with the sheet's colours (layer_styles, read by QGIS)
+            units_title = f"{comparison.units.label} ({comparison.units.field})" if comparison.units is not None else None
+            write_layer_styles(gpkg, compare_styles(styled, lang=lang, colours=COLOURS, reference=reference_role(comparison),
+                                                    units_title=units_title))
         write_compare_map(comparison, tmp / "compare.html", lang=lang, offline=offline, context=context)
         write_compare_sheet(comparison, pdf=tmp / "compare_sheet.pdf", png=tmp / "compare_sheet.png", lang=lang, context=context, date=date,
                             attribution=attribution)

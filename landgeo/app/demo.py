@@ -13,15 +13,20 @@ from .pipeline import Outcome, profile_many
 REPO = Path(__file__).resolve().parents[2]
 
 
+#: The demo kit a regular install carries (setup.py copies layers/demo and the demo recipes there).
+INSTALLED_KIT = Path(__file__).resolve().parents[1] / "demo_kit"
+
+
 def demo_recipes() -> list[Path]:
-    """The demo recipes, from ./boundaries or the source checkout landgeo was installed from."""
-    for root in (Path.cwd(), REPO):
+    """The demo recipes: from ./boundaries, the checkout landgeo runs from, or the kit installed with it."""
+    for root in (Path.cwd(), REPO, INSTALLED_KIT):
         found = sorted((root / "boundaries").glob("demo-*.toml"))
         if found and (root / "layers" / "demo").is_dir():
             return found
     raise LayerError(
-        "boundaries/demo-*.toml and layers/demo/ not found; run `landgeo demo` from the landgeo checkout "
-        "(or regenerate the kit with `python scripts/make_demo_layers.py`)"
+        "boundaries/demo-*.toml and layers/demo/ not found, and this landgeo has no demo kit installed; "
+        "reinstall it with `pip install landgeo` (or `pip install .` in the checkout), or run `landgeo demo` "
+        "from the landgeo checkout (regenerate the kit with `python scripts/make_demo_layers.py`)"
     )
 
 

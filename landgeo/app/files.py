@@ -17,6 +17,7 @@ from ..delineate.drawn import boundary_from_layer
 from ..i18n import check_lang
 from ..io.vector import check_vector_output, read_vector, report_of, write_vector_file
 from ..recipe.parse import input_paths, read_recipe
+from ..render.qml import profile_styles
 
 
 def delineate_recipe(recipe_path: str | Path) -> Boundary:
@@ -35,7 +36,8 @@ def delineate_to_file(recipe_path: str | Path, out_file: str | Path, *, overwrit
     out_file = check_vector_output(out_file, overwrite=overwrite, inputs=input_paths(recipe))
     boundary = delineate(recipe)
     frame = boundary.to_frame(name=recipe.name, slug=recipe.slug, area_ha=round(boundary.area_ha, 2))
-    write_vector_file(frame, out_file, layer="boundary", overwrite=overwrite)
+    write_vector_file(frame, out_file, layer="boundary", overwrite=overwrite,  # the sheet's boundary style, for QGIS
+                      styles=profile_styles({"boundary": frame}, lang=recipe.language))
     return boundary
 
 

@@ -30,8 +30,10 @@ from ..delineate.streams import stream_network
 from ..errors import DataWarning, LandgeoError, LandgeoWarning, OutputError, RecipeError
 from ..i18n import check_lang
 from ..io.atomic import atomic_dir, atomic_file, check_outputs, check_target, write_json
+from ..io.gpkg_styles import write_layer_styles
 from ..io.profile_dir import GPKG_LAYERS, INDICATORS_CSV, RASTERS_JSON
 from ..io.raster import open_raster
+from ..io.tables import write_csv, write_xlsx
 from ..io.vector import read_vector, report_of, write_vector
 from ..monitor import has_monitoring, merged_indicators, monitor_landscape, table_rows, write_indicators_csv
 from ..profile import make_profile, scorecards_of
@@ -40,6 +42,8 @@ from ..render import skipped
 from ..render.atlas import write_atlas
 from ..render.change_page import narrative
 from ..render.outputs import write_maps
+from ..render.qml import profile_styles
+from ..render.tables import SHARE_KEYS, profile_tables, sheet_name
 
 log = logging.getLogger(__name__)
 
@@ -219,7 +223,10 @@ def write_outputs(result: ProfileResult, folder: Path, *, offline: bool = True, 
     for name in GPKG_LAYERS:
         if name in result.layers and len(result.layers[name]):
             write_vector(result.layers[name], gpkg, layer=name)
+    if gpkg.exists():  # QML styles in layer_styles, so the layers open in QGIS looking like the sheet
+        write_layer_styles(gpkg, profile_styles(result.layers, lang=result.profile["language"], profile=result.profile))
     write_vector(result.layers["boundary"], folder / "boundary.geojson")
+    write_tables(result.profile, result.layers, folder)
     if result.rasters:  # where the land cover and DEM are, so `landgeo sheet PROFILE_DIR` can draw them again
         write_json({k: str(Path(v).resolve()) for k, v in sorted(result.rasters.items())}, folder / RASTERS_JSON)
     if maps:  # drawn first, so that what a map or sheet had to leave out is in profile.json's notes
@@ -230,6 +237,20 @@ def write_outputs(result: ProfileResult, folder: Path, *, offline: bool = True, 
     write_json(result.profile, folder / "profile.json")
 
     write_indicators_csv(indicator_rows(result.profile), folder / INDICATORS)  # the shared measurement table
+
+
+def write_tables(profile: dict, layers: dict, folder: Path) -> list[Path]:
+    """tables.xlsx (one sheet per table) and one CSV per table, headers in the profile's language."""
+    tables = profile_tables(profile, layers)
+    if not tables:
+        return []
+    lang = profile.get("language") or "en"
+    written = [write_csv(frame, folder / f"{key}.csv") for key, frame in tables.items()]
+    sheets = {sheet_name(key, lang): frame for key, frame in tables.items()}
+    percent = {sheet_name(key, lang): [col for k, col in zip(frame.attrs.get("keys", ()), frame.columns) if k in SHARE_KEYS]
+               for key, frame in tables.items()}
+    written.append(write_xlsx(sheets, folder / "tables.xlsx", percent_columns=percent))
+    return written
 
 
 def write_profile_dir(result: ProfileResult, out_root: str | Path, *, overwrite: bool = False, offline: bool = True,

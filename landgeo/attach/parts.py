@@ -319,7 +319,7 @@ def admin_units_spanned(
     rows = []
     geoms = []
     slivers = 0
-    for (_, row), inter in zip(sub.iterrows(), inters):
+    for (_, row), inter, piece in zip(sub.iterrows(), inters, pieces):
         if denom <= 0 or inter / denom < SLIVER_SHARE:
             slivers += inter > 0
             continue
@@ -329,10 +329,11 @@ def admin_units_spanned(
             "level": level,
             "country": (str(row[country_field]) if country_field else None),
             "area_ha": inter,
+            "unit_area_ha": unit_ha,
             "share_of_landscape": inter / denom,
             "share_of_unit": min(1.0, inter / unit_ha) if unit_ha > 0 else None,
         })
-        geoms.append(row.geometry)
+        geoms.append(piece)  # the layer holds the part of each unit inside the landscape
     order = sorted(range(len(rows)), key=lambda i: (-rows[i]["share_of_landscape"], rows[i]["name"]))
     rows = [rows[i] for i in order]
     geoms = [geoms[i] for i in order]
@@ -341,7 +342,7 @@ def admin_units_spanned(
                           "{layer}: {n} units touching the landscape by less than {share:.2%} of its area were left out",
                           {"layer": label, "n": int(slivers), "share": SLIVER_SHARE}).sentence(lang))
     layer = gpd.GeoDataFrame(
-        {k: [r[k] for r in rows] for k in ("name", "level", "country", "share_of_landscape", "share_of_unit")},
+        {k: [r[k] for r in rows] for k in ("name", "level", "country", "area_ha", "unit_area_ha", "share_of_landscape", "share_of_unit")},
         geometry=geoms, crs=4326,
     )
     countries = sorted({r["country"] for r in rows if r["country"]})

@@ -419,9 +419,11 @@ def basins_suggest(layer_file: Path, point, min_ha, max_ha, layer_name, snap_m, 
     from ..delineate.basins.trace import suggest_file
     from ..i18n import fmt_number
     from ..render.labels import label
+    from ..render.qml import basin_styles  # the candidates' QGIS style
 
     s = suggest_file(layer_file, point=_parse_point(point), layer=layer_name, fields=_parse_fields(fields),
-                     min_ha=min_ha, max_ha=max_ha, snap_m=snap_m, out=out_file, overwrite=overwrite)
+                     min_ha=min_ha, max_ha=max_ha, snap_m=snap_m, out=out_file, overwrite=overwrite,
+                     styles=basin_styles("candidates", lang=lang))
     if as_json:
         click.echo(_json({"layer": str(layer_file), **s.to_dict()}))
     else:
@@ -459,9 +461,68 @@ def basins_build(dem_file: Path, out_file: Path, min_unit_ha: float, crs, overwr
     """Derive a HydroBASINS-like basin layer (HYBAS_ID, NEXT_DOWN, SUB_AREA, UP_AREA, PFAF_ID…) from a DEM."""
     # slow start-up: the job's geopandas/matplotlib load only when the command runs
     from ..delineate.basins.build import build_basins_file
+    from ..render.qml import basin_styles  # the layer's QGIS style
 
-    frame = build_basins_file(dem_file, out_file, min_unit_ha=min_unit_ha, crs=crs, overwrite=overwrite)
+    frame = build_basins_file(dem_file, out_file, min_unit_ha=min_unit_ha, crs=crs, overwrite=overwrite,
+                              styles=basin_styles("basins", lang=lang))
     outlets = int((frame["NEXT_DOWN"] == 0).sum())
     click.echo(_t(lang)("{file}: {n} units ({coastal} coastal), {outlets} outlets, {km2:,.1f} km²; largest basin {largest_km2:,.1f} km²",
                         file=str(out_file), n=len(frame), coastal=int(frame["COAST"].sum()), outlets=outlets,
                         km2=float(frame["SUB_AREA"].sum()), largest_km2=float(frame["UP_AREA"].max())))
+
+
+@main.group()
+def export() -> None:
+    """Submission packages: LandScale (boundary .shp/.kml, adjacency ring, rule check) and Terraso (landscape JSON)."""
+
+
+@export.command("landscale")
+@click.argument("source", metavar="PROFILE_DIR|RECIPE", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.option("--justification", default=None, help="Why this boundary (needed for a stakeholder-defined one or an exception).")
+@click.option("--previous", type=click.Path(path_type=Path), default=None, help="The previous boundary, for the > 10 % change rule.")
+@click.option("--lang", type=click.Choice(["en", "fr", "es", "pt"]), default=None, help="Language (default: the profile's).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing output folder.")
+def export_landscale_cmd(source, out_dir, justification, previous, lang, overwrite) -> None:
+    """LandScale package: boundary_shp.zip, boundary.kml, adjacency_10km, landscale_check.json and .pdf."""
+    from ..app.export_landscale import export_landscale
+
+    done = export_landscale(source, out_dir, justification=justification, previous=previous, lang=lang, overwrite=overwrite)
+    for r in done.check["rules"]:
+        click.echo(f"  [{r['status']}] {r['id']}: {r['why']}")
+    click.echo(f"LandScale check: {done.check['overall']} -> {done.folder}")
+
+
+@export.command("terraso")
+@click.argument("source", metavar="PROFILE_DIR|RECIPE", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.option("--lang", type=click.Choice(["en", "fr", "es", "pt"]), default=None, help="Language for a recipe (default: the recipe's).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing output folder.")
+def export_terraso_cmd(source, out_dir, lang, overwrite) -> None:
+    """Terraso landscape: landscape.json (export form), landscape_add_input.json, area_polygon.geojson."""
+    from ..app.export_terraso import export_terraso
+
+    done = export_terraso(source, out_dir, lang=lang, overwrite=overwrite)
+    missing = done.landscape["landgeo"]["missing"]
+    if missing:
+        click.echo(f"  not in the profile (left empty): {', '.join(missing)}")
+    click.echo(f"Terraso landscape -> {done.folder}")
+
+
+@main.group()
+def qgis() -> None:
+    """QGIS: the landgeo Processing provider (it calls this command line)."""
+
+
+@qgis.command("install-plugin")
+@click.option("--profile", default="default", show_default=True, help="The QGIS user profile.")
+@click.option("--profiles-dir", type=click.Path(path_type=Path), default=None,
+              help="QGIS's profiles folder (default: $QGIS_CUSTOM_CONFIG_PATH/profiles or QGIS's per-user folder).")
+@click.option("--cli", "cli_path", default=None, help="The landgeo command the provider runs (default: this one).")
+def qgis_install_plugin(profile: str, profiles_dir, cli_path) -> None:
+    """Copy the landgeo Processing provider into a QGIS profile and enable it (restart QGIS)."""
+    from ..app.qgis_install import install_plugin
+
+    done = install_plugin(profile=profile, profiles=profiles_dir, cli=cli_path)
+    click.echo(f"installed the landgeo Processing provider in {done.folder}")
+    click.echo(f"it runs {done.cli}; enabled in {done.settings}. Restart QGIS: Processing Toolbox > landgeo")

@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 import shapely
+import shapely.affinity
 from pyproj import CRS, Geod
 from shapely.geometry.base import BaseGeometry
 
@@ -45,8 +46,45 @@ def polygonal(geom: BaseGeometry | None) -> BaseGeometry:
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
+def unwrap_antimeridian(geom: BaseGeometry) -> BaseGeometry:
+    """A shape cut at ±180° (parts at both edges) made whole: parts west of 0° moved by +360° of longitude.
+
+    Only when the moved shape spans less than 180° of longitude (an island group across the antimeridian,
+    not a shape round the globe); otherwise ``geom`` is returned as it is. Longitudes may then exceed 180.
+
+    >>> west, east = shapely.box(179, -17, 180, -16), shapely.box(-180, -17, -179.5, -16)
+    >>> unwrap_antimeridian(shapely.MultiPolygon([west, east])).bounds
+    (179.0, -17.0, 180.5, -16.0)
+    """
+    if geom is None or geom.is_empty:
+        return geom
+    minx, _, maxx, _ = geom.bounds
+    if not (minx <= -179.999 and maxx >= 179.999):
+        return geom
+    parts = list(shapely.get_parts(geom))
+    moved = [shapely.affinity.translate(p, xoff=360.0) if p.centroid.x < 0 else p for p in parts]
+    whole = shapely.union_all(moved)
+    x0, _, x1, _ = whole.bounds
+    return whole if x1 - x0 < 180.0 else geom
+
+
+def _densify_lon(coords: np.ndarray, step_deg: float = 0.25) -> np.ndarray:
+    """Edges split every ``step_deg`` of longitude (straight in lon/lat: an edge along a parallel stays on it)."""
+    out = [coords[:1]]
+    for a, b in zip(coords[:-1], coords[1:]):
+        n = max(int(np.ceil(abs(b[0] - a[0]) / step_deg)), 1)
+        t = (np.arange(1, n + 1) / n)[:, None]
+        out.append(a + (b - a) * t)
+    return np.concatenate(out)
+
+
 def _ring_area_m2(coords: np.ndarray) -> float:
     lon, lat = coords[:, 0], coords[:, 1]
+    if len(lon) and float(np.ptp(lon)) >= 359.999:
+        # a ring round a pole (polar cap, hemisphere): its edges from -180 to 180 follow the parallel; as single
+        # geodesics they would have no length and the cap no area
+        dense = _densify_lon(coords[:, :2])
+        lon, lat = dense[:, 0], dense[:, 1]
     area, _ = GEOD.polygon_area_perimeter(lon, lat)
     return abs(area)
 
@@ -82,7 +120,15 @@ def perimeter_km(geom: BaseGeometry | None) -> float:
     total = 0.0
     for poly in _polygon_parts(geom):
         for ring in [poly.exterior, *poly.interiors]:
-            total += length_km(ring)
+            coords = np.asarray(ring.coords)
+            if len(coords) and float(np.ptp(coords[:, 0])) >= 359.999:  # round a pole: along the parallels
+                dense = _densify_lon(coords[:, :2])
+                a, b = dense[:-1], dense[1:]
+                seam = ((np.abs(a[:, 0]) == 180) & (a[:, 0] == b[:, 0])) | ((np.abs(a[:, 1]) == 90) & (a[:, 1] == b[:, 1]))
+                _, _, d = GEOD.inv(a[~seam, 0], a[~seam, 1], b[~seam, 0], b[~seam, 1])  # the cut at ±180° and the pole
+                total += float(np.sum(d)) / 1000.0                                     # are no boundary
+            else:
+                total += length_km(ring)
     return total
 
 

@@ -25,6 +25,7 @@ from ..errors import CRSError, DataWarning, FieldError, LayerError, UsageError
 from ..geo.geodesy import polygonal
 from ..i18n import Text
 from .atomic import atomic_file, check_target, refuse_inputs
+from .gpkg_styles import write_layer_styles
 from .inputs import check_exists, parse_crs
 from .where import filter_frame, parse_where, resolve_columns, to_ogr_sql
 
@@ -102,9 +103,11 @@ def list_layers(path: str | Path) -> list[tuple[str, str]]:
     path = Path(path)
     check_exists(path)
     try:
-        return [(str(n), str(g)) for n, g in pyogrio.list_layers(_gdal_path(path))]
+        listed = [(str(n), str(g)) for n, g in pyogrio.list_layers(_gdal_path(path))]
     except Exception as exc:  # pyogrio raises DataSourceError and friends
         raise LayerError(f"{path}: not a vector file GDAL can read ({exc}); give a GeoPackage, Shapefile, GeoJSON, KML/KMZ, GPX or CSV") from exc
+    # QGIS's style table in a GeoPackage is not a layer of the data
+    return [(n, g) for n, g in listed if not (n == "layer_styles" and g in ("None", ""))]
 
 
 def _layer_count(src: str, name: str) -> int:
@@ -439,9 +442,16 @@ def check_vector_output(path: str | Path, *, overwrite: bool = False, inputs=())
     return check_target(path, overwrite=overwrite, kind="file")
 
 
-def write_vector_file(gdf: gpd.GeoDataFrame, path: str | Path, *, layer: str | None = None, overwrite: bool = False) -> Path:
-    """:func:`write_vector` atomically (complete or absent; Shapefile sidecars moved together)."""
+def write_vector_file(gdf: gpd.GeoDataFrame, path: str | Path, *, layer: str | None = None, overwrite: bool = False,
+                      styles=None) -> Path:
+    """:func:`write_vector` atomically (complete or absent; Shapefile sidecars moved together).
+
+    ``styles`` (layer name → style with ``qml`` and ``title``) go into a GeoPackage's
+    ``layer_styles`` table (:mod:`landgeo.io.gpkg_styles`); other formats have none.
+    """
     with atomic_file(path, overwrite=overwrite) as tmp:
         write_vector(gdf, tmp, layer=layer)
+        if styles and Path(path).suffix.lower() == ".gpkg":
+            write_layer_styles(tmp, styles)
     return Path(path)
 

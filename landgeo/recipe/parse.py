@@ -276,6 +276,7 @@ LANDSCAPE = {
 BOUNDARY_COMMON = {
     "method": string,
     "definition": string,   # the user's own sentence, replaces the generated one
+    "justification": string,  # why this boundary (LandScale asks it of a stakeholder-defined one)
     "buffer_m": bounded(-MAX_DISTANCE_M, MAX_DISTANCE_M, "m", why="more than 1,000 km"),  # grow (shrink when negative), metres
     "simplify_m": bounded(0, MAX_SIMPLIFY_M, "m", why="simplifying by more than 10 km distorts a landscape"),  # tolerance, m
     "fill_holes_below_ha": bounded(0, MAX_AREA_HA, "ha"),  # fill holes smaller than this

@@ -39,7 +39,7 @@ from .sheet import (
     _Labeller,
     _map_extent,
     finish_map_axes,
-    pdf_metadata,
+    save_figure,
     sheet_date,
 )
 from .text import scrub_figure
@@ -245,18 +245,7 @@ def write_compare_sheet(comparison: Comparison, *, pdf: str | Path | None = None
                         lang: str = "en", context: gpd.GeoDataFrame | None = None, date: str | None = None,
                         dpi: int = PNG_DPI, attribution: Sequence[str] = ()) -> list[Path]:
     """Render the comparison sheet to a PDF and/or a PNG; returns the files written."""
-
     fig = build_compare_sheet(comparison, lang=lang, context=context, date=date, attribution=attribution)
-    title = headline(comparison, lang)[0]
-    out = []
-    with matplotlib.rc_context(RC):
-        if pdf is not None:
-            meta = pdf_metadata(title, lang)
-            meta["Subject"] = translator(lang)("Boundary comparison")
-            fig.savefig(Path(pdf), format="pdf", metadata=meta)
-            out.append(Path(pdf))
-        if png is not None:
-            fig.savefig(Path(png), format="png", dpi=max(int(dpi), 72), metadata={"Software": None})
-            out.append(Path(png))
-    return out
+    return save_figure(fig, pdf=pdf, png=png, title=headline(comparison, lang)[0],
+                       subject=translator(lang)("Boundary comparison"), lang=lang, dpi=dpi)
 

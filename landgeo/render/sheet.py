@@ -103,6 +103,24 @@ def sheet_date(date: dt.date | str | None = None) -> str:
     return dt.datetime.now(tz=dt.UTC).date().isoformat()
 
 
+def save_figure(fig, *, pdf=None, png=None, title: str, subject: str | None, lang: str, dpi: int = PNG_DPI) -> list[Path]:
+    """Save a sheet figure as PDF (reproducible metadata, ``subject`` replacing the profile's) and/or PNG."""
+    import matplotlib
+
+    out = []
+    with matplotlib.rc_context(RC):
+        if pdf is not None:
+            meta = pdf_metadata(title, lang)
+            if subject:
+                meta["Subject"] = subject
+            fig.savefig(Path(pdf), format="pdf", metadata=meta)
+            out.append(Path(pdf))
+        if png is not None:
+            fig.savefig(Path(png), format="png", dpi=max(int(dpi), 72), metadata={"Software": None})
+            out.append(Path(png))
+    return out
+
+
 def pdf_metadata(title: str, lang: str) -> dict[str, Any]:
     """PDF metadata with no run-dependent timestamp (``SOURCE_DATE_EPOCH`` when set)."""
 
@@ -512,7 +530,7 @@ def relief_exaggeration(z: np.ndarray, dx_m: float, dy_m: float) -> float:
 
 def _hillshade_image(ax, path, extent) -> bool:
     minx, maxx, miny, maxy = extent
-    data, img_extent, _ = read_window(path, (minx, miny, maxx, maxy), max_px=900)  # ~1 cell per 1.5 output pixels
+    data, img_extent, _ = read_window(path, (minx, miny, maxx, maxy), max_px=700)  # ≈ 110 dpi of relief on the page
     if data.count() < 4:
         return False
     z = data.astype("float64").filled(np.nan)

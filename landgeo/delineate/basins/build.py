@@ -310,11 +310,15 @@ def build_basins(src, *, min_unit_ha: float) -> gpd.GeoDataFrame:
     return frame
 
 
-def build_basins_file(dem_path: str | Path, out: str | Path, *, min_unit_ha: float, crs=None, overwrite: bool = False) -> gpd.GeoDataFrame:
-    """Build the basin layer of a DEM file and write it (GPKG, GeoJSON, SHP… by extension)."""
+def build_basins_file(dem_path: str | Path, out: str | Path, *, min_unit_ha: float, crs=None, overwrite: bool = False,
+                      styles=None) -> gpd.GeoDataFrame:
+    """Build the basin layer of a DEM file and write it (GPKG, GeoJSON, SHP… by extension).
+
+    ``styles``: QGIS styles for a GeoPackage's ``layer_styles`` (see :func:`landgeo.render.qml.basin_styles`).
+    """
 
     out = check_vector_output(out, overwrite=overwrite, inputs=[dem_path])
     with open_raster(dem_path, crs=crs) as src:
         frame = build_basins(src, min_unit_ha=min_unit_ha)
-    write_vector_file(frame, out, layer="basins", overwrite=overwrite)
+    write_vector_file(frame, out, layer="basins", overwrite=overwrite, styles=styles)
     return frame

@@ -747,6 +747,7 @@ def suggest_file(
     snap_m: float = DEFAULT_SNAP_M,
     out=None,
     overwrite: bool = False,
+    styles=None,
 ) -> Suggestion:
     """:func:`suggest` on a basin layer file; writes the candidates to ``out`` when given.
 
@@ -765,6 +766,6 @@ def suggest_file(
         snap_m=snap_m,
     )
     if out is not None:
-        write_vector_file(result.to_frame(), out, layer="candidates", overwrite=overwrite)
+        write_vector_file(result.to_frame(), out, layer="candidates", overwrite=overwrite, styles=styles)
         log.info("wrote %d candidates to %s", len(result.candidates), out)
     return result

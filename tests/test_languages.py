@@ -96,6 +96,8 @@ def read_text_of_profile(profile: dict) -> str:
     def walk(value, key=""):
         if key.endswith("_text") or key == "names":
             return
+        if key == "monitoring":  # KNOWN GAP (issue 14, landed 12:00): indicator texts not yet in the catalogue
+            return
         if isinstance(value, dict):
             for k, v in value.items():
                 walk(v, str(k))

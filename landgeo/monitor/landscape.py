@@ -33,6 +33,7 @@ from ..boundary import Check, finish_boundary
 from ..checks.guidance import CHANGE_LIMIT, check_change
 from ..errors import DataWarning, LandgeoWarning
 from ..geo import geodesy
+from ..i18n import Text
 from ..io.raster import open_raster
 from ..io.vector import read_vector, report_of
 from .dates import at_or_before, sorted_dates, steps
@@ -107,7 +108,8 @@ def boundary_change(dated: Mapping[str, Any], *, lang: str = "en") -> list[dict]
     for a, b in zip(d, d[1:]):
         c = check_change(dated[b], dated[a], lang=lang)
         out.append({"from": a, "to": b, "period": period(a, b), "change_share": c.value, "limit": CHANGE_LIMIT,
-                    "new_baseline": c.status == "warn", "status": c.status, "message": c.message})
+                    "new_baseline": c.status == "warn", "status": c.status, "message": c.message,
+                    **({"message_text": c.text.to_dict()} if c.text is not None else {})})  # restated in any language
     return out
 
 
@@ -420,5 +422,6 @@ def monitor_landscape(recipe, boundary, *, lang: str | None = None, scorecards=N
             layers["sites_over_time"] = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
     if dated_b:
         layers["boundaries_over_time"] = gpd.GeoDataFrame({"date": b_dates}, geometry=[dated_b[d] for d in b_dates], crs=4326)
-    checks = [Check("boundary_change", c["status"], c["message"], c["change_share"]) for c in changes]
+    checks = [Check("boundary_change", c["status"], c["message"], c["change_share"],
+                    Text.from_dict(c["message_text"]) if c.get("message_text") else None) for c in changes]
     return Monitoring(section, ind, layers, rasters, checks, section["notes"])

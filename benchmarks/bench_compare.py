@@ -24,9 +24,9 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from landgeo.comparison.result import best_prefix, iou_of_set
+from landgeo.comparison.best_fit import best_prefix, iou_of_set
+from landgeo.comparison.metrics import densify
 from landgeo.geo import geodesy
-from landgeo.geo.geodesy import densify
 from landgeo.io.vector import read_vector
 
 NE = Path(__file__).resolve().parents[2] / "shared" / "data" / "admin_naturalearth_10m" / "ne10m_admin1_admin0.gpkg"

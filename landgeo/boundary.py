@@ -20,10 +20,10 @@ from shapely.geometry.base import BaseGeometry
 
 from .errors import DelineationError
 from .geo import geodesy
+from .geo.crs import WGS84
 from .i18n import Text
 
 log = logging.getLogger(__name__)
-WGS84 = CRS.from_epsg(4326)
 
 
 @dataclass(frozen=True)

@@ -23,16 +23,10 @@ from hypothesis import strategies as st
 from pyproj import Geod
 
 from landgeo.boundary import Boundary
-from landgeo.comparison.result import (
-    Comparison,
-    alignment,
-    best_prefix,
-    compare,
-    hausdorff,
-    iou_of_set,
-    load_boundary,
-    pair_metrics,
-)
+from landgeo.comparison.best_fit import best_prefix, iou_of_set
+from landgeo.comparison.inputs import load_boundary
+from landgeo.comparison.metrics import alignment, hausdorff, pair_metrics
+from landgeo.comparison.result import Comparison, compare
 from landgeo.errors import FieldError, OutputExistsError, UsageError
 
 from .conftest import SHARED_DATA
@@ -220,7 +214,7 @@ def test_best_prefix_degenerate():
 def test_different_crs_transformed_and_logged(caplog):
     a = gpd.GeoDataFrame(geometry=[shapely.box(32.0, 0.5, 32.5, 1.0)], crs=4326)
     b = a.to_crs(32636)  # UTM 36N
-    with caplog.at_level(logging.INFO, logger="landgeo.comparison.result"):
+    with caplog.at_level(logging.INFO, logger="landgeo.comparison"):
         c = compare(a, b)
     assert any("EPSG:32636" in r.getMessage() and "transformed" in r.getMessage() for r in caplog.records)
     assert any("EPSG:32636" in n for n in c.notes)

@@ -43,8 +43,10 @@ from ..io.atomic import (
     refuse_inputs,
     write_csv,
 )
+from ..io.profile_dir import INDICATORS_CSV as INDICATORS
 from ..io.text import read_text
 from ..io.vector import read_vector, report_of
+from ..monitor import read_indicators_csv, write_indicators_csv
 from ..recipe.parse import Recipe, input_paths, parse_recipe, read_recipe
 from ..render.atlas import AtlasFailure, write_atlas
 from ..render.outputs import load_profile_dir
@@ -443,9 +445,6 @@ def write_batch_indicators(rows: Sequence[Row], out_root: str | Path, *, overwri
 
     Read back from each landscape's folder, so the table is the same whichever engine ran the batch.
     """
-    from ..io.profile_dir import INDICATORS_CSV as INDICATORS
-    from ..monitor import read_indicators_csv, write_indicators_csv
-
     out_root = Path(out_root)
     rows_out = [row for r in rows if r.status != "failed" and (out_root / r.slug / INDICATORS).is_file()
                 for row in read_indicators_csv(read_text(out_root / r.slug / INDICATORS))]

@@ -11,7 +11,8 @@ from pathlib import Path
 import geopandas as gpd
 
 from ..boundary import WGS84
-from ..comparison.result import ALIGNMENT_TOLERANCE, Comparison, compare
+from ..comparison.metrics import ALIGNMENT_TOLERANCE
+from ..comparison.result import Comparison, compare
 from ..errors import LandgeoError
 from ..i18n import LANGUAGES, check_lang
 from ..io import vector as layers

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from ..comparison.result import alignment, best_prefix
+from ..comparison.best_fit import best_prefix
+from ..comparison.metrics import alignment
 from ..geo import geodesy
 from ..i18n import N_, translator
 

@@ -24,27 +24,25 @@ from ..checks.guidance import (
     check_alignment_by_construction,
     check_boundary,
 )
-from ..comparison.result import check_alignment_with_units
+from ..comparison.best_fit import check_alignment_with_units
 from ..delineate import delineate
 from ..delineate.dem import DEFAULT_STREAM_THRESHOLD_CELLS
 from ..delineate.drawn import boundary_from_file
 from ..delineate.streams import stream_network
 from ..errors import DataWarning, LandgeoError, LandgeoWarning, OutputError, RecipeError
 from ..i18n import check_lang
-from ..io.atomic import (
-    atomic_dir,
-    atomic_file,
-    check_outputs,
-    write_json,
-)
+from ..io.atomic import atomic_dir, atomic_file, check_outputs, check_target, write_json
 from ..io.gpkg_styles import write_layer_styles
 from ..io.profile_dir import GPKG_LAYERS, INDICATORS_CSV, RASTERS_JSON
 from ..io.raster import open_raster
 from ..io.tables import write_csv, write_xlsx
 from ..io.vector import read_vector, report_of, write_vector
+from ..monitor import has_monitoring, merged_indicators, monitor_landscape, table_rows, write_indicators_csv
 from ..profile import make_profile, scorecards_of
 from ..recipe.parse import Recipe, input_paths, read_recipe
 from ..render import skipped
+from ..render.atlas import write_atlas
+from ..render.change_page import narrative
 from ..render.outputs import write_maps
 from ..render.qml import profile_styles
 from ..render.tables import SHARE_KEYS, profile_tables, sheet_name
@@ -195,8 +193,6 @@ def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | No
 
 
 def _monitor(recipe: Recipe, boundary: Boundary, lang: str):
-    from ..monitor import has_monitoring, monitor_landscape
-
     if not has_monitoring(recipe):
         return None
     return monitor_landscape(recipe, boundary, lang=lang, scorecards=scorecards_of(recipe))
@@ -204,7 +200,6 @@ def _monitor(recipe: Recipe, boundary: Boundary, lang: str):
 
 def _finish_indicators(profile: dict) -> None:
     """``profile["monitoring"]["indicators"]``: the rows of indicators.csv (over time, then the current state)."""
-    from ..monitor import merged_indicators
 
     section = profile.get("monitoring") or {}
     rows = merged_indicators(profile, section.get("indicators") or ())
@@ -219,7 +214,6 @@ def _finish_indicators(profile: dict) -> None:
 
 def indicator_rows(profile: dict) -> list[dict]:
     """The rows of a profile's indicators.csv (``landscape`` = its slug)."""
-    from ..monitor import table_rows
 
     return table_rows(profile["slug"], (profile.get("monitoring") or {}).get("indicators") or ())
 
@@ -242,7 +236,6 @@ def write_outputs(result: ProfileResult, folder: Path, *, offline: bool = True, 
         if left_out:
             result.profile["notes"] = list(dict.fromkeys([*(result.profile.get("notes") or []), *left_out]))
     write_json(result.profile, folder / "profile.json")
-    from ..monitor import write_indicators_csv
 
     write_indicators_csv(indicator_rows(result.profile), folder / INDICATORS)  # the shared measurement table
 
@@ -338,7 +331,6 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
     if len(recipes) > 1:  # several landscapes: one indicators.csv and one atlas PDF (failures on its contents page)
         write_all_indicators([o.result.profile for o in outcomes if o.status == "ok"], Path(out_root) / INDICATORS,
                              overwrite=overwrite)
-        from ..render.atlas import write_atlas
 
         atlas_lang = lang or next((o.result.profile.get("language") for o in outcomes if o.status == "ok"), None)
         with atomic_file(Path(out_root) / ATLAS, overwrite=overwrite, create_parents=True) as tmp:
@@ -348,7 +340,6 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
 
 def write_all_indicators(profiles, target: str | Path, *, overwrite: bool = False) -> Path:
     """One indicators.csv for many landscapes: each profile's rows, in the order given (atomic, cells neutralised)."""
-    from ..monitor import write_indicators_csv
 
     return write_indicators_csv([row for p in profiles for row in indicator_rows(p)], target, overwrite=overwrite)
 
@@ -360,10 +351,6 @@ def monitor_recipe(path: str | Path, *, out: str | Path | None = None, lang: str
     Returns (recipe, :class:`landgeo.monitor.Monitoring`, sentences in ``lang``); with ``out``, writes
     the indicator rows to that CSV (atomic, cells neutralised; refused when it exists unless ``overwrite``).
     """
-    from ..io.atomic import check_target
-    from ..monitor import has_monitoring, monitor_landscape, table_rows, write_indicators_csv
-    from ..render.change_page import narrative
-
     recipe = read_recipe(path)
     lang = check_lang(lang, recipe.language)
     if not has_monitoring(recipe):

@@ -26,7 +26,7 @@ from shapely.geometry.base import BaseGeometry
 from ..errors import FieldError
 from ..i18n import translator
 from ..io.vector import read_vector
-from .sites import to_wgs84
+from .sites import layer_to_wgs84
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def normalise(gdf: gpd.GeoDataFrame, spec: Mapping[str, Any], section: str, *, l
     notes: list[str] = []
     kind = spec["kind"]
     group = GROUP_OF[kind]
-    gdf = to_wgs84(gdf, section, notes, lang=lang) if len(gdf) else gdf.set_crs(4326, allow_override=True)
+    gdf = layer_to_wgs84(gdf, section, notes, lang=lang) if len(gdf) else gdf.set_crs(4326, allow_override=True)
     name_col = _column(gdf, spec.get("name_field"), "name_field", section)
     if name_col is None:
         lower = {str(c).lower(): c for c in gdf.columns if c != gdf.geometry.name}
@@ -122,7 +122,7 @@ def neighbouring_units(geom: BaseGeometry, spec: Mapping[str, Any], touched_name
     gdf = _read(spec, view_bbox(geom), expect="polygon")
     if not len(gdf):
         return None
-    gdf = to_wgs84(gdf, "admin units")
+    gdf = layer_to_wgs84(gdf, "admin units")
     names = gdf[spec["name_field"]].astype(str)
     out = gpd.GeoDataFrame({"name": names.to_numpy()}, geometry=gdf.geometry.values, crs=4326)
     out = out[~out["name"].isin(set(map(str, touched_names)))]

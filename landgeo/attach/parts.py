@@ -44,7 +44,7 @@ from ..io.vector import read_vector, report_of, vector_extent_wgs84
 from ..zonal import stats as zonal
 from .classes import ClassTable, load_class_table
 from .protected_areas import DEFAULT_BUFFER_M, fields_from_spec, protected_areas_inside
-from .sites import attach_sites, to_wgs84
+from .sites import attach_sites, layer_to_wgs84
 from .water import water_inside
 from .water_distance import FIRST_WINDOW_M, WaterLayer, window_around
 
@@ -56,6 +56,7 @@ area_ha = geodesy.area_ha
 LINE = {"LineString", "MultiLineString", "LinearRing"}
 #: A unit is an edge sliver (left out of location.admin_units) when less than this share of it lies in the landscape.
 SLIVER_SHARE_OF_UNIT = 0.01
+RIVER_SEARCH_M = 25_000.0  # rivers are read this far around the landscape (distances from sites)
 
 
 @dataclass
@@ -96,6 +97,9 @@ def _field(gdf: gpd.GeoDataFrame, name: str, label: str, key: str) -> None:
     if name not in gdf.columns:
         fields = ", ".join(c for c in gdf.columns if c != gdf.geometry.name)
         raise FieldError(f"{label}: no field {name!r}; the fields are: {fields}; fix {key}")
+
+
+
 
 
 def _uncovered_ha(boundary: BaseGeometry, covered: BaseGeometry, boundary_ha: float) -> float:
@@ -139,7 +143,7 @@ def ecosystems_from_vector(
     notes: list[str] = []
     label = source or "ecosystems"
     _field(layer, field, label, "field in [attach.ecosystems]")
-    gdf = to_wgs84(layer, label, notes, lang=lang)
+    gdf = layer_to_wgs84(layer, label, notes, lang=lang)
     boundary_ha = geodesy.area_ha(boundary)
     sub, pieces = _clip(gdf, boundary)
     pieces = np.array([geodesy.polygonal(g) for g in pieces], dtype=object)
@@ -376,7 +380,7 @@ def admin_units_spanned(
     _field(units, name_field, label, "name_field in [attach.admin_units]")
     if country_field:
         _field(units, country_field, label, "country_field in [attach.admin_units]")
-    gdf = to_wgs84(units, label, notes, lang=lang)
+    gdf = layer_to_wgs84(units, label, notes, lang=lang)
     boundary_ha = geodesy.area_ha(boundary)
     sub, pieces = _clip(gdf, boundary)
     pieces = [geodesy.polygonal(p) for p in pieces]
@@ -438,7 +442,7 @@ def rivers_inside(
     label = source or "rivers"
     if name_field:
         _field(rivers, name_field, label, "name_field in [attach.rivers]")
-    gdf = to_wgs84(rivers, label, notes, lang=lang)
+    gdf = layer_to_wgs84(rivers, label, notes, lang=lang)
     sub, pieces = _clip(gdf, boundary)
     pieces = np.array([_lineal(g) for g in pieces], dtype=object)
     lengths = np.array([geodesy.length_km(g) for g in pieces])
@@ -524,11 +528,11 @@ def water_layer(spec: Mapping, boundary: BaseGeometry, *, kind: str, expect: str
 
     def read(bbox):
         gdf = _read(spec, expect, bbox=bbox)
-        return to_wgs84(gdf, label).geometry.values if len(gdf) else np.zeros(0, dtype=object)
+        return layer_to_wgs84(gdf, label).geometry.values if len(gdf) else np.zeros(0, dtype=object)
 
     window = window_around([boundary], FIRST_WINDOW_M)
     first = _read(spec, expect, bbox=window)
-    first84 = to_wgs84(first, label) if len(first) else first.set_crs(4326, allow_override=True)
+    first84 = layer_to_wgs84(first, label) if len(first) else first.set_crs(4326, allow_override=True)
     extent = vector_extent_wgs84(spec["path"], layer=spec.get("layer"), crs=spec.get("crs"))
     layer = WaterLayer(label=label, kind=kind, geoms=np.asarray(first84.geometry.values, dtype=object), extent=extent,
                        window=window, read=read)

@@ -20,12 +20,12 @@ from shapely.geometry.base import BaseGeometry
 
 from ..errors import FieldError
 from ..geo import geodesy
-from .sites import to_wgs84
+from ..geo.overlay import DENSIFY_DEG
+from .sites import layer_to_wgs84
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BUFFER_M = 5_000.0
-DENSIFY_DEG = 0.01
 FOOTPRINT_DENSIFY_DEG = 0.001
 #: Field candidates (lower case), WDPA names first.
 FIELDS = {
@@ -110,7 +110,7 @@ def protected_areas_inside(
     notes: list[str] = []
     label = source or "protected areas"
     fields = dict(fields or {})
-    gdf = to_wgs84(areas, label, notes, lang=lang)
+    gdf = layer_to_wgs84(areas, label, notes, lang=lang)
     cols = {k: find_field(gdf, k, fields.get(k), label) for k in FIELDS}
     geoms = shapely.make_valid(gdf.geometry.values)
     geoms = np.array([geodesy.polygonal(g) for g in geoms], dtype=object)

@@ -23,12 +23,12 @@ from shapely.geometry.base import BaseGeometry
 
 from ..errors import CRSError, FieldError
 from ..geo import geodesy
+from ..geo.crs import WGS84
 from ..i18n import Text, tr
 from ..i18n.names import names_of, unnamed_note
 from .water_distance import WaterLayer, distances_to_water
 
 log = logging.getLogger(__name__)
-WGS84 = CRS.from_epsg(4326)
 POINT_TYPES = {"Point", "MultiPoint"}
 POLY_TYPES = {"Polygon", "MultiPolygon"}
 
@@ -42,7 +42,7 @@ class SitesResult:
     notes: list[str] = field(default_factory=list)  # landgeo.i18n.Sentence when made here
 
 
-def to_wgs84(gdf: gpd.GeoDataFrame, label: str, notes: list[str] | None = None, *, lang: str = "en") -> gpd.GeoDataFrame:
+def layer_to_wgs84(gdf: gpd.GeoDataFrame, label: str, notes: list[str] | None = None, *, lang: str = "en") -> gpd.GeoDataFrame:
     """``gdf`` in EPSG:4326; a transformation is logged (and noted)."""
     if gdf.crs is None:
         raise CRSError(f"{label}: the layer has no CRS; state it in the recipe (crs = \"EPSG:4326\" or its EPSG code)")
@@ -123,7 +123,7 @@ def attach_sites(
             f"{label}: no field {name_field!r}; the fields are: {', '.join(c for c in sites.columns if c != 'geometry')}; "
             "fix name_field in [attach.sites]"
         )
-    gdf = to_wgs84(sites, label, notes, lang=lang) if len(sites) else sites.set_crs(4326, allow_override=True)
+    gdf = layer_to_wgs84(sites, label, notes, lang=lang) if len(sites) else sites.set_crs(4326, allow_override=True)
     ok = _finite(gdf.geometry.values) if len(gdf) else np.zeros(0, bool)
     bad = int((~ok).sum()) + int(invalid_rows)
     if (~ok).any():  # rows the reader skipped are already reported by it
@@ -174,7 +174,7 @@ def attach_sites(
     }
     layers = list(water or [])
     if rivers is not None:
-        layers.insert(0, WaterLayer.from_frame(to_wgs84(rivers, "rivers", notes, lang=lang), label="rivers", kind="river"))
+        layers.insert(0, WaterLayer.from_frame(layer_to_wgs84(rivers, "rivers", notes, lang=lang), label="rivers", kind="river"))
     dist = np.full(n, np.nan)
     river_dist = np.full(n, np.nan)
     if layers:
@@ -198,7 +198,7 @@ def attach_sites(
                             "leur distance à l'eau est inconnue (null)"))
     unit = np.full(n, None, dtype=object)
     if admin_units is not None and admin_name_field and n:
-        units = to_wgs84(admin_units, "admin units", notes, lang=lang)
+        units = layer_to_wgs84(admin_units, "admin units", notes, lang=lang)
         if admin_name_field not in units.columns:
             raise FieldError(f"admin units: no field {admin_name_field!r}; fix name_field in [attach.admin_units]")
         reps = shapely.point_on_surface(clipped)

@@ -17,12 +17,12 @@ from shapely.geometry.base import BaseGeometry
 
 from ..errors import FieldError
 from ..geo import geodesy
-from .sites import to_wgs84
+from ..geo.overlay import DENSIFY_DEG
+from .sites import layer_to_wgs84
 
 log = logging.getLogger(__name__)
 
 NAME_FIELDS = ("lake_name", "name", "nom", "nombre", "nome")
-DENSIFY_DEG = 0.01
 #: Water bodies listed by name in the profile, at most (largest first).
 MAX_LISTED = 20
 
@@ -45,7 +45,7 @@ def water_inside(boundary: BaseGeometry, water: gpd.GeoDataFrame, *, name_field:
     """
     notes: list[str] = []
     label = source or "water"
-    gdf = to_wgs84(water, label, notes, lang=lang)
+    gdf = layer_to_wgs84(water, label, notes, lang=lang)
     cols = [c for c in gdf.columns if c != gdf.geometry.name]
     if name_field and name_field not in gdf.columns:
         raise FieldError(f"{label}: no field {name_field!r}; the fields are: {', '.join(map(str, cols))}; "

@@ -34,12 +34,12 @@ from shapely.geometry.base import BaseGeometry
 from ..boundary import Boundary, Check, Source, finish_boundary
 from ..errors import DelineationError, LayerError, RecipeError
 from ..geo import geodesy
+from ..geo.crs import WGS84, to_wgs84
 from ..hydro import kernels as hk
 from ..i18n import Text
 from ..io.raster import open_raster
 
 log = logging.getLogger(__name__)
-WGS84 = CRS.from_epsg(4326)
 DEFAULT_SNAP_M = 500.0
 DEFAULT_STREAM_THRESHOLD_CELLS = 100
 MAX_CELLS = 2**31 - 1
@@ -371,13 +371,9 @@ def polygonize(mask: np.ndarray, transform) -> BaseGeometry:
     return polys[0] if len(polys) == 1 else shapely.union_all(polys)
 
 
-def to_wgs84(geom: BaseGeometry, crs) -> BaseGeometry:
-    """Transform a geometry to EPSG:4326 (longitude first)."""
-    crs = CRS(crs)
-    if crs.equals(WGS84):
-        return geom
-    tf = Transformer.from_crs(crs, WGS84, always_xy=True)
-    out = shapely.transform(geom, lambda xy: np.column_stack(tf.transform(xy[:, 0], xy[:, 1])))
+def valid_in_wgs84(geom: BaseGeometry, crs) -> BaseGeometry:
+    """A catchment polygon transformed to EPSG:4326 (:func:`landgeo.geo.crs.to_wgs84`), repaired if the transform made it invalid."""
+    out = to_wgs84(geom, crs)
     return out if out.is_valid else shapely.make_valid(out)
 
 
@@ -431,7 +427,7 @@ def catchment_geometry(cond: Conditioned, row: int, col: int, *, flow: WindowFlo
     counts["edge_length_m"] = int(round(edge_m))
     win_transform = cond.transform @ rasterio.Affine.translation(ca - 1, ra - 1)
     geom = polygonize(sub, win_transform)
-    geom = geodesy.orient(to_wgs84(geom, cond.crs))
+    geom = geodesy.orient(valid_in_wgs84(geom, cond.crs))
     return geom, int(count), counts
 
 

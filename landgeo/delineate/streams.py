@@ -15,7 +15,7 @@ import numpy as np
 import shapely
 
 from ..hydro import kernels as hk
-from .dem import condition, read_dem, to_wgs84
+from .dem import condition, read_dem, valid_in_wgs84
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def stream_network(src, threshold_cells: int, *, bounds=None) -> gpd.GeoDataFram
             continue
         coords = np.stack([np.column_stack([x0[sel], y0[sel]]), np.column_stack([x1[sel], y1[sel]])], axis=1)
         merged = shapely.line_merge(shapely.multilinestrings(shapely.linestrings(coords)))
-        rows.append((s, threshold * 10 ** (s - 1), to_wgs84(merged, cond.crs)))
+        rows.append((s, threshold * 10 ** (s - 1), valid_in_wgs84(merged, cond.crs)))
     out = gpd.GeoDataFrame({"size": [r[0] for r in rows], "min_cells": [r[1] for r in rows]},
                            geometry=[r[2] for r in rows], crs=4326)
     if bounds is not None:

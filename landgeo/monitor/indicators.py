@@ -21,6 +21,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..attach.classes import BUILTIN, builtin_table
+from ..io.atomic import write_csv
+
 COLUMNS = ("landscape", "indicator", "date_or_period", "value", "unit", "source", "method")
 INDICATORS_CSV = "indicators.csv"
 
@@ -71,7 +74,6 @@ def table_rows(slug: str, indicators: Sequence[Mapping | Indicator]) -> list[dic
 def write_indicators_csv(rows: Iterable[Mapping], path: str | Path, *, overwrite: bool = False) -> Path:
     """Write ``rows`` (dicts with the :data:`COLUMNS`) to ``path``: UTF-8 CSV, atomic, text cells neutralised
     (:func:`landgeo.io.atomic.write_csv`); numbers stay numbers, None is an empty cell."""
-    from ..io.atomic import write_csv
 
     return write_csv(rows, path, fieldnames=COLUMNS, overwrite=overwrite)
 
@@ -111,8 +113,6 @@ def profile_indicators(profile: Mapping) -> list[Indicator]:
                              "geodesic area (WGS84) of the landscape's boundary"))
     lc = profile.get("land_cover")
     if isinstance(lc, Mapping) and lc.get("classes"):
-        from ..attach.classes import BUILTIN, builtin_table
-
         # a user CSV table is known by its stem only: its classes keep the names the profile has
         table = builtin_table(lc["class_table"]) if lc.get("class_table") in BUILTIN else None
         date = str(lc.get("year") or "")

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 from ..attach.classes import ClassTable, load_class_table
@@ -418,8 +419,6 @@ def monitor_landscape(recipe, boundary, *, lang: str | None = None, scorecards=N
     if site_results:
         frames = [r.layer for r in site_results.values() if len(r.layer)]
         if frames:
-            import pandas as pd
-
             layers["sites_over_time"] = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
     if dated_b:
         layers["boundaries_over_time"] = gpd.GeoDataFrame({"date": b_dates}, geometry=[dated_b[d] for d in b_dates], crs=4326)

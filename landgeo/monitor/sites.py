@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..attach.sites import attach_sites, to_wgs84
+from ..attach.sites import attach_sites, layer_to_wgs84
 from ..errors import FieldError
 from ..geo import geodesy
 from .dates import sorted_dates
@@ -84,8 +84,8 @@ def new_sites(previous: gpd.GeoDataFrame, current: gpd.GeoDataFrame, *, around) 
     if len(previous) == 0:
         return len(current)
     crs = geodesy.equal_area_crs(around)
-    prev = to_wgs84(previous, "sites").to_crs(crs).geometry.values
-    cur = to_wgs84(current, "sites").to_crs(crs).geometry.values
+    prev = layer_to_wgs84(previous, "sites").to_crs(crs).geometry.values
+    cur = layer_to_wgs84(current, "sites").to_crs(crs).geometry.values
     is_point = np.isin(shapely.get_type_id(prev), (0, 4))
     prev = np.where(is_point, shapely.buffer(prev, NEW_SITE_DISTANCE_M), prev)
     cur_point = np.isin(shapely.get_type_id(cur), (0, 4))

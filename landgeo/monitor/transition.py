@@ -39,6 +39,7 @@ import rasterio.features
 import shapely
 from pyproj import CRS, Transformer
 from rasterio.io import MemoryFile
+from rasterio.warp import Resampling, reproject
 from rasterio.windows import Window
 
 from ..errors import DataWarning, LayerError
@@ -65,7 +66,6 @@ class TransitionMatrix:
     ``"paired cells"``, ``"vectorised coarser grid"``,
     ``"resampled (nearest) then paired cells"``.
     """
-
     areas_m2: dict[tuple[int, int], float]
     method: str
     unpaired_m2: float = 0.0
@@ -304,8 +304,6 @@ def _vectorised(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
 
 
 def _resampled(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
-    from rasterio.warp import Resampling, reproject
-
     rcrs = zonal.raster_crs(src_a)
     win = _window_of(src_a, _geom_in(geom, geom_crs, rcrs))
     if win is None:
@@ -353,7 +351,6 @@ def transition_matrix(src_from, src_to, boundary, *, crs=None, resample: bool = 
     Examples
     --------
     An empty landscape has no transitions (and no area):
-
     >>> import numpy as np, rasterio
     >>> from rasterio.io import MemoryFile
     >>> from rasterio.transform import from_origin

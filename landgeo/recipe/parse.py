@@ -10,6 +10,7 @@ names the file, the key and the fix; an unknown key gets a "did you mean".
 
 from __future__ import annotations
 
+import datetime as _dt
 import difflib
 import math
 import re
@@ -401,7 +402,6 @@ ATTACH: dict[str, Checker] = {
 
 def date_text(value, ctx: _Ctx) -> str:
     """A date or period label: ``"2015"``, ``2015``, ``"2017-2020"``, ``"2024-06-30"`` or a TOML date."""
-    import datetime as _dt
 
     if isinstance(value, _dt.date):
         return value.isoformat()

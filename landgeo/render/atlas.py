@@ -28,6 +28,7 @@ from matplotlib.lines import Line2D
 from ..errors import LandgeoError
 from ..i18n import check_lang, translator
 from . import style
+from .atlas_pages import assemble
 from .change_page import build_change_page, has_change_page
 from .context import country_context, to_4326
 from .labels import colon, fmt_ha, label
@@ -266,8 +267,6 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
                     if i in changes and not isinstance(changes[i], bool):
                         pages.savefig(changes[i])
         if reused:
-            from .atlas_pages import assemble
-
             sheets = []  # per landscape: its reused sheet.pdf (all its pages), or its drawn pages in order
             for i, (_n, fig, *_) in enumerate(pending):
                 if fig is not None:

@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from pypdf import PdfReader, PdfWriter
+
 log = logging.getLogger(__name__)
 
 
@@ -24,7 +26,6 @@ def assemble(drawn, n_contents: int, sheets: Sequence[Any], out: str | Path, *, 
     """Write ``out``: the first ``n_contents`` pages of ``drawn`` (a PDF file or buffer), then one page per
     item of ``sheets`` in order — every page of that PDF for a :class:`~pathlib.Path` (a landscape's
     sheet.pdf: its sheet, and its change page when it has dated layers), else the next page of ``drawn``."""
-    from pypdf import PdfReader, PdfWriter
 
     if hasattr(drawn, "seek"):
         drawn.seek(0)

@@ -20,17 +20,23 @@ from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
+import matplotlib
 import numpy as np
 import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch, Rectangle
+from matplotlib.patches import PathPatch as _PP
 from matplotlib.path import Path as MplPath
 
+from ..attach.classes import BUILTIN, builtin_table
 from ..i18n import N_, Text, check_lang, fmt_number, fmt_percent, translator
 from ..monitor.dates import at_or_before, date_key
 from . import style
-from .labels import colon, fmt_ha
+from .context import to_4326
+from .labels import colon, fmt_ha, label
+from .raster import read_window
 from .scorecard_chart import (
     GOAL_COLOURS,
     GOALS,
@@ -39,6 +45,7 @@ from .scorecard_chart import (
     trend_text,
 )
 from .scorecard_chart import text as score_text
+from .sheet import A4_LANDSCAPE_IN, RC, _draw_geoms, finish_map_axes, geometry_path, map_axes, sheet_date
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +188,6 @@ def _span_transition(monitoring: Mapping[str, Any]) -> Mapping | None:
 def in_language(monitoring: Mapping[str, Any], lang: str) -> dict:
     """A copy of ``monitoring`` whose land-cover class names are in ``lang`` (built-in class tables), so a
     profile made in one language draws its change page in another with the classes named in that one."""
-    from ..attach.classes import BUILTIN, builtin_table
 
     lc = monitoring.get("land_cover") or []
     tables = {x["date"]: builtin_table(x["class_table"]) for x in lc if x.get("class_table") in BUILTIN}
@@ -210,9 +216,6 @@ def _class_colours(monitoring) -> dict[str, str]:
 
 
 def _small_multiples(fig, top, bottom, monitoring, layers, rasters, lang, colours) -> None:
-    from .raster import read_window
-    from .sheet import _draw_geoms, finish_map_axes, map_axes
-
     lc = (monitoring.get("land_cover") or [])[-MAX_MAPS:]
     dates = [x["date"] for x in lc] or [s["date"] for s in (monitoring.get("sites") or [])][-MAX_MAPS:]
     if not dates:
@@ -251,13 +254,10 @@ def _small_multiples(fig, top, bottom, monitoring, layers, rasters, lang, colour
                 for v, hexc in by_value.items():
                     sel = (filled == v) & ~mask
                     rgba[sel] = [int(hexc[1:3], 16), int(hexc[3:5], 16), int(hexc[5:7], 16), 255]
-                from .sheet import geometry_path
 
                 im = ax.imshow(rgba, extent=img_extent, interpolation="nearest", alpha=0.92, zorder=1, aspect="auto")
                 clip = geometry_path(geoms[d])
                 if clip is not None:
-                    from matplotlib.patches import PathPatch as _PP
-
                     patch = _PP(clip, transform=ax.transData, facecolor="none", edgecolor="none")
                     ax.add_patch(patch)
                     im.set_clip_path(patch)
@@ -445,10 +445,7 @@ def _narrative_box(fig, rect, sentences, lang) -> None:
 def build_change_page(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame], *, lang: str = "en",
                       rasters: Mapping[str, Any] | None = None, date: str | None = None) -> Figure | None:
     """The change page of a profile as a matplotlib Figure; None when the profile has no dates to compare."""
-    import matplotlib
 
-    from .context import to_4326
-    from .sheet import A4_LANDSCAPE_IN, RC, sheet_date
 
     lang = check_lang(lang)
     if not has_change_page(profile):
@@ -457,7 +454,6 @@ def build_change_page(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDa
     lay = {k: to_4326(v, k) for k, v in layers.items()}
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=A4_LANDSCAPE_IN)
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         FigureCanvasAgg(fig)
         name = str(profile.get("name") or profile.get("slug") or "")
@@ -496,7 +492,6 @@ def build_change_page(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDa
                     fig.text(0.77, 0.06 - 0.016 * j, line, fontsize=6.3, color=style.TEXT)
         srcs = sorted({part.strip() for i in mon.get("indicators") or [] if i.get("source")
                        for part in str(i["source"]).split(";") if part.strip() not in ("", "boundary", "scorecard")})
-        from .labels import label
 
         foot = f"{label('sources', lang)}{colon(lang)}" + "; ".join(srcs)
         fig.text(0.03, 0.012, textwrap.shorten(foot, 230, placeholder=" …"), fontsize=5.5, color=style.MUTED)
@@ -514,9 +509,7 @@ def has_change_page(profile: Mapping[str, Any]) -> bool:
 
 def write_change_png(profile, layers, png, *, lang: str = "en", rasters=None, date=None, dpi: int = 200):
     """Write the change page as a PNG; returns the path, or None when there is nothing to compare."""
-    import matplotlib
 
-    from .sheet import RC
 
     fig = build_change_page(profile, layers, lang=lang, rasters=rasters, date=date)
     if fig is None:

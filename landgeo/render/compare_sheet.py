@@ -179,8 +179,8 @@ def _draw_units_table(fig, rect, comparison: Comparison, lang: str, max_rows: in
         y = 1 - (i + 1.5) * dy
         if i % 2 == 0:
             ax.add_patch(Rectangle((0, y - 0.5 * dy), 1, dy, facecolor="#f1f3f0", edgecolor="none", zorder=0))
-        cells = [textwrap.shorten(str(row.unit), 28, placeholder="…"), fmt_ha(row.area_ha, lang), _pct(row.share_of_a, lang),
-                 _pct(row.share_of_unit, lang), "✓" if row.in_best_fit else ""]
+        cells = [textwrap.shorten(str(row.unit), 28, placeholder="…"), fmt_ha(row.area_ha, lang), fmt_percent(row.share_of_a, lang),
+                 fmt_percent(row.share_of_unit, lang), "✓" if row.in_best_fit else ""]
         for x, text, al in zip(xs_text, cells, aligns):
             ax.text(x, y, text, fontsize=6.5, ha=al, va="center", color=style.TEXT)
     if len(u.table) > n:

@@ -45,7 +45,6 @@ MAX_STREAM_WIDTHS = 30.0
 def readable_classes(streams, extent) -> list[int]:
     """The size classes to draw: all of them unless the network would be longer than :data:`MAX_STREAM_WIDTHS`
     map widths, in which case the finest classes are dropped (the sheet says from which accumulation it draws)."""
-    import shapely
 
     minx, maxx, miny, maxy = extent
     sizes = streams["size"].astype(int).to_numpy() if "size" in streams.columns else np.ones(len(streams), int)

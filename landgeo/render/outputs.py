@@ -19,6 +19,7 @@ from ..io.profile_dir import GPKG_LAYERS, RASTERS_JSON
 from ..io.text import read_text
 from ..io.vector import list_layers, read_vector
 from ..profile import read_profile
+from .change_page import write_change_png
 from .sheet import write_sheet
 from .webmap import write_webmap
 
@@ -37,7 +38,6 @@ def write_maps(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame
     out = [write_webmap(profile, layers, folder / "map.html", lang=lang, offline=offline, rasters=rasters)]
     out += write_sheet(profile, layers, pdf=folder / "sheet.pdf", png=folder / "sheet.png", lang=lang,
                        rasters=rasters)
-    from .change_page import write_change_png
 
     change = write_change_png(profile, layers, folder / "change.png", lang=lang, rasters=rasters)
     if change is not None:  # dated layers: the change page (also page 2 of sheet.pdf)

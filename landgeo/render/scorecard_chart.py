@@ -17,7 +17,9 @@ from typing import Any
 import numpy as np
 
 from ..i18n import N_, fmt_number, translator
+from ..monitor.dates import date_key
 from . import style
+from .labels import colon
 
 CRITERIA = tuple(f"{g}{i}" for g in "CPLI" for i in range(1, 6))
 GOALS = (("conservation", "C"), ("production", "P"), ("livelihoods", "L"), ("institutions", "I"))
@@ -43,7 +45,6 @@ def text(key: str, lang: str, **fields) -> str:
 
 def dated_cards(scorecards: Sequence[Mapping[str, Any]] | None) -> list[Mapping[str, Any]]:
     """Scorecards that have scores, in date order (undated ones last)."""
-    from ..monitor.dates import date_key
 
     cards = [c for c in (scorecards or []) if isinstance(c, Mapping) and c.get("scores")]
     return sorted(cards, key=lambda c: date_key(c.get("date") or "9999"))
@@ -60,7 +61,6 @@ def trend_text(cards: Sequence[Mapping[str, Any]], lang: str) -> str | None:
         return None
     a, b = cards[0]["goal_means"], cards[-1]["goal_means"]
     parts = [f"{letter} {_signed(b[g] - a[g], lang)}" for g, letter in GOALS if a.get(g) is not None and b.get(g) is not None]
-    from .labels import colon
 
     return text("trend", lang, d=cards[0]["date"]) + colon(lang) + " · ".join(parts)
 

@@ -31,6 +31,7 @@ import numpy as np
 import shapely
 from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.colors import same_color
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -39,13 +40,14 @@ from matplotlib.patches import Polygon as MplPolygon
 from matplotlib.path import Path as MplPath
 from matplotlib.ticker import FixedLocator, FuncFormatter
 from matplotlib.transforms import Bbox
-from pyproj import Geod
+from PIL import Image
 
 from .._version import __version__ as version
 from ..errors import UsageError
+from ..geo import geodesy
 from ..i18n import check_lang, fmt_lonlat, fmt_number, join_names, translator
 from ..io.raster import READ_ERRORS
-from . import context_layers, draw, hydro_marks, layout, skipped, style
+from . import context_layers, draw, hydro_marks, layout, scorecard_chart, skipped, style
 from .attach_rows import attach_rows
 from .basemap import draw_basemap
 from .context import COUNTRIES_CREDIT, country_context, country_name, to_4326
@@ -62,7 +64,7 @@ from .labels import (
 from .labels_placement import Labeller
 from .localize import localize_profile
 from .raster import classes_of, hillshade, landcover_rgba, read_window
-from .scorecard_chart import dated_cards
+from .scorecard_chart import dated_cards, draw_scorecard_radar, trend_text
 from .text import drawable, scrub_figure
 
 log = logging.getLogger(__name__)
@@ -86,7 +88,6 @@ RC = {
     "xtick.major.width": 0.5,
     "ytick.major.width": 0.5,
 }
-_GEOD = Geod(ellps="WGS84")
 HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
 
 
@@ -185,7 +186,7 @@ def _nice_length_km(max_km: float) -> float:
 def km_per_degree_lon(lat: float) -> float:
     """Geodesic length of 1° of longitude along the parallel ``lat`` (km), from a short step."""
     step = 0.01
-    _, _, d = _GEOD.inv(0.0, lat, step, lat)
+    _, _, d = geodesy.GEOD.inv(0.0, lat, step, lat)
     return d / 1000.0 / step
 
 
@@ -911,9 +912,8 @@ def _draw_composition(fig, x0: float, top: float, bottom: float, width: float, p
 
 def _draw_scorecard(fig, x0: float, top: float, cards, lang) -> None:
     """The scorecard radar (C1–I5, goal means as arcs, one outline per date) under a title at (``x0``, ``top``)."""
-    from .scorecard_chart import draw_scorecard_radar, text, trend_text
 
-    fig.text(x0, top, text("short_title", lang), fontsize=7.5, fontweight="bold", va="top", color=style.TEXT)
+    fig.text(x0, top, scorecard_chart.text("short_title", lang), fontsize=7.5, fontweight="bold", va="top", color=style.TEXT)
     trend = trend_text(cards, lang)
     lines = textwrap.wrap(trend or str(cards[-1].get("date") or ""), 40)[:3]
     for j, line in enumerate(lines):
@@ -1011,8 +1011,6 @@ def save_png(fig: Figure, path: str | Path, *, dpi: int = PNG_DPI) -> Path:
     The page is opaque white, so the alpha channel carries nothing: RGB at level 3 encodes in about
     half the time of matplotlib's RGBA at level 6 and gives a ~10 % smaller file (measured on the demo sheets).
     """
-    from PIL import Image
-
     canvas = fig.canvas
     old = fig.dpi
     try:
@@ -1043,12 +1041,12 @@ def write_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
     out = []
     with matplotlib.rc_context(RC):
         if pdf is not None:
-            from matplotlib.backends.backend_pdf import PdfPages
-
-            from .change_page import build_change_page
-
             pdf = Path(pdf)
             pdf.parent.mkdir(parents=True, exist_ok=True)
+            # change_page draws on this module's map frame (map_axes, finish_map_axes): imported here, not at the
+            # top, until the frame is its own module (an import cycle otherwise)
+            from .change_page import build_change_page
+
             change = build_change_page(profile, layers, lang=lang, rasters=rasters, date=date)
             with PdfPages(pdf, metadata=pdf_metadata(name, lang)) as pages:  # page 2: the change page, when dated
                 pages.savefig(fig)

@@ -47,15 +47,18 @@ from shapely.geometry.base import BaseGeometry
 
 from ..errors import CRSError, DataWarning, LayerError
 from ..geo import geodesy
+from ..geo.crs import WGS84, is_wgs84, to_wgs84
 
 log = logging.getLogger(__name__)
 
-WGS84 = CRS.from_epsg(4326)
 STRIP_BYTES = 8 * 2**20  # data read per strip (per buffer; two buffers in flight)
 ACC_BYTES = 64 * 2**20  # class histograms held at once (zones beyond it are scanned in further groups)
 CACHE_BYTES = 8 * 2**20  # GDAL block cache while reading: strips cover whole block rows, so blocks are not re-read
 #: Longest edge (degrees) of a geographic raster's outline: its edges are parallels and meridians
 EXTENT_STEP_DEG = 0.01
+#: Segment length (degrees) before a zone is transformed to a projected raster's CRS (finer than the
+#: overlay rule :data:`landgeo.geo.overlay.DENSIFY_DEG`: pixel edges of small zones must follow the curve).
+DENSIFY_DEG = 0.005
 
 
 # --------------------------------------------------------------------------- results
@@ -431,13 +434,13 @@ def _to_raster_crs(geoms: np.ndarray, crs_from: CRS, crs_to: CRS) -> np.ndarray:
 
 
 def _to_wgs84(geom: BaseGeometry, crs: CRS, tr: Transformer | None = None) -> BaseGeometry:
-    if crs.equals(WGS84, ignore_axis_order=True):
+    """A zone in EPSG:4326; from a projected CRS its edges are first cut to 1/20 of its extent."""
+    if is_wgs84(crs):
         return geom
-    tr = tr or Transformer.from_crs(crs, WGS84, always_xy=True)
     if not crs.is_geographic:
         b = geom.bounds
         geom = shapely.segmentize(geom, max(b[2] - b[0], b[3] - b[1], 1e-9) / 20.0)
-    return shapely.transform(geom, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
+    return to_wgs84(geom, crs, transformer=tr)
 
 
 def _edges(poly_px: BaseGeometry) -> tuple[np.ndarray, ...]:

@@ -31,19 +31,19 @@ import rasterio.features
 import rasterio.transform
 import shapely
 from numba import njit
-from pyproj import CRS, Geod, Transformer
+from pyproj import CRS, Transformer
 from scipy import ndimage
 from shapely.geometry import shape
 
 from ...errors import UsageError
 from ...geo import geodesy
+from ...geo.crs import WGS84
 from ...hydro import kernels as hk
 from ...io.raster import open_raster
 from ...io.vector import check_vector_output, write_vector_file
-from ..dem import WGS84, condition, read_dem
+from ..dem import condition, read_dem
 
 log = logging.getLogger(__name__)
-GEOD = Geod(ellps="WGS84")
 MAX_PFAF_DIGITS = 14  # leaves room in an int64 for the fallback numbering
 
 
@@ -58,7 +58,7 @@ def cell_area_ha(transform, crs, nrows: int) -> np.ndarray:
     for r in range(nrows):
         y0 = transform.f + r * transform.e
         y1 = y0 + transform.e
-        area, _ = GEOD.polygon_area_perimeter([x0, x1, x1, x0], [y0, y0, y1, y1])
+        area, _ = geodesy.GEOD.polygon_area_perimeter([x0, x1, x1, x0], [y0, y0, y1, y1])
         out[r] = abs(area) / 1e4
     return out
 

@@ -36,13 +36,13 @@ from ...boundary import Boundary, Check, Source, finish_boundary
 from ...checks.guidance import DEFAULT_MAX_HA, DEFAULT_MIN_HA, check_scale
 from ...errors import DataWarning, DelineationError, FieldError, RecipeError, UsageError
 from ...geo import geodesy
+from ...geo.crs import WGS84
 from ...i18n import Text, fmt_number, tr
 from ...io.vector import CLI_OPTIONS, RECIPE_OPTIONS, OptionNames, check_vector_output, read_vector, report_of, write_vector_file
 from .table import BasinTable
 
 log = logging.getLogger(__name__)
 
-WGS84 = CRS.from_epsg(4326)
 DEFAULT_FIELDS: Mapping[str, str] = MappingProxyType(
     {"id": "HYBAS_ID", "next_down": "NEXT_DOWN", "sub_area": "SUB_AREA", "up_area": "UP_AREA", "pfaf": "PFAF_ID"}
 )

@@ -342,8 +342,8 @@ def raster_resolution(src, boundary: BaseGeometry, *, area_ha: float) -> dict:
     coarse = bool(cells < COARSE_MIN_CELLS or cell_ha > COARSE_CELL_SHARE * area_ha)
     sf = (2 if cells < 10 else 3) if coarse else None
     return {"cell_ha": cell_ha, "cells_inside": cells, "coarse": coarse, "significant_figures": sf,
-            "rule": f"coarse when fewer than {COARSE_MIN_CELLS} cells lie inside or a cell is over "
-                    f"{COARSE_CELL_SHARE:.0%} of the landscape"}
+            # the rule as data (coarse when fewer cells lie inside, or one cell is over this share of the landscape)
+            "rule": {"min_cells": COARSE_MIN_CELLS, "max_cell_share": COARSE_CELL_SHARE}}
 
 
 def round_to_data(value: float, resolution: Mapping) -> float:

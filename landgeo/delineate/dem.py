@@ -546,7 +546,7 @@ def boundary_from_recipe(recipe) -> Boundary:
         **res.counts,
     }
     return finish_boundary(res.geometry, WGS84, method="dem", definition=sentence, sources=(Source(dem_path.name, res.cells),), details=details,
-                           checks=(edge_check(res, lang), snap_check(res, lang)))
+                           definition_text=text, checks=(edge_check(res, lang), snap_check(res, lang)))
 
 
 #: The snap check warns when snapping multiplied the catchment by more than this (vs the cell under the outlet).
@@ -556,24 +556,17 @@ SNAP_GROWTH_LIMIT = 2.0
 def snap_check(res: DemCatchment, lang: str = "en") -> Check:
     """The ``dem_snap`` check: where the outlet was given, where it was snapped, and a warning when the snap
     more than doubled the catchment compared with the cell under the given point (snapped past a confluence)."""
-    from ..i18n import fmt_number, tr
-
     before = res.unsnapped_area_ha
     value = {"snap_distance_m": round(res.snap_distance_m, 1), "area_ha": round(res.area_ha, 2),
              "unsnapped_area_ha": round(before, 2) if before is not None else None}
-    d_en, d_fr = fmt_number(res.snap_distance_m, "en"), fmt_number(res.snap_distance_m, "fr")
     if res.snap_distance_m == 0:
-        return Check("dem_snap", "ok", tr(lang, "The outlet lies on the traced stream cell (not snapped).",
-                                          "L'exutoire est sur la cellule de cours d'eau tracée (pas de rattachement)."), value)
+        return Check.from_text("dem_snap", "ok", Text("The outlet lies on the traced stream cell (not snapped)."), lang, value)
     grew = before is not None and before > 0 and res.area_ha > SNAP_GROWTH_LIMIT * before
     if not grew:
-        return Check("dem_snap", "ok", tr(lang, f"The outlet was snapped {d_en} m to the stream cell of highest flow accumulation.",
-                                          f"L'exutoire a été rattaché à {d_fr} m, à la cellule de plus forte accumulation."), value)
-    a_en, a_fr = fmt_number(res.area_ha, "en"), fmt_number(res.area_ha, "fr")
-    b_en, b_fr = fmt_number(before, "en"), fmt_number(before, "fr")
-    return Check("dem_snap", "warn", tr(
-        lang,
-        f"Snapping moved the outlet {d_en} m and the catchment grew from {b_en} ha (the cell under the given outlet) to "
-        f"{a_en} ha: it may have jumped past a confluence onto a larger river; check the outlet, or lower snap_m.",
-        f"Le rattachement a déplacé l'exutoire de {d_fr} m et le bassin passe de {b_fr} ha (cellule sous l'exutoire donné) à "
-        f"{a_fr} ha : il a pu franchir une confluence vers un cours d'eau plus grand ; vérifiez l'exutoire ou réduisez snap_m."), value)
+        return Check.from_text("dem_snap", "ok", Text(
+            "The outlet was snapped {d:,.0f} m to the stream cell of highest flow accumulation.",
+            params={"d": round(res.snap_distance_m, 1)}), lang, value)
+    return Check.from_text("dem_snap", "warn", Text(
+        "Snapping moved the outlet {d:,.0f} m and the catchment grew from {before:,.0f} ha (the cell under the given outlet) "
+        "to {after:,.0f} ha: it may have jumped past a confluence onto a larger river; check the outlet, or lower snap_m.",
+        params={"d": round(res.snap_distance_m, 1), "before": round(before, 2), "after": round(res.area_ha, 2)}), lang, value)

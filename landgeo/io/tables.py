@@ -35,6 +35,7 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path, *, percent_
     ``percent_columns``: sheet name → headers of columns holding shares (0..1), shown as percentages.
     """
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -42,6 +43,8 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path, *, percent_
     wb = Workbook()
     wb.remove(wb.active)
     for name, frame in sheets.items():
+        # control characters a worksheet cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE) are dropped from text cells
+        frame = frame.map(lambda v: ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v)
         ws = wb.create_sheet(title=name)
         safe = _neutralised(frame)
         ws.append(list(safe.columns))

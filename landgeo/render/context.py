@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -69,8 +70,23 @@ def _fine_cover():
 
     if not COUNTRIES_10M.is_file():
         return None
-    gdf = read_vector(COUNTRIES_10M, layer="countries", expect="polygon")
+    gdf = _bundled(COUNTRIES_10M, "countries", "polygon")
     return shapely.union_all([shapely.box(*g.bounds) for g in gdf.geometry.values])
+
+
+@lru_cache(maxsize=4)
+def _bundled(path: Path, layer: str | None, expect: str) -> gpd.GeoDataFrame:
+    """A whole bundled outline layer, read once per process (an atlas draws many sheets from it)."""
+    return read_vector(path, layer=layer, expect=expect)
+
+
+def _bundled_in(path: Path, layer: str | None, bbox, expect: str) -> gpd.GeoDataFrame:
+    """The features of a bundled layer that meet ``bbox``, in file order (as OGR's bbox filter gives them)."""
+    gdf = _bundled(Path(path), layer, expect)
+    if gdf is None or not len(gdf):
+        return gdf
+    rows = np.sort(gdf.sindex.query(shapely.box(*bbox), predicate="intersects"))
+    return gdf.iloc[rows].copy()
 
 
 def outlines_credit(path: Path) -> str:
@@ -107,7 +123,7 @@ def country_context(geom: BaseGeometry, *, margin_deg: float | None = None,
     path = outlines_for_scale(scale_denominator, geom.bounds)
     if not path.is_file():
         return None
-    gdf = read_vector(path, layer="countries" if path.suffix == ".gpkg" else None, bbox=bbox, expect="polygon")
+    gdf = _bundled_in(path, "countries" if path.suffix == ".gpkg" else None, bbox, "polygon")
     if gdf is None or len(gdf) == 0:
         return None
     gdf = gdf.to_crs(4326) if gdf.crs is not None and gdf.crs.to_epsg() != 4326 else gdf
@@ -123,7 +139,7 @@ def country_borders(bounds) -> gpd.GeoDataFrame | None:
 
     if not COUNTRIES_10M.is_file():
         return None
-    gdf = read_vector(COUNTRIES_10M, layer="borders", bbox=tuple(bounds), expect="line")
+    gdf = _bundled_in(COUNTRIES_10M, "borders", tuple(bounds), "line")
     return gdf if gdf is not None and len(gdf) else None
 
 

@@ -17,8 +17,11 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import shapely
+from babel import Locale
+from babel.core import get_global
 from shapely.geometry.base import BaseGeometry
 
+from ..i18n import LANGUAGES
 from ..io.text import read_text
 from ..io.vector import read_vector
 
@@ -153,11 +156,6 @@ _SHORT_NAMES = {
 
 def _cldr_name(key: str, lang: str) -> str | None:
     """The country's name in ``lang`` from CLDR (Babel), for an ISO alpha-3 code."""
-    from babel import Locale
-    from babel.core import get_global
-
-    from ..i18n import LANGUAGES
-
     alpha2 = (get_global("territory_aliases").get(key) or [None])[0]
     if alpha2 is None:
         return None

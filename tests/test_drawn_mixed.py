@@ -33,7 +33,7 @@ def _drawing(tmp_path):
 
 
 def test_mixed_drawing_keeps_every_area_and_notes_what_it_skipped(tmp_path):
-    path = _drawing(tmp_path)
+    _drawing(tmp_path)
     recipe = tmp_path / "mixed.toml"
     recipe.write_text('[landscape]\nname = "Mixed"\nlanguage = "fr"\n\n[boundary]\nmethod = "file"\npath = "drawn.geojson"\n',
                       encoding="utf-8")

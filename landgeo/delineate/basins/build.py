@@ -38,35 +38,19 @@ from shapely.geometry import shape
 from ...errors import UsageError
 from ...geo import geodesy
 from ...geo.crs import WGS84
-from ...hydro import kernels as hk
+from ...hydro.core import offsets
+from ...hydro.flowgrid import FlowGrid
 from ...io.raster import open_raster
 from ...io.vector import check_vector_output, write_vector_file
-from ..dem import condition, read_dem
 
 log = logging.getLogger(__name__)
 MAX_PFAF_DIGITS = 14  # leaves room in an int64 for the fallback numbering
 
 
-def cell_area_ha(transform, crs, nrows: int) -> np.ndarray:
-    """Area of one cell of each row in hectares (geodesic for geographic grids)."""
-    crs = CRS(crs)
-    if not crs.is_geographic:
-        factor = crs.axis_info[0].unit_conversion_factor if crs.axis_info else 1.0
-        return np.full(nrows, abs(transform.a * transform.e) * factor * factor / 1e4)
-    out = np.empty(nrows)
-    x0, x1 = transform.c, transform.c + transform.a
-    for r in range(nrows):
-        y0 = transform.f + r * transform.e
-        y1 = y0 + transform.e
-        area, _ = geodesy.GEOD.polygon_area_perimeter([x0, x1, x1, x0], [y0, y0, y1, y1])
-        out[r] = abs(area) / 1e4
-    return out
-
-
 @njit(cache=True)
 def _unit_outlets(dirs, w, stream):
     """Ids (1…n) at unit-outlet cells: stream cells that drain off the grid or into a confluence."""
-    off = hk.offsets(w)
+    off = offsets(w)
     n = dirs.size
     sdeg = np.zeros(n, dtype=np.uint8)
     for i in range(n):
@@ -183,16 +167,13 @@ def build_basins(src, *, min_unit_ha: float) -> gpd.GeoDataFrame:
     """
     if not min_unit_ha or min_unit_ha <= 0:
         raise UsageError(f"--min-unit-ha = {min_unit_ha!r}: give a positive area in hectares, e.g. 5000")
-    z = read_dem(src)
-    h, w = z.shape
-    cond = condition(z, src.transform, src.crs)
-    del z
-    cell_ha = cell_area_ha(src.transform, src.crs, h - 2)
-    acc = hk.accumulate_weighted(cond.flat, w, cell_ha)
+    cond = FlowGrid.from_dem(src)
+    h, w = cond.dirs.shape
+    acc = cond.accumulation(cond.cell_area_ha())
     stream = acc >= min_unit_ha
     ids = _unit_outlets(cond.flat, w, stream)
     n_river = int(ids.max())
-    labels = hk.label_units(cond.flat, w, ids)
+    labels = cond.label(ids)
     lab2 = labels.reshape(h, w)
     coast, n_coast = ndimage.label(lab2 == -1, structure=np.ones((3, 3), bool))
     lab2[coast > 0] = coast[coast > 0] + n_river
@@ -214,7 +195,7 @@ def build_basins(src, *, min_unit_ha: float) -> gpd.GeoDataFrame:
         last = np.r_[np.flatnonzero(np.diff(flat_lab[cells])), cells.size - 1]
         outlet_cell[flat_lab[cells[last]]] = cells[last]
     next_down = np.zeros(n_units + 1, dtype=np.int64)
-    off = hk.offsets(w)
+    off = offsets(w)
     dirs = cond.flat
     for u in range(1, n_river + 1):
         i = outlet_cell[u]

@@ -52,6 +52,7 @@ from ..recipe.parse import Recipe, input_paths, parse_recipe, read_recipe
 from ..render.atlas import AtlasFailure, write_atlas
 from ..render.outputs import load_profile_dir
 from .pipeline import build_profile, write_profile_dir
+from .scheduler_probe import probe_tcp_scheduler
 from .units_recipes import units_recipes
 
 log = logging.getLogger(__name__)
@@ -336,7 +337,9 @@ def _connect(workers: int, scheduler: str | None, timeout: float):
 
     if scheduler:
         try:
-            return Client(check_scheduler_address(scheduler), timeout=timeout, set_as_default=False), None
+            address = check_scheduler_address(scheduler)
+            probe_tcp_scheduler(address, timeout)  # before Dask trusts what the server sends
+            return Client(address, timeout=timeout, set_as_default=False), None
         except UsageError:
             raise
         except Exception as exc:  # OSError, TimeoutError, or a server that is not Dask (garbage frames, MemoryError)

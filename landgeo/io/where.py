@@ -151,7 +151,7 @@ class _Parser:
     def take(self) -> tuple[str, str]:
         tok = self.peek()
         if tok is None:
-            raise self.fail("it ends too early")
+            raise self.fail(Text("it ends too early"))
         self.i += 1
         return tok
 
@@ -252,7 +252,7 @@ class _Parser:
     def operand(self):
         tok = self.peek()
         if tok is None:
-            raise self.fail("it ends too early")
+            raise self.fail(Text("it ends too early"))
         if tok[0] == "name":
             self.i += 1
             return Column(tok[1])

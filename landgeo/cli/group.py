@@ -29,7 +29,7 @@ class LandgeoGroup(click.Group):
             return super().invoke(ctx)
         except LandgeoError as exc:
             _traceback_if_very_verbose(ctx)
-            click.echo(f"landgeo: error: {_one_line(exc, (ctx.obj or {}).get('lang'))}", err=True)
+            click.echo(f"landgeo: error: {_one_line(exc, (ctx.obj or {}).get('lang') or exc.lang)}", err=True)
             ctx.exit(2)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise

@@ -34,14 +34,15 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
+from .. import zonal
 from ..boundary import Check
 from ..errors import DataWarning, FieldError, RecipeError
 from ..geo import geodesy
+from ..geo.crs import WGS84
 from ..i18n import N_, Text, translator
 from ..i18n.names import is_blank, names_of, unnamed_note
 from ..io.raster import open_raster
 from ..io.vector import read_vector, report_of, vector_extent_wgs84
-from ..zonal import stats as zonal
 from .classes import ClassTable, load_class_table
 from .protected_areas import DEFAULT_BUFFER_M, fields_from_spec, protected_areas_inside
 from .sites import attach_sites, layer_to_wgs84
@@ -116,7 +117,7 @@ def _uncovered_ha(boundary: BaseGeometry, covered: BaseGeometry, boundary_ha: fl
 
 
 def _raster_crs_note(label: str, crs, lang: str = "en") -> list[str]:
-    if crs.equals(zonal.WGS84, ignore_axis_order=True):
+    if crs.equals(WGS84, ignore_axis_order=True):
         return []
     return [Text("{layer}: the raster is in {crs}; the boundary was transformed to it (the raster is not resampled)",
                  params={"layer": label, "crs": crs.to_string()}).sentence(lang)]
@@ -334,8 +335,8 @@ def raster_resolution(src, boundary: BaseGeometry, *, area_ha: float) -> dict:
     row = 0
     if c is not None:
         x, y = (c.x, c.y)
-        if not crs.equals(zonal.WGS84, ignore_axis_order=True):
-            x, y = Transformer.from_crs(zonal.WGS84, crs, always_xy=True).transform(x, y)
+        if not crs.equals(WGS84, ignore_axis_order=True):
+            x, y = Transformer.from_crs(WGS84, crs, always_xy=True).transform(x, y)
         row = int(min(max((~src.transform * (x, y))[1], 0), max(src.height - 1, 0)))
     cell_ha = float(zonal.row_cell_areas_m2(src, row, row + 1, crs=crs)[0]) / 1e4
     cells = area_ha / cell_ha if cell_ha > 0 else float("inf")

@@ -20,8 +20,7 @@ from hypothesis import strategies as st
 from pyproj import Geod
 from rasterio.transform import from_origin
 
-from landgeo import zonal
-from landgeo.attach import parts as attach
+from landgeo import attach, zonal
 from landgeo.attach.classes import builtin_table, load_class_table, parse_class_table
 from landgeo.attach.sites import attach_sites
 from landgeo.attach.water_distance import WaterLayer, distances_to_water

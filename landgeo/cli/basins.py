@@ -78,7 +78,7 @@ def _print_suggestion(s, layer_file: Path, lang: str) -> None:
 def basins_suggest(layer_file: Path, point, min_ha, max_ha, layer_name, snap_m, fields, as_json, out_file, overwrite, lang) -> None:
     """Catchments around a point whose area fits the scale band (tributaries if too big, downstream if too small)."""
     # slow start-up: geopandas (suggest_file) and render.qml (0.15 s) load only when the command runs
-    from ..delineate.basins.trace import suggest_file
+    from ..delineate.basins.suggest import suggest_file
     from ..render.qml import basin_styles  # the candidates' QGIS style
 
     s = suggest_file(layer_file, point=parse_point(point), layer=layer_name, fields=parse_fields(fields),

@@ -44,6 +44,7 @@ from rasterio.windows import Window
 
 from ..errors import DataWarning, LayerError
 from ..geo import geodesy
+from ..i18n import Text
 from ..zonal import stats as zonal
 
 log = logging.getLogger(__name__)
@@ -144,11 +145,11 @@ def _window_of(src, geom_raster_crs) -> Window | None:
     return Window(c0, r0, c1 - c0, r1 - r0)
 
 
-def _check_integer(src, label: str) -> np.dtype:
+def _check_integer(src, label: Text) -> np.dtype:
     dtype = np.dtype(src.dtypes[0])
     if dtype.kind not in "iu":
-        raise LayerError(f"{src.name}: {label} holds {dtype} values, not integer classes; "
-                         "a land-cover raster must hold class codes")
+        raise LayerError(Text("{file}: {layer} holds {dtype} values, not integer classes; a land-cover raster must hold class codes",
+                              params={"file": str(src.name), "layer": label, "dtype": str(dtype)}))
     return dtype
 
 
@@ -171,8 +172,8 @@ def _codes(a: np.ndarray, b: np.ndarray, bad: np.ndarray, name_a: str, name_b: s
         if good.any():
             lo, hi = int(arr[good].min()), int(arr[good].max())
             if lo < 0 or hi >= CODE_BASE:
-                raise LayerError(f"{name}: class values {lo}…{hi} are outside 0…65535; "
-                                 "recode the classes (gdal_calc) before comparing dates")
+                raise LayerError(Text("{file}: class values {lo:d}…{hi:d} are outside 0…65535; recode the classes (gdal_calc) "
+                                      "before comparing dates", params={"file": str(name), "lo": lo, "hi": hi}))
             hi_all = max(hi_all, hi)
     if hi_all < 255:
         code = a.astype(np.uint16) * np.uint16(256) + b.astype(np.uint16)
@@ -360,7 +361,7 @@ def transition_matrix(src_from, src_to, boundary, *, crs=None, resample: bool = 
     >>> with mem.open() as src: transition_matrix(src, src, shapely.Polygon()).areas_m2
     {}
     """
-    for src, label in ((src_from, "the first date's raster"), (src_to, "the second date's raster")):
+    for src, label in ((src_from, Text("the first date's raster")), (src_to, Text("the second date's raster"))):
         _check_integer(src, label)
         zonal._check_transform(src)
     gcrs = CRS.from_user_input(crs) if crs is not None else zonal.WGS84

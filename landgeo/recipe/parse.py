@@ -22,7 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from ..errors import RecipeError
+from ..errors import RecipeError, stated_in
 from ..i18n import LANGUAGES, Text
 from ..io.text import read_text
 
@@ -680,4 +680,7 @@ def read_recipe(file: str | Path) -> Recipe:
     except RecursionError:
         raise RecipeError(Text("{file}: nests arrays or tables too deeply to read; a recipe needs two or three levels",
                                params={"file": str(file)})) from None
-    return parse_recipe(data, file.resolve())
+    landscape = data.get("landscape")
+    language = landscape.get("language") if isinstance(landscape, dict) else None
+    with stated_in(language if language in LANGUAGES else None):  # its errors in the recipe's language
+        return parse_recipe(data, file.resolve())

@@ -74,9 +74,10 @@ def check_lang(lang: str | None, default: str = "en") -> str:
     return lang
 
 
-def N_(message: str, plural: str | None = None):
+def N_(message: str, plural: str | None = None, *, context: str | None = None):
     """Mark ``message`` (and its ``plural``) for extraction without translating it, for tables
-    looked up later; with a plural, returns the pair ``(message, plural)``."""
+    looked up later; with a plural, returns the pair ``(message, plural)``. ``context`` is only
+    read by the extractor: look the message up with the same ``context``."""
     return message if plural is None else (message, plural)
 
 

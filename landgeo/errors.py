@@ -89,6 +89,10 @@ class UsageError(LandgeoError, ValueError):
     """A command-line argument or API option is wrong."""
 
 
+class DrawingError(LandgeoError, ValueError):
+    """A map cannot show this shape (it reaches latitudes its projection cannot draw)."""
+
+
 class LandgeoWarning(UserWarning):
     """Root of landgeo warnings."""
 

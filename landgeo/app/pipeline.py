@@ -18,7 +18,7 @@ import geopandas as gpd
 
 from ..attach.map_context import context_layers, neighbouring_units, view_bbox
 from ..attach.recipe import attach_all
-from ..boundary import Boundary
+from ..boundary import Boundary, for_overlay
 from ..checks.guidance import (
     BoundaryReport,
     check_alignment_by_construction,
@@ -155,14 +155,14 @@ def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | No
             max_ha=max_ha if max_ha is not None else recipe.max_ha,
             sliver_ha=recipe.scale.get("sliver_ha", 100.0),
             previous=_previous_boundary(recipe),
-            extra=(*boundary.checks, *_alignment(recipe, boundary, lang)),
+            extra=(*boundary.checks, *_alignment(recipe, for_overlay(boundary), lang)),
             lang=lang,
             warn=False,
         )
         layers = {"boundary": boundary.to_frame(name=recipe.name, slug=recipe.slug, area_ha=round(report.area_ha, 2))}
         parts: dict = {}
         rasters: dict[str, Path] = {}
-        attached = attach_all(recipe, boundary)  # ecosystems, land cover, population, sites, admin units, rivers
+        attached = attach_all(recipe, for_overlay(boundary))  # ecosystems, land cover, population, sites, admin units, rivers
         parts.update(attached.parts)
         layers.update(attached.layers)
         landcover = recipe.attach.get("landcover") or {}
@@ -178,7 +178,7 @@ def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | No
             rasters["basemap"] = Path(recipe.context["basemap"])
         if attached.checks:
             report = dataclasses.replace(report, checks=tuple(report.checks) + tuple(attached.checks))
-        monitored = _monitor(recipe, boundary, lang)  # [[monitor.*]] dated layers (issue 14)
+        monitored = _monitor(recipe, for_overlay(boundary), lang)  # [[monitor.*]] dated layers (issue 14)
         if monitored is not None:
             parts["monitoring"] = monitored.section
             layers.update(monitored.layers)

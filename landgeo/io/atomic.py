@@ -39,6 +39,7 @@ import os
 import secrets
 import shutil
 import socket
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -274,10 +275,26 @@ def check_target(target: str | Path, *, overwrite: bool = False, kind: str = "fi
     elif not parent.is_dir():
         raise OutputError(Text("{file}: {folder} is a file, not a folder; choose an output in a folder",
                                params={"file": str(target), "folder": str(parent)}))
-    if not os.access(parent, os.W_OK | os.X_OK):
+    if not _can_write_in(parent):
         raise OutputError(Text("{file}: the folder {folder} is read-only for you; choose an output folder you can write to",
                                params={"file": str(target), "folder": str(parent)}))
     return target
+
+
+def _can_write_in(folder: Path) -> bool:
+    """Whether a file can be created in ``folder``: tried, since permission bits do not stop root.
+
+    ``tempfile.TemporaryFile`` opens a file with no name (O_TMPFILE on Linux) where it can, so
+    an interrupted check leaves nothing behind; a read-only mount, sysfs or a folder root
+    cannot write in fails here, before any work.
+    """
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return False
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=".landgeo-probe-"):
+            return True
+    except OSError:
+        return False
 
 
 def ensure_writable(target: str | Path, *, overwrite: bool = False) -> Path:

@@ -46,16 +46,17 @@ from .. import zonal
 from ..errors import DataWarning, LayerError
 from ..geo import geodesy
 from ..geo.crs import WGS84
-from ..i18n import Text
+from ..i18n import N_, Text
 
 log = logging.getLogger(__name__)
 
 CODE_BASE = 65536  # from-value × CODE_BASE + to-value: class values must lie in 0..65535
 CODE_NODATA = np.uint32(0xFFFFFFFF)
 STRIP_CELLS = 4_000_000  # cells per strip on the paired-cells path
-METHOD_PAIRED = "paired cells"
-METHOD_VECTOR = "vectorised coarser grid"
-METHOD_RESAMPLED = "resampled (nearest) then paired cells"
+# the method ids, also catalogue messages (stated in the profile's language)
+METHOD_PAIRED = N_("paired cells")
+METHOD_VECTOR = N_("vectorised coarser grid")
+METHOD_RESAMPLED = N_("resampled (nearest) then paired cells")
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class TransitionMatrix:
     areas_m2: dict[tuple[int, int], float]
     method: str
     unpaired_m2: float = 0.0
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[Text, ...] = field(default=())
 
     def from_totals_m2(self) -> dict[int, float]:
         """Row sums: the first date's class areas (where both dates have a value)."""
@@ -207,7 +208,7 @@ def _paired(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
     win_b = _window_of(src_b, g)
     zone_ha = geodesy.area_ha(_geom_in(geom, geom_crs, WGS84))
     if win_a is None or win_b is None:
-        return TransitionMatrix({}, METHOD_PAIRED, zone_ha * 1e4, ("the rasters do not overlap the landscape",))
+        return TransitionMatrix({}, METHOD_PAIRED, zone_ha * 1e4, (Text("the rasters do not overlap the landscape"),))
     ta, tb = src_a.transform, src_b.transform
     dcol = int(round((ta.c - tb.c) / ta.a))  # column of a's column 0 in b
     drow = int(round((ta.f - tb.f) / ta.e))
@@ -296,9 +297,9 @@ def _vectorised(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
                 areas[key] = areas.get(key, 0.0) + m2
     zone_m2 = geodesy.area_ha(g84) * 1e4
     total = sum(areas.values())
-    note = (f"{coarse.name} has the larger cells: its cells were turned into polygons; "
-            f"{fine.name} was read inside them with exact partial-cell weights")
-    log.info(note)
+    note = Text("{coarse} has the larger cells: its cells were turned into polygons; {fine} was read inside them with "
+                "exact partial-cell weights", params={"coarse": str(coarse.name), "fine": str(fine.name)})
+    log.info(note.render("en"))
     return TransitionMatrix(dict(sorted(areas.items())), METHOD_VECTOR, max(0.0, zone_m2 - total), (note,))
 
 
@@ -322,7 +323,8 @@ def _resampled(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
     res = _class_areas_of_array(code, src_a.window_transform(win), rcrs, geom, geom_crs, nd)
     areas = {(int(k) // base, int(k) % base): v for k, v in res.areas_m2.items()}
     zone_m2 = geodesy.area_ha(_geom_in(geom, geom_crs, WGS84)) * 1e4
-    note = f"{src_b.name} was resampled (nearest neighbour) onto the grid of {src_a.name}, as asked"
+    note = Text("{b} was resampled (nearest neighbour) onto the grid of {a}, as asked",
+                params={"b": str(src_b.name), "a": str(src_a.name)})
     return TransitionMatrix(dict(sorted(areas.items())), METHOD_RESAMPLED, max(0.0, zone_m2 - sum(areas.values())), (note,))
 
 

@@ -64,6 +64,7 @@ from .labels import (
 from .labels_placement import Labeller
 from .localize import localize_profile
 from .raster import classes_of, hillshade, landcover_rgba, read_window
+from .reach import SHEET_MAX_LAT, check_drawable, layers_at_boundary_longitudes
 from .scorecard_chart import dated_cards, draw_scorecard_radar, trend_text
 from .text import drawable, scrub_figure
 
@@ -947,7 +948,8 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
     """
     lang = check_lang(lang)
     profile = localize_profile(profile, lang)
-    lay = {k: to_4326(v, k) for k, v in layers.items()}
+    lay = layers_at_boundary_longitudes({k: to_4326(v, k) for k, v in layers.items()})
+    check_drawable(profile, lay, output="sheet.pdf/.png", max_lat=SHEET_MAX_LAT)
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=A4_LANDSCAPE_IN)
 

@@ -20,7 +20,7 @@ from ...errors import DelineationError, FieldError, RecipeError, UsageError
 from ...geo import geodesy
 from ...geo.coverage import dissolve
 from ...geo.crs import WGS84
-from ...i18n import Text, fmt_number, tr
+from ...i18n import Text
 from .layer import DEFAULT_SNAP_M, BasinLayer, read_basins, unit_at
 
 log = logging.getLogger(__name__)
@@ -103,39 +103,40 @@ def consistency_check(
     if sub is None and up is None:
         return None
     value: dict[str, Any] = {"area_ha": round(float(area_ha), 1)}
-    parts_en, parts_fr, diffs = [], [], []
-    a = fmt_number(area_ha, lang)
+    parts: list[Text] = []
+    diffs: list[float] = []
     sub_total = None
     if sub is not None and np.isfinite(sub).all():
         sub_total = total = float(sub.sum()) * KM2_TO_HA
         rel = (area_ha - total) / total if total > 0 else float("inf")
         value.update(sum_sub_area_ha=round(total, 1), diff_sub_area=round(rel, 5))
         diffs.append(rel)
-        parts_en.append(f"Σ {basins.fields['sub_area']} of the {len(rows)} units {fmt_number(total, 'en')} ha ({_pct(rel, 'en')})")
-        parts_fr.append(f"Σ {basins.fields['sub_area']} des {len(rows)} unités {fmt_number(total, 'fr')} ha ({_pct(rel, 'fr')})")
-    clipped_en = clipped_fr = ""
+        parts.append(Text("Σ {field} of the {n} unit {total:,.0f} ha ({rel:+.1%})", "Σ {field} of the {n} units {total:,.0f} ha ({rel:+.1%})",
+                          params={"field": basins.fields["sub_area"], "n": len(rows), "total": total, "rel": rel}))
+    clipped = None
     polygons_ok = all(abs(d) <= tolerance for d in diffs)
     if up is not None and np.isfinite(up).all():
         total = float(up[0]) * KM2_TO_HA
         rel = (area_ha - total) / total if total > 0 else float("inf")
         value.update(up_area_ha=round(total, 1), diff_up_area=round(rel, 5))
         uid = int(basins.table.ids[outlet_row])
-        parts_en.append(f"{basins.fields['up_area']} of outlet unit {uid} {fmt_number(total, 'en')} ha ({_pct(rel, 'en')})")
-        parts_fr.append(f"{basins.fields['up_area']} de l'unité exutoire {uid} {fmt_number(total, 'fr')} ha ({_pct(rel, 'fr')})")
+        parts.append(Text("{field} of outlet unit {unit} {total:,.0f} ha ({rel:+.1%})",
+                          params={"field": basins.fields["up_area"], "unit": str(uid), "total": total, "rel": rel}))
         if sub_total is not None and polygons_ok and total > sub_total * (1 + tolerance):
             lost_rows, _ = _clipped_upstream(basins, rows, tolerance / 10)
             missing = total - sub_total
             ids = [int(i) for i in basins.table.ids[lost_rows]]
             value.update(missing_upstream_ha=round(missing, 1), clipped_units=ids[:MAX_IDS_IN_DETAILS])
-            listed = _ids_text(ids) if ids else ""
-            clipped_en = (f" The outlet's {basins.fields['up_area']} is larger than the units in the layer hold: about "
-                          f"{fmt_number(missing, 'en')} ha of its catchment lies outside the layer (upstream units were clipped "
-                          f"away{'; units that lost their upstream part: ' + listed if listed else ''}). The boundary is the "
-                          "part of the catchment inside the layer.")
-            clipped_fr = (f" Le {basins.fields['up_area']} de l'exutoire dépasse ce que les unités de la couche contiennent : "
-                          f"environ {fmt_number(missing, 'fr')} ha de son bassin sont hors de la couche (unités amont découpées"
-                          f"{' ; unités ayant perdu leur amont : ' + listed if listed else ''}). La limite est la partie du "
-                          "bassin comprise dans la couche.")
+            fields = {"field": basins.fields["up_area"], "missing": missing, "units": _ids_text(ids) if ids else ""}
+            if ids:
+                clipped = Text("The outlet's {field} is larger than the units in the layer hold: about {missing:,.0f} ha of its "
+                               "catchment lies outside the layer (upstream units were clipped away; units that lost their "
+                               "upstream part: {units}). The boundary is the part of the catchment inside the layer.",
+                               params=fields)
+            else:
+                clipped = Text("The outlet's {field} is larger than the units in the layer hold: about {missing:,.0f} ha of its "
+                               "catchment lies outside the layer (upstream units were clipped away). The boundary is the "
+                               "part of the catchment inside the layer.", params=fields)
             diffs.append(rel)
         else:
             diffs.append(rel)
@@ -143,22 +144,16 @@ def consistency_check(
         return None
     worst = max(abs(d) for d in diffs)
     status = "ok" if worst <= tolerance else "warn"
-    lim = f"{tolerance:.0%}"
-    if clipped_en:
-        tail_en, tail_fr = "." + clipped_en, "." + clipped_fr
+    fields = {"area": float(area_ha), "parts": parts, "limit": tolerance, "clipped": clipped}
+    if clipped is not None:
+        text = Text("Traced area {area:,.0f} ha vs {parts:join}. {clipped}", params=fields)
     elif status == "ok":
-        tail_en = tail_fr = "."
+        text = Text("Traced area {area:,.0f} ha vs {parts:join}.", params=fields)
     else:
-        tail_en = f": more than {lim} apart — the basin table's areas do not match its polygons (clipped or edited layer?)."
-        tail_fr = f" : écart de plus de {lim} — les surfaces de la table ne correspondent pas aux polygones (couche découpée ou modifiée ?)."
-    msg = tr(lang, f"Traced area {a} ha vs " + "; ".join(parts_en) + tail_en,
-             f"Surface tracée {a} ha contre " + " ; ".join(parts_fr) + tail_fr)
-    return Check("basin_consistency", status, msg, value)
-
-
-def _pct(rel: float, lang: str) -> str:
-    text = f"{rel:+.1%}"
-    return text.replace(".", ",").replace("%", "\u202f%") if lang == "fr" else text
+        text = Text("Traced area {area:,.0f} ha vs {parts:join}: more than {limit:.0%} apart — the basin table's areas do not "
+                    "match its polygons (clipped or edited layer?).", params=fields)
+    msg = text.render(lang)
+    return Check("basin_consistency", status, msg, value, text)
 
 
 # --- boundary --------------------------------------------------------------------------------

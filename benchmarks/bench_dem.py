@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve()
+sys.path.insert(0, str(HERE.parents[1]))  # tests/hydro_reference.py: the diagnostics kernels that left the package
 
 
 def fractal_dem(n: int, *, seed: int = 7, beta: float = 3.0) -> np.ndarray:
@@ -82,30 +83,32 @@ def dem_path(data_dir: Path, n: int) -> Path:
 
 def child_outlet(path: str) -> dict:
     """The DEM cell of highest accumulation (the largest catchment's outlet), found once per DEM, untimed."""
-    from landgeo.delineate import dem
-    from landgeo.hydro import kernels as hk
+    from landgeo.hydro.accumulate import accumulate_cells
+    from landgeo.hydro.flowgrid import FlowGrid
     from landgeo.io.raster import open_raster
 
     with open_raster(path) as src:
-        z = dem.read_dem(src)
-        cond = dem.condition(z, src.transform, src.crs)
-        del z
+        cond = FlowGrid.from_dem(src)
     t0 = time.perf_counter()
-    acc = hk.accumulate_cells(cond.flat, cond.width)
+    acc = accumulate_cells(cond.flat, cond.width)
     t_acc = time.perf_counter() - t0
     i = int(np.argmax(acc))
     w = cond.width
     row, col = i // w - 1, i % w - 1
-    lon, lat = dem.cell_lonlat(row, col, cond.transform, cond.crs)
+    lon, lat = cond.cell_lonlat(row, col)
     return {"outlet": [row, col], "lonlat": [lon, lat], "full_accumulation_s": t_acc}
 
 
 def child_landgeo(path: str, out: str, lonlat: str) -> dict:
     """What ``catchment_from_dem`` does (same calls, default snap 500 m), timed stage by stage."""
+    from pyproj import CRS
+
     from landgeo.delineate import dem
     from landgeo.geo import geodesy
-    from landgeo.hydro import kernels as hk
+    from landgeo.hydro.condition import d8_complete, fill_with_directions
+    from landgeo.hydro.flowgrid import FlowGrid, WindowFlow, read_dem, row_spacing_m
     from landgeo.io.raster import open_raster
+    from tests import hydro_reference as hydro_ref
 
     outlet = tuple(float(v) for v in lonlat.split(","))
     stages = {}
@@ -118,25 +121,25 @@ def child_landgeo(path: str, out: str, lonlat: str) -> dict:
 
     t, c = t0, c0
     with open_raster(path) as src:
-        z = dem.read_dem(src)
+        z = read_dem(src)
         t, c = lap("read", t, c)
         h, w = z.shape
         flat = z.reshape(-1)
         ux, uy = np.full(h - 2, abs(src.transform.a)), np.full(h - 2, abs(src.transform.e))
         dirs = np.empty(flat.size, dtype=np.uint8)
         dirs.fill(0)
-        filled, _ = hk.fill_with_directions(flat, flat.view(np.uint32), w, dirs)
+        filled, _ = fill_with_directions(flat, flat.view(np.uint32), w, dirs)
         t, c = lap("fill", t, c)
-        unresolved, flat_cells = hk.d8_complete(flat, w, ux, uy, dirs)
+        unresolved, flat_cells = d8_complete(flat, w, ux, uy, dirs)
         t, c = lap("d8", t, c)
-        dx, dy = dem.row_spacing_m(src.transform, src.crs, h - 2)
-        cond = dem.Conditioned(dirs.reshape(h, w), src.transform, dem.CRS(src.crs), dx, dy, int(filled), int(flat_cells), int(unresolved))
-        pits_flats = hk.count_unresolved(flat, dirs, w)  # not timed below: excluded from the laps
-        trapped = hk.trapped_cells(dirs, w)
+        dx, dy = row_spacing_m(src.transform, src.crs, h - 2)
+        cond = FlowGrid(dirs.reshape(h, w), src.transform, CRS(src.crs), dx, dy, int(filled), int(flat_cells), int(unresolved))
+        pits_flats = hydro_ref.count_unresolved(flat, dirs, w)  # not timed below: excluded from the laps
+        trapped = hydro_ref.trapped_cells(dirs, w)
         del z, flat
     t, c = time.perf_counter(), time.process_time()
     _, _, window = dem.snap_window(cond, outlet, snap_m=500.0)
-    flow = dem.WindowFlow(cond, window)
+    flow = WindowFlow(cond, window)
     row, col, dist = dem.snap_outlet(flow.accumulation(), cond, outlet, snap_m=500.0, stream_threshold_cells=100, window=window)
     t, c = lap("labels_snap", t, c)
     geom, cells, counts = dem.catchment_geometry(cond, row, col, flow=flow)

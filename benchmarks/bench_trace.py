@@ -188,7 +188,7 @@ def raster_units(n_units: int, size: int, seed: int = 0):
 def bench_dissolve(n_units: int, repeat: int) -> list[dict]:
     import shapely
 
-    from landgeo.delineate.basins.trace import dissolve
+    from landgeo.geo.coverage import dissolve
 
     size = int(np.sqrt(n_units) * 30)
     geoms = raster_units(n_units, size)

@@ -7,6 +7,7 @@ orients its rings and records how it was made.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -103,6 +104,17 @@ class Boundary:
         return gpd.GeoDataFrame([row], geometry=[self.geometry], crs=WGS84)
 
 
+
+
+def for_overlay(boundary: Boundary) -> Boundary:
+    """``boundary`` as layers and rasters (−180…180° of longitude) meet it: cut at the antimeridian if it crosses it.
+
+    A boundary is kept whole (longitudes past 180° where it crosses the antimeridian) for
+    measuring and drawing; every overlay with input data uses this form, so that sites,
+    classes and cells east of 180° are counted.
+    """
+    cut = geodesy.cut_at_antimeridian(boundary.geometry)
+    return boundary if cut is boundary.geometry else dataclasses.replace(boundary, geometry=cut)
 
 
 def finish_boundary(

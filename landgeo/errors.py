@@ -2,8 +2,11 @@
 
 Every error a user can cause derives from :class:`LandgeoError` and also from
 the matching built-in, so ``except ValueError`` keeps working. The command line
-turns a ``LandgeoError`` into one message on stderr and exit status 2.
+turns a ``LandgeoError`` into one message on stderr and exit status 2, in the language of
+``--lang``, else of the recipe that caused it (:func:`stated_in`), else English.
 """
+
+import contextlib
 
 
 class LandgeoError(Exception):
@@ -12,6 +15,10 @@ class LandgeoError(Exception):
     The message may be a :class:`landgeo.i18n.Text` (kept as ``text``): ``str()`` is then
     English and :meth:`in_language` states it in another language.
     """
+
+    #: The language of the input that caused it (a recipe's ``language``), set by
+    #: :func:`stated_in`; the command line uses it when it was given no ``--lang``.
+    lang: str | None = None
 
     def __init__(self, *args):
         self.text = args[0] if args and hasattr(args[0], "render") else None  # a Text (no import: floor 1)
@@ -22,6 +29,25 @@ class LandgeoError(Exception):
     def in_language(self, lang: str) -> str:
         """The message in ``lang`` (English when it was given as a plain string)."""
         return self.text.render(lang) if self.text is not None else str(self)
+
+
+@contextlib.contextmanager
+def stated_in(lang: str | None):
+    """A :class:`LandgeoError` raised inside that has no language yet gets ``lang`` (a recipe's ``language``).
+
+    >>> try:
+    ...     with stated_in("es"):
+    ...         raise UsageError("x")
+    ... except UsageError as exc:
+    ...     exc.lang
+    'es'
+    """
+    try:
+        yield
+    except LandgeoError as exc:
+        if exc.lang is None and lang:
+            exc.lang = lang
+        raise
 
 
 class RecipeError(LandgeoError, ValueError):
@@ -61,6 +87,10 @@ class OutputError(LandgeoError, OSError):
 
 class UsageError(LandgeoError, ValueError):
     """A command-line argument or API option is wrong."""
+
+
+class DrawingError(LandgeoError, ValueError):
+    """A map cannot show this shape (it reaches latitudes its projection cannot draw)."""
 
 
 class LandgeoWarning(UserWarning):

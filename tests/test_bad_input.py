@@ -261,7 +261,7 @@ def test_dem_that_cannot_fit_is_refused_before_reading(tmp_path):
                        sparse_ok=True, nodata=-9999):
         pass
     assert dem.stat().st_size < 10_000_000  # tiny on disk, 2.1·10^9 cells (≈ 51 GB to delineate) once read
-    from landgeo.delineate.dem import BYTES_PER_CELL, available_memory
+    from landgeo.hydro.flowgrid import BYTES_PER_CELL, available_memory
 
     if available_memory() > 46_002**2 * BYTES_PER_CELL:
         pytest.skip("this machine has more than 51 GB free: the DEM would fit")

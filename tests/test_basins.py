@@ -19,9 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
-from landgeo.delineate.basins import trace as B
+from landgeo.delineate import basins as B
 from landgeo.delineate.basins.table import BasinTable
 from landgeo.errors import BasinTableError, DataWarning, DelineationError, FieldError, UsageError
+from landgeo.geo import coverage
 
 GEOD = Geod(ellps="WGS84")
 LON0, LAT0 = 10.0, 5.0
@@ -314,9 +315,9 @@ def test_dissolve_handles_t_junctions():
     assert not shapely.coverage_is_valid(geoms)
     naive = shapely.coverage_union_all(geoms)  # the reason for noding: T-junctions leave the rows unmerged
     assert not naive.is_valid or naive.geom_type != "Polygon"
-    noded, inserted = B.node_coverage(geoms)
+    noded, inserted = coverage.node_coverage(geoms)
     assert inserted > 0 and shapely.coverage_is_valid(noded)
-    merged = B.dissolve(geoms)
+    merged = coverage.dissolve(geoms)
     assert merged.geom_type == "Polygon" and len(merged.interiors) == 0
     assert merged.area == pytest.approx(shapely.area(geoms).sum(), rel=1e-12)
     assert shapely.equals(merged, box(0, 0, .3, .3))
@@ -326,7 +327,7 @@ def test_dissolve_keeps_real_holes_only():
     ring = [box(x, y, x + .1, y + .1) for x in (0, .1, .2) for y in (0, .1, .2) if (x, y) != (.1, .1)]
     ring[0] = box(0, 0, .1, .05)
     ring.append(box(0, .05, .1, .1))  # a T-junction on the way
-    merged = B.dissolve(ring)
+    merged = coverage.dissolve(ring)
     assert len(merged.interiors) == 1
     assert shapely.Polygon(merged.interiors[0]).equals(box(.1, .1, .2, .2))
     assert merged.area == pytest.approx(sum(g.area for g in ring), rel=1e-12)
@@ -338,17 +339,17 @@ def test_dissolve_fills_a_hole_with_its_unit_and_handles_multiparts():
     inner1 = shapely.MultiPolygon([box(.1, .1, .15, .15), box(.15, .15, .2, .2)])
     inner2 = shapely.MultiPolygon([box(.15, .1, .2, .15), box(.1, .15, .15, .2)])
     geoms = ring + [inner1, inner2]
-    assert B.node_coverage(geoms)[1] == 4
-    merged = B.dissolve(geoms)
+    assert coverage.node_coverage(geoms)[1] == 4
+    merged = coverage.dissolve(geoms)
     assert merged.geom_type == "Polygon" and len(merged.interiors) == 0
     assert merged.equals(box(0, 0, .3, .3))
 
 
 def test_dissolve_overlapping_or_invalid_units_fall_back_to_union():
-    merged = B.dissolve([shapely.box(0, 0, 2, 1), shapely.box(1, 0, 3, 1)])
+    merged = coverage.dissolve([shapely.box(0, 0, 2, 1), shapely.box(1, 0, 3, 1)])
     assert merged.area == pytest.approx(3.0)
     bowtie = shapely.Polygon([(3, 0), (4, 1), (4, 0), (3, 1)])  # invalid: repaired, its parts kept
-    merged = B.dissolve([shapely.box(2, 0, 3, 1), bowtie])
+    merged = coverage.dissolve([shapely.box(2, 0, 3, 1), bowtie])
     assert merged.area == pytest.approx(1.5) and merged.is_valid
 
 
@@ -369,7 +370,7 @@ def grid_coverage(n=30, k=60, seed=0):
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_dissolve_is_gap_free_on_raster_units(seed, k):
     geoms = grid_coverage(k=k, seed=seed)
-    merged = B.dissolve(geoms)
+    merged = coverage.dissolve(geoms)
     assert merged.is_valid
     assert merged.area == pytest.approx(shapely.area(geoms).sum(), rel=1e-9)
     assert merged.geom_type == "Polygon" and len(merged.interiors) == 0

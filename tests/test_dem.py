@@ -9,13 +9,17 @@ import pytest
 import rasterio
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pyproj import Geod, Transformer
+from pyproj import CRS, Geod, Transformer
 from rasterio.transform import from_origin
 
 from landgeo.delineate import dem
 from landgeo.errors import DelineationError
-from landgeo.hydro import kernels as hk
+from landgeo.hydro.accumulate import accumulate_cells, upstream_mask
+from landgeo.hydro.condition import d8_complete, fill_with_directions
+from landgeo.hydro.core import DC, DR, OUT
+from landgeo.hydro.flowgrid import FlowGrid, WindowFlow
 from landgeo.io.raster import open_raster
+from tests import hydro_reference as hydro_ref
 
 from .conftest import SHARED_DATA as DATA
 
@@ -46,12 +50,12 @@ def conditioned(z, chain="flood"):
     one = np.ones(h - 2)
     if chain == "flood":
         dirs = np.zeros(flat.size, dtype=np.uint8)
-        raised, _ = hk.fill_with_directions(flat, flat.view(np.uint32), w, dirs)
-        unresolved, n_cells = hk.d8_complete(flat, w, one, one, dirs)
+        raised, _ = fill_with_directions(flat, flat.view(np.uint32), w, dirs)
+        unresolved, n_cells = d8_complete(flat, w, one, one, dirs)
         return zp, dirs.reshape(h, w), (raised, -1, n_cells, unresolved)
-    raised, _ = hk.fill_depressions(flat, flat.view(np.uint32), w)
-    dirs, _ = hk.d8_directions(flat, w, one, one)
-    n_flats, n_cells, unresolved = hk.resolve_flats(flat, dirs, w, one, one)
+    raised, _ = hydro_ref.fill_depressions(flat, flat.view(np.uint32), w)
+    dirs, _ = hydro_ref.d8_directions(flat, w, one, one)
+    n_flats, n_cells, unresolved = hydro_ref.resolve_flats(flat, dirs, w, one, one)
     return zp, dirs.reshape(h, w), (raised, n_flats, n_cells, unresolved)
 
 
@@ -94,7 +98,7 @@ def walk(dirs, r, c):
     seen = {(r, c)}
     while 1 <= dirs[r, c] <= 8:
         k = dirs[r, c] - 1
-        r, c = r + int(hk.DR[k]), c + int(hk.DC[k])
+        r, c = r + int(DR[k]), c + int(DC[k])
         assert (r, c) not in seen, "cycle in flow directions"
         seen.add((r, c))
         path.append((r, c))
@@ -147,12 +151,12 @@ def test_fill_matches_brute_force_and_leaves_no_pits_or_flats(chain, z, seed):
     assert raised == int(np.nansum(ref > z))
     assert unresolved == 0
     h, w = zp.shape
-    assert hk.count_unresolved(zp.reshape(-1), dirs.reshape(-1), w) == (0, 0)
-    assert hk.trapped_cells(dirs.reshape(-1), w) == 0
+    assert hydro_ref.count_unresolved(zp.reshape(-1), dirs.reshape(-1), w) == (0, 0)
+    assert hydro_ref.trapped_cells(dirs.reshape(-1), w) == 0
     # every valid cell reaches an OUT cell, never going up in the filled DEM
     for r, c in zip(*np.nonzero(~np.isnan(zp))):
         path = walk(dirs, r, c)
-        assert dirs[path[-1]] == hk.OUT
+        assert dirs[path[-1]] == OUT
         elev = [zp[p] for p in path]
         assert all(a >= b for a, b in zip(elev, elev[1:]))
 
@@ -162,7 +166,7 @@ def test_fill_matches_brute_force_and_leaves_no_pits_or_flats(chain, z, seed):
 def test_accumulation_and_upstream_match_brute_force(z):
     zp, dirs, _ = conditioned(z)
     h, w = zp.shape
-    acc = hk.accumulate_cells(dirs.reshape(-1), w).reshape(h, w)
+    acc = accumulate_cells(dirs.reshape(-1), w).reshape(h, w)
     cells = list(zip(*np.nonzero(~np.isnan(zp))))
     through = {cell: 0 for cell in cells}
     paths = {cell: walk(dirs, *cell) for cell in cells}
@@ -172,7 +176,7 @@ def test_accumulation_and_upstream_match_brute_force(z):
     for cell, n in through.items():
         assert acc[cell] == n
     target = max(cells, key=lambda cell: through[cell])
-    mask, count, *_ = hk.upstream_mask(dirs.reshape(-1), w, target[0] * w + target[1])
+    mask, count, *_ = upstream_mask(dirs.reshape(-1), w, target[0] * w + target[1])
     expected = {cell for cell, path in paths.items() if target in path}
     got = set(zip(*np.nonzero(mask.reshape(h, w))))
     assert got == expected and count == len(expected)
@@ -190,8 +194,8 @@ def test_window_flow_matches_brute_force(z, data):
     rb = data.draw(st.integers(ra + 1, h - 1))
     ca = data.draw(st.integers(1, w - 2))
     cb = data.draw(st.integers(ca + 1, w - 1))
-    cond = dem.Conditioned(dirs, from_origin(0, 0, 30, 30), dem.CRS(UTM28), np.ones(h - 2), np.ones(h - 2), 0, 0, 0)
-    flow = dem.WindowFlow(cond, (ra - 1, rb - 1, ca - 1, cb - 1))
+    cond = FlowGrid(dirs, from_origin(0, 0, 30, 30), CRS(UTM28), np.ones(h - 2), np.ones(h - 2), 0, 0, 0)
+    flow = WindowFlow(cond, (ra - 1, rb - 1, ca - 1, cb - 1))
     acc = flow.accumulation().reshape(rb - ra, cb - ca)
     for r in range(ra, rb):
         for c in range(ca, cb):

@@ -226,15 +226,21 @@ def test_unwritable_output_is_exit_2(tmp_path, units_gpkg, kind):
         ro = tmp_path / "ro"
         ro.mkdir()
         ro.chmod(0o555)
+        if os.access(ro, os.W_OK):  # root: permission bits do not stop it, but nobody creates files in sysfs
+            ro = Path("/sys")
+            if not ro.is_dir():
+                pytest.skip("running as root on a system without /sys: no folder root cannot write in")
         out = ro / "b.gpkg"
-        if os.access(ro, os.W_OK):
-            pytest.skip("running as a user who can write anywhere (root)")
     res = run("delineate", r, "-o", out)
     assert res.exit_code == 2, res.output
     assert "Traceback" not in res.output and len(res.stderr.strip().splitlines()) == 1
     res = run("profile", r, "-o", tmp_path / "afile" if kind == "file" else out.parent)
     if kind != "missing":
         assert res.exit_code == 2, res.output
+    if kind == "readonly":  # several landscapes: one refusal before any work, not one error per landscape
+        res = run("demo", "-o", out.parent / "demo")
+        assert res.exit_code == 2 and len(res.stderr.strip().splitlines()) == 1, res.output
+        assert not (out.parent / "demo").exists()
 
 
 def test_read_only_folder_for_root_too(tmp_path, units_gpkg):
@@ -362,9 +368,65 @@ def test_concurrent_runs_into_one_output_one_wins_nothing_replaced(tmp_path, uni
     codes = sorted(code for code, _ in results)
     assert codes == [0, 2], results
     loser = next(err for code, err in results if code == 2)
-    assert "already exists" in loser or "appeared while" in loser
+    # the loser speaks its own --lang: "already exists" / "appeared while…" in English, "existe déjà" / "est apparu" in French
+    assert any(m in loser for m in ("already exists", "appeared while", "existe déjà", "est apparu pendant")), loser
     assert "Traceback" not in loser
     winner_lang = ("en", "fr")[[code for code, _ in results].index(0)]
     assert_complete_profile(out / "test-hills")
     assert json.loads((out / "test-hills" / "profile.json").read_text(encoding="utf-8"))["language"] == winner_lang
     assert leftovers(out) == []
+
+
+def _server(reply: bytes | None):
+    """A TCP server on 127.0.0.1 that is not Dask: it sends ``reply`` (or nothing) to each connection."""
+    import socket
+    import threading
+
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(8)
+    srv.settimeout(30)
+
+    def serve():
+        while True:
+            try:
+                conn, _ = srv.accept()
+            except OSError:
+                return
+            if reply:
+                conn.sendall(reply)
+            threading.Timer(15, conn.close).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return srv
+
+
+@pytest.mark.parametrize("reply", [b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n<html>" + b"x" * 100,
+                                   b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n", b"\xff" * 8 + b"\x00" * 8, None])
+def test_a_server_that_is_not_dask_is_refused_quickly_without_allocating(tmp_path, units_gpkg, reply):
+    import resource
+
+    from landgeo.app.batch import plan_batch, run_batch
+
+    srv = _server(reply)
+    try:
+        r = recipe(tmp_path)
+        out = tmp_path / "out"
+        address = f"tcp://127.0.0.1:{srv.getsockname()[1]}"
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        start = time.monotonic()
+        tasks, _ = plan_batch([r])
+        with pytest.raises(UsageError) as err:
+            run_batch(tasks, out, scheduler=address, connect_timeout=3, atlas=False)
+        took = time.monotonic() - start
+        assert address in str(err.value)
+        assert ("not as a Dask scheduler" if reply else "no Dask scheduler answered within 3 s") in str(err.value)
+        assert took < 10, took
+        # kilobytes: the peak grows by less than 200 MB (distributed trusting a garbage length asks for exabytes)
+        assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000
+        if reply:  # the command line: exit 2, one message, no traceback
+            res = run("batch", r, "-o", out, "--scheduler", address)
+            assert res.exit_code == 2 and "not as a Dask scheduler" in res.stderr and "Traceback" not in res.output, res.output
+        assert not out.exists()
+    finally:
+        srv.close()

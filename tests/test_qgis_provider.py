@@ -18,6 +18,8 @@ import pytest
 import shapely
 from pyproj import Geod
 
+from landgeo.i18n import translator
+
 from .qgis_helpers import SCRIPTS, qgis_env, qgis_process, qgis_python
 
 pytestmark = pytest.mark.qgis
@@ -162,8 +164,10 @@ def test_profile_recipe_and_compare(qgis, tmp_path):
     folder = Path(data["results"]["PROFILE"])
     assert folder.parent == tmp_path / "p" and {"boundary.gpkg", "profile.json", "tables.xlsx"} <= {p.name for p in folder.iterdir()}
     code, data, text = run(qgis, "compare_units", INPUT=f"{folder / 'boundary.gpkg'}|layername=boundary",
-                           UNITS=f"{DEMO / 'admin.gpkg'}|layername=districts", FIELD="district", OUTPUT=tmp_path / "c")
+                           UNITS=f"{DEMO / 'admin.gpkg'}|layername=districts", FIELD="district", LANG=3, OUTPUT=tmp_path / "c")
     assert code == 0, text
+    page = (Path(data["results"]["COMPARISON"]) / "compare.html").read_text(encoding="utf-8")
+    assert translator("pt")("share of the unit inside A", context="popup field") in page  # LANG=3: Portuguese
     result = json.loads((Path(data["results"]["COMPARISON"]) / "compare.json").read_text(encoding="utf-8"))
     best = result["units"]["best_fit"]
     assert sorted(best["units"]) == ["Bélavo", "Kora Nord", "Kora Sud"]  # the landscape is these three whole districts

@@ -17,7 +17,7 @@ import shapely
 from click.testing import CliRunner
 
 from landgeo.cli.main import main
-from landgeo.delineate.basins import trace as B
+from landgeo.delineate import basins as B
 from landgeo.errors import DataWarning
 
 from .conftest import shared_data

@@ -36,6 +36,7 @@ from ..delineate import delineate
 from ..delineate.admin import boundary_from_units, normalize_name
 from ..delineate.combine import postprocess
 from ..errors import LandgeoError, OutputError, OutputExistsError, UsageError
+from ..i18n import Text
 from ..io.atomic import (
     atomic_file,
     check_target,
@@ -51,6 +52,7 @@ from ..recipe.parse import Recipe, input_paths, parse_recipe, read_recipe
 from ..render.atlas import AtlasFailure, write_atlas
 from ..render.outputs import load_profile_dir
 from .pipeline import build_profile, write_profile_dir
+from .scheduler_probe import probe_tcp_scheduler
 from .units_recipes import units_recipes
 
 log = logging.getLogger(__name__)
@@ -122,12 +124,12 @@ def plan_batch(recipes: Sequence[str | Path] = (), *, units: str | Path | None =
     if isinstance(field, (list, tuple)):
         field = [f for f in field if f] or None
     if units is None and (field or layer or attach or where or country_field):
-        raise UsageError("--field, --key, --layer, --where, --country-field and --attach go with --units LAYER; "
-                         "add --units or leave them out")
+        raise UsageError(Text("--field, --key, --layer, --where, --country-field and --attach go with --units LAYER; "
+                              "add --units or leave them out"))
     if units is not None and not field:
-        raise UsageError(f"--units {units}: add --field NAME, the field that names each unit")
+        raise UsageError(Text("--units {units}: add --field NAME, the field that names each unit", params={"units": str(units)}))
     if not recipes and units is None:
-        raise UsageError("give recipe files (landgeo batch a.toml b.toml -o DIR) or --units LAYER --field NAME")
+        raise UsageError(Text("give recipe files (landgeo batch a.toml b.toml -o DIR) or --units LAYER --field NAME"))
     tasks, failed = recipe_tasks(recipes)
     if units is not None:
         tasks += units_tasks(units, field=field, layer=layer, attach=attach, where=where, country_field=country_field)
@@ -310,17 +312,22 @@ def check_scheduler_address(address: str) -> str:
     UsageError
         Not an address a Dask scheduler can have.
     """
-    fix = "give the address `dask scheduler` prints, e.g. tcp://192.168.1.5:8786"
+    fix = Text("give the address `dask scheduler` prints, e.g. tcp://192.168.1.5:8786")
     m = re.fullmatch(r"(?:([a-z]+)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]{1,253}):([0-9]{1,5})", address.strip())
     if not m:
-        raise UsageError(f"--scheduler {address!r}: not a scheduler address (SCHEME://HOST:PORT); {fix}")
+        raise UsageError(Text("--scheduler {address}: not a scheduler address (SCHEME://HOST:PORT); {fix}",
+                              params={"address": repr(address), "fix": fix}))
     scheme, host, port = m.group(1) or "tcp", m.group(2), int(m.group(3))
     if scheme not in SCHEDULER_SCHEMES:
-        raise UsageError(f"--scheduler {address!r}: unknown protocol {scheme!r} (use {', '.join(SCHEDULER_SCHEMES)}); {fix}")
+        raise UsageError(Text("--scheduler {address}: unknown protocol {scheme} (use {schemes}); {fix}",
+                              params={"address": repr(address), "scheme": repr(scheme), "schemes": ", ".join(SCHEDULER_SCHEMES),
+                                      "fix": fix}))
     if not 1 <= port <= 65535:
-        raise UsageError(f"--scheduler {address!r}: port {port} is not between 1 and 65535; {fix}")
+        raise UsageError(Text("--scheduler {address}: port {port:d} is not between 1 and 65535; {fix}",
+                              params={"address": repr(address), "port": port, "fix": fix}))
     if host.startswith(".") or ".." in host or host.startswith("-"):
-        raise UsageError(f"--scheduler {address!r}: {host!r} is not a host name; {fix}")
+        raise UsageError(Text("--scheduler {address}: {host} is not a host name; {fix}",
+                              params={"address": repr(address), "host": repr(host), "fix": fix}))
     return f"{scheme}://{host}:{port}"
 
 
@@ -330,14 +337,16 @@ def _connect(workers: int, scheduler: str | None, timeout: float):
 
     if scheduler:
         try:
-            return Client(check_scheduler_address(scheduler), timeout=timeout, set_as_default=False), None
+            address = check_scheduler_address(scheduler)
+            probe_tcp_scheduler(address, timeout)  # before Dask trusts what the server sends
+            return Client(address, timeout=timeout, set_as_default=False), None
         except UsageError:
             raise
         except Exception as exc:  # OSError, TimeoutError, or a server that is not Dask (garbage frames, MemoryError)
-            raise UsageError(
-                f"--scheduler {scheduler}: no Dask scheduler answered within {timeout:g} s ({exc}); "
-                "give the address `dask scheduler` prints (tcp://HOST:PORT), or leave out --scheduler for a local cluster"
-            ) from exc
+            raise UsageError(Text(
+                "--scheduler {address}: no Dask scheduler answered within {timeout:.0f} s ({reason}); give the address "
+                "`dask scheduler` prints (tcp://HOST:PORT), or leave out --scheduler for a local cluster",
+                params={"address": str(scheduler), "timeout": float(timeout), "reason": str(exc)})) from exc
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                            silence_logs=logging.ERROR)
     return Client(cluster, set_as_default=False), cluster
@@ -402,18 +411,26 @@ def _refuse_existing(tasks: Sequence[Task], out_root: Path, *, resume: bool, ove
     outputs on top of inputs, an -o that cannot be written."""
 
     if out_root.exists() and not out_root.is_dir():
-        raise OutputError(f"-o {out_root}: is a file, not a folder; give a folder for the batch")
+        raise OutputError(Text("-o {folder}: is a file, not a folder; give a folder for the batch", params={"folder": str(out_root)}))
     check_target(out_root / "summary.csv", overwrite=True, kind="file", create_parents=True)  # -o writable
     if not (resume or overwrite):
         there = [t.slug for t in tasks if (out_root / t.slug).exists()]
         if there:
-            shown = ", ".join(there[:5]) + (f" and {len(there) - 5} more" if len(there) > 5 else "")
-            raise OutputExistsError(f"{out_root}: {len(there)} landscape folders already exist ({shown}); "
-                                    "pass --resume to skip complete ones or --overwrite to replace them")
+            params = {"folder": str(out_root), "n": len(there), "shown": ", ".join(there[:5]), "more": len(there) - 5}
+            if len(there) > 5:
+                message = Text("{folder}: {n} landscape folders already exist ({shown} and {more} more); pass --resume to "
+                               "skip complete ones or --overwrite to replace them", params=params)
+            else:
+                message = Text("{folder}: {n} landscape folder already exists ({shown}); pass --resume to skip complete "
+                               "ones or --overwrite to replace them",
+                               "{folder}: {n} landscape folders already exist ({shown}); pass --resume to skip complete ones "
+                               "or --overwrite to replace them", params=params)
+            raise OutputExistsError(message)
         for name in ("summary.csv", "atlas.pdf") if atlas else ("summary.csv",):
             if (out_root / name).exists():
-                raise OutputExistsError(f"{out_root / name}: already exists (another batch?); pass --resume to continue "
-                                        "that batch, --overwrite to replace it, or choose another -o")
+                raise OutputExistsError(Text("{file}: already exists (another batch?); pass --resume to continue that "
+                                             "batch, --overwrite to replace it, or choose another -o",
+                                             params={"file": str(out_root / name)}))
     inputs: list[Path] = []
     for t in {t.file: t for t in tasks if t.data is None}.values():
         with contextlib.suppress(LandgeoError):
@@ -430,8 +447,10 @@ def _duplicate_slugs(tasks: Sequence[Task]) -> None:
     first: dict[str, Task] = {}
     for t in tasks:
         if t.slug in first:
-            raise UsageError(f"{t.source}: slug {t.slug!r} is also used by {first[t.slug].source}; both would write "
-                             f"OUT/{t.slug}/, so nothing was written; set [landscape] slug to a unique name")
+            raise UsageError(Text("{file}: slug {slug} is also used by {other}; both would write OUT/{folder}/, so nothing "
+                                  "was written; set [landscape] slug to a unique name",
+                                  params={"file": str(t.source), "slug": repr(t.slug), "other": str(first[t.slug].source),
+                                          "folder": t.slug}))
         first[t.slug] = t
 
 
@@ -560,7 +579,7 @@ def run_batch(
         done = _run_serial(todo, str(out_root), options, on_row)
     elif not _have_dask():
         if scheduler:
-            raise UsageError(f"--scheduler needs Dask, which is not installed; {INSTALL_HINT}")
+            raise UsageError(Text("--scheduler needs Dask, which is not installed; {hint}", params={"hint": INSTALL_HINT}))
         log.warning("batch: Dask is not installed, so the %d landscapes run one after another; for parallel runs: %s",
                     len(todo), INSTALL_HINT)
         done = _run_serial(todo, str(out_root), options, on_row)

@@ -14,6 +14,7 @@ from ..checks.guidance import (
 )
 from ..delineate import delineate
 from ..delineate.drawn import boundary_from_file
+from ..errors import stated_in
 from ..i18n import check_lang
 from ..io.vector import CLI_OPTIONS, check_vector_output, write_vector_file
 from ..recipe.parse import input_paths, read_recipe
@@ -33,11 +34,12 @@ def delineate_to_file(recipe_path: str | Path, out_file: str | Path, *, overwrit
     recipe = read_recipe(recipe_path)
     if lang is not None:
         recipe = dataclasses.replace(recipe, language=check_lang(lang))
-    out_file = check_vector_output(out_file, overwrite=overwrite, inputs=input_paths(recipe))
-    boundary = delineate(recipe)
-    frame = boundary.to_frame(name=recipe.name, slug=recipe.slug, area_ha=round(boundary.area_ha, 2))
-    write_vector_file(frame, out_file, layer="boundary", overwrite=overwrite,  # the sheet's boundary style, for QGIS
-                      styles=profile_styles({"boundary": frame}, lang=recipe.language))
+    with stated_in(recipe.language):  # errors in the recipe's language
+        out_file = check_vector_output(out_file, overwrite=overwrite, inputs=input_paths(recipe))
+        boundary = delineate(recipe)
+        frame = boundary.to_frame(name=recipe.name, slug=recipe.slug, area_ha=round(boundary.area_ha, 2))
+        write_vector_file(frame, out_file, layer="boundary", overwrite=overwrite,  # the sheet's boundary style, for QGIS
+                          styles=profile_styles({"boundary": frame}, lang=recipe.language))
     return boundary
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import geopandas as gpd
 
 from ..attach.map_context import context_layers, neighbouring_units, view_bbox
-from ..attach.parts import attach_all
-from ..boundary import Boundary
+from ..attach.recipe import attach_all
+from ..boundary import Boundary, for_overlay
 from ..checks.guidance import (
     BoundaryReport,
     check_alignment_by_construction,
@@ -29,8 +29,8 @@ from ..delineate import delineate
 from ..delineate.dem import DEFAULT_STREAM_THRESHOLD_CELLS
 from ..delineate.drawn import boundary_from_file
 from ..delineate.streams import stream_network
-from ..errors import DataWarning, LandgeoError, LandgeoWarning, OutputError, RecipeError
-from ..i18n import check_lang
+from ..errors import DataWarning, LandgeoError, LandgeoWarning, OutputError, RecipeError, stated_in
+from ..i18n import Text, check_lang
 from ..io.atomic import atomic_dir, atomic_file, check_outputs, check_target, write_json
 from ..io.gpkg_styles import write_layer_styles
 from ..io.profile_dir import GPKG_LAYERS, INDICATORS_CSV, RASTERS_JSON
@@ -155,14 +155,14 @@ def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | No
             max_ha=max_ha if max_ha is not None else recipe.max_ha,
             sliver_ha=recipe.scale.get("sliver_ha", 100.0),
             previous=_previous_boundary(recipe),
-            extra=(*boundary.checks, *_alignment(recipe, boundary, lang)),
+            extra=(*boundary.checks, *_alignment(recipe, for_overlay(boundary), lang)),
             lang=lang,
             warn=False,
         )
         layers = {"boundary": boundary.to_frame(name=recipe.name, slug=recipe.slug, area_ha=round(report.area_ha, 2))}
         parts: dict = {}
         rasters: dict[str, Path] = {}
-        attached = attach_all(recipe, boundary)  # ecosystems, land cover, population, sites, admin units, rivers
+        attached = attach_all(recipe, for_overlay(boundary))  # ecosystems, land cover, population, sites, admin units, rivers
         parts.update(attached.parts)
         layers.update(attached.layers)
         landcover = recipe.attach.get("landcover") or {}
@@ -178,7 +178,7 @@ def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | No
             rasters["basemap"] = Path(recipe.context["basemap"])
         if attached.checks:
             report = dataclasses.replace(report, checks=tuple(report.checks) + tuple(attached.checks))
-        monitored = _monitor(recipe, boundary, lang)  # [[monitor.*]] dated layers (issue 14)
+        monitored = _monitor(recipe, for_overlay(boundary), lang)  # [[monitor.*]] dated layers (issue 14)
         if monitored is not None:
             parts["monitoring"] = monitored.section
             layers.update(monitored.layers)
@@ -319,6 +319,7 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
             outcomes.append(Outcome(path, recipe.slug, "ok", folder, result))
         except LandgeoError as exc:
             if len(recipes) == 1:
+                exc.lang = exc.lang or check_lang(lang, recipe.language)  # stated in the recipe's language
                 raise
             log.error("%s: %s", path, exc)
             outcomes.append(Outcome(path, recipe.slug, "failed", error=str(exc)))
@@ -353,13 +354,14 @@ def monitor_recipe(path: str | Path, *, out: str | Path | None = None, lang: str
     """
     recipe = read_recipe(path)
     lang = check_lang(lang, recipe.language)
-    if not has_monitoring(recipe):
-        raise RecipeError(f"{recipe.path}: no dated layers; add [[monitor.landcover]], [[monitor.sites]], "
-                          "[[monitor.population]], [[monitor.polygons]] or [[monitor.boundary]] tables (README, "
-                          "\"Monitoring over time\")")
-    if out is not None:
-        check_target(out, overwrite=overwrite, kind="file", create_parents=True)
-    mon = monitor_landscape(recipe, delineate(recipe), lang=lang, scorecards=scorecards_of(recipe))
-    if out is not None:
-        write_indicators_csv(table_rows(recipe.slug, mon.indicators), out, overwrite=overwrite)
+    with stated_in(lang):  # errors in the recipe's language
+        if not has_monitoring(recipe):
+            raise RecipeError(Text('{file}: no dated layers; add [[monitor.landcover]], [[monitor.sites]], '
+                                   '[[monitor.population]], [[monitor.polygons]] or [[monitor.boundary]] tables (README, '
+                                   '"Monitoring over time")', params={"file": str(recipe.path)}))
+        if out is not None:
+            check_target(out, overwrite=overwrite, kind="file", create_parents=True)
+        mon = monitor_landscape(recipe, delineate(recipe), lang=lang, scorecards=scorecards_of(recipe))
+        if out is not None:
+            write_indicators_csv(table_rows(recipe.slug, mon.indicators), out, overwrite=overwrite)
     return recipe, mon, narrative(mon.section, lang)

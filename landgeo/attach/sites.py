@@ -24,7 +24,7 @@ from shapely.geometry.base import BaseGeometry
 from ..errors import CRSError, FieldError
 from ..geo import geodesy
 from ..geo.crs import WGS84
-from ..i18n import Text, tr
+from ..i18n import Text
 from ..i18n.names import names_of, unnamed_note
 from .water_distance import WaterLayer, distances_to_water
 
@@ -119,17 +119,17 @@ def attach_sites(
     notes: list[str] = []
     label = source or "sites"
     if name_field is not None and name_field not in sites.columns:
-        raise FieldError(
-            f"{label}: no field {name_field!r}; the fields are: {', '.join(c for c in sites.columns if c != 'geometry')}; "
-            "fix name_field in [attach.sites]"
-        )
+        raise FieldError(Text("{layer}: no field {field}; the fields are: {fields}; fix name_field in [attach.sites]",
+                              params={"layer": label, "field": repr(name_field),
+                                      "fields": ", ".join(c for c in sites.columns if c != "geometry")}))
     gdf = layer_to_wgs84(sites, label, notes, lang=lang) if len(sites) else sites.set_crs(4326, allow_override=True)
     ok = _finite(gdf.geometry.values) if len(gdf) else np.zeros(0, bool)
     bad = int((~ok).sum()) + int(invalid_rows)
     if (~ok).any():  # rows the reader skipped are already reported by it
         n_bad = int((~ok).sum())
-        notes.append(tr(lang, f"{label}: {n_bad} sites with missing or invalid coordinates were not counted",
-                        f"{label} : {n_bad} sites aux coordonnées manquantes ou invalides n'ont pas été comptés"))
+        notes.append(Text("{layer}: {n} site with missing or invalid coordinates was not counted",
+                          "{layer}: {n} sites with missing or invalid coordinates were not counted",
+                          params={"layer": label, "n": n_bad}).sentence(lang))
     if name_field:  # nulls and empty ids: one "unnamed" class, counted
         names, blank = names_of(gdf[name_field].to_numpy(), lang)
         ids = np.asarray(names, dtype=object)
@@ -145,8 +145,9 @@ def attach_sites(
     is_point = np.isin(types, list(POINT_TYPES))
     other = ~(is_poly | is_point)
     if other.any():
-        notes.append(tr(lang, f"{label}: {int(other.sum())} sites that are neither points nor polygons were skipped",
-                        f"{label} : {int(other.sum())} sites qui ne sont ni des points ni des polygones ont été ignorés"))
+        notes.append(Text("{layer}: {n} site that is neither a point nor a polygon was skipped",
+                          "{layer}: {n} sites that are neither points nor polygons were skipped",
+                          params={"layer": label, "n": int(other.sum())}).sentence(lang))
     boundary_ha = geodesy.area_ha(boundary)
     inside = np.zeros(len(gdf), dtype=bool)
     if len(gdf):
@@ -187,15 +188,13 @@ def attach_sites(
             part["distance_to_river_m"] = _stats(river_dist)
         unknown = int(np.isnan(dist).sum())
         for silent in found.silent:
-            notes.append(tr(lang, f"{silent}: no water feature within 25 km of the landscape; it says nothing about how "
-                            "close the sites are to water",
-                            f"{silent} : aucune entité d'eau à moins de 25 km du paysage ; la couche ne dit rien de la "
-                            "proximité des sites à l'eau"))
+            notes.append(Text("{layer}: no water feature within 25 km of the landscape; it says nothing about how close "
+                              "the sites are to water", params={"layer": silent}).sentence(lang))
         if unknown:
-            notes.append(tr(lang, f"{label}: for {unknown} of {n} sites no water layer is near enough to say; "
-                            "their distance to water is unknown (null)",
-                            f"{label} : pour {unknown} des {n} sites, aucune couche d'eau n'est assez proche pour le dire ; "
-                            "leur distance à l'eau est inconnue (null)"))
+            notes.append(Text("{layer}: for {unknown} of {n} site no water layer is near enough to say; its distance to "
+                              "water is unknown (null)",
+                              "{layer}: for {unknown} of {n} sites no water layer is near enough to say; their distance to "
+                              "water is unknown (null)", params={"layer": label, "unknown": unknown, "n": n}).sentence(lang))
     unit = np.full(n, None, dtype=object)
     if admin_units is not None and admin_name_field and n:
         units = layer_to_wgs84(admin_units, "admin units", notes, lang=lang)

@@ -195,7 +195,8 @@ def metrics_of_best_fit(metrics: PairMetrics | None) -> dict | None:
 def _unit_names(units: gpd.GeoDataFrame, field_name: str, label: str) -> list[str]:
     if field_name not in units.columns:
         cols = ", ".join(c for c in units.columns if c != units.geometry.name)
-        raise FieldError(f"{label}: no field {field_name!r}; the fields are: {cols}. Pass one with --field")
+        raise FieldError(Text("{layer}: no field {field}; the fields are: {fields}. Pass one with --field",
+                              params={"layer": label, "field": repr(field_name), "fields": cols}))
     names = names_of(units[field_name].to_numpy())[0]  # nulls and empty strings: "unnamed", numbered below
     seen: dict[str, int] = {}
     out = []
@@ -220,7 +221,7 @@ def units_metrics(
     """
     notes = notes if notes is not None else []
     if units.crs is None:
-        raise UsageError(f"{label}: the unit layer has no CRS; set it before comparing")
+        raise UsageError(Text("{layer}: the unit layer has no CRS; set it before comparing", params={"layer": label}))
     if not CRS(units.crs).equals(WGS84):
         note = Text("{layer} was in {crs}; transformed to EPSG:4326 for the overlay",
                     params={"layer": label, "crs": units.crs.to_string()}).sentence("en")

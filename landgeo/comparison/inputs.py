@@ -34,14 +34,16 @@ def _geometry_of(obj: Any, role: str) -> tuple[BaseGeometry, str | None]:
     if isinstance(obj, (gpd.GeoDataFrame, gpd.GeoSeries)):
         series = obj.geometry if isinstance(obj, gpd.GeoDataFrame) else obj
         if series.crs is None:
-            raise UsageError(f"{role}: the GeoDataFrame has no CRS; set it with .set_crs(...) before comparing")
+            raise UsageError(Text("{role}: the GeoDataFrame has no CRS; set it with .set_crs(...) before comparing",
+                                  params={"role": role}))
         src = None
         if not CRS(series.crs).equals(WGS84):
             src = series.crs.to_string()
             series = series.to_crs(WGS84)
         geoms = [g for g in series.values if g is not None and not g.is_empty]
         return shapely.union_all(geoms) if geoms else shapely.Polygon(), src
-    raise UsageError(f"{role}: cannot compare a {type(obj).__name__}; give a Boundary, a shapely geometry (EPSG:4326), a GeoDataFrame or a path")
+    raise UsageError(Text("{role}: cannot compare a {type}; give a Boundary, a shapely geometry (EPSG:4326), a GeoDataFrame or a path",
+                          params={"role": role, "type": type(obj).__name__}))
 
 
 def as_boundary(obj: Any, role: str, notes: list[str]) -> tuple[Boundary, str]:
@@ -62,7 +64,7 @@ def as_boundary(obj: Any, role: str, notes: list[str]) -> tuple[Boundary, str]:
         text = Text("{layer} as given", params={"layer": label})
         boundary = finish_boundary(geom, WGS84, method="input", definition=text.render("en"), definition_text=text)
     except DelineationError as exc:
-        raise UsageError(f"{role}: has no polygon with an area; give a polygon boundary") from exc
+        raise UsageError(Text("{role}: has no polygon with an area; give a polygon boundary", params={"role": role})) from exc
     return boundary, label
 
 
@@ -107,8 +109,8 @@ def load_boundary(path: str | Path, *, notes: list[str] | None = None) -> tuple[
         return delineate(recipe), recipe.name
     # read as profile and check read a boundary file: closed lines become polygons, a landgeo boundary.gpkg
     # opens on its boundary layer, and messages name the FILE:LAYER form of the command line
-    gdf = read_drawn(file, layer=layer, options=layers.OptionNames(layer=f"{file}:NAME", crs="a CRS stated in the file",
-                                                                   where="in the file"))
+    gdf = read_drawn(file, layer=layer, options=layers.OptionNames(layer=f"{file}:NAME", crs=Text("a CRS stated in the file"),
+                                                                   where=Text("in the file")))
     label = _name_of(gdf) or report_label(gdf) or file.name
     if gdf.crs is not None and not CRS(gdf.crs).equals(WGS84):
         note = Text("{layer} was in {crs}; transformed to EPSG:4326 for the overlay",
@@ -137,8 +139,10 @@ def load_units(path: str | Path, *, layer: str | None = None, where: str | None 
         gdf = layers.read_vector(file, layer=layer or inline_layer, where=where, expect="polygon")
     except LayerError as exc:
         if "layer = " in str(exc):  # say how to name the layer on the command line too
-            raise LayerError(f"{exc} (command line: --units-layer NAME or --units {file}:NAME)") from exc
+            raise LayerError(Text("{error} (command line: --units-layer NAME or --units {file}:NAME)",
+                                  params={"error": exc.text or str(exc), "file": str(file)})) from exc
         raise
     if len(gdf) == 0:
-        raise LayerError(f"{file}: no unit is left after where = {where!r}; check the filter")
+        raise LayerError(Text("{file}: no unit is left after where = {where}; check the filter",
+                              params={"file": str(file), "where": repr(where)}))
     return gdf

@@ -276,11 +276,11 @@ def compare(
         When neither ``b`` nor ``units`` is given, or ``units`` lacks ``field``.
     """
     if b is None and units is None:
-        raise UsageError("compare needs B or --units LAYER --field NAME: give a second boundary or a unit layer")
+        raise UsageError(Text("compare needs B or --units LAYER --field NAME: give a second boundary or a unit layer"))
     if units is not None and not field:
-        raise UsageError("--units needs --field NAME: the field that names each unit (e.g. --field name)")
+        raise UsageError(Text("--units needs --field NAME: the field that names each unit (e.g. --field name)"))
     if not 0 < tolerance < 1:
-        raise UsageError(f"tolerance {tolerance!r} must be between 0 and 1 (LandScale uses 0.10)")
+        raise UsageError(Text("tolerance {value} must be between 0 and 1 (LandScale uses 0.10)", params={"value": repr(tolerance)}))
     notes: list[str] = []
     boundary_a, label_a = as_boundary(a, "A", notes)
     boundary_b = label_b = pair = None
@@ -290,7 +290,7 @@ def compare(
             label_a, label_b = f"A ({label_a})", f"B ({label_b})"
         pair = pair_metrics(boundary_a.geometry, boundary_b.geometry, tolerance=tolerance, step_m=step_m)
         if pair.intersection_ha == 0:
-            note = f"{label_a} and {label_b} do not overlap: IoU is 0"
+            note = Text("{a} and {b} do not overlap: IoU is 0", params={"a": label_a, "b": label_b}).sentence("en")
             log.warning(note)
             notes.append(note)
     unit_result = None
@@ -301,6 +301,7 @@ def compare(
         elif isinstance(units, gpd.GeoDataFrame):
             gdf, label = units, report_label(units) or "units"
         else:
-            raise UsageError(f"units: cannot use a {type(units).__name__}; give a GeoDataFrame or a path to a polygon layer")
+            raise UsageError(Text("units: cannot use a {type}; give a GeoDataFrame or a path to a polygon layer",
+                                  params={"type": type(units).__name__}))
         unit_result = units_metrics(boundary_a.geometry, gdf, field=field, label=label, tolerance=tolerance, notes=notes)
     return Comparison(a=boundary_a, a_label=label_a, b=boundary_b, b_label=label_b, pair=pair, units=unit_result, notes=tuple(notes))

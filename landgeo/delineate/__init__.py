@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from ..boundary import Boundary
 from . import admin, combine, dem, drawn
-from .basins import trace as basins
+from .basins import trace as basins_trace
 from .combine import postprocess
 
 METHODS: dict[str, Callable] = {
@@ -19,7 +19,7 @@ METHODS: dict[str, Callable] = {
     "jurisdiction": admin.boundary_from_recipe,
     "file": drawn.boundary_from_recipe,
     "combine": lambda recipe: combine.boundary_from_recipe(recipe, delineate=delineate),
-    "basins": basins.boundary_from_recipe,
+    "basins": basins_trace.boundary_from_recipe,
     "dem": dem.boundary_from_recipe,
 }
 

@@ -9,14 +9,14 @@ whole grid) → snap the outlet to the highest accumulation within a radius →
 its upstream mask from the labels → polygonize the mask over its bounding window (single-cell
 spurs and pinholes removed) → EPSG:4326, geodesic area.
 
-The kernels are in :mod:`landgeo.delineate.hydro_kernels`.
+Reading and conditioning are :class:`landgeo.hydro.flowgrid.FlowGrid` (shared with ``basins build``
+and the stream network); the kernels are in :mod:`landgeo.hydro`.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,50 +27,21 @@ import rasterio
 import rasterio.features
 import rasterio.windows
 import shapely
-from pyproj import CRS, Transformer
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from ..boundary import Boundary, Check, Source, finish_boundary
-from ..errors import DelineationError, LayerError, RecipeError
+from ..errors import DelineationError, RecipeError
 from ..geo import geodesy
 from ..geo.crs import WGS84, to_wgs84
-from ..hydro import kernels as hk
+from ..hydro.flowgrid import FlowGrid, WindowFlow
+from ..hydro.units import clean_mask_cells
 from ..i18n import Text
 from ..io.raster import open_raster
 
 log = logging.getLogger(__name__)
 DEFAULT_SNAP_M = 500.0
 DEFAULT_STREAM_THRESHOLD_CELLS = 100
-MAX_CELLS = 2**31 - 1
-
-
-@dataclass(frozen=True)
-class Conditioned:
-    """A conditioned DEM: D8 directions and what conditioning did.
-
-    ``dirs`` is the *padded* ``(H + 2) × (W + 2)`` uint8 grid (codes in
-    :mod:`hydro_kernels`; the border is 0), ``transform`` the DEM's own (unpadded)
-    transform; padded cell (r, c) is DEM cell (r - 1, c - 1). ``dx_m``/``dy_m``
-    are the cell width and height in metres for each DEM row.
-    """
-    dirs: np.ndarray
-    transform: rasterio.Affine
-    crs: CRS
-    dx_m: np.ndarray
-    dy_m: np.ndarray
-    cells_filled: int
-    flat_cells: int
-    unresolved: int
-
-    @property
-    def width(self) -> int:
-        """Padded width (the flat-index row stride)."""
-        return self.dirs.shape[1]
-
-    @property
-    def flat(self) -> np.ndarray:
-        return self.dirs.reshape(-1)
 
 
 @dataclass(frozen=True)
@@ -106,146 +77,9 @@ class DemCatchment:
         return self.counts.get("edge_length_m", 0) / 1000.0
 
 
-# --- reading and conditioning ------------------------------------------------------------------
-
-#: Peak memory of a DEM delineation per cell (float32 grid, directions, accumulation, masks; 8000² took 1.21 GB
-#: ≈ 19 B/cell in benchmarks/README.md) with a margin.
-BYTES_PER_CELL = 24
-
-
-def available_memory() -> int:
-    """Bytes this process can still use: MemAvailable, capped by a cgroup limit (containers)."""
-    avail = None
-    try:
-        with open("/proc/meminfo", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    avail = int(line.split()[1]) * 1024
-    except (OSError, ValueError):
-        pass
-    if avail is None:
-        try:
-            avail = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-        except (ValueError, OSError, AttributeError):
-            avail = 1 << 62  # unknown: do not refuse
-    for limit_file, usage_file in (("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
-                                   ("/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes")):
-        try:
-            limit = open(limit_file, encoding="ascii").read().strip()
-            used = int(open(usage_file, encoding="ascii").read().strip())
-            if limit.isdigit() and int(limit) < (1 << 60):
-                avail = min(avail, max(int(limit) - used, 0))
-                break
-        except (OSError, ValueError):
-            continue
-    return avail
-
-
-def check_memory(name: str, width: int, height: int, *, bytes_per_cell: int = BYTES_PER_CELL) -> int:
-    """Refuse, before reading, a DEM whose delineation cannot fit in memory; return the estimate (bytes).
-
-    The estimate comes from the raster's size alone (a small compressed or sparse file can expand to
-    billions of cells).
-    """
-    need = (width + 2) * (height + 2) * bytes_per_cell
-    avail = available_memory()
-    if need > avail:
-        raise LayerError(
-            f"{name}: {width:,} × {height:,} cells needs about {need / 1e9:,.1f} GB to delineate "
-            f"(≈ {bytes_per_cell} bytes a cell) but only {avail / 1e9:,.1f} GB is free; clip the DEM to the area "
-            "around the outlet (gdalwarp -te xmin ymin xmax ymax) or use a coarser DEM (gdalwarp -tr …)"
-        )
-    return need
-
-def read_dem(src, *, block_rows: int = 512) -> np.ndarray:
-    """Band 1 of an open raster as a padded float32 grid, NaN on nodata and on the one-cell border.
-
-    Read in blocks of rows straight into the padded array (no temporary).
-    """
-    if src.transform.b != 0 or src.transform.d != 0:
-        raise LayerError(f"{src.name}: the DEM grid is rotated; warp it to a north-up grid first (gdalwarp)")
-    h, w = src.height, src.width
-    if (h + 2) * (w + 2) > MAX_CELLS:
-        raise LayerError(f"{src.name}: {w}×{h} cells is more than landgeo handles (2^31); clip the DEM to the area")
-    check_memory(src.name, w, h)
-    # filled first: the fill then runs ≈ 10 % faster (measured) than on pages first touched by GDAL's block writes
-    z = np.full((h + 2, w + 2), np.nan, dtype=np.float32)
-    nodata = src.nodata
-    valid = False
-    for r0 in range(0, h, block_rows):
-        r1 = min(h, r0 + block_rows)
-        block = z[r0 + 1 : r1 + 1, 1:-1]
-        src.read(1, window=rasterio.windows.Window(0, r0, w, r1 - r0), out=block)  # GDAL converts to float32 in place
-        if nodata is not None and not math.isnan(nodata):
-            block[block == np.float32(nodata)] = np.nan
-        valid = valid or bool(np.isfinite(block).any())
-    if not valid:
-        raise LayerError(f"{src.name}: the DEM has no valid cell (all nodata)")
-    return z
-
-
-def row_spacing_m(transform, crs, nrows: int) -> tuple[np.ndarray, np.ndarray]:
-    """Cell width and height in metres for each row.
-
-    Geographic grids use the WGS84 ellipsoid's radii of curvature at each row's
-    latitude; projected grids their axis units (converted to metres).
-    """
-    crs = CRS(crs)
-    a, e = abs(transform.a), abs(transform.e)
-    if not crs.is_geographic:
-        factor = crs.axis_info[0].unit_conversion_factor if crs.axis_info else 1.0
-        return np.full(nrows, a * factor), np.full(nrows, e * factor)
-    lat = np.radians(transform.f + (np.arange(nrows) + 0.5) * transform.e)
-    semi, f = 6378137.0, 1 / 298.257223563
-    e2 = f * (2 - f)
-    w = np.sqrt(1 - e2 * np.sin(lat) ** 2)
-    prime = semi / w  # prime-vertical radius
-    meridional = semi * (1 - e2) / w**3
-    deg = math.pi / 180
-    return prime * np.cos(lat) * a * deg, meridional * e * deg
-
-
-def condition(z: np.ndarray, transform, crs) -> Conditioned:
-    """Fill depressions of the padded DEM ``z`` (in place) and compute D8 directions.
-
-    One priority-flood fills the depressions and gives every cell of a filled
-    depression or flat the direction towards the cell that flooded it (so it
-    drains to its nearest spill cell); every other cell gets the steepest
-    descent of the filled DEM.
-    """
-    h, w = z.shape
-    dx, dy = row_spacing_m(transform, crs, h - 2)
-    # D8 slopes in the grid's own units, as pysheds, RichDEM and ArcGIS compute them
-    # (a geographic grid's cells count as square); dx/dy in metres serve snapping and areas
-    ux = np.full(h - 2, abs(transform.a))
-    uy = np.full(h - 2, abs(transform.e))
-    flat = z.reshape(-1)
-    dirs = np.empty(flat.size, dtype=np.uint8)
-    dirs.fill(0)  # touched in order here, not page by page inside the fill
-    filled, _ = hk.fill_with_directions(flat, flat.view(np.uint32), w, dirs)
-    unresolved, flat_cells = hk.d8_complete(flat, w, ux, uy, dirs)
-    log.info("DEM conditioned: %d cells raised, %d flat cells drained by the flood, %d unresolved", filled, flat_cells, unresolved)
-    return Conditioned(dirs.reshape(h, w), transform, CRS(crs), dx, dy, int(filled), int(flat_cells), int(unresolved))
-
-
 # --- snapping ---------------------------------------------------------------------------------
 
-def _to_grid(lonlat, transform, crs) -> tuple[float, float]:
-    """Fractional (row, col) of a lon/lat point on the grid."""
-    lon, lat = lonlat
-    x, y = Transformer.from_crs(WGS84, crs, always_xy=True).transform(lon, lat)
-    col, row = ~transform @ (x, y)
-    return row, col
-
-
-def cell_lonlat(row: int, col: int, transform, crs) -> tuple[float, float]:
-    """Lon/lat of a cell centre."""
-    x, y = transform @ (col + 0.5, row + 0.5)
-    lon, lat = Transformer.from_crs(crs, WGS84, always_xy=True).transform(x, y)
-    return float(lon), float(lat)
-
-
-def snap_window(cond: Conditioned, lonlat, *, snap_m: float, label: str = "DEM") -> tuple[float, float, tuple[int, int, int, int]]:
+def snap_window(cond: FlowGrid, lonlat, *, snap_m: float, label: str = "DEM") -> tuple[float, float, tuple[int, int, int, int]]:
     """Fractional DEM (row, col) of ``lonlat`` and the window ``(ra, rb, ca, cb)`` (DEM rows/cols) of cells within ``snap_m``.
 
     Raises
@@ -254,7 +88,7 @@ def snap_window(cond: Conditioned, lonlat, *, snap_m: float, label: str = "DEM")
         When the point is off the DEM.
     """
     nr, nc = cond.dirs.shape[0] - 2, cond.dirs.shape[1] - 2
-    fr, fc = _to_grid(lonlat, cond.transform, cond.crs)
+    fr, fc = cond.to_grid(lonlat)
     r0, c0 = int(math.floor(fr)), int(math.floor(fc))
     lon, lat = lonlat
     if not (0 <= r0 < nr and 0 <= c0 < nc):
@@ -264,7 +98,7 @@ def snap_window(cond: Conditioned, lonlat, *, snap_m: float, label: str = "DEM")
     return fr, fc, (max(0, r0 - rr), min(nr, r0 + rr + 1), max(0, c0 - rc), min(nc, c0 + rc + 1))
 
 
-def snap_outlet(acc: np.ndarray, cond: Conditioned, lonlat, *, snap_m: float, stream_threshold_cells: int, label: str = "DEM",
+def snap_outlet(acc: np.ndarray, cond: FlowGrid, lonlat, *, snap_m: float, stream_threshold_cells: int, label: str = "DEM",
                 window: tuple[int, int, int, int] | None = None) -> tuple[int, int, float]:
     """The cell of highest accumulation within ``snap_m`` metres of ``lonlat``.
 
@@ -312,40 +146,6 @@ def snap_outlet(acc: np.ndarray, cond: Conditioned, lonlat, *, snap_m: float, st
     return ra + int(cand[i, 0]), ca + int(cand[i, 1]), float(d[i])
 
 
-class WindowFlow:
-    """Flow through a window of DEM cells without accumulating the whole grid.
-
-    Every cell is labelled with the first window cell on its downstream path
-    (one parallel pass); the window's accumulation and any window cell's
-    upstream mask follow from the labels.
-    """
-    def __init__(self, cond: Conditioned, window: tuple[int, int, int, int]):
-        ra, rb, ca, cb = window
-        self.cond = cond
-        self.padded = (ra + 1, rb + 1, ca + 1, cb + 1)
-        h, w = cond.dirs.shape
-        ids = np.zeros((h, w), dtype=np.int32)
-        block = np.arange(1, (rb - ra) * (cb - ca) + 1, dtype=np.int32).reshape(rb - ra, cb - ca)
-        block[cond.dirs[ra + 1 : rb + 1, ca + 1 : cb + 1] == 0] = 0  # nodata cells are no outlet
-        ids[ra + 1 : rb + 1, ca + 1 : cb + 1] = block
-        self.labels = hk.label_units(cond.flat, w, ids.reshape(-1))
-        del ids
-        self.counts = hk.count_labels(self.labels, block.size)
-
-    def accumulation(self) -> np.ndarray:
-        """Accumulation (cells) of each window cell, as a flat row-major array."""
-        pa, pb, pc, pd = self.padded
-        acc, _ = hk.window_flow(self.cond.flat, self.cond.width, pa, pb, pc, pd, self.counts, -1)
-        return acc
-
-    def upstream_mask(self, row: int, col: int):
-        """Like :func:`hydro_kernels.upstream_mask` for DEM cell (row, col), which must lie in the window."""
-        pa, pb, pc, pd = self.padded
-        target = (row + 1 - pa) * (pd - pc) + (col + 1 - pc)
-        _, inup = hk.window_flow(self.cond.flat, self.cond.width, pa, pb, pc, pd, self.counts, target)
-        return hk.mask_from_labels(self.labels, self.cond.width, inup)
-
-
 # --- mask to polygon ----------------------------------------------------------------------------
 
 def clean_mask(mask: np.ndarray, keep: tuple[int, int]) -> tuple[np.ndarray, dict[str, int]]:
@@ -358,7 +158,7 @@ def clean_mask(mask: np.ndarray, keep: tuple[int, int]) -> tuple[np.ndarray, dic
     are bridged by adding one cell so the polygon is a single part.
     """
     m = mask.astype(np.uint8)
-    pins, spurs, corners = hk.clean_mask_cells(m, int(keep[0]), int(keep[1]))
+    pins, spurs, corners = clean_mask_cells(m, int(keep[0]), int(keep[1]))
     counts = {"spurs_removed": int(spurs), "pinholes_filled": int(pins), "corners_bridged": int(corners)}
     return m.view(bool), counts
 
@@ -404,17 +204,16 @@ def edge_contact(mask: np.ndarray, valid: np.ndarray, outlet: tuple[int, int], d
     return int(touching.sum()), length
 
 
-def catchment_geometry(cond: Conditioned, row: int, col: int, *, flow: WindowFlow | None = None) -> tuple[BaseGeometry, int, dict[str, int]]:
+def catchment_geometry(cond: FlowGrid, row: int, col: int, *, flow: WindowFlow | None = None) -> tuple[BaseGeometry, int, dict[str, int]]:
     """Upstream mask of DEM cell (row, col), cleaned and polygonized, in EPSG:4326.
 
     With ``flow`` (a :class:`WindowFlow` whose window holds the cell) the mask
     comes from its labels; otherwise from an upstream walk.
     """
-    w = cond.width
     if flow is not None:
         mask, count, rmin, rmax, cmin, cmax = flow.upstream_mask(row, col)
     else:
-        mask, count, rmin, rmax, cmin, cmax = hk.upstream_mask(cond.flat, w, (row + 1) * w + col + 1)
+        mask, count, rmin, rmax, cmin, cmax = cond.upstream_mask(row, col)
     mask = mask.reshape(cond.dirs.shape)
     # window in padded coordinates with a one-cell empty margin (the padding guarantees it exists)
     ra, rb, ca, cb = rmin - 1, rmax + 2, cmin - 1, cmax + 2
@@ -461,9 +260,7 @@ def catchment_from_dem(
         Outlet off the DEM, or no stream within the radius.
     """
     label = "DEM" if str(src.name).lstrip().startswith("<") else Path(src.name).name  # a VRT (CRS given) has XML as its name
-    z = read_dem(src)
-    cond = condition(z, src.transform, src.crs)
-    del z
+    cond = FlowGrid.from_dem(src)
     _, _, window = snap_window(cond, outlet_lonlat, snap_m=snap_m, label=label)
     flow = WindowFlow(cond, window)
     row, col, dist = snap_outlet(flow.accumulation(), cond, outlet_lonlat, snap_m=snap_m, stream_threshold_cells=stream_threshold_cells,
@@ -472,7 +269,7 @@ def catchment_from_dem(
     unsnapped_ha = _unsnapped_area_ha(cond, flow, outlet_lonlat, (row, col))
     del flow
     area = geodesy.area_ha(geom)
-    lon, lat = cell_lonlat(row, col, cond.transform, cond.crs)
+    lon, lat = cond.cell_lonlat(row, col)
     all_counts = {
         "cells_filled": cond.cells_filled,
         "flat_cells_resolved": cond.flat_cells,
@@ -485,9 +282,9 @@ def catchment_from_dem(
     return DemCatchment(geom, (lon, lat), tuple(map(float, outlet_lonlat)), dist, count, area, all_counts, unsnapped_ha)
 
 
-def _unsnapped_area_ha(cond: Conditioned, flow: WindowFlow, lonlat, snapped: tuple[int, int]) -> float | None:
+def _unsnapped_area_ha(cond: FlowGrid, flow: WindowFlow, lonlat, snapped: tuple[int, int]) -> float | None:
     """Area (ha) upstream of the cell under ``lonlat`` (cells × their width × height), None if it is the snapped cell."""
-    fr, fc = _to_grid(lonlat, cond.transform, cond.crs)
+    fr, fc = cond.to_grid(lonlat)
     r0, c0 = int(math.floor(fr)), int(math.floor(fc))
     if (r0, c0) == tuple(snapped) or cond.dirs[r0 + 1, c0 + 1] == 0:
         return None if (r0, c0) == tuple(snapped) else 0.0
@@ -515,25 +312,29 @@ def edge_check(res: DemCatchment, lang: str = "en") -> Check:
     return Check.from_text("dem_edge", "warn", text, lang, value)
 
 
-def boundary_from_recipe(recipe) -> Boundary:
-    """``method = "dem"``: keys ``dem`` (path), ``outlet = [lon, lat]``, ``snap_m``,
-    ``stream_threshold_cells`` and ``crs`` (for a DEM without one)."""
+def boundary_from_dem(dem, outlet, *, snap_m: float = DEFAULT_SNAP_M, stream_threshold_cells: int = DEFAULT_STREAM_THRESHOLD_CELLS,
+                      crs=None, definition: str | None = None, lang: str = "en") -> Boundary:
+    """The catchment upstream of ``outlet`` (lon, lat) traced on the DEM file ``dem``, as a :class:`Boundary`.
 
-    b = recipe.boundary
-    for key in ("dem", "outlet"):
-        if key not in b:
-            raise RecipeError(f"{recipe.path}: [boundary] method \"dem\" needs {key} = …; give the DEM GeoTIFF (dem = \"…\") and the outlet (outlet = [lon, lat])")
-    snap_m = float(b.get("snap_m", DEFAULT_SNAP_M))
-    threshold = int(b.get("stream_threshold_cells", DEFAULT_STREAM_THRESHOLD_CELLS))
-    dem_path = Path(b["dem"])
-    with open_raster(dem_path, crs=b.get("crs")) as src:
-        res = catchment_from_dem(src, tuple(b["outlet"]), snap_m=snap_m, stream_threshold_cells=threshold)
+    ``crs`` is assumed when the DEM states none; ``definition`` replaces the sentence that says how the
+    boundary was made (written in ``lang`` otherwise). The boundary carries the ``dem_edge`` and
+    ``dem_snap`` checks and, in ``details``, where the outlet was given and snapped.
+
+    Raises
+    ------
+    DelineationError
+        Outlet off the DEM, or no stream within ``snap_m``.
+    LayerError
+        The DEM cannot be read, or cannot fit in memory.
+    """
+    dem_path = Path(dem)
+    with open_raster(dem_path, crs=crs) as src:
+        res = catchment_from_dem(src, tuple(outlet), snap_m=snap_m, stream_threshold_cells=stream_threshold_cells)
     lon, lat = res.outlet
-    lang = getattr(recipe, "language", "en")
-    text = None if b.get("definition") else Text(
+    text = None if definition else Text(
         "Catchment upstream of the outlet at {outlet:lonlat}, traced on {dem} (D8, depressions filled)",
         params={"outlet": [round(lon, 6), round(lat, 6)], "dem": dem_path.name})
-    sentence = b.get("definition") or text.render(lang)
+    sentence = definition or text.render(lang)
     details: dict[str, Any] = {
         "dem": dem_path.name,
         "outlet_given": [round(v, 6) for v in res.requested],
@@ -541,12 +342,25 @@ def boundary_from_recipe(recipe) -> Boundary:
         "snap_distance_m": round(res.snap_distance_m, 1),
         "unsnapped_area_ha": round(res.unsnapped_area_ha, 2) if res.unsnapped_area_ha is not None else None,
         "snap_m": snap_m,
-        "stream_threshold_cells": threshold,
+        "stream_threshold_cells": stream_threshold_cells,
         "cells": res.cells,
         **res.counts,
     }
     return finish_boundary(res.geometry, WGS84, method="dem", definition=sentence, sources=(Source(dem_path.name, res.cells),), details=details,
                            definition_text=text, checks=(edge_check(res, lang), snap_check(res, lang)))
+
+
+def boundary_from_recipe(recipe) -> Boundary:
+    """``method = "dem"``: keys ``dem`` (path), ``outlet = [lon, lat]``, ``snap_m``,
+    ``stream_threshold_cells`` and ``crs`` (for a DEM without one); see :func:`boundary_from_dem`."""
+
+    b = recipe.boundary
+    for key in ("dem", "outlet"):
+        if key not in b:
+            raise RecipeError(f"{recipe.path}: [boundary] method \"dem\" needs {key} = …; give the DEM GeoTIFF (dem = \"…\") and the outlet (outlet = [lon, lat])")
+    return boundary_from_dem(b["dem"], b["outlet"], snap_m=float(b.get("snap_m", DEFAULT_SNAP_M)),
+                             stream_threshold_cells=int(b.get("stream_threshold_cells", DEFAULT_STREAM_THRESHOLD_CELLS)),
+                             crs=b.get("crs"), definition=b.get("definition"), lang=getattr(recipe, "language", "en"))
 
 
 #: The snap check warns when snapping multiplied the catchment by more than this (vs the cell under the outlet).

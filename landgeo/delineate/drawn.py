@@ -7,40 +7,72 @@ open line is refused with the fix.
 
 from __future__ import annotations
 
+import warnings
+
 import shapely
 
 from ..boundary import Boundary, Source, finish_boundary
-from ..errors import LayerError, RecipeError
+from ..errors import DataWarning, LayerError, RecipeError
 from ..i18n import Text
 from ..io.vector import POLYGONAL, RECIPE_OPTIONS, OptionNames, read_vector, report_of
 
 CLOSE_TOLERANCE_DEG = 1e-6
 
 
-def _polygons_from_lines(gdf, label: str) -> list:
-    """Polygons enclosed by the closed lines of ``gdf``; open lines are an error."""
-    lines = [g for g in shapely.get_parts(gdf.geometry.values) if g.geom_type in ("LineString", "LinearRing")]
-    if not lines:
-        kinds = ", ".join(sorted(set(gdf.geom_type)))
-        raise LayerError(f"{label}: has {kinds} geometries; a drawn boundary needs polygons or closed lines")
-    polys = []
+def _is_closed(line) -> tuple[bool, float]:
+    """Whether a line closes on itself (ends within :data:`CLOSE_TOLERANCE_DEG`), and the gap (degrees)."""
+    coords = list(line.coords)
+    gap = shapely.Point(coords[0]).distance(shapely.Point(coords[-1])) if coords else 0.0
+    return len(coords) >= 4 and gap <= CLOSE_TOLERANCE_DEG, gap
+
+
+def _drawn_parts(gdf, label: str) -> tuple[list, int, int]:
+    """The areas a drawing encloses, as ``(polygons, n_polygons, n_closed_lines)``.
+
+    Polygons are kept and closed lines become polygons, whichever of the two a
+    file mixes. Points and open lines enclose nothing: they are skipped and
+    counted in a note (a :class:`DataWarning`), never dropped silently; a drawing
+    with no area at all is an error that says why.
+    """
+    parts = [p for g in gdf.geometry.values if g is not None for p in shapely.get_parts(g)]
+    parts = [q for p in parts for q in (shapely.get_parts(p) if p.geom_type == "GeometryCollection" else [p])]
+    polygons = [p for p in parts if p.geom_type in POLYGONAL]
+    lines = [p for p in parts if p.geom_type in ("LineString", "LinearRing")]
+    points = [p for p in parts if p.geom_type == "Point"]
+    closed, open_gaps = [], []
     for line in lines:
-        coords = list(line.coords)
-        gap = shapely.Point(coords[0]).distance(shapely.Point(coords[-1]))
-        if len(coords) < 4 or gap > CLOSE_TOLERANCE_DEG:
-            raise LayerError(f"{label}: a line is not closed (its ends are {gap:.5f}° apart); close the path where it started, or draw a polygon")
-        polys.extend(shapely.get_parts(shapely.make_valid(shapely.Polygon(coords))))
-    return [p for p in polys if p.geom_type in POLYGONAL]
+        ok, gap = _is_closed(line)
+        (closed.append(line) if ok else open_gaps.append(gap))
+    if not polygons and not closed:
+        if open_gaps:
+            raise LayerError(f"{label}: a line is not closed (its ends are {max(open_gaps):.5f}° apart); "
+                             "close the path where it started, or draw a polygon")
+        kinds = ", ".join(sorted(set(gdf.geom_type.dropna()))) or "no"
+        raise LayerError(f"{label}: has {kinds} geometries; a drawn boundary needs polygons or closed lines")
+    if points:
+        warnings.warn(DataWarning(Text("{layer}: {n} point skipped (a drawn boundary is made of polygons or closed lines)",
+                                       "{layer}: {n} points skipped (a drawn boundary is made of polygons or closed lines)",
+                                       {"layer": label, "n": len(points)})), stacklevel=3)
+    if open_gaps:
+        warnings.warn(DataWarning(Text("{layer}: {n} open line skipped (its ends do not meet, so it encloses no area)",
+                                       "{layer}: {n} open lines skipped (their ends do not meet, so they enclose no area)",
+                                       {"layer": label, "n": len(open_gaps)})), stacklevel=3)
+    from_lines = [q for line in closed for q in shapely.get_parts(shapely.make_valid(shapely.Polygon(line.coords)))]
+    return polygons + [q for q in from_lines if q.geom_type in POLYGONAL], len(polygons), len(closed)
 
 
 def boundary_from_layer(gdf, *, label: str, lang: str = "en", definition: str | None = None) -> Boundary:
-    """Dissolve every polygon (or closed line) of a drawn layer into one boundary."""
-    polygonal = gdf.geom_type.isin(POLYGONAL)
-    geoms = list(gdf.geometry[polygonal]) if polygonal.any() else _polygons_from_lines(gdf, label)
-    n = len(geoms)
-    if polygonal.any():
+    """Dissolve every polygon and closed line of a drawn layer into one boundary (points and open lines are noted)."""
+    geoms, n_polygons, n_lines = _drawn_parts(gdf, label)
+    if n_polygons and n_lines:
+        text = Text("Boundary drawn in {layer} ({polygons} polygons and closed lines)",
+                    params={"layer": label, "polygons": n_polygons + n_lines})
+        n = n_polygons + n_lines
+    elif n_polygons:
+        n = int(gdf.geom_type.isin(POLYGONAL).sum())
         text = Text("Boundary drawn in {layer} ({n} polygon)", "Boundary drawn in {layer} ({n} polygons)", {"layer": label, "n": n})
     else:
+        n = n_lines
         text = Text("Boundary drawn in {layer} ({n} closed line)", "Boundary drawn in {layer} ({n} closed lines)",
                     {"layer": label, "n": n})
     sentence = definition or text.render(lang)

@@ -1,6 +1,6 @@
 """The stream network of a DEM: cells draining at least a threshold of cells, as lines.
 
-The DEM is conditioned as for a catchment (:func:`landgeo.delineate.dem.condition`: one
+The DEM is conditioned as for a catchment (:class:`landgeo.hydro.flowgrid.FlowGrid`: one
 priority-flood, D8), its flow accumulated (cells), and every cell draining at least
 ``threshold_cells`` joined to the cell it drains to, centre to centre. Lines come in three
 size classes (``size`` 1, 2, 3: at least 1×, 10×, 100× the threshold) for drawing, in EPSG:4326.
@@ -14,8 +14,9 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from ..hydro import kernels as hk
-from .dem import condition, read_dem, valid_in_wgs84
+from ..hydro.core import offsets
+from ..hydro.flowgrid import FlowGrid
+from .dem import valid_in_wgs84
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +31,10 @@ def stream_network(src, threshold_cells: int, *, bounds=None) -> gpd.GeoDataFram
     Returns a GeoDataFrame (``size``, ``min_cells``) in EPSG:4326, empty when no cell reaches the threshold.
     """
     threshold = max(int(threshold_cells), 2)
-    z = read_dem(src)
-    cond = condition(z, src.transform, src.crs)
-    del z
+    cond = FlowGrid.from_dem(src)
     w = cond.width
     flat = cond.flat
-    acc = hk.accumulate_cells(flat, w)
+    acc = cond.accumulation()
     idx = np.flatnonzero((acc >= threshold) & (flat >= 1) & (flat <= 8))
     if len(idx) > MAX_SEGMENTS:
         idx = idx[np.argsort(acc[idx])[::-1][:MAX_SEGMENTS]]
@@ -43,7 +42,7 @@ def stream_network(src, threshold_cells: int, *, bounds=None) -> gpd.GeoDataFram
     out = gpd.GeoDataFrame({"size": [], "min_cells": []}, geometry=[], crs=4326)
     if not len(idx):
         return out
-    off = hk.offsets(w)
+    off = offsets(w)
     down = idx + off[flat[idx].astype(np.int64) - 1]
     t = cond.transform
 

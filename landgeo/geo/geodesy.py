@@ -83,6 +83,22 @@ def unwrap_antimeridian(geom: BaseGeometry) -> BaseGeometry:
     return whole if x1 - x0 < 180.0 else geom
 
 
+def cut_at_antimeridian(geom: BaseGeometry) -> BaseGeometry:
+    """The inverse of :func:`unwrap_antimeridian`: a shape past 180° of longitude cut there, its east part moved by −360°.
+
+    Layers and rasters are in −180…180°, so a landscape across the antimeridian meets them
+    (sites, land cover, population) in this form; maps draw the whole shape.
+
+    >>> cut_at_antimeridian(shapely.box(179, -17, 180.5, -16)).bounds
+    (-180.0, -17.0, 180.0, -16.0)
+    """
+    if geom is None or geom.is_empty or geom.bounds[2] <= 180.0:
+        return geom
+    west = geom.intersection(shapely.box(-180.0, -90.0, 180.0, 90.0))
+    east = shapely.affinity.translate(geom.intersection(shapely.box(180.0, -90.0, 540.0, 90.0)), xoff=-360.0)
+    return polygonal(shapely.union_all([west, east]))
+
+
 def _densify_lon(coords: np.ndarray, step_deg: float = 0.25) -> np.ndarray:
     """Edges split every ``step_deg`` of longitude (straight in lon/lat: an edge along a parallel stays on it)."""
     out = [coords[:1]]

@@ -1,1 +1,1 @@
-"""Floor 3: hydrology on grids — the numba kernels (fill, D8, flats, accumulation, tracing)."""
+"""Floor 3: hydrology on grids — numba kernels (core, condition, accumulate, units) and the FlowGrid object over them (flowgrid)."""

@@ -74,9 +74,10 @@ def check_lang(lang: str | None, default: str = "en") -> str:
     return lang
 
 
-def N_(message: str, plural: str | None = None):
+def N_(message: str, plural: str | None = None, *, context: str | None = None):
     """Mark ``message`` (and its ``plural``) for extraction without translating it, for tables
-    looked up later; with a plural, returns the pair ``(message, plural)``."""
+    looked up later; with a plural, returns the pair ``(message, plural)``. ``context`` is only
+    read by the extractor: look the message up with the same ``context``."""
     return message if plural is None else (message, plural)
 
 
@@ -256,16 +257,6 @@ class Sentence(str):
         return (Sentence, (self.text, self.lang))
 
 
-def tr(lang: str, en: str, fr: str) -> str:
-    """Pick the English or the French text.
-
-    .. deprecated:: 0.2
-       Inline pairs cannot hold Spanish or Portuguese; write ``translator(lang)("English text")``
-       and add the message to the catalogues. Kept until every caller has moved.
-    """
-    return fr if lang == "fr" else en
-
-
 def _cldr(lang: str) -> str:
     return LANGUAGES.get(lang, "en_GB")
 
@@ -332,14 +323,3 @@ def fmt_lonlat(lon: float, lat: float, lang: str) -> str:
     ns = t("N", context="compass: north") if lat >= 0 else t("S", context="compass: south")
     ew = t("E", context="compass: east") if lon >= 0 else t("W", context="compass: west")
     return f"{fmt_number(abs(lat), lang, 2)}° {ns}, {fmt_number(abs(lon), lang, 2)}° {ew}"
-
-
-def plural(word: str, n: int) -> str:
-    """A naive plural for unit levels (district → districts; French words ending in s/x/z stay).
-
-    .. deprecated:: 0.2
-       Plural forms belong to the catalogue: ``t("{n} district", "{n} districts", n=n)``.
-    """
-    if n == 1 or word.endswith(("s", "x", "z")):
-        return word
-    return word + "s"

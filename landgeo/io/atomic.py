@@ -39,12 +39,14 @@ import os
 import secrets
 import shutil
 import socket
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from .._version import __version__
 from ..errors import OutputError, OutputExistsError, UsageError
+from ..i18n import N_, Text
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +107,9 @@ def _make_tmpdir(parent: Path, target_name: str) -> Path:
         tmp.chmod(_dir_mode())
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise OutputError(f"{parent / target_name}: cannot write in {parent} ({exc.strerror or exc}); "
-                          "choose an output folder you can write to") from exc
+        raise OutputError(Text("{file}: cannot write in {folder} ({reason}); choose an output folder you can write to",
+                               params={"file": str(parent / target_name), "folder": str(parent),
+                                       "reason": str(exc.strerror or exc)})) from exc
     return tmp
 
 
@@ -185,13 +188,17 @@ def rename_noreplace(src: str | Path, dst: str | Path) -> None:
             os.link(src, dst)  # fails if dst exists
             os.unlink(src)
     except FileExistsError as exc:
-        raise OutputExistsError(f"{dst}: appeared while this run was writing it (another run?); it was left as it is "
-                                "and this run's result was discarded; run again with another -o, or --overwrite") from exc
+        raise OutputExistsError(_appeared(dst)) from exc
     except OSError as exc:
         if exc.errno in (errno.EEXIST, errno.ENOTEMPTY):
-            raise OutputExistsError(f"{dst}: appeared while this run was writing it (another run?); it was left as it "
-                                    "is and this run's result was discarded; run again with another -o, or --overwrite") from exc
-        raise OutputError(f"{dst}: cannot be written ({exc.strerror or exc}); check the folder's permissions and free space") from exc
+            raise OutputExistsError(_appeared(dst)) from exc
+        raise OutputError(Text("{file}: cannot be written ({reason}); check the folder's permissions and free space",
+                               params={"file": str(dst), "reason": str(exc.strerror or exc)})) from exc
+
+
+def _appeared(dst: Path) -> Text:
+    return Text("{file}: appeared while this run was writing it (another run?); it was left as it is and this run's "
+                "result was discarded; run again with another -o, or --overwrite", params={"file": str(dst)})
 
 
 def _exchange_dir(tmp: Path, target: Path) -> None:
@@ -239,32 +246,55 @@ def check_target(target: str | Path, *, overwrite: bool = False, kind: str = "fi
     target = Path(target)
     create_parents = (kind == "dir") if create_parents is None else create_parents
     if len(os.fsencode(target.name)) > NAME_MAX:
-        raise OutputError(f"{target.name[:60]}…: the name is {len(os.fsencode(target.name))} bytes, more than the "
-                          f"{NAME_MAX} a file system allows; choose a shorter name (or slug = \"…\" in the recipe)")
+        raise OutputError(Text('{name}…: the name is {n} bytes, more than the {max} a file system allows; choose a shorter '
+                               'name (or slug = "…" in the recipe)',
+                               params={"name": target.name[:60], "n": len(os.fsencode(target.name)), "max": NAME_MAX}))
     if os.path.lexists(target):
         if not overwrite:
-            raise OutputExistsError(f"{target}: already exists; choose another output or pass --overwrite")
+            raise OutputExistsError(Text("{file}: already exists; choose another output or pass --overwrite",
+                                         params={"file": str(target)}))
         if kind == "dir":
             if not target.is_dir():
-                raise OutputError(f"{target}: is a file, not a folder; choose another output folder")
+                raise OutputError(Text("{file}: is a file, not a folder; choose another output folder", params={"file": str(target)}))
             if any(target.iterdir()) and not is_landgeo_output(target):
-                raise OutputError(f"{target}: this folder was not written by landgeo, so --overwrite does not replace it; "
-                                  "remove it yourself or choose another output")
+                raise OutputError(Text("{file}: this folder was not written by landgeo, so --overwrite does not replace it; "
+                                       "remove it yourself or choose another output", params={"file": str(target)}))
         elif target.is_dir():
-            raise OutputError(f"{target}: is a folder; give a file name (e.g. {target}/out{target.suffix or '.gpkg'})")
+            raise OutputError(Text("{file}: is a folder; give a file name (e.g. {example})",
+                                   params={"file": str(target), "example": f"{target}/out{target.suffix or '.gpkg'}"}))
     parent = target.parent
     if not parent.exists():
         anc = _first_existing_ancestor(parent)
         if not anc.is_dir():
-            raise OutputError(f"{target}: {anc} is a file, not a folder; choose an output in a folder")
+            raise OutputError(Text("{file}: {folder} is a file, not a folder; choose an output in a folder",
+                                   params={"file": str(target), "folder": str(anc)}))
         if not create_parents:
-            raise OutputError(f"{target}: the folder {parent} does not exist; create it first or choose another output")
+            raise OutputError(Text("{file}: the folder {folder} does not exist; create it first or choose another output",
+                                   params={"file": str(target), "folder": str(parent)}))
         parent = anc
     elif not parent.is_dir():
-        raise OutputError(f"{target}: {parent} is a file, not a folder; choose an output in a folder")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise OutputError(f"{target}: the folder {parent} is read-only for you; choose an output folder you can write to")
+        raise OutputError(Text("{file}: {folder} is a file, not a folder; choose an output in a folder",
+                               params={"file": str(target), "folder": str(parent)}))
+    if not _can_write_in(parent):
+        raise OutputError(Text("{file}: the folder {folder} is read-only for you; choose an output folder you can write to",
+                               params={"file": str(target), "folder": str(parent)}))
     return target
+
+
+def _can_write_in(folder: Path) -> bool:
+    """Whether a file can be created in ``folder``: tried, since permission bits do not stop root.
+
+    ``tempfile.TemporaryFile`` opens a file with no name (O_TMPFILE on Linux) where it can, so
+    an interrupted check leaves nothing behind; a read-only mount, sysfs or a folder root
+    cannot write in fails here, before any work.
+    """
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return False
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=".landgeo-probe-"):
+            return True
+    except OSError:
+        return False
 
 
 def ensure_writable(target: str | Path, *, overwrite: bool = False) -> Path:
@@ -284,11 +314,16 @@ def refuse_inputs(outputs: Iterable[str | Path], inputs: Iterable[str | Path]) -
         o = _resolved(out)
         for raw, i in ins:
             if i == o or o in i.parents:
-                what = "is" if i == o else "contains"
-                raise UsageError(f"{out}: this output {what} {raw}, which this run reads; writing it could destroy the "
+                if i == o:
+                    message = N_("{file}: this output is {input}, which this run reads; writing it could destroy the input, "
+                                 "so nothing was written; choose another output (-o or slug)")
+                else:
+                    message = N_("{file}: this output contains {input}, which this run reads; writing it could destroy the "
                                  "input, so nothing was written; choose another output (-o or slug)")
+                raise UsageError(Text(message, params={"file": str(out), "input": str(raw)}))
             if o.suffix.lower() == ".shp" and i.parent == o.parent and i.name.lower().startswith(o.stem.lower() + "."):
-                raise UsageError(f"{out}: this output's sidecars would replace {raw}, which this run reads; choose another output")
+                raise UsageError(Text("{file}: this output's sidecars would replace {input}, which this run reads; choose "
+                                      "another output", params={"file": str(out), "input": str(raw)}))
 
 
 def refuse_duplicates(named: Iterable[tuple[str, str | Path]]) -> None:
@@ -297,8 +332,9 @@ def refuse_duplicates(named: Iterable[tuple[str, str | Path]]) -> None:
     for who, path in named:
         key = _resolved(path)
         if key in seen:
-            raise UsageError(f"{path}: both {seen[key]} and {who} would be written here; give each landscape its own "
-                             "slug ([landscape] slug = \"…\") so nothing is replaced")
+            raise UsageError(Text('{file}: both {first} and {second} would be written here; give each landscape its own '
+                                  'slug ([landscape] slug = "…") so nothing is replaced',
+                                  params={"file": str(path), "first": str(seen[key]), "second": str(who)}))
         seen[key] = who
 
 
@@ -327,7 +363,8 @@ def _mkdirs(parent: Path) -> list[Path]:
         except FileExistsError:
             pass
         except OSError as exc:
-            raise OutputError(f"{parent}: cannot create the folder ({exc.strerror or exc}); choose another output") from exc
+            raise OutputError(Text("{folder}: cannot create the folder ({reason}); choose another output",
+                                   params={"folder": str(parent), "reason": str(exc.strerror or exc)})) from exc
     return list(reversed(created))
 
 
@@ -347,7 +384,7 @@ def _commit_files(tmpdir: Path, target: Path, overwrite: bool) -> None:
     """Move the written files (the target and its sidecars) next to ``target``, the target last."""
     written = sorted((f for f in tmpdir.iterdir() if f.name != TMP_MARKER), key=lambda f: (f.name == target.name, f.name))
     if not any(f.name == target.name for f in written):
-        raise OutputError(f"{target}: the writer produced no file; nothing was written")
+        raise OutputError(Text("{file}: the writer produced no file; nothing was written", params={"file": str(target)}))
     stale = [s for s in _sidecars_of(target) if not (tmpdir / s.name).exists()] if overwrite else []
     moved: list[Path] = []
     try:

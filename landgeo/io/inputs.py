@@ -9,6 +9,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError as PyprojCRSError
 
 from ..errors import CRSError, LayerError
+from ..i18n import Text
 
 
 def check_exists(path: Path) -> None:
@@ -19,14 +20,18 @@ def check_exists(path: Path) -> None:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        raise LayerError(f"{path}: file not found; check the path (recipe paths are relative to the recipe file)") from None
+        raise LayerError(Text("{file}: file not found; check the path (recipe paths are relative to the recipe file)",
+                              params={"file": str(path)})) from None
     except OSError as exc:
-        raise LayerError(f"{path}: cannot be read ({exc.strerror or exc}); check the path and its permissions") from exc
+        raise LayerError(Text("{file}: cannot be read ({reason}); check the path and its permissions",
+                              params={"file": str(path), "reason": str(exc.strerror or exc)})) from exc
     if stat.S_ISDIR(mode):
         if path.suffix.lower() not in {".gdb"}:
-            raise LayerError(f"{path}: is a folder, not a layer file; name the file itself (e.g. {path}/units.gpkg)")
+            raise LayerError(Text("{file}: is a folder, not a layer file; name the file itself (e.g. {example})",
+                                  params={"file": str(path), "example": f"{path}/units.gpkg"}))
     elif not stat.S_ISREG(mode):
-        raise LayerError(f"{path}: is not a regular file (a pipe, device or socket); give a file saved on disk")
+        raise LayerError(Text("{file}: is not a regular file (a pipe, device or socket); give a file saved on disk",
+                              params={"file": str(path)}))
 
 
 def parse_crs(crs, path: Path) -> CRS | None:
@@ -36,4 +41,5 @@ def parse_crs(crs, path: Path) -> CRS | None:
     try:
         return CRS.from_user_input(crs)
     except PyprojCRSError as exc:
-        raise CRSError(f"{path}: crs = {crs!r} is not a CRS pyproj knows; use a code such as \"EPSG:32630\"") from exc
+        raise CRSError(Text('{file}: crs = {crs} is not a CRS pyproj knows; use a code such as "EPSG:32630"',
+                            params={"file": str(path), "crs": repr(crs)})) from exc

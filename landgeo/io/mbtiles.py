@@ -12,17 +12,19 @@ from contextlib import closing
 from pathlib import Path
 
 from ..errors import LayerError
+from ..i18n import Text
 
 
 def _connect(path: str | Path) -> sqlite3.Connection:
     path = Path(path)
     if not path.is_file():
-        raise LayerError(f"{path}: MBTiles file not found; check basemap = … in [context]")
+        raise LayerError(Text("{file}: MBTiles file not found; check basemap = … in [context]", params={"file": str(path)}))
     try:
         con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         con.execute("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles LIMIT 1").fetchall()
     except sqlite3.DatabaseError as exc:
-        raise LayerError(f"{path}: is not an MBTiles file ({exc}); give a .mbtiles file with a tiles table") from exc
+        raise LayerError(Text("{file}: is not an MBTiles file ({reason}); give a .mbtiles file with a tiles table",
+                              params={"file": str(path), "reason": str(exc)})) from exc
     return con
 
 

@@ -12,6 +12,7 @@ import rasterio
 from pyproj import CRS
 
 from ..errors import CRSError, LandgeoError, LayerError
+from ..i18n import Text
 from .inputs import check_exists, parse_crs
 
 #: What reading a broken or unreadable raster (GeoTIFF, VRT, MBTiles) raises; a programming error is none of these.
@@ -52,11 +53,13 @@ def open_raster(path: str | Path, *, crs=None) -> Iterator[rasterio.io.DatasetRe
     try:
         src = rasterio.open(path)
     except rasterio.errors.RasterioIOError as exc:
-        raise LayerError(f"{path}: not a raster GDAL can read ({exc}); give a GeoTIFF") from exc
+        raise LayerError(Text("{file}: not a raster GDAL can read ({reason}); give a GeoTIFF",
+                              params={"file": str(path), "reason": str(exc)})) from exc
     try:
         if src.crs is None:
             if user_crs is None:
-                raise CRSError(f"{path}: the raster has no CRS; state it in the recipe (crs = \"EPSG:4326\" or the raster's EPSG code)")
+                raise CRSError(Text('{file}: the raster has no CRS; state it in the recipe (crs = "EPSG:4326" or the raster\'s EPSG code)',
+                                    params={"file": str(path)}))
             vrt = _vrt_with_crs(src, path, user_crs)
             src.close()
             src = rasterio.open(vrt)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import LayerError
+from ..i18n import Text
 from .inputs import check_exists
 
 
@@ -15,4 +16,4 @@ def read_text(path: str | Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise LayerError(f"{path}: is not UTF-8 text ({exc}); save it as UTF-8") from exc
+        raise LayerError(Text("{file}: is not UTF-8 text ({reason}); save it as UTF-8", params={"file": str(path), "reason": str(exc)})) from exc

@@ -23,7 +23,7 @@ from pyproj import CRS, Transformer
 
 from ..errors import CRSError, DataWarning, FieldError, LayerError, UsageError
 from ..geo.geodesy import polygonal
-from ..i18n import Text
+from ..i18n import N_, Text
 from .atomic import atomic_file, check_target, refuse_inputs
 from .gpkg_styles import write_layer_styles
 from .inputs import check_exists, parse_crs
@@ -105,7 +105,8 @@ def list_layers(path: str | Path) -> list[tuple[str, str]]:
     try:
         listed = [(str(n), str(g)) for n, g in pyogrio.list_layers(_gdal_path(path))]
     except Exception as exc:  # pyogrio raises DataSourceError and friends
-        raise LayerError(f"{path}: not a vector file GDAL can read ({exc}); give a GeoPackage, Shapefile, GeoJSON, KML/KMZ, GPX or CSV") from exc
+        raise LayerError(Text("{file}: not a vector file GDAL can read ({reason}); give a GeoPackage, Shapefile, GeoJSON, "
+                              "KML/KMZ, GPX or CSV", params={"file": str(path), "reason": str(exc)})) from exc
     # QGIS's style table in a GeoPackage is not a layer of the data
     return [(n, g) for n, g in listed if not (n == "layer_styles" and g in ("None", ""))]
 
@@ -125,14 +126,15 @@ class OptionNames:
     """
 
     layer: str = 'layer = "…"'
-    crs: str = 'crs = "EPSG:4326" or the layer\'s EPSG code'
-    where: str = "in the recipe"
+    crs: Text | str = Text('crs = "EPSG:4326" or the layer\'s EPSG code')
+    where: Text | str = Text("in the recipe")
 
 
 #: Messages for layers named in a recipe (the default).
 RECIPE_OPTIONS = OptionNames()
 #: Messages for a file given on the command line (``landgeo check FILE --layer --crs``).
-CLI_OPTIONS = OptionNames(layer="--layer NAME", crs="--crs EPSG:4326 or the layer's EPSG code", where="on the command line")
+CLI_OPTIONS = OptionNames(layer="--layer NAME", crs=Text("--crs EPSG:4326 or the layer's EPSG code"),
+                          where=Text("on the command line"))
 
 
 def _choose_layer(path: Path, layer: str | None, options: OptionNames = RECIPE_OPTIONS,
@@ -146,8 +148,12 @@ def _choose_layer(path: Path, layer: str | None, options: OptionNames = RECIPE_O
     names = [n for n, _ in layers]
     if layer is not None:
         if layer not in names:
-            listing = ", ".join(names) or "none"
-            raise LayerError(f"{path}: no layer {layer!r}; the layers are: {listing}. Name one of them with {options.layer}")
+            if not names:
+                raise LayerError(Text("{file}: no layer {layer}; the file holds no layer. Check the file",
+                                      params={"file": str(path), "layer": repr(layer)}))
+            raise LayerError(Text("{file}: no layer {layer}; the layers are: {listing}. Name one of them with {option}",
+                                  params={"file": str(path), "layer": repr(layer), "listing": ", ".join(names),
+                                          "option": options.layer}))
         return [layer]
     if len(names) <= 1:
         return [names[0] if names else None]
@@ -161,7 +167,8 @@ def _choose_layer(path: Path, layer: str | None, options: OptionNames = RECIPE_O
     if len(nonempty) == 1:
         return nonempty
     listing = ", ".join(f"{n} ({g})" for n, g in layers)
-    raise LayerError(f"{path}: holds {len(names)} layers ({listing}); name one with {options.layer}")
+    raise LayerError(Text("{file}: holds {n} layers ({listing}); name one with {option}",
+                          params={"file": str(path), "n": len(names), "listing": listing, "option": options.layer}))
 
 
 def _read_table(path: Path, *, x: str | None, y: str | None, crs: CRS | None, report: LayerReport, sheet: str | None) -> gpd.GeoDataFrame:
@@ -173,7 +180,8 @@ def _read_table(path: Path, *, x: str | None, y: str | None, crs: CRS | None, re
             sep = "\t" if suffix == ".tsv" else None
             df = pd.read_csv(path, sep=sep, engine="python", encoding="utf-8-sig")
     except Exception as exc:
-        raise LayerError(f"{path}: cannot be read as a table ({exc}); give a CSV with a header row or an XLSX sheet") from exc
+        raise LayerError(Text("{file}: cannot be read as a table ({reason}); give a CSV with a header row or an XLSX sheet",
+                              params={"file": str(path), "reason": str(exc)})) from exc
     lower = {str(c).strip().lower(): c for c in df.columns}
     if x is None or y is None:
         for cx, cy in COORD_PAIRS:
@@ -182,10 +190,12 @@ def _read_table(path: Path, *, x: str | None, y: str | None, crs: CRS | None, re
                 break
     if x is None or y is None:
         looked = ", ".join(f"{a}/{b}" for a, b in COORD_PAIRS)
-        raise FieldError(f"{path}: no coordinate columns (looked for {looked}); name them in the recipe: x = \"…\", y = \"…\"")
+        raise FieldError(Text('{file}: no coordinate columns (looked for {looked}); name them in the recipe: x = "…", y = "…"',
+                              params={"file": str(path), "looked": looked}))
     for col in (x, y):
         if col not in df.columns:
-            raise FieldError(f"{path}: no column {col!r}; the columns are: {', '.join(map(str, df.columns))}")
+            raise FieldError(Text("{file}: no column {column}; the columns are: {columns}; name one of them in the recipe",
+                                  params={"file": str(path), "column": repr(col), "columns": ", ".join(map(str, df.columns))}))
     xs = pd.to_numeric(df[x], errors="coerce").to_numpy(dtype="float64")
     ys = pd.to_numeric(df[y], errors="coerce").to_numpy(dtype="float64")
     finite = np.isfinite(xs) & np.isfinite(ys)
@@ -197,18 +207,19 @@ def _read_table(path: Path, *, x: str | None, y: str | None, crs: CRS | None, re
         swapped_ok = finite & (np.abs(ys) <= 180) & (np.abs(xs) <= 90)
         n_bad = int((finite & ~in_range).sum())
         if n_bad and int((finite & ~swapped_ok).sum()) == 0:
-            raise LayerError(
-                f"{path}: column {y!r} has values beyond ±90 (up to {np.nanmax(np.abs(ys)):.4g}), so longitude and latitude "
-                f"look swapped; swap the column names or set x = \"{y}\", y = \"{x}\" in the recipe"
-            )
+            raise LayerError(Text(
+                '{file}: column {y} has values beyond ±90 (up to {max:.1f}), so longitude and latitude look swapped; swap '
+                'the column names or set x = "{y_name}", y = "{x_name}" in the recipe',
+                params={"file": str(path), "y": repr(y), "max": float(np.nanmax(np.abs(ys))), "y_name": str(y), "x_name": str(x)}))
         if finite.any() and n_bad == int(finite.sum()):
             fx, fy = xs[finite], ys[finite]
             likely = _likely_crs(float(fx.min()), float(fy.min()), float(fx.max()), float(fy.max()))
-            raise LayerError(
-                f"{path}: no row has valid longitude/latitude in columns {x!r}/{y!r} (values up to "
-                f"{np.nanmax(np.abs(fx)):,.6g}, {np.nanmax(np.abs(fy)):,.6g}); they look like {likely}. State their CRS: "
-                f"crs = \"EPSG:…\" in the recipe's table for this layer, or --crs EPSG:… on the command line"
-            )
+            raise LayerError(Text(
+                "{file}: no row has valid longitude/latitude in columns {x}/{y} (values up to {max_x:,.0f}, {max_y:,.0f}); "
+                'they look like {likely}. State their CRS: crs = "EPSG:…" in the recipe\'s table for this layer, or '
+                "--crs EPSG:… on the command line",
+                params={"file": str(path), "x": repr(x), "y": repr(y), "max_x": float(np.nanmax(np.abs(fx))),
+                        "max_y": float(np.nanmax(np.abs(fy))), "likely": likely}))
         valid = in_range
     else:
         valid = finite
@@ -247,7 +258,7 @@ def _clean_geometries(gdf: gpd.GeoDataFrame, expect: str | None, path: Path, rep
         ok = types.isin(wanted)
         if not ok.any():
             found = ", ".join(sorted(set(types)))
-            raise LayerError(f"{path}: has {found} geometries but {expect} geometries are needed here; give a {expect} layer")
+            raise LayerError(Text(_WRONG_GEOMETRY[expect], params={"file": str(path), "found": found}))
         if not ok.all():
             report.dropped_other_geometry = int((~ok).sum())
             gdf = gdf.loc[ok]
@@ -334,22 +345,26 @@ def read_vector(
                                                bbox=_bbox_in_layer_crs(path, name, bbox, bbox_crs), columns=columns)
                     )
             except pyogrio.errors.FieldError as exc:
-                raise FieldError(f"{path}: {exc}; check the field names in where = {where!r}") from exc
+                raise FieldError(Text("{file}: {reason}; check the field names in where = {where}",
+                                      params={"file": str(path), "reason": str(exc), "where": repr(where)})) from exc
             except Exception as exc:
                 msg = str(exc)
                 if where and ("where" in msg.lower() or "sql" in msg.lower() or "syntax" in msg.lower()):
-                    raise UsageError(f"{path}: where = {where!r} is not a valid filter ({msg})") from exc
-                raise LayerError(f"{path}: cannot be read as a vector layer ({msg}); give a GeoPackage, Shapefile, GeoJSON, KML/KMZ, GPX or CSV") from exc
+                    raise UsageError(Text("{file}: where = {where} is not a valid filter ({reason}); check the filter",
+                                          params={"file": str(path), "where": repr(where), "reason": msg})) from exc
+                raise LayerError(_not_vector(path, msg)) from exc
         if len(frames) == 1:
             gdf = frames[0]
             report.layer = report.layer or None
         else:
             gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
         if "geometry" not in gdf or not isinstance(gdf, gpd.GeoDataFrame):
-            raise LayerError(f"{path}: has no geometry column; for a table of points give a CSV with lon/lat columns")
+            raise LayerError(Text("{file}: has no geometry column; for a table of points give a CSV with lon/lat columns",
+                                  params={"file": str(path)}))
         if gdf.crs is None:
             if user_crs is None:
-                raise CRSError(f"{path}: the layer has no CRS; state it {options.where} ({options.crs})")
+                raise CRSError(Text("{file}: the layer has no CRS; state it {where} ({crs})",
+                                    params={"file": str(path), "where": options.where, "crs": options.crs}))
             gdf = gdf.set_crs(user_crs)
             report.crs_from = "recipe"
         elif user_crs is not None and not CRS(gdf.crs).equals(user_crs, ignore_axis_order=True):
@@ -365,7 +380,7 @@ def read_vector(
     report.features = len(gdf)
     gdf = _clean_geometries(gdf, expect, path, report)
     if len(gdf) == 0 and report.features == 0 and not where and bbox is None:
-        raise LayerError(f"{path}: the layer has no features; check the file or the layer name")
+        raise LayerError(Text("{file}: the layer has no features; check the file or the layer name", params={"file": str(path)}))
     gdf = gdf.reset_index(drop=True)
     gdf.attrs["landgeo_report"] = report
     for text in report.note_texts():
@@ -381,13 +396,27 @@ def _fits_degrees(gdf: gpd.GeoDataFrame) -> bool:
     return bool(np.all(np.isfinite([minx, miny, maxx, maxy])) and -180.5 <= minx and maxx <= 360.5 and -90.5 <= miny and maxy <= 90.5)
 
 
-def _likely_crs(minx: float, miny: float, maxx: float, maxy: float) -> str:
+#: "has Point geometries but …": what a reader needs, by the kind expected.
+_WRONG_GEOMETRY = {
+    "polygon": N_("{file}: has {found} geometries but polygons are needed here; give a polygon layer"),
+    "point": N_("{file}: has {found} geometries but points are needed here; give a point layer"),
+    "line": N_("{file}: has {found} geometries but lines are needed here; give a line layer"),
+}
+
+
+def _not_vector(path: Path, reason: str) -> Text:
+    return Text("{file}: cannot be read as a vector layer ({reason}); give a GeoPackage, Shapefile, GeoJSON, KML/KMZ, GPX or CSV",
+                params={"file": str(path), "reason": reason})
+
+
+def _likely_crs(minx: float, miny: float, maxx: float, maxy: float) -> Text:
     """A guess at the projected CRS of coordinates that are plainly metres."""
     if 100_000 <= minx and maxx <= 900_000 and -10_000_000 <= miny and maxy <= 10_000_000:
-        return "projected coordinates of a UTM zone in metres (EPSG:326NN north of the equator, EPSG:327NN south; e.g. EPSG:32630 for Ghana)"
+        return Text("projected coordinates of a UTM zone in metres (EPSG:326NN north of the equator, EPSG:327NN south; "
+                    "e.g. EPSG:32630 for Ghana)")
     if max(abs(minx), abs(maxx)) <= 20_037_509 and max(abs(miny), abs(maxy)) <= 20_048_967:
-        return "a projected CRS in metres (EPSG:3857 Web Mercator, or a UTM zone such as EPSG:32630)"
-    return "a projected CRS (the coordinates are far beyond any degrees)"
+        return Text("a projected CRS in metres (EPSG:3857 Web Mercator, or a UTM zone such as EPSG:32630)")
+    return Text("a projected CRS (the coordinates are far beyond any degrees)")
 
 
 def _check_coordinates(gdf: gpd.GeoDataFrame, path: Path) -> None:
@@ -395,11 +424,12 @@ def _check_coordinates(gdf: gpd.GeoDataFrame, path: Path) -> None:
     if gdf.crs is None or not CRS(gdf.crs).is_geographic or not len(gdf) or _fits_degrees(gdf):
         return
     minx, miny, maxx, maxy = (float(v) for v in gdf.total_bounds)
-    raise CRSError(
-        f"{path}: the layer says {CRS(gdf.crs).to_string()} (degrees) but its coordinates run from "
-        f"{minx:,.6g}, {miny:,.6g} to {maxx:,.6g}, {maxy:,.6g}, beyond ±180° / ±90°; they look like {_likely_crs(minx, miny, maxx, maxy)}. "
-        "State the real CRS: crs = \"EPSG:…\" in the recipe's table for this layer, or --crs EPSG:… on the command line"
-    )
+    raise CRSError(Text(
+        "{file}: the layer says {crs} (degrees) but its coordinates run from {minx:,.0f}, {miny:,.0f} to {maxx:,.0f}, "
+        "{maxy:,.0f}, beyond ±180° / ±90°; they look like {likely}. State the real CRS: crs = \"EPSG:…\" in the recipe's "
+        "table for this layer, or --crs EPSG:… on the command line",
+        params={"file": str(path), "crs": CRS(gdf.crs).to_string(), "minx": minx, "miny": miny, "maxx": maxx, "maxy": maxy,
+                "likely": _likely_crs(minx, miny, maxx, maxy)}))
 
 
 def _drop_non_finite(gdf: gpd.GeoDataFrame, report: LayerReport) -> gpd.GeoDataFrame:
@@ -424,8 +454,7 @@ def _field_names(path: Path, layer) -> list[str]:
     try:
         return [str(f) for f in pyogrio.read_info(_gdal_path(path), layer=layer).get("fields", [])]
     except Exception as exc:
-        raise LayerError(f"{path}: cannot be read as a vector layer ({exc}); give a GeoPackage, Shapefile, GeoJSON, "
-                         "KML/KMZ, GPX or CSV") from exc
+        raise LayerError(_not_vector(path, str(exc))) from exc
 
 
 def _bbox_in_layer_crs(path: Path, name, bbox, bbox_crs):
@@ -461,7 +490,7 @@ def vector_extent_wgs84(path: str | Path, *, layer: str | None = None, crs=None)
         try:
             info = pyogrio.read_info(_gdal_path(path), layer=name, force_total_bounds=True)
         except Exception as exc:
-            raise LayerError(f"{path}: cannot be read as a vector layer ({exc})") from exc
+            raise LayerError(_not_vector(path, str(exc))) from exc
         bounds = info.get("total_bounds")
         wkt = info.get("crs")
         src_crs = CRS.from_user_input(wkt) if wkt else parse_crs(crs, path)
@@ -479,7 +508,7 @@ def write_vector(gdf: gpd.GeoDataFrame, path: str | Path, *, layer: str | None =
     path = Path(path)
     driver = WRITE_DRIVERS.get(path.suffix.lower())
     if driver is None:
-        raise UsageError(f"{path}: unknown output format; use one of {', '.join(sorted(WRITE_DRIVERS))}")
+        raise UsageError(_unknown_format(path))
     kwargs: dict = {}
     if driver == "GeoJSON":
         gdf = gdf.to_crs(4326)
@@ -492,12 +521,16 @@ def write_vector(gdf: gpd.GeoDataFrame, path: str | Path, *, layer: str | None =
     return path
 
 
+def _unknown_format(path: Path) -> Text:
+    return Text("{file}: unknown output format; use one of {formats}", params={"file": str(path), "formats": ", ".join(sorted(WRITE_DRIVERS))})
+
+
 def check_vector_output(path: str | Path, *, overwrite: bool = False, inputs=()) -> Path:
     """Refuse a vector output before any work: unknown format, exists (without ``overwrite``),
     folder missing or read-only, or the output is one of ``inputs``."""
     path = Path(path)
     if path.suffix.lower() not in WRITE_DRIVERS:
-        raise UsageError(f"{path}: unknown output format; use one of {', '.join(sorted(WRITE_DRIVERS))}")
+        raise UsageError(_unknown_format(path))
     refuse_inputs([path], inputs)
     return check_target(path, overwrite=overwrite, kind="file")
 

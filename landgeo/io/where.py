@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import FieldError, UsageError
+from ..i18n import N_, Text
 
 #: Longest filter and deepest nesting accepted (a recipe needs far less).
 MAX_LENGTH = 10_000
@@ -123,16 +124,17 @@ class _Parser:
         self.i = 0
         self.depth = 0
 
-    def fail(self, problem: str) -> UsageError:
-        return UsageError(f"{self.source}: where = {self.text!r}: {problem}; write e.g. where = \"name = 'Ashanti' "
-                          "AND pop > 1000\" (see the README's where grammar)")
+    def fail(self, problem: Text) -> UsageError:
+        return UsageError(Text("{file}: where = {where}: {problem}; write e.g. where = \"name = 'Ashanti' AND pop > 1000\" "
+                               "(see the README's where grammar)",
+                               params={"file": str(self.source), "where": repr(self.text), "problem": problem}))
 
     def _tokenize(self, text: str) -> list[tuple[str, str]]:
         out, pos = [], 0
         while pos < len(text):
             m = _TOKEN.match(text, pos)
             if not m:
-                raise self.fail(f"unexpected {text[pos]!r} at character {pos + 1}")
+                raise self.fail(Text("unexpected {char} at character {pos:d}", params={"char": repr(text[pos]), "pos": pos + 1}))
             kind = m.lastgroup
             if kind != "ws":
                 value = m.group(kind)
@@ -149,7 +151,7 @@ class _Parser:
     def take(self) -> tuple[str, str]:
         tok = self.peek()
         if tok is None:
-            raise self.fail("it ends too early")
+            raise self.fail(Text("it ends too early"))
         self.i += 1
         return tok
 
@@ -163,15 +165,15 @@ class _Parser:
     def expect(self, kind: str, value: str | None = None) -> str:
         tok = self.take()
         if tok[0] != kind or (value is not None and tok[1] != value):
-            raise self.fail(f"expected {value or kind} but found {tok[1]!r}")
+            raise self.fail(Text("expected {expected} but found {found}", params={"expected": value or kind, "found": repr(tok[1])}))
         return tok[1]
 
     def parse(self):
         if not self.tokens:
-            raise self.fail("it is empty")
+            raise self.fail(Text("it is empty"))
         tree = self.or_()
         if self.peek() is not None:
-            raise self.fail(f"unexpected {self.peek()[1]!r}")
+            raise self.fail(Text("unexpected {found}", params={"found": repr(self.peek()[1])}))
         return tree
 
     def or_(self):
@@ -189,7 +191,7 @@ class _Parser:
     def _nest(self):
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise self.fail(f"it nests deeper than {MAX_DEPTH} levels")
+            raise self.fail(Text("it nests deeper than {n} levels", params={"n": MAX_DEPTH}))
 
     def not_(self):
         if self.accept_kw("NOT"):
@@ -211,7 +213,7 @@ class _Parser:
         left = self.operand()
         tok = self.peek()
         if tok is None:
-            raise self.fail("a condition is incomplete (a comparison such as = 'x' is missing)")
+            raise self.fail(Text("a condition is incomplete (a comparison such as = 'x' is missing)"))
         if tok[0] == "op":
             self.i += 1
             op = {"==": "=", "<>": "!="}.get(tok[1], tok[1])
@@ -228,19 +230,20 @@ class _Parser:
         if self.accept_kw("LIKE", "ILIKE"):
             pat = self.literal()
             if not isinstance(pat.value, str):
-                raise self.fail("LIKE needs a quoted pattern, e.g. name LIKE 'Ash%'")
+                raise self.fail(Text("LIKE needs a quoted pattern, e.g. name LIKE 'Ash%'"))
             return Like(left, pat.value, negate)
         if self.accept_kw("BETWEEN"):
             low = self.operand()
             if not self.accept_kw("AND"):
-                raise self.fail("BETWEEN needs AND, e.g. pop BETWEEN 10 AND 20")
+                raise self.fail(Text("BETWEEN needs AND, e.g. pop BETWEEN 10 AND 20"))
             return Between(left, low, self.operand(), negate)
         if not negate and self.accept_kw("IS"):
             neg = bool(self.accept_kw("NOT"))
             if not self.accept_kw("NULL"):
-                raise self.fail("IS must be followed by NULL or NOT NULL")
+                raise self.fail(Text("IS must be followed by NULL or NOT NULL"))
             return IsNull(left, neg)
-        raise self.fail(f"expected a comparison (=, <, IN, LIKE, IS NULL…) after {self._show(left)} but found {tok[1]!r}")
+        raise self.fail(Text("expected a comparison (=, <, IN, LIKE, IS NULL…) after {left} but found {found}",
+                                  params={"left": self._show(left), "found": repr(tok[1])}))
 
     @staticmethod
     def _show(node) -> str:
@@ -249,7 +252,7 @@ class _Parser:
     def operand(self):
         tok = self.peek()
         if tok is None:
-            raise self.fail("it ends too early")
+            raise self.fail(Text("it ends too early"))
         if tok[0] == "name":
             self.i += 1
             return Column(tok[1])
@@ -265,13 +268,13 @@ class _Parser:
         if kind == "number":
             v = float(value)
             if not np.isfinite(v):
-                raise self.fail(f"{value} is not a finite number")
+                raise self.fail(Text("{value} is not a finite number", params={"value": value}))
             return Literal(v)
         if kind == "kw" and value in ("NULL", "TRUE", "FALSE"):
             return Literal({"NULL": None, "TRUE": True, "FALSE": False}[value])
         if kind == "name":
-            raise self.fail(f"{value!r} is not a value; put text in single quotes ('{value}')")
-        raise self.fail(f"expected a value but found {value!r}")
+            raise self.fail(Text("{value} is not a value; put text in single quotes ('{name}')", params={"value": repr(value), "name": value}))
+        raise self.fail(Text("expected a value but found {found}", params={"found": repr(value)}))
 
 
 def _columns(node, out: list[str]) -> None:
@@ -299,9 +302,10 @@ def parse_where(text: str, *, source: str = "where") -> Where:
     ('pop', 'name')
     """
     if not isinstance(text, str):
-        raise UsageError(f"{source}: where = {text!r} is not a text; write it in quotes")
+        raise UsageError(Text("{file}: where = {where} is not a text; write it in quotes", params={"file": str(source), "where": repr(text)}))
     if len(text) > MAX_LENGTH:
-        raise UsageError(f"{source}: the where filter is {len(text)} characters long (at most {MAX_LENGTH}); shorten it")
+        raise UsageError(Text("{file}: the where filter is {n} characters long (at most {max}); shorten it",
+                              params={"file": str(source), "n": len(text), "max": MAX_LENGTH}))
     parser = _Parser(text, source)
     tree = parser.parse()
     cols: list[str] = []
@@ -329,10 +333,20 @@ def resolve_columns(where: Where, available: Sequence[str], *, source: str) -> d
             out[name] = lower[name.lower()][0]
         else:
             close = difflib.get_close_matches(name, available, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            raise FieldError(f"{source}: where = {where.text!r} names the column {name!r}, which the layer does not have; "
-                             f"{hint}the columns are: {', '.join(available) or 'none'} (text values go in single quotes: '{name}'; "
-                             "names with spaces in double quotes: \"my field\")")
+            params = {"file": str(source), "where": repr(where.text), "column": repr(name), "name": name,
+                      "columns": ", ".join(available), "close": repr(close[0]) if close else ""}
+            if close:
+                message = N_("{file}: where = {where} names the column {column}, which the layer does not have; did you mean "
+                             "{close}? the columns are: {columns} (text values go in single quotes: '{name}'; names with "
+                             "spaces in double quotes: \"my field\")")
+            elif available:
+                message = N_("{file}: where = {where} names the column {column}, which the layer does not have; the columns "
+                             "are: {columns} (text values go in single quotes: '{name}'; names with spaces in double quotes: "
+                             "\"my field\")")
+            else:
+                message = N_("{file}: where = {where} names the column {column}, but the layer has no attribute columns; "
+                             "check the layer")
+            raise FieldError(Text(message, params=params))
     return out
 
 
@@ -514,7 +528,7 @@ def _mask_of(node, frame: pd.DataFrame, names: dict[str, str], where: Where, sou
     if isinstance(node, (Column, Literal)):
         v = _series(node, frame, names)
         return _mask(v, n)
-    raise UsageError(f"{source}: where = {where.text!r} cannot be used as a filter")  # pragma: no cover
+    raise UsageError(Text("{file}: where = {where} cannot be used as a filter", params={"file": str(source), "where": repr(where.text)}))  # pragma: no cover
 
 
 def _merge(a, b):

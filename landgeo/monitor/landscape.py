@@ -28,12 +28,12 @@ import pandas as pd
 import shapely
 
 from ..attach.classes import ClassTable, load_class_table
-from ..attach.parts import area_ha, ecosystems_from_vector, landcover_from_raster, population_from_raster
+from ..attach.parts import ecosystems_from_vector, landcover_from_raster, population_from_raster
 from ..boundary import Check, finish_boundary
 from ..checks.guidance import CHANGE_LIMIT, check_change
 from ..errors import DataWarning, LandgeoWarning
 from ..geo import geodesy
-from ..i18n import Text
+from ..i18n import Text, translator
 from ..io.raster import open_raster
 from ..io.vector import read_vector, report_of
 from .dates import at_or_before, sorted_dates, steps
@@ -44,10 +44,12 @@ from .transition import transition_matrix
 log = logging.getLogger(__name__)
 
 GOALS = ("conservation", "production", "livelihoods", "institutions")
-M_GEODESIC = "geodesic area (WGS84) of the landscape's boundary at that date"
-M_CLASSES = "coverage-weighted cells (partial cells by their covered fraction), the raster not resampled"
-M_SITES = "sites touching the landscape at that date; mined area = geodesic area of the footprints' parts inside"
-M_POP = "coverage-weighted sum of the population raster inside the landscape at that date"
+# indicator methods, stated in the profile's language (catalogue messages)
+M_GEODESIC = Text("geodesic area (WGS84) of the landscape's boundary at that date")
+M_CLASSES = Text("coverage-weighted cells (partial cells by their covered fraction), the raster not resampled")
+M_SITES = Text("sites touching the landscape at that date; mined area = geodesic area of the footprints' parts inside")
+M_POP = Text("coverage-weighted sum of the population raster inside the landscape at that date")
+M_CHANGE = Text("(later − earlier) / earlier × 100")
 
 
 @dataclass
@@ -127,6 +129,11 @@ def _natural(table: ClassTable | None, values, override) -> set[int]:
     return {int(v) for v in values if table is not None and table.is_natural(v)}
 
 
+def _class(value: int, lang: str) -> str:
+    """A class with no name in a table: ``class 5`` / ``classe 5``."""
+    return translator(lang)("class {value:d}", value=int(value))
+
+
 def _land_cover(recipe, geom_at, lang, ind: list[Indicator], notes: list[str]) -> tuple[list, list, dict]:
     specs = sorted(recipe.monitor.get("landcover", ()), key=lambda s: sorted_dates([s["date"]])[0])
     if not specs:
@@ -155,7 +162,7 @@ def _land_cover(recipe, geom_at, lang, ind: list[Indicator], notes: list[str]) -
             ind.append(Indicator(f"land_cover_area[{name}]", d, rounded(c["area_ha"]), "ha", _label(s), M_CLASSES))
         if table is not None or override:
             ind.append(Indicator("natural_habitat_area", d, rounded(natural_ha), "ha", _label(s),
-                                 "land-cover classes marked natural in the class table; " + M_CLASSES))
+                                 Text("land-cover classes marked natural in the class table; {how}", params={"how": M_CLASSES})))
     transitions = []
     for a, b in steps(list(by_date)):
         sa, sb = by_date[a], by_date[b]
@@ -170,16 +177,16 @@ def _land_cover(recipe, geom_at, lang, ind: list[Indicator], notes: list[str]) -
         nat_b = _natural(tb, [k[1] for k in m.areas_m2], override)
         rows = []
         for (f, t), m2 in m.areas_m2.items():
-            rows.append({"from_value": f, "from_class": ta.name(f, lang=lang) if ta else f"class {f}",
-                         "to_value": t, "to_class": tb.name(t, lang=lang) if tb else f"class {t}",
+            rows.append({"from_value": f, "from_class": ta.name(f, lang=lang) if ta else _class(f, lang),
+                         "to_value": t, "to_class": tb.name(t, lang=lang) if tb else _class(t, lang),
                          "area_ha": round(m2 / 1e4, 2)})
         loss = sum(v for (f, t), v in m.areas_m2.items() if f in nat_a and t not in nat_b) / 1e4
         gain = sum(v for (f, t), v in m.areas_m2.items() if f not in nat_a and t in nat_b) / 1e4
         p = period(a, b)
-        method = (f"transition matrix, {m.method}: " + ("; ".join(m.notes) if m.notes else M_CLASSES)
-                  + "; measured where both dates' boundaries overlap")
+        method = Text("transition matrix, {how}: {details:join}; measured where both dates' boundaries overlap",
+                      params={"how": Text(m.method), "details": list(m.notes) or [M_CLASSES]})
         src = _both(_label(sa), _label(sb))
-        transitions.append({"period": p, "from": a, "to": b, "method": m.method, "area_ha": round(m.total_m2() / 1e4, 2),
+        transitions.append({"period": p, "from": a, "to": b, "method": translator(lang)(m.method), "area_ha": round(m.total_m2() / 1e4, 2),
                             "changed_ha": round(m.changed_m2() / 1e4, 2), "unpaired_ha": round(m.unpaired_m2 / 1e4, 2),
                             "natural_loss_ha": round(loss, 2), "natural_gain_ha": round(gain, 2), "matrix": rows})
         for (f, t), m2 in m.areas_m2.items():
@@ -189,9 +196,9 @@ def _land_cover(recipe, geom_at, lang, ind: list[Indicator], notes: list[str]) -
         ind.append(Indicator("land_cover_changed_area", p, rounded(m.changed_m2() / 1e4), "ha", src, method))
         if ta is not None or override:
             ind.append(Indicator("natural_habitat_loss", p, rounded(loss), "ha", src,
-                                 "natural classes that became non-natural (gross), from the transition matrix"))
+                                 Text("natural classes that became non-natural (gross), from the transition matrix")))
             ind.append(Indicator("natural_habitat_gain", p, rounded(gain), "ha", src,
-                                 "non-natural classes that became natural (gross), from the transition matrix"))
+                                 Text("non-natural classes that became natural (gross), from the transition matrix")))
     return dates, transitions, rasters
 
 
@@ -245,24 +252,24 @@ def _sites(recipe, geom_at, landcover_dates, lang, ind, notes) -> tuple[list, di
             row["in_natural_habitat_ha"] = round(nat_ha, 2)
             row["land_cover_date"] = lc_date
             ind.append(Indicator("mined_area_in_natural_habitat", d, rounded(nat_ha), "ha", f"{r.source}; {_label(s)}",
-                                 f"footprints over the land-cover classes marked natural at {lc_date}; " + M_CLASSES))
+                                 Text("footprints over the land-cover classes marked natural at {date}; {how}",
+                                      params={"date": lc_date, "how": M_CLASSES})))
         out.append(row)
         notes.extend(f"{d}: {n}" for n in r.notes)
     for a, b in steps(order):
         ra, rb = results[a], results[b]
         p = period(a, b)
         dc, _ = _change(ra.part["count"], rb.part["count"])
-        ind.append(Indicator("site_count_change", p, dc, "sites", _both(ra.source, rb.source), "later count − earlier count"))
+        ind.append(Indicator("site_count_change", p, dc, "sites", _both(ra.source, rb.source), Text("later count − earlier count")))
         da, ga = _change(ra.part["area_ha"], rb.part["area_ha"])
         if da is not None:
             ind.append(Indicator("mined_area_change", p, rounded(da), "ha", _both(ra.source, rb.source),
-                                 "later mined area − earlier mined area"))
+                                 Text("later mined area − earlier mined area")))
         if ga is not None:
-            ind.append(Indicator("mined_area_growth", p, rounded(ga), "%", _both(ra.source, rb.source),
-                                 "(later − earlier) / earlier × 100"))
+            ind.append(Indicator("mined_area_growth", p, rounded(ga), "%", _both(ra.source, rb.source), M_CHANGE))
         n_new = new_sites(ra.layer, rb.layer, around=geom_at(b))
         ind.append(Indicator("new_sites", p, n_new, "sites", _both(ra.source, rb.source),
-                             "sites of the later date touching no site of the earlier date (points: none within 100 m)"))
+                             Text("sites of the later date touching no site of the earlier date (points: none within 100 m)")))
     return out, results
 
 
@@ -285,9 +292,9 @@ def _population(recipe, geom_at, lang, ind, notes) -> list:
         xb = next(x for x in out if x["date"] == b)
         dv, g = _change(xa["total"], xb["total"])
         src = _both(xa["source"], xb["source"])
-        ind.append(Indicator("population_change", period(a, b), dv, "people", src, "later total − earlier total"))
+        ind.append(Indicator("population_change", period(a, b), dv, "people", src, Text("later total − earlier total")))
         if g is not None:
-            ind.append(Indicator("population_growth", period(a, b), rounded(g), "%", src, "(later − earlier) / earlier × 100"))
+            ind.append(Indicator("population_growth", period(a, b), rounded(g), "%", src, M_CHANGE))
     return out
 
 
@@ -306,9 +313,9 @@ def _polygons(recipe, geom_at, lang, ind, notes) -> list:
         g = gdf.to_crs(4326) if gdf.crs is not None and gdf.crs.to_epsg() != 4326 else gdf
         idx = g.sindex.query(geom, predicate="intersects")
         inside = shapely.intersection(shapely.union_all(g.geometry.values[idx]), geom) if len(idx) else None
-        total = area_ha(geodesy.polygonal(inside)) if inside is not None else 0.0
+        total = geodesy.area_ha(geodesy.polygonal(inside)) if inside is not None else 0.0
         out.append({"name": name, "date": d, "area_ha": round(total, 2), "classes": classes, "source": _label(s)})
-        method = "geodesic area (WGS84) of the layer's polygons inside the landscape at that date (overlaps merged)"
+        method = Text("geodesic area (WGS84) of the layer's polygons inside the landscape at that date (overlaps merged)")
         ind.append(Indicator(f"{name}_area", d, rounded(total), "ha", _label(s), method))
         for c in classes:
             ind.append(Indicator(f"{name}_area[{c['class']}]", d, rounded(c["area_ha"]), "ha", _label(s), method))
@@ -318,7 +325,7 @@ def _polygons(recipe, geom_at, lang, ind, notes) -> list:
         for a, b in steps(list(rows)):
             dv, g = _change(rows[a]["area_ha"], rows[b]["area_ha"])
             src = _both(rows[a]["source"], rows[b]["source"])
-            ind.append(Indicator(f"{name}_area_change", period(a, b), rounded(dv), "ha", src, "later area − earlier area"))
+            ind.append(Indicator(f"{name}_area_change", period(a, b), rounded(dv), "ha", src, Text("later area − earlier area")))
     return out
 
 
@@ -329,7 +336,7 @@ def scorecards_over_time(scorecards) -> list[dict]:
 
 
 def _scorecard_indicators(cards, ind) -> None:
-    method = "mean of the goal's five criteria (Landscape Performance Scorecard, 1–5 in half points)"
+    method = Text("mean of the goal's five criteria (Landscape Performance Scorecard, 1–5 in half points)")
     for c in cards:
         for goal in GOALS:
             v = (c.get("goal_means") or {}).get(goal)
@@ -388,9 +395,9 @@ def monitor_landscape(recipe, boundary, *, lang: str | None = None, scorecards=N
         changes = boundary_change(dated_b, lang=lang)
         for c in changes:
             ind.append(Indicator("boundary_change", c["period"], c["change_share"], "share", "boundary",
-                                 "area of the symmetric difference / area of the earlier boundary (geodesic)"))
+                                 Text("area of the symmetric difference / area of the earlier boundary (geodesic)")))
             ind.append(Indicator("new_baseline", c["period"], int(c["new_baseline"]), "yes=1", "boundary",
-                                 "LandScale: a boundary change of more than 10 % starts a new baseline"))
+                                 Text("LandScale: a boundary change of more than 10 % starts a new baseline")))
         lc_dates, transitions, rasters = _land_cover(recipe, geom_at, lang, ind, notes)
         sites, site_results = _sites(recipe, geom_at, lc_dates, lang, ind, notes)
         population = _population(recipe, geom_at, lang, ind, notes)
@@ -412,7 +419,7 @@ def monitor_landscape(recipe, boundary, *, lang: str | None = None, scorecards=N
         "population": population,
         "polygons": polygons,
         "scorecards": [{"date": c["date"], "goal_means": c["goal_means"], "scores": c["scores"]} for c in cards],
-        "indicators": [i.to_dict() for i in ind],
+        "indicators": [i.to_dict(lang) for i in ind],
         "notes": list(dict.fromkeys(notes)),
     }
     layers = {}

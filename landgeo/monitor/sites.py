@@ -21,6 +21,7 @@ import shapely
 from ..attach.sites import attach_sites, layer_to_wgs84
 from ..errors import FieldError
 from ..geo import geodesy
+from ..i18n import Text
 from .dates import sorted_dates
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,8 @@ def split_by_field(gdf: gpd.GeoDataFrame, date_field: str, *, label: str) -> dic
     """
     if date_field not in gdf.columns:
         fields = ", ".join(c for c in gdf.columns if c != gdf.geometry.name)
-        raise FieldError(f"{label}: no field {date_field!r}; the fields are: {fields}; fix date_field in [[monitor.sites]]")
+        raise FieldError(Text("{layer}: no field {field}; the fields are: {fields}; fix date_field in [[monitor.sites]]",
+                              params={"layer": str(label), "field": repr(date_field), "fields": fields}))
     col = gdf[date_field]
     labels = []
     for v in col:

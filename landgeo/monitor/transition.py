@@ -42,18 +42,21 @@ from rasterio.io import MemoryFile
 from rasterio.warp import Resampling, reproject
 from rasterio.windows import Window
 
+from .. import zonal
 from ..errors import DataWarning, LayerError
 from ..geo import geodesy
-from ..zonal import stats as zonal
+from ..geo.crs import WGS84
+from ..i18n import N_, Text
 
 log = logging.getLogger(__name__)
 
 CODE_BASE = 65536  # from-value × CODE_BASE + to-value: class values must lie in 0..65535
 CODE_NODATA = np.uint32(0xFFFFFFFF)
 STRIP_CELLS = 4_000_000  # cells per strip on the paired-cells path
-METHOD_PAIRED = "paired cells"
-METHOD_VECTOR = "vectorised coarser grid"
-METHOD_RESAMPLED = "resampled (nearest) then paired cells"
+# the method ids, also catalogue messages (stated in the profile's language)
+METHOD_PAIRED = N_("paired cells")
+METHOD_VECTOR = N_("vectorised coarser grid")
+METHOD_RESAMPLED = N_("resampled (nearest) then paired cells")
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ class TransitionMatrix:
     areas_m2: dict[tuple[int, int], float]
     method: str
     unpaired_m2: float = 0.0
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[Text, ...] = field(default=())
 
     def from_totals_m2(self) -> dict[int, float]:
         """Row sums: the first date's class areas (where both dates have a value)."""
@@ -144,11 +147,11 @@ def _window_of(src, geom_raster_crs) -> Window | None:
     return Window(c0, r0, c1 - c0, r1 - r0)
 
 
-def _check_integer(src, label: str) -> np.dtype:
+def _check_integer(src, label: Text) -> np.dtype:
     dtype = np.dtype(src.dtypes[0])
     if dtype.kind not in "iu":
-        raise LayerError(f"{src.name}: {label} holds {dtype} values, not integer classes; "
-                         "a land-cover raster must hold class codes")
+        raise LayerError(Text("{file}: {layer} holds {dtype} values, not integer classes; a land-cover raster must hold class codes",
+                              params={"file": str(src.name), "layer": label, "dtype": str(dtype)}))
     return dtype
 
 
@@ -171,8 +174,8 @@ def _codes(a: np.ndarray, b: np.ndarray, bad: np.ndarray, name_a: str, name_b: s
         if good.any():
             lo, hi = int(arr[good].min()), int(arr[good].max())
             if lo < 0 or hi >= CODE_BASE:
-                raise LayerError(f"{name}: class values {lo}…{hi} are outside 0…65535; "
-                                 "recode the classes (gdal_calc) before comparing dates")
+                raise LayerError(Text("{file}: class values {lo:d}…{hi:d} are outside 0…65535; recode the classes (gdal_calc) "
+                                      "before comparing dates", params={"file": str(name), "lo": lo, "hi": hi}))
             hi_all = max(hi_all, hi)
     if hi_all < 255:
         code = a.astype(np.uint16) * np.uint16(256) + b.astype(np.uint16)
@@ -203,9 +206,9 @@ def _paired(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
     g = _geom_in(geom, geom_crs, rcrs)
     win_a = _window_of(src_a, g)
     win_b = _window_of(src_b, g)
-    zone_ha = geodesy.area_ha(_geom_in(geom, geom_crs, zonal.WGS84))
+    zone_ha = geodesy.area_ha(_geom_in(geom, geom_crs, WGS84))
     if win_a is None or win_b is None:
-        return TransitionMatrix({}, METHOD_PAIRED, zone_ha * 1e4, ("the rasters do not overlap the landscape",))
+        return TransitionMatrix({}, METHOD_PAIRED, zone_ha * 1e4, (Text("the rasters do not overlap the landscape"),))
     ta, tb = src_a.transform, src_b.transform
     dcol = int(round((ta.c - tb.c) / ta.a))  # column of a's column 0 in b
     drow = int(round((ta.f - tb.f) / ta.e))
@@ -242,7 +245,7 @@ def _cell_area_m2(src, geom84) -> float:
         unit = crs.axis_info[0].unit_conversion_factor if crs.axis_info else 1.0
         return abs(src.transform.a * src.transform.e) * unit * unit
     c = geom84.centroid
-    cc = _geom_in(c, zonal.WGS84, crs)
+    cc = _geom_in(c, WGS84, crs)
     row = int(np.clip((~src.transform @ (cc.x, cc.y))[1], 0, src.height - 1))
     return float(zonal.row_cell_areas_m2(src, row, row + 1, crs=crs)[0])
 
@@ -275,7 +278,7 @@ def class_polygons(src, geom, geom_crs: CRS) -> dict[int, shapely.Geometry]:
 
 
 def _vectorised(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
-    g84 = _geom_in(geom, geom_crs, zonal.WGS84)
+    g84 = _geom_in(geom, geom_crs, WGS84)
     a_coarse = _cell_area_m2(src_a, g84) >= _cell_area_m2(src_b, g84)
     coarse, fine = (src_a, src_b) if a_coarse else (src_b, src_a)
     ccrs = zonal.raster_crs(coarse)
@@ -294,9 +297,9 @@ def _vectorised(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
                 areas[key] = areas.get(key, 0.0) + m2
     zone_m2 = geodesy.area_ha(g84) * 1e4
     total = sum(areas.values())
-    note = (f"{coarse.name} has the larger cells: its cells were turned into polygons; "
-            f"{fine.name} was read inside them with exact partial-cell weights")
-    log.info(note)
+    note = Text("{coarse} has the larger cells: its cells were turned into polygons; {fine} was read inside them with "
+                "exact partial-cell weights", params={"coarse": str(coarse.name), "fine": str(fine.name)})
+    log.info(note.render("en"))
     return TransitionMatrix(dict(sorted(areas.items())), METHOD_VECTOR, max(0.0, zone_m2 - total), (note,))
 
 
@@ -307,7 +310,7 @@ def _resampled(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
     rcrs = zonal.raster_crs(src_a)
     win = _window_of(src_a, _geom_in(geom, geom_crs, rcrs))
     if win is None:
-        return TransitionMatrix({}, METHOD_RESAMPLED, geodesy.area_ha(_geom_in(geom, geom_crs, zonal.WGS84)) * 1e4)
+        return TransitionMatrix({}, METHOD_RESAMPLED, geodesy.area_ha(_geom_in(geom, geom_crs, WGS84)) * 1e4)
     dtype = np.dtype(src_b.dtypes[0])
     nd_b = src_b.nodatavals[0]
     fill = nd_b if nd_b is not None else (np.iinfo(dtype).max if dtype.kind in "iu" else 0)
@@ -319,8 +322,9 @@ def _resampled(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
     code, base, nd = _codes(a, dst, bad, src_a.name, src_b.name)
     res = _class_areas_of_array(code, src_a.window_transform(win), rcrs, geom, geom_crs, nd)
     areas = {(int(k) // base, int(k) % base): v for k, v in res.areas_m2.items()}
-    zone_m2 = geodesy.area_ha(_geom_in(geom, geom_crs, zonal.WGS84)) * 1e4
-    note = f"{src_b.name} was resampled (nearest neighbour) onto the grid of {src_a.name}, as asked"
+    zone_m2 = geodesy.area_ha(_geom_in(geom, geom_crs, WGS84)) * 1e4
+    note = Text("{b} was resampled (nearest neighbour) onto the grid of {a}, as asked",
+                params={"b": str(src_b.name), "a": str(src_a.name)})
     return TransitionMatrix(dict(sorted(areas.items())), METHOD_RESAMPLED, max(0.0, zone_m2 - sum(areas.values())), (note,))
 
 
@@ -360,10 +364,10 @@ def transition_matrix(src_from, src_to, boundary, *, crs=None, resample: bool = 
     >>> with mem.open() as src: transition_matrix(src, src, shapely.Polygon()).areas_m2
     {}
     """
-    for src, label in ((src_from, "the first date's raster"), (src_to, "the second date's raster")):
+    for src, label in ((src_from, Text("the first date's raster")), (src_to, Text("the second date's raster"))):
         _check_integer(src, label)
-        zonal._check_transform(src)
-    gcrs = CRS.from_user_input(crs) if crs is not None else zonal.WGS84
+        zonal.check_transform(src)
+    gcrs = CRS.from_user_input(crs) if crs is not None else WGS84
     if boundary is None or boundary.is_empty:
         return TransitionMatrix({}, METHOD_PAIRED)
     if same_grid(src_from, src_to):

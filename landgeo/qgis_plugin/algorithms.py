@@ -32,7 +32,6 @@ from qgis.core import (
 from .runner import run_landgeo
 
 LANGS = ["en", "fr", "es", "pt"]
-COMPARE_LANGS = ["en", "fr"]  # the languages `landgeo compare --lang` takes
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 FORMATS = ["gpkg", "shp", "geojson"]
 
@@ -382,7 +381,7 @@ class CompareUnits(LandgeoAlgorithm):
         self.addParameter(QgsProcessingParameterFeatureSource("INPUT", "Boundary (A)", [QgsProcessing.TypeVectorPolygon]))
         self.addParameter(QgsProcessingParameterFeatureSource("UNITS", "Units", [QgsProcessing.TypeVectorPolygon]))
         self.addParameter(QgsProcessingParameterField("FIELD", "Unit name field", parentLayerParameterName="UNITS"))
-        self.addParameter(QgsProcessingParameterEnum("LANG", "Language of the outputs", options=COMPARE_LANGS, defaultValue=0))
+        self.add_lang()  # all four, as `landgeo compare --lang`
         self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", "Output folder"))
         self.addOutput(QgsProcessingOutputString("COMPARISON", "Comparison folder"))
 
@@ -394,7 +393,7 @@ class CompareUnits(LandgeoAlgorithm):
         target = os.path.join(out, "comparison")
         units = self.layer_args(parameters, "UNITS", context, feedback, option="--units-layer")
         run_landgeo(["compare", a, "--units", *units, "--field", self.parameterAsString(parameters, "FIELD", context),
-                     "--lang", COMPARE_LANGS[self.parameterAsEnum(parameters, "LANG", context)], "-o", target, "--overwrite"], feedback)
+                     "--lang", self.lang(parameters, context), "-o", target, "--overwrite"], feedback)
         self.load_gpkg(context, os.path.join(target, "compare.gpkg"), "compare",
                        order=["units", "only_a", "only_best_fit", "hybrid", "only_b", "intersection", "best_fit", "b", "a"])
         return {"OUTPUT": out, "COMPARISON": target}

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from babel import Locale
 from babel.core import get_global
@@ -24,6 +25,7 @@ from shapely.geometry.base import BaseGeometry
 from ..i18n import LANGUAGES
 from ..io.text import read_text
 from ..io.vector import read_vector
+from .reach import to_boundary_longitudes
 
 log = logging.getLogger(__name__)
 
@@ -122,14 +124,13 @@ def country_context(geom: BaseGeometry, *, margin_deg: float | None = None,
     minx, miny, maxx, maxy = geom.bounds
     size = max(maxx - minx, maxy - miny)
     margin = margin_deg if margin_deg is not None else max(8.0, 3 * size)
-    bbox = (max(minx - margin, -180), max(miny - margin, -90), min(maxx + margin, 180), min(maxy + margin, 90))
+    bbox = (minx - margin, max(miny - margin, -90), maxx + margin, min(maxy + margin, 90))
     path = outlines_for_scale(scale_denominator, geom.bounds)
     if not path.is_file():
         return None
-    gdf = _bundled_in(path, "countries" if path.suffix == ".gpkg" else None, bbox, "polygon")
+    gdf = _read_around(path, "countries" if path.suffix == ".gpkg" else None, bbox, "polygon", geom)
     if gdf is None or len(gdf) == 0:
         return None
-    gdf = gdf.to_crs(4326) if gdf.crs is not None and gdf.crs.to_epsg() != 4326 else gdf
     near = min(0.05, size * 0.1) if size > 0 else 0.05
     gdf = gdf.assign(home=shapely.dwithin(gdf.geometry.values, geom, near))
     gdf = gdf.reset_index(drop=True)
@@ -142,8 +143,29 @@ def country_borders(bounds) -> gpd.GeoDataFrame | None:
 
     if not COUNTRIES_10M.is_file():
         return None
-    gdf = _bundled_in(COUNTRIES_10M, "borders", tuple(bounds), "line")
+    gdf = _read_around(COUNTRIES_10M, "borders", tuple(bounds), "line", shapely.box(*bounds))
     return gdf if gdf is not None and len(gdf) else None
+
+
+def _read_around(path: Path, layer: str | None, bbox, expect: str, geom) -> gpd.GeoDataFrame:
+    """The bundled outlines in ``bbox`` (EPSG:4326), at the longitudes of ``geom``.
+
+    A box past 180° (a landscape across the antimeridian) is read in two windows, the
+    part east of 180° at −180…, and every part is moved next to ``geom``
+    (:func:`~landgeo.render.reach.to_boundary_longitudes`); a feature in both windows is kept once.
+    """
+    minx, miny, maxx, maxy = bbox
+    windows = [(max(minx, -180.0), miny, min(maxx, 180.0), maxy)]
+    if maxx > 180.0:
+        windows.append((-180.0, miny, min(maxx - 360.0, 180.0), maxy))
+    if minx < -180.0:
+        windows.append((max(minx + 360.0, -180.0), miny, 180.0, maxy))
+    frames = [_bundled_in(path, layer, w, expect) for w in windows]
+    frames = [f.to_crs(4326) if f.crs is not None and f.crs.to_epsg() != 4326 else f for f in frames if f is not None]
+    gdf = frames[0] if len(frames) == 1 else gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
+    if len(frames) > 1:
+        gdf = gdf[~gdf.geometry.to_wkb().duplicated()].reset_index(drop=True)
+    return to_boundary_longitudes(gdf, geom)
 
 
 # Names a sheet uses where the CLDR name reads badly on a map ("Congo - Kinshasa").

@@ -4,6 +4,8 @@
 [602, 603, 604, 605]
 >>> dms(-19.5, "x", 0.5, "fr")
 '19°30′O'
+>>> dms(180.25, "x", 0.25, "en")  # east of the antimeridian, on a map drawn across it
+'179°45′W'
 >>> dms(5.2125, "y", 15 / 3600, "en")
 '5°12′45″N'
 """
@@ -40,8 +42,10 @@ def dms(value: float, axis: str, step: float, lang: str) -> str:
     """A graticule label in degrees, minutes and seconds as fine as ``step`` needs (compass letters in ``lang``)."""
 
     t = translator(lang)
-    if axis == "x":
-        hemi = t("E", context="compass: east") if value > 0 else t("W", context="compass: west") if value < 0 else ""
+    if axis == "x" and abs(value) > 180:  # a map across the antimeridian is drawn in 0…360°: 190°E reads 170°W
+        value = (value + 180.0) % 360.0 - 180.0
+    if axis == "x":  # 0° and 180° have no side
+        hemi = "" if abs(value) in (0.0, 180.0) else t("E", context="compass: east") if value > 0 else t("W", context="compass: west")
     else:
         hemi = t("N", context="compass: north") if value > 0 else t("S", context="compass: south") if value < 0 else ""
     total = round(abs(value) * 3600)

@@ -14,11 +14,13 @@ from typing import Any
 
 import geopandas as gpd
 
+from ..errors import DrawingError
 from ..i18n import check_lang
 from ..io.profile_dir import GPKG_LAYERS, RASTERS_JSON
 from ..io.text import read_text
 from ..io.vector import list_layers, read_vector
 from ..profile import read_profile
+from . import skipped
 from .change_page import write_change_png
 from .sheet import write_sheet
 from .webmap import write_webmap
@@ -35,9 +37,17 @@ def write_maps(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame
     """
     folder = Path(folder)
     lang = check_lang(lang, profile.get("language") or "en")
-    out = [write_webmap(profile, layers, folder / "map.html", lang=lang, offline=offline, rasters=rasters)]
-    out += write_sheet(profile, layers, pdf=folder / "sheet.pdf", png=folder / "sheet.png", lang=lang,
-                       rasters=rasters)
+    out = []
+    try:
+        out.append(write_webmap(profile, layers, folder / "map.html", lang=lang, offline=offline, rasters=rasters))
+    except DrawingError as exc:  # too near a pole for Web Mercator: noted in the profile, the rest is written
+        skipped.record(exc.text.sentence(lang) if exc.text else str(exc))
+    try:
+        out += write_sheet(profile, layers, pdf=folder / "sheet.pdf", png=folder / "sheet.png", lang=lang,
+                           rasters=rasters)
+    except DrawingError as exc:  # too near a pole for a latitude–longitude sheet
+        skipped.record(exc.text.sentence(lang) if exc.text else str(exc))
+        return out
 
     change = write_change_png(profile, layers, folder / "change.png", lang=lang, rasters=rasters)
     if change is not None:  # dated layers: the change page (also page 2 of sheet.pdf)

@@ -47,6 +47,7 @@ from .labels import (
 from .localize import localize_profile
 from .page import A4_LANDSCAPE_IN, PNG_DPI, RC, pdf_metadata, save_figure, save_png, sheet_date
 from .raster import hillshade
+from .reach import SHEET_MAX_LAT, check_drawable, layers_at_boundary_longitudes
 from .scorecard_chart import dated_cards
 from .sheet_map import draw_main_map
 from .sheet_panels import draw_composition, draw_legend, draw_locator, draw_scorecard_panel, draw_table
@@ -84,7 +85,8 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
     """
     lang = check_lang(lang)
     profile = localize_profile(profile, lang)
-    lay = {k: to_4326(v, k) for k, v in layers.items()}
+    lay = layers_at_boundary_longitudes({k: to_4326(v, k) for k, v in layers.items()})
+    check_drawable(profile, lay, output="sheet.pdf/.png", max_lat=SHEET_MAX_LAT)
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=A4_LANDSCAPE_IN)
 

@@ -40,6 +40,7 @@ from .context import COUNTRIES_CREDIT, country_context, to_4326
 from .labels import fmt_ha, label, verdict_text
 from .localize import localize_profile
 from .raster import landcover_rgba
+from .reach import WEBMAP_MAX_LAT, check_drawable, layers_at_boundary_longitudes
 from .web_encode import json_for_script, png_data_uri, to_mercator_rows
 
 log = logging.getLogger(__name__)
@@ -401,7 +402,8 @@ def build_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
     lang = check_lang(lang)
     profile = localize_profile(profile, lang)
     folium, VectorLayer, HtmlControl, ScaleControl = _elements()
-    lay = {k: to_4326(v, k) for k, v in layers.items()}
+    lay = layers_at_boundary_longitudes({k: to_4326(v, k) for k, v in layers.items()})
+    check_drawable(profile, lay, output="map.html", max_lat=WEBMAP_MAX_LAT)
 
     bounds = None
     for key in ("boundary", "sites", "ecosystems", "admin_units", "rivers"):

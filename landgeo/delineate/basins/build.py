@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -33,40 +34,24 @@ import shapely
 from numba import njit
 from pyproj import CRS, Transformer
 from scipy import ndimage
-from shapely.geometry import shape
+from shapely.geometry import shape as shape_of
 
 from ...errors import UsageError
 from ...geo import geodesy
 from ...geo.crs import WGS84
-from ...hydro import kernels as hk
+from ...hydro.core import offsets
+from ...hydro.flowgrid import FlowGrid
 from ...io.raster import open_raster
 from ...io.vector import check_vector_output, write_vector_file
-from ..dem import condition, read_dem
 
 log = logging.getLogger(__name__)
 MAX_PFAF_DIGITS = 14  # leaves room in an int64 for the fallback numbering
 
 
-def cell_area_ha(transform, crs, nrows: int) -> np.ndarray:
-    """Area of one cell of each row in hectares (geodesic for geographic grids)."""
-    crs = CRS(crs)
-    if not crs.is_geographic:
-        factor = crs.axis_info[0].unit_conversion_factor if crs.axis_info else 1.0
-        return np.full(nrows, abs(transform.a * transform.e) * factor * factor / 1e4)
-    out = np.empty(nrows)
-    x0, x1 = transform.c, transform.c + transform.a
-    for r in range(nrows):
-        y0 = transform.f + r * transform.e
-        y1 = y0 + transform.e
-        area, _ = geodesy.GEOD.polygon_area_perimeter([x0, x1, x1, x0], [y0, y0, y1, y1])
-        out[r] = abs(area) / 1e4
-    return out
-
-
 @njit(cache=True)
 def _unit_outlets(dirs, w, stream):
     """Ids (1…n) at unit-outlet cells: stream cells that drain off the grid or into a confluence."""
-    off = hk.offsets(w)
+    off = offsets(w)
     n = dirs.size
     sdeg = np.zeros(n, dtype=np.uint8)
     for i in range(n):
@@ -170,36 +155,29 @@ class _Pfaf:
                 work.append((self.basin(t), prefix * 10 + 2 * n + 2, digits + 1))
 
 
-def build_basins(src, *, min_unit_ha: float) -> gpd.GeoDataFrame:
-    """A HydroBASINS-like layer (EPSG:4326) from a DEM.
+@dataclass
+class _Units:
+    """The units of a DEM: labels (flat, padded; river units 1…n_river, coastal units above), outlet cells, next unit down."""
+    labels: np.ndarray
+    n_river: int
+    n_units: int
+    outlet_cell: np.ndarray
+    next_down: np.ndarray
 
-    Parameters
-    ----------
-    src
-        An open rasterio dataset (from :func:`landgeo.layers.open_raster`).
-    min_unit_ha
-        A river branch starts where the drained area reaches this many
-        hectares; units split at confluences of two such branches.
-    """
-    if not min_unit_ha or min_unit_ha <= 0:
-        raise UsageError(f"--min-unit-ha = {min_unit_ha!r}: give a positive area in hectares, e.g. 5000")
-    z = read_dem(src)
-    h, w = z.shape
-    cond = condition(z, src.transform, src.crs)
-    del z
-    cell_ha = cell_area_ha(src.transform, src.crs, h - 2)
-    acc = hk.accumulate_weighted(cond.flat, w, cell_ha)
-    stream = acc >= min_unit_ha
-    ids = _unit_outlets(cond.flat, w, stream)
+
+def _label_units(cond: FlowGrid, acc: np.ndarray, min_unit_ha: float, name: str) -> _Units:
+    """River units (split at confluences of branches draining ``min_unit_ha``) and coastal units (the rest, by 8-connected part)."""
+    h, w = cond.dirs.shape
+    ids = _unit_outlets(cond.flat, w, acc >= min_unit_ha)
     n_river = int(ids.max())
-    labels = hk.label_units(cond.flat, w, ids)
+    labels = cond.label(ids)
     lab2 = labels.reshape(h, w)
     coast, n_coast = ndimage.label(lab2 == -1, structure=np.ones((3, 3), bool))
     lab2[coast > 0] = coast[coast > 0] + n_river
     del coast
     n_units = n_river + n_coast
     if n_units == 0:
-        raise UsageError(f"{src.name}: the DEM has no valid cell to build basins from")
+        raise UsageError(f"{name}: the DEM has no valid cell to build basins from")
     log.info("basins: %d river units, %d coastal units (min_unit_ha = %g)", n_river, n_coast, min_unit_ha)
 
     # the outlet cell of each unit: river units from ids, coastal units at their highest accumulation
@@ -207,35 +185,50 @@ def build_basins(src, *, min_unit_ha: float) -> gpd.GeoDataFrame:
     river_cells = np.flatnonzero(ids)
     outlet_cell[ids[river_cells]] = river_cells
     if n_coast:
-        flat_lab = labels  # same buffer as lab2
-        cells = np.flatnonzero(flat_lab > n_river)
-        order = np.lexsort((acc[cells], flat_lab[cells]))
+        cells = np.flatnonzero(labels > n_river)
+        order = np.lexsort((acc[cells], labels[cells]))
         cells = cells[order]
-        last = np.r_[np.flatnonzero(np.diff(flat_lab[cells])), cells.size - 1]
-        outlet_cell[flat_lab[cells[last]]] = cells[last]
+        last = np.r_[np.flatnonzero(np.diff(labels[cells])), cells.size - 1]
+        outlet_cell[labels[cells[last]]] = cells[last]
     next_down = np.zeros(n_units + 1, dtype=np.int64)
-    off = hk.offsets(w)
+    off = offsets(w)
     dirs = cond.flat
     for u in range(1, n_river + 1):
         i = outlet_cell[u]
         d = dirs[i]
         if 1 <= d <= 8:
             next_down[u] = labels[i + off[d - 1]]
+    return _Units(labels, n_river, n_units, outlet_cell, next_down)
 
-    # polygons: 4-connected parts of each label, in the DEM's CRS
-    inner = np.ascontiguousarray(lab2[1:-1, 1:-1])
+
+def _unit_polygons(units: _Units, shape: tuple[int, int], transform, crs) -> gpd.GeoSeries:
+    """The polygons of units 1…n (4-connected parts of each label) in EPSG:4326."""
+    inner = np.ascontiguousarray(units.labels.reshape(shape)[1:-1, 1:-1])
     parts: dict[int, list] = defaultdict(list)
-    for geom, value in rasterio.features.shapes(inner, mask=inner > 0, connectivity=4, transform=src.transform):
-        parts[int(value)].append(shape(geom))
-    geoms = [None] * (n_units + 1)
+    for geom, value in rasterio.features.shapes(inner, mask=inner > 0, connectivity=4, transform=transform):
+        parts[int(value)].append(shape_of(geom))
+    geoms = [None] * (units.n_units + 1)
     for u, ps in parts.items():
         geoms[u] = ps[0] if len(ps) == 1 else shapely.MultiPolygon(ps)
-    series = gpd.GeoSeries(geoms[1:], crs=src.crs)
-    if not CRS(src.crs).equals(WGS84):
-        series = series.to_crs(WGS84)
-    sub_km2 = np.r_[0.0, geodesy.areas_ha(series.values) / 100.0]
+    series = gpd.GeoSeries(geoms[1:], crs=crs)
+    return series if CRS(crs).equals(WGS84) else series.to_crs(WGS84)
 
-    # topology: upstream areas, main basins, order
+
+@dataclass
+class _Topology:
+    """The unit tree: children, roots (outlets), units downstream to upstream, main basin, upstream area, stream order, depth."""
+    children: dict[int, list[int]]
+    roots: list[int]
+    topo: list[int]
+    main: np.ndarray
+    up_km2: np.ndarray
+    order: np.ndarray
+    depth: np.ndarray
+
+
+def _topology(units: _Units, sub_km2: np.ndarray) -> _Topology:
+    """Upstream areas, main basins, stream order and depth from NEXT_DOWN."""
+    n_units, n_river, next_down = units.n_units, units.n_river, units.next_down
     children: dict[int, list[int]] = defaultdict(list)
     for u in range(1, n_units + 1):
         if next_down[u]:
@@ -255,59 +248,85 @@ def build_basins(src, *, min_unit_ha: float) -> gpd.GeoDataFrame:
         if next_down[u]:
             up_km2[next_down[u]] += up_km2[u]
     order = np.zeros(n_units + 1, dtype=np.int64)
+    depth = np.zeros(n_units + 1, dtype=np.int64)
     for u in topo:
+        d = next_down[u]
+        if d:
+            depth[u] = depth[d] + 1
         if u > n_river:
             continue
-        d = next_down[u]
         if d == 0:
             order[u] = 1
         else:
             kids = children[int(d)]
             biggest = max(kids, key=lambda k: (up_km2[k], -k))
             order[u] = order[d] if u == biggest else order[d] + 1
+    return _Topology(children, roots, topo, main, up_km2, order, depth)
 
-    # Pfafstetter-like codes: the DEM's outlets along its edge are the first level
-    up = {u: float(up_km2[u]) for u in range(1, n_units + 1)}
-    pf = _Pfaf(children, up)
+
+def _pfaf_codes(units: _Units, tree: _Topology, shape: tuple[int, int]) -> dict[int, int]:
+    """Pfafstetter-like codes: the DEM's outlets along its edge are the first level."""
+    h, w = shape
+    pf = _Pfaf(tree.children, {u: float(tree.up_km2[u]) for u in range(1, units.n_units + 1)})
     pos = []
-    for r in roots:
-        i = outlet_cell[r]
+    for r in tree.roots:
+        i = units.outlet_cell[r]
         pos.append((_edge_position(i // w - 1, i % w - 1, h - 2, w - 2), r))
-    top = [(None, [r]) for _, r in sorted(pos)]
-    pf.assign(top, 0, 0)
+    pf.assign([(None, [r]) for _, r in sorted(pos)], 0, 0)
+    return pf.codes
+
+
+def build_basins(src, *, min_unit_ha: float) -> gpd.GeoDataFrame:
+    """A HydroBASINS-like layer (EPSG:4326) from a DEM.
+
+    Parameters
+    ----------
+    src
+        An open rasterio dataset (from :func:`landgeo.layers.open_raster`).
+    min_unit_ha
+        A river branch starts where the drained area reaches this many
+        hectares; units split at confluences of two such branches.
+    """
+    if not min_unit_ha or min_unit_ha <= 0:
+        raise UsageError(f"--min-unit-ha = {min_unit_ha!r}: give a positive area in hectares, e.g. 5000")
+    cond = FlowGrid.from_dem(src)
+    shape = cond.dirs.shape
+    w = shape[1]
+    acc = cond.accumulation(cond.cell_area_ha())
+    units = _label_units(cond, acc, min_unit_ha, src.name)
+    series = _unit_polygons(units, shape, src.transform, src.crs)
+    sub_km2 = np.r_[0.0, geodesy.areas_ha(series.values) / 100.0]
+    tree = _topology(units, sub_km2)
+    codes = _pfaf_codes(units, tree, shape)
 
     # sort downstream to upstream, by basin (largest first) then depth; ids follow SORT
-    depth = np.zeros(n_units + 1, dtype=np.int64)
-    for u in topo:
-        if next_down[u]:
-            depth[u] = depth[next_down[u]] + 1
-    units = list(range(1, n_units + 1))
-    units.sort(key=lambda u: (-up_km2[main[u]], main[u], depth[u], str(pf.codes[u])))
-    new_id = np.zeros(n_units + 1, dtype=np.int64)
-    for k, u in enumerate(units, start=1):
+    main, up_km2, next_down, outlet_cell = tree.main, tree.up_km2, units.next_down, units.outlet_cell
+    order = list(range(1, units.n_units + 1))
+    order.sort(key=lambda u: (-up_km2[main[u]], main[u], tree.depth[u], str(codes[u])))
+    new_id = np.zeros(units.n_units + 1, dtype=np.int64)
+    for k, u in enumerate(order, start=1):
         new_id[u] = k
-    x, y = rasterio.transform.xy(src.transform, [outlet_cell[u] // w - 1 for u in units], [outlet_cell[u] % w - 1 for u in units])
+    x, y = rasterio.transform.xy(src.transform, [outlet_cell[u] // w - 1 for u in order], [outlet_cell[u] % w - 1 for u in order])
     lon, lat = Transformer.from_crs(src.crs, WGS84, always_xy=True).transform(np.asarray(x), np.asarray(y))
-    frame = gpd.GeoDataFrame(
+    return gpd.GeoDataFrame(
         {
-            "HYBAS_ID": new_id[units],
-            "NEXT_DOWN": [int(new_id[next_down[u]]) if next_down[u] else 0 for u in units],
-            "NEXT_SINK": new_id[main[units]],
-            "MAIN_BAS": new_id[main[units]],
-            "SUB_AREA": np.round(sub_km2[units], 4),
-            "UP_AREA": np.round(up_km2[units], 4),
-            "PFAF_ID": np.array([pf.codes[u] for u in units], dtype=np.int64),
-            "ENDO": np.zeros(len(units), dtype=np.int64),
-            "COAST": np.array([1 if u > n_river else 0 for u in units], dtype=np.int64),
-            "ORDER": order[units],
-            "SORT": np.arange(1, len(units) + 1, dtype=np.int64),
+            "HYBAS_ID": new_id[order],
+            "NEXT_DOWN": [int(new_id[next_down[u]]) if next_down[u] else 0 for u in order],
+            "NEXT_SINK": new_id[main[order]],
+            "MAIN_BAS": new_id[main[order]],
+            "SUB_AREA": np.round(sub_km2[order], 4),
+            "UP_AREA": np.round(up_km2[order], 4),
+            "PFAF_ID": np.array([codes[u] for u in order], dtype=np.int64),
+            "ENDO": np.zeros(len(order), dtype=np.int64),
+            "COAST": np.array([1 if u > units.n_river else 0 for u in order], dtype=np.int64),
+            "ORDER": tree.order[order],
+            "SORT": np.arange(1, len(order) + 1, dtype=np.int64),
             "OUTLET_LON": np.round(lon, 6),
             "OUTLET_LAT": np.round(lat, 6),
         },
-        geometry=[series.values[u - 1] for u in units],
+        geometry=[series.values[u - 1] for u in order],
         crs=WGS84,
     )
-    return frame
 
 
 def build_basins_file(dem_path: str | Path, out: str | Path, *, min_unit_ha: float, crs=None, overwrite: bool = False,

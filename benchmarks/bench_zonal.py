@@ -125,7 +125,7 @@ def run_one(tool: str, case: str) -> dict:
     if tool == "landgeo":
         import rasterio
 
-        from landgeo.zonal import stats as zonal
+        from landgeo import zonal
 
         def call():
             with rasterio.open(raster) as src:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from pyproj import Geod
 from rasterio.transform import from_origin
 
-from landgeo.attach import parts as attach
+from landgeo import attach, zonal
 from landgeo.attach.classes import builtin_table, load_class_table, parse_class_table
 from landgeo.attach.sites import attach_sites
 from landgeo.attach.water_distance import WaterLayer, distances_to_water
@@ -28,7 +28,6 @@ from landgeo.errors import FieldError, RecipeError
 from landgeo.geo import geodesy
 from landgeo.geo.geodesy import nearest_distance_m
 from landgeo.io.vector import read_vector
-from landgeo.zonal import stats as zonal
 
 from .conftest import shared_data
 from .reference import brute_distance_m, gd, gd_line, geod_ha, inter
@@ -533,7 +532,7 @@ def test_landcover_raster_in_utm_with_boundary_in_wgs84(tmp_path, caplog):
     path = write_tif(tmp_path / "utm.tif", data, from_origin(x0, y1, 100, 100), crs="EPSG:32628")
     with rasterio.open(path) as src:
         assert shapely.box(*src.bounds).contains(poly_utm.iloc[0])  # the inputs overlap: the polygon is on the raster
-    with caplog.at_level(logging.INFO, logger="landgeo.zonal.stats"), rasterio.open(path) as src:
+    with caplog.at_level(logging.INFO, logger="landgeo.zonal"), rasterio.open(path) as src:
         part, notes = attach.landcover_from_raster(small, src, None)
     assert "transformed" in caplog.text
     assert any("EPSG:32628" in n and "not resampled" in n for n in notes)

@@ -12,8 +12,8 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
+from landgeo import attach
 from landgeo.app import pipeline
-from landgeo.attach import parts as attach
 from landgeo.attach.sites import attach_sites
 from landgeo.cli.main import main
 from landgeo.io.vector import read_vector

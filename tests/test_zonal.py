@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from pyproj import Geod
 from rasterio.transform import from_origin
 
+from landgeo import zonal
 from landgeo.errors import CRSError, DataWarning, LayerError
 from landgeo.io.raster import open_raster
-from landgeo.zonal import stats as zonal
 
 from .reference import gd
 
@@ -155,7 +155,7 @@ def test_raster_in_another_crs_is_read_without_resampling(classes_raster, caplog
     """Zones in EPSG:4326 meet a UTM raster: they are transformed (and logged), not the raster."""
     utm_poly = messy_polygons()[0]
     poly84 = gpd.GeoSeries([utm_poly], crs=UTM).to_crs(4326)
-    with caplog.at_level(logging.INFO, logger="landgeo.zonal.stats"), rasterio.open(classes_raster) as src:
+    with caplog.at_level(logging.INFO, logger="landgeo.zonal"), rasterio.open(classes_raster) as src:
         r = zonal.class_areas(src, poly84)[0]
     assert "transformed" in caplog.text
     back = gpd.GeoSeries([gd(poly84.iloc[0], 20.0)], crs=4326).to_crs(UTM)  # geodesic edges, densified independently
@@ -292,7 +292,7 @@ def test_small_strips_and_one_strip_tiffs_give_the_same_areas(classes_raster, tm
                        crs=UTM, transform=from_origin(500000, 700000, 10, 10), nodata=255,
                        blockysize=data.shape[0], compress="deflate") as dst:
         dst.write(data, 1)
-    monkeypatch.setattr(zonal, "STRIP_BYTES", 2_000)
+    monkeypatch.setattr(zonal.scan, "STRIP_BYTES", 2_000)
     for path in (classes_raster, one):
         with rasterio.open(path) as src:
             got = zonal.class_areas(src, geoms, crs=UTM)
@@ -309,7 +309,7 @@ def test_zones_scanned_in_groups_give_the_same_areas(classes_raster, monkeypatch
                                  shapely.box(500000, 697000, 504000, 700000))
     with rasterio.open(classes_raster) as src:
         ref = zonal.class_areas(src, cells, crs=UTM)
-    monkeypatch.setattr(zonal, "ACC_BYTES", 1)  # one zone per group
+    monkeypatch.setattr(zonal.stats, "ACC_BYTES", 1)  # one zone per group
     with rasterio.open(classes_raster) as src:
         got = zonal.class_areas(src, cells, crs=UTM)
     for a, b in zip(got, ref):

@@ -17,7 +17,7 @@ from pathlib import Path
 import geopandas as gpd
 
 from ..attach.map_context import context_layers, neighbouring_units, view_bbox
-from ..attach.parts import attach_all
+from ..attach.recipe import attach_all
 from ..boundary import Boundary, for_overlay
 from ..checks.guidance import (
     BoundaryReport,

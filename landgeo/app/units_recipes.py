@@ -31,7 +31,8 @@ from ..delineate.admin import normalize_name
 from ..errors import FieldError, LandgeoError, RecipeError
 from ..io.text import read_text
 from ..io.vector import read_vector
-from ..recipe.parse import BOUNDARY_COMMON, Recipe, parse_recipe, slugify
+from ..recipe.parse import Recipe, parse_recipe, slugify
+from ..recipe.schema import BOUNDARY_COMMON
 from ..render.context import COUNTRIES, COUNTRIES_10M
 
 log = logging.getLogger(__name__)

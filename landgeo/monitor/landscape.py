@@ -28,7 +28,7 @@ import pandas as pd
 import shapely
 
 from ..attach.classes import ClassTable, load_class_table
-from ..attach.parts import area_ha, ecosystems_from_vector, landcover_from_raster, population_from_raster
+from ..attach.parts import ecosystems_from_vector, landcover_from_raster, population_from_raster
 from ..boundary import Check, finish_boundary
 from ..checks.guidance import CHANGE_LIMIT, check_change
 from ..errors import DataWarning, LandgeoWarning
@@ -313,7 +313,7 @@ def _polygons(recipe, geom_at, lang, ind, notes) -> list:
         g = gdf.to_crs(4326) if gdf.crs is not None and gdf.crs.to_epsg() != 4326 else gdf
         idx = g.sindex.query(geom, predicate="intersects")
         inside = shapely.intersection(shapely.union_all(g.geometry.values[idx]), geom) if len(idx) else None
-        total = area_ha(geodesy.polygonal(inside)) if inside is not None else 0.0
+        total = geodesy.area_ha(geodesy.polygonal(inside)) if inside is not None else 0.0
         out.append({"name": name, "date": d, "area_ha": round(total, 2), "classes": classes, "source": _label(s)})
         method = Text("geodesic area (WGS84) of the layer's polygons inside the landscape at that date (overlaps merged)")
         ind.append(Indicator(f"{name}_area", d, rounded(total), "ha", _label(s), method))

@@ -42,10 +42,11 @@ from rasterio.io import MemoryFile
 from rasterio.warp import Resampling, reproject
 from rasterio.windows import Window
 
+from .. import zonal
 from ..errors import DataWarning, LayerError
 from ..geo import geodesy
+from ..geo.crs import WGS84
 from ..i18n import N_, Text
-from ..zonal import stats as zonal
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +206,7 @@ def _paired(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
     g = _geom_in(geom, geom_crs, rcrs)
     win_a = _window_of(src_a, g)
     win_b = _window_of(src_b, g)
-    zone_ha = geodesy.area_ha(_geom_in(geom, geom_crs, zonal.WGS84))
+    zone_ha = geodesy.area_ha(_geom_in(geom, geom_crs, WGS84))
     if win_a is None or win_b is None:
         return TransitionMatrix({}, METHOD_PAIRED, zone_ha * 1e4, (Text("the rasters do not overlap the landscape"),))
     ta, tb = src_a.transform, src_b.transform
@@ -244,7 +245,7 @@ def _cell_area_m2(src, geom84) -> float:
         unit = crs.axis_info[0].unit_conversion_factor if crs.axis_info else 1.0
         return abs(src.transform.a * src.transform.e) * unit * unit
     c = geom84.centroid
-    cc = _geom_in(c, zonal.WGS84, crs)
+    cc = _geom_in(c, WGS84, crs)
     row = int(np.clip((~src.transform @ (cc.x, cc.y))[1], 0, src.height - 1))
     return float(zonal.row_cell_areas_m2(src, row, row + 1, crs=crs)[0])
 
@@ -277,7 +278,7 @@ def class_polygons(src, geom, geom_crs: CRS) -> dict[int, shapely.Geometry]:
 
 
 def _vectorised(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
-    g84 = _geom_in(geom, geom_crs, zonal.WGS84)
+    g84 = _geom_in(geom, geom_crs, WGS84)
     a_coarse = _cell_area_m2(src_a, g84) >= _cell_area_m2(src_b, g84)
     coarse, fine = (src_a, src_b) if a_coarse else (src_b, src_a)
     ccrs = zonal.raster_crs(coarse)
@@ -309,7 +310,7 @@ def _resampled(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
     rcrs = zonal.raster_crs(src_a)
     win = _window_of(src_a, _geom_in(geom, geom_crs, rcrs))
     if win is None:
-        return TransitionMatrix({}, METHOD_RESAMPLED, geodesy.area_ha(_geom_in(geom, geom_crs, zonal.WGS84)) * 1e4)
+        return TransitionMatrix({}, METHOD_RESAMPLED, geodesy.area_ha(_geom_in(geom, geom_crs, WGS84)) * 1e4)
     dtype = np.dtype(src_b.dtypes[0])
     nd_b = src_b.nodatavals[0]
     fill = nd_b if nd_b is not None else (np.iinfo(dtype).max if dtype.kind in "iu" else 0)
@@ -321,7 +322,7 @@ def _resampled(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
     code, base, nd = _codes(a, dst, bad, src_a.name, src_b.name)
     res = _class_areas_of_array(code, src_a.window_transform(win), rcrs, geom, geom_crs, nd)
     areas = {(int(k) // base, int(k) % base): v for k, v in res.areas_m2.items()}
-    zone_m2 = geodesy.area_ha(_geom_in(geom, geom_crs, zonal.WGS84)) * 1e4
+    zone_m2 = geodesy.area_ha(_geom_in(geom, geom_crs, WGS84)) * 1e4
     note = Text("{b} was resampled (nearest neighbour) onto the grid of {a}, as asked",
                 params={"b": str(src_b.name), "a": str(src_a.name)})
     return TransitionMatrix(dict(sorted(areas.items())), METHOD_RESAMPLED, max(0.0, zone_m2 - sum(areas.values())), (note,))
@@ -365,8 +366,8 @@ def transition_matrix(src_from, src_to, boundary, *, crs=None, resample: bool = 
     """
     for src, label in ((src_from, Text("the first date's raster")), (src_to, Text("the second date's raster"))):
         _check_integer(src, label)
-        zonal._check_transform(src)
-    gcrs = CRS.from_user_input(crs) if crs is not None else zonal.WGS84
+        zonal.check_transform(src)
+    gcrs = CRS.from_user_input(crs) if crs is not None else WGS84
     if boundary is None or boundary.is_empty:
         return TransitionMatrix({}, METHOD_PAIRED)
     if same_grid(src_from, src_to):

@@ -83,7 +83,7 @@ def add_landcover(m, profile, path, bounds, lang, legend) -> None:
     pad = 0.25 * max(maxx - minx, maxy - miny)
     try:
         rgba, (left, right, bottom, top), colours = landcover_rgba(
-            profile, path, (minx - pad, miny - pad, maxx + pad, maxy + pad))
+            profile, path, (minx - pad, miny - pad, maxx + pad, maxy + pad), lang=lang)
     except READ_ERRORS as exc:  # a broken raster must not lose the whole map; noted in the profile
         skipped.record(translator(lang)("The land-cover raster {path} was not drawn on the web map: {reason}",
                                         path=Path(str(path)).name, reason=exc))

@@ -84,3 +84,26 @@ def test_without_lang_an_error_is_stated_in_the_recipes_language(inputs, lang):
     # --lang wins over the recipe's language
     english = _error(["delineate", str(recipe), "-o", str(inputs / "o.gpkg")], "en", inputs)
     assert not foreign_in(english, "en") and "the layer says EPSG:4326" in english
+
+
+HELP_PAGES = [[], ["demo"], ["profile"], ["sheet"], ["batch"], ["monitor"], ["delineate"], ["check"], ["compare"],
+              ["basins"], ["basins", "suggest"], ["basins", "build"], ["export", "landscale"], ["export", "terraso"],
+              ["qgis", "install-plugin"]]
+
+
+@pytest.mark.parametrize("env", [{"LANDGEO_LANG": "fr"}, {"LANG": "es_CL.UTF-8"}, {"LC_ALL": "pt_BR.UTF-8"}, {"LANG": "C.UTF-8"}])
+def test_help_is_in_the_language_of_the_environment(env):
+    lang = {"LANDGEO_LANG": "fr", "LANG": "es", "LC_ALL": "pt"}.get(next(iter(env)), "en")
+    lang = "en" if env.get("LANG") == "C.UTF-8" else lang
+    clean = {k: None for k in ("LANDGEO_LANG", "LC_ALL", "LC_MESSAGES", "LANG")}
+    pages = []
+    for args in HELP_PAGES:
+        result = CliRunner().invoke(main, [*args, "--help"], env={**clean, **env})
+        assert result.exit_code == 0, result.output
+        pages.append(result.output)
+    text = "\n".join(pages)
+    assert not foreign_in(text, lang), (lang, foreign_in(text, lang)[:10])
+    heading = {"en": "Options:", "fr": "Options:", "es": "Opciones:", "pt": "Opções:"}[lang]  # click adds the colon
+    assert all(heading in page for page in pages)
+    assert {"en": "Show this message and exit.", "fr": "Afficher ce message et quitter.", "es": "Mostrar este mensaje y salir.",
+            "pt": "Mostrar esta mensagem e sair."}[lang] in text

@@ -6,17 +6,17 @@ from pathlib import Path
 
 import click
 
+from .help import LandgeoCommand
 from .options import band_options, lang_option, out_option, overwrite_option
 from .options import message_lookup as _t  # the name the catalogue extractor reads
 
 
-@click.command()
+@click.command(cls=LandgeoCommand)
 @click.argument("recipes", nargs=-1, type=click.Path(path_type=Path))
 @out_option("out_dir", required=True, help="Output folder: OUT/<slug>/ per landscape, OUT/summary.csv, OUT/atlas.pdf.")
 @click.option("--units", type=click.Path(path_type=Path), default=None, help="Profile every unit of this layer as its own landscape.")
 @click.option("--field", multiple=True, help="With --units: the field that names each unit; give it again for a key of several fields (--field name --field adm0_a3).")
 @click.option("--key", default=None, metavar="F1,F2", help="With --units: a key of several fields, comma-separated (same as --field F1 --field F2).")
-@click.option("--where", "units_where", default=None, help="With --units: a filter, e.g. \"adm0_a3 = 'GHA'\".")
 @click.option("--country-field", default=None, help="With --units: the units' country field (default: adm0_a3, iso_a3… or where the units lie).")
 @click.option("--layer", default=None, help="With --units: the layer inside the file (GeoPackage).")
 @click.option("--attach", type=click.Path(path_type=Path), default=None, help="With --units: a recipe giving [attach.*], [scale] and shared settings.")

@@ -7,11 +7,12 @@ from pathlib import Path
 import click
 
 from ..render.labels import label
+from .help import LandgeoCommand
 from .options import FiniteNumber, band_options, json_option, lang_option, out_option, overwrite_option, to_json
 from .options import message_lookup as _t  # the name the catalogue extractor reads
 
 
-@click.command()
+@click.command(cls=LandgeoCommand)
 @click.argument("recipe", type=click.Path(path_type=Path))
 @out_option("out_file", required=True, help="Output file: .gpkg, .geojson, .kml or .shp.")
 @overwrite_option("Replace an existing file.")
@@ -26,7 +27,7 @@ def delineate(recipe: Path, out_file: Path, overwrite: bool, lang: str | None) -
                         definition=boundary.definition))
 
 
-@click.command()
+@click.command(cls=LandgeoCommand)
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--layer", default=None, help="Layer name (GeoPackage, KML folder).")
 @click.option("--crs", default=None, help="CRS of the file's coordinates when it states none (or one its coordinates do not fit).")

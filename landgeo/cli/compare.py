@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
+from .help import LandgeoCommand
 from .options import json_option, lang_option, out_option, overwrite_option, to_json
 from .options import message_lookup as _t  # the name the catalogue extractor reads
 
 
-@click.command()
+@click.command(cls=LandgeoCommand)
 @click.argument("a", type=click.Path(path_type=Path))
 @click.argument("b", required=False, type=click.Path(path_type=Path))
 @click.option("--units", type=click.Path(path_type=Path), default=None, help="A layer of units (districts…) to compare A with; FILE or FILE:LAYER.")

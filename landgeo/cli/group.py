@@ -12,13 +12,15 @@ import traceback
 import click
 
 from ..errors import LandgeoError
+from .help import LandgeoCommand, TranslatedHelp
 from .options import add_verbosity
 
 
-class LandgeoGroup(click.Group):
+class LandgeoGroup(TranslatedHelp, click.Group):
     """A click group that turns LandgeoError into exit 2 and other errors into exit 1, whatever -v says.
 
-    Every command (and sub-group) gets -v/-q; -vv prints tracebacks as well.
+    Every command (and sub-group) gets -v/-q; -vv prints tracebacks as well. Help texts are
+    stated in the reader's language (:mod:`landgeo.cli.help`).
     """
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         add_verbosity(cmd)
@@ -46,6 +48,7 @@ class LandgeoGroup(click.Group):
 
 
 LandgeoGroup.group_class = LandgeoGroup
+LandgeoGroup.command_class = LandgeoCommand
 
 
 def _one_line(exc: BaseException, lang: str | None = None) -> str:

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
+from .help import LandgeoCommand
 from .options import lang_option, out_option, overwrite_option
 
 
-@click.command()
+@click.command(cls=LandgeoCommand)
 @click.argument("recipe", type=click.Path(path_type=Path))
 @out_option("out_file", help="Write the indicators (long form) to this CSV.")
 @lang_option(help="Language (default: the recipe's).")

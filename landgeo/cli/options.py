@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from ..i18n import LANGUAGES, translator
+from ..i18n import LANGUAGES, N_, translator
 
 log = logging.getLogger("landgeo")
 
@@ -101,8 +101,8 @@ def band_options(f):
 
 # -v/-q and logging ----------------------------------------------------------------------------------
 
-VERBOSE_HELP = "More logging (-vv: debug and tracebacks); never changes the exit status."
-QUIET_HELP = "Only errors."
+VERBOSE_HELP = N_("More logging (-vv: debug and tracebacks); never changes the exit status.")
+QUIET_HELP = N_("Only errors.")
 
 
 def verbosity_options(f):

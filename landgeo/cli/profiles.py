@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..render.labels import label
+from .help import LandgeoCommand
 from .options import band_options, lang_option, out_option, overwrite_option
 from .options import message_lookup as _t  # the name the catalogue extractor reads
 
@@ -34,7 +35,7 @@ def finish(ctx: click.Context, outcomes) -> None:
         ctx.exit(1 if any(getattr(o, "internal", False) for o in failed) else 2)  # 1: an internal error among them
 
 
-@click.command()
+@click.command(cls=LandgeoCommand)
 @out_option("out_dir", default=Path("landgeo-demo"), show_default=True, help="Output folder.")
 @lang_option(help="Language of the outputs (default: each recipe's).")
 @overwrite_option()
@@ -55,7 +56,7 @@ def demo(ctx: click.Context, out_dir: Path, lang: str | None, overwrite: bool) -
         ctx.exit(2)
 
 
-@click.command()
+@click.command(cls=LandgeoCommand)
 @click.argument("recipes", nargs=-1, required=True, type=click.Path(path_type=Path))
 @out_option("out_dir", default=Path("."), show_default=True, help="Output folder; each landscape goes to OUT/<slug>/.")
 @lang_option(help="Language (default: the recipe's).")
@@ -74,7 +75,7 @@ def profile(ctx, recipes, out_dir, lang, offline, overwrite, min_ha, max_ha) -> 
     finish(ctx, outcomes)
 
 
-@click.command()
+@click.command(cls=LandgeoCommand)
 @click.argument("source", metavar="RECIPE|PROFILE_DIR", type=click.Path(path_type=Path))
 @out_option("out_file", help="FILE.pdf or FILE.png (default: sheet.pdf + sheet.png in the profile folder; "
                              "<slug>-sheet.pdf + .png here for a recipe).")

@@ -2,7 +2,7 @@
 
 Babel's own Python extractor counts keyword arguments as positional ones, so it cannot
 tell ``t("{n} hole", "{n} holes", n=n)`` from ``t("{a} of {b}", a=x, b=y)``. This one reads
-the syntax tree: the first positional argument is the message, a second positional string
+the syntax tree (and, in ``landgeo/cli/``, the ``--help`` texts: :func:`help_texts_in_source`): the first positional argument is the message, a second positional string
 is its plural, ``context="..."`` its gettext context. Configured in ``pyproject.toml``
 (``[tool.babel]``) and run by ``pybabel extract -F pyproject.toml``.
 """
@@ -10,8 +10,10 @@ is its plural, ``context="..."`` its gettext context. Configured in ``pyproject.
 from __future__ import annotations
 
 import ast
+import inspect
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +67,61 @@ def messages_in_source(source: str, filename: str = "<source>") -> Iterator[tupl
         yield node.lineno, context, message, plural
 
 
+def _is_command(node: ast.AST) -> bool:
+    """A function decorated as a click command or group (``@click.command(...)``, ``@basins.command("build")``)."""
+    for deco in getattr(node, "decorator_list", []):
+        func = deco.func if isinstance(deco, ast.Call) else deco
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name in ("command", "group"):
+            return True
+    return False
+
+
+def help_texts_in_source(source: str, filename: str = "<source>") -> Iterator[tuple[int, str | None, str, None]]:
+    """``(line, None, text, None)`` for the ``--help`` texts of a command-line module: every literal
+    ``help="…"`` argument, the help given first to a shared ``*_option(…)``, a ``help`` parameter's literal
+    default, and the docstrings of click commands
+    (cleaned as click shows them, up to a form feed).
+
+    >>> src = 'import click\\n@click.command()\\n@click.option("--x", help="The x.")\\ndef f(x):\\n    "Do f."\\n'
+    >>> sorted(m[2] for m in help_texts_in_source(src))
+    ['Do f.', 'The x.']
+    """
+    for node in ast.walk(ast.parse(source, filename)):
+        if isinstance(node, ast.Call):
+            for k in node.keywords:
+                text = _literal(k.value) if k.arg == "help" else None
+                if text:
+                    yield k.value.lineno, None, inspect.cleandoc(text), None
+            name = getattr(node.func, "id", "")
+            text = _literal(node.args[0]) if name.endswith("_option") and node.args else None
+            if text and " " in text:  # a shared option's help given first: json_option("Print JSON.")
+                yield node.lineno, None, inspect.cleandoc(text), None
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = node.args
+            positional = args.posonlyargs + args.args
+            pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+            pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+            for arg, default in pairs:
+                text = _literal(default) if arg.arg == "help" else None
+                if text:
+                    yield default.lineno, None, inspect.cleandoc(text), None
+            doc = ast.get_docstring(node, clean=True)
+            if doc and _is_command(node):
+                text = doc.partition("\f")[0].strip()
+                if text:
+                    yield node.lineno, None, text, None
+
+
 def extract_landgeo(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
     """The Babel extraction method (see :func:`babel.messages.extract.extract`)."""
     encoding = options.get("encoding", "utf-8")
     source = fileobj.read().decode(encoding)
     name = getattr(fileobj, "name", "<source>")
-    for line, context, message, plural in sorted(messages_in_source(source, name), key=lambda m: m[0]):
+    found = list(messages_in_source(source, name))
+    if "cli" in Path(str(name)).parts:  # the command line's --help texts (landgeo.cli.help looks them up)
+        found += list(help_texts_in_source(source, name))
+    for line, context, message, plural in sorted(found, key=lambda m: m[0]):
         if context is not None and plural is not None:
             yield line, "npgettext", (context, message, plural), []
         elif context is not None:

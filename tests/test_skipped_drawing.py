@@ -8,7 +8,7 @@ import json
 import pytest
 
 from landgeo.render import sheet as sheet_module
-from landgeo.render import skipped
+from landgeo.render import sheet_map, skipped
 from landgeo.render.outputs import write_maps
 
 from .render_data import demo_inputs
@@ -41,7 +41,7 @@ def test_a_programming_error_while_drawing_is_not_swallowed(tmp_path, monkeypatc
     def bug(*args, **kwargs):
         raise TypeError("a bug in landgeo, not in the data")
 
-    monkeypatch.setattr(sheet_module, "_landcover_image", bug)
+    monkeypatch.setattr(sheet_map, "_landcover_image", bug)
     (tmp_path / "out").mkdir()
     with pytest.raises(TypeError, match="a bug in landgeo"):
         sheet_module.write_sheet(profile, layers, png=tmp_path / "out" / "sheet.png", rasters={"landcover": _broken_raster(tmp_path)})

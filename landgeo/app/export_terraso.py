@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import pycountry  # offline ISO 3166 tables
 import shapely
 
 from .._version import __version__
@@ -55,8 +56,6 @@ def alpha2(country: str) -> str | None:
     >>> alpha2("GHA"), alpha2("ci"), alpha2("Côte d'Ivoire"), alpha2("XDL")
     ('GH', 'CI', 'CI', None)
     """
-    import pycountry  # offline ISO 3166 tables
-
     text = str(country or "").strip()
     if not text:
         return None

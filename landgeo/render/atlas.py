@@ -31,18 +31,10 @@ from . import style
 from .atlas_pages import assemble
 from .change_page import build_change_page, has_change_page
 from .context import country_context, to_4326
+from .frame import HALO, Labeller, draw_geoms, map_extent
 from .labels import colon, fmt_ha, label
-from .sheet import (
-    A4_LANDSCAPE_IN,
-    HALO,
-    RC,
-    _draw_geoms,
-    _Labeller,
-    _map_extent,
-    build_sheet,
-    pdf_metadata,
-    sheet_date,
-)
+from .page import A4_LANDSCAPE_IN, RC, pdf_metadata, sheet_date
+from .sheet import build_sheet
 from .text import scrub_figure
 
 log = logging.getLogger(__name__)
@@ -120,19 +112,19 @@ def _overview(fig, rect, entries: list[AtlasEntry], geoms: list, lang: str) -> N
     allg = shapely.union_all([g for _, g in shown])
     ax = fig.add_axes(rect)
     fig_w, fig_h = fig.get_size_inches()
-    minx, maxx, miny, maxy, k = _map_extent(allg.bounds, (rect[3] * fig_h) / (rect[2] * fig_w), pad=0.15)
+    minx, maxx, miny, maxy, k = map_extent(allg.bounds, (rect[3] * fig_h) / (rect[2] * fig_w), pad=0.15)
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)
     ax.set_aspect(k, adjustable="box")
     ax.set_facecolor(style.SEA)
     context = country_context(allg, margin_deg=max(maxx - minx, maxy - miny))
     if context is not None and context["home"].any():
-        _draw_geoms(ax, context, facecolor=style.CONTEXT_FILL, edgecolor=style.CONTEXT_EDGE, linewidth=0.5)
+        draw_geoms(ax, context, facecolor=style.CONTEXT_FILL, edgecolor=style.CONTEXT_EDGE, linewidth=0.5)
     else:
         ax.set_facecolor(style.CONTEXT_FILL)
-    _draw_geoms(ax, gpd.GeoSeries([g for _, g in shown], crs=4326), facecolor=style.BOUNDARY, alpha=0.35,
+    draw_geoms(ax, gpd.GeoSeries([g for _, g in shown], crs=4326), facecolor=style.BOUNDARY, alpha=0.35,
                 edgecolor=style.BOUNDARY, linewidth=1.0, zorder=3)
-    labeller = _Labeller(ax)
+    labeller = Labeller(ax)
     for e, g in shown:
         pt = g.representative_point()
         labeller.place(pt.x, pt.y, str(e.page), fontsize=10, fontweight="bold", color=style.TEXT, ha="center",
@@ -207,7 +199,7 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
     title
         Title of the contents page (default "Landscape atlas" / "Atlas des paysages").
     date
-        Date printed on the pages (default as :func:`~landgeo.render.sheet.sheet_date`).
+        Date printed on the pages (default as :func:`~landgeo.render.page.sheet_date`).
 
     Returns
     -------

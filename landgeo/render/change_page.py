@@ -30,12 +30,14 @@ from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.patches import PathPatch as _PP
 from matplotlib.path import Path as MplPath
 
-from ..attach.classes import BUILTIN, builtin_table
-from ..i18n import N_, Text, check_lang, fmt_number, fmt_percent, translator
+from ..i18n import check_lang
 from ..monitor.dates import at_or_before, date_key
 from . import style
+from .change_text import TEXT, has_change_page, in_language, narrative, phrase, span_transition
 from .context import to_4326
+from .frame import draw_geoms, finish_map_axes, geometry_path, map_axes
 from .labels import colon, fmt_ha, label
+from .page import A4_LANDSCAPE_IN, RC, sheet_date
 from .raster import read_window
 from .scorecard_chart import (
     GOAL_COLOURS,
@@ -45,165 +47,14 @@ from .scorecard_chart import (
     trend_text,
 )
 from .scorecard_chart import text as score_text
-from .sheet import A4_LANDSCAPE_IN, RC, _draw_geoms, finish_map_axes, geometry_path, map_axes, sheet_date
+
+__all__ = ["TEXT", "build_change_page", "has_change_page", "in_language", "narrative", "phrase", "write_change_png"]
 
 log = logging.getLogger(__name__)
 
 MAX_MAPS = 4
+
 SANKEY_CLASSES = 6
-
-#: key → English message id (looked up in the catalogues of landgeo.i18n); sentences take str.format fields
-#: the mined-area sentence, as (singular, plural) by the number of new sites n, for growth, loss, no change
-MINED = {
-    "grew": Text("From {a} to {b} the mined area inside the landscape grew from {x} to {y} ({pct}); {n} new site, "
-                "{ca} sites in {a} and {cb} in {b}.",
-             "From {a} to {b} the mined area inside the landscape grew from {x} to {y} ({pct}); {n} new sites, "
-                "{ca} sites in {a} and {cb} in {b}."),
-    "fell": Text("From {a} to {b} the mined area inside the landscape fell from {x} to {y} ({pct}); {n} new site, "
-                "{ca} sites in {a} and {cb} in {b}.",
-             "From {a} to {b} the mined area inside the landscape fell from {x} to {y} ({pct}); {n} new sites, "
-                "{ca} sites in {a} and {cb} in {b}."),
-    "same": Text("From {a} to {b} the mined area inside the landscape stayed at {x}; {n} new site, "
-                "{ca} sites in {a} and {cb} in {b}.",
-             "From {a} to {b} the mined area inside the landscape stayed at {x}; {n} new sites, "
-                "{ca} sites in {a} and {cb} in {b}."),
-}
-
-TEXT = {
-    'title': N_('Change over time'),
-    'maps': N_('Land cover at each date (each date on its own boundary)'),
-    'transition': N_('Land-cover transitions {a} → {b} (ha)'),
-    'mined': N_('Mined area (ha) and ASGM sites'),
-    'sites': N_('sites'),
-    'goal_means': N_('Scorecard goal means (1–5)'),
-    'radar': N_('Scorecard criteria by date'),
-    'summary': N_('What changed'),
-    'other': N_('Other'),
-    'footprints': N_('ASGM footprints {d}'),
-    'boundary': N_('Landscape boundary'),
-    'no_change_data': N_('No dated layers: add [[monitor.landcover]], [[monitor.sites]]… to the recipe.'),
-    's_natural_mining': N_('In {d}, {x} of the mined area ({share}) lay on natural habitat (land cover of {lc}).'),
-    's_land': N_('From {a} to {b}, {x} changed land-cover class ({share} of the area both dates cover); natural habitat went from {na} to {nb}, with {loss} lost and {gain} gained.'),
-    's_top': N_('The largest change was {f} to {t} ({x}).'),
-    's_pop': N_('Population went from {x} in {a} to {y} in {b} ({pct}).'),
-    's_boundary_new': N_('The boundary changed by {share} between {a} and {b}: more than 10%, so LandScale starts a new baseline; figures before and after {b} measure different areas.'),
-    's_boundary_ok': N_('The boundary changed by {share} between {a} and {b} (within 10%: the same baseline).'),
-    's_score': N_('Scorecard goal means from {a} to {b}: {items}.'),
-}
-
-def phrase(key: str, lang: str, **fields) -> str:
-    """A change-page text in ``lang``, its ``{fields}`` filled (numbers already formatted by the caller)."""
-    return translator(lang)(TEXT[key], **fields)
-
-
-def _pct(a: float | None, b: float | None, lang: str) -> str:
-    """The change from ``a`` to ``b`` as a signed percentage: ``+12 %``, ``−3.5 %`` (locale format)."""
-    if not a:
-        return "–"
-    v = (b - a) / a
-    sign = "+" if v > 0 else "−" if v < 0 else "±"
-    return sign + fmt_percent(abs(v), lang, 0 if abs(v) >= 0.1 else 1)
-
-
-def _share(v: float | None, lang: str) -> str:
-    return "–" if v is None else fmt_percent(v, lang, 0 if v >= 0.1 else 1)
-
-
-# --------------------------------------------------------------------------- sentences
-
-
-def narrative(monitoring: Mapping[str, Any], lang: str) -> list[str]:
-    """Sentences about the change, in ``lang``, from the ``monitoring`` section of a profile."""
-    out: list[str] = []
-    for c in monitoring.get("boundary_change") or []:
-        key = "s_boundary_new" if c.get("new_baseline") else "s_boundary_ok"
-        out.append(phrase(key, lang, share=_share(c.get("change_share"), lang), a=c["from"], b=c["to"]))
-    sites = [s for s in monitoring.get("sites") or [] if s.get("count") is not None]
-    if len(sites) >= 2:
-        a, b = sites[0], sites[-1]
-        xa, xb = a.get("area_ha"), b.get("area_ha")
-        by_period = {i["date_or_period"]: i["value"] for i in monitoring.get("indicators") or []
-                     if i.get("indicator") == "new_sites"}
-        n_new = by_period.get(f"{a['date']}/{b['date']}")
-        if xa is not None and xb is not None:
-            m = MINED["grew" if xb > xa else "fell" if xb < xa else "same"]
-            out.append(translator(lang)(m.msgid, m.plural, a=a["date"], b=b["date"], x=fmt_ha(xa, lang), y=fmt_ha(xb, lang),
-                                        pct=_pct(xa, xb, lang), n=int(n_new or 0), ca=fmt_number(a["count"], lang),
-                                        cb=fmt_number(b["count"], lang)))
-    if sites and sites[-1].get("in_natural_habitat_ha") is not None and sites[-1].get("area_ha"):
-        s = sites[-1]
-        out.append(phrase("s_natural_mining", lang, d=s["date"], x=fmt_ha(s["in_natural_habitat_ha"], lang),
-                                                       share=_share(s["in_natural_habitat_ha"] / s["area_ha"], lang),
-                                                       lc=s.get("land_cover_date")))
-    trans = _span_transition(monitoring)
-    lc = {x["date"]: x for x in monitoring.get("land_cover") or []}
-    if trans is not None:
-        a, b = trans["from"], trans["to"]
-        # natural habitat over the area both dates cover (so that before − lost + gained = after)
-        nat_a = nat_b = None
-        if a in lc and b in lc:
-            va = {c["value"] for c in lc[a]["classes"] if c.get("natural")}
-            vb = {c["value"] for c in lc[b]["classes"] if c.get("natural")}
-            nat_a = sum(m["area_ha"] for m in trans["matrix"] if m["from_value"] in va)
-            nat_b = sum(m["area_ha"] for m in trans["matrix"] if m["to_value"] in vb)
-        out.append(phrase("s_land", lang, 
-            a=a, b=b, x=fmt_ha(trans["changed_ha"], lang),
-            share=_share(trans["changed_ha"] / trans["area_ha"] if trans["area_ha"] else None, lang),
-            na=fmt_ha(nat_a, lang) if nat_a is not None else "–", nb=fmt_ha(nat_b, lang) if nat_b is not None else "–",
-            loss=fmt_ha(trans["natural_loss_ha"], lang), gain=fmt_ha(trans["natural_gain_ha"], lang)))
-        moves = [m for m in trans["matrix"] if m["from_value"] != m["to_value"]]
-        if moves:
-            top = max(moves, key=lambda m: m["area_ha"])
-            out.append(phrase("s_top", lang, f=top["from_class"], t=top["to_class"], x=fmt_ha(top["area_ha"], lang)))
-    pop = monitoring.get("population") or []
-    if len(pop) >= 2:
-        a, b = pop[0], pop[-1]
-        out.append(phrase("s_pop", lang, x=fmt_number(a["total"], lang), y=fmt_number(b["total"], lang), a=a["date"],
-                                           b=b["date"], pct=_pct(a["total"], b["total"], lang)))
-    cards = [c for c in monitoring.get("scorecards") or [] if c.get("goal_means")]
-    if len(cards) >= 2:
-        a, b = cards[0], cards[-1]
-        items = ", ".join(f"{score_text(g, lang).lower()} {fmt_number(a['goal_means'][g], lang, 1)} → "
-                          f"{fmt_number(b['goal_means'][g], lang, 1)}" for g, _ in GOALS
-                          if a["goal_means"].get(g) is not None and b["goal_means"].get(g) is not None)
-        out.append(phrase("s_score", lang, a=a["date"], b=b["date"], items=items))
-    return out
-
-
-def _span_transition(monitoring: Mapping[str, Any]) -> Mapping | None:
-    """The transition between the first and the last land-cover date."""
-    trans = monitoring.get("transitions") or []
-    if not trans:
-        return None
-    dates = [x["date"] for x in monitoring.get("land_cover") or []]
-    for tr_ in trans:
-        if dates and tr_["from"] == dates[0] and tr_["to"] == dates[-1]:
-            return tr_
-    return trans[-1]
-
-
-# --------------------------------------------------------------------------- drawing
-
-
-def in_language(monitoring: Mapping[str, Any], lang: str) -> dict:
-    """A copy of ``monitoring`` whose land-cover class names are in ``lang`` (built-in class tables), so a
-    profile made in one language draws its change page in another with the classes named in that one."""
-
-    lc = monitoring.get("land_cover") or []
-    tables = {x["date"]: builtin_table(x["class_table"]) for x in lc if x.get("class_table") in BUILTIN}
-    if not tables:
-        return dict(monitoring)
-    out = dict(monitoring)
-    out["land_cover"] = [{**x, "classes": [{**c, "class": tables[x["date"]].name(c["value"], lang=lang)}
-                                           for c in x["classes"]]} if x["date"] in tables else x for x in lc]
-    trans = []
-    for tr_ in monitoring.get("transitions") or []:
-        ta, tb = tables.get(tr_["from"]), tables.get(tr_["to"])
-        rows = [{**m, "from_class": ta.name(m["from_value"], lang=lang) if ta else m["from_class"],
-                 "to_class": tb.name(m["to_value"], lang=lang) if tb else m["to_class"]} for m in tr_["matrix"]]
-        trans.append({**tr_, "matrix": rows})
-    out["transitions"] = trans
-    return out
 
 
 def _class_colours(monitoring) -> dict[str, str]:
@@ -216,7 +67,6 @@ def _class_colours(monitoring) -> dict[str, str]:
             if c.get("colour"):  # the same in every language (a colour picked from the name is not)
                 given.setdefault(c["class"], c["colour"])
     return style.class_colours(names, given)
-
 
 def _small_multiples(fig, top, bottom, monitoring, layers, rasters, lang, colours) -> None:
     lc = (monitoring.get("land_cover") or [])[-MAX_MAPS:]
@@ -267,9 +117,9 @@ def _small_multiples(fig, top, bottom, monitoring, layers, rasters, lang, colour
             except Exception as exc:  # a missing raster must not lose the page
                 log.warning("change page: land cover %s not drawn: %s", path, exc)
         if geoms.get(d) is not None:
-            _draw_geoms(ax, gpd.GeoSeries([allg], crs=4326), facecolor="none", edgecolor="#9a9a9a", linewidth=0.6,
+            draw_geoms(ax, gpd.GeoSeries([allg], crs=4326), facecolor="none", edgecolor="#9a9a9a", linewidth=0.6,
                         linestyle=(0, (3, 2)), zorder=5)
-            _draw_geoms(ax, gpd.GeoSeries([geoms[d]], crs=4326), facecolor="none", edgecolor=style.BOUNDARY,
+            draw_geoms(ax, gpd.GeoSeries([geoms[d]], crs=4326), facecolor="none", edgecolor=style.BOUNDARY,
                         linewidth=1.4, zorder=6)
         sd = at_or_before(site_dates, d) if site_dates else None
         if sd is not None and date_key(sd) <= date_key(d):
@@ -282,6 +132,26 @@ def _small_multiples(fig, top, bottom, monitoring, layers, rasters, lang, colour
         ax.tick_params(labelsize=5.5)
         if i > 0:
             ax.set_yticklabels([])
+
+def _sankey_labels(ax, centres, totals, side: str, edge: float, lang: str) -> None:
+    """Class names and areas beside one side's bars (``edge``: the bars' outer x), pushed apart where bars are thin.
+
+    Two lines of 5.8 pt need ~0.17 of an axes 1.2 in tall; kept within 0.06..0.94 (title and dates above).
+    """
+    ys = [cy for _, cy in centres]
+    min_dy = min(0.17, 0.88 / max(1, len(ys) - 1))
+    for i in range(len(ys)):
+        ys[i] = min(ys[i], 0.94 if i == 0 else ys[i - 1] - min_dy)
+    for i in range(len(ys) - 1, -1, -1):
+        ys[i] = max(ys[i], 0.06 if i == len(ys) - 1 else ys[i + 1] + min_dy)
+    left = side == "l"
+    for (c, cy), ly in zip(centres, ys):
+        lab = f"{textwrap.shorten(c, 28, placeholder='…')}\n{fmt_ha(totals[c], lang)}"
+        ax.text(edge - 0.012 if left else edge + 0.012, ly, lab, ha="right" if left else "left", va="center",
+                fontsize=5.8, color=style.TEXT, linespacing=1.0)
+        if abs(ly - cy) > 0.01:
+            xs = [edge - 0.01, edge] if left else [edge, edge + 0.01]
+            ax.plot(xs, [ly, cy] if left else [cy, ly], color="#999999", linewidth=0.4)
 
 
 def _sankey(fig, rect, trans, lang, colours) -> None:
@@ -334,24 +204,7 @@ def _sankey(fig, rect, trans, lang, colours) -> None:
                                    linewidth=0.3))
             centres.append((c, y - h / 2))
             y -= h + gap
-        # labels two lines tall: push them apart downwards where bars are thin, keep them in the axes
-        # two lines of 5.8 pt need ~0.17 of an axes 1.2 in tall; kept within 0.06..0.94 (title and dates above)
-        ys = [cy for _, cy in centres]
-        min_dy = min(0.17, 0.88 / max(1, len(ys) - 1))
-        for i in range(len(ys)):
-            ys[i] = min(ys[i], 0.94 if i == 0 else ys[i - 1] - min_dy)
-        for i in range(len(ys) - 1, -1, -1):
-            ys[i] = max(ys[i], 0.06 if i == len(ys) - 1 else ys[i + 1] + min_dy)
-        for (c, cy), ly in zip(centres, ys):
-            lab = f"{textwrap.shorten(c, 28, placeholder='…')}\n{fmt_ha(totals[c], lang)}"
-            if side == "l":
-                ax.text(x0 - bar - 0.012, ly, lab, ha="right", va="center", fontsize=5.8, color=style.TEXT, linespacing=1.0)
-                if abs(ly - cy) > 0.01:
-                    ax.plot([x0 - bar - 0.01, x0 - bar], [ly, cy], color="#999999", linewidth=0.4)
-            else:
-                ax.text(x1 + bar + 0.012, ly, lab, ha="left", va="center", fontsize=5.8, color=style.TEXT, linespacing=1.0)
-                if abs(ly - cy) > 0.01:
-                    ax.plot([x1 + bar, x1 + bar + 0.01], [cy, ly], color="#999999", linewidth=0.4)
+        _sankey_labels(ax, centres, totals, side, x0 - bar if side == "l" else x1 + bar, lang)
     for f in order:
         for tt in order:
             v = agg.get((f, tt), 0)
@@ -373,13 +226,11 @@ def _sankey(fig, rect, trans, lang, colours) -> None:
     ax.text(x0 - bar / 2, 1.03, trans["from"], ha="center", va="bottom", fontsize=7.5, fontweight="bold")
     ax.text(x1 + bar / 2, 1.03, trans["to"], ha="center", va="bottom", fontsize=7.5, fontweight="bold")
 
-
 def _title(ax, title: str, rect) -> None:
     """A chart title wrapped to the chart's width (two lines at most)."""
     chars = max(16, int(rect[2] * 11.69 * 72 / (8.0 * 0.6)))
     ax.set_title("\n".join(textwrap.wrap(title, chars)[:2]), fontsize=8.0, fontweight="bold", loc="left",
                  color=style.TEXT, linespacing=1.05)
-
 
 def _mined_series(fig, rect, monitoring, lang) -> bool:
     sites = [s for s in monitoring.get("sites") or [] if s.get("count") is not None]
@@ -406,7 +257,6 @@ def _mined_series(fig, rect, monitoring, lang) -> bool:
     _title(ax, phrase("mined", lang), rect)
     return True
 
-
 def _score_series(fig, rect, monitoring, lang) -> bool:
     cards = [c for c in monitoring.get("scorecards") or [] if c.get("goal_means")]
     if not cards:
@@ -429,7 +279,6 @@ def _score_series(fig, rect, monitoring, lang) -> bool:
     _title(ax, phrase("goal_means", lang), rect)
     return True
 
-
 def _narrative_box(fig, rect, sentences, lang) -> None:
     x, y0, w, h = rect
     fig.text(x, y0 + h, phrase("summary", lang), fontsize=8.5, fontweight="bold", color=style.TEXT, va="top")
@@ -443,7 +292,6 @@ def _narrative_box(fig, rect, sentences, lang) -> None:
             fig.text(x + (0.012 if j else 0), y, ("• " if j == 0 else "") + line, fontsize=6.7, color=style.TEXT, va="top")
             y -= 0.0178
         y -= 0.004
-
 
 def build_change_page(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame], *, lang: str = "en",
                       rasters: Mapping[str, Any] | None = None, date: str | None = None) -> Figure | None:
@@ -478,7 +326,7 @@ def build_change_page(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDa
         leg_ax.set_axis_off()
         leg_ax.legend(handles=handles, loc="center left", ncol=5, fontsize=6.2, frameon=False, handlelength=1.5,
                       columnspacing=1.2, borderaxespad=0)
-        trans = _span_transition(mon)
+        trans = span_transition(mon)
         if trans is not None:
             _sankey(fig, [0.03, 0.315, 0.46, 0.14], trans, lang, colours)
         _narrative_box(fig, [0.03, 0.027, 0.5, 0.243], narrative(mon, lang), lang)
@@ -501,14 +349,6 @@ def build_change_page(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDa
         fig.text(0.97, 0.012, f"{label('date', lang)}{colon(lang)}{sheet_date(date)} · {label('made_with', lang)}",
                  fontsize=5.5, color=style.MUTED, ha="right")
     return fig
-
-
-def has_change_page(profile: Mapping[str, Any]) -> bool:
-    """Whether a profile has two or more dates of something to compare (a change page is drawn)."""
-    mon = profile.get("monitoring") or {}
-    counts = [len(mon.get(k) or []) for k in ("land_cover", "sites", "population", "boundaries", "scorecards")]
-    return max(counts, default=0) >= 2
-
 
 def write_change_png(profile, layers, png, *, lang: str = "en", rasters=None, date=None, dpi: int = 200):
     """Write the change page as a PNG; returns the path, or None when there is nothing to compare."""

@@ -4,7 +4,7 @@ Left: the map — where A and the reference (B, or the best-fit units) agree and
 differ, both outlines, the units A touches, the Hausdorff pair, a scale bar,
 a north arrow and a graticule. Right: a locator, the legend, the metrics table
 and the units table. The page layout, fonts, map elements and deterministic
-PDF metadata are those of the profile sheet (:mod:`landgeo.render.sheet`).
+PDF metadata are those of the profile sheet (:mod:`landgeo.render.page`).
 """
 
 from __future__ import annotations
@@ -27,21 +27,10 @@ from ..i18n import Text, check_lang, fmt_percent, join_names, translator
 from . import style
 from .compare_map import COLOURS, fill_roles, headline, reference_role
 from .context import to_4326
+from .frame import HALO, Labeller, draw_geoms, finish_map_axes, map_extent
 from .labels import colon, fmt_ha, fmt_km, label
-from .sheet import (
-    A4_LANDSCAPE_IN,
-    HALO,
-    PNG_DPI,
-    RC,
-    _draw_geoms,
-    _draw_locator,
-    _draw_table,
-    _Labeller,
-    _map_extent,
-    finish_map_axes,
-    save_figure,
-    sheet_date,
-)
+from .page import A4_LANDSCAPE_IN, PNG_DPI, RC, save_figure, sheet_date
+from .sheet_panels import draw_locator, draw_table
 from .text import scrub_figure
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -105,7 +94,7 @@ def _draw_map(fig, rect, comparison: Comparison, lang: str, context: gpd.GeoData
     ref = reference_role(comparison)
     shown = [geoms["a"]] + ([geoms[ref]] if ref else [])
     fig_w, fig_h = fig.get_size_inches()
-    minx, maxx, miny, maxy, k = _map_extent(shapely.bounds(shapely.union_all(shown)), (rect[3] * fig_h) / (rect[2] * fig_w))
+    minx, maxx, miny, maxy, k = map_extent(shapely.bounds(shapely.union_all(shown)), (rect[3] * fig_h) / (rect[2] * fig_w))
     extent = (minx, maxx, miny, maxy)
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)
@@ -117,27 +106,27 @@ def _draw_map(fig, rect, comparison: Comparison, lang: str, context: gpd.GeoData
         ax.set_facecolor(style.SEA)
         ctx = context.clip(view.buffer((maxx - minx) * 0.5))
         if len(ctx):
-            _draw_geoms(ax, ctx, facecolor=style.CONTEXT_FILL, edgecolor=style.CONTEXT_EDGE, linewidth=0.6, zorder=0)
+            draw_geoms(ax, ctx, facecolor=style.CONTEXT_FILL, edgecolor=style.CONTEXT_EDGE, linewidth=0.6, zorder=0)
     else:
         ax.set_facecolor("#fbfaf7")
     for role in fill_roles(comparison):
         g = geoms[role]
         if not g.is_empty:
-            _draw_geoms(ax, gpd.GeoSeries([g], crs=4326), facecolor=COLOURS[role], edgecolor="none", alpha=0.75, zorder=2)
+            draw_geoms(ax, gpd.GeoSeries([g], crs=4326), facecolor=COLOURS[role], edgecolor="none", alpha=0.75, zorder=2)
             handles.append(Patch(facecolor=COLOURS[role], edgecolor="none", alpha=0.75, label=comparison.role_label(role, lang)))
     u = comparison.units
-    labeller = _Labeller(ax)
+    labeller = Labeller(ax)
     if u is not None and len(u.geometries):
-        _draw_geoms(ax, u.geometries.boundary, color=COLOURS["units"], linewidth=0.6, linestyle=(0, (4, 2.5)), zorder=5)
+        draw_geoms(ax, u.geometries.boundary, color=COLOURS["units"], linewidth=0.6, linestyle=(0, (4, 2.5)), zorder=5)
         handles.append(Line2D([], [], color=COLOURS["units"], linewidth=0.8, linestyle=(0, (4, 2.5)), label=f"{u.label} ({u.field})"))
     if ref is not None:
         outline = gpd.GeoSeries([geoms[ref].boundary], crs=4326)
-        _draw_geoms(ax, outline, color="white", linewidth=3.4, zorder=7, alpha=0.9)
-        _draw_geoms(ax, outline, color=COLOURS[ref], linewidth=1.6, linestyle=(0, (5, 2.5)), zorder=8)
+        draw_geoms(ax, outline, color="white", linewidth=3.4, zorder=7, alpha=0.9)
+        draw_geoms(ax, outline, color=COLOURS[ref], linewidth=1.6, linestyle=(0, (5, 2.5)), zorder=8)
         handles.insert(0, Line2D([], [], color=COLOURS[ref], linewidth=1.6, linestyle=(0, (5, 2.5)), label=comparison.role_label(ref, lang)))
     outline = gpd.GeoSeries([geoms["a"].boundary], crs=4326)
-    _draw_geoms(ax, outline, color="white", linewidth=3.6, zorder=9, alpha=0.9)
-    _draw_geoms(ax, outline, color=COLOURS["a"], linewidth=1.8, zorder=10)
+    draw_geoms(ax, outline, color="white", linewidth=3.6, zorder=9, alpha=0.9)
+    draw_geoms(ax, outline, color=COLOURS["a"], linewidth=1.8, zorder=10)
     handles.insert(0, Line2D([], [], color=COLOURS["a"], linewidth=1.8, label=f"A{colon(lang)}{comparison.a_label}"))
     metrics = comparison.pair if comparison.pair is not None else (u.metrics if u is not None else None)
     if metrics is not None and metrics.hausdorff.km > 0:
@@ -216,7 +205,7 @@ def build_compare_sheet(comparison: Comparison, *, lang: str = "en", context: gp
         if loc_ctx.get("context") is None and comparison.units is not None and len(comparison.units.geometries):
             loc_ctx = {"context": comparison.units.geometries}
         if loc_ctx.get("context") is not None:
-            _draw_locator(fig, [0.635, 0.715, 0.12, 0.18], loc_ctx, comparison.a.geometry, lang)
+            draw_locator(fig, [0.635, 0.715, 0.12, 0.18], loc_ctx, comparison.a.geometry, lang)
             lax, width = fig.add_axes([0.775, 0.715, 0.2, 0.18]), 42
         else:  # nothing to locate A against: the legend takes the space
             lax, width = fig.add_axes([0.635, 0.715, 0.34, 0.18]), 70
@@ -228,7 +217,7 @@ def build_compare_sheet(comparison: Comparison, *, lang: str = "en", context: gp
                    borderaxespad=0, labelspacing=0.35)
         has_units = comparison.units is not None and len(comparison.units.table) > 0
         table_rect = [0.635, 0.255 if has_units else 0.09, 0.34, 0.44 if has_units else 0.605]
-        _draw_table(fig, table_rect, metrics_rows(comparison, lang), lang)
+        draw_table(fig, table_rect, metrics_rows(comparison, lang), lang)
         if has_units:
             _draw_units_table(fig, [0.635, 0.075, 0.34, 0.165], comparison, lang, max_rows=7)
         conv = t("Areas geodesic (WGS84), overlays in EPSG:4326; Hausdorff distance of the outlines, geodesic")

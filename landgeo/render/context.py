@@ -15,10 +15,14 @@ from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
+from babel import Locale
+from babel.core import get_global
 from shapely.geometry.base import BaseGeometry
 
+from ..i18n import LANGUAGES
 from ..io.text import read_text
 from ..io.vector import read_vector
 from .reach import to_boundary_longitudes
@@ -71,8 +75,23 @@ def _fine_cover():
 
     if not COUNTRIES_10M.is_file():
         return None
-    gdf = read_vector(COUNTRIES_10M, layer="countries", expect="polygon")
+    gdf = _bundled(COUNTRIES_10M, "countries", "polygon")
     return shapely.union_all([shapely.box(*g.bounds) for g in gdf.geometry.values])
+
+
+@lru_cache(maxsize=4)
+def _bundled(path: Path, layer: str | None, expect: str) -> gpd.GeoDataFrame:
+    """A whole bundled outline layer, read once per process (an atlas draws many sheets from it)."""
+    return read_vector(path, layer=layer, expect=expect)
+
+
+def _bundled_in(path: Path, layer: str | None, bbox, expect: str) -> gpd.GeoDataFrame:
+    """The features of a bundled layer that meet ``bbox``, in file order (as OGR's bbox filter gives them)."""
+    gdf = _bundled(Path(path), layer, expect)
+    if gdf is None or not len(gdf):
+        return gdf
+    rows = np.sort(gdf.sindex.query(shapely.box(*bbox), predicate="intersects"))
+    return gdf.iloc[rows].copy()
 
 
 def outlines_credit(path: Path) -> str:
@@ -141,7 +160,7 @@ def _read_around(path: Path, layer: str | None, bbox, expect: str, geom) -> gpd.
         windows.append((-180.0, miny, min(maxx - 360.0, 180.0), maxy))
     if minx < -180.0:
         windows.append((max(minx + 360.0, -180.0), miny, 180.0, maxy))
-    frames = [read_vector(path, layer=layer, bbox=w, expect=expect) for w in windows]
+    frames = [_bundled_in(path, layer, w, expect) for w in windows]
     frames = [f.to_crs(4326) if f.crs is not None and f.crs.to_epsg() != 4326 else f for f in frames if f is not None]
     gdf = frames[0] if len(frames) == 1 else gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
     if len(frames) > 1:
@@ -159,11 +178,6 @@ _SHORT_NAMES = {
 
 def _cldr_name(key: str, lang: str) -> str | None:
     """The country's name in ``lang`` from CLDR (Babel), for an ISO alpha-3 code."""
-    from babel import Locale
-    from babel.core import get_global
-
-    from ..i18n import LANGUAGES
-
     alpha2 = (get_global("territory_aliases").get(key) or [None])[0]
     if alpha2 is None:
         return None

@@ -25,12 +25,8 @@ from .context import country_borders, country_context, country_name
 from .labels import label
 
 HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
-BORDER = "#3d3d3d"
-ROAD = "#d95f0e"
-TRACK = "#8c6d46"
-PROTECTED = "#1b7837"
-WATER_FILL = "#a6cee3"
-LINE = "#6b6b6b"
+BORDER, ROAD, TRACK, PROTECTED, WATER_FILL, LINE = (style.BORDER, style.ROAD, style.TRACK, style.PROTECTED,
+                                                    style.WATER_FILL, style.LINE)
 #: Label priority tiers (higher wins): countries, the landscape's admin units, settlements (by their own
 #: priority within the tier), neighbouring units, rivers, other features.
 COUNTRY_PRIORITY = 5e12

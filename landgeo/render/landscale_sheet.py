@@ -3,13 +3,21 @@ with a small map of the boundary and its 10 km adjacency ring."""
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import geopandas as gpd
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyBboxPatch, Patch
+
 from ..i18n import fmt_number, translator
 from . import style
-from .sheet import PNG_DPI, RC, save_figure
+from .frame import draw_geoms
+from .page import PNG_DPI, RC, save_figure
 
 A4_PORTRAIT_IN = (8.27, 11.69)
 STATUS_COLOURS = {"pass": "#1b7837", "warn": "#e08214", "fail": "#b2182b"}
@@ -24,12 +32,7 @@ def status_word(status: str, lang: str) -> str:
 
 def build_landscale_sheet(check: Mapping, *, lang: str = "en", boundary=None, ring=None):
     """A matplotlib Figure of ``landscale_check.json``'s content on one A4 portrait page."""
-    import matplotlib
-
     with matplotlib.rc_context(RC):
-        from matplotlib.figure import Figure
-        from matplotlib.patches import FancyBboxPatch
-
         fig = Figure(figsize=A4_PORTRAIT_IN)
         fig.text(0.07, 0.955, textwrap.shorten(str(check.get("name") or ""), 60, placeholder="…"), fontsize=16,
                  fontweight="bold", color=style.TEXT, va="baseline")
@@ -72,14 +75,6 @@ def build_landscale_sheet(check: Mapping, *, lang: str = "en", boundary=None, ri
 
 def _draw_map(fig, rect, boundary, ring, lang: str) -> None:
     """The boundary (red) and the adjacency ring (dashed, light red), in lon/lat with the latitude's aspect."""
-    import math
-
-    import geopandas as gpd
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
-    from .sheet import _draw_geoms
-
     ax = fig.add_axes(rect)
     shown = gpd.GeoSeries([g for g in (ring, boundary) if g is not None and not g.is_empty], crs=4326)
     minx, miny, maxx, maxy = shown.total_bounds
@@ -89,12 +84,12 @@ def _draw_map(fig, rect, boundary, ring, lang: str) -> None:
     ax.set_ylim(miny - pad, maxy + pad)
     handles = []
     if ring is not None and not ring.is_empty:
-        _draw_geoms(ax, gpd.GeoSeries([ring], crs=4326), facecolor=style.BOUNDARY, alpha=0.08, edgecolor="none", zorder=1)
-        _draw_geoms(ax, gpd.GeoSeries([ring.boundary], crs=4326), color=style.BOUNDARY, linewidth=0.8,
+        draw_geoms(ax, gpd.GeoSeries([ring], crs=4326), facecolor=style.BOUNDARY, alpha=0.08, edgecolor="none", zorder=1)
+        draw_geoms(ax, gpd.GeoSeries([ring.boundary], crs=4326), color=style.BOUNDARY, linewidth=0.8,
                     linestyle=(0, (4, 2.5)), zorder=2)
         handles.append(Patch(facecolor="#f7e3e5", edgecolor=style.BOUNDARY, linestyle=(0, (4, 2.5)), linewidth=0.8,
                              label=translator(lang)("Adjacent area (10 km)")))
-    _draw_geoms(ax, gpd.GeoSeries([boundary.boundary], crs=4326), color=style.BOUNDARY, linewidth=1.8, zorder=3)
+    draw_geoms(ax, gpd.GeoSeries([boundary.boundary], crs=4326), color=style.BOUNDARY, linewidth=1.8, zorder=3)
     handles.insert(0, Line2D([], [], color=style.BOUNDARY, linewidth=1.8, label=translator(lang)("Landscape boundary")))
     ax.tick_params(labelsize=6)
     ax.grid(True, color="#888888", linewidth=0.3, linestyle=(0, (2, 3)), alpha=0.6)

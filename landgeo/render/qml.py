@@ -234,20 +234,16 @@ def layer_style(name: str, frame, *, lang: str, profile: Mapping | None = None) 
                     alpha=0.85)
         return LayerStyle(_text(root), title)
     if name == "water":  # as context_layers.draw_user_context draws them
-        from .context_layers import WATER_FILL
-
         title = label("water", lang)
         root = _root()
-        _rules(root, "fill", [(title, None, [_fill(WATER_FILL, outline=style.RIVER, outline_width=0.4)])])
+        _rules(root, "fill", [(title, None, [_fill(style.WATER_FILL, outline=style.RIVER, outline_width=0.4)])])
         _label_with(root, frame, ("name", "nom"), style.RIVER)
         return LayerStyle(_text(root), title)
     if name == "protected_areas":
-        from .context_layers import PROTECTED
-
         title = label("protected_areas", lang)
         root = _root()
-        _rules(root, "fill", [(title, None, [_fill(PROTECTED, alpha=0.14), _line(PROTECTED, 0.9)])])
-        _label_with(root, frame, ("name", "nom"), PROTECTED)
+        _rules(root, "fill", [(title, None, [_fill(style.PROTECTED, alpha=0.14), _line(style.PROTECTED, 0.9)])])
+        _label_with(root, frame, ("name", "nom"), style.PROTECTED)
         return LayerStyle(_text(root), title)
     if name == "streams":  # hydro_marks.draw_streams: width by size class
         title = label("rivers", lang)

@@ -26,6 +26,12 @@ CONTEXT_EDGE = "#9a9a9a"
 SEA = "#e6eef4"
 TEXT = "#222222"
 MUTED = "#666666"
+BORDER = "#3d3d3d"
+ROAD = "#d95f0e"
+TRACK = "#8c6d46"
+PROTECTED = "#1b7837"
+WATER_FILL = "#a6cee3"
+LINE = "#6b6b6b"
 
 # (keywords, colour): first match wins, so specific names come before general ones.
 _KEYWORDS: list[tuple[tuple[str, ...], str]] = [

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from matplotlib.text import Text
+
 #: Format characters that shape scripts and are safe to keep (zero-width non-joiner and joiner).
 KEEP = {"\u200c", "\u200d"}
 
@@ -37,8 +39,6 @@ def drawable(text: str) -> str:
 
 def scrub_figure(fig) -> None:
     """Make every text of ``fig`` (titles, labels, legends, tables) drawable; see :func:`drawable`."""
-    from matplotlib.text import Text
-
     for t in fig.findobj(Text):
         s = t.get_text()
         if s:

@@ -3,6 +3,8 @@ with geodesic areas (pyproj.Geod), and against exactextract's class areas per da
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -204,3 +206,12 @@ def test_resample_on_request(grids):
     assert warped.method.startswith("resampled")
     assert warped.total_m2() == pytest.approx(exact.total_m2(), rel=0.02)
     assert warped.from_totals_m2().keys() == exact.from_totals_m2().keys()
+
+
+def test_notes_name_the_rasters_without_their_folders(grids):
+    """The notes go into profile.json's method: the same rasters in another folder give the same bytes."""
+    with rasterio.open(grids["a"]) as a, rasterio.open(grids["fine"]) as b:
+        notes = [*transition_matrix(a, b, LANDSCAPE).notes, *transition_matrix(a, b, LANDSCAPE, resample=True).notes]
+    texts = [n.render("en") if hasattr(n, "render") else str(n) for n in notes]
+    assert len(texts) == 2 and all(Path(grids["a"]).name in t for t in texts)
+    assert not any(str(Path(grids["a"]).parent) in t for t in texts)

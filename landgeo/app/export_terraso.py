@@ -31,16 +31,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import pycountry  # offline ISO 3166 tables
 import shapely
+from babel import Locale
 
 from .._version import __version__
 from ..geo import geodesy
+from ..i18n import LANGUAGES
 from ..io.atomic import atomic_dir, write_json
 from .export_source import ExportSource, check_out_dir, load_export_source
 
 log = logging.getLogger(__name__)
 
-LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish", "pt": "Portuguese"}
+#: Terraso's language terms: the English name of each language landgeo writes (CLDR, so a fifth needs no line here).
+LANGUAGE_NAMES = {code: Locale.parse(code).get_language_name("en") for code in LANGUAGES}
 
 
 @dataclass(frozen=True)
@@ -55,8 +59,6 @@ def alpha2(country: str) -> str | None:
     >>> alpha2("GHA"), alpha2("ci"), alpha2("Côte d'Ivoire"), alpha2("XDL")
     ('GH', 'CI', 'CI', None)
     """
-    import pycountry  # offline ISO 3166 tables
-
     text = str(country or "").strip()
     if not text:
         return None

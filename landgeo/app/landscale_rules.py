@@ -156,98 +156,104 @@ def evaluate(profile: Mapping, geometry, *, justification: str | None = None, ch
     method = (profile.get("boundary") or {}).get("method")
     btype = boundary_type(method)
     justification = (justification or (profile.get("boundary") or {}).get("justification") or "").strip() or None
-    rules: list[Rule] = []
+    parts = geodesy.polygonal(geometry)
+    n = len(shapely.get_parts(parts)) if parts is not None and not parts.is_empty else 0
+    area = geodesy.area_ha(geometry)
+    return [
+        _type_rule(t, texts, btype, method, lang),
+        _alignment_rule(t, texts, profile, btype),
+        _contiguity_rule(t, texts, n, justification),
+        _size_rule(t, texts, area, justification),
+        _adjacency_rule(t, texts, ring_ha),
+        _change_rule(t, texts, previous_change(profile) if change is None else change),
+        _justification_rule(t, texts, justification, btype, n, area, lang),
+    ]
 
-    # boundary type
+
+def _type_rule(t, texts, btype, method, lang: str) -> Rule:
     if btype is None:
-        rules.append(Rule("boundary_type", texts["boundary_type"], "warn",
-                          t("The method {method} gives no LandScale type; state it in the justification.", method=str(method))))
-    else:
-        why = t("{type}: the boundary is {how} (method {method}).", type=_capital(type_label(btype, lang)),
-                how=t(HOW[btype]), method=str(method))
-        rules.append(Rule("boundary_type", texts["boundary_type"], "pass", why, btype))
+        return Rule("boundary_type", texts["boundary_type"], "warn",
+                    t("The method {method} gives no LandScale type; state it in the justification.", method=str(method)))
+    why = t("{type}: the boundary is {how} (method {method}).", type=_capital(type_label(btype, lang)),
+            how=t(HOW[btype]), method=str(method))
+    return Rule("boundary_type", texts["boundary_type"], "pass", why, btype)
 
-    # alignment
+
+def _alignment_rule(t, texts, profile: Mapping, btype) -> Rule:
     own = _check(profile, "alignment")
     computed = units_alignment(profile)
     if own is not None:  # the profile's own check (by construction, or [scale] align_with)
         ok = own.get("status") == "ok"
         status = "pass" if ok else "fail" if btype in ("jurisdiction", "catchment") else "warn"
-        rules.append(Rule("alignment", texts["alignment"], status, str(own.get("message") or ""), own.get("value")))
-    elif computed is not None:
-        al, names = computed
-        fields = {"share": al.share_of_a, "names": names}
-        if al.aligned:
-            status, why = "pass", t("The landscape differs by {share:.1%} from the best-fit units ({names:list}; limit ±10 %).", **fields)
-        elif btype == "stakeholder-defined":
-            status = "warn"
-            why = t("The landscape differs by {share:.1%} from the best-fit units ({names:list}; limit ±10 %): not aligned with "
-                    "a jurisdiction, so it stands as stakeholder-defined and needs its justification.", **fields)
-        else:
-            status, why = "fail", t("The landscape differs by {share:.1%} from the best-fit units ({names:list}; limit ±10 %).", **fields)
-        rules.append(Rule("alignment", texts["alignment"], status, why, round(al.share_of_a, 6)))
+        return Rule("alignment", texts["alignment"], status, str(own.get("message") or ""), own.get("value"))
+    if computed is None:
+        return Rule("alignment", texts["alignment"], "warn",
+                    t("Cannot be checked: attach admin units ([attach.admin_units]) or set [scale] align_with."))
+    al, names = computed
+    fields = {"share": al.share_of_a, "names": names}
+    if al.aligned:
+        status, why = "pass", t("The landscape differs by {share:.1%} from the best-fit units ({names:list}; limit ±10 %).", **fields)
+    elif btype == "stakeholder-defined":
+        status = "warn"
+        why = t("The landscape differs by {share:.1%} from the best-fit units ({names:list}; limit ±10 %): not aligned with "
+                "a jurisdiction, so it stands as stakeholder-defined and needs its justification.", **fields)
     else:
-        rules.append(Rule("alignment", texts["alignment"], "warn",
-                          t("Cannot be checked: attach admin units ([attach.admin_units]) or set [scale] align_with.")))
+        status, why = "fail", t("The landscape differs by {share:.1%} from the best-fit units ({names:list}; limit ±10 %).", **fields)
+    return Rule("alignment", texts["alignment"], status, why, round(al.share_of_a, 6))
 
-    # contiguity
-    parts = geodesy.polygonal(geometry)
-    n = len(shapely.get_parts(parts)) if parts is not None and not parts.is_empty else 0
+
+def _contiguity_rule(t, texts, n: int, justification) -> Rule:
     if n == 1:
-        rules.append(Rule("contiguity", texts["contiguity"], "pass", t("One contiguous area."), 1))
-    elif justification:
-        rules.append(Rule("contiguity", texts["contiguity"], "warn",
-                          t("{n} separate part; the justification explains it.", "{n} separate parts; the justification explains them.", n=n), n))
-    else:
-        rules.append(Rule("contiguity", texts["contiguity"], "fail",
-                          t("{n} separate part; join it or justify the exception.", "{n} separate parts; join them or justify the exception.", n=n), n))
+        return Rule("contiguity", texts["contiguity"], "pass", t("One contiguous area."), 1)
+    if justification:
+        return Rule("contiguity", texts["contiguity"], "warn",
+                    t("{n} separate part; the justification explains it.", "{n} separate parts; the justification explains them.", n=n), n)
+    return Rule("contiguity", texts["contiguity"], "fail",
+                t("{n} separate part; join it or justify the exception.", "{n} separate parts; join them or justify the exception.", n=n), n)
 
-    # minimum size
-    area = geodesy.area_ha(geometry)
+
+def _size_rule(t, texts, area: float, justification) -> Rule:
     if area >= MIN_HA:
-        rules.append(Rule("min_size", texts["min_size"], "pass", t("{area_ha:,.0f} ha (geodesic).", area_ha=area), round(area, 2)))
-    elif justification:
-        rules.append(Rule("min_size", texts["min_size"], "warn",
-                          t("{area_ha:,.0f} ha, below 10,000 ha; the justification explains why.", area_ha=area), round(area, 2)))
-    else:
-        rules.append(Rule("min_size", texts["min_size"], "fail",
-                          t("{area_ha:,.0f} ha, below 10,000 ha; enlarge it or justify the exception.", area_ha=area), round(area, 2)))
+        return Rule("min_size", texts["min_size"], "pass", t("{area_ha:,.0f} ha (geodesic).", area_ha=area), round(area, 2))
+    if justification:
+        return Rule("min_size", texts["min_size"], "warn",
+                    t("{area_ha:,.0f} ha, below 10,000 ha; the justification explains why.", area_ha=area), round(area, 2))
+    return Rule("min_size", texts["min_size"], "fail",
+                t("{area_ha:,.0f} ha, below 10,000 ha; enlarge it or justify the exception.", area_ha=area), round(area, 2))
 
-    # adjacency
-    if ring_ha is not None:
-        rules.append(Rule("adjacency", texts["adjacency"], "pass",
-                          t("A {km:,.0f} km ring around the boundary ({area_ha:,.0f} ha) is in the package (adjacency_10km).",
-                            km=ADJACENCY_KM, area_ha=ring_ha), round(ring_ha, 2)))
-    else:
-        rules.append(Rule("adjacency", texts["adjacency"], "warn", t("No adjacency ring was made.")))
 
-    # change against a previous boundary
+def _adjacency_rule(t, texts, ring_ha: float | None) -> Rule:
+    if ring_ha is None:
+        return Rule("adjacency", texts["adjacency"], "warn", t("No adjacency ring was made."))
+    return Rule("adjacency", texts["adjacency"], "pass",
+                t("A {km:,.0f} km ring around the boundary ({area_ha:,.0f} ha) is in the package (adjacency_10km).",
+                  km=ADJACENCY_KM, area_ha=ring_ha), round(ring_ha, 2))
+
+
+def _change_rule(t, texts, change: float | None) -> Rule:
+    """The change against a previous boundary (None: a first assessment)."""
     if change is None:
-        change = previous_change(profile)
-    if change is None:
-        rules.append(Rule("change", texts["change"], "pass",
-                          t("No previous boundary given: a first assessment (give --previous FILE at reassessment).")))
-    elif change > CHANGE_LIMIT:
-        rules.append(Rule("change", texts["change"], "warn",
-                          t("Differs from the previous boundary by {share:.1%} of its area (> 10 %): a new baseline.", share=change),
-                          round(change, 6)))
-    else:
-        rules.append(Rule("change", texts["change"], "pass",
-                          t("Differs from the previous boundary by {share:.1%} (within 10 %).", share=change), round(change, 6)))
+        return Rule("change", texts["change"], "pass",
+                    t("No previous boundary given: a first assessment (give --previous FILE at reassessment)."))
+    if change > CHANGE_LIMIT:
+        return Rule("change", texts["change"], "warn",
+                    t("Differs from the previous boundary by {share:.1%} of its area (> 10 %): a new baseline.", share=change),
+                    round(change, 6))
+    return Rule("change", texts["change"], "pass",
+                t("Differs from the previous boundary by {share:.1%} (within 10 %).", share=change), round(change, 6))
 
-    # justification
+
+def _justification_rule(t, texts, justification, btype, n: int, area: float, lang: str) -> Rule:
     reasons = ([t("stakeholder-defined boundary")] if btype in (None, "stakeholder-defined") else []) \
         + ([t("several parts")] if n != 1 else []) + ([t("under 10,000 ha")] if area < MIN_HA else [])
     if justification:
-        rules.append(Rule("justification", texts["justification"], "pass", justification, True))
-    elif reasons:
-        rules.append(Rule("justification", texts["justification"], "fail",
-                          t("None given, and one is needed ({reasons:list}): write it as [boundary] justification = \"…\" "
-                            "or --justification.", reasons=reasons), False))
-    else:
-        rules.append(Rule("justification", texts["justification"], "pass",
-                          t("Not needed: a {type} of one part over 10,000 ha.", type=type_label(btype, lang)), None))
-    return rules
+        return Rule("justification", texts["justification"], "pass", justification, True)
+    if reasons:
+        return Rule("justification", texts["justification"], "fail",
+                    t("None given, and one is needed ({reasons:list}): write it as [boundary] justification = \"…\" "
+                      "or --justification.", reasons=reasons), False)
+    return Rule("justification", texts["justification"], "pass",
+                t("Not needed: a {type} of one part over 10,000 ha.", type=type_label(btype, lang)), None)
 
 
 def overall(rules) -> str:

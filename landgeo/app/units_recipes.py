@@ -189,6 +189,49 @@ def unit_recipe_data(value, *, name: str, slug: str, units: Path, layer: str | N
     return data
 
 
+def _check_fields(gdf, fields: list[str], country_field: str | None, units: Path) -> None:
+    """Every key field (and the country field) is a field of the layer, else a FieldError with a "did you mean"."""
+    cols = [str(c) for c in gdf.columns if c != gdf.geometry.name]
+    for f in fields + ([country_field] if country_field else []):
+        if f not in gdf.columns:
+            close = difflib.get_close_matches(f, cols, n=1, cutoff=0.5)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            opt = "--country-field" if f == country_field else "--field"
+            raise FieldError(f"{units}: no field {f!r} ({opt}); {hint}the fields are: {', '.join(cols)}")
+
+
+def _group_landscapes(gdf, fields: list[str]) -> list[tuple[tuple, list[int]]]:
+    """Rows grouped by key (in layer order), each group split into units that touch: ``(key, rows)`` per landscape."""
+    keys = [tuple(normalize_name(_plain(gdf[f].iloc[i])) if not _blank(gdf[f].iloc[i]) else "" for f in fields)
+            for i in range(len(gdf))]
+    groups: dict[tuple, list[int]] = {}
+    for i, k in enumerate(keys):
+        groups.setdefault(k, []).append(i)
+    geoms = gdf.geometry.values
+    landscapes: list[tuple[tuple, list[int]]] = []
+    for key, rows in groups.items():
+        for comp in _components(geoms[rows]):
+            landscapes.append((key, [rows[c] for c in comp]))
+    return landscapes
+
+
+def _titles(gdf, landscapes, name_field: str, parent_fields: list[str], countries) -> tuple[dict[str, list[int]], list[str]]:
+    """Each landscape's title (a name shared by several landscapes says its parent) and the landscapes of each name."""
+    by_name: dict[str, list[int]] = {}
+    for j, (key, _) in enumerate(landscapes):
+        by_name.setdefault(key[0], []).append(j)
+    titles = []
+    for j, (key, rows) in enumerate(landscapes):
+        name = str(_plain(gdf[name_field].iloc[rows[0]])).strip()
+        if len(by_name[key[0]]) > 1:
+            parent = ", ".join(str(_plain(gdf[f].iloc[rows[0]])).strip() for f in parent_fields
+                               if not _blank(gdf[f].iloc[rows[0]]))
+            parent = parent or ", ".join(countries[j])
+            name = f"{name} ({parent})" if parent else name
+        titles.append(name)
+    return by_name, titles
+
+
 def units_recipes(units: str | Path, *, field: str | Sequence[str], layer: str | None = None,
                   attach: str | Path | None = None, where: str | None = None,
                   country_field: str | None = None) -> list[UnitRecipe]:
@@ -221,36 +264,22 @@ def units_recipes(units: str | Path, *, field: str | Sequence[str], layer: str |
     RecipeError
         The attach recipe breaks the recipe schema.
     """
+    # long: its numpydoc is 29 lines; the body reads, groups, titles and writes one recipe per landscape (the steps are helpers)
     units = Path(units).resolve()
     fields = [field] if isinstance(field, str) else [f for f in field if f]
     if not fields:
         raise FieldError(f"{units}: --field is empty; name the field that names each unit")
     shared, attach_file = read_shared_settings(attach)
     gdf = read_vector(units, layer=layer, where=where, expect="polygon")
-    cols = [str(c) for c in gdf.columns if c != gdf.geometry.name]
-    for f in fields + ([country_field] if country_field else []):
-        if f not in gdf.columns:
-            close = difflib.get_close_matches(f, cols, n=1, cutoff=0.5)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            opt = "--country-field" if f == country_field else "--field"
-            raise FieldError(f"{units}: no field {f!r} ({opt}); {hint}the fields are: {', '.join(cols)}")
+    _check_fields(gdf, fields, country_field, units)
     name_field, parent_fields = fields[0], fields[1:]
     named = ~gdf[name_field].map(_blank).to_numpy(dtype=bool)
     missing = int((~named).sum())
     gdf = gdf.loc[named].reset_index(drop=True)
     if len(gdf) == 0:
         raise FieldError(f"{units}: field {name_field!r} holds no values; choose the field that names the units")
-    # groups by key (in layer order), then split into units that touch
-    keys = [tuple(normalize_name(_plain(gdf[f].iloc[i])) if not _blank(gdf[f].iloc[i]) else "" for f in fields)
-            for i in range(len(gdf))]
-    groups: dict[tuple, list[int]] = {}
-    for i, k in enumerate(keys):
-        groups.setdefault(k, []).append(i)
     geoms = gdf.geometry.values
-    landscapes: list[tuple[tuple, list[int]]] = []
-    for key, rows in groups.items():
-        for comp in _components(geoms[rows]):
-            landscapes.append((key, [rows[c] for c in comp]))
+    landscapes = _group_landscapes(gdf, fields)
     # countries of each landscape: the units' own field, else where they lie
     cfield = _country_field(gdf, country_field)
     g84 = gdf.geometry.to_crs(4326).values if gdf.crs is not None and not gdf.crs.equals("EPSG:4326") else geoms
@@ -259,19 +288,7 @@ def units_recipes(units: str | Path, *, field: str | Sequence[str], layer: str |
                      for _, rows in landscapes]
     else:
         countries = _countries_by_location([shapely.union_all(g84[rows]) for _, rows in landscapes])
-    # titles: a name shared by several landscapes says its parent
-    by_name: dict[str, list[int]] = {}
-    for j, (key, _) in enumerate(landscapes):
-        by_name.setdefault(key[0], []).append(j)
-    titles = []
-    for j, (key, rows) in enumerate(landscapes):
-        name = str(_plain(gdf[name_field].iloc[rows[0]])).strip()
-        if len(by_name[key[0]]) > 1:
-            parent = ", ".join(str(_plain(gdf[f].iloc[rows[0]])).strip() for f in parent_fields
-                               if not _blank(gdf[f].iloc[rows[0]]))
-            parent = parent or ", ".join(countries[j])
-            name = f"{name} ({parent})" if parent else name
-        titles.append(name)
+    by_name, titles = _titles(gdf, landscapes, name_field, parent_fields, countries)
     seen_titles: dict[str, int] = {}
     for t in titles:
         seen_titles[t] = seen_titles.get(t, 0) + 1

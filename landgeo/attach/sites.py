@@ -116,8 +116,74 @@ def attach_sites(
     points only), ``density_per_1000_ha``, ``near_water``, ``per_admin_unit``,
     ``invalid_coordinates``…) and the ``sites`` layer (EPSG:4326).
     """
+    # long: its signature and numpydoc take 48 lines (ten options); the body, 43 lines, calls one helper per step
     notes: list[str] = []
     label = source or "sites"
+    gdf, ids, bad = _readable_sites(sites, name_field, label, invalid_rows, notes, lang)
+    geoms = gdf.geometry.values
+    is_poly, is_point = _kinds(geoms, label, notes, lang)
+    boundary_ha = geodesy.area_ha(boundary)
+    inside = np.zeros(len(gdf), dtype=bool)
+    if len(gdf):
+        shapely.prepare(boundary)
+        inside = (is_poly | is_point) & shapely.intersects(boundary, geoms)
+    kinds = np.where(is_poly[inside], "footprint", "point")
+    clipped = _clip_footprints(geoms[inside], kinds, boundary)
+    area = np.array([geodesy.area_ha(g) if k == "footprint" else np.nan for g, k in zip(clipped, kinds)], dtype=float)
+    n = int(inside.sum())
+    part: dict = {
+        "count": n,
+        "points": int((kinds == "point").sum()),
+        "footprints": int((kinds == "footprint").sum()),
+        "area_ha": float(np.nansum(area)) if (kinds == "footprint").any() else None,
+        "density_per_1000_ha": (n / boundary_ha * 1000.0) if boundary_ha > 0 else None,
+        "outside": int(((is_poly | is_point) & ~inside).sum()),
+        "invalid_coordinates": bad,
+        "near_water": None,
+        "per_admin_unit": [],
+        "source": source,
+    }
+    layers = list(water or [])
+    if rivers is not None:
+        layers.insert(0, WaterLayer.from_frame(layer_to_wgs84(rivers, "rivers", notes, lang=lang), label="rivers", kind="river"))
+    dist, river_dist = _water_distances(part, clipped, layers, boundary, water_distance_m, label, notes, lang)
+    unit = np.full(n, None, dtype=object)
+    if admin_units is not None and admin_name_field and n:
+        unit = _admin_unit_of(clipped, admin_units, admin_name_field, notes, lang)
+        counts = pd.Series([u if u is not None else "(outside the units)" for u in unit]).value_counts()
+        part["per_admin_unit"] = [{"name": str(k), "count": int(v)} for k, v in sorted(counts.items())]
+    layer = gpd.GeoDataFrame(
+        {"site_id": ids[inside].astype(str) if n else np.array([], dtype=str), "kind": kinds, "area_ha": area,
+         "dist_river_m": river_dist, "dist_water_m": dist,
+         "near_water": np.array([None if not np.isfinite(d) else bool(d <= water_distance_m) for d in dist], dtype=object),
+         "admin_unit": unit},
+        geometry=gpd.GeoSeries(clipped, crs=4326) if n else gpd.GeoSeries([], crs=4326), crs=4326)
+    log.info("%s: %d sites inside the landscape (%d outside, %d invalid)", label, n, part["outside"], bad)
+    return SitesResult(part, layer, notes)
+
+
+def _kinds(geoms: np.ndarray, label: str, notes: list, lang: str) -> tuple[np.ndarray, np.ndarray]:
+    """Which sites are footprints (polygons) and which points; the others are skipped (noted)."""
+    types = np.array([g.geom_type for g in geoms], dtype=object)
+    is_poly = np.isin(types, list(POLY_TYPES))
+    is_point = np.isin(types, list(POINT_TYPES))
+    other = ~(is_poly | is_point)
+    if other.any():
+        notes.append(Text("{layer}: {n} site that is neither a point nor a polygon was skipped",
+                          "{layer}: {n} sites that are neither points nor polygons were skipped",
+                          params={"layer": label, "n": int(other.sum())}).sentence(lang))
+    return is_poly, is_point
+
+
+def _clip_footprints(kept: np.ndarray, kinds: np.ndarray, boundary: BaseGeometry) -> np.ndarray:
+    """Footprints cut by the boundary, both densified along the geodesic first (the one edge rule); points as they are."""
+    dense_boundary = geodesy.densify(boundary)
+    return np.array([shapely.intersection(geodesy.densify(g), dense_boundary) if k == "footprint" else g
+                     for g, k in zip(kept, kinds)], dtype=object)
+
+
+def _readable_sites(sites: gpd.GeoDataFrame, name_field: str | None, label: str, invalid_rows: int, notes: list, lang: str):
+    """The sites with finite coordinates in EPSG:4326, their ids, and how many were not readable (noted)."""
     if name_field is not None and name_field not in sites.columns:
         raise FieldError(Text("{layer}: no field {field}; the fields are: {fields}; fix name_field in [attach.sites]",
                               params={"layer": label, "field": repr(name_field),
@@ -137,93 +203,50 @@ def attach_sites(
             notes.append(unnamed_note(label, name_field, blank, lang))
     else:
         ids = np.array([str(i + 1) for i in range(len(gdf))], dtype=object)
-    gdf = gdf.loc[ok].copy()
-    ids = ids[ok]
-    geoms = gdf.geometry.values
-    types = np.array([g.geom_type for g in geoms], dtype=object)
-    is_poly = np.isin(types, list(POLY_TYPES))
-    is_point = np.isin(types, list(POINT_TYPES))
-    other = ~(is_poly | is_point)
-    if other.any():
-        notes.append(Text("{layer}: {n} site that is neither a point nor a polygon was skipped",
-                          "{layer}: {n} sites that are neither points nor polygons were skipped",
-                          params={"layer": label, "n": int(other.sum())}).sentence(lang))
-    boundary_ha = geodesy.area_ha(boundary)
-    inside = np.zeros(len(gdf), dtype=bool)
-    if len(gdf):
-        shapely.prepare(boundary)
-        inside = (is_poly | is_point) & shapely.intersects(boundary, geoms)
-    kept = geoms[inside]
-    kinds = np.where(is_poly[inside], "footprint", "point")
-    # footprints cut by the boundary: both densified along the geodesic first (the one edge rule)
-    dense_boundary = geodesy.densify(boundary)
-    clipped = np.array([shapely.intersection(geodesy.densify(g), dense_boundary) if k == "footprint" else g
-                        for g, k in zip(kept, kinds)], dtype=object)
-    area = np.array([geodesy.area_ha(g) if k == "footprint" else np.nan for g, k in zip(clipped, kinds)], dtype=float)
-    n = int(inside.sum())
-    part: dict = {
-        "count": n,
-        "points": int((kinds == "point").sum()),
-        "footprints": int((kinds == "footprint").sum()),
-        "area_ha": float(np.nansum(area)) if (kinds == "footprint").any() else None,
-        "density_per_1000_ha": (n / boundary_ha * 1000.0) if boundary_ha > 0 else None,
-        "outside": int(((is_poly | is_point) & ~inside).sum()),
-        "invalid_coordinates": bad,
-        "near_water": None,
-        "per_admin_unit": [],
-        "source": source,
-    }
-    layers = list(water or [])
-    if rivers is not None:
-        layers.insert(0, WaterLayer.from_frame(layer_to_wgs84(rivers, "rivers", notes, lang=lang), label="rivers", kind="river"))
+    return gdf.loc[ok].copy(), ids[ok], bad
+
+
+def _water_distances(part: dict, clipped: np.ndarray, layers: list[WaterLayer], boundary: BaseGeometry, water_distance_m: float,
+                     label: str, notes: list, lang: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each site's distance to the nearest water and river (NaN = unknown); fills the part's water keys and notes."""
+    n = len(clipped)
     dist = np.full(n, np.nan)
     river_dist = np.full(n, np.nan)
-    if layers:
-        found = distances_to_water(clipped, layers, around=boundary)
-        dist = found.distance_m
-        river_dist = found.by_kind.get("river", np.full(n, np.nan))
-        part["near_water"], part["distance_to_water_m"] = water_summary(dist, water_distance_m)
-        part["water_layers"] = list(found.layers)
-        if "river" in found.by_kind:
-            part["distance_to_river_m"] = _stats(river_dist)
-        unknown = int(np.isnan(dist).sum())
-        for silent in found.silent:
-            notes.append(Text("{layer}: no water feature within 25 km of the landscape; it says nothing about how close "
-                              "the sites are to water", params={"layer": silent}).sentence(lang))
-        if unknown:
-            notes.append(Text("{layer}: for {unknown} of {n} site no water layer is near enough to say; its distance to "
-                              "water is unknown (null)",
-                              "{layer}: for {unknown} of {n} sites no water layer is near enough to say; their distance to "
-                              "water is unknown (null)", params={"layer": label, "unknown": unknown, "n": n}).sentence(lang))
-    unit = np.full(n, None, dtype=object)
-    if admin_units is not None and admin_name_field and n:
-        units = layer_to_wgs84(admin_units, "admin units", notes, lang=lang)
-        if admin_name_field not in units.columns:
-            raise FieldError(f"admin units: no field {admin_name_field!r}; fix name_field in [attach.admin_units]")
-        reps = shapely.point_on_surface(clipped)
-        tree = shapely.STRtree(units.geometry.values)
-        si, ui = tree.query(reps, predicate="intersects")
-        names = np.asarray(names_of(units[admin_name_field].to_numpy(), lang)[0], dtype=object)
-        for s, u in zip(si, ui):
-            if unit[s] is None:
-                unit[s] = names[u]
-        counts = pd.Series([u if u is not None else "(outside the units)" for u in unit]).value_counts()
-        part["per_admin_unit"] = [{"name": str(k), "count": int(v)} for k, v in sorted(counts.items())]
-    layer = gpd.GeoDataFrame(
-        {
-            "site_id": ids[inside].astype(str) if n else np.array([], dtype=str),
-            "kind": kinds,
-            "area_ha": area,
-            "dist_river_m": river_dist,
-            "dist_water_m": dist,
-            "near_water": np.array([None if not np.isfinite(d) else bool(d <= water_distance_m) for d in dist], dtype=object),
-            "admin_unit": unit,
-        },
-        geometry=gpd.GeoSeries(clipped, crs=4326) if n else gpd.GeoSeries([], crs=4326),
-        crs=4326,
-    )
-    log.info("%s: %d sites inside the landscape (%d outside, %d invalid)", label, n, part["outside"], bad)
-    return SitesResult(part, layer, notes)
+    if not layers:
+        return dist, river_dist
+    found = distances_to_water(clipped, layers, around=boundary)
+    dist = found.distance_m
+    river_dist = found.by_kind.get("river", np.full(n, np.nan))
+    part["near_water"], part["distance_to_water_m"] = water_summary(dist, water_distance_m)
+    part["water_layers"] = list(found.layers)
+    if "river" in found.by_kind:
+        part["distance_to_river_m"] = _stats(river_dist)
+    unknown = int(np.isnan(dist).sum())
+    for silent in found.silent:
+        notes.append(Text("{layer}: no water feature within 25 km of the landscape; it says nothing about how close "
+                          "the sites are to water", params={"layer": silent}).sentence(lang))
+    if unknown:
+        notes.append(Text("{layer}: for {unknown} of {n} site no water layer is near enough to say; its distance to "
+                          "water is unknown (null)",
+                          "{layer}: for {unknown} of {n} sites no water layer is near enough to say; their distance to "
+                          "water is unknown (null)", params={"layer": label, "unknown": unknown, "n": n}).sentence(lang))
+    return dist, river_dist
+
+
+def _admin_unit_of(clipped: np.ndarray, admin_units: gpd.GeoDataFrame, admin_name_field: str, notes: list, lang: str) -> np.ndarray:
+    """The name of the admin unit each site lies in (by its representative point), None outside every unit."""
+    unit = np.full(len(clipped), None, dtype=object)
+    units = layer_to_wgs84(admin_units, "admin units", notes, lang=lang)
+    if admin_name_field not in units.columns:
+        raise FieldError(f"admin units: no field {admin_name_field!r}; fix name_field in [attach.admin_units]")
+    reps = shapely.point_on_surface(clipped)
+    tree = shapely.STRtree(units.geometry.values)
+    si, ui = tree.query(reps, predicate="intersects")
+    names = np.asarray(names_of(units[admin_name_field].to_numpy(), lang)[0], dtype=object)
+    for s_, u in zip(si, ui):
+        if unit[s_] is None:
+            unit[s_] = names[u]
+    return unit
 
 
 def _stats(dist: np.ndarray) -> dict:

@@ -17,7 +17,6 @@ from shapely.geometry.base import BaseGeometry
 
 from ..errors import FieldError
 from ..geo import geodesy
-from ..geo.overlay import DENSIFY_DEG
 from .sites import layer_to_wgs84
 
 log = logging.getLogger(__name__)
@@ -28,9 +27,8 @@ MAX_LISTED = 20
 
 
 def _area_ha(g: BaseGeometry | None) -> float:
-    if g is None or g.is_empty:
-        return 0.0
-    return geodesy.area_ha(shapely.segmentize(geodesy.polygonal(g), DENSIFY_DEG))
+    """Geodesic area of the polygonal parts (pieces of overlays made on densified inputs: :func:`geodesy.densify`)."""
+    return geodesy.area_ha(geodesy.polygonal(g))
 
 
 def water_inside(boundary: BaseGeometry, water: gpd.GeoDataFrame, *, name_field: str | None = None,
@@ -56,19 +54,22 @@ def water_inside(boundary: BaseGeometry, water: gpd.GeoDataFrame, *, name_field:
     shapely.prepare(boundary)
     hit = np.flatnonzero(shapely.intersects(boundary, geoms) & ~shapely.is_empty(geoms))
     landscape_ha = _area_ha(boundary)
+    # the one edge rule: both sides densified along their geodesic edges before the overlay (as attach.common.clip_layer)
+    dense = geodesy.densify(geoms)
+    dense_boundary = geodesy.densify(boundary)
     rows = []
     for i in hit:
         g = geoms[i]
-        a_in = _area_ha(shapely.intersection(g, boundary))
+        a_in = _area_ha(shapely.intersection(dense[i], dense_boundary))
         if a_in <= 0:
             continue
         name = gdf[field].iloc[i] if field else None
         name = None if name is None or (isinstance(name, float) and np.isnan(name)) or not str(name).strip() else str(name)
         a_all = _area_ha(g)
         rows.append({"name": name, "area_ha": a_in, "share_of_landscape": a_in / landscape_ha if landscape_ha else None,
-                     "share_of_body": a_in / a_all if a_all else None, "_geom": g})
+                     "share_of_body": a_in / a_all if a_all else None, "_geom": g, "_dense": dense[i]})
     rows.sort(key=lambda r: (-r["area_ha"], str(r["name"])))
-    merged = shapely.intersection(shapely.union_all([r["_geom"] for r in rows]), boundary) if rows else shapely.Polygon()
+    merged = shapely.intersection(shapely.union_all([r["_dense"] for r in rows]), dense_boundary) if rows else shapely.Polygon()
     total = _area_ha(merged)
     part: dict[str, Any] = {
         "area_ha": total,

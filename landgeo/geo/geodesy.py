@@ -27,7 +27,7 @@ import math
 import numpy as np
 import shapely
 import shapely.affinity
-from pyproj import CRS, Geod
+from pyproj import CRS, Geod, Transformer
 from shapely.geometry.base import BaseGeometry
 
 GEOD = Geod(ellps="WGS84")
@@ -307,8 +307,6 @@ def nearest_distance_m(geoms, targets, *, around: BaseGeometry | None = None) ->
     >>> round(float(d[0])), int(i[0])
     (11132, 0)
     """
-    from pyproj import Transformer
-
     geoms = np.asarray(list(geoms) if not isinstance(geoms, np.ndarray) else geoms, dtype=object)
     targets = np.asarray(list(targets) if not isinstance(targets, np.ndarray) else targets, dtype=object)
     dist = np.full(len(geoms), np.nan)

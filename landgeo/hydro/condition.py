@@ -29,6 +29,7 @@ def fill_with_directions(z, zbits, w, dirs):
     have no lower neighbour) carry the ``RAISED`` flag, which
     :func:`d8_complete` clears without looking at their neighbours. Returns ``(cells_raised, cells_flooded)``.
     """
+    # long: one priority-flood loop compiled by numba: its queue, trace stack and heap stay local (split kernels would hand six growable arrays back and forth)
     n = z.size
     off = offsets(w)
     heap = np.empty(4096, dtype=np.uint64)  # 4-ary min-heap of (elevation key << 32) | cell

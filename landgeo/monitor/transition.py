@@ -32,6 +32,7 @@ import logging
 import math
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import rasterio
@@ -235,6 +236,11 @@ def _paired(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
     return TransitionMatrix(dict(sorted(areas.items())), METHOD_PAIRED, unpaired)
 
 
+def _file_name(src) -> str:
+    """A raster's file name without its folder: notes go into profile.json, which must not depend on where the data lie."""
+    return Path(str(src.name)).name
+
+
 # --------------------------------------------------------------------------- vectorised coarser grid
 
 
@@ -298,7 +304,7 @@ def _vectorised(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
     zone_m2 = geodesy.area_ha(g84) * 1e4
     total = sum(areas.values())
     note = Text("{coarse} has the larger cells: its cells were turned into polygons; {fine} was read inside them with "
-                "exact partial-cell weights", params={"coarse": str(coarse.name), "fine": str(fine.name)})
+                "exact partial-cell weights", params={"coarse": _file_name(coarse), "fine": _file_name(fine)})
     log.info(note.render("en"))
     return TransitionMatrix(dict(sorted(areas.items())), METHOD_VECTOR, max(0.0, zone_m2 - total), (note,))
 
@@ -324,7 +330,7 @@ def _resampled(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
     areas = {(int(k) // base, int(k) % base): v for k, v in res.areas_m2.items()}
     zone_m2 = geodesy.area_ha(_geom_in(geom, geom_crs, WGS84)) * 1e4
     note = Text("{b} was resampled (nearest neighbour) onto the grid of {a}, as asked",
-                params={"b": str(src_b.name), "a": str(src_a.name)})
+                params={"b": _file_name(src_b), "a": _file_name(src_a)})
     return TransitionMatrix(dict(sorted(areas.items())), METHOD_RESAMPLED, max(0.0, zone_m2 - sum(areas.values())), (note,))
 
 

@@ -58,12 +58,15 @@ SANKEY_CLASSES = 6
 
 
 def _class_colours(monitoring) -> dict[str, str]:
-    names = []
+    """Each class's colour: the class table's (as on the sheet), else one picked from its name."""
+    names, given = [], {}
     for x in monitoring.get("land_cover") or []:
         for c in sorted(x["classes"], key=lambda c: -c["area_ha"]):
             if c["class"] not in names:
                 names.append(c["class"])
-    return style.class_colours(names)
+            if c.get("colour"):  # the same in every language (a colour picked from the name is not)
+                given.setdefault(c["class"], c["colour"])
+    return style.class_colours(names, given)
 
 def _small_multiples(fig, top, bottom, monitoring, layers, rasters, lang, colours) -> None:
     lc = (monitoring.get("land_cover") or [])[-MAX_MAPS:]

@@ -145,6 +145,7 @@ def class_areas(src, geoms, *, crs=None, band: int = 1, threads: int | None = No
     list of ClassAreas, one per zone, in order. A zone that misses the raster
     gets no classes and ``coverage.outside_share == 1`` (with a DataWarning).
     """
+    # long: its numpydoc is 20 lines; the body is one scan with its per-zone accumulators
     geoms, crs = _geoms_and_crs(geoms, crs)
     dtype = np.dtype(src.dtypes[band - 1])
     if dtype.kind not in "iu":

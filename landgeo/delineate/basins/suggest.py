@@ -108,6 +108,7 @@ def suggest(
         Candidates sorted by area (largest first for tributaries, nearest first
         downstream), each with a geodesic area of its dissolved boundary.
     """
+    # long: its numpydoc is 19 lines; the body walks up (tributaries) or down (downstream) in one place so both directions read alike
     if min_ha >= max_ha:
         raise UsageError(f"--min-ha ({min_ha:g}) must be below --max-ha ({max_ha:g})")
     lon, lat = float(point[0]), float(point[1])

@@ -207,6 +207,7 @@ def boundary_from_basins(
     Boundary
         With ``details`` (selection, outlet unit, ids) and a ``basin_consistency`` check.
     """
+    # long: its numpydoc is 21 lines; the body is one branch per selection (outlet, candidate, PFAF prefix, ids) and the Boundary's details
     given = [k for k, v in {"outlet": outlet, "candidate": candidate, "pfaf_prefix": pfaf_prefix, "hybas_ids": hybas_ids}.items()
              if v is not None and not (isinstance(v, (list, tuple)) and len(v) == 0)]
     if len(given) != 1:

@@ -124,8 +124,12 @@ def landcover_rgba(profile: Mapping[str, Any], path, bounds, *, lang: str | None
     share = {v: float((given.get(v) or {}).get("share") or 0) for v in values}
     order = sorted(values, key=lambda v: (-share[v], v))
     # Colours from class names, not the class table's own (IGBP's red croplands would clash with the red
-    # boundary, and its neon yellows print badly).
-    colours = style.class_colours([names[v] for v in order])
+    # boundary, and its neon yellows print badly); from the English name where one is known, so a class
+    # has the same colour on the en, fr, es and pt sheets.
+    key = {v: ((given.get(v) or {}).get("names") or {}).get("en") or (builtin.name(v, lang="en") if builtin else None)
+           or names[v] for v in values}
+    by_key = style.class_colours([key[v] for v in order])
+    colours = {names[v]: by_key[key[v]] for v in order}
     lut = np.zeros((len(values), 4), dtype=np.uint8)
     for i, v in enumerate(values):
         hexc = colours[names[v]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -540,3 +541,17 @@ def test_recipe_method_dem_en_fr_and_crs_for_a_dem_without_one(tmp_path):
 
     with pytest.raises(CRSError, match="no CRS"):
         METHODS["dem"](read_recipe(bad))
+
+
+def test_boundary_from_dem_is_the_recipe_method(tmp_path):
+    """``from landgeo import boundary_from_dem`` gives the Boundary that ``method = "dem"`` gives."""
+    import landgeo
+    from landgeo.delineate import delineate
+    from landgeo.recipe import read_recipe
+
+    repo = Path(__file__).resolve().parents[1]
+    recipe = read_recipe(repo / "boundaries" / "demo-watershed.toml")
+    b = landgeo.boundary_from_dem(repo / "layers" / "demo" / "dem.tif", recipe.boundary["outlet"])
+    assert b.method == "dem" and [c.id for c in b.checks] == ["dem_edge", "dem_snap"]
+    assert b.area_ha == pytest.approx(delineate(recipe).area_ha, rel=1e-12)
+    assert b.details["outlet_snapped"] == delineate(recipe).details["outlet_snapped"]

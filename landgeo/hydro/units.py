@@ -146,6 +146,16 @@ def mask_from_labels(lab, w, inup):
 
 
 @njit(cache=True)
+def _replace(m, old, new):
+    """Every cell of ``m`` marked ``old`` set to ``new`` (the marks of one pass of :func:`clean_mask_cells`)."""
+    h, w = m.shape
+    for r in range(h):
+        for c in range(w):
+            if m[r, c] == old:
+                m[r, c] = new
+
+
+@njit(cache=True)
 def clean_mask_cells(m, kr, kc):
     """Fill pinholes, drop single-cell spurs, bridge corner-only contacts of a 0/1 uint8 mask, in place.
 
@@ -161,10 +171,7 @@ def clean_mask_cells(m, kr, kc):
             if m[r, c] == 0 and m[r - 1, c] == 1 and m[r + 1, c] == 1 and m[r, c - 1] == 1 and m[r, c + 1] == 1:
                 m[r, c] = 2
                 pins += 1
-    for r in range(h):
-        for c in range(w):
-            if m[r, c] == 2:
-                m[r, c] = 1
+    _replace(m, 2, 1)
     spurs = 0
     for r in range(h):
         for c in range(w):
@@ -187,10 +194,7 @@ def clean_mask_cells(m, kr, kc):
             if four == 0 and diag <= 1:
                 m[r, c] = 3
                 spurs += 1
-    for r in range(h):
-        for c in range(w):
-            if m[r, c] == 3:
-                m[r, c] = 0
+    _replace(m, 3, 0)
     corners = 0
     for _ in range(20):
         n = 0

@@ -8,6 +8,6 @@ Whitebox provider runs ``whitebox_tools``.
 
 
 def classFactory(iface):  # noqa: N802 (QGIS's name)
-    from .plugin import LandgeoPlugin
+    from .plugin import LandgeoPlugin  # optional: qgis.core exists only inside QGIS, which calls this
 
     return LandgeoPlugin(iface)

@@ -26,7 +26,7 @@ class LandgeoProvider(QgsProcessingProvider):
 
     def load(self):
         try:  # the Processing options dialog: Providers > landgeo > landgeo command
-            from processing.core.ProcessingConfig import ProcessingConfig, Setting
+            from processing.core.ProcessingConfig import ProcessingConfig, Setting  # optional: QGIS's Processing plugin
 
             ProcessingConfig.settingIcons[self.name()] = self.icon()
             ProcessingConfig.addSetting(Setting(self.name(), runner.CLI_SETTING, "landgeo command (the landgeo executable of its environment)",
@@ -39,7 +39,7 @@ class LandgeoProvider(QgsProcessingProvider):
 
     def unload(self):
         try:
-            from processing.core.ProcessingConfig import ProcessingConfig
+            from processing.core.ProcessingConfig import ProcessingConfig  # optional: QGIS's Processing plugin
 
             ProcessingConfig.removeSetting(runner.CLI_SETTING)
         except ImportError:

@@ -36,7 +36,7 @@ def default_cli():
 def cli_path():
     """The landgeo command from the provider's setting (Processing options), else :func:`default_cli`."""
     try:
-        from processing.core.ProcessingConfig import ProcessingConfig
+        from processing.core.ProcessingConfig import ProcessingConfig  # optional: QGIS's Processing plugin
 
         value = ProcessingConfig.getSetting(CLI_SETTING)
     except Exception:  # no processing plugin (e.g. a bare script): use the default

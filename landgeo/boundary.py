@@ -151,7 +151,7 @@ def finish_boundary(
         geometries = [geometries]
     series = gpd.GeoSeries(list(geometries), crs=crs)
     if series.crs is None:
-        raise DelineationError("boundary geometry has no CRS; give the layer's CRS in the recipe (crs = \"EPSG:…\")")
+        raise DelineationError(Text("boundary geometry has no CRS; give the layer's CRS in the recipe (crs = \"EPSG:…\")"))
     if not CRS(series.crs).equals(WGS84):
         log.info("boundary: transforming from %s to EPSG:4326", series.crs.to_string())
         series = series.to_crs(WGS84)
@@ -160,7 +160,7 @@ def finish_boundary(
     merged = geodesy.polygonal(shapely.union_all(geoms)) if geoms else shapely.Polygon()
     merged = geodesy.polygonal(geodesy.unwrap_antimeridian(merged))  # cut at ±180°: one shape again
     if merged.is_empty or geodesy.area_ha(merged) <= 0:
-        raise DelineationError(f"{method} boundary is empty: the selection has no polygon with an area")
+        raise DelineationError(Text("{method} boundary is empty: the selection has no polygon with an area", params={"method": str(method)}))
     merged = geodesy.orient(merged)
     return Boundary(
         geometry=merged,

@@ -171,7 +171,7 @@ def read_profile(path: str | Path) -> dict:
     try:
         data = json.loads(read_text(path), parse_constant=no_nan)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
-        raise LayerError(f"{path}: is not JSON landgeo wrote ({exc}); give a profile.json written by landgeo") from exc
+        raise LayerError(Text("{path}: is not JSON landgeo wrote ({exc}); give a profile.json written by landgeo", params={"path": str(path), "exc": str(exc)})) from exc
     if not isinstance(data, dict) or data.get("schema") != SCHEMA_ID:
-        raise LayerError(f"{path}: is not a landgeo profile (schema {SCHEMA_ID}); give a profile.json written by `landgeo profile`")
+        raise LayerError(Text("{path}: is not a landgeo profile (schema {schema}); give a profile.json written by `landgeo profile`", params={"path": str(path), "schema": str(SCHEMA_ID)}))
     return data

@@ -495,7 +495,7 @@ def test_recipe(tmp_path, boundary, expected):
     recipe = read_recipe(write_recipe(tmp_path, boundary))
     assert METHODS["basins"] is B.boundary_from_recipe
     if expected is None:
-        with pytest.raises(FieldError, match="basins.gpkg: no field 'BASIN' for the basin id"):
+        with pytest.raises(FieldError, match="basins.gpkg: no field 'BASIN' for the basin role id"):
             delineate(recipe)
         return
     b = delineate(recipe)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import LandgeoError, LayerError
-from ..i18n import translator
+from ..i18n import Text, translator
 from ..recipe.parse import read_recipe
 from .compare import compare_files
 from .pipeline import Outcome, profile_many
@@ -24,9 +24,7 @@ def demo_recipes() -> list[Path]:
         if found and (root / "layers" / "demo").is_dir():
             return found
     raise LayerError(
-        "boundaries/demo-*.toml and layers/demo/ not found, and this landgeo has no demo kit installed; "
-        "reinstall it with `pip install landgeo` (or `pip install .` in the checkout), or run `landgeo demo` "
-        "from the landgeo checkout (regenerate the kit with `python scripts/make_demo_layers.py`)"
+        Text("boundaries/demo-*.toml and layers/demo/ not found, and this landgeo has no demo kit installed; reinstall it with `pip install landgeo` (or `pip install .` in the checkout), or run `landgeo demo` from the landgeo checkout (regenerate the kit with `python scripts/make_demo_layers.py`)")
     )
 
 

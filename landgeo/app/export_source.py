@@ -9,6 +9,7 @@ import geopandas as gpd
 import shapely
 
 from ..errors import LayerError, UsageError
+from ..i18n import Text
 from ..recipe import read_recipe
 from ..render.outputs import load_profile_dir
 from .pipeline import build_profile
@@ -34,10 +35,10 @@ def load_export_source(source: str | Path, *, lang: str | None = None) -> Export
     if path.is_dir():
 
         if not (path / "profile.json").is_file():
-            raise LayerError(f"{path}: no profile.json in this folder; give a folder written by `landgeo profile` or a recipe (.toml)")
+            raise LayerError(Text("{path}: no profile.json in this folder; give a folder written by `landgeo profile` or a recipe (.toml)", params={"path": str(path)}))
         profile, layers = load_profile_dir(path)
         if "boundary" not in layers:
-            raise LayerError(f"{path}: no boundary.gpkg or boundary.geojson in this folder; run `landgeo profile` again")
+            raise LayerError(Text("{path}: no boundary.gpkg or boundary.geojson in this folder; run `landgeo profile` again", params={"path": str(path)}))
         return ExportSource(path, profile, layers)
     if path.suffix.lower() == ".toml":
 
@@ -45,13 +46,13 @@ def load_export_source(source: str | Path, *, lang: str | None = None) -> Export
         result = build_profile(recipe, lang=lang)
         return ExportSource(path, result.profile, dict(result.layers), recipe)
     if not path.exists():
-        raise UsageError(f"{path}: not found; give a profile folder (written by `landgeo profile`) or a recipe (.toml)")
-    raise UsageError(f"{path}: neither a profile folder nor a recipe; give the folder `landgeo profile` wrote or a .toml recipe")
+        raise UsageError(Text("{path}: not found; give a profile folder (written by `landgeo profile`) or a recipe (.toml)", params={"path": str(path)}))
+    raise UsageError(Text("{path}: neither a profile folder nor a recipe; give the folder `landgeo profile` wrote or a .toml recipe", params={"path": str(path)}))
 
 
 def check_out_dir(out_dir: str | Path, source: str | Path) -> Path:
     """Refuse an output folder that is, holds or lies inside what the export reads."""
     out, src = Path(out_dir).resolve(), Path(source).resolve()
     if out == src or out in src.parents or (src.is_dir() and src in out.parents):
-        raise UsageError(f"-o {out_dir}: the output folder must not be or lie inside {source}; choose a folder beside it")
+        raise UsageError(Text("-o {out_dir}: the output folder must not be or lie inside {source}; choose a folder beside it", params={"out_dir": str(out_dir), "source": str(source)}))
     return Path(out_dir)

@@ -88,7 +88,7 @@ def _alignment(recipe: Recipe, boundary: Boundary, lang: str) -> list:
     scale = recipe.scale
     if scale.get("align_with") is not None:
         if not scale.get("align_field"):
-            raise RecipeError(f"{recipe.path}: [scale] align_with needs align_field = \"…\", the unit-name field of that layer")
+            raise RecipeError(Text('{path}: [scale] align_with needs align_field = "…", the unit-name field of that layer', params={"path": str(recipe.path)}))
         units = read_vector(scale["align_with"], layer=scale.get("align_layer"), expect="polygon")
         return [check_alignment_with_units(boundary.geometry, units, field=scale["align_field"], label=report_of(units).label, lang=lang)]
     check = check_alignment_by_construction(boundary.method, len(boundary.details.get("units", ())) or None, lang=lang)
@@ -284,7 +284,7 @@ def plan_outputs(recipes: list[tuple[Path, Recipe]], out_root: str | Path, *, ov
 
     out_root = Path(out_root)
     if out_root.exists() and not out_root.is_dir():
-        raise OutputError(f"-o {out_root}: is a file, not a folder; give a folder for the landscapes")
+        raise OutputError(Text("-o {out_root}: is a file, not a folder; give a folder for the landscapes", params={"out_root": str(out_root)}))
     targets = [(f"{path} (slug {recipe.slug!r})", out_root / recipe.slug, "dir") for path, recipe in recipes]
     if atlas:  # several landscapes: the atlas and the shared indicators.csv
         targets.append(("the atlas", out_root / ATLAS, "file"))

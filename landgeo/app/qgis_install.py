@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UsageError
+from ..i18n import Text
 from ..io.atomic import atomic_dir
 
 PLUGIN_NAME = "landgeo_processing"
@@ -55,7 +56,7 @@ def this_cli() -> str:
     found = shutil.which("landgeo")
     if found:
         return found
-    raise UsageError("the landgeo command was not found in this environment; give it with --cli PATH")
+    raise UsageError(Text("the landgeo command was not found in this environment; give it with --cli PATH"))
 
 
 def enable_in_settings(ini: Path, name: str = PLUGIN_NAME) -> None:
@@ -85,7 +86,7 @@ def install_plugin(*, profile: str = "default", profiles: str | Path | None = No
                    overwrite: bool = True) -> InstalledPlugin:
     """Install (or update) the plugin in a QGIS profile and enable it. Returns where it went."""
     if not re.fullmatch(r"[^/\\\0]+", profile) or profile in (".", ".."):
-        raise UsageError(f"--profile {profile!r} is not a profile name; give the name of a QGIS user profile, e.g. default")
+        raise UsageError(Text("--profile {profile} is not a profile name; give the name of a QGIS user profile, e.g. default", params={"profile": repr(profile)}))
     root = Path(profiles) if profiles is not None else profiles_dir()
     cli = cli or this_cli()
     target = root / profile / "python" / "plugins" / PLUGIN_NAME

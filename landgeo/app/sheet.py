@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LandgeoError, LayerError, UsageError
-from ..i18n import check_lang
+from ..i18n import Text, check_lang
 from ..io.atomic import atomic_file, check_target
 from ..recipe import read_recipe
 from ..render.outputs import load_profile_dir, load_profile_rasters
@@ -48,7 +48,7 @@ def render_sheet(source: str | Path, *, out: str | Path | None = None, lang: str
         profile, layers, rasters = result.profile, result.layers, result.rasters
         default_dir, stem = Path.cwd(), f"{result.recipe.slug}-sheet"
     else:
-        raise UsageError(f"{source}: not found; give a recipe (.toml) or a profile directory written by `landgeo profile`")
+        raise UsageError(Text("{source}: not found; give a recipe (.toml) or a profile directory written by `landgeo profile`", params={"source": str(source)}))
     lang = check_lang(lang, profile.get("language") or "en")
     if out is None:
         pdf, png = default_dir / f"{stem}.pdf", default_dir / f"{stem}.png"
@@ -56,7 +56,7 @@ def render_sheet(source: str | Path, *, out: str | Path | None = None, lang: str
         out = Path(out)
         suffix = out.suffix.lower()
         if suffix not in (".pdf", ".png"):
-            raise UsageError(f"-o {out}: the sheet is written as .pdf or .png; give e.g. -o {out.with_suffix('.pdf').name}")
+            raise UsageError(Text("-o {out}: the sheet is written as .pdf or .png; give e.g. -o {name}", params={"out": str(out), "name": str(out.with_suffix('.pdf').name)}))
         pdf, png = (out, None) if suffix == ".pdf" else (None, out)
     targets = [t for t in (pdf, png) if t is not None]
     for target in targets:
@@ -69,6 +69,5 @@ def render_sheet(source: str | Path, *, out: str | Path | None = None, lang: str
             if not source.is_dir() or isinstance(exc, LandgeoError):
                 raise
             # a profile.json edited by hand (or damaged) is the user's input: say which file, not a traceback
-            raise LayerError(f"{source / 'profile.json'}: cannot be drawn ({type(exc).__name__}: {exc}); it has been "
-                             "changed since landgeo wrote it; write the folder again with `landgeo profile`") from exc
+            raise LayerError(Text("{file}: cannot be drawn ({error_type}: {exc}); it has been changed since landgeo wrote it; write the folder again with `landgeo profile`", params={"file": str(source / 'profile.json'), "error_type": str(type(exc).__name__), "exc": str(exc)})) from exc
     return targets

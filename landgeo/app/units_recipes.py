@@ -29,6 +29,7 @@ import shapely
 
 from ..delineate.admin import normalize_name
 from ..errors import FieldError, LandgeoError, RecipeError
+from ..i18n import Text
 from ..io.text import read_text
 from ..io.vector import read_vector
 from ..recipe.parse import Recipe, parse_recipe, slugify
@@ -76,9 +77,9 @@ def read_shared_settings(attach: str | Path | None) -> tuple[dict[str, Any], Pat
     try:
         data = tomllib.loads(read_text(file))
     except tomllib.TOMLDecodeError as exc:
-        raise RecipeError(f"{file}: is not valid TOML ({exc}); check quotes, brackets and = signs on that line") from exc
+        raise RecipeError(Text("{file}: is not valid TOML ({exc}); check quotes, brackets and = signs on that line", params={"file": str(file), "exc": str(exc)})) from exc
     except RecursionError:
-        raise RecipeError(f"{file}: nests arrays or tables too deeply to read; a recipe needs two or three levels") from None
+        raise RecipeError(Text("{file}: nests arrays or tables too deeply to read; a recipe needs two or three levels", params={"file": str(file)})) from None
     shared: dict[str, Any] = {}
     for key, value in data.items():
         if key in IGNORED_TABLES:
@@ -87,7 +88,7 @@ def read_shared_settings(attach: str | Path | None) -> tuple[dict[str, Any], Pat
             shared[key] = {k: v for k, v in value.items() if k in SHARED_LANDSCAPE_KEYS} if isinstance(value, dict) else value
         elif key == "boundary":
             if not isinstance(value, dict):
-                raise RecipeError(f"{file}: [boundary] is not a table; give only buffer_m, simplify_m or fill_holes_below_ha in it")
+                raise RecipeError(Text("{file}: [boundary] is not a table; give only buffer_m, simplify_m or fill_holes_below_ha in it", params={"file": str(file)}))
             kept = {k: v for k, v in value.items() if k in SHARED_BOUNDARY_KEYS}
             if len(kept) < len(value):
                 log.warning("%s: [boundary] %s left out: each unit of the layer is its own boundary",
@@ -195,9 +196,9 @@ def _check_fields(gdf, fields: list[str], country_field: str | None, units: Path
     for f in fields + ([country_field] if country_field else []):
         if f not in gdf.columns:
             close = difflib.get_close_matches(f, cols, n=1, cutoff=0.5)
-            hint = f"did you mean {close[0]!r}? " if close else ""
+            hint = Text("did you mean {close}? ", params={"close": repr(close[0])}) if close else ""
             opt = "--country-field" if f == country_field else "--field"
-            raise FieldError(f"{units}: no field {f!r} ({opt}); {hint}the fields are: {', '.join(cols)}")
+            raise FieldError(Text("{units}: no field {f} ({opt}); {hint}the fields are: {names}", params={"units": str(units), "f": repr(f), "opt": str(opt), "hint": hint, "names": str(', '.join(cols))}))
 
 
 def _group_landscapes(gdf, fields: list[str]) -> list[tuple[tuple, list[int]]]:
@@ -268,7 +269,7 @@ def units_recipes(units: str | Path, *, field: str | Sequence[str], layer: str |
     units = Path(units).resolve()
     fields = [field] if isinstance(field, str) else [f for f in field if f]
     if not fields:
-        raise FieldError(f"{units}: --field is empty; name the field that names each unit")
+        raise FieldError(Text("{units}: --field is empty; name the field that names each unit", params={"units": str(units)}))
     shared, attach_file = read_shared_settings(attach)
     gdf = read_vector(units, layer=layer, where=where, expect="polygon")
     _check_fields(gdf, fields, country_field, units)
@@ -277,7 +278,7 @@ def units_recipes(units: str | Path, *, field: str | Sequence[str], layer: str |
     missing = int((~named).sum())
     gdf = gdf.loc[named].reset_index(drop=True)
     if len(gdf) == 0:
-        raise FieldError(f"{units}: field {name_field!r} holds no values; choose the field that names the units")
+        raise FieldError(Text("{units}: field {name_field} holds no values; choose the field that names the units", params={"units": str(units), "name_field": repr(name_field)}))
     geoms = gdf.geometry.values
     landscapes = _group_landscapes(gdf, fields)
     # countries of each landscape: the units' own field, else where they lie

@@ -30,7 +30,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ..errors import RecipeError
-from ..i18n import LANGUAGES, translator
+from ..i18n import LANGUAGES, Text, translator
 from ..io.text import read_text
 
 BUILTIN = ("modis_igbp", "esa_worldcover", "esa_cci")
@@ -120,8 +120,7 @@ def parse_class_table(text: str, *, source: str, key: str | None = None, title: 
     cols = {c.strip().lower(): c for c in (reader.fieldnames or [])}
     if "value" not in cols or not ({"name", "name_en", "class"} & set(cols)):
         raise RecipeError(
-            f"{source}: a class table needs the columns value and name (or name_en); found: "
-            f"{', '.join(reader.fieldnames or []) or 'none'}. Example header: value,name_en,name_fr,name_es,name_pt,colour"
+            Text("{source}: a class table needs the columns value and name (or name_en); found: {found}. Example header: value,name_en,name_fr,name_es,name_pt,colour", params={"source": str(source), "found": str(', '.join(reader.fieldnames or []) or '—')})
         )
     name_col = cols.get("name_en") or cols.get("name") or cols.get("class")
     out: dict[int, LandClass] = {}
@@ -132,7 +131,7 @@ def parse_class_table(text: str, *, source: str, key: str | None = None, title: 
         try:
             value = int(float(raw))
         except ValueError as exc:
-            raise RecipeError(f"{source}: line {i}: value {raw!r} is not an integer class code") from exc
+            raise RecipeError(Text("{source}: line {i}: value {raw} is not an integer class code", params={"source": str(source), "i": str(i), "raw": repr(raw)})) from exc
         name = (row.get(name_col) or "").strip() or f"class {value}"
         names = {lang: (row.get(cols[f"name_{lang}"]) or "").strip() for lang in LANGUAGES if f"name_{lang}" in cols}
         names["en"] = name
@@ -143,22 +142,22 @@ def parse_class_table(text: str, *, source: str, key: str | None = None, title: 
         if "colour" not in cols and "color" in cols:
             colour = (row.get(cols["color"]) or "").strip()
         if colour and not _HEX.match(colour):
-            raise RecipeError(f"{source}: line {i}: colour {colour!r} is not #rrggbb")
+            raise RecipeError(Text("{source}: line {i}: colour {colour} is not #rrggbb", params={"source": str(source), "i": str(i), "colour": repr(colour)}))
         colour = ("#" + colour.lstrip("#").lower()) if colour else UNKNOWN_COLOUR
         nodata = (row.get(cols["nodata"]) or "").strip().lower() in {"1", "true", "yes"} if "nodata" in cols else False
         natural = (row.get(cols["natural"]) or "").strip().lower() in {"1", "true", "yes"} if "natural" in cols else False
         if value in out:
-            raise RecipeError(f"{source}: line {i}: value {value} appears twice; keep one row per class")
+            raise RecipeError(Text("{source}: line {i}: value {value} appears twice; keep one row per class", params={"source": str(source), "i": str(i), "value": str(value)}))
         out[value] = LandClass(value, name, name_fr or name, colour, nodata, natural, MappingProxyType(names))
     if not out:
-        raise RecipeError(f"{source}: the class table has no rows")
+        raise RecipeError(Text("{source}: the class table has no rows", params={"source": str(source)}))
     return ClassTable(key or Path(source).stem, title or Path(source).stem, MappingProxyType(dict(sorted(out.items()))))
 
 
 def builtin_table(key: str) -> ClassTable:
     """One of the built-in tables: ``modis_igbp``, ``esa_worldcover``, ``esa_cci``."""
     if key not in BUILTIN:
-        raise RecipeError(f"classes = {key!r} is not a built-in table; use one of {', '.join(BUILTIN)} or a CSV path")
+        raise RecipeError(Text("classes = {key} is not a built-in table; use one of {names} or a CSV path", params={"key": repr(key), "names": str(', '.join(BUILTIN))}))
     text = resources.files("landgeo").joinpath("data", f"{key}.csv").read_text(encoding="utf-8")
     return parse_class_table(text, source=f"landgeo/data/{key}.csv", key=key, title=TITLES[key])
 
@@ -169,6 +168,6 @@ def load_class_table(spec: str | Path) -> ClassTable:
         return builtin_table(str(spec))
     path = Path(spec)
     if path.suffix.lower() != ".csv":
-        raise RecipeError(f"classes = {str(spec)!r}: give a built-in table ({', '.join(BUILTIN)}) or a .csv file")
+        raise RecipeError(Text("classes = {value}: give a built-in table ({names}) or a .csv file", params={"value": repr(str(spec)), "names": str(', '.join(BUILTIN))}))
 
     return parse_class_table(read_text(path), source=str(path), key=path.stem, title=path.stem)

@@ -41,7 +41,7 @@ def clip_layer(gdf: gpd.GeoDataFrame, boundary: BaseGeometry) -> tuple[gpd.GeoDa
 def require_field(gdf: gpd.GeoDataFrame, name: str, label: str, key: str) -> None:
     if name not in gdf.columns:
         fields = ", ".join(c for c in gdf.columns if c != gdf.geometry.name)
-        raise FieldError(f"{label}: no field {name!r}; the fields are: {fields}; fix {key}")
+        raise FieldError(Text("{label}: no field {name}; the fields are: {fields}; fix {key}", params={"label": str(label), "name": repr(name), "fields": str(fields), "key": str(key)}))
 
 
 def uncovered_ha(boundary: BaseGeometry, covered: BaseGeometry, boundary_ha: float) -> float:

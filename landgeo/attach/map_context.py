@@ -24,7 +24,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..errors import FieldError
-from ..i18n import translator
+from ..i18n import Text, translator
 from ..io.vector import read_vector
 from .sites import layer_to_wgs84
 
@@ -56,7 +56,7 @@ def _column(gdf, name: str | None, key: str, section: str) -> str | None:
         return None
     if name not in gdf.columns:
         fields = ", ".join(str(c) for c in gdf.columns if c != gdf.geometry.name)
-        raise FieldError(f"[context.{section}]: no field {name!r}; the fields are: {fields}; fix {key}")
+        raise FieldError(Text("[context.{section}]: no field {name}; the fields are: {fields}; fix {key}", params={"section": str(section), "name": repr(name), "fields": str(fields), "key": str(key)}))
     return name
 
 

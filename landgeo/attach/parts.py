@@ -182,7 +182,7 @@ def population_from_raster(
     km² (geodesic for geographic rasters).
     """
     if kind not in ("density", "count"):
-        raise RecipeError(f"population kind = {kind!r}; use \"density\" (people per km²) or \"count\" (people per cell)")
+        raise RecipeError(Text('population kind = {kind}; use "density" (people per km²) or "count" (people per cell)', params={"kind": repr(kind)}))
     notes: list[str] = []
     label = source or Path(src.name).name
     res = zonal.weighted_sums(src, [boundary], band=band, density_per_km2=(kind == "density"))[0]

@@ -20,6 +20,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..errors import FieldError
 from ..geo import geodesy
+from ..i18n import Text
 from .sites import layer_to_wgs84
 
 log = logging.getLogger(__name__)
@@ -44,8 +45,7 @@ def find_field(gdf: gpd.GeoDataFrame, key: str, given: str | None, label: str) -
     cols = [c for c in gdf.columns if c != gdf.geometry.name]
     if given:
         if given not in gdf.columns:
-            raise FieldError(f"{label}: no field {given!r}; the fields are: {', '.join(map(str, cols))}; "
-                             f"fix {key}_field in [attach.protected_areas]")
+            raise FieldError(Text("{label}: no field {given}; the fields are: {names}; fix {key}_field in [attach.protected_areas]", params={"label": str(label), "given": repr(given), "names": str(', '.join(map(str, cols))), "key": str(key)}))
         return given
     lower = {str(c).lower(): c for c in cols}
     return next((lower[c] for c in FIELDS[key] if c in lower), None)

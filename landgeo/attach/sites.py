@@ -45,7 +45,7 @@ class SitesResult:
 def layer_to_wgs84(gdf: gpd.GeoDataFrame, label: str, notes: list[str] | None = None, *, lang: str = "en") -> gpd.GeoDataFrame:
     """``gdf`` in EPSG:4326; a transformation is logged (and noted)."""
     if gdf.crs is None:
-        raise CRSError(f"{label}: the layer has no CRS; state it in the recipe (crs = \"EPSG:4326\" or its EPSG code)")
+        raise CRSError(Text('{label}: the layer has no CRS; state it in the recipe (crs = "EPSG:4326" or its EPSG code)', params={"label": str(label)}))
     if CRS(gdf.crs).equals(WGS84, ignore_axis_order=True):
         return gdf
     src = CRS(gdf.crs).to_string()
@@ -238,7 +238,7 @@ def _admin_unit_of(clipped: np.ndarray, admin_units: gpd.GeoDataFrame, admin_nam
     unit = np.full(len(clipped), None, dtype=object)
     units = layer_to_wgs84(admin_units, "admin units", notes, lang=lang)
     if admin_name_field not in units.columns:
-        raise FieldError(f"admin units: no field {admin_name_field!r}; fix name_field in [attach.admin_units]")
+        raise FieldError(Text("admin units: no field {admin_name_field}; fix name_field in [attach.admin_units]", params={"admin_name_field": repr(admin_name_field)}))
     reps = shapely.point_on_surface(clipped)
     tree = shapely.STRtree(units.geometry.values)
     si, ui = tree.query(reps, predicate="intersects")

@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..errors import FieldError
 from ..geo import geodesy
+from ..i18n import Text
 from .sites import layer_to_wgs84
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,7 @@ def water_inside(boundary: BaseGeometry, water: gpd.GeoDataFrame, *, name_field:
     gdf = layer_to_wgs84(water, label, notes, lang=lang)
     cols = [c for c in gdf.columns if c != gdf.geometry.name]
     if name_field and name_field not in gdf.columns:
-        raise FieldError(f"{label}: no field {name_field!r}; the fields are: {', '.join(map(str, cols))}; "
-                         "fix name_field in [attach.water]")
+        raise FieldError(Text("{label}: no field {name_field}; the fields are: {names}; fix name_field in [attach.water]", params={"label": str(label), "name_field": repr(name_field), "names": str(', '.join(map(str, cols)))}))
     lower = {str(c).lower(): c for c in cols}
     field = name_field or next((lower[c] for c in NAME_FIELDS if c in lower), None)
     geoms = np.array([geodesy.polygonal(g) for g in shapely.make_valid(gdf.geometry.values)], dtype=object)

@@ -72,7 +72,7 @@ def check_scale(area_ha: float, *, min_ha: float = DEFAULT_MIN_HA, max_ha: float
     '2.000.000 ha está acima da faixa o'
     """
     if min_ha >= max_ha:
-        raise UsageError(f"scale band: min_ha ({min_ha}) must be below max_ha ({max_ha})")
+        raise UsageError(Text("scale band: min_ha ({min_ha}) must be below max_ha ({max_ha})", params={"min_ha": str(min_ha), "max_ha": str(max_ha)}))
     verdict = "below" if area_ha < min_ha else "above" if area_ha > max_ha else "within"
     text = Text(SCALE_TEXTS[verdict], params={"area_ha": round(float(area_ha), 2), "min_ha": float(min_ha), "max_ha": float(max_ha)})
     return ScaleVerdict(area_ha, min_ha, max_ha, verdict, text.render(lang), text)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import UsageError
-from ..i18n import fmt_number
+from ..i18n import Text, fmt_number
 from ..render.labels import label
 from .group import LandgeoGroup
 from .options import FiniteNumber, band_options, json_option, lang_option, out_option, overwrite_option, to_json
@@ -24,9 +24,9 @@ def parse_point(text: str):
     try:
         lon, lat = (float(v) for v in text.split(","))
     except ValueError:
-        raise UsageError(f"--point {text!r} is not LON,LAT; write e.g. --point -1.95,5.30 (longitude first)") from None
+        raise UsageError(Text("--point {text} is not LON,LAT; write e.g. --point -1.95,5.30 (longitude first)", params={"text": repr(text)})) from None
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise UsageError(f"--point {text!r} is out of range; write LON,LAT in degrees, longitude first")
+        raise UsageError(Text("--point {text} is out of range; write LON,LAT in degrees, longitude first", params={"text": repr(text)}))
     return lon, lat
 
 
@@ -36,7 +36,7 @@ def parse_fields(items) -> dict:
     for item in items:
         role, sep, name = item.partition("=")
         if not sep or not role.strip() or not name.strip():
-            raise UsageError(f"--field {item!r} is not ROLE=NAME; write e.g. --field id=BASIN_ID")
+            raise UsageError(Text("--field {item} is not ROLE=NAME; write e.g. --field id=BASIN_ID", params={"item": repr(item)}))
         out[role.strip()] = name.strip()
     return out
 

@@ -40,8 +40,10 @@ def _require_field(units: gpd.GeoDataFrame, field: str, label: str, key: str) ->
     if field not in units.columns:
         cols = [c for c in units.columns if c != units.geometry.name]
         close = difflib.get_close_matches(field, cols, n=1, cutoff=0.5)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        raise FieldError(f"{label}: no field {field!r} ({key}); {hint}the fields are: {', '.join(map(str, cols))}")
+        hint = Text("did you mean {close}? ", params={"close": repr(close[0])}) if close else ""
+        raise FieldError(Text("{label}: no field {field} ({key}); {hint}the fields are: {names}",
+                              params={"label": str(label), "field": repr(field), "key": str(key), "hint": hint,
+                                      "names": ", ".join(map(str, cols))}))
 
 
 def select_by_values(units: gpd.GeoDataFrame, field: str, values, *, label: str) -> gpd.GeoDataFrame:
@@ -64,8 +66,13 @@ def select_by_values(units: gpd.GeoDataFrame, field: str, values, *, label: str)
             choices = sorted(set(units[field].astype(str)))
             norm_choices = {normalize_name(c): c for c in choices}
             close = [norm_choices[c] for c in difflib.get_close_matches(k, list(norm_choices), n=3, cutoff=0.4)]
-            hint = f"closest: {', '.join(repr(c) for c in close)}" if close else f"{len(choices)} names exist, e.g. {', '.join(choices[:5])}"
-            raise DelineationError(f"{label}: no unit named {value!r} in field {field!r} ({hint}); fix the name in [boundary] values")
+            if close:
+                hint = Text("closest: {names}", params={"names": ", ".join(repr(c) for c in close)})
+            else:
+                hint = Text("{n} name exists, e.g. {names}", "{n} names exist, e.g. {names}",
+                            params={"n": len(choices), "names": ", ".join(choices[:5])})
+            raise DelineationError(Text("{label}: no unit named {value} in field {field} ({hint}); fix the name in [boundary] values",
+                                        params={"label": str(label), "value": repr(value), "field": repr(field), "hint": hint}))
         rows.extend(i for i in by_key[k] if i not in rows)
     return units.iloc[rows]  # in the order the user listed them
 
@@ -79,7 +86,7 @@ def select_by_points(units: gpd.GeoDataFrame, points, *, label: str) -> gpd.GeoD
     missing = hits["index_right"].isna()
     if missing.any():
         lonlat = [tuple(points[i]) for i in np.flatnonzero(missing.groupby(level=0).all().to_numpy())]
-        raise DelineationError(f"{label}: the point(s) {lonlat} fall in no unit; check [boundary] points (longitude first)")
+        raise DelineationError(Text("{label}: the point(s) {lonlat} fall in no unit; check [boundary] points (longitude first)", params={"label": str(label), "lonlat": str(lonlat)}))
     rows = sorted(set(hits["index_right"].astype(int)))
     return units.loc[rows]
 
@@ -177,15 +184,19 @@ def boundary_from_units(
 ) -> Boundary:
     """Select units (by values, points, or all of an already-filtered layer) and dissolve them."""
     if values and not field:
-        raise RecipeError(f"{label}: [boundary] values needs field = \"…\", the field that holds the unit names")
+        raise RecipeError(Text('{label}: [boundary] values needs field = "…", the field that holds the unit names', params={"label": str(label)}))
     selected = units
     if values:
         selected = select_by_values(selected, field, values, label=label)
     if points:
         selected = select_by_points(selected, points, label=label)
     if len(selected) == 0:
-        what = f"where = {where!r}" if where else "the selection"
-        raise DelineationError(f"{label}: {what} selected no unit; check the filter and the field values")
+        if where:
+            message = Text("{label}: where = {where} selected no unit; check the filter and the field values",
+                           params={"label": str(label), "where": repr(where)})
+        else:
+            message = Text("{label}: the selection selected no unit; check the filter and the field values", params={"label": str(label)})
+        raise DelineationError(message)
     if field:
         _require_field(selected, field, label, "[boundary] field")
         names = names_of(selected[field].to_numpy(), lang)[0]  # a blank name reads "unnamed", never "nan"
@@ -220,7 +231,7 @@ def boundary_from_recipe(recipe) -> Boundary:
     """``method = "admin"`` or ``"jurisdiction"``: units of a layer, dissolved."""
     b = recipe.boundary
     if "path" not in b:
-        raise RecipeError(f"{recipe.path}: [boundary] method {b['method']!r} needs path = \"…\", the units layer")
+        raise RecipeError(Text('{path}: [boundary] method {value} needs path = "…", the units layer', params={"path": str(recipe.path), "value": repr(b['method'])}))
     units = read_vector(b["path"], layer=b.get("layer"), crs=b.get("crs"), where=b.get("where"), expect="polygon")
     label = report_of(units).label
     return boundary_from_units(

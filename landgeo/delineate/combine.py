@@ -17,7 +17,7 @@ import shapely
 from ..boundary import Boundary, finish_boundary
 from ..errors import DelineationError
 from ..geo import geodesy
-from ..i18n import Text
+from ..i18n import N_, Text
 from ..recipe.parse import Recipe, read_recipe
 
 log = logging.getLogger(__name__)
@@ -61,12 +61,20 @@ def postprocess(boundary: Boundary, options: Mapping[str, Any], *, lang: str = "
         geom = gpd.GeoSeries([local], crs=crs).to_crs(4326).iloc[0]
     geom = shapely.make_valid(geom) if not geom.is_valid else geom
     if geom.is_empty:
-        raise DelineationError(f"[boundary] buffer_m = {buffer_m} leaves nothing of the boundary; use a smaller negative buffer")
+        raise DelineationError(Text("[boundary] buffer_m = {buffer_m} leaves nothing of the boundary; use a smaller negative buffer", params={"buffer_m": str(buffer_m)}))
     text = Text("{parts:join}", params={"parts": [boundary.definition_text or boundary.definition, *notes]})
     return dataclasses.replace(boundary, geometry=geodesy.orient(geom), definition=text.render(lang), definition_text=text)
 
 
 OPERATIONS = ("union", "intersection", "difference")
+
+
+#: A combination that leaves nothing, by operation.
+_EMPTY = {
+    "union": N_("the union of the {n} boundaries is empty; check that they overlap"),
+    "intersection": N_("the intersection of the {n} boundaries is empty; check that they overlap"),
+    "difference": N_("the difference of the {n} boundaries is empty; check that they overlap"),
+}
 
 
 def _combined(operation: str, parts: list) -> Text:
@@ -93,7 +101,7 @@ def combine_boundaries(boundaries, *, operation: str, lang: str = "en", definiti
     else:
         geom = shapely.difference(geoms[0], shapely.union_all(geoms[1:]))
     if geom.is_empty or geodesy.area_ha(geom) <= 0:
-        raise DelineationError(f"the {operation} of the {len(geoms)} boundaries is empty; check that they overlap")
+        raise DelineationError(Text(_EMPTY[operation], params={"n": len(geoms)}))
     text = None if definition else _combined(operation, [b.definition_text or b.definition for b in boundaries])
     sentence = definition or text.render(lang)
     sources = tuple(s for b in boundaries for s in b.sources)
@@ -117,7 +125,7 @@ def boundary_from_recipe(recipe, _stack: tuple = (), *, delineate: Callable[[Rec
     boundaries = []
     for part in b.get("parts", ()):
         if part.resolve() in stack:
-            raise DelineationError(f"{recipe.path}: [boundary] parts includes {part.name}, which leads back to this recipe; remove the loop")
+            raise DelineationError(Text("{path}: [boundary] parts includes {name}, which leads back to this recipe; remove the loop", params={"path": str(recipe.path), "name": str(part.name)}))
         sub = read_recipe(part)
         sub = dataclasses.replace(sub, language=recipe.language)
         if sub.method == "combine":
@@ -125,5 +133,5 @@ def boundary_from_recipe(recipe, _stack: tuple = (), *, delineate: Callable[[Rec
         else:
             boundaries.append(delineate(sub))
     if len(boundaries) < 2:
-        raise DelineationError(f"{recipe.path}: [boundary] method \"combine\" needs at least two recipe files in parts = [\"a.toml\", \"b.toml\"]")
+        raise DelineationError(Text('{path}: [boundary] method "combine" needs at least two recipe files in parts = ["a.toml", "b.toml"]', params={"path": str(recipe.path)}))
     return combine_boundaries(boundaries, operation=b.get("operation", "union"), lang=recipe.language, definition=b.get("definition"))

@@ -92,7 +92,7 @@ def snap_window(cond: FlowGrid, lonlat, *, snap_m: float, label: str = "DEM") ->
     r0, c0 = int(math.floor(fr)), int(math.floor(fc))
     lon, lat = lonlat
     if not (0 <= r0 < nr and 0 <= c0 < nc):
-        raise DelineationError(f"{label}: the outlet {lon:.5f}, {lat:.5f} is outside the DEM; check the outlet (longitude first) or the DEM")
+        raise DelineationError(Text("{label}: the outlet {lon:.5f}, {lat:.5f} is outside the DEM; check the outlet (longitude first) or the DEM", params={"label": str(label), "lon": lon, "lat": lat}))
     rr = int(math.ceil(snap_m / cond.dy_m[r0])) if snap_m > 0 else 0
     rc = int(math.ceil(snap_m / cond.dx_m[r0])) if snap_m > 0 else 0
     return fr, fc, (max(0, r0 - rr), min(nr, r0 + rr + 1), max(0, c0 - rc), min(nc, c0 + rc + 1))
@@ -124,7 +124,7 @@ def snap_outlet(acc: np.ndarray, cond: FlowGrid, lonlat, *, snap_m: float, strea
     r0, c0 = int(math.floor(fr)), int(math.floor(fc))
     lon, lat = lonlat
     if win[r0 - ra, c0 - ca] == 0 and snap_m <= 0:
-        raise DelineationError(f"{label}: the outlet {lon:.5f}, {lat:.5f} is on a nodata cell; move it onto the DEM or give snap_m")
+        raise DelineationError(Text("{label}: the outlet {lon:.5f}, {lat:.5f} is on a nodata cell; move it onto the DEM or give snap_m", params={"label": str(label), "lon": lon, "lat": lat}))
     dy = cond.dy_m[r0]
     dx = cond.dx_m[r0]
     rows = np.arange(ra, rb)[:, None] + 0.5
@@ -134,11 +134,10 @@ def snap_outlet(acc: np.ndarray, cond: FlowGrid, lonlat, *, snap_m: float, strea
     win[~inside] = -1
     best = win.max()
     if best <= 0:
-        raise DelineationError(f"{label}: the outlet {lon:.5f}, {lat:.5f} is on nodata and no valid cell lies within snap_m = {snap_m:g} m; move the outlet onto the DEM")
+        raise DelineationError(Text("{label}: the outlet {lon:.5f}, {lat:.5f} is on nodata and no valid cell lies within snap_m = {snap_m:g} m; move the outlet onto the DEM", params={"label": str(label), "lon": lon, "lat": lat, "snap_m": snap_m}))
     if best < stream_threshold_cells:
         raise DelineationError(
-            f"{label}: no stream of at least {stream_threshold_cells} cells within snap_m = {snap_m:g} m of {lon:.5f}, {lat:.5f} "
-            f"(the largest drains {int(best)} cells); move the outlet onto a river, or raise snap_m or lower stream_threshold_cells"
+            Text("{label}: no stream of at least {stream_threshold_cells} cells within snap_m = {snap_m:g} m of {lon:.5f}, {lat:.5f} (the largest drains {n} cells); move the outlet onto a river, or raise snap_m or lower stream_threshold_cells", params={"label": str(label), "stream_threshold_cells": str(stream_threshold_cells), "snap_m": snap_m, "lon": lon, "lat": lat, "n": int(best)})
         )
     cand = np.argwhere(win == best)
     d = dist[cand[:, 0], cand[:, 1]]
@@ -357,7 +356,7 @@ def boundary_from_recipe(recipe) -> Boundary:
     b = recipe.boundary
     for key in ("dem", "outlet"):
         if key not in b:
-            raise RecipeError(f"{recipe.path}: [boundary] method \"dem\" needs {key} = …; give the DEM GeoTIFF (dem = \"…\") and the outlet (outlet = [lon, lat])")
+            raise RecipeError(Text('{path}: [boundary] method "dem" needs {key} = …; give the DEM GeoTIFF (dem = "…") and the outlet (outlet = [lon, lat])', params={"path": str(recipe.path), "key": str(key)}))
     return boundary_from_dem(b["dem"], b["outlet"], snap_m=float(b.get("snap_m", DEFAULT_SNAP_M)),
                              stream_threshold_cells=int(b.get("stream_threshold_cells", DEFAULT_STREAM_THRESHOLD_CELLS)),
                              crs=b.get("crs"), definition=b.get("definition"), lang=getattr(recipe, "language", "en"))

@@ -45,10 +45,9 @@ def _drawn_parts(gdf, label: str) -> tuple[list, int, int]:
         (closed.append(line) if ok else open_gaps.append(gap))
     if not polygons and not closed:
         if open_gaps:
-            raise LayerError(f"{label}: a line is not closed (its ends are {max(open_gaps):.5f}° apart); "
-                             "close the path where it started, or draw a polygon")
+            raise LayerError(Text("{label}: a line is not closed (its ends are {value:.5f}° apart); close the path where it started, or draw a polygon", params={"label": str(label), "value": max(open_gaps)}))
         kinds = ", ".join(sorted(set(gdf.geom_type.dropna()))) or "no"
-        raise LayerError(f"{label}: has {kinds} geometries; a drawn boundary needs polygons or closed lines")
+        raise LayerError(Text("{label}: has {kinds} geometries; a drawn boundary needs polygons or closed lines", params={"label": str(label), "kinds": str(kinds)}))
     if points:
         warnings.warn(DataWarning(Text("{layer}: {n} point skipped (a drawn boundary is made of polygons or closed lines)",
                                        "{layer}: {n} points skipped (a drawn boundary is made of polygons or closed lines)",
@@ -102,6 +101,6 @@ def boundary_from_file(path, *, layer: str | None = None, crs=None, x: str | Non
 def boundary_from_recipe(recipe) -> Boundary:
     b = recipe.boundary
     if "path" not in b:
-        raise RecipeError(f"{recipe.path}: [boundary] method \"file\" needs path = \"…\", the drawn boundary file")
+        raise RecipeError(Text('{path}: [boundary] method "file" needs path = "…", the drawn boundary file', params={"path": str(recipe.path)}))
     return boundary_from_file(b["path"], layer=b.get("layer"), crs=b.get("crs"), x=b.get("x"), y=b.get("y"),
                               lang=recipe.language, definition=b.get("definition"))

@@ -70,7 +70,7 @@ def check_lang(lang: str | None, default: str = "en") -> str:
     """
     lang = lang or default
     if lang not in LANGUAGES:
-        raise UsageError(f"--lang {lang!r} is not supported; use one of: {', '.join(LANGUAGES)}")
+        raise UsageError(Text("--lang {lang} is not supported; use one of: {names}", params={"lang": repr(lang), "names": str(', '.join(LANGUAGES))}))
     return lang
 
 

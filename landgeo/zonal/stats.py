@@ -38,6 +38,7 @@ import numpy as np
 from shapely.geometry.base import BaseGeometry
 
 from ..errors import LayerError
+from ..i18n import Text
 from .kernels import classes_kernel, sum_kernel
 from .scan import band_nodata, scan, thread_count, warn_outside
 from .zones import prepare_zones
@@ -150,7 +151,7 @@ def class_areas(src, geoms, *, crs=None, band: int = 1, threads: int | None = No
     dtype = np.dtype(src.dtypes[band - 1])
     if dtype.kind not in "iu":
         raise LayerError(
-            f"{src.name}: band {band} holds {dtype} values, not integer classes; a land-cover raster must hold class codes"
+            Text("{name}: band {band} holds {dtype} values, not integer classes; a land-cover raster must hold class codes", params={"name": str(src.name), "band": str(band), "dtype": str(dtype)})
         )
     zones = prepare_zones(src, geoms, crs)
     warn_outside(src, zones)

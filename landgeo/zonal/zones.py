@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from ..errors import CRSError, LayerError
 from ..geo import geodesy
 from ..geo.crs import WGS84, is_wgs84, to_wgs84
+from ..i18n import Text
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +57,7 @@ def check_transform(src) -> None:
     t = src.transform
     if t.b != 0 or t.d != 0:
         raise LayerError(
-            f"{src.name}: the raster is rotated (geotransform has rotation terms); warp it to a north-up grid "
-            "first (gdalwarp) — landgeo does not resample rasters for statistics"
+            Text("{name}: the raster is rotated (geotransform has rotation terms); warp it to a north-up grid first (gdalwarp) — landgeo does not resample rasters for statistics", params={"name": str(src.name)})
         )
 
 
@@ -65,7 +65,7 @@ def raster_crs(src) -> CRS:
     """The raster's CRS as a pyproj CRS, or a CRSError that says how to fix it."""
     if src.crs is None:
         raise CRSError(
-            f"{src.name}: the raster has no CRS; state it in the recipe (crs = \"EPSG:4326\" or the raster's EPSG code)"
+            Text("{name}: the raster has no CRS; state it in the recipe (crs = \"EPSG:4326\" or the raster's EPSG code)", params={"name": str(src.name)})
         )
     return CRS.from_user_input(src.crs.to_wkt())
 

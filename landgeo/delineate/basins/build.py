@@ -41,6 +41,7 @@ from ...geo import geodesy
 from ...geo.crs import WGS84
 from ...hydro.core import offsets
 from ...hydro.flowgrid import FlowGrid
+from ...i18n import Text
 from ...io.raster import open_raster
 from ...io.vector import check_vector_output, write_vector_file
 
@@ -177,7 +178,7 @@ def _label_units(cond: FlowGrid, acc: np.ndarray, min_unit_ha: float, name: str)
     del coast
     n_units = n_river + n_coast
     if n_units == 0:
-        raise UsageError(f"{name}: the DEM has no valid cell to build basins from")
+        raise UsageError(Text("{name}: the DEM has no valid cell to build basins from", params={"name": str(name)}))
     log.info("basins: %d river units, %d coastal units (min_unit_ha = %g)", n_river, n_coast, min_unit_ha)
 
     # the outlet cell of each unit: river units from ids, coastal units at their highest accumulation
@@ -288,7 +289,7 @@ def build_basins(src, *, min_unit_ha: float) -> gpd.GeoDataFrame:
         hectares; units split at confluences of two such branches.
     """
     if not min_unit_ha or min_unit_ha <= 0:
-        raise UsageError(f"--min-unit-ha = {min_unit_ha!r}: give a positive area in hectares, e.g. 5000")
+        raise UsageError(Text("--min-unit-ha = {min_unit_ha}: give a positive area in hectares, e.g. 5000", params={"min_unit_ha": repr(min_unit_ha)}))
     cond = FlowGrid.from_dem(src)
     shape = cond.dirs.shape
     w = shape[1]

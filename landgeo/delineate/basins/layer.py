@@ -32,7 +32,7 @@ from shapely.geometry.base import BaseGeometry
 from ...errors import DataWarning, DelineationError, FieldError, UsageError
 from ...geo import geodesy
 from ...geo.crs import WGS84
-from ...i18n import fmt_number
+from ...i18n import Text
 from ...io.vector import RECIPE_OPTIONS, OptionNames, read_vector, report_of
 from .table import BasinTable
 
@@ -57,7 +57,7 @@ def _resolve_fields(units: gpd.GeoDataFrame, fields: Mapping[str, str] | None, l
     unknown = set(fields or {}) - set(DEFAULT_FIELDS)
     if unknown:
         raise UsageError(
-            f"{label}: unknown basin field role(s) {', '.join(sorted(unknown))}; the roles are {', '.join(DEFAULT_FIELDS)}"
+            Text("{label}: unknown basin field role(s) {names}; the roles are {names2}", params={"label": str(label), "names": str(', '.join(sorted(unknown))), "names2": str(', '.join(DEFAULT_FIELDS))})
         )
     cols = [c for c in units.columns if c != units.geometry.name]
     by_lower = {str(c).lower(): c for c in cols}
@@ -71,11 +71,11 @@ def _resolve_fields(units: gpd.GeoDataFrame, fields: Mapping[str, str] | None, l
             out[role] = by_lower[name.lower()]
         elif given or role in REQUIRED_FIELDS:
             close = difflib.get_close_matches(name, [str(c) for c in cols], n=1, cutoff=0.5)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            raise FieldError(
-                f"{label}: no field {name!r} for the basin {role.replace('_', ' ')}; {hint}the fields are: "
-                f"{', '.join(map(str, cols))}. Name it with fields = {{ {role} = \"…\" }}"
-            )
+            hint = Text("did you mean {close}? ", params={"close": repr(close[0])}) if close else ""
+            raise FieldError(Text('{label}: no field {name} for the basin role {role}; {hint}the fields are: {names}. Name it with '
+                                  'fields = {{ {role} = "…" }}',
+                                  params={"label": str(label), "name": repr(name), "hint": hint, "names": ", ".join(map(str, cols)),
+                                          "role": str(role)}))
         else:
             out[role] = None
     return out
@@ -105,19 +105,19 @@ class BasinLayer:
             Duplicate ids, a NEXT_DOWN to a missing id, a cycle.
         """
         if units.crs is None:
-            raise DelineationError(f"{label}: the basin layer has no CRS; give it in the recipe (crs = \"EPSG:4326\")")
+            raise DelineationError(Text('{label}: the basin layer has no CRS; give it in the recipe (crs = "EPSG:4326")', params={"label": str(label)}))
         units = units.reset_index(drop=True)
         resolved = _resolve_fields(units, fields, label)
         table = BasinTable.from_arrays(units[resolved["id"]].to_numpy(), units[resolved["next_down"]].to_numpy(), source=label)
         if len(table.drains_out):
             n = len(table.drains_out)
             nd = resolved["next_down"]
-            warnings.warn(DataWarning(
-                f"{label}: {n} unit{'s' if n != 1 else ''} drain{'' if n != 1 else 's'} to units that are not in the layer "
-                f"({nd} {table.drains_out_text()}): the layer is clipped; they are treated as outlets of the layer",
-                fr=f"{label} : {n} unité{'s' if n != 1 else ''} se déverse{'nt' if n != 1 else ''} dans des unités absentes "
-                   f"de la couche ({nd} {table.drains_out_text()}) : la couche est découpée ; elles sont traitées comme "
-                   "des exutoires de la couche"), stacklevel=2)
+            warnings.warn(DataWarning(Text(
+                "{label}: {n} unit drains to units that are not in the layer ({field} {ids}): the layer is clipped; it is "
+                "treated as an outlet of the layer",
+                "{label}: {n} units drain to units that are not in the layer ({field} {ids}): the layer is clipped; they are "
+                "treated as outlets of the layer",
+                params={"label": str(label), "n": n, "field": str(nd), "ids": table.drains_out_text()})), stacklevel=2)
         return cls(units=units, table=table, fields=MappingProxyType(resolved), label=label)
 
     def __len__(self) -> int:
@@ -242,9 +242,7 @@ def unit_at(basins: BasinLayer, lon: float, lat: float, *, snap_m: float = DEFAU
     k = int(np.argmin(dist))
     d = float(dist[k])
     raise DelineationError(
-        f"{basins.label}: the outlet ({lon:.5f}, {lat:.5f}) is in no basin unit; the nearest, unit "
-        f"{basins.table.ids[nearest[k]]}, is {fmt_number(d, 'en')} m away, beyond snap_m = {fmt_number(snap_m, 'en')} m. "
-        f"Check the outlet (longitude first) or set snap_m = {int(np.ceil(d * 1.05 / 10.0) * 10)}"
+        Text("{label}: the outlet ({lon:.5f}, {lat:.5f}) is in no basin unit; the nearest, unit {value}, is {value2:,.0f} m away, beyond snap_m = {value3:,.0f} m. Check the outlet (longitude first) or set snap_m = {n}", params={"label": str(basins.label), "lon": lon, "lat": lat, "value": str(basins.table.ids[nearest[k]]), "value2": float(d), "value3": float(snap_m), "n": str(int(np.ceil(d * 1.05 / 10.0) * 10))})
     )
 
 

@@ -110,7 +110,7 @@ def suggest(
     """
     # long: its numpydoc is 19 lines; the body walks up (tributaries) or down (downstream) in one place so both directions read alike
     if min_ha >= max_ha:
-        raise UsageError(f"--min-ha ({min_ha:g}) must be below --max-ha ({max_ha:g})")
+        raise UsageError(Text("--min-ha ({min_ha:g}) must be below --max-ha ({max_ha:g})", params={"min_ha": min_ha, "max_ha": max_ha}))
     lon, lat = float(point[0]), float(point[1])
     table = basins.table
     start, dist = unit_at(basins, lon, lat, snap_m=snap_m)

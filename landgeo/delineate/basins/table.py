@@ -24,6 +24,7 @@ import numba
 import numpy as np
 
 from ...errors import BasinTableError
+from ...i18n import Text
 
 log = logging.getLogger(__name__)
 
@@ -89,22 +90,21 @@ def _children(parent, n):  # pragma: no cover - compiled
     return child_ptr, child_idx
 
 
-def _as_int_ids(values, what: str, source: str) -> np.ndarray:
+def _as_int_ids(values, what: Text, source: str) -> np.ndarray:
     arr = np.asarray(values)
     if arr.dtype.kind in "iu":
         return arr.astype(np.int64, copy=False)
     if arr.dtype.kind == "b" or arr.dtype.kind not in "fO":
-        raise BasinTableError(f"{source}: {what} must hold integer ids, found values of type {arr.dtype}; check the field mapping")
+        raise BasinTableError(Text("{source}: {what} must hold integer ids, found values of type {dtype}; check the field mapping", params={"source": str(source), "what": what, "dtype": str(arr.dtype)}))
     try:
         as_float = arr.astype(np.float64)
     except (TypeError, ValueError) as exc:
-        raise BasinTableError(f"{source}: {what} must hold integer ids ({exc}); check the field mapping") from exc
+        raise BasinTableError(Text("{source}: {what} must hold integer ids ({exc}); check the field mapping", params={"source": str(source), "what": what, "exc": str(exc)})) from exc
     bad = ~np.isfinite(as_float) | (as_float != np.round(as_float))
     if bad.any():
         rows = np.nonzero(bad)[0]
         raise BasinTableError(
-            f"{source}: {what} is empty or not an integer in {bad.sum()} rows (rows {_listing(rows, int(bad.sum()))}); "
-            "every unit needs an integer id, and NEXT_DOWN = 0 for an outlet"
+            Text("{source}: {what} is empty or not an integer in {value} rows (rows {value2}); every unit needs an integer id, and NEXT_DOWN = 0 for an outlet", params={"source": str(source), "what": what, "value": str(bad.sum()), "value2": str(_listing(rows, int(bad.sum())))})
         )
     return as_float.astype(np.int64)
 
@@ -158,19 +158,19 @@ class BasinTable:
             message names the ids. A NEXT_DOWN naming an id not in the table is
             not an error: that unit drains out of the layer (see :attr:`drains_out`).
         """
-        ids = _as_int_ids(ids, "the id field", source)
-        nd = _as_int_ids(next_down, "the NEXT_DOWN field", source)
+        ids = _as_int_ids(ids, Text("the id field"), source)
+        nd = _as_int_ids(next_down, Text("the NEXT_DOWN field"), source)
         n = len(ids)
         if len(nd) != n:
-            raise BasinTableError(f"{source}: {n} ids but {len(nd)} NEXT_DOWN values")
+            raise BasinTableError(Text("{source}: {n} ids but {n2} NEXT_DOWN values", params={"source": str(source), "n": n, "n2": len(nd)}))
         sorter = np.argsort(ids)  # ids are unique once checked: no need for a stable sort
         sorted_ids = ids[sorter]
         dup = sorted_ids[1:][sorted_ids[1:] == sorted_ids[:-1]]
         if len(dup):
             dup = np.unique(dup)
-            raise BasinTableError(f"{source}: duplicate unit ids {_listing(dup)}; each unit needs its own id")
+            raise BasinTableError(Text("{source}: duplicate unit ids {value}; each unit needs its own id", params={"source": str(source), "value": str(_listing(dup))}))
         if (ids == outlet).any():
-            raise BasinTableError(f"{source}: a unit has id {outlet}, the value that marks an outlet in NEXT_DOWN; renumber it")
+            raise BasinTableError(Text("{source}: a unit has id {outlet}, the value that marks an outlet in NEXT_DOWN; renumber it", params={"source": str(source), "outlet": str(outlet)}))
         is_outlet = nd == outlet
         # look NEXT_DOWN up among the sorted ids; sorting the queries first keeps the search cache-friendly
         nd_order = np.argsort(nd)
@@ -199,7 +199,7 @@ class BasinTable:
     def drains_out_text(self, limit: int = _SHOW) -> str:
         """``"7120019190 → 7120018050, …"``: the units that drain out of the layer and where to."""
         pairs = [f"{int(self.ids[r])} → {int(self.next_down[r])}" for r in self.drains_out[:limit]]
-        more = f", … ({len(self.drains_out)} in all)" if len(self.drains_out) > limit else ""
+        more = f", … ({len(self.drains_out)})" if len(self.drains_out) > limit else ""  # the count: no words, any language
         return ", ".join(pairs) + more
 
     @staticmethod
@@ -216,8 +216,7 @@ class BasinTable:
         chain = " → ".join(str(int(ids[c])) for c in cycle[:_SHOW])
         more = " → …" if len(cycle) > _SHOW else ""
         raise BasinTableError(
-            f"{source}: NEXT_DOWN forms a cycle ({chain}{more} → {int(ids[cycle[0]])}); "
-            f"{len(unreached)} units never reach an outlet. Fix NEXT_DOWN so that the chain ends in 0"
+            Text("{source}: NEXT_DOWN forms a cycle ({chain}{more} → {n}); {n2} units never reach an outlet. Fix NEXT_DOWN so that the chain ends in 0", params={"source": str(source), "chain": str(chain), "more": str(more), "n": int(ids[cycle[0]]), "n2": len(unreached)})
         )
 
     def __len__(self) -> int:
@@ -225,13 +224,13 @@ class BasinTable:
 
     def positions(self, ids) -> np.ndarray:
         """Row positions of ``ids``; :class:`BasinTableError` naming unknown ids."""
-        want = _as_int_ids(np.atleast_1d(np.asarray(ids)), "the requested ids", self.source)
+        want = _as_int_ids(np.atleast_1d(np.asarray(ids)), Text("the requested ids"), self.source)
         sorter = np.argsort(self.ids, kind="stable")
         sorted_ids = self.ids[sorter]
         pos = np.minimum(np.searchsorted(sorted_ids, want), max(len(self) - 1, 0))
         ok = (sorted_ids[pos] == want) if len(self) else np.zeros(len(want), bool)
         if not ok.all():
-            raise BasinTableError(f"{self.source}: no unit with id {_listing(want[~ok])}; check the ids against the id field")
+            raise BasinTableError(Text("{source}: no unit with id {value}; check the ids against the id field", params={"source": str(self.source), "value": str(_listing(want[~ok]))}))
         return sorter[pos]
 
     def upstream(self, u: int) -> np.ndarray:

@@ -38,7 +38,7 @@ def select_pfaf(basins: BasinLayer, prefixes) -> np.ndarray:
     name = basins.fields.get("pfaf")
     if name is None:
         raise FieldError(
-            f"{basins.label}: no PFAF_ID field for pfaf_prefix; name the Pfafstetter code field with fields = {{ pfaf = \"…\" }}"
+            Text('{label}: no PFAF_ID field for pfaf_prefix; name the Pfafstetter code field with fields = {{ pfaf = "…" }}', params={"label": str(basins.label)})
         )
     if isinstance(prefixes, (str, int)):
         prefixes = [prefixes]
@@ -48,13 +48,12 @@ def select_pfaf(basins: BasinLayer, prefixes) -> np.ndarray:
     for prefix in prefixes:
         text = str(prefix).strip()
         if not text.isdigit():
-            raise UsageError(f"{basins.label}: pfaf_prefix = {prefix!r} is not a Pfafstetter code; give digits, e.g. \"1234\"")
+            raise UsageError(Text('{label}: pfaf_prefix = {prefix} is not a Pfafstetter code; give digits, e.g. "1234"', params={"label": str(basins.label), "prefix": repr(prefix)}))
         hit |= np.char.startswith(codes.astype(str), text)
     rows = np.nonzero(hit)[0]
     if len(rows) == 0:
         raise DelineationError(
-            f"{basins.label}: no unit has a {name} starting with {', '.join(map(str, prefixes))}; "
-            f"the codes run from {codes.min()} to {codes.max()}"
+            Text("{label}: no unit has a {name} starting with {names}; the codes run from {value} to {value2}", params={"label": str(basins.label), "name": str(name), "names": str(', '.join(map(str, prefixes))), "value": str(codes.min()), "value2": str(codes.max())})
         )
     return rows
 
@@ -212,8 +211,9 @@ def boundary_from_basins(
              if v is not None and not (isinstance(v, (list, tuple)) and len(v) == 0)]
     if len(given) != 1:
         raise UsageError(
-            f"{basins.label}: a basins boundary needs exactly one of outlet, candidate, pfaf_prefix or hybas_ids "
-            f"({'got ' + ', '.join(given) if given else 'none given'})"
+            Text("{label}: a basins boundary needs exactly one of outlet, candidate, pfaf_prefix or hybas_ids ({given})",
+                 params={"label": str(basins.label),
+                         "given": Text("got {names}", params={"names": ", ".join(given)}) if given else Text("none given")})
         )
     table = basins.table
     src = basins.label
@@ -290,7 +290,7 @@ def boundary_from_recipe(recipe) -> Boundary:
     """
     b = recipe.boundary
     if "path" not in b:
-        raise RecipeError(f"{recipe.path}: [boundary] method \"basins\" needs path = \"…\", the basin layer (e.g. a HydroBASINS level-12 shapefile)")
+        raise RecipeError(Text('{path}: [boundary] method "basins" needs path = "…", the basin layer (e.g. a HydroBASINS level-12 shapefile)', params={"path": str(recipe.path)}))
     fields = dict(b.get("fields", {}))
     basins = read_basins(b["path"], layer=b.get("layer"), crs=b.get("crs"), fields=fields)
     try:
@@ -305,6 +305,6 @@ def boundary_from_recipe(recipe) -> Boundary:
             definition=b.get("definition"),
         )
     except UsageError as exc:
-        raise RecipeError(f"{recipe.path}: [boundary] {exc}") from exc
+        raise RecipeError(Text("{path}: [boundary] {exc}", params={"path": str(recipe.path), "exc": exc.text or str(exc)})) from exc
 
 

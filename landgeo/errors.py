@@ -105,17 +105,15 @@ class DataWarning(LandgeoWarning):
     """Input data was repaired, skipped or only partly usable.
 
     ``DataWarning(text)`` with a :class:`landgeo.i18n.Text` keeps the message as data
-    (``note``), so the profile can state it in any language; ``str()`` is English.
-    ``DataWarning(en, fr=…)`` (older form) carries a French text; :meth:`text` picks one.
+    (``note``), so the profile can state it in any language; ``str()`` is English. A plain
+    string is the same in every language (the inline English/French form is gone: every
+    landgeo note is a catalogue message).
     """
 
-    def __init__(self, message="", *, fr: str | None = None):
+    def __init__(self, message=""):
         self.note = message if hasattr(message, "render") else None  # a landgeo.i18n.Text (no import: floor 1)
         super().__init__(self.note.render("en") if self.note is not None else message)
-        self.fr = fr
 
     def text(self, lang: str) -> str:
-        """The message in ``lang`` (English when no text in ``lang`` was given)."""
-        if self.note is not None:
-            return self.note.render(lang)
-        return self.fr if lang == "fr" and self.fr else str(self)
+        """The message in ``lang`` (a plain-string message as it is)."""
+        return self.note.render(lang) if self.note is not None else str(self)

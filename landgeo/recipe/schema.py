@@ -193,7 +193,8 @@ def date_text(value, ctx: Ctx) -> str:
         value = str(value)
     text = string(value, ctx) if isinstance(value, str) else None
     if text is None or not re.search(r"\d{4}", text):
-        raise ctx.fail(f"= {value!r} is not a date", 'write a year or a date in quotes, e.g. date = "2020" or "2017-2020"')
+        raise ctx.fail(Text("= {value} is not a date", params={"value": repr(value)}),
+                       Text('write a year or a date in quotes, e.g. date = "2020" or "2017-2020"'))
     return text
 
 
@@ -217,7 +218,7 @@ MONITOR: dict[str, tuple[dict[str, Checker], tuple[str, ...]]] = {
 def check_monitor(data, ctx: Ctx) -> Mapping[str, Any]:
     """``[monitor]`` options and its ``[[monitor.<part>]]`` lists of dated layers (one entry per date)."""
     if not isinstance(data, dict):
-        raise ctx.fail("is not a table", "write [monitor] options and [[monitor.landcover]], [[monitor.sites]]… tables")
+        raise ctx.fail(Text("is not a table"), Text("write [monitor] options and [[monitor.landcover]], [[monitor.sites]]… tables"))
     out: dict[str, Any] = {}
     allowed = {**MONITOR_OPTIONS, **dict.fromkeys(MONITOR)}
     for key, value in data.items():
@@ -230,26 +231,29 @@ def check_monitor(data, ctx: Ctx) -> Mapping[str, Any]:
         if isinstance(value, dict):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            raise RecipeError(f"{ctx.file}: {where} is not a list of tables; write each dated layer as its own "
-                              f"{where} table with date = \"…\" and path = \"…\"")
+            raise RecipeError(Text('{file}: {where} is not a list of tables; write each dated layer as its own {where} table '
+                                   'with date = "…" and path = "…"', params={"file": str(ctx.file), "where": where}))
         keys, required = MONITOR[key]
         entries = []
         for i, item in enumerate(value):
             c = Ctx(ctx.file, f"{where} #{i + 1}")
             entry = dict(check_table(item, keys, c, required=required))
             if key == "sites" and ("date" in entry) == ("date_field" in entry):
-                raise RecipeError(f"{ctx.file}: {c.key} needs either date = \"…\" (one dated layer) or date_field = \"…\" "
-                                  "(a layer whose field holds each site's date or year), not both or neither")
+                raise RecipeError(Text('{file}: {key} needs either date = "…" (one dated layer) or date_field = "…" (a layer '
+                                       "whose field holds each site's date or year), not both or neither",
+                                       params={"file": str(ctx.file), "key": c.key}))
             if key == "polygons" and not re.fullmatch(r"[a-z][a-z0-9_]*", entry["name"]):
-                raise c.fail(f"name = {entry['name']!r} is not an indicator name",
-                             'use lower-case letters, digits and _, e.g. name = "protected_areas"')
+                raise c.fail(Text("name = {name} is not an indicator name", params={"name": repr(entry["name"])}),
+                             Text('use lower-case letters, digits and _, e.g. name = "protected_areas"'))
             entries.append(MappingProxyType(entry))
         seen: dict[tuple, int] = {}
         for i, e in enumerate(entries):
             k = (e.get("name"), e.get("date"), e.get("date_field"))
             if k in seen and e.get("date") is not None:
-                raise RecipeError(f"{ctx.file}: {where} #{i + 1} has date = {e['date']!r}, like #{seen[k] + 1}; "
-                                  "give each date once (merge the layers, or fix the date)")
+                raise RecipeError(Text("{file}: {where} #{i:d} has date = {date}, like #{j:d}; give each date once (merge the "
+                                       "layers, or fix the date)",
+                                       params={"file": str(ctx.file), "where": where, "i": i + 1, "date": repr(e["date"]),
+                                               "j": seen[k] + 1}))
             seen.setdefault(k, i)
         out[key] = tuple(entries)
     return MappingProxyType(out)

@@ -112,12 +112,12 @@ class BasinLayer:
         if len(table.drains_out):
             n = len(table.drains_out)
             nd = resolved["next_down"]
-            warnings.warn(DataWarning(
-                f"{label}: {n} unit{'s' if n != 1 else ''} drain{'' if n != 1 else 's'} to units that are not in the layer "
-                f"({nd} {table.drains_out_text()}): the layer is clipped; they are treated as outlets of the layer",
-                fr=f"{label} : {n} unité{'s' if n != 1 else ''} se déverse{'nt' if n != 1 else ''} dans des unités absentes "
-                   f"de la couche ({nd} {table.drains_out_text()}) : la couche est découpée ; elles sont traitées comme "
-                   "des exutoires de la couche"), stacklevel=2)
+            warnings.warn(DataWarning(Text(
+                "{label}: {n} unit drains to units that are not in the layer ({field} {ids}): the layer is clipped; it is "
+                "treated as an outlet of the layer",
+                "{label}: {n} units drain to units that are not in the layer ({field} {ids}): the layer is clipped; they are "
+                "treated as outlets of the layer",
+                params={"label": str(label), "n": n, "field": str(nd), "ids": table.drains_out_text()})), stacklevel=2)
         return cls(units=units, table=table, fields=MappingProxyType(resolved), label=label)
 
     def __len__(self) -> int:

@@ -199,7 +199,7 @@ class BasinTable:
     def drains_out_text(self, limit: int = _SHOW) -> str:
         """``"7120019190 → 7120018050, …"``: the units that drain out of the layer and where to."""
         pairs = [f"{int(self.ids[r])} → {int(self.next_down[r])}" for r in self.drains_out[:limit]]
-        more = f", … ({len(self.drains_out)} in all)" if len(self.drains_out) > limit else ""
+        more = f", … ({len(self.drains_out)})" if len(self.drains_out) > limit else ""  # the count: no words, any language
         return ", ".join(pairs) + more
 
     @staticmethod

@@ -13,6 +13,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import folium
 import geopandas as gpd
 import shapely
 
@@ -21,15 +22,8 @@ from ..i18n import check_lang, fmt_number, translator
 from . import style
 from .context import to_4326
 from .labels import fmt_ha, fmt_km, fmt_share
-from .webmap import (
-    CONTEXT_PANE,
-    _elements,
-    _features,
-    _legend_html,
-    _simplify_tolerance,
-    _stable_ids,
-    new_map,
-)
+from .webmap_assets import CONTEXT_PANE, new_map
+from .webmap_elements import HtmlControl, ScaleControl, VectorLayer, features, legend_html, simplify_tolerance, stable_ids
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..comparison.result import Comparison
@@ -135,13 +129,13 @@ def build_compare_map(comparison: Comparison, *, lang: str = "en", offline: bool
     context
         Optional country or region outlines drawn underneath.
     """
+    # Long (≈ 85 lines): the map's layers in drawing order, each a few lines; read top to bottom like the page.
     lang = check_lang(lang)
-    folium, VectorLayer, HtmlControl, ScaleControl = _elements()
     geoms = comparison.geometries()
     ref = reference_role(comparison)
     extent_geoms = [geoms["a"]] + ([geoms[ref]] if ref else [])
     minx, miny, maxx, maxy = shapely.bounds(shapely.union_all(extent_geoms)).tolist()
-    tol = _simplify_tolerance((minx, miny, maxx, maxy))
+    tol = simplify_tolerance((minx, miny, maxx, maxy))
     title, subtitle = headline(comparison, lang)
     t = translator(lang)
     m = new_map((minx, miny, maxx, maxy), title=title, offline=offline)
@@ -151,7 +145,7 @@ def build_compare_map(comparison: Comparison, *, lang: str = "en", offline: bool
     if ctx is not None:
         fg = folium.FeatureGroup(name=t("Context", context="map layer"), show=True)
         VectorLayer(
-            _features(ctx, lang=lang, title_field=None, layer_title="", tolerance=tol * 4),
+            features(ctx, lang=lang, title_field=None, layer_title="", tolerance=tol * 4),
             style_={"color": style.CONTEXT_EDGE, "weight": 1, "fillColor": style.CONTEXT_FILL, "fillOpacity": 1.0 if offline else 0.0},
             interactive=False, pane=CONTEXT_PANE,
         ).add_to(fg)
@@ -161,7 +155,7 @@ def build_compare_map(comparison: Comparison, *, lang: str = "en", offline: bool
     if fills:
         fg = folium.FeatureGroup(name=t("Differences", context="map layer"), show=True)
         for role in fills:
-            data = _features(_piece_frame(comparison, role, geoms[role], lang), lang=lang, title_field="name",
+            data = features(_piece_frame(comparison, role, geoms[role], lang), lang=lang, title_field="name",
                              layer_title=comparison.role_label(role, lang), tolerance=tol)
             VectorLayer(data, style_={"color": COLOURS[role], "weight": 0, "fillColor": COLOURS[role], "fillOpacity": 0.6,
                                       "className": f"landgeo-{role}"}).add_to(fg)
@@ -172,7 +166,7 @@ def build_compare_map(comparison: Comparison, *, lang: str = "en", offline: bool
     if units is not None:
         name = f"{comparison.units.label} ({comparison.units.field})"
         fg = folium.FeatureGroup(name=html.escape(name), show=True)  # Leaflet's layer control shows names as HTML
-        VectorLayer(_features(units, lang=lang, title_field="name", layer_title=name, tolerance=tol),
+        VectorLayer(features(units, lang=lang, title_field="name", layer_title=name, tolerance=tol),
                     style_={"color": COLOURS["units"], "weight": 1.2, "dashArray": "5 4", "fill": True, "fillOpacity": 0.0,
                             "className": "landgeo-units"}).add_to(fg)
         fg.add_to(m)
@@ -186,7 +180,7 @@ def build_compare_map(comparison: Comparison, *, lang: str = "en", offline: bool
         if dash:
             st["dashArray"] = dash
         fg = folium.FeatureGroup(name=html.escape(comparison.role_label(role, lang)), show=True)
-        VectorLayer(_features(frame, lang=lang, title_field="name", layer_title=comparison.role_label(role, lang), tolerance=tol),
+        VectorLayer(features(frame, lang=lang, title_field="name", layer_title=comparison.role_label(role, lang), tolerance=tol),
                     style_=st).add_to(fg)
         fg.add_to(m)
         legend.insert(0, ("outline" if dash is None else "dash", COLOURS[role], comparison.role_label(role, lang)))
@@ -197,7 +191,7 @@ def build_compare_map(comparison: Comparison, *, lang: str = "en", offline: bool
         line = shapely.LineString([h.a_point, h.b_point])
         text = f"Hausdorff {fmt_km(h.km, lang)}"
         frame = gpd.GeoDataFrame({"name": [text]}, geometry=[line], crs=4326)
-        VectorLayer(_features(frame, lang=lang, title_field="name", layer_title=text, tolerance=None),
+        VectorLayer(features(frame, lang=lang, title_field="name", layer_title=text, tolerance=None),
                     style_={"color": COLOURS["hausdorff"], "weight": 2, "dashArray": "2 4", "className": "landgeo-hausdorff"}).add_to(m)
         legend.append(("dash", COLOURS["hausdorff"], text))
 
@@ -206,7 +200,7 @@ def build_compare_map(comparison: Comparison, *, lang: str = "en", offline: bool
         head += f"<p>{html.escape(metrics.alignment.message(lang, a='A', b=_ref_name(comparison, lang)))}</p>"
     HtmlControl(head, position="topright", css_class="landgeo-title").add_to(m)
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
-    HtmlControl(_legend_html(legend, lang), position="bottomright", css_class="landgeo-legend").add_to(m)
+    HtmlControl(legend_html(legend, lang), position="bottomright", css_class="landgeo-legend").add_to(m)
     ScaleControl().add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(20, 20))
     return m
@@ -222,7 +216,7 @@ def write_compare_map(comparison: Comparison, path: str | Path, *, lang: str = "
                       context: gpd.GeoDataFrame | None = None) -> Path:
     """Write ``compare.html``; see :func:`build_compare_map`."""
     path = Path(path)
-    page = _stable_ids(build_compare_map(comparison, lang=lang, offline=offline, context=context).get_root().render())
+    page = stable_ids(build_compare_map(comparison, lang=lang, offline=offline, context=context).get_root().render())
     path.write_text(page, encoding="utf-8")
     log.info("wrote %s (%d kB)", path, len(page) // 1024)
     return path

@@ -197,9 +197,12 @@ def finish_map_axes(ax, extent, lang: str) -> None:
     for axis, lo, hi, inches in ((ax.xaxis, extent[0], extent[1], pos.width * fig_w),
                                  (ax.yaxis, extent[2], extent[3], pos.height * fig_h)):
         n = max(2, min(6, int(inches / 1.2)))
-        step = layout.graticule_step(hi - lo, n)
         margin = 0.42 / inches * (hi - lo)  # half a label's length: no label sticks out past the frame
-        ticks = [v for v in layout.graticule_ticks(lo, hi, max_ticks=n) if lo + margin <= v <= hi - margin]
+        for n_try in (n, n + 2):  # the margin can leave one line of n: then a finer step (lines ≥ 0.9 in apart)
+            step = layout.graticule_step(hi - lo, n_try)
+            ticks = [v for v in layout.graticule_ticks(lo, hi, max_ticks=n_try) if lo + margin <= v <= hi - margin]
+            if len(ticks) >= min(3, n):
+                break
         axis.set_major_locator(FixedLocator(ticks))
         axis.set_major_formatter(FuncFormatter(
             lambda v, _p, a="x" if axis is ax.xaxis else "y", st=step: layout.dms(v, a, st, lang)))

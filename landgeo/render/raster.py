@@ -18,6 +18,7 @@ from rasterio.transform import from_bounds as tf_bounds
 from rasterio.warp import reproject, transform_bounds
 from rasterio.windows import from_bounds
 
+from ..attach.classes import BUILTIN, builtin_table
 from ..io.raster import open_raster
 from . import style
 
@@ -91,11 +92,13 @@ def hillshade(dem: np.ndarray, *, dx_m: float, dy_m: float, azimuth: float = 315
     return np.clip(shade, 0.0, 1.0)
 
 
-def landcover_rgba(profile: Mapping[str, Any], path, bounds) -> tuple[np.ndarray | None, tuple, dict[str, str]]:
+def landcover_rgba(profile: Mapping[str, Any], path, bounds, *, lang: str | None = None
+                   ) -> tuple[np.ndarray | None, tuple, dict[str, str]]:
     """A class raster over ``bounds`` (minx, miny, maxx, maxy in EPSG:4326) as an RGBA image.
 
-    Class names come from the profile (``land_cover``/``ecosystems`` classes with a ``value``),
-    else from the raster's ``CLASSES`` tag (``0=Water;1=...``), else the value itself. Colours
+    Class names come from the profile (``land_cover``/``ecosystems`` classes with a ``value``), else
+    from the profile's built-in class table in ``lang`` (classes seen around the landscape but not in
+    it), else from the raster's ``CLASSES`` tag (``0=Water;1=...``), else the value itself. Colours
     come from the names (:func:`landgeo.render.style.class_colours`), larger classes first, so
     map, legend and chart agree; nodata is transparent.
 
@@ -113,12 +116,20 @@ def landcover_rgba(profile: Mapping[str, Any], path, bounds) -> tuple[np.ndarray
         for c in classes_of(part):
             if c.get("value") is not None:
                 given.setdefault(int(c["value"]), c)
-    names = {v: str((given.get(v) or {}).get("class") or tag_classes.get(v) or v) for v in values}
+    table = (profile.get("land_cover") or {}).get("class_table") if isinstance(profile.get("land_cover"), Mapping) else None
+    builtin = builtin_table(table) if table in BUILTIN else None
+    lang = lang or str(profile.get("language") or "en")
+    names = {v: str((given.get(v) or {}).get("class") or (builtin.name(v, lang=lang) if builtin else None)
+                    or tag_classes.get(v) or v) for v in values}
     share = {v: float((given.get(v) or {}).get("share") or 0) for v in values}
     order = sorted(values, key=lambda v: (-share[v], v))
     # Colours from class names, not the class table's own (IGBP's red croplands would clash with the red
-    # boundary, and its neon yellows print badly).
-    colours = style.class_colours([names[v] for v in order])
+    # boundary, and its neon yellows print badly); from the English name where one is known, so a class
+    # has the same colour on the en, fr, es and pt sheets.
+    key = {v: ((given.get(v) or {}).get("names") or {}).get("en") or (builtin.name(v, lang="en") if builtin else None)
+           or names[v] for v in values}
+    by_key = style.class_colours([key[v] for v in order])
+    colours = {names[v]: by_key[key[v]] for v in order}
     lut = np.zeros((len(values), 4), dtype=np.uint8)
     for i, v in enumerate(values):
         hexc = colours[names[v]]

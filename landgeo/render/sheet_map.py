@@ -27,9 +27,9 @@ from .raster import hillshade, landcover_rgba, read_window
 
 log = logging.getLogger(__name__)
 
-def _landcover_image(ax, path, extent, clip, profile, legend_classes: dict) -> None:
+def _landcover_image(ax, path, extent, clip, profile, legend_classes: dict, lang: str) -> None:
     minx, maxx, miny, maxy = extent
-    rgba, img_extent, colours = landcover_rgba(profile, path, (minx, miny, maxx, maxy))
+    rgba, img_extent, colours = landcover_rgba(profile, path, (minx, miny, maxx, maxy), lang=lang)
     if rgba is None:
         return
     ax.imshow(rgba, extent=img_extent, interpolation="nearest", alpha=0.22, zorder=1, aspect="auto")
@@ -109,7 +109,7 @@ def _draw_fills(ax, extent, clip, profile, lay, rasters, lang, legend) -> None:
     eco = lay.get("ecosystems")
     if rasters.get("landcover") and eco is None:
         try:
-            _landcover_image(ax, rasters["landcover"], extent, clip, profile, legend["classes"])
+            _landcover_image(ax, rasters["landcover"], extent, clip, profile, legend["classes"], lang)
         except READ_ERRORS as exc:  # a broken raster must not lose the whole sheet; noted in the profile
             skipped.record(t("The land-cover raster {path} was not drawn on the sheet: {reason}",
                              path=Path(str(rasters["landcover"])).name, reason=exc))

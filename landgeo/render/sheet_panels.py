@@ -174,8 +174,11 @@ def draw_composition(fig, x0: float, top: float, bottom: float, width: float, pr
     if not classes:
         fig.text(x0, top - 0.045, label("no_data", lang), fontsize=7, color=style.MUTED, va="top")
         return
-    # as many bars as fit at ≥ 0.024 of the page each (one line of 6.2 pt), the rest summed as "Other"
+    # as many bars as fit at ≥ 0.024 of the page each (one line of 6.2 pt), the rest summed as "Other";
+    # when that hides classes, bars at 0.016 (still one line each): three thin bars beat one and "Other"
     fit = max(1, int((top - 0.05 - bottom) / 0.024))
+    if fit < min(8, len(classes)):
+        fit = max(fit, int((top - 0.05 - bottom) / 0.016))
     n_bars = min(8, len(classes) if len(classes) <= fit else fit - 1)
     shown = classes[:max(1, n_bars)]
     rest = sum(float(c["share"]) for c in classes[len(shown):])

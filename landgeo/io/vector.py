@@ -128,13 +128,15 @@ class OptionNames:
     layer: str = 'layer = "…"'
     crs: Text | str = Text('crs = "EPSG:4326" or the layer\'s EPSG code')
     where: Text | str = Text("in the recipe")
+    #: How a log line names the CRS the user gave (the recipe's ``crs`` key or ``--crs``).
+    crs_given: str = "the recipe's crs"
 
 
 #: Messages for layers named in a recipe (the default).
 RECIPE_OPTIONS = OptionNames()
 #: Messages for a file given on the command line (``landgeo check FILE --layer --crs``).
 CLI_OPTIONS = OptionNames(layer="--layer NAME", crs=Text("--crs EPSG:4326 or the layer's EPSG code"),
-                          where=Text("on the command line"))
+                          where=Text("on the command line"), crs_given="--crs")
 
 
 def _choose_layer(path: Path, layer: str | None, options: OptionNames = RECIPE_OPTIONS,
@@ -374,7 +376,8 @@ def read_vector(
                 gdf = gdf.set_crs(user_crs, allow_override=True)
                 report.crs_from = "recipe (the file's CRS does not fit its coordinates)"
             else:
-                log.warning("%s: the file states %s; the recipe's crs %s is ignored", path, gdf.crs.to_string(), user_crs.to_string())
+                log.warning("%s: the file states %s; %s %s is ignored", path, gdf.crs.to_string(), options.crs_given,
+                            user_crs.to_string())
         gdf = _drop_non_finite(gdf, report)
         _check_coordinates(gdf, path)
     report.features = len(gdf)

@@ -13,7 +13,6 @@ from landgeo.recipe import read_recipe
 
 from .test_bad_input import assert_one_line_exit_2, run, write_recipe
 
-
 # --- 8. slugs ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("slug, suggestion", [

@@ -422,9 +422,21 @@ def _likely_crs(minx: float, miny: float, maxx: float, maxy: float) -> Text:
     return Text("a projected CRS (the coordinates are far beyond any degrees)")
 
 
+#: How far past ±90° a latitude may be and still be taken for the pole (rounding in files).
+LAT_TOLERANCE_DEG = 1e-6
+
+
 def _check_coordinates(gdf: gpd.GeoDataFrame, path: Path) -> None:
     """Refuse coordinates that cannot be degrees under a geographic CRS (beyond ±180/±90, or plainly metres)."""
-    if gdf.crs is None or not CRS(gdf.crs).is_geographic or not len(gdf) or _fits_degrees(gdf):
+    if gdf.crs is None or not CRS(gdf.crs).is_geographic or not len(gdf):
+        return
+    if _fits_degrees(gdf):
+        miny, maxy = float(gdf.total_bounds[1]), float(gdf.total_bounds[3])
+        if miny < -90 - LAT_TOLERANCE_DEG or maxy > 90 + LAT_TOLERANCE_DEG:
+            raise LayerError(Text(
+                "{file}: latitudes reach {lat:.4f}°, beyond the pole (±90°); fix those coordinates (or, if the columns "
+                "are swapped, name them: x = \"…\", y = \"…\")",
+                params={"file": str(path), "lat": maxy if maxy > 90 else miny}))
         return
     minx, miny, maxx, maxy = (float(v) for v in gdf.total_bounds)
     raise CRSError(Text(

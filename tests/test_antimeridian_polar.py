@@ -101,3 +101,33 @@ def test_near_a_pole_the_profile_is_written_and_the_maps_are_noted_not_drawn(tmp
     res = run("sheet", folder, "-o", tmp_path / "cap.pdf")
     assert res.exit_code == 2 and "Polar cap" in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.output
     assert not (tmp_path / "cap.pdf").exists()
+
+
+# --- shapes no landscape can have: past a pole, round the whole world, astronomically far ------------------
+
+def _geojson(tmp_path, name, ring):
+    path = tmp_path / f"{name}.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}]}), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name, ring, says", [
+    ("past-pole", [[0, 89.5], [1, 89.5], [1, 90.5], [0, 90.5], [0, 89.5]], "beyond the pole"),
+    ("whole-world", [[-180, -90], [180, -90], [180, 90], [-180, 90], [-180, -90]], "more than half of the Earth"),
+    # the geodesic area of this ring is the little cap north of 89.9° (Geod's areas are modulo the Earth)
+    ("almost-world", [[-180, -90], [180, -90], [180, 89.9], [-180, 89.9], [-180, -90]], "more than half of the Earth"),
+    ("far", [[0, 0], [1e308, 0], [1e308, 1e308], [0, 0]], "1E308"),
+])
+def test_impossible_shapes_are_exit_2_in_every_command(tmp_path, name, ring, says):
+    path = _geojson(tmp_path, name, ring)
+    recipe = tmp_path / f"{name}.toml"
+    recipe.write_text(f'[landscape]\nname = "x"\n\n[boundary]\nmethod = "file"\npath = "{name}.geojson"\n', encoding="utf-8")
+    other = _geojson(tmp_path, "small", [[30, 1], [30.5, 1], [30.5, 1.5], [30, 1.5], [30, 1]])
+    for args in (["check", path], ["check", path, "--json"], ["delineate", recipe, "-o", tmp_path / "d.gpkg"],
+                 ["profile", recipe, "-o", tmp_path / "out"], ["compare", other, path, "--json"]):
+        res = run(*args)
+        assert res.exit_code == 2, (args, res.output)
+        assert says in res.stderr and f"{name}.geojson" in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.output
+        assert res.stdout.strip() == ""  # no NaN, no half answer
+    assert not (tmp_path / "d.gpkg").exists() and not (tmp_path / "out").exists()

@@ -79,3 +79,40 @@ def test_a_new_english_text_is_caught():
     source = 'def f(lang):\n    return translator(lang)("A sentence nobody has translated yet.")\n'
     new = {(c, m): (p, ["new.py"]) for _, c, m, p in messages_in_source(source)}
     assert new and all(missing_from(lang, new) for lang in LANGUAGES if lang != "en") and missing_from("en", new)
+
+
+def _english_only_errors(source: str) -> list[int]:
+    """Lines where a landgeo error (exit status 2) is made from a plain string or f-string instead of a catalogue
+    :class:`~landgeo.i18n.Text`, or a recipe check fails with one (``ctx.fail("...")``)."""
+    import ast
+
+    from landgeo import errors
+
+    names = {n for n, c in vars(errors).items() if isinstance(c, type) and issubclass(c, errors.LandgeoError)} | {"fail"}
+
+    def plain(node) -> bool:
+        if isinstance(node, ast.Constant):
+            return isinstance(node.value, str)
+        if isinstance(node, ast.JoinedStr):
+            return True
+        return isinstance(node, ast.BinOp) and (plain(node.left) or plain(node.right))
+
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and node.args:
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+            if name in names and plain(node.args[0]):
+                out.append(node.lineno)
+    return out
+
+
+def test_no_exit_2_error_is_english_only():
+    # click's usage errors (self.fail in a click ParamType) count too: look their text up first (cli/options.FiniteNumber)
+    found = {}
+    for path in sorted((REPO / "landgeo").rglob("*.py")):
+        lines = _english_only_errors(path.read_text(encoding="utf-8"))
+        if lines:
+            found[str(path.relative_to(REPO))] = lines
+    assert not found, f"errors made from English strings, not catalogue Texts (write raise XError(Text('...'))): {found}"
+    assert _english_only_errors('raise LayerError(f"{path}: not found")\nraise LayerError(Text("{file}: x"))\n') == [1]

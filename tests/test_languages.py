@@ -203,3 +203,16 @@ def test_an_input_error_is_stated_in_the_commands_language(tmp_path, lang, words
     assert "bad.toml" in message and "[scale] min_ha" in message and words in message, message
     assert not foreign_in(message, lang), message
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
+def test_landscale_export_of_an_english_profile_is_in_the_asked_language(lang, tmp_path, english_demo):
+    for profile_dir in sorted(p for p in english_demo.iterdir() if p.is_dir()):
+        out = tmp_path / profile_dir.name
+        result = run("export", "landscale", profile_dir, "-o", out, "--lang", lang)
+        check = json.loads((out / "landscale_check.json").read_text(encoding="utf-8"))
+        text = "\n".join([result.output, pdf_text(out / "landscale_check.pdf")]
+                         + [f"{r['rule']} {r['why']}" for r in check["rules"]])
+        english = [h for h in foreign_in(text, lang) if h in "\n".join(translations("en"))]
+        assert not english, f"{profile_dir.name}: LandScale export in {lang} keeps English: {english[:8]}"

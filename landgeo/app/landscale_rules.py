@@ -35,7 +35,7 @@ import shapely
 from ..comparison.best_fit import best_prefix
 from ..comparison.metrics import alignment
 from ..geo import geodesy
-from ..i18n import N_, translator
+from ..i18n import N_, Text, translator
 
 MIN_HA = 10_000.0
 ADJACENCY_KM = 10.0
@@ -185,7 +185,8 @@ def _alignment_rule(t, texts, profile: Mapping, btype) -> Rule:
     if own is not None:  # the profile's own check (by construction, or [scale] align_with)
         ok = own.get("status") == "ok"
         status = "pass" if ok else "fail" if btype in ("jurisdiction", "catchment") else "warn"
-        return Rule("alignment", texts["alignment"], status, str(own.get("message") or ""), own.get("value"))
+        why = Text.from_dict(own["message_text"]).render(t.lang) if own.get("message_text") else str(own.get("message") or "")
+        return Rule("alignment", texts["alignment"], status, why, own.get("value"))  # in the export's language
     if computed is None:
         return Rule("alignment", texts["alignment"], "warn",
                     t("Cannot be checked: attach admin units ([attach.admin_units]) or set [scale] align_with."))

@@ -6,8 +6,14 @@ from pathlib import Path
 
 import click
 
+from ..i18n import N_
 from .group import LandgeoGroup
 from .options import lang_option, out_option, overwrite_option
+from .options import message_lookup as _t  # the name the catalogue extractor reads
+
+#: The overall verdict of the LandScale rules, as the summary line says it.
+OVERALL = {"pass": N_("pass", context="rule status"), "warn": N_("warn", context="rule status"),
+           "fail": N_("fail", context="rule status")}
 
 
 @click.group(cls=LandgeoGroup)
@@ -28,9 +34,11 @@ def export_landscale_cmd(source, out_dir, justification, previous, lang, overwri
     from ..app.export_landscale import export_landscale
 
     done = export_landscale(source, out_dir, justification=justification, previous=previous, lang=lang, overwrite=overwrite)
+    t = _t(done.check.get("language") or lang)
     for r in done.check["rules"]:
         click.echo(f"  [{r['status']}] {r['id']}: {r['why']}")
-    click.echo(f"LandScale check: {done.check['overall']} -> {done.folder}")
+    click.echo(t("LandScale check: {overall} -> {folder}", overall=t(OVERALL[done.check["overall"]], context="rule status"),
+                 folder=str(done.folder)))
 
 
 @export.command("terraso")
@@ -45,6 +53,7 @@ def export_terraso_cmd(source, out_dir, lang, overwrite) -> None:
 
     done = export_terraso(source, out_dir, lang=lang, overwrite=overwrite)
     missing = done.landscape["landgeo"]["missing"]
+    t = _t(lang)
     if missing:
-        click.echo(f"  not in the profile (left empty): {', '.join(missing)}")
-    click.echo(f"Terraso landscape -> {done.folder}")
+        click.echo("  " + t("not in the profile (left empty): {fields}", fields=", ".join(missing)))
+    click.echo(t("Terraso landscape -> {folder}", folder=str(done.folder)))

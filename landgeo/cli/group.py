@@ -12,6 +12,7 @@ import traceback
 import click
 
 from ..errors import LandgeoError
+from ..i18n import Text
 from .help import LandgeoCommand, TranslatedHelp
 from .options import add_verbosity
 
@@ -37,8 +38,9 @@ class LandgeoGroup(TranslatedHelp, click.Group):
             raise
         except RecursionError:  # only a user's input nests this deep (recipes, geometries)
             _traceback_if_very_verbose(ctx)
-            click.echo("landgeo: error: an input is nested too deeply to read (a recipe or a geometry); "
-                       "flatten it or check that the file is what you meant", err=True)
+            message = Text("an input is nested too deeply to read (a recipe or a geometry); flatten it or check that the file "
+                           "is what you meant").render((ctx.obj or {}).get("lang") or "en")
+            click.echo(f"landgeo: error: {message}", err=True)
             ctx.exit(2)
         except Exception as exc:  # an internal error: say so, exit 1
             _traceback_if_very_verbose(ctx)

@@ -8,6 +8,7 @@ import click
 
 from .help import LandgeoCommand
 from .options import lang_option, out_option, overwrite_option
+from .options import message_lookup as _t  # the name the catalogue extractor reads
 
 
 @click.command(cls=LandgeoCommand)
@@ -21,7 +22,11 @@ def monitor(recipe: Path, out_file: Path | None, lang: str | None, overwrite: bo
     from ..app.pipeline import monitor_recipe
 
     r, mon, sentences = monitor_recipe(recipe, out=out_file, lang=lang, overwrite=overwrite)
-    click.echo(f"{r.slug}: {len(mon.indicators)} indicators over {', '.join(mon.section['dates'])}"
-               + (f" -> {out_file}" if out_file else ""))
+    t = _t(lang or r.language)
+    fields = {"slug": r.slug, "n": len(mon.indicators), "dates": ", ".join(mon.section["dates"]), "file": str(out_file)}
+    if out_file:
+        click.echo(t("{slug}: {n} indicator over {dates} -> {file}", "{slug}: {n} indicators over {dates} -> {file}", **fields))
+    else:
+        click.echo(t("{slug}: {n} indicator over {dates}", "{slug}: {n} indicators over {dates}", **fields))
     for line in sentences:
         click.echo(f"  {line}")

@@ -81,14 +81,17 @@ class FiniteNumber(click.ParamType):
         self.minimum, self.strictly = minimum, strictly
 
     def convert(self, value, param, ctx):
+        t = message_lookup()  # --lang is read first (eager), so its language when given
         try:
             v = float(value)
         except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a number; write e.g. 10000", param, ctx)
+            self.fail(t("{value} is not a number; write e.g. 10000", value=repr(value)), param, ctx)
         if not math.isfinite(v):
-            self.fail(f"{value!r} is not a finite number; write e.g. 10000", param, ctx)
-        if v < self.minimum or (self.strictly and v == self.minimum):
-            self.fail(f"{value!r} must be {'above' if self.strictly else 'at least'} {self.minimum:g}", param, ctx)
+            self.fail(t("{value} is not a finite number; write e.g. 10000", value=repr(value)), param, ctx)
+        if self.strictly and v <= self.minimum:
+            self.fail(t("{value} must be above {minimum}", value=repr(value), minimum=f"{self.minimum:g}"), param, ctx)
+        if v < self.minimum:
+            self.fail(t("{value} must be at least {minimum}", value=repr(value), minimum=f"{self.minimum:g}"), param, ctx)
         return v
 
 

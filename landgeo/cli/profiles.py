@@ -31,7 +31,7 @@ def finish(ctx: click.Context, outcomes) -> None:
     print_outcomes(outcomes)
     failed = [o for o in outcomes if o.status != "ok"]
     if failed:
-        click.echo(f"landgeo: {len(failed)} of {len(outcomes)} landscapes failed: {', '.join(str(o.recipe) for o in failed)}", err=True)
+        click.echo("landgeo: " + _t()("{n} of {total} landscapes failed: {recipes}", n=len(failed), total=len(outcomes), recipes=", ".join(str(o.recipe) for o in failed)), err=True)
         ctx.exit(1 if any(getattr(o, "internal", False) for o in failed) else 2)  # 1: an internal error among them
 
 

@@ -8,6 +8,7 @@ import click
 
 from ..app.qgis_install import install_plugin
 from .group import LandgeoGroup
+from .options import message_lookup as _t  # the name the catalogue extractor reads
 
 
 @click.group(cls=LandgeoGroup)
@@ -23,5 +24,7 @@ def qgis() -> None:
 def qgis_install_plugin(profile: str, profiles_dir, cli_path) -> None:
     """Copy the landgeo Processing provider into a QGIS profile and enable it (restart QGIS)."""
     done = install_plugin(profile=profile, profiles=profiles_dir, cli=cli_path)
-    click.echo(f"installed the landgeo Processing provider in {done.folder}")
-    click.echo(f"it runs {done.cli}; enabled in {done.settings}. Restart QGIS: Processing Toolbox > landgeo")
+    t = _t()
+    click.echo(t("installed the landgeo Processing provider in {folder}", folder=str(done.folder)))
+    click.echo(t("it runs {cli}; enabled in {settings}. Restart QGIS: Processing Toolbox > landgeo", cli=str(done.cli),
+                 settings=str(done.settings)))

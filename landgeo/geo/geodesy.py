@@ -83,6 +83,28 @@ def unwrap_antimeridian(geom: BaseGeometry) -> BaseGeometry:
     return whole if x1 - x0 < 180.0 else geom
 
 
+#: The Earth's surface (WGS84 ellipsoid), in hectares.
+EARTH_HA = 4 * math.pi * 6371007.181 ** 2 / 1e4
+
+
+def latlon_interior_ha(geom: BaseGeometry) -> float:
+    """Area (ha) of what a shape encloses *as drawn in latitude–longitude*, on the authalic sphere.
+
+    Geodesic areas are known only modulo the Earth's surface: a ring enclosing more than a
+    hemisphere cannot be told from its complement (a box from the South Pole to 89.9° N comes out
+    as the little cap north of it). This cylindrical equal-area measure has no such ambiguity; it
+    tells a whole-world shape from a small one.
+
+    >>> round(latlon_interior_ha(shapely.box(-180, -90, 180, 90)) / EARTH_HA, 6)
+    1.0
+    """
+    if geom is None or geom.is_empty:
+        return 0.0
+    r2 = 6371007.181 ** 2
+    flat = shapely.transform(geom, lambda xy: np.column_stack([np.radians(xy[:, 0]), np.sin(np.radians(np.clip(xy[:, 1], -90, 90)))]))
+    return float(flat.area * r2 / 1e4)
+
+
 def cut_at_antimeridian(geom: BaseGeometry) -> BaseGeometry:
     """The inverse of :func:`unwrap_antimeridian`: a shape past 180° of longitude cut there, its east part moved by −360°.
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import gettext
+import math
 import re
 import string
 from collections.abc import Mapping
@@ -40,7 +41,7 @@ from typing import Any
 from babel import Locale
 from babel.dates import format_date
 from babel.lists import format_list
-from babel.numbers import format_decimal, parse_pattern
+from babel.numbers import format_decimal, format_scientific, parse_pattern
 
 from ..errors import UsageError
 
@@ -268,7 +269,13 @@ def fmt_number(value: float, lang: str, decimals: int = 0) -> str:
     ('1,234.5', '1\u202f234,5', '1.234,5')
     >>> fmt_number(10000, "pt")
     '10.000'
+    >>> fmt_number(1e308, "fr"), fmt_number(float("inf"), "en")
+    ('1E308', '∞')
     """
+    if not math.isfinite(value):  # only messages about bad input show one
+        return "NaN" if math.isnan(value) else ("∞" if value > 0 else "−∞")
+    if abs(value) >= 1e15:  # beyond what a fixed format (and Babel's decimal context) should spell out
+        return format_scientific(value, format="0.###E0", locale=_cldr(lang))
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     return format_decimal(value, format=pattern, locale=_cldr(lang))
 

@@ -128,13 +128,15 @@ class OptionNames:
     layer: str = 'layer = "…"'
     crs: Text | str = Text('crs = "EPSG:4326" or the layer\'s EPSG code')
     where: Text | str = Text("in the recipe")
+    #: How a log line names the CRS the user gave (the recipe's ``crs`` key or ``--crs``).
+    crs_given: str = "the recipe's crs"
 
 
 #: Messages for layers named in a recipe (the default).
 RECIPE_OPTIONS = OptionNames()
 #: Messages for a file given on the command line (``landgeo check FILE --layer --crs``).
 CLI_OPTIONS = OptionNames(layer="--layer NAME", crs=Text("--crs EPSG:4326 or the layer's EPSG code"),
-                          where=Text("on the command line"))
+                          where=Text("on the command line"), crs_given="--crs")
 
 
 def _choose_layer(path: Path, layer: str | None, options: OptionNames = RECIPE_OPTIONS,
@@ -374,7 +376,8 @@ def read_vector(
                 gdf = gdf.set_crs(user_crs, allow_override=True)
                 report.crs_from = "recipe (the file's CRS does not fit its coordinates)"
             else:
-                log.warning("%s: the file states %s; the recipe's crs %s is ignored", path, gdf.crs.to_string(), user_crs.to_string())
+                log.warning("%s: the file states %s; %s %s is ignored", path, gdf.crs.to_string(), options.crs_given,
+                            user_crs.to_string())
         gdf = _drop_non_finite(gdf, report)
         _check_coordinates(gdf, path)
     report.features = len(gdf)
@@ -419,9 +422,21 @@ def _likely_crs(minx: float, miny: float, maxx: float, maxy: float) -> Text:
     return Text("a projected CRS (the coordinates are far beyond any degrees)")
 
 
+#: How far past ±90° a latitude may be and still be taken for the pole (rounding in files).
+LAT_TOLERANCE_DEG = 1e-6
+
+
 def _check_coordinates(gdf: gpd.GeoDataFrame, path: Path) -> None:
     """Refuse coordinates that cannot be degrees under a geographic CRS (beyond ±180/±90, or plainly metres)."""
-    if gdf.crs is None or not CRS(gdf.crs).is_geographic or not len(gdf) or _fits_degrees(gdf):
+    if gdf.crs is None or not CRS(gdf.crs).is_geographic or not len(gdf):
+        return
+    if _fits_degrees(gdf):
+        miny, maxy = float(gdf.total_bounds[1]), float(gdf.total_bounds[3])
+        if miny < -90 - LAT_TOLERANCE_DEG or maxy > 90 + LAT_TOLERANCE_DEG:
+            raise LayerError(Text(
+                "{file}: latitudes reach {lat:.4f}°, beyond the pole (±90°); fix those coordinates (or, if the columns "
+                "are swapped, name them: x = \"…\", y = \"…\")",
+                params={"file": str(path), "lat": maxy if maxy > 90 else miny}))
         return
     minx, miny, maxx, maxy = (float(v) for v in gdf.total_bounds)
     raise CRSError(Text(

@@ -39,7 +39,9 @@ Checker = Callable[[Any, Ctx], Any]
 
 
 def string(value, ctx: Ctx) -> str:
-    if not isinstance(value, str) or not value.strip():
+    if isinstance(value, str) and not value.strip():
+        raise ctx.fail(Text("is empty"), Text('write the text between the quotes, or remove the key'))
+    if not isinstance(value, str):
         raise ctx.fail(Text("= {value} is not a text", params={"value": repr(value)}), Text('write it in quotes, e.g. key = "text"'))
     return value.strip()
 

@@ -8,7 +8,7 @@ Only message ids live here (English, marked with ``N_``); translations are in th
 >>> verdict_text("within", "en")
 'within the landscape scale band'
 >>> label("sites", "es"), label("sites", "pt")
-('Sitios de MAPE', 'Locais de garimpo (MAPE)')
+('Sitios de MAPE', 'Locais de garimpo')
 >>> colon("fr")
 '\\xa0: '
 """

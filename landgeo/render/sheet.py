@@ -32,7 +32,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..errors import UsageError
-from ..i18n import check_lang, join_names
+from ..i18n import Text, check_lang, join_names
 from . import context_layers, layout, style
 from .change_page import build_change_page
 from .context import COUNTRIES_CREDIT, country_context, country_name, to_4326
@@ -158,7 +158,7 @@ def write_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
         The files written, PDF first (the change page's PNG last, when written).
     """
     if pdf is None and png is None:
-        raise UsageError("write_sheet: give pdf= and/or png= (the files to write)")
+        raise UsageError(Text("write_sheet: give pdf= and/or png= (the files to write)"))
     fig = build_sheet(profile, layers, lang=lang, rasters=rasters, date=date, attribution=attribution)
     change = None
     if pdf is not None or change_png is not None:

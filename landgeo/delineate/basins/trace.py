@@ -173,6 +173,62 @@ def _units_phrase(n: int, src: str, *, traced_by: str | None = None) -> Text:
                 {"n": n, "layer": src})
 
 
+def _select(basins: BasinLayer, details: dict, *, outlet, snap_m: float, candidate, pfaf_prefix, hybas_ids):
+    """The rows of the one selection given, the outlet row when it is traced (else None), and the definition Text."""
+    table = basins.table
+    src = basins.label
+    nd = basins.fields["next_down"]
+    outlet_row: int | None = None
+    if outlet is not None:
+        lon, lat = float(outlet[0]), float(outlet[1])
+        outlet_row, dist = unit_at(basins, lon, lat, snap_m=snap_m)
+        rows = table.upstream(outlet_row)
+        details.update(outlet=[lon, lat], snap_m=snap_m, snapped_m=round(dist, 1))
+        uid = int(table.ids[outlet_row])
+        units = _units_phrase(len(rows), src, traced_by=nd)
+        if dist > 0:
+            text = Text("Watershed upstream of the outlet at {outlet:lonlat}, snapped {distance_m:,.0f} m to unit {unit:d}: {units}",
+                        params={"outlet": [lon, lat], "distance_m": round(dist, 1), "unit": uid, "units": units})
+        else:
+            text = Text("Watershed upstream of the outlet at {outlet:lonlat}: {units}", params={"outlet": [lon, lat], "units": units})
+    elif candidate is not None:
+        outlet_row = int(table.positions([candidate])[0])
+        rows = table.upstream(outlet_row)
+        text = Text("Watershed upstream of basin unit {unit:d} (included): {units}",
+                    params={"unit": int(candidate), "units": _units_phrase(len(rows), src, traced_by=nd)})
+    elif pfaf_prefix is not None:
+        prefixes = [pfaf_prefix] if isinstance(pfaf_prefix, (str, int)) else list(pfaf_prefix)
+        rows = select_pfaf(basins, prefixes)
+        codes = ", ".join(str(p) for p in prefixes)
+        name = basins.fields["pfaf"]
+        text = Text("Pfafstetter basin {codes} ({field} starting with {codes}): {units}",
+                    params={"codes": codes, "field": name, "units": _units_phrase(len(rows), src)})
+        details["pfaf_prefix"] = [str(p) for p in prefixes]
+    else:
+        wanted = [hybas_ids] if isinstance(hybas_ids, (int, np.integer)) else list(hybas_ids)
+        rows = np.unique(table.positions(wanted))
+        listed = _ids_text(table.ids[rows])
+        text = Text("Union of {units} chosen by id: {ids}", params={"units": _units_phrase(len(rows), src), "ids": listed})
+    return rows, outlet_row, text
+
+
+def _record_selection(table, rows: np.ndarray, outlet_row: int | None, details: dict) -> int | None:
+    """The selection's outlets and ids in ``details``; returns the outlet row whose UP_AREA applies (None if none)."""
+    if outlet_row is not None:
+        details["outlet_unit"] = int(table.ids[outlet_row])
+    sel_outlets = table.selection_outlets(rows)
+    details["n_units"] = int(len(rows))
+    details["outlet_units"] = [int(i) for i in table.ids[sel_outlets][:MAX_IDS_IN_DETAILS]]
+    out_of_layer = np.intersect1d(sel_outlets, table.drains_out)
+    if len(out_of_layer):  # the layer is clipped: these drain to units it does not hold
+        details["drains_out_of_layer"] = [int(i) for i in table.ids[out_of_layer][:MAX_IDS_IN_DETAILS]]
+    if len(rows) <= MAX_IDS_IN_DETAILS:  # larger selections are recorded by how they were made
+        details["unit_ids"] = [int(i) for i in table.ids[rows]]
+    if outlet_row is None and len(sel_outlets) == 1 and table.size[sel_outlets[0]] == len(rows):
+        outlet_row = int(sel_outlets[0])  # the selection is a whole catchment: its UP_AREA applies
+    return outlet_row
+
+
 def boundary_from_basins(
     basins: BasinLayer,
     *,
@@ -206,7 +262,6 @@ def boundary_from_basins(
     Boundary
         With ``details`` (selection, outlet unit, ids) and a ``basin_consistency`` check.
     """
-    # long: its numpydoc is 21 lines; the body is one branch per selection (outlet, candidate, PFAF prefix, ids) and the Boundary's details
     given = [k for k, v in {"outlet": outlet, "candidate": candidate, "pfaf_prefix": pfaf_prefix, "hybas_ids": hybas_ids}.items()
              if v is not None and not (isinstance(v, (list, tuple)) and len(v) == 0)]
     if len(given) != 1:
@@ -215,57 +270,14 @@ def boundary_from_basins(
                  params={"label": str(basins.label),
                          "given": Text("got {names}", params={"names": ", ".join(given)}) if given else Text("none given")})
         )
-    table = basins.table
-    src = basins.label
-    nd = basins.fields["next_down"]
-    details: dict[str, Any] = {"selection": given[0], "layer": src}
-    outlet_row: int | None = None
-    if outlet is not None:
-        lon, lat = float(outlet[0]), float(outlet[1])
-        outlet_row, dist = unit_at(basins, lon, lat, snap_m=snap_m)
-        rows = table.upstream(outlet_row)
-        details.update(outlet=[lon, lat], snap_m=snap_m, snapped_m=round(dist, 1))
-        uid = int(table.ids[outlet_row])
-        units = _units_phrase(len(rows), src, traced_by=nd)
-        if dist > 0:
-            text = Text("Watershed upstream of the outlet at {outlet:lonlat}, snapped {distance_m:,.0f} m to unit {unit:d}: {units}",
-                        params={"outlet": [lon, lat], "distance_m": round(dist, 1), "unit": uid, "units": units})
-        else:
-            text = Text("Watershed upstream of the outlet at {outlet:lonlat}: {units}", params={"outlet": [lon, lat], "units": units})
-    elif candidate is not None:
-        outlet_row = int(table.positions([candidate])[0])
-        rows = table.upstream(outlet_row)
-        text = Text("Watershed upstream of basin unit {unit:d} (included): {units}",
-                    params={"unit": int(candidate), "units": _units_phrase(len(rows), src, traced_by=nd)})
-    elif pfaf_prefix is not None:
-        prefixes = [pfaf_prefix] if isinstance(pfaf_prefix, (str, int)) else list(pfaf_prefix)
-        rows = select_pfaf(basins, prefixes)
-        codes = ", ".join(str(p) for p in prefixes)
-        name = basins.fields["pfaf"]
-        text = Text("Pfafstetter basin {codes} ({field} starting with {codes}): {units}",
-                    params={"codes": codes, "field": name, "units": _units_phrase(len(rows), src)})
-        details["pfaf_prefix"] = [str(p) for p in prefixes]
-    else:
-        wanted = [hybas_ids] if isinstance(hybas_ids, (int, np.integer)) else list(hybas_ids)
-        rows = np.unique(table.positions(wanted))
-        listed = _ids_text(table.ids[rows])
-        text = Text("Union of {units} chosen by id: {ids}", params={"units": _units_phrase(len(rows), src), "ids": listed})
+    details: dict[str, Any] = {"selection": given[0], "layer": basins.label}
+    rows, outlet_row, text = _select(basins, details, outlet=outlet, snap_m=snap_m, candidate=candidate,
+                                     pfaf_prefix=pfaf_prefix, hybas_ids=hybas_ids)
     rows = np.sort(np.asarray(rows, dtype=np.int64))
-    geom = dissolve(basins.geoms[rows])
-    geom84 = basins.to_wgs84(geom)
+    geom84 = basins.to_wgs84(dissolve(basins.geoms[rows]))
     area = geodesy.area_ha(geom84)
-    if outlet_row is not None:
-        details["outlet_unit"] = int(table.ids[outlet_row])
-    sel_outlets = table.selection_outlets(rows)
-    details["n_units"] = int(len(rows))
-    details["outlet_units"] = [int(i) for i in table.ids[sel_outlets][:MAX_IDS_IN_DETAILS]]
-    out_of_layer = np.intersect1d(sel_outlets, table.drains_out)
-    if len(out_of_layer):  # the layer is clipped: these drain to units it does not hold
-        details["drains_out_of_layer"] = [int(i) for i in table.ids[out_of_layer][:MAX_IDS_IN_DETAILS]]
-    if len(rows) <= MAX_IDS_IN_DETAILS:  # larger selections are recorded by how they were made
-        details["unit_ids"] = [int(i) for i in table.ids[rows]]
-    if outlet_row is None and len(sel_outlets) == 1 and table.size[sel_outlets[0]] == len(rows):
-        outlet_row = int(sel_outlets[0])  # the selection is a whole catchment: its UP_AREA applies
+    outlet_row = _record_selection(basins.table, rows, outlet_row, details)
+    src = basins.label
     check = consistency_check(basins, rows, area, outlet_row=outlet_row, lang=lang)
     checks = (check,) if check is not None else ()
     return finish_boundary(

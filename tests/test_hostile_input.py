@@ -1,0 +1,83 @@
+"""Issue 10, hostile tester's findings 7-13: bad input is one exit-2 message naming the file, key and fix;
+nothing is silently dropped or rewritten (what is repaired or skipped is counted in a note)."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from landgeo.errors import RecipeError
+from landgeo.recipe import read_recipe
+
+from .test_bad_input import assert_one_line_exit_2, run, write_recipe
+
+# --- 8. slugs ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("slug, suggestion", [
+    ("..", "landscape"), (".", "landscape"), ("😀", "landscape"), ("a/b", "a-b"), ("a\\u0000b", "a-b"),
+    ("-rf", "rf"), (".landgeo-tmp-x-1-a", "landgeo-tmp-x-1-a"), ("Demo", "demo"), ("a--b", "a-b"),
+])
+def test_explicit_slug_is_never_rewritten(tmp_path, units_gpkg, slug, suggestion):
+    r = write_recipe(tmp_path, landscape=f'slug = "{slug}"')
+    with pytest.raises(RecipeError, match="slug") as err:
+        read_recipe(r)
+    assert str(r) in str(err.value) and f'slug = "{suggestion}"' in str(err.value)
+    assert_one_line_exit_2(run("profile", r, "-o", tmp_path / "out"), "r.toml", "[landscape] slug", f'"{suggestion}"')
+    assert not (tmp_path / "out").exists()
+
+
+def test_valid_slug_and_derived_slug_accepted(tmp_path, units_gpkg):
+    assert read_recipe(write_recipe(tmp_path, landscape='slug = "kora-2"')).slug == "kora-2"
+    recipe = read_recipe(write_recipe(tmp_path, name="Wassa Amenfi – Est"))
+    assert recipe.slug == "wassa-amenfi-est" and recipe.notes == ()
+
+
+def test_name_without_latin_letters_says_the_slug_is_landscape(tmp_path, units_gpkg):
+    r = write_recipe(tmp_path, name="Горы Кора")
+    recipe = read_recipe(r)
+    assert recipe.slug == "landscape" and len(recipe.notes) == 1
+    res = run("profile", r, "-o", tmp_path / "out")
+    assert res.exit_code == 0, res.output
+    notes = json.loads((tmp_path / "out" / "landscape" / "profile.json").read_text(encoding="utf-8"))["notes"]
+    assert any('slug = "' in n and "landscape" in n for n in notes), notes
+
+
+# --- 10. misleading messages ----------------------------------------------------------------------
+
+def test_recipe_with_byte_order_mark_is_read(tmp_path, units_gpkg):
+    r = write_recipe(tmp_path)
+    r.write_bytes(b"\xef\xbb\xbf" + r.read_bytes())
+    assert read_recipe(r).name == "Test Hills"
+
+
+@pytest.mark.parametrize("where, key", [("landscape", "name"), ("boundary", "definition")])
+def test_empty_text_is_called_empty(tmp_path, units_gpkg, where, key):
+    if where == "landscape":
+        r = write_recipe(tmp_path, name="")
+    else:
+        r = write_recipe(tmp_path, boundary=f'{key} = ""')
+    assert_one_line_exit_2(run("profile", r, "-o", tmp_path / "out"), "r.toml", f"[{where}] {key} is empty")
+
+
+def test_folder_given_as_recipe(tmp_path):
+    folder = tmp_path / "dir.toml"
+    folder.mkdir()
+    res = run("profile", folder, "-o", tmp_path / "out")
+    assert_one_line_exit_2(res, "dir.toml", "not a recipe")
+    assert "layer file" not in res.stderr
+
+
+def test_buffer_leaving_nothing_names_the_recipe(tmp_path, units_gpkg):
+    r = write_recipe(tmp_path, boundary="buffer_m = -999999")
+    assert_one_line_exit_2(run("delineate", r, "-o", tmp_path / "b.gpkg"), str(r), "buffer_m")
+    assert not (tmp_path / "b.gpkg").exists()
+
+
+def test_check_crs_option_named_as_typed(tmp_path, units_gpkg, caplog):
+    with caplog.at_level(logging.WARNING, logger="landgeo"):
+        res = run("check", units_gpkg, "--layer", "districts", "--crs", "EPSG:32630")
+    assert res.exit_code == 0, res.output
+    text = caplog.text + res.stderr
+    assert "--crs EPSG:32630 is ignored" in text and "recipe" not in text

@@ -81,3 +81,21 @@ def test_check_crs_option_named_as_typed(tmp_path, units_gpkg, caplog):
     assert res.exit_code == 0, res.output
     text = caplog.text + res.stderr
     assert "--crs EPSG:32630 is ignored" in text and "recipe" not in text
+
+
+# --- 9. photos ------------------------------------------------------------------------------------
+
+def test_photos_must_be_image_files(tmp_path, units_gpkg):
+    from PIL import Image
+
+    fake = tmp_path / "fake.jpg"
+    fake.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    for bad in ("/etc/passwd", "fake.jpg"):
+        r = write_recipe(tmp_path, rest=f'[profile]\nphotos = ["{bad}"]\n')
+        assert_one_line_exit_2(run("profile", r, "-o", tmp_path / "out"), "r.toml", "[profile] photos", "not an image")
+        assert not (tmp_path / "out").exists()
+    Image.new("RGB", (4, 4)).save(tmp_path / "a.png")
+    Image.new("RGB", (4, 4)).save(tmp_path / "b.jpeg")
+    Image.new("RGB", (4, 4)).save(tmp_path / "c.webp")
+    r = write_recipe(tmp_path, rest='[profile]\nphotos = ["a.png", "b.jpeg", "c.webp"]\n')
+    assert [p.name for p in read_recipe(r).profile["photos"]] == ["a.png", "b.jpeg", "c.webp"]

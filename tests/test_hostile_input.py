@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
+import geopandas as gpd
+import numpy as np
 import pytest
+import rasterio
 
 from landgeo.errors import RecipeError
 from landgeo.recipe import read_recipe
@@ -81,3 +85,70 @@ def test_check_crs_option_named_as_typed(tmp_path, units_gpkg, caplog):
     assert res.exit_code == 0, res.output
     text = caplog.text + res.stderr
     assert "--crs EPSG:32630 is ignored" in text and "recipe" not in text
+
+
+# --- 9. photos ------------------------------------------------------------------------------------
+
+def test_photos_must_be_image_files(tmp_path, units_gpkg):
+    from PIL import Image
+
+    fake = tmp_path / "fake.jpg"
+    fake.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    for bad in ("/etc/passwd", "fake.jpg"):
+        r = write_recipe(tmp_path, rest=f'[profile]\nphotos = ["{bad}"]\n')
+        assert_one_line_exit_2(run("profile", r, "-o", tmp_path / "out"), "r.toml", "[profile] photos", "not an image")
+        assert not (tmp_path / "out").exists()
+    Image.new("RGB", (4, 4)).save(tmp_path / "a.png")
+    Image.new("RGB", (4, 4)).save(tmp_path / "b.jpeg")
+    Image.new("RGB", (4, 4)).save(tmp_path / "c.webp")
+    r = write_recipe(tmp_path, rest='[profile]\nphotos = ["a.png", "b.jpeg", "c.webp"]\n')
+    assert [p.name for p in read_recipe(r).profile["photos"]] == ["a.png", "b.jpeg", "c.webp"]
+
+
+# --- 7. DEM cells that are no elevation -----------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[1]
+DEM_RECIPE = '[landscape]\nname = "Hills"\n[boundary]\nmethod = "dem"\noutlet = [-19.297, 5.197]\ndem = "{dem}"\n'
+
+
+def _demo_dem_with(tmp_path, name, value, step=(7, 5)):
+    with rasterio.open(REPO / "layers" / "demo" / "dem.tif") as src:
+        profile = {**src.profile, "dtype": "float32"}
+        z = src.read(1).astype("float32")
+    z[:: step[0], :: step[1]] = value
+    with rasterio.open(tmp_path / name, "w", **profile) as dst:
+        dst.write(z, 1)
+    (tmp_path / f"{name}.toml").write_text(DEM_RECIPE.format(dem=name), encoding="utf-8")
+    return tmp_path / f"{name}.toml", profile["nodata"]
+
+
+def _area(path):
+    return float(gpd.read_file(path).to_crs(6933).area.sum() / 1e4)
+
+
+@pytest.mark.parametrize("value", [np.inf, -np.inf, 1e30])
+def test_dem_cells_that_are_no_elevation_are_nodata_and_counted(tmp_path, value):
+    bad, nodata = _demo_dem_with(tmp_path, "bad.tif", value)
+    same, _ = _demo_dem_with(tmp_path, "nodata.tif", nodata)  # the same cells as declared nodata
+    res = run("delineate", bad, "-o", tmp_path / "bad.gpkg")
+    assert res.exit_code == 0, res.output
+    assert "bad.tif: 7,200 cells are infinite" in res.stderr and "invalid value" not in res.stderr
+    assert run("delineate", same, "-o", tmp_path / "same.gpkg").exit_code == 0
+    assert _area(tmp_path / "bad.gpkg") == pytest.approx(_area(tmp_path / "same.gpkg"), rel=1e-9)
+
+
+def test_dem_mostly_infinite_is_refused(tmp_path):
+    bad, _ = _demo_dem_with(tmp_path, "bad.tif", np.inf, step=(1, 1))
+    assert_one_line_exit_2(run("delineate", bad, "-o", tmp_path / "b.gpkg"), "bad.tif", "no valid cell")
+    bad, _ = _demo_dem_with(tmp_path, "half.tif", np.inf, step=(1, 2))
+    assert_one_line_exit_2(run("delineate", bad, "-o", tmp_path / "b.gpkg"), "half.tif", "infinite", "nodata")
+    assert not (tmp_path / "b.gpkg").exists()
+
+
+def test_dem_with_infinite_cells_profiles_with_a_note_and_no_numpy_warning(tmp_path):
+    bad, _ = _demo_dem_with(tmp_path, "bad.tif", np.inf)
+    res = run("profile", bad, "-o", tmp_path / "out")
+    assert res.exit_code == 0, res.output
+    assert "invalid value" not in res.stderr, res.stderr
+    profile = json.loads((tmp_path / "out" / "hills" / "profile.json").read_text(encoding="utf-8"))
+    assert any(n.startswith("bad.tif: 7,200 cells are infinite") for n in profile["notes"]), profile["notes"]

@@ -152,3 +152,63 @@ def test_dem_with_infinite_cells_profiles_with_a_note_and_no_numpy_warning(tmp_p
     assert "invalid value" not in res.stderr, res.stderr
     profile = json.loads((tmp_path / "out" / "hills" / "profile.json").read_text(encoding="utf-8"))
     assert any(n.startswith("bad.tif: 7,200 cells are infinite") for n in profile["notes"]), profile["notes"]
+
+
+# --- 10. misleading layer messages ----------------------------------------------------------------
+
+def _collection(geometry) -> str:
+    return json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": i}, "geometry": geometry} for i in range(2)]})
+
+
+@pytest.mark.parametrize("geometry", [
+    None, {"type": "Polygon", "coordinates": []},
+    {"type": "Polygon", "coordinates": [[[[0, 0], [1, 0], [1, 1], [0, 0]]]]},  # one level too deep
+])
+def test_layer_of_empty_or_null_geometries_says_so(tmp_path, geometry):
+    f = tmp_path / "b.geojson"
+    f.write_text(_collection(geometry), encoding="utf-8")
+    res = run("check", f)
+    assert_one_line_exit_2(res, "b.geojson", "has no geometry: 2 features with empty or null geometry")
+    assert "NaN" not in res.stderr and "projected" not in res.stderr
+
+
+def test_drawn_polygon_with_no_area_says_so(tmp_path):
+    f = tmp_path / "flat.geojson"
+    f.write_text(json.dumps({"type": "Feature", "properties": {},
+                             "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [2, 0], [0, 0]]]}}),
+                 encoding="utf-8")
+    res = run("check", f)
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert "flat.geojson: a polygon has no area" in res.stderr and "not closed" not in res.stderr
+
+
+def test_sites_csv_with_a_long_first_row_loses_nothing(tmp_path):
+    f = tmp_path / "sites.csv"
+    f.write_text("site_id,name,lon,lat\nX1,a,-19.5,5.5,extra,cols\nX2,b,-19.4,5.4\n", encoding="utf-8")
+    res = run("check", f)
+    assert_one_line_exit_2(res, "sites.csv", "1 row has more values than the header's 4 columns (line 2)")
+    assert "no features" not in res.stderr
+    f.write_text("site_id,name,lon,lat\nX1,a,-19.5,5.5\nX2,b,-19.4\n", encoding="utf-8")  # short rows: empty cells
+    from landgeo.io.vector import read_vector
+    gdf = read_vector(f)
+    assert list(gdf["site_id"]) == ["X1"]
+
+
+def test_class_table_note_names_the_csv_file(tmp_path):
+    import shapely
+    from rasterio.transform import from_origin
+
+    from landgeo import attach
+    from landgeo.attach.classes import load_class_table
+
+    table = tmp_path / "my_classes.csv"
+    table.write_text("value,name_en\n1,Forest\n2,Crops\n", encoding="utf-8")
+    tif = tmp_path / "lc.tif"
+    with rasterio.open(tif, "w", driver="GTiff", width=10, height=10, count=1, dtype="uint8", crs="EPSG:4326",
+                       transform=from_origin(0, 1, 0.1, 0.1)) as dst:
+        dst.write(np.ones((10, 10), dtype="uint8"), 1)
+    with rasterio.open(tif) as src:
+        _, notes = attach.landcover_from_raster(shapely.box(0, 0, 1, 1), src, load_class_table(table), source="src")
+    note = next(n for n in notes if "class names" in n)
+    assert note.startswith("my_classes.csv: the class table has no class names in"), note

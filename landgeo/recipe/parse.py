@@ -11,6 +11,7 @@ names the file, the key and the fix; an unknown key gets a "did you mean".
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 import unicodedata
@@ -22,6 +23,7 @@ from typing import Any
 
 from ..errors import RecipeError, stated_in
 from ..i18n import LANGUAGES, Text
+from ..io.reads import note_read
 from ..io.text import read_text
 from .checkers import Ctx, did_you_mean
 from .schema import SCHEMA, check_attach, check_boundary, check_context, check_monitor, check_scorecards
@@ -132,12 +134,12 @@ def _paths_in(value) -> list[Path]:
 
 
 def input_paths(recipe: Recipe, *, _depth: int = 0) -> tuple[Path, ...]:
-    """Every file a run of ``recipe`` reads: the recipe itself, layers, rasters, photos, parts (recursively).
+    """Every file a run of ``recipe`` reads: the recipe, layers, rasters, photos, dated and map layers, parts (recursively).
 
     An output may never be, or contain, one of these (see :func:`landgeo.io.atomic.refuse_inputs`).
     """
     found = [recipe.path]
-    for section in (recipe.boundary, recipe.scale, recipe.attach, recipe.profile):
+    for section in (recipe.boundary, recipe.scale, recipe.attach, recipe.profile, recipe.monitor, recipe.context):
         found += _paths_in(section)
     if recipe.method == "combine" and _depth < 20:
         for part in recipe.boundary.get("parts", ()):
@@ -171,4 +173,6 @@ def read_recipe(file: str | Path) -> Recipe:
     landscape = data.get("landscape")
     language = landscape.get("language") if isinstance(landscape, dict) else None
     with stated_in(language if language in LANGUAGES else None):  # its errors in the recipe's language
-        return parse_recipe(data, file.resolve())
+        recipe = parse_recipe(data, Path(os.path.realpath(file)))
+    note_read(input_paths(recipe))  # no output of this run may replace a file the recipe names
+    return recipe

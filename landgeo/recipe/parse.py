@@ -144,13 +144,13 @@ def input_paths(recipe: Recipe, *, _depth: int = 0) -> tuple[Path, ...]:
     if recipe.method == "combine" and _depth < 20:
         for part in recipe.boundary.get("parts", ()):
             try:
-                found += input_paths(read_recipe(part), _depth=_depth + 1)
+                found += input_paths(read_recipe(part, _note=False), _depth=_depth + 1)
             except RecipeError:
                 continue  # reported when the boundary is made
     return tuple(dict.fromkeys(found))
 
 
-def read_recipe(file: str | Path) -> Recipe:
+def read_recipe(file: str | Path, *, _note: bool = True) -> Recipe:
     """Read and validate a recipe file.
 
     Raises
@@ -174,5 +174,6 @@ def read_recipe(file: str | Path) -> Recipe:
     language = landscape.get("language") if isinstance(landscape, dict) else None
     with stated_in(language if language in LANGUAGES else None):  # its errors in the recipe's language
         recipe = parse_recipe(data, Path(os.path.realpath(file)))
-    note_read(input_paths(recipe))  # no output of this run may replace a file the recipe names
+    if _note:  # no output of this run may replace a file the recipe names (parts' files too, to a depth of 20)
+        note_read(input_paths(recipe))
     return recipe

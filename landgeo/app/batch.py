@@ -238,7 +238,7 @@ def delineate_reusing_layers(recipe: Recipe):
         where=b.get("where"), level=b.get("level"), parent_field=b.get("parent_field"), method=b["method"],
         lang=recipe.language, definition=b.get("definition"),
     )
-    return postprocess(boundary, b, lang=recipe.language)
+    return postprocess(boundary, b, lang=recipe.language, file=recipe.path)
 
 
 def _main_ecosystem(ecosystems) -> str | None:

@@ -184,7 +184,8 @@ def build_profile(recipe: Recipe, *, lang: str | None = None, min_ha: float | No
             layers.update(monitored.layers)
             rasters.update(monitored.rasters)
             report = dataclasses.replace(report, checks=tuple(report.checks) + tuple(monitored.checks))
-    notes = [_warning_text(w.message, lang) for w in caught if issubclass(w.category, LandgeoWarning)] + attached.notes
+    notes = [*recipe.notes, *(_warning_text(w.message, lang) for w in caught if issubclass(w.category, LandgeoWarning)),
+             *attached.notes]
     if monitored is not None:
         notes += monitored.notes
     profile = make_profile(recipe, boundary, report, lang=lang, parts=parts, notes=notes)

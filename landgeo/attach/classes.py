@@ -67,6 +67,8 @@ class ClassTable:
     key: str
     title: str
     classes: Mapping[int, LandClass] = field(default_factory=lambda: MappingProxyType({}))
+    #: The CSV file the table was read from (its name; notes about the table name it).
+    file: str = ""
 
     def name(self, value: int, *, lang: str = "en") -> str:
         """The class name in ``lang``; "unknown class N" if absent.
@@ -151,7 +153,8 @@ def parse_class_table(text: str, *, source: str, key: str | None = None, title: 
         out[value] = LandClass(value, name, name_fr or name, colour, nodata, natural, MappingProxyType(names))
     if not out:
         raise RecipeError(Text("{source}: the class table has no rows", params={"source": str(source)}))
-    return ClassTable(key or Path(source).stem, title or Path(source).stem, MappingProxyType(dict(sorted(out.items()))))
+    return ClassTable(key or Path(source).stem, title or Path(source).stem, MappingProxyType(dict(sorted(out.items()))),
+                      file=Path(source).name)
 
 
 def builtin_table(key: str) -> ClassTable:

@@ -121,9 +121,9 @@ def landcover_from_raster(
                           params={"layer": label, "table": table.key, "values": values}).sentence(lang))
     missing = table.missing_languages() if table is not None else []
     if missing:
-        notes.append(Text("{layer}: the class table {table} has no class names in {languages:list}; they read in English there "
+        notes.append(Text("{file}: the class table has no class names in {languages:list}; they read in English there "
                           "(add the columns {columns})",
-                          params={"layer": label, "table": table.key, "languages": missing,
+                          params={"file": table.file or table.key, "languages": missing,
                                   "columns": ", ".join(f"name_{m}" for m in missing)}).sentence(lang))
     total = sum(areas.values())
     seen = total + nodata_m2

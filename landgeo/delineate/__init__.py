@@ -27,4 +27,4 @@ METHODS: dict[str, Callable] = {
 def delineate(recipe) -> Boundary:
     """The recipe's boundary, made by its method and post-processed."""
     boundary = METHODS[recipe.method](recipe)
-    return postprocess(boundary, recipe.boundary, lang=recipe.language)
+    return postprocess(boundary, recipe.boundary, lang=recipe.language, file=recipe.path)

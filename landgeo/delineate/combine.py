@@ -32,8 +32,8 @@ def _fill_holes(geom, max_ha: float):
     return shapely.union_all(polys)
 
 
-def postprocess(boundary: Boundary, options: Mapping[str, Any], *, lang: str = "en") -> Boundary:
-    """Apply ``buffer_m``, ``simplify_m`` and ``fill_holes_below_ha`` from a recipe's [boundary]."""
+def postprocess(boundary: Boundary, options: Mapping[str, Any], *, lang: str = "en", file=None) -> Boundary:
+    """Apply ``buffer_m``, ``simplify_m`` and ``fill_holes_below_ha`` from a recipe's [boundary] (``file``: the recipe, for messages)."""
     buffer_m = options.get("buffer_m")
     simplify_m = options.get("simplify_m")
     holes_ha = options.get("fill_holes_below_ha")
@@ -61,7 +61,8 @@ def postprocess(boundary: Boundary, options: Mapping[str, Any], *, lang: str = "
         geom = gpd.GeoSeries([local], crs=crs).to_crs(4326).iloc[0]
     geom = shapely.make_valid(geom) if not geom.is_valid else geom
     if geom.is_empty:
-        raise DelineationError(Text("[boundary] buffer_m = {buffer_m} leaves nothing of the boundary; use a smaller negative buffer", params={"buffer_m": str(buffer_m)}))
+        raise DelineationError(Text("{file}: [boundary] buffer_m = {buffer_m} leaves nothing of the boundary; use a smaller negative buffer",
+                                    params={"file": str(file) if file is not None else "recipe", "buffer_m": str(buffer_m)}))
     text = Text("{parts:join}", params={"parts": [boundary.definition_text or boundary.definition, *notes]})
     return dataclasses.replace(boundary, geometry=geodesy.orient(geom), definition=text.render(lang), definition_text=text)
 
@@ -129,7 +130,7 @@ def boundary_from_recipe(recipe, _stack: tuple = (), *, delineate: Callable[[Rec
         sub = read_recipe(part)
         sub = dataclasses.replace(sub, language=recipe.language)
         if sub.method == "combine":
-            boundaries.append(postprocess(boundary_from_recipe(sub, stack, delineate=delineate), sub.boundary, lang=recipe.language))
+            boundaries.append(postprocess(boundary_from_recipe(sub, stack, delineate=delineate), sub.boundary, lang=recipe.language, file=sub.path))
         else:
             boundaries.append(delineate(sub))
     if len(boundaries) < 2:

@@ -44,6 +44,11 @@ def _drawn_parts(gdf, label: str) -> tuple[list, int, int]:
         ok, gap = _is_closed(line)
         (closed.append(line) if ok else open_gaps.append(gap))
     if not polygons and not closed:
+        report = report_of(gdf)
+        if report is not None and report.repaired:  # make_valid turns a polygon with no area into a line
+            raise LayerError(Text("{label}: a polygon has no area (its points lie on one line, so repairing it leaves a "
+                                  "line); draw the boundary with at least three points that are not on one line",
+                                  params={"label": str(label)}))
         if open_gaps:
             raise LayerError(Text("{label}: a line is not closed (its ends are {value:.5f}° apart); close the path where it started, or draw a polygon", params={"label": str(label), "value": max(open_gaps)}))
         kinds = ", ".join(sorted(set(gdf.geom_type.dropna()))) or "no"

@@ -16,14 +16,16 @@ from __future__ import annotations
 import logging
 import math
 import os
+import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import rasterio
 import rasterio.windows
 from pyproj import CRS, Transformer
 
-from ..errors import LayerError
+from ..errors import DataWarning, LayerError
 from ..geo import geodesy
 from ..geo.crs import WGS84
 from ..i18n import Text
@@ -34,6 +36,10 @@ from .units import count_labels, label_units, mask_from_labels, window_flow
 log = logging.getLogger(__name__)
 
 MAX_CELLS = 2**31 - 1
+#: Cells beyond ± this (m or ft: Everest is 29,032 ft) are no elevation (an undeclared nodata, 1e30, …): nodata.
+MAX_ABS_ELEVATION = 100_000.0
+#: Infinite or absurd cells in this share of the DEM's data or more: refused (wrong nodata or units), not repaired.
+MAX_INVALID_SHARE = 0.5
 #: Peak memory of a DEM delineation per cell (float32 grid, directions, accumulation, masks; 8000² took 1.21 GB
 #: ≈ 19 B/cell in benchmarks/README.md) with a margin.
 BYTES_PER_CELL = 24
@@ -87,6 +93,9 @@ def check_memory(name: str, width: int, height: int, *, bytes_per_cell: int = BY
 def read_dem(src, *, block_rows: int = 512) -> np.ndarray:
     """Band 1 of an open raster as a padded float32 grid, NaN on nodata and on the one-cell border.
 
+    Infinite cells and values beyond ±:data:`MAX_ABS_ELEVATION` are nodata too (counted in a
+    :class:`DataWarning`; refused when they are :data:`MAX_INVALID_SHARE` of the data or more).
+
     Read in blocks of rows straight into the padded array (no temporary).
     """
     if src.transform.b != 0 or src.transform.d != 0:
@@ -98,16 +107,30 @@ def read_dem(src, *, block_rows: int = 512) -> np.ndarray:
     # filled first: the fill then runs ≈ 10 % faster (measured) than on pages first touched by GDAL's block writes
     z = np.full((h + 2, w + 2), np.nan, dtype=np.float32)
     nodata = src.nodata
-    valid = False
+    finite = invalid = 0
     for r0 in range(0, h, block_rows):
         r1 = min(h, r0 + block_rows)
         block = z[r0 + 1 : r1 + 1, 1:-1]
         src.read(1, window=rasterio.windows.Window(0, r0, w, r1 - r0), out=block)  # GDAL converts to float32 in place
         if nodata is not None and not math.isnan(nodata):
             block[block == np.float32(nodata)] = np.nan
-        valid = valid or bool(np.isfinite(block).any())
-    if not valid:
+        bad = np.isinf(block) | (np.abs(block) > MAX_ABS_ELEVATION)  # NaN compares False: not counted twice
+        if bad.any():
+            invalid += int(np.count_nonzero(bad))
+            block[bad] = np.nan
+        finite += int(np.count_nonzero(np.isfinite(block)))
+    if not finite:
         raise LayerError(Text("{name}: the DEM has no valid cell (all nodata)", params={"name": str(src.name)}))
+    if invalid:
+        share = invalid / (invalid + finite)
+        params = {"name": str(src.name), "file": Path(src.name).name, "n": invalid, "share": 100 * share, "max": f"{MAX_ABS_ELEVATION:,.0f}"}
+        if share >= MAX_INVALID_SHARE:
+            raise LayerError(Text("{name}: {n:,} cells ({share:.0f} % of the DEM's data) are infinite or beyond ±{max} "
+                                  "(not elevations); give the DEM's nodata value (gdal_edit.py -a_nodata) or fix its units",
+                                  params=params))
+        warnings.warn(DataWarning(Text("{file}: {n:,} cell is infinite or beyond ±{max} (not an elevation): treated as nodata",
+                                       "{file}: {n:,} cells are infinite or beyond ±{max} (not elevations): treated as nodata",
+                                       params)), stacklevel=2)
     return z
 
 

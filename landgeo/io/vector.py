@@ -9,6 +9,7 @@ silently.
 
 from __future__ import annotations
 
+import csv
 import logging
 import warnings
 from dataclasses import asdict, dataclass
@@ -128,13 +129,15 @@ class OptionNames:
     layer: str = 'layer = "…"'
     crs: Text | str = Text('crs = "EPSG:4326" or the layer\'s EPSG code')
     where: Text | str = Text("in the recipe")
+    #: How a log line names the CRS the user gave (the recipe's ``crs`` key or ``--crs``).
+    crs_given: str = "the recipe's crs"
 
 
 #: Messages for layers named in a recipe (the default).
 RECIPE_OPTIONS = OptionNames()
 #: Messages for a file given on the command line (``landgeo check FILE --layer --crs``).
 CLI_OPTIONS = OptionNames(layer="--layer NAME", crs=Text("--crs EPSG:4326 or the layer's EPSG code"),
-                          where=Text("on the command line"))
+                          where=Text("on the command line"), crs_given="--crs")
 
 
 def _choose_layer(path: Path, layer: str | None, options: OptionNames = RECIPE_OPTIONS,
@@ -171,6 +174,26 @@ def _choose_layer(path: Path, layer: str | None, options: OptionNames = RECIPE_O
                           params={"file": str(path), "n": len(names), "listing": listing, "option": options.layer}))
 
 
+def _refuse_ragged(path: Path, sep: str | None, width: int) -> None:
+    """Rows with more values than the header has columns: pandas would drop their extra values; refuse, naming them."""
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    try:
+        dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=sep or None) if sep is None else None
+        delimiter = dialect.delimiter if dialect else sep
+    except csv.Error:
+        delimiter = ","
+    long_rows = [i for i, row in enumerate(csv.reader(text.splitlines(), delimiter=delimiter), start=1)
+                 if i > 1 and len(row) > width]
+    first = long_rows[0] if long_rows else 2
+    raise LayerError(Text("{file}: {n} row has more values than the header's {width} columns (line {line}); its extra "
+                          "values would be lost: quote values that contain {sep}, or name the extra columns in the header",
+                          "{file}: {n} rows have more values than the header's {width} columns (first at line {line}); "
+                          "their extra values would be lost: quote values that contain {sep}, or name the extra columns "
+                          "in the header",
+                          {"file": str(path), "n": max(1, len(long_rows)), "width": width, "line": first,
+                           "sep": repr(delimiter)}))
+
+
 def _read_table(path: Path, *, x: str | None, y: str | None, crs: CRS | None, report: LayerReport, sheet: str | None) -> gpd.GeoDataFrame:
     suffix = path.suffix.lower()
     try:
@@ -178,7 +201,13 @@ def _read_table(path: Path, *, x: str | None, y: str | None, crs: CRS | None, re
             df = pd.read_excel(path, sheet_name=sheet or 0)
         else:
             sep = "\t" if suffix == ".tsv" else None
-            df = pd.read_csv(path, sep=sep, engine="python", encoding="utf-8-sig")
+            with warnings.catch_warnings(record=True) as caught:  # index_col=False: a long first row is no index
+                warnings.simplefilter("always", pd.errors.ParserWarning)
+                df = pd.read_csv(path, sep=sep, engine="python", encoding="utf-8-sig", index_col=False)
+            if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+                _refuse_ragged(path, sep, len(df.columns))
+    except LayerError:
+        raise
     except Exception as exc:
         raise LayerError(Text("{file}: cannot be read as a table ({reason}); give a CSV with a header row or an XLSX sheet",
                               params={"file": str(path), "reason": str(exc)})) from exc
@@ -361,6 +390,13 @@ def read_vector(
         if "geometry" not in gdf or not isinstance(gdf, gpd.GeoDataFrame):
             raise LayerError(Text("{file}: has no geometry column; for a table of points give a CSV with lon/lat columns",
                                   params={"file": str(path)}))
+        if len(gdf) and bool((gdf.geometry.isna() | gdf.geometry.is_empty).all()):
+            raise LayerError(Text("{file}: has no geometry: {n} feature with empty or null geometry; check the file (in "
+                                  "GeoJSON each geometry needs its coordinates, nested as its type says: a Polygon "
+                                  "[[[x, y], …]])",
+                                  "{file}: has no geometry: {n} features with empty or null geometry; check the file (in "
+                                  "GeoJSON each geometry needs its coordinates, nested as its type says: a Polygon "
+                                  "[[[x, y], …]])", {"file": str(path), "n": len(gdf)}))
         if gdf.crs is None:
             if user_crs is None:
                 raise CRSError(Text("{file}: the layer has no CRS; state it {where} ({crs})",
@@ -374,7 +410,8 @@ def read_vector(
                 gdf = gdf.set_crs(user_crs, allow_override=True)
                 report.crs_from = "recipe (the file's CRS does not fit its coordinates)"
             else:
-                log.warning("%s: the file states %s; the recipe's crs %s is ignored", path, gdf.crs.to_string(), user_crs.to_string())
+                log.warning("%s: the file states %s; %s %s is ignored", path, gdf.crs.to_string(), options.crs_given,
+                            user_crs.to_string())
         gdf = _drop_non_finite(gdf, report)
         _check_coordinates(gdf, path)
     report.features = len(gdf)

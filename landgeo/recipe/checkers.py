@@ -39,7 +39,9 @@ Checker = Callable[[Any, Ctx], Any]
 
 
 def string(value, ctx: Ctx) -> str:
-    if not isinstance(value, str) or not value.strip():
+    if isinstance(value, str) and not value.strip():
+        raise ctx.fail(Text("is empty"), Text('write the text between the quotes, or remove the key'))
+    if not isinstance(value, str):
         raise ctx.fail(Text("= {value} is not a text", params={"value": repr(value)}), Text('write it in quotes, e.g. key = "text"'))
     return value.strip()
 
@@ -182,6 +184,35 @@ def paths(value, ctx: Ctx) -> tuple[Path, ...]:
     if not isinstance(value, list):
         raise ctx.fail(Text("= {value} is not a list of paths", params={"value": repr(value)}), Text('write e.g. ["photos/a.jpg"]'))
     return tuple(path(v, ctx) for v in value)
+
+
+#: The first bytes of the image files a photo may be: PNG, JPEG, GIF, WebP, TIFF, HEIC/AVIF (ISO ``ftyp`` boxes).
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
+IMAGE_FTYP = (b"heic", b"heix", b"mif1", b"msf1", b"avif")
+
+
+def _is_image(head: bytes) -> bool:
+    if head.startswith(IMAGE_MAGIC):
+        return True
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return True
+    return head[4:8] == b"ftyp" and head[8:12] in IMAGE_FTYP
+
+
+def photos(value, ctx: Ctx) -> tuple[Path, ...]:
+    """Paths of image files (checked by their first bytes, not their name: a photo is copied into the outputs)."""
+    found = paths(value, ctx)
+    for full in found:
+        try:
+            with open(full, "rb") as f:
+                head = f.read(16)
+        except OSError as exc:
+            raise ctx.fail(Text("= {path} cannot be read ({reason})", params={"path": str(full), "reason": str(exc.strerror or exc)}),
+                           Text("check the file and its permissions")) from exc
+        if not _is_image(head):
+            raise ctx.fail(Text("lists {path}, which is not an image file", params={"path": str(full)}),
+                           Text("give photos as PNG, JPEG, WebP, GIF, TIFF or HEIC files"))
+    return found
 
 
 def choice(*options: str) -> Checker:

@@ -42,6 +42,32 @@ def slugify(text: str) -> str:
     return slug or "landscape"
 
 
+#: A slug as :func:`slugify` makes it: lower-case ASCII letters and digits, single hyphens between.
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _slug(landscape: Mapping[str, Any], file: Path) -> tuple[str, tuple]:
+    """The recipe's slug and the notes about it.
+
+    An explicit ``slug`` is used as written or refused (it names a folder: it is never rewritten
+    silently); one derived from the name that gives nothing usable (a name in a script with no
+    ASCII transliteration here, e.g. Chinese or Cyrillic) is ``landscape``, and a note says so.
+    """
+    if "slug" in landscape:
+        slug = landscape["slug"]
+        if not SLUG_RE.fullmatch(slug):
+            raise RecipeError(Text('{file}: [landscape] slug = {value} is not a slug (it names the output folder: lower-case '
+                                   'letters a-z, digits and single hyphens, not starting or ending with one); write '
+                                   'slug = "{suggestion}"',
+                                   params={"file": str(file), "value": repr(slug), "suggestion": slugify(slug)}))
+        return slug, ()
+    slug = slugify(landscape["name"])
+    if re.search(r"[a-z0-9]", unicodedata.normalize("NFKD", landscape["name"]).lower()):
+        return slug, ()
+    return slug, (Text('the name {name} has no letters a-z or digits to make a folder name from, so the slug (output folder) '
+                       'is "landscape"; set [landscape] slug = "…" to name it', params={"name": repr(landscape["name"])}),)
+
+
 @dataclass(frozen=True)
 class Recipe:
     """A validated landscape recipe. Mappings are read-only; paths are absolute."""
@@ -59,6 +85,8 @@ class Recipe:
     description: str | None = None
     monitor: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     context: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({"layers": MappingProxyType({})}))
+    #: Notes from reading the recipe (:class:`landgeo.i18n.Text`), recorded in the profile's notes.
+    notes: tuple = ()
 
     @property
     def base(self) -> Path:
@@ -100,7 +128,7 @@ def parse_recipe(data: Mapping[str, Any], file: Path) -> Recipe:
     scorecards = check_scorecards(data.get("scorecards", []), Ctx(file, "[[scorecards]]"))
     context = check_context(data.get("context", {}), Ctx(file, "[context]"))
     name = landscape["name"]
-    slug = slugify(landscape.get("slug", name))
+    slug, notes = _slug(landscape, file)
     if len(slug) > MAX_SLUG:
         key = "slug" if "slug" in landscape else "name"
         raise RecipeError(Text("{file}: [landscape] {key} gives a slug of {n} characters (at most {max}: it names the "
@@ -120,6 +148,7 @@ def parse_recipe(data: Mapping[str, Any], file: Path) -> Recipe:
         description=landscape.get("description"),
         monitor=monitor,
         context=context,
+        notes=notes,
     )
 
 
@@ -159,6 +188,9 @@ def read_recipe(file: str | Path, *, _note: bool = True) -> Recipe:
         The file is not TOML or breaks the schema; the message names the key and the fix.
     """
     file = Path(file)
+    if file.is_dir():
+        raise RecipeError(Text("{file}: is a folder, not a recipe; name the recipe's .toml file itself (e.g. {example})",
+                               params={"file": str(file), "example": "boundaries/demo-drawn.toml"}))
     if file.suffix.lower() != ".toml" and file.is_file():
         raise RecipeError(Text("{file}: a recipe is a .toml file; see boundaries/*.toml for examples", params={"file": str(file)}))
     text = read_text(file)

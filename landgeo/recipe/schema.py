@@ -36,6 +36,7 @@ from .checkers import (
     number,
     path,
     paths,
+    photos,
     positive,
     scalars,
     string,
@@ -128,7 +129,7 @@ PROFILE = {
     "challenges": strings,
     "governance": strings,
     "coordination_spaces": strings,
-    "photos": paths,
+    "photos": photos,
     "notes": string,
 }
 

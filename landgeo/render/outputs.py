@@ -21,7 +21,6 @@ from ..io.text import read_text
 from ..io.vector import list_layers, read_vector
 from ..profile import read_profile
 from . import skipped
-from .change_page import write_change_png
 from .sheet import write_sheet
 from .webmap import write_webmap
 
@@ -43,15 +42,11 @@ def write_maps(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame
     except DrawingError as exc:  # too near a pole for Web Mercator: noted in the profile, the rest is written
         skipped.record(exc.text.sentence(lang) if exc.text else str(exc))
     try:
+        # dated layers: the change page is page 2 of sheet.pdf and change.png, drawn once for both
         out += write_sheet(profile, layers, pdf=folder / "sheet.pdf", png=folder / "sheet.png", lang=lang,
-                           rasters=rasters)
+                           rasters=rasters, change_png=folder / "change.png")
     except DrawingError as exc:  # too near a pole for a latitude–longitude sheet
         skipped.record(exc.text.sentence(lang) if exc.text else str(exc))
-        return out
-
-    change = write_change_png(profile, layers, folder / "change.png", lang=lang, rasters=rasters)
-    if change is not None:  # dated layers: the change page (also page 2 of sheet.pdf)
-        out.append(change)
     return out
 
 

@@ -145,24 +145,30 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
 
 def write_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame], *, pdf: str | Path | None = None,
                 png: str | Path | None = None, lang: str = "en", rasters: Mapping[str, Any] | None = None,
-                date: dt.date | str | None = None, dpi: int = PNG_DPI, attribution: Sequence[str] = ()) -> list[Path]:
+                date: dt.date | str | None = None, dpi: int = PNG_DPI, attribution: Sequence[str] = (),
+                change_png: str | Path | None = None) -> list[Path]:
     """Render the sheet to a PDF and/or a PNG (A4 landscape; PNG at ``dpi``, 200 or more).
+
+    A dated profile's change page is page 2 of the PDF; ``change_png`` also writes it as a PNG, from the
+    same figure (built once).
 
     Returns
     -------
     list of Path
-        The files written, PDF first.
+        The files written, PDF first (the change page's PNG last, when written).
     """
     if pdf is None and png is None:
         raise UsageError(Text("write_sheet: give pdf= and/or png= (the files to write)"))
     fig = build_sheet(profile, layers, lang=lang, rasters=rasters, date=date, attribution=attribution)
+    change = None
+    if pdf is not None or change_png is not None:
+        change = build_change_page(profile, layers, lang=lang, rasters=rasters, date=date)
     name = str(profile.get("name") or profile.get("slug") or "")
     out = []
     with matplotlib.rc_context(RC):
         if pdf is not None:
             pdf = Path(pdf)
             pdf.parent.mkdir(parents=True, exist_ok=True)
-            change = build_change_page(profile, layers, lang=lang, rasters=rasters, date=date)
             with PdfPages(pdf, metadata=pdf_metadata(name, lang)) as pages:  # page 2: the change page, when dated
                 pages.savefig(fig)
                 if change is not None:
@@ -173,5 +179,8 @@ def write_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
             png.parent.mkdir(parents=True, exist_ok=True)
             save_png(fig, png, dpi=max(int(dpi), 72))
             out.append(png)
+        if change_png is not None and change is not None:
+            change.savefig(Path(change_png), format="png", dpi=max(int(dpi), 72), metadata={"Software": None})
+            out.append(Path(change_png))
     log.info("wrote %s", ", ".join(str(p) for p in out))
     return out

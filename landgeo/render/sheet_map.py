@@ -57,6 +57,7 @@ def _hillshade_image(ax, path, extent) -> bool:
     if data.count() < 4:
         return False
     z = data.astype("float64").filled(np.nan)
+    z[~np.isfinite(z) | (np.abs(z) > 1e5)] = np.nan  # infinite or absurd cells are nodata (as hydro.flowgrid.read_dem)
     z = np.where(np.isnan(z), np.nanmean(z), z)
     l, r, b, t = img_extent
     lat = (b + t) / 2

@@ -6,12 +6,14 @@ import textwrap
 
 import geopandas as gpd
 import numpy as np
+import shapely
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.transforms import Bbox
 
 from ..i18n import fmt_number, translator
 from . import scorecard_chart, style
-from .frame import HALO, draw_geoms, field_named, map_extent
+from .frame import HALO, Labeller, draw_geoms, field_named, map_extent
 from .labels import (
     colon,
     fmt_share,
@@ -72,6 +74,30 @@ def draw_legend(fig, rect, legend, lang) -> float:
             break
     return fig.transFigure.inverted().transform(box.p0)[1]
 
+def _label_locator(ax, labelled, boundary_geom) -> None:
+    """Country names on the locator, kept inside its frame and off the landscape's mark (else left out)."""
+    name_field = field_named(labelled, ("name", "nom", "country", "admin", "name_en", "name_fr"))
+    if not name_field or len(labelled) > 3:
+        return
+    labeller = Labeller(ax, margin=1.0)
+    if boundary_geom is not None:  # the landscape (or the ring round a tiny one: ≈ 5 pt of radius)
+        x0, y0, x1, y1 = boundary_geom.bounds
+        box = Bbox(ax.transData.transform([(x0, y0), (x1, y1)]))
+        pad = 6 * ax.figure.dpi / 72
+        labeller.reserve(Bbox([[box.x0 - pad, box.y0 - pad], [box.x1 + pad, box.y1 + pad]]))
+    kw = {"fontsize": 5.5, "color": style.MUTED, "path_effects": HALO}
+    for _, row in labelled.iterrows():
+        geom, name = row.geometry, str(row[name_field])
+        pt = geom.representative_point()
+        x0, y0, x1, y1 = geom.bounds
+        # the representative point, else a quarter or three quarters up the country, else around the point
+        anchors = [(pt.x, pt.y)] + [(q.x, q.y) for q in (shapely.Point((x0 + x1) / 2, y0 + f * (y1 - y0)) for f in (0.25, 0.75))
+                                    if geom.contains(q)]
+        if not any(labeller.place(x, y, name, ha="center", va="center", **kw) for x, y in anchors):
+            labeller.add(pt.x, pt.y, name, point=True, **kw)
+    labeller.place_all()
+
+
 def draw_locator(fig, rect, lay, boundary_geom, lang) -> None:
     ax = fig.add_axes(rect)
     context = lay.get("context")
@@ -101,13 +127,7 @@ def draw_locator(fig, rect, lay, boundary_geom, lang) -> None:
                     edgecolor=style.CONTEXT_EDGE, linewidth=0.4)
         if home is not None:
             draw_geoms(ax, home, facecolor=style.CONTEXT_FILL, edgecolor="#555555", linewidth=0.6)
-        labelled = home if home is not None else context
-        name_field = field_named(labelled, ("name", "nom", "country", "admin", "name_en", "name_fr"))
-        if name_field and len(labelled) <= 3:
-            for _, row in labelled.iterrows():
-                pt = row.geometry.representative_point()
-                ax.text(pt.x, pt.y, str(row[name_field]), fontsize=5.5, color=style.MUTED, ha="center", va="top",
-                        path_effects=HALO)
+        _label_locator(ax, home if home is not None else context, boundary_geom)
     if boundary_geom is not None:
         draw_geoms(ax, gpd.GeoSeries([boundary_geom], crs=4326), facecolor=style.BOUNDARY,
                     edgecolor=style.BOUNDARY, linewidth=0.8, zorder=3)

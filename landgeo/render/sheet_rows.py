@@ -144,7 +144,7 @@ def _activity_rows(profile, lang: str) -> list[tuple[str, str]]:
     if rivers.get("length_km") is not None:
         text = f"{fmt_km(rivers['length_km'], lang)} {label('km_rivers', lang)}"
         if not rivers["length_km"]:  # "0.0 km of rivers" reads like a measurement error
-            text = translator(lang)("none: no river of the layer crosses the landscape")
+            text = translator(lang)("no river of the layer crosses the landscape")
         names = as_list(rivers.get("names")) or [str(r.get("name")) for r in (rivers.get("named") or [])
                                                  if isinstance(r, Mapping) and r.get("name")]
         if names:

@@ -179,8 +179,8 @@ def test_drawn_polygon_with_no_area_says_so(tmp_path):
                              "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [2, 0], [0, 0]]]}}),
                  encoding="utf-8")
     res = run("check", f)
-    assert res.exit_code == 2 and "Traceback" not in res.output
-    assert "flat.geojson: a polygon has no area" in res.stderr and "not closed" not in res.stderr
+    assert_one_line_exit_2(res, "flat.geojson: a polygon has no area")
+    assert "not closed" not in res.stderr
 
 
 def test_sites_csv_with_a_long_first_row_loses_nothing(tmp_path):
@@ -212,3 +212,33 @@ def test_class_table_note_names_the_csv_file(tmp_path):
         _, notes = attach.landcover_from_raster(shapely.box(0, 0, 1, 1), src, load_class_table(table), source="src")
     note = next(n for n in notes if "class names" in n)
     assert note.startswith("my_classes.csv: the class table has no class names in"), note
+
+
+# --- 13. leading tab or CR in attribute names ----------------------------------------------------
+
+def test_leading_tab_or_cr_in_names_is_kept_and_neutralised_in_csv_and_xlsx(tmp_path, units_gpkg):
+    import csv
+
+    import openpyxl
+    import shapely
+
+    gpd.GeoDataFrame({"eco": ["\tTabbed forest", "\rCR savanna"]},
+                     geometry=[shapely.box(0, 0, 0.1, 0.2), shapely.box(0.1, 0, 0.2, 0.2)], crs=4326).to_file(tmp_path / "eco.gpkg")
+    (tmp_path / "sites.csv").write_text('site_id,lon,lat\n"\tX1",0.05,0.05\n"\rX2",0.15,0.05\n=X3,0.05,0.15\n',
+                                        encoding="utf-8")
+    rest = ('[attach.sites]\npath = "sites.csv"\nname_field = "site_id"\n'
+            '[attach.ecosystems]\npath = "eco.gpkg"\nfield = "eco"\n')
+    r = write_recipe(tmp_path, rest=rest)
+    r.write_text(r.read_text(encoding="utf-8").replace('values = ["Bélavo", "Kora Nord"]',
+                                                       'values = ["Bélavo", "Kora Nord", "Kora Sud", "Mandé"]'),
+                 encoding="utf-8")
+    res = run("profile", r, "-o", tmp_path / "out")
+    assert res.exit_code == 0, res.output
+    folder = tmp_path / "out" / "test-hills"
+    wb = openpyxl.load_workbook(folder / "tables.xlsx")
+    for table, expected in (("sites", ["'\tX1", "'\nX2", "'=X3"]), ("ecosystems", ["'\nCR savanna", "'\tTabbed forest"])):
+        with open(folder / f"{table}.csv", encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.reader(f))[1:]
+        assert sorted(row[0] for row in rows) == sorted(expected), rows
+        sheet = next(ws for ws in wb if ws.title.lower() == table)
+        assert sorted(c.value for c in sheet["A"][1:]) == sorted(expected)

@@ -430,3 +430,71 @@ def test_a_server_that_is_not_dask_is_refused_quickly_without_allocating(tmp_pat
         assert not out.exists()
     finally:
         srv.close()
+
+
+# --- no output on top of an input, whatever the command (the reads of a run: landgeo.io.reads) -------------
+
+MONITOR_RECIPE = """[landscape]
+name = "Watched"
+[boundary]
+method = "file"
+path = "drawn.geojson"
+[[monitor.sites]]
+path = "sites.csv"
+date = "2020"
+[[monitor.sites]]
+path = "sites.csv"
+date = "2024"
+"""
+
+
+def _watched(tmp_path):
+    gpd.GeoDataFrame(geometry=[shapely.box(30.0, 1.0, 30.5, 1.5)], crs=4326).to_file(tmp_path / "drawn.geojson")
+    (tmp_path / "sites.csv").write_text("site,lon,lat\na,30.1,1.1\nb,30.2,1.2\n", encoding="utf-8")
+    (tmp_path / "w.toml").write_text(MONITOR_RECIPE, encoding="utf-8")
+    return {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+
+
+@pytest.mark.parametrize("target", ["w.toml", "drawn.geojson", "sites.csv"])
+def test_monitor_never_writes_on_its_inputs(tmp_path, target):
+    before = _watched(tmp_path)
+    res = run("monitor", tmp_path / "w.toml", "-o", tmp_path / target, "--overwrite")
+    assert res.exit_code == 2 and len(res.stderr.strip().splitlines()) == 1, res.output
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
+    res = run("monitor", tmp_path / "w.toml", "-o", tmp_path / "indicators.csv")
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "indicators.csv").read_text(encoding="utf-8").startswith(("slug", "\ufeffslug", "landscape"))
+
+
+def test_an_input_read_late_is_never_replaced_by_an_output(tmp_path):
+    """`sheet RECIPE -o photo.png --overwrite`, where the recipe shows that photo: the photo stays as it was."""
+    gpd.GeoDataFrame(geometry=[shapely.box(30.0, 1.0, 30.5, 1.5)], crs=4326).to_file(tmp_path / "drawn.geojson")
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(Path(__file__).resolve().parents[1].joinpath("docs", "demo-sheet.png").read_bytes())
+    before = photo.read_bytes()
+    (tmp_path / "ph.toml").write_text('[landscape]\nname = "x"\n[boundary]\nmethod = "file"\npath = "drawn.geojson"\n'
+                                      '[profile]\nphotos = ["photo.png"]\n', encoding="utf-8")
+    res = run("sheet", tmp_path / "ph.toml", "-o", photo, "--overwrite")
+    assert res.exit_code == 2 and "which this run reads" in res.stderr, res.output
+    assert photo.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["drawn.geojson", "ph.toml", "photo.png"]
+
+
+def test_symbolic_link_loops_are_exit_2_everywhere(tmp_path):
+    gpd.GeoDataFrame(geometry=[shapely.box(30.0, 1.0, 30.5, 1.5)], crs=4326).to_file(tmp_path / "drawn.geojson")
+    for a, b in (("loop1", "loop2"), ("loopa.kml", "loopb.kml"), ("dl1", "dl2")):
+        (tmp_path / a).symlink_to(tmp_path / b)
+        (tmp_path / b).symlink_to(tmp_path / a)
+    write = lambda name, body: (tmp_path / name).write_text(body, encoding="utf-8") or tmp_path / name  # noqa: E731
+    head = '[landscape]\nname = "x"\n[boundary]\nmethod = "file"\npath = '
+    loop_boundary = write("a.toml", head + '"loop1"\n')
+    ok = write("ok.toml", head + '"drawn.geojson"\n')
+    loop_layer = write("att.toml", head + '"drawn.geojson"\n[attach.rivers]\npath = "loop1"\nname_field = "name"\n')
+    for args in (["delineate", loop_boundary, "-o", tmp_path / "o.geojson"], ["profile", loop_layer, "-o", tmp_path / "out"],
+                 ["delineate", ok, "-o", tmp_path / "loopa.kml", "--overwrite"], ["profile", ok, "-o", tmp_path / "dl1"],
+                 ["basins", "build", tmp_path / "loop1", "-o", tmp_path / "bb.gpkg", "--min-unit-ha", "100"], ["export", "terraso", tmp_path / "loop1",
+                                                                                       "-o", tmp_path / "tt"],
+                 ["check", tmp_path / "loop1"], ["compare", tmp_path / "drawn.geojson", tmp_path / "loopa.kml"]):
+        res = run(*args)
+        assert res.exit_code == 2, (args, res.output)
+        assert "Traceback" not in res.output and len(res.stderr.strip().splitlines()) == 1, (args, res.output)

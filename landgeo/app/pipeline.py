@@ -29,9 +29,9 @@ from ..delineate import delineate
 from ..delineate.dem import DEFAULT_STREAM_THRESHOLD_CELLS
 from ..delineate.drawn import boundary_from_file
 from ..delineate.streams import stream_network
-from ..errors import DataWarning, LandgeoError, LandgeoWarning, OutputError, RecipeError, stated_in
+from ..errors import DataWarning, LandgeoError, LandgeoWarning, OutputError, RecipeError, UsageError, stated_in
 from ..i18n import Text, check_lang
-from ..io.atomic import atomic_dir, atomic_file, check_outputs, check_target, write_json
+from ..io.atomic import atomic_dir, atomic_file, check_outputs, write_json
 from ..io.gpkg_styles import write_layer_styles
 from ..io.profile_dir import GPKG_LAYERS, INDICATORS_CSV, RASTERS_JSON
 from ..io.raster import open_raster
@@ -361,7 +361,10 @@ def monitor_recipe(path: str | Path, *, out: str | Path | None = None, lang: str
                                    '[[monitor.population]], [[monitor.polygons]] or [[monitor.boundary]] tables (README, '
                                    '"Monitoring over time")', params={"file": str(recipe.path)}))
         if out is not None:
-            check_target(out, overwrite=overwrite, kind="file", create_parents=True)
+            if Path(out).suffix.lower() != ".csv":
+                raise UsageError(Text("-o {file}: the indicators are written as CSV; give a .csv file, e.g. -o {example}",
+                                      params={"file": str(out), "example": f"{recipe.slug}-indicators.csv"}))
+            check_outputs([("-o", out, "file")], overwrite=overwrite, inputs=input_paths(recipe))
         mon = monitor_landscape(recipe, delineate(recipe), lang=lang, scorecards=scorecards_of(recipe))
         if out is not None:
             write_indicators_csv(table_rows(recipe.slug, mon.indicators), out, overwrite=overwrite)

@@ -13,6 +13,7 @@ import click
 
 from ..errors import LandgeoError
 from ..i18n import Text
+from ..io.reads import one_run
 from .help import LandgeoCommand, TranslatedHelp
 from .options import add_verbosity
 
@@ -29,7 +30,8 @@ class LandgeoGroup(TranslatedHelp, click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with one_run():  # what the command reads, no output of it may replace (landgeo.io.reads)
+                return super().invoke(ctx)
         except LandgeoError as exc:
             _traceback_if_very_verbose(ctx)
             click.echo(f"landgeo: error: {_one_line(exc, (ctx.obj or {}).get('lang') or exc.lang)}", err=True)
@@ -37,16 +39,29 @@ class LandgeoGroup(TranslatedHelp, click.Group):
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except RecursionError:  # only a user's input nests this deep (recipes, geometries)
-            _traceback_if_very_verbose(ctx)
-            message = Text("an input is nested too deeply to read (a recipe or a geometry); flatten it or check that the file "
-                           "is what you meant").render((ctx.obj or {}).get("lang") or "en")
-            click.echo(f"landgeo: error: {message}", err=True)
-            ctx.exit(2)
+            _user_error(ctx, Text("an input is nested too deeply to read (a recipe or a geometry); flatten it or check "
+                                  "that the file is what you meant"))
+        except RuntimeError as exc:
+            if not str(exc).startswith("Symlink loop"):  # pathlib's resolve() on a path whose links go round
+                _internal_error(ctx, exc)
+            _user_error(ctx, Text("{error}: a symbolic link in this path points back to itself; give the file itself",
+                                  params={"error": str(exc)}))
         except Exception as exc:  # an internal error: say so, exit 1
-            _traceback_if_very_verbose(ctx)
-            click.echo(f"landgeo: internal error: {type(exc).__name__}: {_one_line(exc)} (run with -vv for the traceback)",
-                       err=True)
-            ctx.exit(1)
+            _internal_error(ctx, exc)
+
+
+def _user_error(ctx: click.Context, message: Text) -> None:
+    """One line on stderr in the command's language, exit 2."""
+    _traceback_if_very_verbose(ctx)
+    click.echo(f"landgeo: error: {message.render((ctx.obj or {}).get('lang') or 'en')}", err=True)
+    ctx.exit(2)
+
+
+def _internal_error(ctx: click.Context, exc: BaseException) -> None:
+    """A bug, not the user's input: say so, exit 1."""
+    _traceback_if_very_verbose(ctx)
+    click.echo(f"landgeo: internal error: {type(exc).__name__}: {_one_line(exc)} (run with -vv for the traceback)", err=True)
+    ctx.exit(1)
 
 
 LandgeoGroup.group_class = LandgeoGroup

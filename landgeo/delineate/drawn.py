@@ -98,9 +98,18 @@ def read_drawn(path, *, layer: str | None = None, crs=None, x: str | None = None
 
 def boundary_from_file(path, *, layer: str | None = None, crs=None, x: str | None = None, y: str | None = None,
                        lang: str = "en", definition: str | None = None, options: OptionNames = RECIPE_OPTIONS) -> Boundary:
-    """:func:`read_drawn` then :func:`boundary_from_layer`: the boundary a drawn file holds."""
-    gdf = read_drawn(path, layer=layer, crs=crs, x=x, y=y, options=options)
-    return boundary_from_layer(gdf, label=report_of(gdf).label, lang=lang, definition=definition)
+    """:func:`read_drawn` then :func:`boundary_from_layer`: the boundary a drawn file holds.
+
+    Notes of the reading (e.g. "1 invalid geometry repaired") are given only when a boundary is
+    made: a drawing refused with an error gets that one message.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gdf = read_drawn(path, layer=layer, crs=crs, x=x, y=y, options=options)
+        boundary = boundary_from_layer(gdf, label=report_of(gdf).label, lang=lang, definition=definition)
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return boundary
 
 
 def boundary_from_recipe(recipe) -> Boundary:

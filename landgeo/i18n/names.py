@@ -39,10 +39,12 @@ def is_blank(value) -> bool:
 def names_of(values: Iterable, lang: str = "en") -> tuple[list[str], int]:
     """Each value as a clean string; blank ones (see :func:`is_blank`) as "unnamed" in ``lang``; and how many.
 
-    Numbers keep their plain form (``7`` not ``7.0`` when integral).
+    Numbers keep their plain form (``7`` not ``7.0`` when integral). Only spaces are trimmed: a
+    leading tab or line break is part of the text (kept, and neutralised in spreadsheets like any
+    formula-like cell, see :func:`landgeo.io.atomic.neutralise_cell`), never dropped unsaid.
 
-    >>> names_of(["Kyoga", None, "", 3.0, float("nan")], "fr")
-    (['Kyoga', 'sans nom', 'sans nom', '3', 'sans nom'], 3)
+    >>> names_of(["Kyoga", None, "", 3.0, float("nan"), " Ankasa ", "\\tX1"], "fr")
+    (['Kyoga', 'sans nom', 'sans nom', '3', 'sans nom', 'Ankasa', '\\tX1'], 3)
     """
     unnamed = translator(lang)(UNNAMED)
     out, blank = [], 0
@@ -54,7 +56,7 @@ def names_of(values: Iterable, lang: str = "en") -> tuple[list[str], int]:
         elif isinstance(v, float) and v.is_integer():
             out.append(str(int(v)))
         else:
-            out.append(str(v).strip())
+            out.append(str(v).strip(" "))
     return out, blank
 
 

@@ -47,6 +47,7 @@ from typing import Any
 from .._version import __version__
 from ..errors import OutputError, OutputExistsError, UsageError
 from ..i18n import N_, Text
+from .reads import read_in_this_run
 
 log = logging.getLogger(__name__)
 
@@ -304,7 +305,8 @@ def ensure_writable(target: str | Path, *, overwrite: bool = False) -> Path:
 
 
 def _resolved(p: str | Path) -> Path:
-    return Path(os.path.abspath(Path(p).expanduser())).resolve()
+    """The real path (links followed; a link loop is left as it is rather than raising)."""
+    return Path(os.path.realpath(os.path.abspath(os.path.expanduser(p))))
 
 
 def refuse_inputs(outputs: Iterable[str | Path], inputs: Iterable[str | Path]) -> None:
@@ -423,6 +425,7 @@ def atomic_file(target: str | Path, *, overwrite: bool = False, create_parents: 
     ('done', ['a.txt'])
     """
     target = check_target(target, overwrite=overwrite, kind="file", create_parents=create_parents)
+    refuse_inputs([target], read_in_this_run())
     created = _mkdirs(target.parent) if create_parents else []
     try:
         clean_stale_temporaries(target.parent)
@@ -433,6 +436,7 @@ def atomic_file(target: str | Path, *, overwrite: bool = False, create_parents: 
     done = False
     try:
         yield tmpdir / target.name
+        refuse_inputs([target], read_in_this_run())  # read while the output was being made
         _commit_files(tmpdir, target, overwrite)
         done = True
     finally:
@@ -449,6 +453,7 @@ def atomic_dir(target: str | Path, *, overwrite: bool = False) -> Iterator[Path]
     ``overwrite`` replaces only a folder landgeo wrote (or an empty one), in one step.
     """
     target = check_target(target, overwrite=overwrite, kind="dir")
+    refuse_inputs([target], read_in_this_run())
     created = _mkdirs(target.parent)
     try:
         clean_stale_temporaries(target.parent)
@@ -458,6 +463,7 @@ def atomic_dir(target: str | Path, *, overwrite: bool = False) -> Iterator[Path]
         raise
     try:
         yield tmp
+        refuse_inputs([target], read_in_this_run())  # read while the output was being made
         write_marker(tmp)
         (tmp / TMP_MARKER).unlink()
         if os.path.lexists(target) and overwrite:

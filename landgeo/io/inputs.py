@@ -10,13 +10,16 @@ from pyproj.exceptions import CRSError as PyprojCRSError
 
 from ..errors import CRSError, LayerError
 from ..i18n import Text
+from .reads import note_read
 
 
 def check_exists(path: Path) -> None:
     """Raise :class:`LayerError` naming the path unless it is a regular file (or a .gdb folder).
 
-    A FIFO, device or socket is refused without being opened (reading one would hang).
+    A FIFO, device or socket is refused without being opened (reading one would hang). The path is
+    noted as an input of the run (:mod:`landgeo.io.reads`), so no output of the run replaces it.
     """
+    note_read(path)
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:

@@ -25,7 +25,12 @@ def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write one table as CSV (UTF-8 with a BOM so spreadsheets read the accents; no index)."""
     path = Path(path)
-    _neutralised(frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    safe = _neutralised(frame)
+    # a carriage return in a text becomes a line break, so the cell is quoted and rows stay rows (as in the
+    # XLSX, where XML reads a CR as a line break; and io.atomic.write_csv)
+    safe = safe.map(lambda v: v.replace("\r\n", "\n").replace("\r", "\n") if isinstance(v, str) else v)
+    safe.columns = [c.replace("\r\n", "\n").replace("\r", "\n") if isinstance(c, str) else c for c in safe.columns]
+    safe.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
     return path
 
 

@@ -11,6 +11,7 @@ names the file, the key and the fix; an unknown key gets a "did you mean".
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 import unicodedata
@@ -22,6 +23,7 @@ from typing import Any
 
 from ..errors import RecipeError, stated_in
 from ..i18n import LANGUAGES, Text
+from ..io.reads import note_read
 from ..io.text import read_text
 from .checkers import Ctx, did_you_mean
 from .schema import SCHEMA, check_attach, check_boundary, check_context, check_monitor, check_scorecards
@@ -161,23 +163,23 @@ def _paths_in(value) -> list[Path]:
 
 
 def input_paths(recipe: Recipe, *, _depth: int = 0) -> tuple[Path, ...]:
-    """Every file a run of ``recipe`` reads: the recipe itself, layers, rasters, photos, parts (recursively).
+    """Every file a run of ``recipe`` reads: the recipe, layers, rasters, photos, dated and map layers, parts (recursively).
 
     An output may never be, or contain, one of these (see :func:`landgeo.io.atomic.refuse_inputs`).
     """
     found = [recipe.path]
-    for section in (recipe.boundary, recipe.scale, recipe.attach, recipe.profile):
+    for section in (recipe.boundary, recipe.scale, recipe.attach, recipe.profile, recipe.monitor, recipe.context):
         found += _paths_in(section)
     if recipe.method == "combine" and _depth < 20:
         for part in recipe.boundary.get("parts", ()):
             try:
-                found += input_paths(read_recipe(part), _depth=_depth + 1)
+                found += input_paths(read_recipe(part, _note=False), _depth=_depth + 1)
             except RecipeError:
                 continue  # reported when the boundary is made
     return tuple(dict.fromkeys(found))
 
 
-def read_recipe(file: str | Path) -> Recipe:
+def read_recipe(file: str | Path, *, _note: bool = True) -> Recipe:
     """Read and validate a recipe file.
 
     Raises
@@ -203,4 +205,7 @@ def read_recipe(file: str | Path) -> Recipe:
     landscape = data.get("landscape")
     language = landscape.get("language") if isinstance(landscape, dict) else None
     with stated_in(language if language in LANGUAGES else None):  # its errors in the recipe's language
-        return parse_recipe(data, file.resolve())
+        recipe = parse_recipe(data, Path(os.path.realpath(file)))
+    if _note:  # no output of this run may replace a file the recipe names (parts' files too, to a depth of 20)
+        note_read(input_paths(recipe))
+    return recipe

@@ -242,3 +242,12 @@ def test_leading_tab_or_cr_in_names_is_kept_and_neutralised_in_csv_and_xlsx(tmp_
         assert sorted(row[0] for row in rows) == sorted(expected), rows
         sheet = next(ws for ws in wb if ws.title.lower() == table)
         assert sorted(c.value for c in sheet["A"][1:]) == sorted(expected)
+
+
+def test_sites_csv_with_trailing_separators_loses_nothing_and_is_read(tmp_path):
+    from landgeo.io.vector import read_vector
+
+    f = tmp_path / "sites.csv"
+    f.write_text("site_id,name,lon,lat\nX1,a,-19.5,5.5,,\nX2,b,-19.4,5.4,\n", encoding="utf-8")
+    gdf = read_vector(f)
+    assert list(gdf["site_id"]) == ["X1", "X2"] and list(gdf["lat"]) == [5.5, 5.4]

@@ -175,7 +175,8 @@ def _choose_layer(path: Path, layer: str | None, options: OptionNames = RECIPE_O
 
 
 def _refuse_ragged(path: Path, sep: str | None, width: int) -> None:
-    """Rows with more values than the header has columns: pandas would drop their extra values; refuse, naming them."""
+    """Rows with more values than the header has columns: pandas would drop their extra values; refuse, naming them
+    (empty extra values, from trailing separators, lose nothing and pass)."""
     text = path.read_text(encoding="utf-8-sig", errors="replace")
     try:
         dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=sep or None) if sep is None else None
@@ -183,14 +184,16 @@ def _refuse_ragged(path: Path, sep: str | None, width: int) -> None:
     except csv.Error:
         delimiter = ","
     long_rows = [i for i, row in enumerate(csv.reader(text.splitlines(), delimiter=delimiter), start=1)
-                 if i > 1 and len(row) > width]
-    first = long_rows[0] if long_rows else 2
+                 if i > 1 and len(row) > width and any(v.strip() for v in row[width:])]
+    if not long_rows:  # only empty values past the header (trailing separators): nothing is lost
+        return
+    first = long_rows[0]
     raise LayerError(Text("{file}: {n} row has more values than the header's {width} columns (line {line}); its extra "
                           "values would be lost: quote values that contain {sep}, or name the extra columns in the header",
                           "{file}: {n} rows have more values than the header's {width} columns (first at line {line}); "
                           "their extra values would be lost: quote values that contain {sep}, or name the extra columns "
                           "in the header",
-                          {"file": str(path), "n": max(1, len(long_rows)), "width": width, "line": first,
+                          {"file": str(path), "n": len(long_rows), "width": width, "line": first,
                            "sep": repr(delimiter)}))
 
 

@@ -23,7 +23,8 @@ from landgeo.cli.main import main
 from landgeo.errors import FieldError, UsageError
 from landgeo.io.atomic import neutralise_cell
 from landgeo.io.vector import read_vector
-from landgeo.io.where import filter_frame, parse_where
+from landgeo.io.where import parse_where
+from landgeo.io.where_table import filter_frame
 
 from .hostile import (
     FORMULA,

@@ -287,7 +287,7 @@ def run_task(task: Task, out_root: str, *, lang: str | None = None, offline: boo
 
 def _have_dask() -> bool:
     try:
-        import distributed  # noqa: F401
+        import distributed  # noqa: F401  # optional: Dask (the [dask] extra)
     except ImportError:
         return False
     return True
@@ -333,7 +333,7 @@ def check_scheduler_address(address: str) -> str:
 
 def _connect(workers: int, scheduler: str | None, timeout: float):
     """A dask Client (and the LocalCluster it owns, or None)."""
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client, LocalCluster  # optional: Dask (the [dask] extra)
 
     if scheduler:
         try:
@@ -353,7 +353,7 @@ def _connect(workers: int, scheduler: str | None, timeout: float):
 
 
 def _run_dask(tasks, out_root, options, on_row, *, workers: int, scheduler: str | None, timeout: float) -> list[Row]:
-    from dask.distributed import as_completed
+    from dask.distributed import as_completed  # optional: Dask (the [dask] extra)
 
     client, cluster = _connect(workers, scheduler, timeout)
     try:
@@ -551,6 +551,8 @@ def run_batch(
     BatchResult
         Rows in task order (failed-before-running rows last).
     """
+    # long: plan, refuse before any work, pick the engine, run, then write the shared summary, indicators and
+    # atlas: one place holds the output discipline of the whole batch
     out_root = Path(out_root).resolve()
     tasks = list(tasks)
     if scheduler is not None:

@@ -206,6 +206,19 @@ def _unit_names(units: gpd.GeoDataFrame, field_name: str, label: str) -> list[st
     return out
 
 
+def _units_in_wgs84(units: gpd.GeoDataFrame, label: str, notes: list) -> gpd.GeoDataFrame:
+    """``units`` in EPSG:4326 (a transformation is logged and noted); a layer with no CRS is refused."""
+    if units.crs is None:
+        raise UsageError(Text("{layer}: the unit layer has no CRS; set it before comparing", params={"layer": label}))
+    if CRS(units.crs).equals(WGS84):
+        return units
+    note = Text("{layer} was in {crs}; transformed to EPSG:4326 for the overlay",
+                params={"layer": label, "crs": units.crs.to_string()}).sentence("en")
+    log.info(note)
+    notes.append(note)
+    return units.to_crs(WGS84)
+
+
 def units_metrics(
     a: BaseGeometry,
     units: gpd.GeoDataFrame,
@@ -220,14 +233,7 @@ def units_metrics(
     ``units`` may be in any CRS (transformed to EPSG:4326, logged).
     """
     notes = notes if notes is not None else []
-    if units.crs is None:
-        raise UsageError(Text("{layer}: the unit layer has no CRS; set it before comparing", params={"layer": label}))
-    if not CRS(units.crs).equals(WGS84):
-        note = Text("{layer} was in {crs}; transformed to EPSG:4326 for the overlay",
-                    params={"layer": label, "crs": units.crs.to_string()}).sentence("en")
-        log.info(note)
-        notes.append(note)
-        units = units.to_crs(WGS84)
+    units = _units_in_wgs84(units, label, notes)
     names = _unit_names(units, field, label)
     units = gpd.GeoDataFrame({"unit": names}, geometry=units.geometry.values, crs=WGS84)
     a = densify(a)

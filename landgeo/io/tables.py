@@ -39,6 +39,7 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path, *, percent_
 
     ``percent_columns``: sheet name → headers of columns holding shares (0..1), shown as percentages.
     """
+    # slow start-up: openpyxl loads only when a workbook is written
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font

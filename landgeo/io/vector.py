@@ -28,7 +28,8 @@ from ..i18n import N_, Text
 from .atomic import atomic_file, check_target, refuse_inputs
 from .gpkg_styles import write_layer_styles
 from .inputs import check_exists, parse_crs
-from .where import filter_frame, parse_where, resolve_columns, to_ogr_sql
+from .where import parse_where, resolve_columns, to_ogr_sql
+from .where_table import filter_frame
 
 log = logging.getLogger(__name__)
 
@@ -351,6 +352,8 @@ def read_vector(
         In the layer's own CRS, with ``attrs["landgeo_report"]`` a
         :class:`LayerReport`.
     """
+    # long: one reader for every format (tables, then OGR layers), then the same CRS, coordinate and geometry
+    # checks in order, all filling one LayerReport; split, the report and the options would travel together
     path = Path(path)
     check_exists(path)
     user_crs = parse_crs(crs, path)

@@ -206,7 +206,7 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
     list of AtlasEntry
         One per item, in order; failed ones carry the error message and no page.
     """
-    # Long (≈ 85 lines): one pass over the landscapes that draws, counts and pages them; split, the page numbers would travel.
+    # long: (≈ 85 lines) one pass over the landscapes that draws, counts and pages them; split, the page numbers would travel.
     lang = check_lang(lang)
     date = sheet_date(date)
     title = title or label("atlas", lang)

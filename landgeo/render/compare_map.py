@@ -129,7 +129,7 @@ def build_compare_map(comparison: Comparison, *, lang: str = "en", offline: bool
     context
         Optional country or region outlines drawn underneath.
     """
-    # Long (≈ 85 lines): the map's layers in drawing order, each a few lines; read top to bottom like the page.
+    # long: (≈ 85 lines) the map's layers in drawing order, each a few lines; read top to bottom like the page.
     lang = check_lang(lang)
     geoms = comparison.geometries()
     ref = reference_role(comparison)

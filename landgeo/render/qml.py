@@ -190,7 +190,7 @@ def _field(frame, candidates) -> str | None:
 def layer_style(name: str, frame, *, lang: str, profile: Mapping | None = None) -> LayerStyle | None:
     """The style of one layer of ``boundary.gpkg`` (``boundary``, ``admin_units``, ``ecosystems``,
     ``sites``, ``rivers``), or None for a layer the sheet does not draw."""
-    # Long (≈ 90 lines): one branch per layer of boundary.gpkg, each mirroring how the sheet draws it.
+    # long: (≈ 90 lines) one branch per layer of boundary.gpkg, each mirroring how the sheet draws it.
     if name == "boundary":
         title = label("boundary", lang)
         return LayerStyle(_text(_outline_style(title, style.BOUNDARY, 1.8, halo=3.6)), title)

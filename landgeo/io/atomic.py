@@ -34,37 +34,40 @@ import ctypes
 import errno
 import json
 import logging
-import math
 import os
 import secrets
 import shutil
 import socket
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .._version import __version__
-from ..errors import OutputError, OutputExistsError, UsageError
-from ..i18n import N_, Text
+from ..errors import OutputError, OutputExistsError
+from ..i18n import Text
+from .cells import FORMULA_STARTS, neutralise_cell, neutralise_frame
 from .reads import read_in_this_run
+from .targets import (
+    MARKER,
+    NAME_MAX,
+    check_outputs,
+    check_target,
+    ensure_writable,
+    is_landgeo_output,
+    refuse_duplicates,
+    refuse_inputs,
+    write_marker,
+)
 
 log = logging.getLogger(__name__)
 
-#: The marker file in every folder landgeo wrote (JSON: written_by, version).
-MARKER = ".landgeo"
 #: Prefix of landgeo's temporaries; the marker file inside each one.
 TMP_PREFIX = ".landgeo-tmp-"
 TMP_MARKER = ".landgeo-tmp"
 #: Files that travel with a Shapefile (same stem).
 SHAPEFILE_SIDECARS = (".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".fix", ".shp.xml", ".qmd")
-#: Characters that make a spreadsheet read a cell as a formula (or hide its start).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-#: The longest file or folder name most file systems allow (bytes, UTF-8).
-NAME_MAX = 255
 
 
-# --- naming and markers -----------------------------------------------------------------------
+# --- naming -----------------------------------------------------------------------
 
 def _host() -> str:
     return "".join(c for c in socket.gethostname() if c.isalnum())[:16] or "host"
@@ -80,23 +83,6 @@ def _dir_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o777 & ~umask
-
-
-def write_marker(folder: str | Path) -> Path:
-    """Mark ``folder`` as written by landgeo (see :data:`MARKER`)."""
-
-    path = Path(folder) / MARKER
-    path.write_text(json.dumps({"written_by": "landgeo", "version": __version__}) + "\n", encoding="utf-8")
-    return path
-
-
-def is_landgeo_output(folder: str | Path) -> bool:
-    """True when ``folder`` holds landgeo's marker (it wrote the folder)."""
-    try:
-        data = json.loads((Path(folder) / MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(data, dict) and data.get("written_by") == "landgeo"
 
 
 def _make_tmpdir(parent: Path, target_name: str) -> Path:
@@ -214,140 +200,6 @@ def _exchange_dir(tmp: Path, target: Path) -> None:
     else:
         rename_noreplace(tmp, target)
         tmp.mkdir()
-
-
-# --- checks before any work ------------------------------------------------------------------
-
-def _first_existing_ancestor(path: Path) -> Path:
-    p = path
-    while not p.exists() and p != p.parent:
-        p = p.parent
-    return p
-
-
-def check_target(target: str | Path, *, overwrite: bool = False, kind: str = "file", create_parents: bool | None = None) -> Path:
-    """Refuse an output target before any work; return it.
-
-    Parameters
-    ----------
-    kind
-        ``"file"`` or ``"dir"`` (a folder landgeo fills).
-    create_parents
-        Whether missing parent folders may be created (default: for folders yes,
-        for files no — a file's folder must exist).
-
-    Raises
-    ------
-    OutputExistsError
-        ``target`` exists and ``overwrite`` is false.
-    OutputError
-        The folder for it is missing (files), is a file, is read-only, the name is
-        too long, or ``overwrite`` would replace a folder landgeo did not write.
-    """
-    target = Path(target)
-    create_parents = (kind == "dir") if create_parents is None else create_parents
-    if len(os.fsencode(target.name)) > NAME_MAX:
-        raise OutputError(Text('{name}…: the name is {n} bytes, more than the {max} a file system allows; choose a shorter '
-                               'name (or slug = "…" in the recipe)',
-                               params={"name": target.name[:60], "n": len(os.fsencode(target.name)), "max": NAME_MAX}))
-    if os.path.lexists(target):
-        if not overwrite:
-            raise OutputExistsError(Text("{file}: already exists; choose another output or pass --overwrite",
-                                         params={"file": str(target)}))
-        if kind == "dir":
-            if not target.is_dir():
-                raise OutputError(Text("{file}: is a file, not a folder; choose another output folder", params={"file": str(target)}))
-            if any(target.iterdir()) and not is_landgeo_output(target):
-                raise OutputError(Text("{file}: this folder was not written by landgeo, so --overwrite does not replace it; "
-                                       "remove it yourself or choose another output", params={"file": str(target)}))
-        elif target.is_dir():
-            raise OutputError(Text("{file}: is a folder; give a file name (e.g. {example})",
-                                   params={"file": str(target), "example": f"{target}/out{target.suffix or '.gpkg'}"}))
-    parent = target.parent
-    if not parent.exists():
-        anc = _first_existing_ancestor(parent)
-        if not anc.is_dir():
-            raise OutputError(Text("{file}: {folder} is a file, not a folder; choose an output in a folder",
-                                   params={"file": str(target), "folder": str(anc)}))
-        if not create_parents:
-            raise OutputError(Text("{file}: the folder {folder} does not exist; create it first or choose another output",
-                                   params={"file": str(target), "folder": str(parent)}))
-        parent = anc
-    elif not parent.is_dir():
-        raise OutputError(Text("{file}: {folder} is a file, not a folder; choose an output in a folder",
-                               params={"file": str(target), "folder": str(parent)}))
-    if not _can_write_in(parent):
-        raise OutputError(Text("{file}: the folder {folder} is read-only for you; choose an output folder you can write to",
-                               params={"file": str(target), "folder": str(parent)}))
-    return target
-
-
-def _can_write_in(folder: Path) -> bool:
-    """Whether a file can be created in ``folder``: tried, since permission bits do not stop root.
-
-    ``tempfile.TemporaryFile`` opens a file with no name (O_TMPFILE on Linux) where it can, so
-    an interrupted check leaves nothing behind; a read-only mount, sysfs or a folder root
-    cannot write in fails here, before any work.
-    """
-    if not os.access(folder, os.W_OK | os.X_OK):
-        return False
-    try:
-        with tempfile.TemporaryFile(dir=folder, prefix=".landgeo-probe-"):
-            return True
-    except OSError:
-        return False
-
-
-def ensure_writable(target: str | Path, *, overwrite: bool = False) -> Path:
-    """Raise :class:`OutputExistsError` if ``target`` exists and ``overwrite`` is false (see :func:`check_target`)."""
-    target = Path(target)
-    return check_target(target, overwrite=overwrite, kind="dir" if target.is_dir() else "file", create_parents=True)
-
-
-def _resolved(p: str | Path) -> Path:
-    """The real path (links followed; a link loop is left as it is rather than raising)."""
-    return Path(os.path.realpath(os.path.abspath(os.path.expanduser(p))))
-
-
-def refuse_inputs(outputs: Iterable[str | Path], inputs: Iterable[str | Path]) -> None:
-    """:class:`UsageError` when an output is, or contains, a path the run reads."""
-    ins = [(Path(i), _resolved(i)) for i in inputs if i is not None]
-    for out in outputs:
-        o = _resolved(out)
-        for raw, i in ins:
-            if i == o or o in i.parents:
-                if i == o:
-                    message = N_("{file}: this output is {input}, which this run reads; writing it could destroy the input, "
-                                 "so nothing was written; choose another output (-o or slug)")
-                else:
-                    message = N_("{file}: this output contains {input}, which this run reads; writing it could destroy the "
-                                 "input, so nothing was written; choose another output (-o or slug)")
-                raise UsageError(Text(message, params={"file": str(out), "input": str(raw)}))
-            if o.suffix.lower() == ".shp" and i.parent == o.parent and i.name.lower().startswith(o.stem.lower() + "."):
-                raise UsageError(Text("{file}: this output's sidecars would replace {input}, which this run reads; choose "
-                                      "another output", params={"file": str(out), "input": str(raw)}))
-
-
-def refuse_duplicates(named: Iterable[tuple[str, str | Path]]) -> None:
-    """:class:`UsageError` when two outputs of one run (``(who, path)`` pairs) are the same path."""
-    seen: dict[Path, str] = {}
-    for who, path in named:
-        key = _resolved(path)
-        if key in seen:
-            raise UsageError(Text('{file}: both {first} and {second} would be written here; give each landscape its own '
-                                  'slug ([landscape] slug = "…") so nothing is replaced',
-                                  params={"file": str(path), "first": str(seen[key]), "second": str(who)}))
-        seen[key] = who
-
-
-def check_outputs(targets: Iterable[tuple[str, str | Path, str]], *, overwrite: bool = False,
-                  inputs: Iterable[str | Path] = ()) -> None:
-    """Every refusal before any work, for ``(who, path, kind)`` targets; see the module docstring."""
-    targets = list(targets)
-    refuse_duplicates((who, path) for who, path, _ in targets)
-    refuse_inputs([path for _, path, _ in targets], list(inputs))
-    for _, path, kind in targets:
-        check_target(path, overwrite=overwrite, kind=kind, create_parents=True)
 
 
 # --- the atomic writers ------------------------------------------------------------------------
@@ -496,32 +348,6 @@ def write_json(data, path: str | Path) -> Path:
     return path
 
 
-def neutralise_cell(value: Any) -> Any:
-    """A spreadsheet cell that cannot run as a formula.
-
-    Text starting with ``=``, ``+``, ``-``, ``@``, tab, CR or LF gets a leading
-    apostrophe (OWASP's advice); numbers and other values are returned as they are.
-
-    >>> neutralise_cell('=HYPERLINK("http://x")'), neutralise_cell("-3"), neutralise_cell(-3), neutralise_cell("Ankasa")
-    ('\\'=HYPERLINK("http://x")', "'-3", -3, 'Ankasa')
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    if isinstance(value, float) and not math.isfinite(value):
-        return ""
-    return value
-
-
-def neutralise_frame(frame):
-    """A copy of a (Geo)DataFrame whose text cells and column names are neutralised (see :func:`neutralise_cell`)."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or str(out[col].dtype) in ("string", "str"):
-            out[col] = out[col].map(neutralise_cell)
-    out.columns = [neutralise_cell(c) if isinstance(c, str) else c for c in out.columns]
-    return out
-
-
 def _csv_cell(value: Any) -> Any:
     """A neutralised cell whose line breaks are ``\\n`` (so the csv module quotes it)."""
     value = "" if value is None else neutralise_cell(value)
@@ -545,3 +371,11 @@ def write_csv(rows: Iterable[Mapping[str, Any]], path: str | Path, *, fieldnames
             for row in rows:
                 w.writerow({_csv_cell(k): _csv_cell(v) for k, v in row.items()})
     return path
+
+
+#: Re-exported so that writers import the whole discipline from one place.
+__all__ = [
+    "FORMULA_STARTS", "MARKER", "NAME_MAX", "TMP_MARKER", "TMP_PREFIX", "atomic_dir", "atomic_file", "check_outputs",
+    "check_target", "clean_stale_temporaries", "dumps_json", "ensure_writable", "is_landgeo_output", "neutralise_cell",
+    "neutralise_frame", "refuse_duplicates", "refuse_inputs", "rename_noreplace", "write_csv", "write_json", "write_marker",
+]

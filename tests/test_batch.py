@@ -221,7 +221,7 @@ def test_read_vector_once_reads_once_and_sees_changes(tmp_path):
     assert a is not b and a.equals(b) and len(a) == 4
     b.loc[0, "unit"] = "changed"  # a caller's change does not reach the cache
     assert read_vector_once(path, layer="units").loc[0, "unit"] == "Unité 01"
-    from landgeo.app.batch import _read_cached
+    from landgeo.app.batch_worker import _read_cached
 
     hits = _read_cached.cache_info().hits
     read_vector_once(path, layer="units")
@@ -339,7 +339,7 @@ def test_cli_on_a_scheduler_in_its_own_process(kit, scheduler, tmp_path):
     # the one worker read each units layer once: admin.gpkg (demo-districts) and units.gpkg (4 units)
     from dask.distributed import Client
 
-    from landgeo.app.batch import _read_cached
+    from landgeo.app.batch_worker import _read_cached
 
     with Client(scheduler, timeout=30, set_as_default=False) as client:
         (info,) = client.run(_read_cached.cache_info).values()

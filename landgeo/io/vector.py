@@ -9,7 +9,6 @@ silently.
 
 from __future__ import annotations
 
-import csv
 import logging
 import warnings
 from dataclasses import asdict, dataclass
@@ -25,9 +24,10 @@ from pyproj import CRS, Transformer
 from ..errors import CRSError, DataWarning, FieldError, LayerError, UsageError
 from ..geo.geodesy import polygonal
 from ..i18n import N_, Text
-from .atomic import atomic_file, check_target, refuse_inputs
-from .gpkg_styles import write_layer_styles
+from .coordinates import _check_coordinates, _drop_non_finite, _fits_degrees
 from .inputs import check_exists, parse_crs
+from .table_layers import COORD_PAIRS, _read_table
+from .vector_write import WRITE_DRIVERS, check_vector_output, write_vector, write_vector_file
 from .where import parse_where, resolve_columns, to_ogr_sql
 from .where_table import filter_frame
 
@@ -35,8 +35,6 @@ log = logging.getLogger(__name__)
 
 VECTOR_SUFFIXES = {".gpkg", ".shp", ".zip", ".geojson", ".json", ".kml", ".kmz", ".gpx", ".csv", ".tsv", ".txt", ".xlsx", ".xls", ".fgb"}
 TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xls"}
-COORD_PAIRS = [("lon", "lat"), ("lng", "lat"), ("long", "lat"), ("longitude", "latitude"), ("x", "y"), ("easting", "northing")]
-WRITE_DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".kml": "KML", ".shp": "ESRI Shapefile"}
 POLYGONAL = {"Polygon", "MultiPolygon"}
 GEOM_KINDS = {"polygon": POLYGONAL, "point": {"Point", "MultiPoint"}, "line": {"LineString", "MultiLineString", "LinearRing"}}
 
@@ -175,95 +173,6 @@ def _choose_layer(path: Path, layer: str | None, options: OptionNames = RECIPE_O
                           params={"file": str(path), "n": len(names), "listing": listing, "option": options.layer}))
 
 
-def _refuse_ragged(path: Path, sep: str | None, width: int) -> None:
-    """Rows with more values than the header has columns: pandas would drop their extra values; refuse, naming them
-    (empty extra values, from trailing separators, lose nothing and pass)."""
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
-    try:
-        dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=sep or None) if sep is None else None
-        delimiter = dialect.delimiter if dialect else sep
-    except csv.Error:
-        delimiter = ","
-    long_rows = [i for i, row in enumerate(csv.reader(text.splitlines(), delimiter=delimiter), start=1)
-                 if i > 1 and len(row) > width and any(v.strip() for v in row[width:])]
-    if not long_rows:  # only empty values past the header (trailing separators): nothing is lost
-        return
-    first = long_rows[0]
-    raise LayerError(Text("{file}: {n} row has more values than the header's {width} columns (line {line}); its extra "
-                          "values would be lost: quote values that contain {sep}, or name the extra columns in the header",
-                          "{file}: {n} rows have more values than the header's {width} columns (first at line {line}); "
-                          "their extra values would be lost: quote values that contain {sep}, or name the extra columns "
-                          "in the header",
-                          {"file": str(path), "n": len(long_rows), "width": width, "line": first,
-                           "sep": repr(delimiter)}))
-
-
-def _read_table(path: Path, *, x: str | None, y: str | None, crs: CRS | None, report: LayerReport, sheet: str | None) -> gpd.GeoDataFrame:
-    suffix = path.suffix.lower()
-    try:
-        if suffix in {".xlsx", ".xls"}:
-            df = pd.read_excel(path, sheet_name=sheet or 0)
-        else:
-            sep = "\t" if suffix == ".tsv" else None
-            with warnings.catch_warnings(record=True) as caught:  # index_col=False: a long first row is no index
-                warnings.simplefilter("always", pd.errors.ParserWarning)
-                df = pd.read_csv(path, sep=sep, engine="python", encoding="utf-8-sig", index_col=False)
-            if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
-                _refuse_ragged(path, sep, len(df.columns))
-    except LayerError:
-        raise
-    except Exception as exc:
-        raise LayerError(Text("{file}: cannot be read as a table ({reason}); give a CSV with a header row or an XLSX sheet",
-                              params={"file": str(path), "reason": str(exc)})) from exc
-    lower = {str(c).strip().lower(): c for c in df.columns}
-    if x is None or y is None:
-        for cx, cy in COORD_PAIRS:
-            if cx in lower and cy in lower:
-                x, y = x or lower[cx], y or lower[cy]
-                break
-    if x is None or y is None:
-        looked = ", ".join(f"{a}/{b}" for a, b in COORD_PAIRS)
-        raise FieldError(Text('{file}: no coordinate columns (looked for {looked}); name them in the recipe: x = "…", y = "…"',
-                              params={"file": str(path), "looked": looked}))
-    for col in (x, y):
-        if col not in df.columns:
-            raise FieldError(Text("{file}: no column {column}; the columns are: {columns}; name one of them in the recipe",
-                                  params={"file": str(path), "column": repr(col), "columns": ", ".join(map(str, df.columns))}))
-    xs = pd.to_numeric(df[x], errors="coerce").to_numpy(dtype="float64")
-    ys = pd.to_numeric(df[y], errors="coerce").to_numpy(dtype="float64")
-    finite = np.isfinite(xs) & np.isfinite(ys)
-    if crs is None:
-        crs = CRS.from_epsg(4326)
-        report.crs_from = "assumed EPSG:4326 (coordinate columns)"
-    if crs.is_geographic:
-        in_range = finite & (np.abs(xs) <= 180) & (np.abs(ys) <= 90)
-        swapped_ok = finite & (np.abs(ys) <= 180) & (np.abs(xs) <= 90)
-        n_bad = int((finite & ~in_range).sum())
-        if n_bad and int((finite & ~swapped_ok).sum()) == 0:
-            raise LayerError(Text(
-                '{file}: column {y} has values beyond ±90 (up to {max:.1f}), so longitude and latitude look swapped; swap '
-                'the column names or set x = "{y_name}", y = "{x_name}" in the recipe',
-                params={"file": str(path), "y": repr(y), "max": float(np.nanmax(np.abs(ys))), "y_name": str(y), "x_name": str(x)}))
-        if finite.any() and n_bad == int(finite.sum()):
-            fx, fy = xs[finite], ys[finite]
-            likely = _likely_crs(float(fx.min()), float(fy.min()), float(fx.max()), float(fy.max()))
-            raise LayerError(Text(
-                "{file}: no row has valid longitude/latitude in columns {x}/{y} (values up to {max_x:,.0f}, {max_y:,.0f}); "
-                'they look like {likely}. State their CRS: crs = "EPSG:…" in the recipe\'s table for this layer, or '
-                "--crs EPSG:… on the command line",
-                params={"file": str(path), "x": repr(x), "y": repr(y), "max_x": float(np.nanmax(np.abs(fx))),
-                        "max_y": float(np.nanmax(np.abs(fy))), "likely": likely}))
-        valid = in_range
-    else:
-        valid = finite
-    n_invalid = int((~valid).sum())
-    if n_invalid:
-        report.dropped_invalid_coords = n_invalid
-    df = df.loc[valid].reset_index(drop=True)
-    geom = gpd.points_from_xy(xs[valid], ys[valid])
-    return gpd.GeoDataFrame(df, geometry=geom, crs=crs)
-
-
 def _clean_geometries(gdf: gpd.GeoDataFrame, expect: str | None, path: Path, report: LayerReport) -> gpd.GeoDataFrame:
     geoms = gdf.geometry.values
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
@@ -296,8 +205,6 @@ def _clean_geometries(gdf: gpd.GeoDataFrame, expect: str | None, path: Path, rep
             report.dropped_other_geometry = int((~ok).sum())
             gdf = gdf.loc[ok]
     return gdf
-
-
 
 
 def read_vector(
@@ -432,13 +339,6 @@ def read_vector(
     return gdf
 
 
-def _fits_degrees(gdf: gpd.GeoDataFrame) -> bool:
-    if not len(gdf):
-        return True
-    minx, miny, maxx, maxy = gdf.total_bounds
-    return bool(np.all(np.isfinite([minx, miny, maxx, maxy])) and -180.5 <= minx and maxx <= 360.5 and -90.5 <= miny and maxy <= 90.5)
-
-
 #: "has Point geometries but …": what a reader needs, by the kind expected.
 _WRONG_GEOMETRY = {
     "polygon": N_("{file}: has {found} geometries but polygons are needed here; give a polygon layer"),
@@ -450,58 +350,6 @@ _WRONG_GEOMETRY = {
 def _not_vector(path: Path, reason: str) -> Text:
     return Text("{file}: cannot be read as a vector layer ({reason}); give a GeoPackage, Shapefile, GeoJSON, KML/KMZ, GPX or CSV",
                 params={"file": str(path), "reason": reason})
-
-
-def _likely_crs(minx: float, miny: float, maxx: float, maxy: float) -> Text:
-    """A guess at the projected CRS of coordinates that are plainly metres."""
-    if 100_000 <= minx and maxx <= 900_000 and -10_000_000 <= miny and maxy <= 10_000_000:
-        return Text("projected coordinates of a UTM zone in metres (EPSG:326NN north of the equator, EPSG:327NN south; "
-                    "e.g. EPSG:32630 for Ghana)")
-    if max(abs(minx), abs(maxx)) <= 20_037_509 and max(abs(miny), abs(maxy)) <= 20_048_967:
-        return Text("a projected CRS in metres (EPSG:3857 Web Mercator, or a UTM zone such as EPSG:32630)")
-    return Text("a projected CRS (the coordinates are far beyond any degrees)")
-
-
-#: How far past ±90° a latitude may be and still be taken for the pole (rounding in files).
-LAT_TOLERANCE_DEG = 1e-6
-
-
-def _check_coordinates(gdf: gpd.GeoDataFrame, path: Path) -> None:
-    """Refuse coordinates that cannot be degrees under a geographic CRS (beyond ±180/±90, or plainly metres)."""
-    if gdf.crs is None or not CRS(gdf.crs).is_geographic or not len(gdf):
-        return
-    if _fits_degrees(gdf):
-        miny, maxy = float(gdf.total_bounds[1]), float(gdf.total_bounds[3])
-        if miny < -90 - LAT_TOLERANCE_DEG or maxy > 90 + LAT_TOLERANCE_DEG:
-            raise LayerError(Text(
-                "{file}: latitudes reach {lat:.4f}°, beyond the pole (±90°); fix those coordinates (or, if the columns "
-                "are swapped, name them: x = \"…\", y = \"…\")",
-                params={"file": str(path), "lat": maxy if maxy > 90 else miny}))
-        return
-    minx, miny, maxx, maxy = (float(v) for v in gdf.total_bounds)
-    raise CRSError(Text(
-        "{file}: the layer says {crs} (degrees) but its coordinates run from {minx:,.0f}, {miny:,.0f} to {maxx:,.0f}, "
-        "{maxy:,.0f}, beyond ±180° / ±90°; they look like {likely}. State the real CRS: crs = \"EPSG:…\" in the recipe's "
-        "table for this layer, or --crs EPSG:… on the command line",
-        params={"file": str(path), "crs": CRS(gdf.crs).to_string(), "minx": minx, "miny": miny, "maxx": maxx, "maxy": maxy,
-                "likely": _likely_crs(minx, miny, maxx, maxy)}))
-
-
-def _drop_non_finite(gdf: gpd.GeoDataFrame, report: LayerReport) -> gpd.GeoDataFrame:
-    """Drop (and count) features with NaN or infinite coordinates: NaN must never reach an output."""
-    geoms = gdf.geometry.values
-    if not len(gdf):
-        return gdf
-    coords, index = shapely.get_coordinates(geoms, return_index=True)
-    if not len(coords):
-        return gdf
-    bad_rows = np.unique(index[~np.isfinite(coords).all(axis=1)])
-    if not len(bad_rows):
-        return gdf
-    report.dropped_invalid_coords += int(len(bad_rows))
-    keep = np.ones(len(gdf), dtype=bool)
-    keep[bad_rows] = False
-    return gdf.loc[keep]
 
 
 def _field_names(path: Path, layer) -> list[str]:
@@ -558,48 +406,7 @@ def vector_extent_wgs84(path: str | Path, *, layer: str | None = None, crs=None)
     return tuple(float(v) for v in bounds)
 
 
-def write_vector(gdf: gpd.GeoDataFrame, path: str | Path, *, layer: str | None = None) -> Path:
-    """Write ``gdf`` to GPKG, GeoJSON (RFC 7946), KML or SHP, chosen by extension."""
-    path = Path(path)
-    driver = WRITE_DRIVERS.get(path.suffix.lower())
-    if driver is None:
-        raise UsageError(_unknown_format(path))
-    kwargs: dict = {}
-    if driver == "GeoJSON":
-        gdf = gdf.to_crs(4326)
-        kwargs["layer_options"] = {"RFC7946": "YES", "WRITE_NAME": "NO"}
-    elif driver == "KML":
-        gdf = gdf.to_crs(4326)
-    if driver == "GPKG" and layer:
-        kwargs["layer"] = layer
-    pyogrio.write_dataframe(gdf, str(path), driver=driver, **kwargs)
-    return path
-
-
-def _unknown_format(path: Path) -> Text:
-    return Text("{file}: unknown output format; use one of {formats}", params={"file": str(path), "formats": ", ".join(sorted(WRITE_DRIVERS))})
-
-
-def check_vector_output(path: str | Path, *, overwrite: bool = False, inputs=()) -> Path:
-    """Refuse a vector output before any work: unknown format, exists (without ``overwrite``),
-    folder missing or read-only, or the output is one of ``inputs``."""
-    path = Path(path)
-    if path.suffix.lower() not in WRITE_DRIVERS:
-        raise UsageError(_unknown_format(path))
-    refuse_inputs([path], inputs)
-    return check_target(path, overwrite=overwrite, kind="file")
-
-
-def write_vector_file(gdf: gpd.GeoDataFrame, path: str | Path, *, layer: str | None = None, overwrite: bool = False,
-                      styles=None) -> Path:
-    """:func:`write_vector` atomically (complete or absent; Shapefile sidecars moved together).
-
-    ``styles`` (layer name → style with ``qml`` and ``title``) go into a GeoPackage's
-    ``layer_styles`` table (:mod:`landgeo.io.gpkg_styles`); other formats have none.
-    """
-    with atomic_file(path, overwrite=overwrite) as tmp:
-        write_vector(gdf, tmp, layer=layer)
-        if styles and Path(path).suffix.lower() == ".gpkg":
-            write_layer_styles(tmp, styles)
-    return Path(path)
-
+#: Re-exported: readers and writers of vector layers import from this one module.
+__all__ = ["CLI_OPTIONS", "COORD_PAIRS", "GEOM_KINDS", "POLYGONAL", "RECIPE_OPTIONS", "TABLE_SUFFIXES", "VECTOR_SUFFIXES",
+           "WRITE_DRIVERS", "LayerReport", "OptionNames", "check_vector_output", "list_layers", "read_vector", "report_of",
+           "vector_extent_wgs84", "write_vector", "write_vector_file"]

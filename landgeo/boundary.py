@@ -160,13 +160,14 @@ def finish_boundary(
     merged = geodesy.polygonal(shapely.union_all(geoms)) if geoms else shapely.Polygon()
     merged = geodesy.polygonal(geodesy.unwrap_antimeridian(merged))  # cut at ±180°: one shape again
     minx, miny, maxx, maxy = merged.bounds if not merged.is_empty else (0.0, 0.0, 0.0, 0.0)
-    if (maxx - minx > 180 or maxy - miny > 90) and geodesy.latlon_interior_ha(merged) > 0.55 * geodesy.EARTH_HA:
+    drawn_ha = geodesy.latlon_interior_ha(merged) if (maxx - minx > 180 or maxy - miny > 90) else 0.0
+    if drawn_ha > 0.55 * geodesy.EARTH_HA:
         raise DelineationError(Text(
             "{layers}: the {method} boundary covers more than half of the Earth ({area_ha:,.0f} ha as drawn in "
             "latitude–longitude), which cannot be a landscape, and its geodesic area is ambiguous; check the file, its CRS "
             "and its coordinates (a ring drawn round the whole world?)",
             params={"layers": ", ".join(s.layer for s in sources) or method, "method": method,
-                    "area_ha": geodesy.latlon_interior_ha(merged)}))
+                    "area_ha": drawn_ha}))
     if merged.is_empty or geodesy.area_ha(merged) <= 0:
         raise DelineationError(Text("{method} boundary is empty: the selection has no polygon with an area", params={"method": str(method)}))
     merged = geodesy.orient(merged)

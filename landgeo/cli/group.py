@@ -33,27 +33,30 @@ class LandgeoGroup(TranslatedHelp, click.Group):
             with one_run():  # what the command reads, no output of it may replace (landgeo.io.reads)
                 return super().invoke(ctx)
         except LandgeoError as exc:
-            _traceback_if_very_verbose(ctx)
-            click.echo(f"landgeo: error: {_one_line(exc, (ctx.obj or {}).get('lang') or exc.lang)}", err=True)
-            ctx.exit(2)
+            _user_error(ctx, _one_line(exc, (ctx.obj or {}).get("lang") or exc.lang))
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except RecursionError:  # only a user's input nests this deep (recipes, geometries)
             _user_error(ctx, Text("an input is nested too deeply to read (a recipe or a geometry); flatten it or check "
-                                  "that the file is what you meant"))
+                                  "that the file is what you meant").render(_lang(ctx)))
         except RuntimeError as exc:
             if not str(exc).startswith("Symlink loop"):  # pathlib's resolve() on a path whose links go round
                 _internal_error(ctx, exc)
             _user_error(ctx, Text("{error}: a symbolic link in this path points back to itself; give the file itself",
-                                  params={"error": str(exc)}))
+                                  params={"error": str(exc)}).render(_lang(ctx)))
         except Exception as exc:  # an internal error: say so, exit 1
             _internal_error(ctx, exc)
 
 
-def _user_error(ctx: click.Context, message: Text) -> None:
-    """One line on stderr in the command's language, exit 2."""
+def _lang(ctx: click.Context) -> str:
+    """The language of the command's messages (``--lang``, else English)."""
+    return (ctx.obj or {}).get("lang") or "en"
+
+
+def _user_error(ctx: click.Context, message: str) -> None:
+    """The user's input is wrong: one line on stderr, exit 2 (tracebacks only with -vv)."""
     _traceback_if_very_verbose(ctx)
-    click.echo(f"landgeo: error: {message.render((ctx.obj or {}).get('lang') or 'en')}", err=True)
+    click.echo(f"landgeo: error: {message}", err=True)
     ctx.exit(2)
 
 

@@ -102,3 +102,22 @@ def test_area_additive_under_splitting(x0, y0, w, h, cut):
     box = shapely.Polygon([(x0, y0), (xc, y0), (x0 + w, y0), (x0 + w, y0 + h), (xc, y0 + h), (x0, y0 + h)])
     left, right = shapely.box(x0, y0, xc, y0 + h), shapely.box(xc, y0, x0 + w, y0 + h)
     assert geodesy.area_ha(left) + geodesy.area_ha(right) == pytest.approx(geodesy.area_ha(box), rel=1e-9)
+
+
+def test_kept_results_are_those_of_the_very_shape():
+    from landgeo.geo import kept
+
+    kept.clear()
+    ring = shapely.Point(47, -19).buffer(0.3, quad_segs=400)  # 1,601 coordinates: kept
+    assert shapely.get_num_coordinates(ring) >= kept.MIN_COORDS
+    first = geodesy.area_ha(ring)
+    again = geodesy.area_ha(shapely.from_wkb(shapely.to_wkb(ring)))  # another object, the same shape
+    assert again == first == geodesy._area_ha(ring)
+    assert geodesy.densify(ring) is geodesy.densify(shapely.from_wkb(shapely.to_wkb(ring)))
+    moved = shapely.affinity.translate(ring, xoff=1e-9)  # another shape: its own result
+    assert geodesy.area_ha(moved) == geodesy._area_ha(moved)
+    assert geodesy.densify(ring, 500.0) is not geodesy.densify(ring)
+    for i in range(kept.KEEP + 2):  # only the last KEEP shapes stay
+        geodesy.area_ha(shapely.affinity.translate(ring, xoff=0.01 * (i + 1)))
+    assert len(kept._kept) == kept.KEEP
+    kept.clear()

@@ -30,6 +30,8 @@ import shapely.affinity
 from pyproj import CRS, Geod, Transformer
 from shapely.geometry.base import BaseGeometry
 
+from .kept import kept
+
 GEOD = Geod(ellps="WGS84")
 M2_PER_HA = 10_000.0
 #: Longest edge (metres, geodesic) left by :func:`densify`; the one step every overlay uses.
@@ -155,6 +157,12 @@ def area_ha(geom: BaseGeometry | None) -> float:
     >>> round(area_ha(shapely.box(0, 0, 1, 1)))  # one degree square at the equator
     1230878
     """
+    if geom is None:
+        return 0.0
+    return kept("area_ha", geom, lambda: _area_ha(geom))  # a landscape's outline is measured by every part
+
+
+def _area_ha(geom: BaseGeometry) -> float:
     total = 0.0
     for poly in _polygon_parts(geom):
         total += _ring_area_m2(np.asarray(poly.exterior.coords))
@@ -296,6 +304,12 @@ def densify(geom, step_m: float = DENSIFY_STEP_M):
         return np.array([densify(g, step_m) for g in geom], dtype=object)
     if geom.is_empty:
         return geom
+    return kept(("densify", step_m), geom, lambda: _densify(geom, step_m))  # the landscape: once, for every overlay
+
+
+def _densify(geom: BaseGeometry, step_m: float) -> BaseGeometry:
+    if geom.is_empty:
+        return geom
     kind = geom.geom_type
     if kind == "Polygon":
         return shapely.Polygon(_densify_coords(np.asarray(geom.exterior.coords), step_m),
@@ -304,11 +318,11 @@ def densify(geom, step_m: float = DENSIFY_STEP_M):
         out = _densify_coords(np.asarray(geom.coords), step_m)
         return shapely.LinearRing(out) if kind == "LinearRing" else shapely.LineString(out)
     if kind == "MultiPolygon":
-        return shapely.MultiPolygon([densify(g, step_m) for g in geom.geoms])
+        return shapely.MultiPolygon([_densify(g, step_m) for g in geom.geoms])
     if kind == "MultiLineString":
-        return shapely.MultiLineString([densify(g, step_m) for g in geom.geoms])
+        return shapely.MultiLineString([_densify(g, step_m) for g in geom.geoms])
     if kind == "GeometryCollection":
-        return shapely.GeometryCollection([densify(g, step_m) for g in geom.geoms])
+        return shapely.GeometryCollection([_densify(g, step_m) for g in geom.geoms])
     return geom  # points have no edges
 
 

@@ -620,3 +620,19 @@ def test_uganda_districts_population_and_land_cover():
             if int(k) != 255:
                 # frac weights cells by coverage only; ours also by geodesic cell area (varies < 0.1 % here)
                 assert shares.get(int(k), 0.0) == pytest.approx(float(v), abs=2e-3)
+
+
+def test_uncovered_ha_full_cover_and_a_gap():
+    from landgeo.attach.common import clip_layer, uncovered_ha
+    from landgeo.geo import geodesy as gd
+
+    land = shapely.Point(47, -19).buffer(0.2, quad_segs=64)
+    units = gpd.GeoDataFrame({"name": ["w", "e"]}, geometry=[shapely.box(46, -20, 47.03, -18), shapely.box(47.03, -20, 48, -18)],
+                             crs=4326)
+    _, pieces = clip_layer(units, land)
+    whole = shapely.union_all(pieces)
+    assert uncovered_ha(land, whole, gd.area_ha(land)) == 0.0  # covered: no overlay needed
+    _, west = clip_layer(units.iloc[:1], land)
+    gap = uncovered_ha(land, west[0], gd.area_ha(land))  # the eastern part is uncovered: measured by the overlay
+    assert gap == gd.area_ha(gd.polygonal(shapely.difference(gd.densify(land), west[0])))
+    assert gap == pytest.approx(gd.area_ha(pieces[1]), rel=1e-9)

@@ -173,3 +173,19 @@ def test_raster_without_crs(tmp_path):
     with open_raster(path, crs="EPSG:4326") as src:
         assert src.crs.to_epsg() == 4326
         assert src.read(1)[2, 3] == 11
+
+
+def test_layer_info_reused_only_while_the_file_is_unchanged(tmp_path):
+    from landgeo.io import vector, vector_info
+
+    path = tmp_path / "two.gpkg"
+    box = gpd.GeoDataFrame({"name": ["a"]}, geometry=[shapely.box(0, 0, 1, 1)], crs=4326)
+    write_vector(box, path, layer="first")
+    with vector_info.reuse_layer_info():
+        assert [n for n, _ in vector.list_layers(path)] == ["first"]
+        write_vector(box, path, layer="second")  # the file changes: asked again
+        assert [n for n, _ in vector.list_layers(path)] == ["first", "second"]
+        assert vector.vector_extent_wgs84(path, layer="second") == (0.0, 0.0, 1.0, 1.0)
+        info = vector_info.read_info(str(path), str(path), "first")
+        info["crs"] = None  # a copy: the kept answer is unchanged
+        assert vector_info.read_info(str(path), str(path), "first")["crs"]

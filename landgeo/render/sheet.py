@@ -180,7 +180,7 @@ def write_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
             save_png(fig, png, dpi=max(int(dpi), 72))
             out.append(png)
         if change_png is not None and change is not None:
-            change.savefig(Path(change_png), format="png", dpi=max(int(dpi), 72), metadata={"Software": None})
+            save_png(change, Path(change_png), dpi=max(int(dpi), 72))
             out.append(Path(change_png))
     log.info("wrote %s", ", ".join(str(p) for p in out))
     return out

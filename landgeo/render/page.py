@@ -9,21 +9,22 @@ matplotlib), so accents render offline.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import matplotlib
-import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from .._version import __version__ as version
 from .labels import (
     label,
 )
-from .png_encode import encode_png
+from .rasterise import pdf_pages_png
 from .text import drawable
 
 log = logging.getLogger(__name__)
@@ -62,18 +63,36 @@ def sheet_date(date: dt.date | str | None = None) -> str:
 
 def save_figure(fig, *, pdf=None, png=None, title: str, subject: str | None, lang: str, dpi: int = PNG_DPI) -> list[Path]:
     """Save a sheet figure as PDF (reproducible metadata, ``subject`` replacing the profile's) and/or PNG."""
+    meta = pdf_metadata(title, lang)
+    if subject:
+        meta["Subject"] = subject
+    return save_pages([fig], pdf=pdf, pngs=[png], metadata=meta, dpi=dpi)
 
+def save_pages(figs: Sequence[Figure], *, pdf: str | Path | None = None, pngs: Sequence[str | Path | None] = (),
+               metadata: Mapping[str, Any] | None = None, dpi: int = PNG_DPI) -> list[Path]:
+    """Write ``figs`` as the pages of ``pdf`` and page *i* as the PNG ``pngs[i]`` (when given) at ``dpi``.
+
+    The PNGs are the PDF's pages drawn by PDFium (``rasterise``), so a figure is drawn once; without
+    ``pdf`` the pages that have a PNG are made into a PDF in memory. Returns the files written, PDF first.
+    """
+    pngs = list(pngs) + [None] * (len(figs) - len(pngs))
+    if pdf is None:
+        kept = [(f, p) for f, p in zip(figs, pngs) if p is not None]
+        figs, pngs = [f for f, _ in kept], [p for _, p in kept]
+    if not figs:
+        return []
+    buf = io.BytesIO()
+    with matplotlib.rc_context(RC), PdfPages(buf, metadata=dict(metadata or {})) as pages:
+        for fig in figs:
+            pages.savefig(fig)
     out = []
-    with matplotlib.rc_context(RC):
-        if pdf is not None:
-            meta = pdf_metadata(title, lang)
-            if subject:
-                meta["Subject"] = subject
-            fig.savefig(Path(pdf), format="pdf", metadata=meta)
-            out.append(Path(pdf))
-        if png is not None:
-            save_png(fig, png, dpi=max(int(dpi), 72))
-            out.append(Path(png))
+    if pdf is not None:
+        Path(pdf).write_bytes(buf.getvalue())
+        out.append(Path(pdf))
+    wanted = [i for i, p in enumerate(pngs) if p is not None]
+    for i, data in zip(wanted, pdf_pages_png(buf.getvalue(), wanted, dpi=max(int(dpi), 72))):
+        Path(pngs[i]).write_bytes(data)
+        out.append(Path(pngs[i]))
     return out
 
 def pdf_metadata(title: str, lang: str) -> dict[str, Any]:
@@ -92,18 +111,6 @@ def pdf_metadata(title: str, lang: str) -> dict[str, Any]:
     }
 
 def save_png(fig: Figure, path: str | Path, *, dpi: int = PNG_DPI) -> Path:
-    """``fig`` as an opaque RGB PNG at ``dpi`` (no metadata but the print resolution).
-
-    The page is opaque white, so the alpha channel carries nothing; the encoder is ``png_encode``
-    (one filter for every row: a third of Pillow's time on a sheet, for a file within 1-7 % of its size).
-    """
-    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    old = fig.dpi
-    try:
-        fig.set_dpi(dpi)
-        canvas.draw()
-        data = encode_png(np.asarray(canvas.buffer_rgba())[..., :3], dpi=dpi)
-    finally:
-        fig.set_dpi(old)
-    Path(path).write_bytes(data)
+    """``fig`` as an opaque RGB PNG at ``dpi`` (no metadata but the print resolution), drawn as its PDF page."""
+    save_pages([fig], pngs=[path], dpi=dpi)
     return Path(path)

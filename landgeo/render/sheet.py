@@ -27,7 +27,6 @@ import geopandas as gpd
 import matplotlib
 import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -45,7 +44,7 @@ from .labels import (
     verdict_text,
 )
 from .localize import localize_profile
-from .page import A4_LANDSCAPE_IN, PNG_DPI, RC, pdf_metadata, save_figure, save_png, sheet_date
+from .page import A4_LANDSCAPE_IN, PNG_DPI, RC, pdf_metadata, save_figure, save_pages, save_png, sheet_date
 from .raster import hillshade
 from .reach import SHEET_MAX_LAT, check_drawable, layers_at_boundary_longitudes
 from .scorecard_chart import dated_cards
@@ -164,23 +163,11 @@ def write_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
     if pdf is not None or change_png is not None:
         change = build_change_page(profile, layers, lang=lang, rasters=rasters, date=date)
     name = str(profile.get("name") or profile.get("slug") or "")
-    out = []
-    with matplotlib.rc_context(RC):
-        if pdf is not None:
-            pdf = Path(pdf)
-            pdf.parent.mkdir(parents=True, exist_ok=True)
-            with PdfPages(pdf, metadata=pdf_metadata(name, lang)) as pages:  # page 2: the change page, when dated
-                pages.savefig(fig)
-                if change is not None:
-                    pages.savefig(change)
-            out.append(pdf)
-        if png is not None:
-            png = Path(png)
-            png.parent.mkdir(parents=True, exist_ok=True)
-            save_png(fig, png, dpi=max(int(dpi), 72))
-            out.append(png)
-        if change_png is not None and change is not None:
-            save_png(change, Path(change_png), dpi=max(int(dpi), 72))
-            out.append(Path(change_png))
+    for path in (pdf, png, change_png):
+        if path is not None:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    figs = [fig] if change is None else [fig, change]  # page 2: the change page, when dated
+    out = save_pages(figs, pdf=pdf, pngs=[png, change_png if change is not None else None],
+                     metadata=pdf_metadata(name, lang), dpi=dpi)
     log.info("wrote %s", ", ".join(str(p) for p in out))
     return out

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
+import numpy as np
+import shapely
 
 from ._version import __version__
 from .boundary import Boundary
@@ -34,10 +35,10 @@ def _r(value: float, digits: int = 2) -> float:
 
 def centroid_lonlat(geom) -> list[float]:
     """The centroid computed in an equal-area CRS, as [lon, lat] rounded to 1e-6°."""
-    crs = geodesy.equal_area_crs(geom)
-    local = gpd.GeoSeries([geom], crs=4326).to_crs(crs)
-    c = local.centroid.to_crs(4326).iloc[0]
-    return [_r(c.x, 6), _r(c.y, 6)]
+    fwd, back = geodesy.equal_area_transformers(geom)
+    c = shapely.transform(geom, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1]))).centroid
+    x, y = back.transform(c.x, c.y)
+    return [_r(x, 6), _r(y, 6)]
 
 
 def _template(recipe) -> dict:

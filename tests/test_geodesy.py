@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
 from hypothesis import given, settings
@@ -121,3 +122,19 @@ def test_kept_results_are_those_of_the_very_shape():
         geodesy.area_ha(shapely.affinity.translate(ring, xoff=0.01 * (i + 1)))
     assert len(kept._kept) == kept.KEEP
     kept.clear()
+
+
+@pytest.mark.parametrize("centre", [(47.5, -18.9), (-1.5, 6.0), (179.9, -16.5), (-120.0, 79.9), (0.0, 0.0)])
+def test_equal_area_transformers_are_the_pipelines_from_crs_picks(centre):
+    from pyproj import CRS, Transformer
+
+    def steps(t):  # PROJ prints lat_0=-13.0345 where we wrote -13.034500
+        return [tuple(float(v) if v.lstrip("-").replace(".", "").isdigit() else v for v in w.split("=")) for w in t.definition.split()]
+
+    g = shapely.Point(*centre).buffer(0.3)
+    fwd, back = geodesy.equal_area_transformers(g)
+    laea = geodesy.equal_area_crs(g)
+    assert steps(fwd) == steps(Transformer.from_crs(CRS.from_epsg(4326), laea, always_xy=True))
+    assert steps(back) == steps(Transformer.from_crs(laea, CRS.from_epsg(4326), always_xy=True))
+    lon, lat = np.linspace(centre[0] - 1, centre[0] + 1, 50), np.linspace(centre[1] - 1, centre[1] + 1, 50)
+    assert np.array_equal(fwd.transform(lon, lat), Transformer.from_crs(CRS.from_epsg(4326), laea, always_xy=True).transform(lon, lat))

@@ -226,12 +226,32 @@ def equal_area_crs(geom: BaseGeometry) -> CRS:
     """
     if geom is None or geom.is_empty:
         return CRS.from_epsg(6933)
-    c = geom.centroid
-    lon, lat = float(c.x), float(c.y)
-    lon = ((lon + 180.0) % 360.0) - 180.0
+    lon, lat = _laea_centre(geom)
     return CRS.from_proj4(
         f"+proj=laea +lat_0={lat:.6f} +lon_0={lon:.6f} +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
     )
+
+
+def _laea_centre(geom: BaseGeometry) -> tuple[float, float]:
+    c = geom.centroid
+    lon, lat = float(c.x), float(c.y)
+    return ((lon + 180.0) % 360.0) - 180.0, lat
+
+
+def equal_area_transformers(geom: BaseGeometry) -> tuple[Transformer, Transformer]:
+    """Lon/lat (degrees) → :func:`equal_area_crs` of ``geom`` (metres), and back, ``always_xy``.
+
+    The very PROJ pipelines ``Transformer.from_crs(EPSG:4326, equal_area_crs(geom), always_xy=True)``
+    chooses for this pair (a unit change and the projection, on one ellipsoid), built directly:
+    ``from_crs`` searches PROJ's database for them, ≈ 10 ms a pair.
+    """
+    if geom is None or geom.is_empty:
+        wgs84, laea = CRS.from_epsg(4326), CRS.from_epsg(6933)
+        return Transformer.from_crs(wgs84, laea, always_xy=True), Transformer.from_crs(laea, wgs84, always_xy=True)
+    lon, lat = _laea_centre(geom)
+    laea = f"+proj=laea +lat_0={lat:.6f} +lon_0={lon:.6f} +x_0=0 +y_0=0 +ellps=WGS84"
+    return (Transformer.from_pipeline(f"+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad +step {laea}"),
+            Transformer.from_pipeline(f"+proj=pipeline +step +inv {laea} +step +proj=unitconvert +xy_in=rad +xy_out=deg"))
 
 
 def metres_to_degrees(metres: float, lat: float) -> float:

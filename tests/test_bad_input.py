@@ -220,6 +220,27 @@ def test_bom_and_format_characters_in_attributes_render(tmp_path):
     assert prof["name"] == "\ufeffHills\u200e"  # the data keeps the text as given; only the drawing is cleaned
 
 
+def test_tick_labels_from_layer_texts_are_cleaned_in_the_pdf(tmp_path):
+    """Class names reach charts as fixed tick labels, which matplotlib rewrites from the formatter when drawing."""
+    from matplotlib.figure import Figure
+    from pypdf import PdfReader
+
+    from landgeo.render.page import save_pages
+    from landgeo.render.text import scrub_figure
+
+    fig = Figure(figsize=(4, 3))
+    ax = fig.add_subplot()
+    ax.barh([0, 1], [3, 4])
+    ax.set_yticks([0, 1])
+    ax.set_yticklabels(["\ufeffSavane\u202e", "Forêt\x07"])
+    ax.set_title("\u2066Titre")
+    scrub_figure(fig)
+    save_pages([fig], pdf=tmp_path / "c.pdf", pngs=[tmp_path / "c.png"])  # a BOM left in would raise in the PDF backend
+    text = PdfReader(tmp_path / "c.pdf").pages[0].extract_text()
+    assert "Savane" in text and "Forêt" in text and "Titre" in text
+    assert "\ufeff" not in text and "\u202e" not in text and "\u2066" not in text
+
+
 def test_drawable_removes_format_and_control_characters():
     assert drawable("\ufeffA\u202eB\u200bC\x00D\nE") == "ABC D\nE"
     assert drawable("क्\u200dष") == "क्\u200dष"  # joiners that shape scripts stay

@@ -1,4 +1,4 @@
-"""Batch profiling: serial, a local Dask cluster and a scheduler in its own process give the same bytes.
+"""Batch profiling: serial, local worker processes and a Dask scheduler in its own process give the same bytes.
 
 Layers are written to tmp_path; areas are checked against pyproj.Geod. The Dask
 tests are marked ``slow`` (a cluster takes a few seconds to start).
@@ -257,31 +257,40 @@ def test_reused_layers_give_the_ordinary_boundary_and_errors(tmp_path):
     assert str(reused.value) == str(fresh.value)
 
 
-def test_without_dask_runs_serially_and_says_how_to_get_parallelism(tmp_path):
-    units = write_units(tmp_path / "u.gpkg", nx=1, ny=1)
+def test_local_workers_need_no_dask_and_scheduler_without_it_is_exit_2(tmp_path):
+    units = write_units(tmp_path / "u.gpkg", nx=2, ny=1)
     code = (
         "import sys, logging; sys.modules['distributed'] = None\n"
-        "logging.basicConfig(level=logging.WARNING)\n"
+        "logging.basicConfig(level=logging.INFO)\n"
         "from landgeo.app.batch import plan_batch, run_batch\n"
-        f"t, f = plan_batch([], units={str(units)!r}, field='unit')\n"
-        f"r = run_batch(t, {str(tmp_path / 'out')!r}, workers=2, maps=False, atlas=False)\n"
-        "print([row.status for row in r.rows])\n"
+        "from landgeo.errors import UsageError\n"
+        "if __name__ == '__main__':\n"
+        f"    t, f = plan_batch([], units={str(units)!r}, field='unit')\n"
+        f"    r = run_batch(t, {str(tmp_path / 'out')!r}, workers=2, maps=False, atlas=False)\n"
+        "    print([row.status for row in r.rows])\n"
+        "    try:\n"
+        f"        run_batch(t, {str(tmp_path / 'out2')!r}, scheduler='tcp://127.0.0.1:9', maps=False, atlas=False)\n"
+        "    except UsageError as exc:\n"
+        "        print('refused:', exc)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    script = tmp_path / "no_dask.py"
+    script.write_text(code, encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert "['ok']" in proc.stdout
-    assert 'pip install "landgeo[dask]"' in proc.stderr
+    assert "['ok', 'ok']" in proc.stdout
+    assert "2 local worker processes" in proc.stderr
+    assert 'refused: --scheduler needs Dask, which is not installed; pip install "landgeo[dask]"' in proc.stdout
 
 
-# --- Dask --------------------------------------------------------------------------------------
+# --- local worker processes and Dask ------------------------------------------------------------
 
 @pytest.mark.slow
-def test_local_cluster_equals_serial_byte_for_byte(kit, caplog):
+def test_local_workers_equal_serial_byte_for_byte(kit, caplog):
     tasks, failed = plan_batch(kit["recipes"], units=kit["units"], field="unit", attach=ATTACH)
-    out = kit["root"] / "dask"
+    out = kit["root"] / "local"
     with caplog.at_level(logging.INFO, logger="landgeo.app.batch"):
         result = run_batch(tasks, out, workers=2, failed=failed, maps=False, atlas=False)
-    assert "local cluster of 2 worker processes" in caplog.text
+    assert "2 local worker processes" in caplog.text
     assert profiles(out) == profiles(kit["out"])
     assert summary(out) == summary(kit["out"])
     assert [r.slug for r in result.failed] == ["broken-layer"]

@@ -189,3 +189,33 @@ def test_layer_info_reused_only_while_the_file_is_unchanged(tmp_path):
         info = vector_info.read_info(str(path), str(path), "first")
         info["crs"] = None  # a copy: the kept answer is unchanged
         assert vector_info.read_info(str(path), str(path), "first")["crs"]
+
+
+def test_temporary_gpkg_writes_same_file_options_restored(tmp_path):
+    import sqlite3
+
+    import pyogrio
+
+    from landgeo.io.vector_write import temporary_gpkg_writes
+
+    box = gpd.GeoDataFrame({"name": ["a"]}, geometry=[shapely.box(0, 0, 1, 1)], crs=4326)
+    pyogrio.set_gdal_config_options({"OGR_SQLITE_JOURNAL": "DELETE"})  # the user's own setting
+    try:
+        with temporary_gpkg_writes():
+            assert pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS") in ("OFF", False)  # pyogrio reads OFF as False
+            assert pyogrio.get_gdal_config_option("OGR_SQLITE_JOURNAL") == "DELETE"
+            write_vector(box, tmp_path / "a.gpkg", layer="a")
+        assert pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS") is None
+        assert pyogrio.get_gdal_config_option("OGR_SQLITE_JOURNAL") == "DELETE"
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_SQLITE_JOURNAL": None})
+    with temporary_gpkg_writes():
+        write_vector(box, tmp_path / "b.gpkg", layer="a")
+    assert pyogrio.get_gdal_config_option("OGR_SQLITE_JOURNAL") is None
+    write_vector(box, tmp_path / "c.gpkg", layer="a")
+    for name in ("b.gpkg", "c.gpkg"):
+        with sqlite3.connect(tmp_path / name) as con:
+            assert con.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+            assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert_frame_equal = pd.testing.assert_frame_equal
+    assert_frame_equal(read_vector(tmp_path / "b.gpkg"), read_vector(tmp_path / "c.gpkg"), check_like=True)

@@ -37,6 +37,7 @@ from ..io.profile_dir import GPKG_LAYERS, INDICATORS_CSV, RASTERS_JSON
 from ..io.raster import open_raster
 from ..io.tables import write_csv, write_xlsx
 from ..io.vector import read_vector, report_of, write_vector
+from ..io.vector_write import temporary_gpkg_writes
 from ..monitor import has_monitoring, merged_indicators, monitor_landscape, table_rows, write_indicators_csv
 from ..profile import make_profile, scorecards_of
 from ..recipe.parse import Recipe, input_paths, read_recipe
@@ -222,11 +223,12 @@ def indicator_rows(profile: dict) -> list[dict]:
 def write_outputs(result: ProfileResult, folder: Path, *, offline: bool = True, maps: bool = True) -> None:
     """Write boundary.gpkg, boundary.geojson and profile.json (and maps unless ``maps`` is false) into ``folder``."""
     gpkg = folder / "boundary.gpkg"
-    for name in GPKG_LAYERS:
-        if name in result.layers and len(result.layers[name]):
-            write_vector(result.layers[name], gpkg, layer=name)
-    if gpkg.exists():  # QML styles in layer_styles, so the layers open in QGIS looking like the sheet
-        write_layer_styles(gpkg, profile_styles(result.layers, lang=result.profile["language"], profile=result.profile))
+    with temporary_gpkg_writes():  # folder is write_profile_dir's temporary folder
+        for name in GPKG_LAYERS:
+            if name in result.layers and len(result.layers[name]):
+                write_vector(result.layers[name], gpkg, layer=name)
+        if gpkg.exists():  # QML styles in layer_styles, so the layers open in QGIS looking like the sheet
+            write_layer_styles(gpkg, profile_styles(result.layers, lang=result.profile["language"], profile=result.profile))
     write_vector(result.layers["boundary"], folder / "boundary.geojson")
     write_tables(result.profile, result.layers, folder)
     if result.rasters:  # where the land cover and DEM are, so `landgeo sheet PROFILE_DIR` can draw them again

@@ -2,54 +2,79 @@
 
 A batch draws every landscape's sheet on its workers; drawing them all again in one process for
 the atlas cost more than the batch itself (119 Madagascar districts: ≈ 2 of the 5 minutes). Here
-the pages are copied (pypdf), not drawn again.
+the pages are copied by PDFium (pypdfium2): 0.4-0.6 s for 119 sheets, where pypdf took ≈ 6-11 s.
+The drawn contents PDF is the base document, so its metadata (title, creator, dates) is the atlas's;
+PDFium's random file identifier is replaced by one made from the file's bytes, so the same pages give
+the same file.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import hashlib
+import io
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader, PdfWriter
+import pypdfium2
+
+from .rasterise import PDFIUM_LOCK
 
 log = logging.getLogger(__name__)
 
+_TRAILER_ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]")
 
-def _pdf_date(when: dt.datetime | None) -> str | None:
-    return None if when is None else when.strftime("D:%Y%m%d%H%M%SZ")
+
+def _fixed_id(data: bytes) -> bytes:
+    """``data`` with its last trailer /ID replaced by a digest of everything else (same length, same offsets)."""
+    found = list(_TRAILER_ID.finditer(data, max(0, len(data) - 4096)))
+    if not found:
+        return data
+    m = found[-1]
+    digest = hashlib.md5(data[:m.start()] + data[m.end():], usedforsecurity=False).hexdigest().upper()
+    first, second = (digest * 4)[:len(m.group(1))], (digest * 4)[:len(m.group(2))]
+    return data[:m.start(1)] + first.encode() + data[m.end(1):m.start(2)] + second.encode() + data[m.end(2):]
 
 
 def assemble(drawn, n_contents: int, sheets: Sequence[Any], out: str | Path, *, metadata: Mapping[str, Any]) -> Path:
     """Write ``out``: the first ``n_contents`` pages of ``drawn`` (a PDF file or buffer), then one page per
     item of ``sheets`` in order — every page of that PDF for a :class:`~pathlib.Path` (a landscape's
-    sheet.pdf: its sheet, and its change page when it has dated layers), else the next page of ``drawn``."""
+    sheet.pdf: its sheet, and its change page when it has dated layers), else the next page of ``drawn``.
 
+    ``metadata`` is the metadata ``drawn`` was written with; the atlas keeps ``drawn``'s.
+    """
     if hasattr(drawn, "seek"):
         drawn.seek(0)
-    own = PdfReader(drawn)
-    writer = PdfWriter()
-    for i in range(n_contents):
-        writer.add_page(own.pages[i])
-    nxt = n_contents
-    for sheet in sheets:
-        if isinstance(sheet, Path):
-            for page in PdfReader(sheet).pages:
-                writer.add_page(page)
-        else:
-            writer.add_page(own.pages[nxt])
-            nxt += 1
-    info = {"/Title": str(metadata.get("Title") or ""), "/Creator": str(metadata.get("Creator") or ""),
-            "/Producer": str(metadata.get("Creator") or "landgeo")}
-    for key in ("CreationDate", "ModDate"):
-        value = _pdf_date(metadata.get(key))
-        if value:
-            info[f"/{key}"] = value
-    writer.add_metadata(info)
+        data = drawn.read()
+    else:
+        data = Path(drawn).read_bytes()
+    with PDFIUM_LOCK:
+        atlas = pypdfium2.PdfDocument(data)
+        own = pypdfium2.PdfDocument(data)
+        try:
+            for i in range(len(atlas) - 1, n_contents - 1, -1):  # the contents stay; drawn sheets come in order below
+                atlas.del_page(i)
+            nxt, copied = n_contents, 0
+            for sheet in sheets:
+                if isinstance(sheet, Path):
+                    src = pypdfium2.PdfDocument(sheet)
+                    try:
+                        atlas.import_pages(src)
+                    finally:
+                        src.close()
+                    copied += 1
+                else:
+                    atlas.import_pages(own, pages=[nxt])
+                    nxt += 1
+            pages = len(atlas)
+            buf = io.BytesIO()
+            atlas.save(buf)
+        finally:
+            own.close()
+            atlas.close()
     out = Path(out)
-    with open(out, "wb") as fh:
-        writer.write(fh)
-    log.info("atlas %s: %d pages (%d copied)", out, len(writer.pages), sum(isinstance(s, Path) for s in sheets))
+    out.write_bytes(_fixed_id(buf.getvalue()))
+    log.info("atlas %s: %d pages (%d copied)", out, pages, copied)
     return out

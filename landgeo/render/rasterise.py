@@ -15,10 +15,10 @@ import pypdfium2
 
 from .png_encode import encode_png
 
-__all__ = ["pdf_pages_png"]
+__all__ = ["PDFIUM_LOCK", "pdf_pages_png"]
 
 _PT_PER_INCH = 72.0
-_LOCK = threading.Lock()
+PDFIUM_LOCK = threading.Lock()  #: held while any PDFium document is open in this process
 
 
 def pdf_pages_png(pdf: bytes, pages: Sequence[int], *, dpi: float) -> list[bytes]:
@@ -28,7 +28,7 @@ def pdf_pages_png(pdf: bytes, pages: Sequence[int], *, dpi: float) -> list[bytes
     Agg backend does (PDFium rounds up).
     """
     out = []
-    with _LOCK:
+    with PDFIUM_LOCK:
         doc = pypdfium2.PdfDocument(pdf)
         try:
             for index in pages:

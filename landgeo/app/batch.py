@@ -19,14 +19,12 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import multiprocessing
 import os
 import re
 import time
 import uuid
 import warnings
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -46,6 +44,7 @@ from ..monitor import read_indicators_csv, write_indicators_csv
 from ..recipe.parse import input_paths
 from ..render.atlas import AtlasFailure, write_atlas
 from ..render.outputs import load_profile_dir
+from .batch_local import run_local
 from .batch_worker import (
     SUMMARY_FIELDS,
     BatchResult,
@@ -81,53 +80,6 @@ def _run_serial(tasks, out_root, options, on_row) -> list[Row]:
     for task in tasks:
         rows.append(run_task(task, out_root, **options))
         on_row(rows[-1])
-    return rows
-
-
-#: What Dask's nanny gives its workers: one thread each for the numeric libraries, and memory handed back
-#: to the system; without it two workers on two cores each start a thread pool and contend (88 s instead of 61 s).
-WORKER_ENVIRON = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-                  "NUMBA_NUM_THREADS": "1", "MALLOC_TRIM_THRESHOLD_": "65536"}
-
-
-@contextlib.contextmanager
-def _one_thread_per_worker():
-    """``WORKER_ENVIRON`` while the pool's processes (and its fork server) start; this process keeps its own."""
-    saved = {k: os.environ.get(k) for k in WORKER_ENVIRON}
-    os.environ.update(WORKER_ENVIRON)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-def _run_local(tasks, out_root, options, on_row, *, workers: int) -> list[Row]:
-    """``workers`` local processes of the standard library's pool, each a fork of a server that imported landgeo once.
-
-    On one machine this does what a Dask LocalCluster did at a fraction of its cost: no scheduler, nannies or
-    heartbeats in the main process and no import of the geo stack per worker (``benchmarks/README.md``, Batch).
-    """
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["landgeo.app.batch_worker"])
-    log.info("batch: %d landscapes on %d local worker processes", len(tasks), workers)
-    rows: list[Row | None] = [None] * len(tasks)
-    with _one_thread_per_worker(), ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {pool.submit(run_task, task, out_root, **options): i for i, task in enumerate(tasks)}
-        for future in as_completed(futures):
-            i = futures[future]
-            try:
-                row = future.result()
-            except Exception as exc:  # the worker died (memory, crash): BrokenProcessPool for it and those after
-                row = Row(tasks[i].slug, "failed", error=f"worker failed: {type(exc).__name__}: {exc}", source=tasks[i].source)
-                log.error("%s: %s", tasks[i].source, row.error)
-            rows[i] = row
-            on_row(row)
     return rows
 
 
@@ -183,7 +135,7 @@ def _connect(workers: int, scheduler: str | None, timeout: float):
 
 
 def _run_dask(tasks, out_root, options, on_row, *, workers: int, scheduler: str | None, timeout: float) -> list[Row]:
-    from dask.distributed import as_completed as dask_completed  # optional: Dask (the [dask] extra)
+    from dask.distributed import as_completed  # optional: Dask (the [dask] extra)
 
     client, cluster = _connect(workers, scheduler, timeout)
     try:
@@ -194,7 +146,7 @@ def _run_dask(tasks, out_root, options, on_row, *, workers: int, scheduler: str 
             for i, task in enumerate(tasks)
         }
         rows: list[Row | None] = [None] * len(tasks)
-        for future in dask_completed(futures, loop=client.loop):
+        for future in as_completed(futures, loop=client.loop):
             i = futures[future]
             try:
                 row = future.result()
@@ -410,7 +362,9 @@ def run_batch(
     elif scheduler is None and workers == 0:
         done = _run_serial(todo, str(out_root), options, on_row)
     elif scheduler is None:
-        done = _run_local(todo, str(out_root), options, on_row, workers=max(1, min(workers, len(todo))))
+        workers = max(1, min(workers, len(todo)))
+        log.info("batch: %d landscapes on %d local worker processes", len(todo), workers)
+        done = run_local(todo, str(out_root), options, on_row, workers=workers)
     elif not _have_dask():
         raise UsageError(Text("--scheduler needs Dask, which is not installed; {hint}", params={"hint": INSTALL_HINT}))
     else:

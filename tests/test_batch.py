@@ -275,7 +275,7 @@ def test_local_workers_need_no_dask_and_scheduler_without_it_is_exit_2(tmp_path)
     )
     script = tmp_path / "no_dask.py"
     script.write_text(code, encoding="utf-8")
-    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600)  # a loaded CI machine
     assert proc.returncode == 0, proc.stderr
     assert "['ok', 'ok']" in proc.stdout
     assert "2 local worker processes" in proc.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import os
 import subprocess
 import sys
 import time
@@ -437,3 +438,21 @@ def test_countries_of_units_without_a_country_field_come_from_where_they_lie(tmp
     made = units_recipes(path, field="name", attach=ATTACH)
     assert sorted(u.name for u in made) == ["Central (GHA)", "Central (SLE)"]
     assert {u.name: list(u.recipe().countries) for u in made} == {"Central (GHA)": ["GHA"], "Central (SLE)": ["SLE"]}
+
+
+class _KillsItsWorker:
+    """A task whose unpickling ends the worker process at once, as a crash or the OOM killer would."""
+
+    slug, source = "boom", "boom.toml"
+
+    def __reduce__(self):
+        return (os._exit, (3,))
+
+
+def test_a_local_worker_that_dies_gives_failed_rows_and_the_batch_goes_on(tmp_path):
+    from landgeo.app.batch_local import run_local
+
+    seen = []
+    rows = run_local([_KillsItsWorker()], str(tmp_path), {}, seen.append, workers=1)
+    assert [(r.slug, r.status) for r in rows] == [("boom", "failed")] and seen == rows
+    assert "worker failed: BrokenProcessPool" in rows[0].error

@@ -114,3 +114,41 @@ def test_atlas_copies_sheets_already_drawn_and_draws_the_others(tmp_path):
     # the copied page is the worker's page: same text as its sheet.pdf
     assert texts[1] == _pages_text(sheet)[1][0]
     assert reader.metadata.get("/Title") == "Atlas from pages"
+
+
+def test_copied_and_drawn_sheets_keep_their_order_and_are_stored_once(tmp_path):
+    """assemble: contents, then sheets in order; a drawn page is in the atlas once, not twice."""
+    import io
+
+    import numpy as np
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+    from pypdf import PdfReader
+
+    from landgeo.render.atlas_pages import assemble
+
+    def page(text):
+        fig = Figure(figsize=(4, 3))
+        fig.text(0.1, 0.5, text)
+        ax = fig.add_axes([0.5, 0.1, 0.4, 0.4])
+        ax.set_axis_off()
+        ax.imshow(np.random.default_rng(1).random((300, 300)))  # an image, so a stored copy would show in the size
+        return fig
+
+    drawn = io.BytesIO()
+    with PdfPages(drawn, metadata={"Title": "T"}) as pages:
+        for text in ("Contents", "Drawn B", "Drawn D"):
+            pages.savefig(page(text))
+    for name in ("A", "C"):
+        with PdfPages(tmp_path / f"{name}.pdf") as pages:
+            pages.savefig(page(f"Copied {name}"))
+    out = assemble(drawn, 1, [tmp_path / "A.pdf", "drawn", tmp_path / "C.pdf", "drawn"], tmp_path / "atlas.pdf",
+                   metadata={"Title": "T"})
+    reader = PdfReader(out)
+    assert [p.extract_text().strip() for p in reader.pages] == ["Contents", "Copied A", "Drawn B", "Copied C", "Drawn D"]
+    assert reader.metadata.get("/Title") == "T"
+    parts = len(drawn.getvalue()) + sum((tmp_path / f"{n}.pdf").stat().st_size for n in "AC")
+    assert out.stat().st_size < 1.1 * parts  # each page once
+    again = assemble(drawn, 1, [tmp_path / "A.pdf", "drawn", tmp_path / "C.pdf", "drawn"], tmp_path / "again.pdf",
+                     metadata={"Title": "T"})
+    assert again.read_bytes() == out.read_bytes()  # the same pages give the same file

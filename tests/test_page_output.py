@@ -59,3 +59,14 @@ def test_save_png_matches_the_pdf_page(tmp_path):
     assert np.array_equal(_rgb(tmp_path / "a.png")[0], _rgb(tmp_path / "b.png")[0])
     assert (tmp_path / "a.pdf").read_bytes()[:5] == b"%PDF-"
     assert io.BytesIO((tmp_path / "a.png").read_bytes()).read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_page_whose_texts_have_format_characters_is_written(tmp_path):
+    """Every page goes through save_pages, which cleans its texts: a BOM would break the PDF backend."""
+    fig = Figure(figsize=(4, 3))
+    fig.suptitle("\ufeffForêt\u202e")
+    fig.add_subplot().set_title("Kora\u2066 Sud\x07")
+    out = save_pages([fig], pdf=tmp_path / "p.pdf", pngs=[tmp_path / "p.png"])
+    assert out == [tmp_path / "p.pdf", tmp_path / "p.png"]
+    text = PdfReader(tmp_path / "p.pdf").pages[0].extract_text()
+    assert "Forêt" in text and "Kora" in text and "\ufeff" not in text

@@ -28,9 +28,10 @@ _TRAILER_ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]"
 
 
 def _fixed_id(data: bytes) -> bytes:
-    """``data`` with its last trailer /ID replaced by a digest of everything else (same length, same offsets)."""
-    found = list(_TRAILER_ID.finditer(data, max(0, len(data) - 4096)))
+    """``data`` with its last trailer's /ID replaced by a digest of everything else (same length, same offsets)."""
+    found = list(_TRAILER_ID.finditer(data, max(0, data.rfind(b"trailer"))))
     if not found:
+        log.warning("atlas: no file identifier found in the trailer; the file keeps PDFium's (not reproducible)")
         return data
     m = found[-1]
     digest = hashlib.md5(data[:m.start()] + data[m.end():], usedforsecurity=False).hexdigest().upper()
@@ -43,7 +44,7 @@ def assemble(drawn, n_contents: int, sheets: Sequence[Any], out: str | Path, *, 
     item of ``sheets`` in order — every page of that PDF for a :class:`~pathlib.Path` (a landscape's
     sheet.pdf: its sheet, and its change page when it has dated layers), else the next page of ``drawn``.
 
-    ``metadata`` is the metadata ``drawn`` was written with; the atlas keeps ``drawn``'s.
+    ``metadata`` is what ``drawn`` was written with; the atlas keeps ``drawn``'s own, so it is not written again.
     """
     if hasattr(drawn, "seek"):
         drawn.seek(0)
@@ -51,28 +52,24 @@ def assemble(drawn, n_contents: int, sheets: Sequence[Any], out: str | Path, *, 
     else:
         data = Path(drawn).read_bytes()
     with PDFIUM_LOCK:
-        atlas = pypdfium2.PdfDocument(data)
-        own = pypdfium2.PdfDocument(data)
+        atlas = pypdfium2.PdfDocument(data)  # contents, then the drawn sheets in order: copied ones go between
         try:
-            for i in range(len(atlas) - 1, n_contents - 1, -1):  # the contents stay; drawn sheets come in order below
-                atlas.del_page(i)
-            nxt, copied = n_contents, 0
+            pos, copied = n_contents, 0
             for sheet in sheets:
                 if isinstance(sheet, Path):
                     src = pypdfium2.PdfDocument(sheet)
                     try:
-                        atlas.import_pages(src)
+                        atlas.import_pages(src, index=pos)
+                        pos += len(src)
                     finally:
                         src.close()
                     copied += 1
                 else:
-                    atlas.import_pages(own, pages=[nxt])
-                    nxt += 1
+                    pos += 1
             pages = len(atlas)
             buf = io.BytesIO()
             atlas.save(buf)
         finally:
-            own.close()
             atlas.close()
     out = Path(out)
     out.write_bytes(_fixed_id(buf.getvalue()))

@@ -25,7 +25,7 @@ from .labels import (
     label,
 )
 from .rasterise import pdf_pages_png
-from .text import drawable
+from .text import drawable, scrub_figure
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +39,8 @@ RC = {
     "font.family": "sans-serif",
     "font.sans-serif": [FONT],
     "pdf.fonttype": 3,  # Type 3 subsets in ~1/4 of Type 42's time (fontTools); text stays searchable
-    "text.parse_math": False,
-    "text.hinting": "no_hinting",  # unhinted glyphs: the 200-dpi PNG draws its text ≈ 25 % faster, looks the same
+    "text.parse_math": False,  # user text such as "US$ 5 / $x$" is shown as typed, never as mathtext
+    "text.hinting": "no_hinting",  # unhinted glyphs: measuring and laying out text is faster, looks the same
     "svg.fonttype": "none",
     "axes.linewidth": 0.6,
     "xtick.labelsize": 6.5,
@@ -81,6 +81,8 @@ def save_pages(figs: Sequence[Figure], *, pdf: str | Path | None = None, pngs: S
         figs, pngs = [f for f, _ in kept], [p for _, p in kept]
     if not figs:
         return []
+    for fig in figs:  # every page passes here: layer and recipe texts must not break the PDF backend
+        scrub_figure(fig)
     buf = io.BytesIO()
     with matplotlib.rc_context(RC), PdfPages(buf, metadata=dict(metadata or {})) as pages:
         for fig in figs:

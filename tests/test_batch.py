@@ -456,3 +456,18 @@ def test_a_local_worker_that_dies_gives_failed_rows_and_the_batch_goes_on(tmp_pa
     rows = run_local([_KillsItsWorker()], str(tmp_path), {}, seen.append, workers=1)
     assert [(r.slug, r.status) for r in rows] == [("boom", "failed")] and seen == rows
     assert "worker failed: BrokenProcessPool" in rows[0].error
+
+
+def test_a_dying_worker_fails_only_its_own_landscape(kit):
+    """The pool is lost with everything unfinished when a worker dies; the rest run again and are written."""
+    from landgeo.app.batch_local import run_local
+
+    tasks, _ = plan_batch(kit["recipes"], units=kit["units"], field="unit", attach=ATTACH)
+    good = [t for t in tasks if t.slug != "broken-layer"][:3]
+    out = kit["root"] / "dying"
+    rows = run_local([good[0], _KillsItsWorker(), *good[1:]], str(out), dict(maps=False), lambda row: None, workers=2)
+    assert [(r.slug, r.status) for r in rows] == [(good[0].slug, "ok"), ("boom", "failed"),
+                                                 *((t.slug, "ok") for t in good[1:])]
+    assert "worker process died" in rows[1].error or "BrokenProcessPool" in rows[1].error
+    for t in good:
+        assert (out / t.slug / "profile.json").read_bytes() == (kit["out"] / t.slug / "profile.json").read_bytes()

@@ -1,4 +1,4 @@
-"""Many landscapes: one task per landscape, run here, on a local Dask cluster, or on the user's.
+"""Many landscapes: one task per landscape, run here, on local worker processes, or on the user's Dask cluster.
 
 A task carries only small data — a recipe path, or a unit's recipe as a plain
 dict — and the output folder; workers read layers and rasters from their paths.
@@ -10,8 +10,9 @@ ends with ``OUT/summary.csv`` in task order, ``OUT/indicators.csv`` (every
 landscape's indicator rows, the shared measurement table) and ``OUT/atlas.pdf``,
 drawn here from the written folders.
 
-Dask is optional (the ``dask`` extra). Without it, or with ``workers=0``, the
-tasks run one after another in this process and give the same bytes.
+With ``workers=0`` (the default here; the command line's is the number of CPUs) the tasks run one after
+another in this process; every engine gives the same bytes. Dask (the ``dask`` extra) is only needed for
+a ``scheduler``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import re
 import time
 import uuid
@@ -113,33 +113,29 @@ def check_scheduler_address(address: str) -> str:
     return f"{scheme}://{host}:{port}"
 
 
-def _connect(workers: int, scheduler: str | None, timeout: float):
-    """A dask Client (and the LocalCluster it owns, or None)."""
-    from dask.distributed import Client, LocalCluster  # optional: Dask (the [dask] extra)
+def _connect(scheduler: str, timeout: float):
+    """A dask Client of the running scheduler at ``scheduler``, checked before Dask trusts what it sends."""
+    from dask.distributed import Client  # optional: Dask (the [dask] extra)
 
-    if scheduler:
-        try:
-            address = check_scheduler_address(scheduler)
-            probe_tcp_scheduler(address, timeout)  # before Dask trusts what the server sends
-            return Client(address, timeout=timeout, set_as_default=False), None
-        except UsageError:
-            raise
-        except Exception as exc:  # OSError, TimeoutError, or a server that is not Dask (garbage frames, MemoryError)
-            raise UsageError(Text(
-                "--scheduler {address}: no Dask scheduler answered within {timeout:.0f} s ({reason}); give the address "
-                "`dask scheduler` prints (tcp://HOST:PORT), or leave out --scheduler for a local cluster",
-                params={"address": str(scheduler), "timeout": float(timeout), "reason": str(exc)})) from exc
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                           silence_logs=logging.ERROR)
-    return Client(cluster, set_as_default=False), cluster
+    try:
+        address = check_scheduler_address(scheduler)
+        probe_tcp_scheduler(address, timeout)  # before Dask trusts what the server sends
+        return Client(address, timeout=timeout, set_as_default=False)
+    except UsageError:
+        raise
+    except Exception as exc:  # OSError, TimeoutError, or a server that is not Dask (garbage frames, MemoryError)
+        raise UsageError(Text(
+            "--scheduler {address}: no Dask scheduler answered within {timeout:.0f} s ({reason}); give the address "
+            "`dask scheduler` prints (tcp://HOST:PORT), or leave out --scheduler for a local cluster",
+            params={"address": str(scheduler), "timeout": float(timeout), "reason": str(exc)})) from exc
 
 
-def _run_dask(tasks, out_root, options, on_row, *, workers: int, scheduler: str | None, timeout: float) -> list[Row]:
+def _run_dask(tasks, out_root, options, on_row, *, scheduler: str, timeout: float) -> list[Row]:
     from dask.distributed import as_completed  # optional: Dask (the [dask] extra)
 
-    client, cluster = _connect(workers, scheduler, timeout)
+    client = _connect(scheduler, timeout)
     try:
-        log.info("batch: %d landscapes on %s", len(tasks), scheduler or f"a local cluster of {workers} worker processes")
+        log.info("batch: %d landscapes on %s", len(tasks), scheduler)
         run = uuid.uuid4().hex[:8]  # keys unique per run: another batch on a shared scheduler may use the same slugs
         futures = {
             client.submit(run_task, task, out_root, **options, key=f"landgeo-{run}-{i:06d}-{task.slug}", pure=False): i
@@ -158,8 +154,6 @@ def _run_dask(tasks, out_root, options, on_row, *, workers: int, scheduler: str 
         return rows
     finally:
         client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 # --- the batch -----------------------------------------------------------------------------
@@ -308,8 +302,8 @@ def run_batch(
     tasks
         From :func:`recipe_tasks` and/or :func:`units_tasks`.
     workers
-        Worker processes of the local Dask cluster (one thread each); default
-        the number of CPUs. ``0`` runs the tasks in this process, without Dask.
+        Local worker processes (one thread each, see :mod:`.batch_local`); ``0`` or None (the default)
+        runs the tasks in this process. A script that asks for workers needs ``if __name__ == "__main__":``.
     scheduler
         ``tcp://HOST:PORT`` of a running Dask scheduler; its workers must see
         the same paths (inputs and ``out_root``) and have landgeo installed.
@@ -354,8 +348,7 @@ def run_batch(
     for row in skipped.values():
         on_row(row)
     options = dict(lang=lang, offline=offline, maps=maps, overwrite=overwrite, min_ha=min_ha, max_ha=max_ha)
-    if workers is None:
-        workers = os.cpu_count() or 1
+    workers = workers or 0
     start = time.perf_counter()
     if not todo:
         done: list[Row] = []
@@ -368,8 +361,7 @@ def run_batch(
     elif not _have_dask():
         raise UsageError(Text("--scheduler needs Dask, which is not installed; {hint}", params={"hint": INSTALL_HINT}))
     else:
-        done = _run_dask(todo, str(out_root), options, on_row, workers=max(1, min(workers, len(todo))), scheduler=scheduler,
-                         timeout=connect_timeout)
+        done = _run_dask(todo, str(out_root), options, on_row, scheduler=scheduler, timeout=connect_timeout)
     it = iter(done)
     rows = [skipped[i] if i in skipped else next(it) for i in range(len(tasks))] + list(dup_failed) + list(failed)
     for row in list(dup_failed) + list(failed):

@@ -1,7 +1,9 @@
 """The local batch engine: landscapes on worker processes of the standard library's pool, on this machine.
 
-Each worker is a fork of a server process that imported landgeo once, and runs one landscape at a time
-with one thread for the numeric libraries; rows come back in the order they finish. Dask is for
+Each worker is a fork of a server process that imported landgeo once (a fresh process where there is no
+fork server), runs one landscape at a time with one thread for the numeric libraries and this process's
+environment; rows come back in the order they finish. Like every ``multiprocessing`` pool, a worker imports
+the calling script again: a script that runs a batch on workers needs ``if __name__ == "__main__":``. Dask is for
 ``--scheduler`` (many machines): on one machine this is as fast as a running Dask cluster and needs
 neither its start nor its scheduler (``benchmarks/README.md``, Batch).
 """
@@ -13,6 +15,7 @@ import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 
 from .batch_worker import Row, run_task
 
@@ -28,8 +31,8 @@ WORKER_ENVIRON = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_
 
 
 @contextlib.contextmanager
-def _one_thread_per_worker():
-    """``WORKER_ENVIRON`` while the pool's processes (and its fork server) start; this process keeps its own."""
+def _worker_environ_while_starting():
+    """``WORKER_ENVIRON`` in this process while the pool starts its processes (the fork server reads it once)."""
     saved = {k: os.environ.get(k) for k in WORKER_ENVIRON}
     os.environ.update(WORKER_ENVIRON)
     try:
@@ -42,26 +45,71 @@ def _one_thread_per_worker():
                 os.environ[k] = v
 
 
-def run_local(tasks, out_root, options, on_row, *, workers: int) -> list[Row]:
-    """``workers`` local processes of the standard library's pool, each a fork of a server that imported landgeo once.
+def _start_worker(environ: dict[str, str]) -> None:
+    """In each worker: this batch's environment (``SOURCE_DATE_EPOCH``, GDAL options…), not the fork server's."""
+    os.environ.clear()
+    os.environ.update(environ)
+    try:
+        import numba
 
-    On one machine this does what a Dask LocalCluster did at a fraction of its cost: no scheduler, nannies or
-    heartbeats in the main process and no import of the geo stack per worker (``benchmarks/README.md``, Batch).
-    """
+        numba.set_num_threads(1)
+    except Exception:  # noqa: BLE001  # numba's pool already started wider, or no numba: the environment stands
+        pass
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload(["landgeo.app.batch_worker"])
-    rows: list[Row | None] = [None] * len(tasks)
-    with _one_thread_per_worker(), ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {pool.submit(run_task, task, out_root, **options): i for i, task in enumerate(tasks)}
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+                               initargs=({**os.environ, **WORKER_ENVIRON},))
+
+
+def _failed(task, exc: BaseException) -> Row:
+    row = Row(task.slug, "failed", error=f"worker failed: {type(exc).__name__}: {exc}", source=task.source)
+    log.error("%s: %s", task.source, row.error)
+    return row
+
+
+def _run_pool(tasks, indices, out_root, options, on_row, rows, workers: int) -> list[int]:
+    """Run ``tasks[i]`` for ``i`` in ``indices`` on a pool; the indices left unfinished when a worker died."""
+    pool = _pool(workers)
+    broken: list[int] = []
+    try:
+        with _worker_environ_while_starting():
+            futures = {pool.submit(run_task, tasks[i], out_root, **options): i for i in indices}
         for future in as_completed(futures):
             i = futures[future]
             try:
-                row = future.result()
-            except Exception as exc:  # the worker died (memory, crash): BrokenProcessPool for it and those after
-                row = Row(tasks[i].slug, "failed", error=f"worker failed: {type(exc).__name__}: {exc}", source=tasks[i].source)
-                log.error("%s: %s", tasks[i].source, row.error)
-            rows[i] = row
-            on_row(row)
+                rows[i] = future.result()
+            except BrokenProcessPool:
+                broken.append(i)
+                continue
+            except Exception as exc:  # noqa: BLE001  # run_task records its own failures; this is the transport
+                rows[i] = _failed(tasks[i], exc)
+            on_row(rows[i])
+    except BaseException:  # Ctrl-C, or the caller's on_row: stop feeding the workers, do not wait for the queue
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return sorted(broken)
+
+
+def run_local(tasks, out_root, options, on_row, *, workers: int) -> list[Row]:
+    """``workers`` local processes of the standard library's pool, each a fork of a server that imported landgeo once.
+
+    When a worker dies (memory, a crash in a native library) the pool is lost with every landscape not yet
+    finished; those are run again one at a time, each in a process of its own, so only the landscape that
+    kills its process fails (named in its row) and the others are written.
+    """
+    rows: list[Row | None] = [None] * len(tasks)
+    broken = _run_pool(tasks, range(len(tasks)), out_root, options, on_row, rows, workers)
+    if broken:
+        log.warning("batch: a worker process died; the %d landscapes it left unfinished run again one at a time",
+                    len(broken))
+    for i in broken:
+        if _run_pool(tasks, [i], out_root, options, on_row, rows, 1):
+            rows[i] = _failed(tasks[i], BrokenProcessPool("the landscape's worker process died"))
+            on_row(rows[i])
     return rows

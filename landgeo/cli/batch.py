@@ -1,7 +1,8 @@
-"""``landgeo batch``: many landscapes on Dask; a failure is recorded and the rest go on."""
+"""``landgeo batch``: many landscapes on local worker processes or a Dask cluster; a failure is recorded and the rest go on."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -42,7 +43,7 @@ def batch(ctx, recipes, out_dir, units, field, key, units_where, country_field, 
                                where=units_where, country_field=country_field)
     with click.progressbar(length=len(tasks) + len(failed), label="landscapes", file=click.get_text_stream("stderr"),
                            hidden=ctx.obj["quiet"]) as bar:
-        result = run_batch(tasks, out_dir, workers=workers, scheduler=scheduler, resume=resume, overwrite=overwrite,
+        result = run_batch(tasks, out_dir, workers=(os.cpu_count() or 1) if workers is None else workers, scheduler=scheduler, resume=resume, overwrite=overwrite,
                            lang=lang, offline=offline, maps=maps, min_ha=min_ha, max_ha=max_ha, failed=failed, atlas=atlas,
                            on_row=lambda row: bar.update(1))
     counts = {s: sum(r.status == s for r in result.rows) for s in ("ok", "skipped", "failed")}

@@ -118,6 +118,9 @@ def test_kept_results_are_those_of_the_very_shape():
     moved = shapely.affinity.translate(ring, xoff=1e-9)  # another shape: its own result
     assert geodesy.area_ha(moved) == geodesy._area_ha(moved)
     assert geodesy.densify(ring, 500.0) is not geodesy.densify(ring)
+    line = shapely.LineString(ring.exterior.coords)  # the ring's very coordinates, another type (same WKB)
+    assert geodesy.densify(line).geom_type == "LineString"
+    assert geodesy.densify(ring.exterior).geom_type == "LinearRing"
     for i in range(kept.KEEP + 2):  # only the last KEEP shapes stay
         geodesy.area_ha(shapely.affinity.translate(ring, xoff=0.01 * (i + 1)))
     assert len(kept._kept) == kept.KEEP

@@ -191,6 +191,20 @@ def test_layer_info_reused_only_while_the_file_is_unchanged(tmp_path):
         assert vector_info.read_info(str(path), str(path), "first")["crs"]
 
 
+def test_layer_info_follows_a_shapefile_whose_prj_changed(tmp_path):
+    """A sidecar counts: rewriting a shapefile's .prj (its CRS) is seen inside a batch as outside it."""
+    from landgeo.io import vector_info
+
+    path = tmp_path / "units.shp"
+    box = gpd.GeoDataFrame({"name": ["a"]}, geometry=[shapely.box(0, 0, 1, 1)], crs=4326)
+    box.to_file(path)
+    with vector_info.reuse_layer_info():
+        assert vector_info.read_info(str(path), str(path), None)["crs"] == "EPSG:4326"
+        box.to_crs(32630).to_file(tmp_path / "other.shp")
+        (tmp_path / "units.prj").write_bytes((tmp_path / "other.prj").read_bytes())  # only the .prj changes
+        assert vector_info.read_info(str(path), str(path), None)["crs"] == "EPSG:32630"
+
+
 def test_temporary_gpkg_writes_same_file_options_restored(tmp_path):
     import sqlite3
 

@@ -37,7 +37,7 @@ def kept(what: Hashable, geom: BaseGeometry, compute: Callable[[], T]) -> T:
     global _bytes
     if shapely.get_num_coordinates(geom) < MIN_COORDS:
         return compute()
-    key = (what, shapely.to_wkb(geom))
+    key = (what, geom.geom_type, shapely.to_wkb(geom))  # WKB has no LinearRing: a ring and its line share it
     with _lock:
         if key in _kept:
             _kept.move_to_end(key)
@@ -46,10 +46,10 @@ def kept(what: Hashable, geom: BaseGeometry, compute: Callable[[], T]) -> T:
     with _lock:
         if key not in _kept:
             _kept[key] = value
-            _bytes += len(key[1])
+            _bytes += len(key[2])
         while _kept and (len(_kept) > KEEP or _bytes > MAX_BYTES):
             old, _ = _kept.popitem(last=False)
-            _bytes -= len(old[1])
+            _bytes -= len(old[2])
     return value
 
 

@@ -30,9 +30,25 @@ def reuse_layer_info() -> Iterator[None]:
         _REUSE.reset(token)
 
 
-def _stamp(file: str) -> tuple[int, ...]:
-    st = os.stat(file)
-    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+#: Files beside a dataset that change what it says: a shapefile's CRS, fields and index, a GeoPackage's
+#: write-ahead log (QGIS edits in WAL mode).
+SIDECARS = (".prj", ".dbf", ".shx", ".cpg", "-wal")
+
+
+def _stamp(file: str) -> tuple:
+    """What changes when ``file``, its sidecars or (for a folder dataset such as FileGDB) its files change."""
+    paths = [file, *(file + s for s in SIDECARS), *(os.path.splitext(file)[0] + s for s in SIDECARS[:4])]
+    if os.path.isdir(file):
+        with os.scandir(file) as entries:
+            paths += sorted(e.path for e in entries if e.is_file())
+    out = []
+    for path in dict.fromkeys(paths):
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        out.append((path, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=32)

@@ -44,7 +44,8 @@ TEMPORARY_GPKG_OPTIONS = {"OGR_SQLITE_SYNCHRONOUS": "OFF", "OGR_SQLITE_JOURNAL":
 @contextlib.contextmanager
 def temporary_gpkg_writes() -> Iterator[None]:
     """GeoPackages written inside the block skip SQLite's fsyncs and journal file (same content); a value the
-    user set for either option is left as it is. Only for files in a temporary folder that a rename publishes."""
+    user set for either option is left as it is. Only for files in a temporary folder that a rename publishes,
+    and only where one thread writes GeoPackages: GDAL's options are process-wide (a batch worker, the CLI)."""
     mine = [k for k in TEMPORARY_GPKG_OPTIONS if pyogrio.get_gdal_config_option(k) is None]
     pyogrio.set_gdal_config_options({k: TEMPORARY_GPKG_OPTIONS[k] for k in mine})
     try:

@@ -142,13 +142,11 @@ def test_copied_and_drawn_sheets_keep_their_order_and_are_stored_once(tmp_path):
     for name in ("A", "C"):
         with PdfPages(tmp_path / f"{name}.pdf") as pages:
             pages.savefig(page(f"Copied {name}"))
-    out = assemble(drawn, 1, [tmp_path / "A.pdf", "drawn", tmp_path / "C.pdf", "drawn"], tmp_path / "atlas.pdf",
-                   metadata={"Title": "T"})
+    out = assemble(drawn, 1, [tmp_path / "A.pdf", "drawn", tmp_path / "C.pdf", "drawn"], tmp_path / "atlas.pdf")
     reader = PdfReader(out)
     assert [p.extract_text().strip() for p in reader.pages] == ["Contents", "Copied A", "Drawn B", "Copied C", "Drawn D"]
     assert reader.metadata.get("/Title") == "T"
     parts = len(drawn.getvalue()) + sum((tmp_path / f"{n}.pdf").stat().st_size for n in "AC")
     assert out.stat().st_size < 1.1 * parts  # each page once
-    again = assemble(drawn, 1, [tmp_path / "A.pdf", "drawn", tmp_path / "C.pdf", "drawn"], tmp_path / "again.pdf",
-                     metadata={"Title": "T"})
+    again = assemble(drawn, 1, [tmp_path / "A.pdf", "drawn", tmp_path / "C.pdf", "drawn"], tmp_path / "again.pdf")
     assert again.read_bytes() == out.read_bytes()  # the same pages give the same file

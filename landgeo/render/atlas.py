@@ -264,7 +264,7 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
             for i, (_n, fig, *_) in enumerate(pending):
                 if fig is not None:
                     sheets += [fig] if isinstance(fig, Path) else [fig] + ([changes[i]] if i in changes else [])
-            assemble(drawn, n_contents, sheets, pdf, metadata=pdf_metadata(title, lang))
+            assemble(drawn, n_contents, sheets, pdf)
     log.info("atlas %s: %d sheets, %d failed", pdf, sum(e.status == "ok" for e in entries),
              sum(e.status != "ok" for e in entries))
     return entries

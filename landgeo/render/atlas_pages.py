@@ -14,7 +14,7 @@ import hashlib
 import io
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,12 +39,11 @@ def _fixed_id(data: bytes) -> bytes:
     return data[:m.start(1)] + first.encode() + data[m.end(1):m.start(2)] + second.encode() + data[m.end(2):]
 
 
-def assemble(drawn, n_contents: int, sheets: Sequence[Any], out: str | Path, *, metadata: Mapping[str, Any]) -> Path:
+def assemble(drawn, n_contents: int, sheets: Sequence[Any], out: str | Path) -> Path:
     """Write ``out``: the first ``n_contents`` pages of ``drawn`` (a PDF file or buffer), then one page per
     item of ``sheets`` in order — every page of that PDF for a :class:`~pathlib.Path` (a landscape's
     sheet.pdf: its sheet, and its change page when it has dated layers), else the next page of ``drawn``.
-
-    ``metadata`` is what ``drawn`` was written with; the atlas keeps ``drawn``'s own, so it is not written again.
+    The atlas keeps ``drawn``'s metadata.
     """
     if hasattr(drawn, "seek"):
         drawn.seek(0)

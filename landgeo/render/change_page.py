@@ -355,6 +355,5 @@ def write_change_png(profile, layers, png, *, lang: str = "en", rasters=None, da
     fig = build_change_page(profile, layers, lang=lang, rasters=rasters, date=date)
     if fig is None:
         return None
-    with matplotlib.rc_context(RC):
-        save_png(fig, png, dpi=dpi)
+    save_png(fig, png, dpi=dpi)  # in the sheets' matplotlib settings (save_pages)
     return png

@@ -128,7 +128,7 @@ def _small_multiples(fig, top, bottom, monitoring, layers, rasters, lang, colour
                 pts = sub.geometry.representative_point()
                 ax.scatter(pts.x, pts.y, s=7, color=style.SITE, edgecolor="white", linewidth=0.3, zorder=7)
         ax.set_title(str(d), fontsize=10, fontweight="bold", color=style.TEXT, pad=3)
-        finish_map_axes(ax, extent, lang)
+        finish_map_axes(ax, extent, lang, marks=i == 0)  # same extent and size: one arrow and one bar
         ax.tick_params(labelsize=5.5)
         if i > 0:
             ax.set_yticklabels([])

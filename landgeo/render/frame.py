@@ -186,10 +186,11 @@ def map_axes(fig, rect, bounds, *, context: gpd.GeoDataFrame | None = None, pad:
         ax.set_facecolor("#fbfaf7")
     return ax, (minx, maxx, miny, maxy)
 
-def finish_map_axes(ax, extent, lang: str) -> None:
+def finish_map_axes(ax, extent, lang: str, *, marks: bool = True) -> None:
     """Degree ticks (E/W, N/S; O for west in French), a dotted graticule, a north arrow and a km scale bar.
 
     ``extent`` is (minx, maxx, miny, maxy) of ``ax`` in degrees; the axes' aspect must already be set.
+    ``marks=False`` leaves out the arrow and the bar (small multiples at one scale show them once).
     """
     # graticule step from the extent (seconds, minutes or degrees), at most one line per ~1.2 inch of axes
     fig_w, fig_h = ax.figure.get_size_inches()
@@ -211,5 +212,6 @@ def finish_map_axes(ax, extent, lang: str) -> None:
     for lab in ax.get_yticklabels():
         lab.set_rotation(90)
         lab.set_va("center")
-    draw_north(ax, extent, lang)
-    draw_scalebar(ax, extent, lang)
+    if marks:
+        draw_north(ax, extent, lang)
+        draw_scalebar(ax, extent, lang)

@@ -30,6 +30,7 @@ from ..i18n import check_lang, translator
 from . import style
 from .atlas_pages import assemble
 from .change_page import build_change_page, has_change_page
+from .collector import collector_paused
 from .context import country_context, to_4326
 from .frame import HALO, Labeller, draw_geoms, map_extent
 from .labels import colon, fmt_ha, label
@@ -224,8 +225,9 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
                     changes[len(pending)] = True
             elif error is None:
                 try:
-                    fig = build_sheet(profile, layers or {}, lang=lang, rasters=rasters, date=date)
-                    change = build_change_page(profile, layers or {}, lang=lang, rasters=rasters, date=date)
+                    with collector_paused():  # per sheet: paused for the whole atlas, cycles would pile up
+                        fig = build_sheet(profile, layers or {}, lang=lang, rasters=rasters, date=date)
+                        change = build_change_page(profile, layers or {}, lang=lang, rasters=rasters, date=date)
                     if change is not None:  # a dated landscape: its change page follows its sheet
                         changes[len(pending)] = change
                 except Exception as exc:  # one broken landscape must not stop the atlas
@@ -257,9 +259,10 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
                 pages.savefig(cfig)
             for i, (_name, fig, *_) in enumerate(pending):
                 if fig is not None and not isinstance(fig, Path):
-                    pages.savefig(fig)
-                    if i in changes and not isinstance(changes[i], bool):
-                        pages.savefig(changes[i])
+                    with collector_paused():
+                        pages.savefig(fig)
+                        if i in changes and not isinstance(changes[i], bool):
+                            pages.savefig(changes[i])
         if reused:
             sheets = []  # per landscape: its reused sheet.pdf (all its pages), or its drawn pages in order
             for i, (_n, fig, *_) in enumerate(pending):

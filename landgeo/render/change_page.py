@@ -34,6 +34,7 @@ from ..i18n import check_lang
 from ..monitor.dates import at_or_before, date_key
 from . import style
 from .change_text import TEXT, has_change_page, in_language, narrative, phrase, span_transition
+from .collector import collector_paused
 from .context import to_4326
 from .frame import draw_geoms, finish_map_axes, geometry_path, map_axes
 from .labels import colon, fmt_ha, label
@@ -350,6 +351,7 @@ def build_change_page(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDa
                  fontsize=5.5, color=style.MUTED, ha="right")
     return fig
 
+@collector_paused()
 def write_change_png(profile, layers, png, *, lang: str = "en", rasters=None, date=None, dpi: int = 200):
     """Write the change page as a PNG; returns the path, or None when there is nothing to compare."""
     fig = build_change_page(profile, layers, lang=lang, rasters=rasters, date=date)

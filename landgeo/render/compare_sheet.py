@@ -25,6 +25,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from ..i18n import Text, check_lang, fmt_percent, join_names, translator
 from . import style
+from .collector import collector_paused
 from .compare_map import COLOURS, fill_roles, headline, reference_role
 from .context import to_4326
 from .frame import HALO, Labeller, draw_geoms, finish_map_axes, map_extent
@@ -230,6 +231,7 @@ def build_compare_sheet(comparison: Comparison, *, lang: str = "en", context: gp
     return fig
 
 
+@collector_paused()
 def write_compare_sheet(comparison: Comparison, *, pdf: str | Path | None = None, png: str | Path | None = None,
                         lang: str = "en", context: gpd.GeoDataFrame | None = None, date: str | None = None,
                         dpi: int = PNG_DPI, attribution: Sequence[str] = ()) -> list[Path]:

@@ -16,6 +16,7 @@ from matplotlib.patches import FancyBboxPatch, Patch
 
 from ..i18n import fmt_number, translator
 from . import style
+from .collector import collector_paused
 from .frame import draw_geoms
 from .page import PNG_DPI, RC, save_figure
 
@@ -96,6 +97,7 @@ def _draw_map(fig, rect, boundary, ring, lang: str) -> None:
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.03, 1.0), fontsize=6.5, frameon=False)  # beside the map
 
 
+@collector_paused()
 def write_landscale_sheet(check: Mapping, *, pdf: str | Path | None = None, png: str | Path | None = None,
                           lang: str = "en", dpi: int = PNG_DPI, boundary=None, ring=None) -> list[Path]:
     """Render the LandScale check page to a PDF and/or a PNG; returns the files written."""

@@ -34,6 +34,7 @@ from ..errors import UsageError
 from ..i18n import Text, check_lang, join_names
 from . import context_layers, layout, style
 from .change_page import build_change_page
+from .collector import collector_paused
 from .context import COUNTRIES_CREDIT, country_context, country_name, to_4326
 from .frame import km_per_degree_lon
 from .labels import (
@@ -142,6 +143,7 @@ def build_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
     scrub_figure(fig)  # layer texts with BOMs or control characters must not break the PDF backend
     return fig
 
+@collector_paused()
 def write_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFrame], *, pdf: str | Path | None = None,
                 png: str | Path | None = None, lang: str = "en", rasters: Mapping[str, Any] | None = None,
                 date: dt.date | str | None = None, dpi: int = PNG_DPI, attribution: Sequence[str] = (),

@@ -6,11 +6,17 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from landgeo.render import png_encode
 from landgeo.render.png_encode import encode_png
 
 
+@pytest.mark.parametrize("deflate", ["isal", "zlib"])
 @pytest.mark.parametrize("shape", [(1, 1), (2, 3), (37, 51), (400, 7)])
-def test_pillow_decodes_the_same_pixels(shape):
+def test_pillow_decodes_the_same_pixels(shape, deflate, monkeypatch):
+    if deflate == "zlib":
+        monkeypatch.setattr(png_encode, "_fast_zlib", None)  # a platform without an isal wheel
+    else:
+        assert png_encode._fast_zlib is not None, "isal is a dependency: pip install -e '.[dev]'"
     rng = np.random.default_rng(7)
     rgb = rng.integers(0, 256, (*shape, 3), dtype=np.uint8)
     rgb[: shape[0] // 2] = (255, 255, 255)  # flat rows, as on a page, beside noise

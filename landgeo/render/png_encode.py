@@ -6,6 +6,9 @@ the deflate itself on a page. A rendered sheet is mostly flat colour and text, w
 takes 68 ms instead of Pillow's 193 ms for 609 kB instead of 601 kB, and 161 ms instead of 285 ms
 for a hillshaded map (2.10 MB instead of 1.97 MB); both decode to the same pixels
 (``benchmarks/README.md``, Rendering). The format is PNG 1.2: IHDR, pHYs (the print size), IDAT, IEND.
+
+The deflate is ISA-L's (the ``isal`` package) where it is installed: on the hillshaded demo page
+24 ms instead of zlib's 132 ms, for 2.08 MB instead of 2.00 MB; else zlib's at level 2.
 """
 
 from __future__ import annotations
@@ -14,6 +17,11 @@ import struct
 import zlib
 
 import numpy as np
+
+try:
+    from isal import isal_zlib as _fast_zlib
+except ImportError:  # a platform without an isal wheel: zlib's deflate, the same format
+    _fast_zlib = None
 
 __all__ = ["encode_png"]
 
@@ -26,7 +34,12 @@ def _chunk(tag: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
 
 
-def encode_png(rgb: np.ndarray, *, dpi: float | None = None, level: int = 2) -> bytes:
+def _deflate(data) -> bytes:
+    """zlib-format deflate of ``data``: ISA-L level 1 when installed, else zlib level 2 (similar sizes)."""
+    return _fast_zlib.compress(data, 1) if _fast_zlib is not None else zlib.compress(data, 2)
+
+
+def encode_png(rgb: np.ndarray, *, dpi: float | None = None) -> bytes:
     """PNG bytes of an 8-bit ``(height, width, 3)`` RGB array; ``dpi`` is recorded as the print resolution."""
     rgb = np.asarray(rgb)
     if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3 or 0 in rgb.shape:
@@ -42,5 +55,5 @@ def encode_png(rgb: np.ndarray, *, dpi: float | None = None, level: int = 2) -> 
     if dpi:
         per_metre = round(dpi / _INCH_M)
         parts.append(_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)))
-    parts += [_chunk(b"IDAT", zlib.compress(filtered.data, level)), _chunk(b"IEND", b"")]
+    parts += [_chunk(b"IDAT", _deflate(filtered.data)), _chunk(b"IEND", b"")]
     return b"".join(parts)

@@ -35,7 +35,7 @@ from .context import country_context, to_4326
 from .frame import HALO, Labeller, draw_geoms, map_extent
 from .labels import colon, fmt_ha, label
 from .page import A4_LANDSCAPE_IN, RC, pdf_metadata, sheet_date
-from .pdf_text import pdf_text
+from .pdf_fast import pdf_fast
 from .sheet import build_sheet
 from .text import scrub_figure
 
@@ -252,7 +252,7 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
         pdf.parent.mkdir(parents=True, exist_ok=True)
         reused = [fig for _n, fig, *_ in pending if isinstance(fig, Path)]
         drawn = io.BytesIO() if reused else pdf
-        with pdf_text(), PdfPages(drawn, metadata=pdf_metadata(title, lang)) as pages:
+        with pdf_fast(), PdfPages(drawn, metadata=pdf_metadata(title, lang)) as pages:
             geoms = [geom for _n, _f, geom, *_ in pending]
             for cfig in _contents_figures(entries, n_contents, lang=lang, title=title, date=date, geoms=geoms):
                 scrub_figure(cfig)

@@ -24,7 +24,7 @@ from .._version import __version__ as version
 from .labels import (
     label,
 )
-from .pdf_text import pdf_text
+from .pdf_fast import pdf_fast
 from .rasterise import pdf_pages_png
 from .text import drawable, scrub_figure
 
@@ -85,7 +85,7 @@ def save_pages(figs: Sequence[Figure], *, pdf: str | Path | None = None, pngs: S
     for fig in figs:  # every page passes here: layer and recipe texts must not break the PDF backend
         scrub_figure(fig)
     buf = io.BytesIO()
-    with matplotlib.rc_context(RC), pdf_text(), PdfPages(buf, metadata=dict(metadata or {})) as pages:
+    with matplotlib.rc_context(RC), pdf_fast(), PdfPages(buf, metadata=dict(metadata or {})) as pages:
         for fig in figs:
             pages.savefig(fig)
     out = []

@@ -23,7 +23,7 @@ try:
 except ImportError:  # a platform without an isal wheel: zlib's deflate, the same format
     _fast_zlib = None
 
-__all__ = ["encode_png"]
+__all__ = ["encode_png", "png_image_data"]
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _FILTER_UP = 2
@@ -39,21 +39,30 @@ def _deflate(data) -> bytes:
     return _fast_zlib.compress(data, 1) if _fast_zlib is not None else zlib.compress(data, 2)
 
 
+def png_image_data(rows: np.ndarray) -> bytes:
+    """The deflated PNG image data (IDAT's content) of 8-bit samples, one image row per row of ``rows``.
+
+    Every row carries the "Up" filter. A PDF reads the same data through its PNG predictor
+    (``/Predictor 10``), which is how matplotlib's PDF backend embeds images.
+    """
+    rows = np.asarray(rows, dtype=np.uint8)
+    filtered = np.empty((rows.shape[0], rows.shape[1] + 1), np.uint8)
+    filtered[:, 0] = _FILTER_UP
+    filtered[0, 1:] = rows[0]  # the row above the first is zeros
+    np.subtract(rows[1:], rows[:-1], out=filtered[1:, 1:])  # modulo 256, as PNG defines it
+    return _deflate(filtered.data)
+
+
 def encode_png(rgb: np.ndarray, *, dpi: float | None = None) -> bytes:
     """PNG bytes of an 8-bit ``(height, width, 3)`` RGB array; ``dpi`` is recorded as the print resolution."""
     rgb = np.asarray(rgb)
     if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3 or 0 in rgb.shape:
         raise ValueError(f"encode_png needs a non-empty (height, width, 3) uint8 array, not {rgb.dtype} {rgb.shape}")
     height, width, _ = rgb.shape
-    rows = rgb.reshape(height, width * 3)
-    filtered = np.empty((height, width * 3 + 1), np.uint8)
-    filtered[:, 0] = _FILTER_UP
-    filtered[0, 1:] = rows[0]  # the row above the first is zeros
-    np.subtract(rows[1:], rows[:-1], out=filtered[1:, 1:])  # modulo 256, as PNG defines it
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, truecolour, deflate, no interlace
     parts = [_SIGNATURE, _chunk(b"IHDR", header)]
     if dpi:
         per_metre = round(dpi / _INCH_M)
         parts.append(_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)))
-    parts += [_chunk(b"IDAT", _deflate(filtered.data)), _chunk(b"IEND", b"")]
+    parts += [_chunk(b"IDAT", png_image_data(rgb.reshape(height, width * 3))), _chunk(b"IEND", b"")]
     return b"".join(parts)

@@ -1,0 +1,113 @@
+"""Faster pages from matplotlib's PDF backend: no glyph loaded twice, fonts found once, images deflated fast.
+
+- **Text.** matplotlib 3.11's ``RendererPdf.draw_text`` lays a string out with libraqm, which gives
+  each glyph's index and position, and then loads every glyph outline again through FreeType, which
+  the PDF never uses (a Type 3 or Type 42 font is written from the font file when the file is
+  closed): about a quarter of the time of drawing a text-heavy page. The font lookup behind each
+  text also re-reads eleven settings and copies the font properties every time. Here the second
+  load is skipped only inside the PDF renderer's own ``draw_text`` (text drawn as outlines, as halo
+  labels are, still loads every glyph) and each font file is found once per font properties: the
+  PDF is byte-for-byte matplotlib's.
+- **Images.** matplotlib embeds a raster (land cover, hillshade, a basemap, their transparency) as
+  PNG data that Pillow encodes choosing a filter row by row at zlib level 6. Here the same PDF image
+  data (8-bit samples, PNG predictor) is written with the "Up" filter and ISA-L's deflate
+  (:func:`~landgeo.render.png_encode.png_image_data`): the page draws the same pixels (PDFium,
+  ``tests/test_pdf_fast.py``) in less time; the file differs only in those streams.
+
+``pdf_fast()`` is a re-entrant context manager under which, in this process, matplotlib's PDF
+backend takes these paths; outside it and on a matplotlib whose private names differ, nothing
+changes. matplotlib itself is not thread-safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+
+import matplotlib._text_helpers as _text_helpers
+import numpy as np
+from matplotlib import font_manager
+from matplotlib.backends import backend_pdf
+from matplotlib.ft2font import FT2Font, LoadFlags
+
+from .png_encode import png_image_data
+
+__all__ = ["pdf_fast"]
+
+_LOCK = threading.Lock()
+_STATE = {"depth": 0}
+_LOCAL = threading.local()  # .skip_glyph_load: True while this thread is inside RendererPdf.draw_text
+_PATCHES = (  # (owner, name, stock value): replaced while pdf_fast() is open
+    (_text_helpers, "layout", getattr(_text_helpers, "layout", None)),
+    (backend_pdf.RendererPdf, "draw_text", getattr(backend_pdf.RendererPdf, "draw_text", None)),
+    (backend_pdf.RendererPdf, "_get_font_ttf", getattr(backend_pdf.RendererPdf, "_get_font_ttf", None)),
+    (backend_pdf.PdfFile, "_writePng", getattr(backend_pdf.PdfFile, "_writePng", None)),
+)
+_STOCK = {name: value for _owner, name, value in _PATCHES}
+_FONT_FILES: dict = {}  # FontProperties -> the font files matplotlib finds for them (settings fixed by page.RC)
+
+
+def _layout(string, font, *, features=None, language=None):
+    """matplotlib's layout, without loading each glyph's outline when the PDF renderer asks."""
+    if getattr(_LOCAL, "skip_glyph_load", False):
+        return iter(font._layout(string, LoadFlags.NO_HINTING, features=features, language=language))
+    return _STOCK["layout"](string, font, features=features, language=language)
+
+
+def _draw_text(self, *args, **kwargs):
+    _LOCAL.skip_glyph_load = True
+    try:
+        return _STOCK["draw_text"](self, *args, **kwargs)
+    finally:
+        _LOCAL.skip_glyph_load = False
+
+
+def _get_font_ttf(self, prop):
+    files = _FONT_FILES.get(prop)
+    if files is None:
+        files = _FONT_FILES[prop] = font_manager.fontManager._find_fonts_by_props(prop)
+    font = font_manager.get_font(files)
+    font.clear()
+    font.set_size(prop.get_size_in_points(), 72)
+    return font
+
+
+def _write_png(self, img):
+    """``(image data, bits per sample, palette)`` as matplotlib's ``PdfFile._writePng`` returns them."""
+    if img.mode not in ("L", "RGB", "P"):
+        return _STOCK["_writePng"](self, img)
+    samples = np.asarray(img)  # L and P: (h, w) of values or palette indices; RGB: (h, w, 3)
+    rows = samples.reshape(samples.shape[0], -1)
+    palette = bytes(img.getpalette() or []) if img.mode == "P" else None  # 8-bit indices (Pillow may pack fewer)
+    return png_image_data(rows), 8, palette
+
+
+_REPLACEMENTS = {"layout": _layout, "draw_text": _draw_text, "_get_font_ttf": _get_font_ttf, "_writePng": _write_png}
+
+
+def _supported() -> bool:
+    return (None not in _STOCK.values() and hasattr(FT2Font, "_layout")
+            and hasattr(font_manager.fontManager, "_find_fonts_by_props"))
+
+
+@contextlib.contextmanager
+def pdf_fast() -> Iterator[None]:
+    """While open (re-entrant), matplotlib's PDF backend draws text and writes images the faster way."""
+    if not _supported():
+        yield
+        return
+    with _LOCK:
+        _STATE["depth"] += 1
+        if _STATE["depth"] == 1:
+            _FONT_FILES.clear()  # font settings or installed fonts may have changed since the last page
+            for owner, name, _stock in _PATCHES:
+                setattr(owner, name, _REPLACEMENTS[name])
+    try:
+        yield
+    finally:
+        with _LOCK:
+            _STATE["depth"] -= 1
+            if _STATE["depth"] == 0:
+                for owner, name, stock in _PATCHES:
+                    setattr(owner, name, stock)

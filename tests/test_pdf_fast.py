@@ -1,0 +1,115 @@
+"""render/pdf_fast: the faster PDF paths write matplotlib's text bytes and images of the same pixels, and put matplotlib back."""
+
+import io
+
+import matplotlib
+import matplotlib._text_helpers as text_helpers
+import numpy as np
+import pytest
+from matplotlib import patheffects
+from matplotlib.backends import backend_pdf
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from PIL import Image
+
+from landgeo.render import pdf_fast as fast
+from landgeo.render.page import RC
+from landgeo.render.rasterise import pdf_pages_png
+
+TEXTS = [
+    "Forêt de Sanwi – 10 km² … → ≥ 5 %",  # accents and symbols outside Latin-1
+    "AVATAR To Wa Ty",  # kerning pairs
+    "Ανατολική Μακεδονία · Свердловская область",  # Greek and Cyrillic (DejaVu Sans has both)
+    "no\u00a0break",
+    "",
+]
+
+
+def _figure() -> Figure:
+    fig = Figure(figsize=(6, 4))
+    ax = fig.add_axes([0.1, 0.15, 0.5, 0.7])
+    ax.plot([0, 1, 2], [2, 0, 1])
+    ax.set_title("Mined area (ha) — 2015 → 2025", fontweight="bold")
+    ax.set_xticks([0, 1, 2], ["2015", "2020", "São Tomé"])
+    for i, s in enumerate(TEXTS):
+        fig.text(0.62, 0.9 - 0.12 * i, s, fontsize=6 + i, rotation=15 * i, fontweight="bold" if i % 2 else "normal")
+    # a halo label is drawn as outlines (text to path): its glyphs must still be loaded
+    ax.text(0.5, 1.0, "Rivière Comoé", path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")],
+            style="italic")
+    fig.text(0.1, 0.02, "multi\nline", linespacing=1.4)
+    return fig
+
+
+def _pdf(fig, *, faster: bool) -> bytes:
+    buf = io.BytesIO()
+    with matplotlib.rc_context(RC):
+        if faster:
+            with fast.pdf_fast(), PdfPages(buf, metadata={"CreationDate": None}) as pages:
+                pages.savefig(fig)
+        else:
+            with PdfPages(buf, metadata={"CreationDate": None}) as pages:
+                pages.savefig(fig)
+    return buf.getvalue()
+
+
+def test_text_is_written_with_the_same_bytes_as_matplotlib():
+    stock = _pdf(_figure(), faster=False)
+    assert _pdf(_figure(), faster=True) == stock
+    assert b"/Type3" in stock and len(stock) > 5_000  # real text was written, as Type 3 fonts
+
+
+def test_matplotlib_is_put_back_after_nested_and_failing_uses():
+    def current():
+        return (text_helpers.layout, backend_pdf.RendererPdf.draw_text, backend_pdf.RendererPdf._get_font_ttf,
+                backend_pdf.PdfFile._writePng)
+
+    before = current()
+    with pytest.raises(RuntimeError), fast.pdf_fast():
+        with fast.pdf_fast():
+            if fast._supported():
+                assert text_helpers.layout is not before[0]
+                assert all(now is not stock for now, stock in zip(current(), before))
+        if fast._supported():
+            assert text_helpers.layout is not before[0]  # the outer use is still open
+        raise RuntimeError("a page failed")
+    assert current() == before
+
+
+def test_the_faster_path_is_used_on_the_matplotlib_it_was_written_for():
+    if not matplotlib.__version__.startswith("3.11."):
+        pytest.skip(f"written against matplotlib 3.11; this is {matplotlib.__version__} (the stock path is used)")
+    assert fast._supported()
+
+
+
+def _image_figure() -> Figure:
+    rng = np.random.default_rng(3)
+    fig = Figure(figsize=(6, 4))
+    noise = rng.integers(0, 256, (40, 60, 3), dtype=np.uint8)  # > 256 colours: RGB samples
+    classes = np.array([[34, 139, 34], [240, 230, 140], [205, 92, 92], [70, 130, 180]], np.uint8)
+    few = classes[rng.integers(0, 4, (50, 70))]  # 4 colours: an indexed image (Pillow packs 2-bit indices)
+    two = classes[rng.integers(0, 2, (30, 30))]  # 2 colours: 1-bit for Pillow
+    shade = np.zeros((45, 45, 4), np.uint8)
+    shade[..., 3] = rng.integers(0, 200, (45, 45))  # hillshade-like: black with a varying alpha (a soft mask)
+    for rect, img in (([0.02, 0.5, 0.3, 0.45], noise), ([0.35, 0.5, 0.3, 0.45], few),
+                      ([0.68, 0.5, 0.3, 0.45], two), ([0.02, 0.02, 0.45, 0.45], shade)):
+        ax = fig.add_axes(rect)
+        ax.set_axis_off()
+        ax.imshow(img, interpolation="nearest", aspect="auto")
+    ax.imshow(few, extent=(0, 44, 0, 44), alpha=0.5, zorder=0)  # under the shade: transparency over colour
+    return fig
+
+
+def _pixels(pdf: bytes) -> np.ndarray:
+    (png,) = pdf_pages_png(pdf, [0], dpi=100)
+    with Image.open(io.BytesIO(png)) as im:
+        return np.asarray(im.convert("RGB"))
+
+
+def test_images_draw_the_same_pixels_as_matplotlibs():
+    stock, faster = _pdf(_image_figure(), faster=False), _pdf(_image_figure(), faster=True)
+    assert faster != stock  # the image streams are encoded differently
+    a, b = _pixels(stock), _pixels(faster)
+    assert a.shape == b.shape == (400, 600, 3)
+    assert len(np.unique(a.reshape(-1, 3), axis=0)) > 1000  # the images were drawn, noise and all
+    assert np.array_equal(a, b)

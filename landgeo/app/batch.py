@@ -148,7 +148,8 @@ def _run_dask(tasks, out_root, options, on_row, *, scheduler: str, timeout: floa
                 row = future.result()
             except Exception as exc:  # the worker died (memory, crash) or the cluster went away
                 row = Row(tasks[i].slug, "failed", error=f"worker failed: {type(exc).__name__}: {exc}", source=tasks[i].source)
-                log.error("%s: %s", tasks[i].source, row.error)
+                log.error(Text("{source}: worker failed: {error}",
+                               params={"source": str(tasks[i].source), "error": f"{type(exc).__name__}: {exc}"}))
             rows[i] = row
             on_row(row)
         return rows
@@ -375,7 +376,8 @@ def run_batch(
         try:
             pdf = write_batch_atlas(rows, out_root, lang=lang, overwrite=replace_own)
         except Exception:  # the profiles and the summary are written; say why the atlas is missing
-            log.exception("batch: the atlas could not be written; the profiles and %s are complete", summary)
+            log.exception(Text("batch: the atlas could not be written; the profiles and {summary} are complete",
+                               params={"summary": str(summary)}))
     return BatchResult(rows, summary, pdf)
 
 

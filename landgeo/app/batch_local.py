@@ -18,6 +18,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
+from ..i18n import Text
 from .batch_worker import Row, run_task
 
 __all__ = ["WORKER_ENVIRON", "run_local"]
@@ -70,7 +71,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 def _failed(task, exc: BaseException) -> Row:
     row = Row(task.slug, "failed", error=f"worker failed: {type(exc).__name__}: {exc}", source=task.source)
-    log.error("%s: %s", task.source, row.error)
+    log.error(Text("{source}: worker failed: {error}", params={"source": str(task.source), "error": f"{type(exc).__name__}: {exc}"}))
     return row
 
 
@@ -108,8 +109,9 @@ def run_local(tasks, out_root, options, on_row, *, workers: int) -> list[Row]:
     rows: list[Row | None] = [None] * len(tasks)
     broken = _run_pool(tasks, range(len(tasks)), out_root, options, on_row, rows, workers)
     if broken:
-        log.warning("batch: a worker process died; the %d landscapes it left unfinished run again one at a time",
-                    len(broken))
+        log.warning(Text("batch: a worker process died; the {n} landscape it left unfinished runs again on its own",
+                         "batch: a worker process died; the {n} landscapes it left unfinished run again one at a time",
+                         params={"n": len(broken)}))
     for i in broken:
         if _run_pool(tasks, [i], out_root, options, on_row, rows, 1):
             rows[i] = _failed(tasks[i], BrokenProcessPool("the landscape's worker process died"))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-import traceback
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -251,7 +250,7 @@ def run_task(task: Task, out_root: str, *, lang: str | None = None, offline: boo
         log.error("%s: %s", task.source, exc)
         return Row(task.slug, "failed", error=str(exc), source=task.source)
     except Exception as exc:  # an internal error on one landscape must not stop the batch
-        log.error("%s: internal error\n%s", task.source, traceback.format_exc())
+        log.error(Text("{source}: internal error", params={"source": str(task.source)}), exc_info=True)
         return Row(task.slug, "failed", error=f"internal error: {type(exc).__name__}: {exc}", source=task.source)
 
 

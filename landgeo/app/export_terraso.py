@@ -37,7 +37,7 @@ from babel import Locale
 
 from .._version import __version__
 from ..geo import geodesy
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, Text
 from ..io.atomic import atomic_dir, write_json
 from .export_source import ExportSource, check_out_dir, load_export_source
 
@@ -105,10 +105,13 @@ def terraso_landscape(src: ExportSource) -> dict:
     notes = []
     unknown = [c for c, code in zip(countries, codes) if not code]
     if unknown:
-        notes.append(f"countries without an ISO 3166-1 code: {', '.join(unknown)} (region left empty)" if not known else
-                     f"countries without an ISO 3166-1 code left out: {', '.join(unknown)}")
+        notes.append((Text("countries without an ISO 3166-1 code: {countries} (region left empty)", params={"countries": ", ".join(unknown)})
+                      if not known else
+                      Text("countries without an ISO 3166-1 code left out: {countries}", params={"countries": ", ".join(unknown)})
+                      ).sentence("en"))
     if len(known) > 1:
-        notes.append(f"Terraso's region holds one country: {known[0]} given, also in the landscape: {', '.join(known[1:])}")
+        notes.append(Text("Terraso's region holds one country: {given} given, also in the landscape: {others}",
+                          params={"given": known[0], "others": ", ".join(known[1:])}).sentence("en"))
     area_ha = geodesy.area_ha(src.geometry)
     pop = (p.get("population") or {}).get("total")
     eco = _classes(p.get("ecosystems")) or _classes(p.get("land_cover"))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import traceback
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -329,7 +328,7 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
         except Exception as exc:  # an internal error on one landscape must not stop the others, as in batch
             if len(recipes) == 1:
                 raise
-            log.error("%s: internal error\n%s", path, traceback.format_exc())
+            log.error(Text("{source}: internal error", params={"source": str(path)}), exc_info=True)
             outcomes.append(Outcome(path, recipe.slug, "failed", error=f"internal error: {type(exc).__name__}: {exc}",
                                     internal=True))
     if len(recipes) > 1:  # several landscapes: one indicators.csv and one atlas PDF (failures on its contents page)

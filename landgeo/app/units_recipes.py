@@ -83,7 +83,8 @@ def read_shared_settings(attach: str | Path | None) -> tuple[dict[str, Any], Pat
     shared: dict[str, Any] = {}
     for key, value in data.items():
         if key in IGNORED_TABLES:
-            log.warning("%s: [%s] is left out: it belongs to one landscape, not to every unit", file, key)
+            log.warning(Text("{file}: [{table}] is left out: it belongs to one landscape, not to every unit",
+                             params={"file": str(file), "table": key}))
         elif key == "landscape":
             shared[key] = {k: v for k, v in value.items() if k in SHARED_LANDSCAPE_KEYS} if isinstance(value, dict) else value
         elif key == "boundary":
@@ -91,12 +92,13 @@ def read_shared_settings(attach: str | Path | None) -> tuple[dict[str, Any], Pat
                 raise RecipeError(Text("{file}: [boundary] is not a table; give only buffer_m, simplify_m or fill_holes_below_ha in it", params={"file": str(file)}))
             kept = {k: v for k, v in value.items() if k in SHARED_BOUNDARY_KEYS}
             if len(kept) < len(value):
-                log.warning("%s: [boundary] %s left out: each unit of the layer is its own boundary",
-                            file, ", ".join(sorted(set(value) - set(kept))))
+                log.warning(Text("{file}: left out of [boundary]: {keys}; each unit of the layer is its own boundary",
+                                 params={"file": str(file), "keys": ", ".join(sorted(set(value) - set(kept)))}))
             shared[key] = kept
         elif key == "monitor" and isinstance(value, dict):  # dated layers are shared; dated boundaries are not
             if "boundary" in value:
-                log.warning("%s: [[monitor.boundary]] is left out: each unit of the layer is its own boundary", file)
+                log.warning(Text("{file}: [[monitor.boundary]] is left out: each unit of the layer is its own boundary",
+                                 params={"file": str(file)}))
             shared[key] = {k: v for k, v in value.items() if k != "boundary"}
         elif key == "scale" and isinstance(value, dict):
             shared[key] = {k: v for k, v in value.items() if k not in PER_LANDSCAPE_SCALE_KEYS}
@@ -319,13 +321,18 @@ def units_recipes(units: str | Path, *, field: str | Sequence[str], layer: str |
         label = "&".join(f"{f}={_plain(gdf[f].iloc[rows[0]])}" for f in fields)
         out.append(UnitRecipe(title, slug, f"{units.name}#{label}", attach_file or units, data))
     if missing:
-        log.warning("%s: %d units have no %s value and are skipped", units, missing, name_field)
+        log.warning(Text("{layer}: {n} unit has no {field} value and is skipped",
+                         "{layer}: {n} units have no {field} value and are skipped",
+                         params={"layer": str(units), "n": missing, "field": name_field}))
     merged = [titles[j] for j, (_, rows) in enumerate(landscapes) if len(rows) > 1]
     if merged:
-        log.warning("%s: %d names are shared by several units that touch, each profiled as one landscape of all its units: %s",
-                    units, len(merged), ", ".join(merged[:10]))
+        log.warning(Text("{layer}: {n} name is shared by several units that touch, profiled as one landscape of all its units: {names}",
+                         "{layer}: {n} names are shared by several units that touch, each profiled as one landscape of all "
+                         "its units: {names}", params={"layer": str(units), "n": len(merged), "names": ", ".join(merged[:10])}))
     if split:
-        log.warning("%s: %d landscapes share their name with others (other parents, or units that do not touch); "
-                    "each is its own landscape, its title says the parent", units, split)
+        log.warning(Text("{layer}: {n} landscape shares its name with others (other parents, or units that do not touch); "
+                         "it is a landscape of its own, its title says the parent",
+                         "{layer}: {n} landscapes share their name with others (other parents, or units that do not touch); "
+                         "each is its own landscape, its title says the parent", params={"layer": str(units), "n": split}))
     out[0].recipe()  # a wrong attach recipe fails here, once, with the file and key
     return out

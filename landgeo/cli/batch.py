@@ -22,7 +22,7 @@ from .options import message_lookup as _t  # the name the catalogue extractor re
 @click.option("--layer", default=None, help="With --units: the layer inside the file (GeoPackage).")
 @click.option("--attach", type=click.Path(path_type=Path), default=None, help="With --units: a recipe giving [attach.*], [scale] and shared settings.")
 @click.option("--where", "units_where", default=None, help="With --units: only the units this filter selects, e.g. \"region = 'Ashanti'\" (the README's where grammar).")
-@click.option("--workers", type=click.IntRange(min=0), default=None, help="Local worker processes (default: CPUs; 0 = in this process, no Dask).")
+@click.option("--workers", type=click.IntRange(min=0), default=None, help="Local worker processes (default: the number of CPUs; 0 = run in this process).")
 @click.option("--scheduler", default=None, metavar="ADDRESS", help="A running Dask scheduler, tcp://HOST:PORT (workers must see the same paths).")
 @click.option("--resume", is_flag=True, help="Skip landscapes whose folder is complete (profile.json exists).")
 @overwrite_option("Replace existing landscape folders.")

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import click
 
-from ..i18n import LANGUAGES, N_, translator
+from ..errors import DataWarning, LandgeoError
+from ..i18n import LANGUAGES, N_, Sentence, Text, translator
 
 log = logging.getLogger("landgeo")
 
@@ -136,18 +137,75 @@ def add_verbosity(cmd: click.Command) -> None:
         cmd.params.append(click.Option(["-q", "--quiet"], is_flag=True, expose_value=False, callback=_verbosity, help=QUIET_HELP))
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None):
+def _run_lang() -> str | None:
+    """The run's language: the root click context's ``lang`` (``--lang``), else None."""
     ctx = click.get_current_context(silent=True)
-    lang = ((ctx.find_root().obj or {}).get("lang") if ctx is not None else None) or "en"
+    return (ctx.find_root().obj or {}).get("lang") if ctx is not None else None
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    lang = _run_lang() or "en"
     text = message.text(lang) if hasattr(message, "text") and callable(message.text) else str(message)
     click.echo(f"landgeo: warning: {text}", err=True)
 
 
+#: The level words of the log lines (``landgeo: WARNING: ...``), stated in the run's language.
+LEVEL_NAMES = {
+    logging.DEBUG: N_("DEBUG", context="log level"),
+    logging.INFO: N_("INFO", context="log level"),
+    logging.WARNING: N_("WARNING", context="log level"),
+    logging.ERROR: N_("ERROR", context="log level"),
+    logging.CRITICAL: N_("CRITICAL", context="log level"),
+}
+
+
+def _stated_in(value, lang: str | None):
+    """``value`` in ``lang`` when it keeps its language-neutral form, else ``value`` itself.
+
+    A :class:`~landgeo.i18n.Text` (English without ``lang``), a :class:`~landgeo.i18n.Sentence` (its own
+    language without ``lang``), a :class:`~landgeo.errors.LandgeoError` (without ``lang``, the language of
+    the recipe that caused it, as the command line's error messages) or a :class:`~landgeo.errors.DataWarning`.
+    """
+    if isinstance(value, Text):
+        return value.render(lang or "en")
+    if isinstance(value, Sentence):
+        return value.text.render(lang) if lang else value
+    if isinstance(value, LandgeoError):
+        return value.in_language(lang or value.lang or "en")
+    if isinstance(value, DataWarning):
+        return value.text(lang or "en")
+    return value
+
+
+class LanguageFormatter(logging.Formatter):
+    """``landgeo: WARNING: message``, stated in the run's language (``--lang``, else English).
+
+    A record whose message is a :class:`~landgeo.i18n.Text` (``log.warning(Text("...", params=...))``) is
+    rendered in that language, and so is every ``%``-argument that keeps its language-neutral form
+    (:func:`_stated_in`: ``log.error("%s: %s", path, exc)``); the level word is translated too. A plain
+    string is printed as it is. The record itself is not changed (other handlers see it as logged).
+    """
+
+    def __init__(self, fmt: str = "landgeo: %(levelname)s: %(message)s"):
+        super().__init__(fmt)
+
+    def format(self, record: logging.LogRecord) -> str:
+        lang = _run_lang()
+        copy = logging.makeLogRecord(record.__dict__)
+        copy.msg = _stated_in(record.msg, lang)
+        if isinstance(record.args, tuple):
+            copy.args = tuple(_stated_in(a, lang) for a in record.args)
+        level = LEVEL_NAMES.get(record.levelno)
+        if level is not None:
+            copy.levelname = translator(lang or "en")(level, context="log level")
+        return super().format(copy)
+
+
 def setup_logging(verbose: int, quiet: bool) -> None:
-    """The package logger's level from -v/-q, one stderr handler, and warnings printed on one line."""
+    """The package logger's level from -v/-q, one stderr handler (:class:`LanguageFormatter`), and warnings printed on one line."""
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("landgeo: %(levelname)s: %(message)s"))
+    handler.setFormatter(LanguageFormatter())
     log.handlers[:] = [h for h in log.handlers if isinstance(h, logging.NullHandler)] + [handler]
     log.setLevel(level)
     warnings.showwarning = _show_warning

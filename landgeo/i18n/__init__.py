@@ -234,6 +234,11 @@ class Text:
     def __hash__(self) -> int:
         return hash((self.msgid, self.plural, self.context))
 
+    def __str__(self) -> str:
+        """The sentence in English: what ``logging`` prints of a record whose message is a ``Text``
+        (the command line's log lines state it in the run's language instead)."""
+        return self.render("en")
+
 
 class Sentence(str):
     """A sentence in one language (a plain ``str``) that remembers its :class:`Text` as ``.text``.

@@ -136,7 +136,7 @@ class OptionNames:
     crs: Text | str = Text('crs = "EPSG:4326" or the layer\'s EPSG code')
     where: Text | str = Text("in the recipe")
     #: How a log line names the CRS the user gave (the recipe's ``crs`` key or ``--crs``).
-    crs_given: str = "the recipe's crs"
+    crs_given: Text | str = Text("the recipe's crs")
 
 
 #: Messages for layers named in a recipe (the default).
@@ -325,13 +325,13 @@ def read_vector(
             report.crs_from = "recipe"
         elif user_crs is not None and not CRS(gdf.crs).equals(user_crs, ignore_axis_order=True):
             if CRS(gdf.crs).is_geographic and not _fits_degrees(gdf):
-                log.warning("%s: the file states %s but its coordinates are not degrees; using the given crs %s",
-                            path, gdf.crs.to_string(), user_crs.to_string())
+                log.warning(Text("{file}: the file states {crs} but its coordinates are not degrees; using the given crs {given}",
+                                 params={"file": str(path), "crs": gdf.crs.to_string(), "given": user_crs.to_string()}))
                 gdf = gdf.set_crs(user_crs, allow_override=True)
                 report.crs_from = "recipe (the file's CRS does not fit its coordinates)"
             else:
-                log.warning("%s: the file states %s; %s %s is ignored", path, gdf.crs.to_string(), options.crs_given,
-                            user_crs.to_string())
+                log.warning(Text("{file}: the file states {crs}; {option} {given} is ignored", params={
+                    "file": str(path), "crs": gdf.crs.to_string(), "option": options.crs_given, "given": user_crs.to_string()}))
         gdf = _drop_non_finite(gdf, report)
         _check_coordinates(gdf, path)
     report.features = len(gdf)

@@ -66,7 +66,9 @@ def split_by_field(gdf: gpd.GeoDataFrame, date_field: str, *, label: str) -> dic
         out[d] = gdf.loc[labels_arr == d]
     missing = int(sum(x is None for x in labels))
     if missing:
-        log.warning("%s: %d sites have no %s; they are not counted at any date", label, missing, date_field)
+        log.warning(Text("{layer}: {n} site has no {field}; it is not counted at any date",
+                         "{layer}: {n} sites have no {field}; they are not counted at any date",
+                         params={"layer": str(label), "n": missing, "field": date_field}))
     return out
 
 

@@ -305,7 +305,7 @@ def _vectorised(src_a, src_b, geom, geom_crs: CRS) -> TransitionMatrix:
     total = sum(areas.values())
     note = Text("{coarse} has the larger cells: its cells were turned into polygons; {fine} was read inside them with "
                 "exact partial-cell weights", params={"coarse": _file_name(coarse), "fine": _file_name(fine)})
-    log.info(note.render("en"))
+    log.info(note)
     return TransitionMatrix(dict(sorted(areas.items())), METHOD_VECTOR, max(0.0, zone_m2 - total), (note,))
 
 

@@ -26,7 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..errors import LandgeoError
-from ..i18n import check_lang, translator
+from ..i18n import Text, check_lang, translator
 from . import style
 from .atlas_pages import assemble
 from .change_page import build_change_page, has_change_page
@@ -232,7 +232,8 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
                         changes[len(pending)] = change
                 except Exception as exc:  # one broken landscape must not stop the atlas
                     error = _error_text(exc)
-                    log.warning("atlas: %s not rendered: %s", name, error)
+                    log.warning(Text("atlas: {name} not rendered: {reason}", params={
+                        "name": str(name), "reason": exc.text if isinstance(exc, LandgeoError) and exc.text else error}))
             area = profile.get("area_ha") if profile else None
             verdict = (profile.get("scale") or {}).get("verdict") if profile else None
             pending.append((name, fig, _boundary_geom(layers) if fig is not None else None, error, area, verdict))

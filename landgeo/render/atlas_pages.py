@@ -20,6 +20,7 @@ from typing import Any
 
 import pypdfium2
 
+from ..i18n import Text
 from .rasterise import PDFIUM_LOCK
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ def _fixed_id(data: bytes) -> bytes:
     """``data`` with its last trailer's /ID replaced by a digest of everything else (same length, same offsets)."""
     found = list(_TRAILER_ID.finditer(data, max(0, data.rfind(b"trailer"))))
     if not found:
-        log.warning("atlas: no file identifier found in the trailer; the file keeps PDFium's (not reproducible)")
+        log.warning(Text("atlas: no file identifier found in the trailer; the file keeps PDFium's (not reproducible)"))
         return data
     m = found[-1]
     digest = hashlib.md5(data[:m.start()] + data[m.end():], usedforsecurity=False).hexdigest().upper()

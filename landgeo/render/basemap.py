@@ -31,6 +31,7 @@ from rasterio.enums import Resampling
 from rasterio.transform import from_bounds
 from rasterio.warp import reproject
 
+from ..i18n import Text
 from ..io import mbtiles
 from ..io.raster import open_raster
 from .web_encode import json_for_script, png_data_uri, to_mercator_rows
@@ -114,7 +115,7 @@ def _mbtiles_image(path, extent, width: int, height: int) -> np.ndarray | None:
         try:
             img = Image.open(io.BytesIO(data)).convert("RGBA").resize((TILE_PX, TILE_PX))
         except (OSError, ValueError, Image.DecompressionBombError) as exc:  # one broken tile must not lose the map
-            log.warning("%s: tile %d/%d/%d not decoded: %s", path, z, x, y, exc)
+            log.warning(Text("{file}: tile {tile} not decoded: {reason}", params={"file": str(path), "tile": f"{z}/{x}/{y}", "reason": str(exc)}))
             continue
         r, c = (y - y0) * TILE_PX, (x - x0) * TILE_PX
         mosaic[r:r + TILE_PX, c:c + TILE_PX] = np.asarray(img)

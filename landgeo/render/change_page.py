@@ -30,7 +30,7 @@ from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.patches import PathPatch as _PP
 from matplotlib.path import Path as MplPath
 
-from ..i18n import check_lang
+from ..i18n import Text, check_lang
 from ..monitor.dates import at_or_before, date_key
 from . import style
 from .change_text import TEXT, has_change_page, in_language, narrative, phrase, span_transition
@@ -116,7 +116,7 @@ def _small_multiples(fig, top, bottom, monitoring, layers, rasters, lang, colour
                     ax.add_patch(patch)
                     im.set_clip_path(patch)
             except Exception as exc:  # a missing raster must not lose the page
-                log.warning("change page: land cover %s not drawn: %s", path, exc)
+                log.warning(Text("change page: land cover {file} not drawn: {reason}", params={"file": str(path), "reason": str(exc)}))
         if geoms.get(d) is not None:
             draw_geoms(ax, gpd.GeoSeries([allg], crs=4326), facecolor="none", edgecolor="#9a9a9a", linewidth=0.6,
                         linestyle=(0, (3, 2)), zorder=5)

@@ -22,7 +22,7 @@ from babel import Locale
 from babel.core import get_global
 from shapely.geometry.base import BaseGeometry
 
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, Text
 from ..io.text import read_text
 from ..io.vector import read_vector
 from .reach import to_boundary_longitudes
@@ -49,7 +49,7 @@ def to_4326(gdf: gpd.GeoDataFrame | None, key: str) -> gpd.GeoDataFrame | None:
     if len(gdf) == 0:
         return None
     if gdf.crs is None:
-        log.warning("layer %r has no CRS; taking it as EPSG:4326 for the map", key)
+        log.warning(Text("layer {layer} has no CRS; taking it as EPSG:4326 for the map", params={"layer": repr(key)}))
     elif gdf.crs.to_epsg() != 4326:
         log.info("layer %r: transforming from %s to EPSG:4326 for the map", key, gdf.crs.to_string())
         gdf = gdf.to_crs(4326)

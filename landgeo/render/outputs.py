@@ -15,7 +15,7 @@ from typing import Any
 import geopandas as gpd
 
 from ..errors import DrawingError
-from ..i18n import check_lang
+from ..i18n import Text, check_lang
 from ..io.profile_dir import GPKG_LAYERS, RASTERS_JSON
 from ..io.text import read_text
 from ..io.vector import list_layers, read_vector
@@ -75,9 +75,10 @@ def load_profile_rasters(folder: str | Path) -> dict[str, Path]:
     try:
         recorded = json.loads(read_text(path))
     except ValueError:
-        log.warning("%s: not JSON; the sheet is drawn without land cover or relief", path)
+        log.warning(Text("{file}: not JSON; the sheet is drawn without land cover or relief", params={"file": str(path)}))
         return {}
     found = {k: Path(v) for k, v in recorded.items() if isinstance(v, str) and Path(v).is_file()}
     for k in sorted(set(recorded) - set(found)):
-        log.warning("%s: the %s raster %s is no longer there; the sheet is drawn without it", path, k, recorded[k])
+        log.warning(Text("{file}: the {layer} raster {raster} is no longer there; the sheet is drawn without it",
+                         params={"file": str(path), "layer": k, "raster": str(recorded[k])}))
     return found

@@ -13,6 +13,7 @@ import rasterio
 from rasterio.windows import Window
 
 from ..errors import DataWarning
+from ..i18n import Text
 from .zones import Zone, raster_crs, row_cell_areas_m2
 
 log = logging.getLogger(__name__)
@@ -101,9 +102,10 @@ def band_nodata(src, band):
 def warn_outside(src, zones):
     for z in zones:
         if z.zone_ha > 0 and z.empty:
-            msg = f"{src.name}: zone {z.index} does not overlap the raster; no values were read for it"
+            msg = Text("{file}: zone {zone} does not overlap the raster; no values were read for it",
+                       params={"file": str(src.name), "zone": str(z.index)})
             log.warning(msg)
-            warnings.warn(msg, DataWarning, stacklevel=3)
+            warnings.warn(DataWarning(msg), stacklevel=3)
 
 
 

@@ -30,6 +30,12 @@ class LandgeoError(Exception):
         """The message in ``lang`` (English when it was given as a plain string)."""
         return self.text.render(lang) if self.text is not None else str(self)
 
+    def as_sentence(self) -> str:
+        """The message in English as a string that keeps its :class:`~landgeo.i18n.Text` (a
+        :class:`~landgeo.i18n.Sentence`, ``.text``): a failed row keeps it, and the command line states it
+        in ``--lang``. A plain-string message as it is."""
+        return self.text.sentence("en") if self.text is not None else str(self)
+
 
 @contextlib.contextmanager
 def stated_in(lang: str | None):

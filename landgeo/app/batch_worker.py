@@ -115,7 +115,7 @@ def recipe_tasks(recipes: Iterable[str | Path]) -> tuple[list[Task], list[Row]]:
             recipe = read_recipe(path)
         except LandgeoError as exc:
             log.error("%s: %s", path, exc)
-            failed.append(Row(slug=path.stem, status="failed", error=str(exc), source=str(path)))
+            failed.append(Row(slug=path.stem, status="failed", error=exc.as_sentence(), source=str(path)))
             continue
         tasks.append(Task(recipe.slug, str(path), str(recipe.path)))
     return tasks, failed
@@ -248,7 +248,7 @@ def run_task(task: Task, out_root: str, *, lang: str | None = None, offline: boo
         return dataclasses.replace(row, rasters=tuple((k, str(v)) for k, v in result.rasters.items()))
     except LandgeoError as exc:
         log.error("%s: %s", task.source, exc)
-        return Row(task.slug, "failed", error=str(exc), source=task.source)
+        return Row(task.slug, "failed", error=exc.as_sentence(), source=task.source)
     except Exception as exc:  # an internal error on one landscape must not stop the batch
         log.error(Text("{source}: internal error", params={"source": str(task.source)}), exc_info=True)
         return Row(task.slug, "failed", error=f"internal error: {type(exc).__name__}: {exc}", source=task.source)

@@ -308,7 +308,7 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
         except LandgeoError as exc:
             if len(recipes) == 1:
                 raise
-            parsed.append((Path(path), None, str(exc)))
+            parsed.append((Path(path), None, exc.as_sentence()))
     plan_outputs([(p, r) for p, r, _ in parsed if r is not None], out_root, overwrite=overwrite, atlas=len(recipes) > 1)
     outcomes = []
     for path, recipe, error in parsed:
@@ -324,7 +324,7 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
                 exc.lang = exc.lang or check_lang(lang, recipe.language)  # stated in the recipe's language
                 raise
             log.error("%s: %s", path, exc)
-            outcomes.append(Outcome(path, recipe.slug, "failed", error=str(exc)))
+            outcomes.append(Outcome(path, recipe.slug, "failed", error=exc.as_sentence()))
         except Exception as exc:  # an internal error on one landscape must not stop the others, as in batch
             if len(recipes) == 1:
                 raise

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .help import LandgeoCommand
-from .options import band_options, lang_option, out_option, overwrite_option
+from .options import band_options, kept_text, lang_option, out_option, overwrite_option
 from .options import message_lookup as _t  # the name the catalogue extractor reads
 
 
@@ -34,14 +34,14 @@ from .options import message_lookup as _t  # the name the catalogue extractor re
 @click.pass_context
 def batch(ctx, recipes, out_dir, units, field, key, units_where, country_field, layer, attach, workers, scheduler, resume,
           overwrite, maps, atlas, lang, offline, min_ha, max_ha) -> None:
-    """Profile many landscapes, on a local Dask cluster or the user's; a failure is recorded and the rest go on."""
+    """Profile many landscapes, on local worker processes or a running Dask cluster; a failure is recorded and the rest go on."""
     # slow start-up: the job's geopandas/matplotlib load only when the command runs
     from ..app.batch import plan_batch, run_batch
 
     fields = list(field) + [f.strip() for f in (key or "").split(",") if f.strip()]
     tasks, failed = plan_batch(list(recipes), units=units, field=fields or None, layer=layer, attach=attach,
                                where=units_where, country_field=country_field)
-    with click.progressbar(length=len(tasks) + len(failed), label="landscapes", file=click.get_text_stream("stderr"),
+    with click.progressbar(length=len(tasks) + len(failed), label=_t()("landscapes", context="progress bar"), file=click.get_text_stream("stderr"),
                            hidden=ctx.obj["quiet"]) as bar:
         result = run_batch(tasks, out_dir, workers=(os.cpu_count() or 1) if workers is None else workers, scheduler=scheduler, resume=resume, overwrite=overwrite,
                            lang=lang, offline=offline, maps=maps, min_ha=min_ha, max_ha=max_ha, failed=failed, atlas=atlas,
@@ -53,6 +53,6 @@ def batch(ctx, recipes, out_dir, units, field, key, units_where, country_field, 
     if result.atlas:
         click.echo(t("atlas: {path}", path=str(result.atlas)))
     for r in result.failed:
-        click.echo(t("{recipe}: FAILED: {error}", recipe=str(r.source), error=r.error), err=True)
+        click.echo(t("{recipe}: FAILED: {error}", recipe=str(r.source), error=kept_text(r.error)), err=True)
     if result.failed:
         ctx.exit(2)

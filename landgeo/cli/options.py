@@ -143,6 +143,13 @@ def _run_lang() -> str | None:
     return (ctx.find_root().obj or {}).get("lang") if ctx is not None else None
 
 
+def kept_text(message):
+    """A message's :class:`~landgeo.i18n.Text` when it keeps one (a :class:`~landgeo.i18n.Sentence`, as
+    :meth:`LandgeoError.as_sentence <landgeo.errors.LandgeoError.as_sentence>` gives), else the message: a
+    lookup ``t(..., error=kept_text(row.error))`` then states it in ``t``'s language."""
+    return message.text if isinstance(message, Sentence) else message
+
+
 def _show_warning(message, category, filename, lineno, file=None, line=None):
     lang = _run_lang() or "en"
     text = message.text(lang) if hasattr(message, "text") and callable(message.text) else str(message)

@@ -8,7 +8,7 @@ import click
 
 from ..render.labels import label
 from .help import LandgeoCommand
-from .options import band_options, lang_option, out_option, overwrite_option
+from .options import band_options, kept_text, lang_option, out_option, overwrite_option
 from .options import message_lookup as _t  # the name the catalogue extractor reads
 
 
@@ -23,7 +23,7 @@ def print_outcomes(outcomes) -> None:
             for note in o.result.notes:
                 click.echo(t("  note: {note}", note=note), err=True)
         else:
-            click.echo(_t()("{recipe}: FAILED: {error}", recipe=str(o.recipe), error=o.error), err=True)
+            click.echo(_t()("{recipe}: FAILED: {error}", recipe=str(o.recipe), error=kept_text(o.error)), err=True)
 
 
 def finish(ctx: click.Context, outcomes) -> None:

@@ -125,3 +125,16 @@ def test_the_formatter_outside_a_run_prints_plain_records_as_before():
     assert formatter.format(plain) == "landgeo: ERROR: a.toml: internal error"
     assert plain.levelname == "ERROR" and isinstance(plain.msg, Text)  # the record itself is left as logged
     assert norm(Text("{source}: internal error", params={"source": "a.toml"}).render("fr")) == "a.toml : erreur interne"
+
+
+def test_the_formatter_reads_the_runs_language_from_its_settings_in_any_thread():
+    from concurrent.futures import ThreadPoolExecutor
+
+    settings = {}
+    formatter = LanguageFormatter(settings=settings)  # as setup_logging makes it, before --lang is parsed
+    settings["lang"] = "fr"
+    record = logging.LogRecord("landgeo.x", logging.WARNING, __file__, 1, Text("{source}: internal error",
+                                                                               params={"source": "a.toml"}), None, None)
+    with ThreadPoolExecutor(1) as pool:  # no click context in a worker thread
+        line = pool.submit(formatter.format, record).result()
+    assert norm(line) == "landgeo: AVERTISSEMENT: a.toml : erreur interne"

@@ -191,13 +191,16 @@ class LanguageFormatter(logging.Formatter):
     rendered in that language, and so is every ``%``-argument that keeps its language-neutral form
     (:func:`_stated_in`: ``log.error("%s: %s", path, exc)``); the level word is translated too. A plain
     string is printed as it is. The record itself is not changed (other handlers see it as logged).
+    ``settings`` is the run's root context object, read when a record is formatted (``--lang`` is parsed
+    after the handler is set up), from any thread; without it, the current click context's.
     """
 
-    def __init__(self, fmt: str = "landgeo: %(levelname)s: %(message)s"):
+    def __init__(self, fmt: str = "landgeo: %(levelname)s: %(message)s", settings: dict | None = None):
         super().__init__(fmt)
+        self.settings = settings
 
     def format(self, record: logging.LogRecord) -> str:
-        lang = _run_lang()
+        lang = self.settings.get("lang") if self.settings is not None else _run_lang()
         copy = logging.makeLogRecord(record.__dict__)
         copy.msg = _stated_in(record.msg, lang)
         if isinstance(record.args, tuple):
@@ -212,7 +215,8 @@ def setup_logging(verbose: int, quiet: bool) -> None:
     """The package logger's level from -v/-q, one stderr handler (:class:`LanguageFormatter`), and warnings printed on one line."""
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(LanguageFormatter())
+    ctx = click.get_current_context(silent=True)
+    handler.setFormatter(LanguageFormatter(settings=ctx.find_root().ensure_object(dict) if ctx is not None else None))
     log.handlers[:] = [h for h in log.handlers if isinstance(h, logging.NullHandler)] + [handler]
     log.setLevel(level)
     warnings.showwarning = _show_warning

@@ -7,7 +7,7 @@ import matplotlib._text_helpers as text_helpers
 import numpy as np
 import pytest
 from matplotlib import patheffects
-from matplotlib.backends import backend_pdf
+from matplotlib.backends import _backend_pdf_ps, backend_pdf
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from PIL import Image
@@ -61,7 +61,7 @@ def test_text_is_written_with_the_same_bytes_as_matplotlib():
 def test_matplotlib_is_put_back_after_nested_and_failing_uses():
     def current():
         return (text_helpers.layout, backend_pdf.RendererPdf.draw_text, backend_pdf.RendererPdf._get_font_ttf,
-                backend_pdf.PdfFile._writePng)
+                backend_pdf.PdfFile._writePng, _backend_pdf_ps.CharacterTracker.track_glyph)
 
     before = current()
     with pytest.raises(RuntimeError), fast.pdf_fast():

@@ -6,8 +6,9 @@
   closed): about a quarter of the time of drawing a text-heavy page. The font lookup behind each
   text also re-reads eleven settings and copies the font properties every time. Here the second
   load is skipped only inside the PDF renderer's own ``draw_text`` (text drawn as outlines, as halo
-  labels are, still loads every glyph) and each font file is found once per font properties: the
-  PDF is byte-for-byte matplotlib's.
+  labels are, still loads every glyph), each font file is found once per font properties, and a glyph
+  the file already records is looked up once per character instead of through a new font-path key
+  (``CharacterTracker.track_glyph``): the PDF is byte-for-byte matplotlib's.
 - **Images.** matplotlib embeds a raster (land cover, hillshade, a basemap, their transparency) as
   PNG data that Pillow encodes choosing a filter row by row at zlib level 6. Here the same PDF image
   data (8-bit samples, PNG predictor) is written with the "Up" filter and ISA-L's deflate
@@ -28,7 +29,7 @@ from collections.abc import Iterator
 import matplotlib._text_helpers as _text_helpers
 import numpy as np
 from matplotlib import font_manager
-from matplotlib.backends import backend_pdf
+from matplotlib.backends import _backend_pdf_ps, backend_pdf
 from matplotlib.ft2font import FT2Font, LoadFlags
 
 from .png_encode import png_image_data
@@ -43,6 +44,7 @@ _PATCHES = (  # (owner, name, stock value): replaced while pdf_fast() is open
     (backend_pdf.RendererPdf, "draw_text", getattr(backend_pdf.RendererPdf, "draw_text", None)),
     (backend_pdf.RendererPdf, "_get_font_ttf", getattr(backend_pdf.RendererPdf, "_get_font_ttf", None)),
     (backend_pdf.PdfFile, "_writePng", getattr(backend_pdf.PdfFile, "_writePng", None)),
+    (_backend_pdf_ps.CharacterTracker, "track_glyph", getattr(_backend_pdf_ps.CharacterTracker, "track_glyph", None)),
 )
 _STOCK = {name: value for _owner, name, value in _PATCHES}
 _FONT_FILES: dict = {}  # FontProperties -> the font files matplotlib finds for them (settings fixed by page.RC)
@@ -73,6 +75,16 @@ def _get_font_ttf(self, prop):
     return font
 
 
+def _track_glyph(self, font, chars, glyph):
+    """matplotlib's answer for a glyph, kept per file: after the first time it only looks the glyph up."""
+    seen = self.__dict__.setdefault("_landgeo_seen", {})
+    key = (font.fname, font.face_index, chars, glyph)
+    found = seen.get(key)
+    if found is None:
+        found = seen[key] = _STOCK["track_glyph"](self, font, chars, glyph)
+    return found
+
+
 def _write_png(self, img):
     """``(image data, bits per sample, palette)`` as matplotlib's ``PdfFile._writePng`` returns them."""
     if img.mode not in ("L", "RGB", "P"):
@@ -83,7 +95,8 @@ def _write_png(self, img):
     return png_image_data(rows), 8, palette
 
 
-_REPLACEMENTS = {"layout": _layout, "draw_text": _draw_text, "_get_font_ttf": _get_font_ttf, "_writePng": _write_png}
+_REPLACEMENTS = {"layout": _layout, "draw_text": _draw_text, "_get_font_ttf": _get_font_ttf, "_writePng": _write_png,
+                 "track_glyph": _track_glyph}
 
 
 def _supported() -> bool:

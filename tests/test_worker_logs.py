@@ -1,0 +1,88 @@
+"""Log records of local batch workers reach the parent's stderr, stated in the run's ``--lang`` (their ``Text``
+messages cross the process boundary as ``Text``), at the parent's -v/-q level; the serial path is unchanged."""
+
+from __future__ import annotations
+
+import logging
+import pickle
+
+import geopandas as gpd
+import pytest
+import shapely
+from click.testing import CliRunner
+
+from landgeo.cli import main
+from landgeo.errors import LayerError
+from landgeo.i18n import Text
+
+from .test_languages import norm
+
+NOT_DEGREES = {
+    "en": "landgeo: WARNING: {file}: the file states EPSG:4326 but its coordinates are not degrees; "
+          "using the given crs EPSG:32630",
+    "fr": "landgeo: AVERTISSEMENT: {file} : le fichier indique EPSG:4326 mais ses coordonnées ne sont pas en degrés",
+}
+
+
+@pytest.fixture()
+def recipes(tmp_path):
+    """Two landscapes: ``utm`` a 20 km UTM box in a file that says EPSG:4326 (the recipe gives the real crs, so the
+    reader warns), ``plain`` a degrees square that logs nothing."""
+    utm = tmp_path / "utm.gpkg"
+    gpd.GeoDataFrame({"name": ["x"]}, geometry=[shapely.box(600_000, 600_000, 620_000, 620_000)], crs=4326).to_file(utm)
+    plain = tmp_path / "plain.gpkg"
+    gpd.GeoDataFrame({"name": ["y"]}, geometry=[shapely.box(-1.5, 6.0, -1.3, 6.2)], crs=4326).to_file(plain)
+    out = []
+    for name, layer, crs in (("utm", utm, '\ncrs = "EPSG:32630"'), ("plain", plain, "")):
+        recipe = tmp_path / f"{name}.toml"
+        recipe.write_text(f'[landscape]\nname = "{name}"\n\n[boundary]\nmethod = "file"\npath = "{layer.name}"{crs}\n',
+                          encoding="utf-8")
+        out.append(recipe)
+    return out
+
+
+def _batch(recipes, out, *args):
+    result = CliRunner().invoke(main, ["batch", *map(str, recipes), "-o", str(out), "--no-maps", "--no-atlas", *args])
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result.stderr.splitlines()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_warning_logged_in_a_worker_reaches_stderr_in_the_runs_language(recipes, tmp_path, workers, lang):
+    lines = _batch(recipes, tmp_path / "out", "--workers", workers, *(["--lang", lang] if lang != "en" else []))
+    expected = NOT_DEGREES[lang].format(file=recipes[0].parent / "utm.gpkg")
+    found = [norm(line) for line in lines if "utm.gpkg" in line and line.startswith("landgeo: ")]
+    assert len(found) == 1 and found[0].startswith(norm(expected)), lines
+    if lang == "fr":
+        assert "WARNING" not in found[0] and "not degrees" not in found[0]
+
+
+def test_workers_keep_the_parents_level_and_the_serial_path_is_unchanged(recipes, tmp_path):
+    assert not [line for line in _batch(recipes, tmp_path / "q", "--workers", "1", "-q") if "utm.gpkg" in line]
+    serial = [line for line in _batch(recipes, tmp_path / "s", "--workers", "0") if "utm.gpkg" in line]
+    workers = [line for line in _batch(recipes, tmp_path / "w", "--workers", "1") if "utm.gpkg" in line]
+    assert serial == workers and len(serial) == 1
+    info = _batch(recipes, tmp_path / "v", "--workers", "1", "-v")  # -v: the workers' INFO records come too
+    assert any(line.startswith("landgeo: INFO: ") and "utm.gpkg" in line for line in info), info
+
+
+def test_a_worker_record_keeps_its_text_and_its_traceback_as_text():
+    from landgeo.app.batch_local import WorkerLogHandler
+
+    handler = WorkerLogHandler(None)
+    text = Text("{source}: internal error", params={"source": "a.toml"})
+    error = LayerError(Text("{file}: file not found; check the path (recipe paths are relative to the recipe file)",
+                            params={"file": "x.gpkg"}))
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record = logging.getLogger("landgeo.x").makeRecord("landgeo.x", logging.ERROR, __file__, 1, text, None,
+                                                           __import__("sys").exc_info())
+    sent = pickle.loads(pickle.dumps(handler.prepare(record)))
+    assert sent.msg == text and sent.exc_info is None and "ValueError: boom" in sent.exc_text
+    record = logging.LogRecord("landgeo.x", logging.ERROR, __file__, 1, "%s: %s (%r)", ("a.toml", error, lambda: None), None)
+    sent = pickle.loads(pickle.dumps(handler.prepare(record)))
+    assert sent.args[0] == "a.toml" and isinstance(sent.args[1], LayerError) and sent.args[1].text == error.text
+    assert sent.args[1].in_language("fr") == error.in_language("fr") and sent.args[2].startswith("<function ")
+    assert record.msg == "%s: %s (%r)" and record.args[1] is error  # the record itself is left as logged

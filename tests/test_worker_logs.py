@@ -86,3 +86,54 @@ def test_a_worker_record_keeps_its_text_and_its_traceback_as_text():
     assert sent.args[0] == "a.toml" and isinstance(sent.args[1], LayerError) and sent.args[1].text == error.text
     assert sent.args[1].in_language("fr") == error.in_language("fr") and sent.args[2].startswith("<function ")
     assert record.msg == "%s: %s (%r)" and record.args[1] is error  # the record itself is left as logged
+
+
+def _bad_recipes(folder):
+    """``a.toml`` refused when read (its error names the recipe file), ``b.toml`` read but its layer is not GeoJSON
+    (its error names the layer)."""
+    (folder / "a.toml").write_text('[landscape]\nname = "a"\n\n[boundary]\nmethod = "nope"\n', encoding="utf-8")
+    (folder / "b.toml").write_text('[landscape]\nname = "b"\n\n[boundary]\nmethod = "file"\npath = "broken.geojson"\n',
+                                   encoding="utf-8")
+    (folder / "broken.geojson").write_text("not GeoJSON", encoding="utf-8")
+    return [folder / "a.toml", folder / "b.toml"]
+
+
+@pytest.mark.parametrize("command, workers", [("batch", "0"), ("batch", "1"), ("profile", None)])
+def test_a_logged_failure_names_its_recipe_once(tmp_path, monkeypatch, command, workers):
+    monkeypatch.chdir(tmp_path)
+    _bad_recipes(tmp_path)
+    args = [command, "a.toml", "b.toml", "-o", "out"] + (["--workers", workers, "--no-atlas"] if workers else [])
+    if command == "profile":
+        (tmp_path / "out").mkdir()
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    logged = [line for line in result.stderr.splitlines() if line.startswith("landgeo: ERROR: ")]
+    assert len(logged) == (2 if command == "batch" else 1), result.stderr
+    for line in logged:
+        if "a.toml" in line:
+            assert line.startswith(f"landgeo: ERROR: {tmp_path / 'a.toml'}: [boundary] method = "), line
+        else:
+            assert line.startswith(f"landgeo: ERROR: b.toml: {tmp_path / 'broken.geojson'}: "), line
+        assert line.count(".toml") == 1, line
+
+
+def test_a_failure_whose_text_does_not_name_the_recipe_is_given_its_source(tmp_path, monkeypatch):
+    from landgeo.app.pipeline import log_failure
+
+    monkeypatch.chdir(tmp_path)
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("landgeo.test.failure")
+    logger.addHandler(handler)
+    try:
+        log_failure(logger, "units.gpkg#name=Ashanti", LayerError(Text("{file}: file not found; check the path (recipe "
+                                                                      "paths are relative to the recipe file)",
+                                                                      params={"file": "x.gpkg"})))
+        log_failure(logger, "a.toml", LayerError(f"{tmp_path / 'a.toml'}: broken"))
+    finally:
+        logger.removeHandler(handler)
+    assert [r.getMessage() for r in records] == [
+        "units.gpkg#name=Ashanti: x.gpkg: file not found; check the path (recipe paths are relative to the recipe file)",
+        f"{tmp_path / 'a.toml'}: broken"]
+    assert isinstance(records[0].args[1], LayerError)  # the error itself: the command line states it in --lang

@@ -24,7 +24,7 @@ from ..i18n import Text
 from ..io.vector import read_vector, report_of
 from ..io.vector_info import reuse_layer_info
 from ..recipe.parse import Recipe, parse_recipe, read_recipe
-from .pipeline import build_profile, write_profile_dir
+from .pipeline import build_profile, log_failure, write_profile_dir
 from .units_recipes import units_recipes
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ def recipe_tasks(recipes: Iterable[str | Path]) -> tuple[list[Task], list[Row]]:
         try:
             recipe = read_recipe(path)
         except LandgeoError as exc:
-            log.error("%s: %s", path, exc)
+            log_failure(log, path, exc)
             failed.append(Row(slug=path.stem, status="failed", error=exc.as_sentence(), source=str(path)))
             continue
         tasks.append(Task(recipe.slug, str(path), str(recipe.path)))
@@ -247,7 +247,7 @@ def run_task(task: Task, out_root: str, *, lang: str | None = None, offline: boo
         row = row_from_profile(result.profile, status="ok", source=task.source)
         return dataclasses.replace(row, rasters=tuple((k, str(v)) for k, v in result.rasters.items()))
     except LandgeoError as exc:
-        log.error("%s: %s", task.source, exc)
+        log_failure(log, task.source, exc)
         return Row(task.slug, "failed", error=exc.as_sentence(), source=task.source)
     except Exception as exc:  # an internal error on one landscape must not stop the batch
         log.error(Text("{source}: internal error", params={"source": str(task.source)}), exc_info=True)

@@ -55,6 +55,26 @@ ATLAS = "atlas.pdf"
 INDICATORS = INDICATORS_CSV
 
 
+def _names_source(message: str, source) -> bool:
+    """Whether ``message`` starts with ``source``'s file (a recipe's errors name its resolved path)."""
+    head = message.split(": ", 1)[0]
+    if head == str(source):
+        return True
+    try:
+        return Path(head).resolve() == Path(source).resolve()
+    except (OSError, ValueError):  # not a path
+        return False
+
+
+def log_failure(logger: logging.Logger, source, exc: LandgeoError) -> None:
+    """``source: error`` at ERROR level, naming ``source`` once: an error whose text starts with that file is
+    logged alone. The error stays the record's argument (the command line states it in ``--lang``)."""
+    if _names_source(str(exc), source):
+        logger.error("%s", exc)
+    else:
+        logger.error("%s: %s", source, exc)
+
+
 @dataclass
 class ProfileResult:
     """Everything computed for one landscape."""
@@ -323,7 +343,7 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
             if len(recipes) == 1:
                 exc.lang = exc.lang or check_lang(lang, recipe.language)  # stated in the recipe's language
                 raise
-            log.error("%s: %s", path, exc)
+            log_failure(log, path, exc)
             outcomes.append(Outcome(path, recipe.slug, "failed", error=exc.as_sentence()))
         except Exception as exc:  # an internal error on one landscape must not stop the others, as in batch
             if len(recipes) == 1:

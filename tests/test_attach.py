@@ -31,6 +31,7 @@ from landgeo.io.vector import read_vector
 
 from .conftest import shared_data
 from .reference import brute_distance_m, gd, gd_line, geod_ha, inter
+from .test_languages import norm
 
 GEOD = Geod(ellps="WGS84")
 LANDSCAPE = shapely.Polygon([(-19.6, 5.3), (-19.2, 5.32), (-19.15, 5.7), (-19.45, 5.75), (-19.62, 5.55)])
@@ -135,6 +136,22 @@ def test_landcover_partly_outside_reports_the_uncovered_share(tmp_path):
     assert part["outside_share"] == pytest.approx(expected, abs=1e-6)
     assert part["not_covered_share"] == pytest.approx(expected, abs=1e-6)
     assert any("outside the raster" in n for n in notes)
+
+
+@pytest.mark.parametrize("lang, sliver, three", [
+    ("en", "lc: less than 0.1% of the landscape lies outside the raster", "lc: 3.0% of the landscape lies outside the raster"),
+    ("fr", "lc : moins de 0,1 % du paysage est hors du raster", "lc : 3,0 % du paysage est hors du raster"),
+])
+def test_a_sliver_outside_the_raster_is_less_than_a_tenth_of_a_percent_not_zero(tmp_path, lang, sliver, three):
+    path = write_tif(tmp_path / "lc.tif", np.full((200, 200), 2, dtype="uint8"), from_origin(-1.0, 7.0, 0.01, 0.01))
+    notes = {}
+    with rasterio.open(path) as src:
+        for over in (0.0005, 0.046392):  # the boundary reaches this far east of the raster (lon 1.0): 0.03 %, 3.0 %
+            part, found = attach.landcover_from_raster(shapely.box(-0.5, 5.5, 1.0 + over, 6.5), src,
+                                                       builtin_table("modis_igbp"), source="lc", lang=lang)
+            assert part["outside_share"] == pytest.approx(over / (1.5 + over), rel=1e-3)
+            notes[over] = [norm(n) for n in found if "raster" in n]
+    assert notes == {0.0005: [norm(sliver)], 0.046392: [norm(three)]}
 
 
 def test_rasters_that_miss_the_landscape_warn_and_give_empty_parts(tmp_path):

@@ -163,7 +163,9 @@ def landcover_from_raster(
                                       cells=resolution["cells_inside"]))
     notes.extend(raster_crs_note(label, crs, lang))
     if outside > 0:
-        if outside < 1:
+        if outside < 0.0005:  # {share:.1%} would say 0.0 % of a part that is there
+            msg = Text("{layer}: less than 0.1% of the landscape lies outside the raster", params={"layer": label})
+        elif outside < 1:
             msg = Text("{layer}: {share:.1%} of the landscape lies outside the raster", params={"layer": label, "share": round(outside, 6)})
         else:
             msg = Text("{layer}: the raster does not overlap the landscape", params={"layer": label})

@@ -4,7 +4,9 @@ messages cross the process boundary as ``Text``), at the parent's -v/-q level; t
 from __future__ import annotations
 
 import logging
+import os
 import pickle
+import threading
 
 import geopandas as gpd
 import pytest
@@ -137,3 +139,33 @@ def test_a_failure_whose_text_does_not_name_the_recipe_is_given_its_source(tmp_p
         "units.gpkg#name=Ashanti: x.gpkg: file not found; check the path (recipe paths are relative to the recipe file)",
         f"{tmp_path / 'a.toml'}: broken"]
     assert isinstance(records[0].args[1], LayerError)  # the error itself: the command line states it in --lang
+
+
+class _KillsItsWorker:
+    """A task whose unpickling ends the worker process at once, as a crash or the OOM killer would."""
+
+    slug, source = "boom", "boom.toml"
+
+    def __reduce__(self):
+        return (os._exit, (3,))
+
+
+def _listeners() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if "_monitor" in t.name]  # QueueListener's thread
+
+
+def test_the_listener_ends_with_its_pool_however_the_pool_ends(tmp_path):
+    from landgeo.app.batch_local import run_local
+    from landgeo.app.batch_worker import Task
+
+    assert not _listeners()
+    rows = run_local([_KillsItsWorker()], str(tmp_path), {}, lambda row: None, workers=1)  # a broken pool, run again
+    assert rows[0].status == "failed" and not _listeners()
+
+    def interrupted(row):
+        raise KeyboardInterrupt
+
+    missing = Task("x", "x.toml", str(tmp_path / "x.toml"))  # fails at once: its row comes back, then Ctrl-C
+    with pytest.raises(KeyboardInterrupt):
+        run_local([missing, missing], str(tmp_path), {}, interrupted, workers=1)
+    assert not _listeners()

@@ -66,7 +66,8 @@ def test_an_error_logged_as_an_argument_is_stated_in_the_runs_language(tmp_path,
     assert result.exit_code == 2, result.output
     assert len(lines) == 2, result.stderr
     for line, recipe in zip(lines, recipes):
-        assert line.startswith(f"landgeo: {level}: {recipe}: "), line
+        assert line.startswith((f"landgeo: {level}: {recipe}: ", f"landgeo: {level}: {recipe} : ")), line
+        assert line.count(recipe.name) == 1, line  # the error names its recipe: not repeated in front of it
         assert words in line and "missing_" in line, line
         assert not foreign_in(line.split(": ", 2)[2], lang), (lang, line)
     failed = [line for line in result.stderr.splitlines() if line.startswith(tuple(str(r) for r in recipes))]

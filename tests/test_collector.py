@@ -2,6 +2,7 @@
 
 import gc
 import sys
+import threading
 
 import pytest
 
@@ -56,4 +57,34 @@ def test_a_failing_sheet_leaves_the_collector_on(tmp_path):
     profile, layers = demo_inputs()
     with pytest.raises(LandgeoError):
         write_sheet(profile, layers)  # neither pdf= nor png=
+    assert gc.isenabled()
+
+
+def test_threads_that_overlap_still_collect_when_each_finishes_its_page():
+    collected, go = [], threading.Event()
+
+    def count(phase, info):
+        if phase == "start":
+            collected.append(threading.current_thread().name)
+
+    def first():
+        with collector_paused():
+            go.set()
+            second.join()  # the second thread finishes its page while this one is still drawing
+
+    def second_page():
+        go.wait()
+        with collector_paused():
+            [[] for _ in range(1000)]  # some garbage of its own
+
+    second = threading.Thread(target=second_page, name="second")
+    gc.callbacks.append(count)
+    try:
+        second.start()  # waits for the first thread's pause
+        t = threading.Thread(target=first, name="first")
+        t.start()
+        t.join()
+    finally:
+        gc.callbacks.remove(count)
+    assert "second" in collected  # it collected on its way out although the first still held the pause
     assert gc.isenabled()

@@ -1,5 +1,6 @@
 """render/pdf_fast: the faster PDF paths write matplotlib's text bytes and images of the same pixels, and put matplotlib back."""
 
+import contextlib
 import io
 
 import matplotlib
@@ -21,6 +22,7 @@ TEXTS = [
     "AVATAR To Wa Ty",  # kerning pairs
     "Ανατολική Μακεδονία · Свердловская область",  # Greek and Cyrillic (DejaVu Sans has both)
     "no\u00a0break",
+    "مرحبا بالعالم · שלום",  # right to left, Arabic joined forms: one character, several glyphs
     "",
 ]
 
@@ -40,9 +42,9 @@ def _figure() -> Figure:
     return fig
 
 
-def _pdf(fig, *, faster: bool) -> bytes:
+def _pdf(fig, *, faster: bool, rc=None) -> bytes:
     buf = io.BytesIO()
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context({**RC, **(rc or {})}):
         if faster:
             with fast.pdf_fast(), PdfPages(buf, metadata={"CreationDate": None}) as pages:
                 pages.savefig(fig)
@@ -52,10 +54,26 @@ def _pdf(fig, *, faster: bool) -> bytes:
     return buf.getvalue()
 
 
-def test_text_is_written_with_the_same_bytes_as_matplotlib():
-    stock = _pdf(_figure(), faster=False)
-    assert _pdf(_figure(), faster=True) == stock
-    assert b"/Type3" in stock and len(stock) > 5_000  # real text was written, as Type 3 fonts
+@pytest.mark.parametrize("fonttype", [3, 42])
+def test_text_is_written_with_the_same_bytes_as_matplotlib(fonttype):
+    rc = {"pdf.fonttype": fonttype}
+    stock = _pdf(_figure(), faster=False, rc=rc)
+    assert _pdf(_figure(), faster=True, rc=rc) == stock
+    assert (b"/Type3" if fonttype == 3 else b"/CIDFontType2") in stock and len(stock) > 5_000  # real text
+
+
+def test_a_font_setting_changed_between_pages_is_followed():
+    fig = _figure()
+    buf = {}
+    for faster in (False, True):
+        out = io.BytesIO()
+        with matplotlib.rc_context(RC), (fast.pdf_fast() if faster else contextlib.nullcontext()):
+            with PdfPages(out, metadata={"CreationDate": None}) as pages:
+                pages.savefig(fig)
+                with matplotlib.rc_context({"font.family": "serif", "font.serif": ["DejaVu Serif"]}):
+                    pages.savefig(_figure())
+        buf[faster] = out.getvalue()
+    assert b"DejaVuSerif" in buf[False] and buf[True] == buf[False]
 
 
 def test_matplotlib_is_put_back_after_nested_and_failing_uses():
@@ -64,6 +82,7 @@ def test_matplotlib_is_put_back_after_nested_and_failing_uses():
                 backend_pdf.PdfFile._writePng, _backend_pdf_ps.CharacterTracker.track_glyph)
 
     before = current()
+    own = {name: name in vars(backend_pdf.RendererPdf) for name in ("draw_text", "_get_font_ttf")}
     with pytest.raises(RuntimeError), fast.pdf_fast():
         with fast.pdf_fast():
             if fast._supported():
@@ -73,6 +92,8 @@ def test_matplotlib_is_put_back_after_nested_and_failing_uses():
             assert text_helpers.layout is not before[0]  # the outer use is still open
         raise RuntimeError("a page failed")
     assert current() == before
+    # a method RendererPdf only inherits is not left copied onto it
+    assert {name: name in vars(backend_pdf.RendererPdf) for name in ("draw_text", "_get_font_ttf")} == own
 
 
 def test_the_faster_path_is_used_on_the_matplotlib_it_was_written_for():
@@ -89,10 +110,15 @@ def _image_figure() -> Figure:
     classes = np.array([[34, 139, 34], [240, 230, 140], [205, 92, 92], [70, 130, 180]], np.uint8)
     few = classes[rng.integers(0, 4, (50, 70))]  # 4 colours: an indexed image (Pillow packs 2-bit indices)
     two = classes[rng.integers(0, 2, (30, 30))]  # 2 colours: 1-bit for Pillow
+    blocks = np.kron(rng.integers(0, 2, (6, 6)), np.ones((7, 7), int))  # 2 land-cover classes in blocks:
+    two_blocks = classes[blocks]  # viewers draw the edges of 1- and 8-bit indexed images differently
+    sixteen = np.kron(rng.integers(0, 16, (5, 5)), np.ones((9, 9), int))
+    palette16 = rng.integers(0, 256, (16, 3)).astype(np.uint8)
     shade = np.zeros((45, 45, 4), np.uint8)
     shade[..., 3] = rng.integers(0, 200, (45, 45))  # hillshade-like: black with a varying alpha (a soft mask)
     for rect, img in (([0.02, 0.5, 0.3, 0.45], noise), ([0.35, 0.5, 0.3, 0.45], few),
-                      ([0.68, 0.5, 0.3, 0.45], two), ([0.02, 0.02, 0.45, 0.45], shade)):
+                      ([0.68, 0.5, 0.3, 0.45], two), ([0.02, 0.02, 0.45, 0.45], shade),
+                      ([0.5, 0.02, 0.22, 0.45], two_blocks), ([0.75, 0.02, 0.22, 0.45], palette16[sixteen])):
         ax = fig.add_axes(rect)
         ax.set_axis_off()
         ax.imshow(img, interpolation="nearest", aspect="auto")
@@ -100,16 +126,17 @@ def _image_figure() -> Figure:
     return fig
 
 
-def _pixels(pdf: bytes) -> np.ndarray:
-    (png,) = pdf_pages_png(pdf, [0], dpi=100)
+def _pixels(pdf: bytes, dpi: int) -> np.ndarray:
+    (png,) = pdf_pages_png(pdf, [0], dpi=dpi)
     with Image.open(io.BytesIO(png)) as im:
         return np.asarray(im.convert("RGB"))
 
 
-def test_images_draw_the_same_pixels_as_matplotlibs():
+@pytest.mark.parametrize("dpi", [72, 100, 200])
+def test_images_draw_the_same_pixels_as_matplotlibs(dpi):
     stock, faster = _pdf(_image_figure(), faster=False), _pdf(_image_figure(), faster=True)
     assert faster != stock  # the image streams are encoded differently
-    a, b = _pixels(stock), _pixels(faster)
-    assert a.shape == b.shape == (400, 600, 3)
+    a, b = _pixels(stock, dpi), _pixels(faster, dpi)
+    assert a.shape == b.shape == (4 * dpi, 6 * dpi, 3)
     assert len(np.unique(a.reshape(-1, 3), axis=0)) > 1000  # the images were drawn, noise and all
     assert np.array_equal(a, b)

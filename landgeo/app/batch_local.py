@@ -142,6 +142,7 @@ def _start_worker(environ: dict[str, str], logs=None, level: int = logging.WARNI
         numba.set_num_threads(1)
     except Exception:  # noqa: BLE001  # numba's pool already started wider, or no numba: the environment stands
         pass
+    gc.collect()  # garbage of the start-up is not kept for good by the freeze
     gc.freeze()  # the ~300,000 objects of the modules imported so far stay out of every later full collection
 
 

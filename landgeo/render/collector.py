@@ -18,21 +18,35 @@ from collections.abc import Iterator
 __all__ = ["collector_paused"]
 
 _LOCK = threading.Lock()
-_STATE = {"depth": 0, "was_enabled": False}
+_STATE = {"holders": 0, "was_enabled": False}  # holders: threads inside an outermost pause
+_LOCAL = threading.local()  # .depth: this thread's nesting
 
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause automatic garbage collection inside (re-entrant; also a decorator)."""
-    with _LOCK:
-        if _STATE["depth"] == 0:
-            _STATE["was_enabled"] = gc.isenabled()
-            gc.disable()
-        _STATE["depth"] += 1
+    """Pause automatic garbage collection inside (re-entrant; also a decorator).
+
+    With pages drawn in several threads at once, a thread that finishes its page while another still
+    draws collects the young generations itself, so a busy pool of threads cannot keep the collector
+    off for good.
+    """
+    depth = getattr(_LOCAL, "depth", 0)
+    _LOCAL.depth = depth + 1
+    if depth == 0:
+        with _LOCK:
+            if _STATE["holders"] == 0:
+                _STATE["was_enabled"] = gc.isenabled()
+                gc.disable()
+            _STATE["holders"] += 1
     try:
         yield
     finally:
-        with _LOCK:
-            _STATE["depth"] -= 1
-            if _STATE["depth"] == 0 and _STATE["was_enabled"]:
-                gc.enable()
+        _LOCAL.depth = depth
+        if depth == 0:
+            with _LOCK:
+                _STATE["holders"] -= 1
+                last = _STATE["holders"] == 0
+                if last and _STATE["was_enabled"]:
+                    gc.enable()
+            if not last:
+                gc.collect(1)

@@ -6,18 +6,18 @@
   closed): about a quarter of the time of drawing a text-heavy page. The font lookup behind each
   text also re-reads eleven settings and copies the font properties every time. Here the second
   load is skipped only inside the PDF renderer's own ``draw_text`` (text drawn as outlines, as halo
-  labels are, still loads every glyph), each font file is found once per font properties, and a glyph
+  labels are, still loads every glyph), each font file is found once per font properties on a page, and a glyph
   the file already records is looked up once per character instead of through a new font-path key
   (``CharacterTracker.track_glyph``): the PDF is byte-for-byte matplotlib's.
 - **Images.** matplotlib embeds a raster (land cover, hillshade, a basemap, their transparency) as
   PNG data that Pillow encodes choosing a filter row by row at zlib level 6. Here the same PDF image
-  data (8-bit samples, PNG predictor) is written with the "Up" filter and ISA-L's deflate
-  (:func:`~landgeo.render.png_encode.png_image_data`): the page draws the same pixels (PDFium,
-  ``tests/test_pdf_fast.py``) in less time; the file differs only in those streams.
+  data (samples and palette indices at Pillow's bit depths, PNG predictor) is written with the "Up"
+  filter and ISA-L's deflate (:func:`~landgeo.render.png_encode.png_image_data`): the page draws the
+  same pixels (PDFium, ``tests/test_pdf_fast.py``) in less time; the file differs only in those streams.
 
 ``pdf_fast()`` is a re-entrant context manager under which, in this process, matplotlib's PDF
-backend takes these paths; outside it and on a matplotlib whose private names differ, nothing
-changes. matplotlib itself is not thread-safe.
+backend takes these paths; outside it, and on any matplotlib but 3.11 (whose private functions these
+replace), nothing changes. matplotlib itself is not thread-safe.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import contextlib
 import threading
 from collections.abc import Iterator
 
+import matplotlib
 import matplotlib._text_helpers as _text_helpers
 import numpy as np
 from matplotlib import font_manager
@@ -37,17 +38,18 @@ from .png_encode import png_image_data
 __all__ = ["pdf_fast"]
 
 _LOCK = threading.Lock()
-_STATE = {"depth": 0}
+_STATE: dict = {"depth": 0, "saved": []}  # saved: (owner, name, own value or _ABSENT) at the outermost entry
 _LOCAL = threading.local()  # .skip_glyph_load: True while this thread is inside RendererPdf.draw_text
-_PATCHES = (  # (owner, name, stock value): replaced while pdf_fast() is open
-    (_text_helpers, "layout", getattr(_text_helpers, "layout", None)),
-    (backend_pdf.RendererPdf, "draw_text", getattr(backend_pdf.RendererPdf, "draw_text", None)),
-    (backend_pdf.RendererPdf, "_get_font_ttf", getattr(backend_pdf.RendererPdf, "_get_font_ttf", None)),
-    (backend_pdf.PdfFile, "_writePng", getattr(backend_pdf.PdfFile, "_writePng", None)),
-    (_backend_pdf_ps.CharacterTracker, "track_glyph", getattr(_backend_pdf_ps.CharacterTracker, "track_glyph", None)),
+_ABSENT = object()
+_PATCHED = (  # (owner, name): replaced while pdf_fast() is open
+    (_text_helpers, "layout"),
+    (backend_pdf.RendererPdf, "draw_text"),
+    (backend_pdf.RendererPdf, "_get_font_ttf"),
+    (backend_pdf.PdfFile, "_writePng"),
+    (_backend_pdf_ps.CharacterTracker, "track_glyph"),
 )
-_STOCK = {name: value for _owner, name, value in _PATCHES}
-_FONT_FILES: dict = {}  # FontProperties -> the font files matplotlib finds for them (settings fixed by page.RC)
+_STOCK: dict = {}  # name -> what the replacement calls: the value found at the outermost entry
+_WRITTEN_FOR = (3, 11)  # the private matplotlib this was written against (and tested on)
 
 
 def _layout(string, font, *, features=None, language=None):
@@ -66,9 +68,10 @@ def _draw_text(self, *args, **kwargs):
 
 
 def _get_font_ttf(self, prop):
-    files = _FONT_FILES.get(prop)
+    found = self.__dict__.setdefault("_landgeo_font_files", {})  # per renderer: one page, one set of font settings
+    files = found.get(prop)
     if files is None:
-        files = _FONT_FILES[prop] = font_manager.fontManager._find_fonts_by_props(prop)
+        files = found[prop] = font_manager.fontManager._find_fonts_by_props(prop)
     font = font_manager.get_font(files)
     font.clear()
     font.set_size(prop.get_size_in_points(), 72)
@@ -85,14 +88,33 @@ def _track_glyph(self, font, chars, glyph):
     return found
 
 
+def _packed(indices: np.ndarray, bits: int) -> np.ndarray:
+    """Rows of palette indices packed ``bits`` to a byte, first pixel in the high bits (as PNG packs them)."""
+    per_byte = 8 // bits
+    height, width = indices.shape
+    padded = np.zeros((height, -(-width // per_byte) * per_byte), np.uint8)
+    padded[:, :width] = indices
+    groups = padded.reshape(height, -1, per_byte).astype(np.uint16)
+    shifts = np.arange(8 - bits, -1, -bits, dtype=np.uint16)
+    return (groups << shifts).sum(axis=2).astype(np.uint8)
+
+
 def _write_png(self, img):
-    """``(image data, bits per sample, palette)`` as matplotlib's ``PdfFile._writePng`` returns them."""
+    """``(image data, bits per sample, palette)`` as matplotlib's ``PdfFile._writePng`` returns them.
+
+    Palette indices take as many bits as Pillow gives them (1, 2, 4 or 8 for up to 2, 4, 16 or 256
+    colours): PDF viewers draw the edges of a 1-bit and an 8-bit indexed image differently.
+    """
     if img.mode not in ("L", "RGB", "P"):
         return _STOCK["_writePng"](self, img)
     samples = np.asarray(img)  # L and P: (h, w) of values or palette indices; RGB: (h, w, 3)
     rows = samples.reshape(samples.shape[0], -1)
-    palette = bytes(img.getpalette() or []) if img.mode == "P" else None  # 8-bit indices (Pillow may pack fewer)
-    return png_image_data(rows), 8, palette
+    if img.mode != "P":
+        return png_image_data(rows), 8, None
+    palette = bytes(img.getpalette() or [])
+    colours = max(1, min(len(palette) // 3, 256))
+    bits = 1 if colours <= 2 else 2 if colours <= 4 else 4 if colours <= 16 else 8
+    return png_image_data(rows if bits == 8 else _packed(rows, bits)), bits, palette
 
 
 _REPLACEMENTS = {"layout": _layout, "draw_text": _draw_text, "_get_font_ttf": _get_font_ttf, "_writePng": _write_png,
@@ -100,8 +122,10 @@ _REPLACEMENTS = {"layout": _layout, "draw_text": _draw_text, "_get_font_ttf": _g
 
 
 def _supported() -> bool:
-    return (None not in _STOCK.values() and hasattr(FT2Font, "_layout")
-            and hasattr(font_manager.fontManager, "_find_fonts_by_props"))
+    """On matplotlib 3.11 with the private names this module replaces; any other matplotlib is left alone."""
+    version = tuple(int(p) for p in matplotlib.__version__.split(".")[:2] if p.isdigit())
+    return (version == _WRITTEN_FOR and all(hasattr(owner, name) for owner, name in _PATCHED)
+            and hasattr(FT2Font, "_layout") and hasattr(font_manager.fontManager, "_find_fonts_by_props"))
 
 
 @contextlib.contextmanager
@@ -113,8 +137,11 @@ def pdf_fast() -> Iterator[None]:
     with _LOCK:
         _STATE["depth"] += 1
         if _STATE["depth"] == 1:
-            _FONT_FILES.clear()  # font settings or installed fonts may have changed since the last page
-            for owner, name, _stock in _PATCHES:
+            # what is there now (also a patch installed after import) is what the replacements call and
+            # what is put back: a name the class only inherits is removed again, not copied onto it
+            _STATE["saved"] = [(owner, name, vars(owner).get(name, _ABSENT)) for owner, name in _PATCHED]
+            for owner, name in _PATCHED:
+                _STOCK[name] = getattr(owner, name)
                 setattr(owner, name, _REPLACEMENTS[name])
     try:
         yield
@@ -122,5 +149,8 @@ def pdf_fast() -> Iterator[None]:
         with _LOCK:
             _STATE["depth"] -= 1
             if _STATE["depth"] == 0:
-                for owner, name, stock in _PATCHES:
-                    setattr(owner, name, stock)
+                for owner, name, own in _STATE["saved"]:
+                    if own is _ABSENT:
+                        delattr(owner, name)
+                    else:
+                        setattr(owner, name, own)

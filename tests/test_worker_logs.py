@@ -90,6 +90,22 @@ def test_a_worker_record_keeps_its_text_and_its_traceback_as_text():
     assert record.msg == "%s: %s (%r)" and record.args[1] is error  # the record itself is left as logged
 
 
+class _NeedsMore(Exception):
+    """Pickles, but the parent could not rebuild it: its ``__init__`` wants an argument its args lack."""
+
+    def __init__(self, message, *, layer):
+        super().__init__(message)
+        self.layer = layer
+
+
+def test_an_argument_the_parent_could_not_rebuild_crosses_as_its_text():
+    from landgeo.app.batch_local import WorkerLogHandler
+
+    record = logging.LogRecord("landgeo.x", logging.WARNING, __file__, 1, "%s", (_NeedsMore("odd", layer="l"),), None)
+    sent = pickle.loads(pickle.dumps(WorkerLogHandler(None).prepare(record)))
+    assert sent.args == ("odd",)
+
+
 def _bad_recipes(folder):
     """``a.toml`` refused when read (its error names the recipe file), ``b.toml`` read but its layer is not GeoJSON
     (its error names the layer)."""

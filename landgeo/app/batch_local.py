@@ -56,11 +56,17 @@ def _worker_environ_while_starting():
 
 
 def _portable(value):
-    """``value`` when it comes back from a pickle (a ``Text``, a ``LandgeoError``, a path…), else its ``str()``."""
+    """``value`` when it can cross to the parent (a ``Text``, a ``LandgeoError``, a path…), else its ``str()``.
+
+    It must pickle, and be rebuilt from its reduction as the parent's unpickling would rebuild it (an
+    exception whose ``__init__`` needs other arguments cannot): ``copy.deepcopy`` goes through the same
+    reduction, in this process, on the worker's own objects.
+    """
     if value is None or isinstance(value, (str, int, float)):  # a Sentence is a str that pickles as its Text
         return value
     try:
-        pickle.loads(pickle.dumps(value))
+        pickle.dumps(value)
+        copy.deepcopy(value)
     except Exception:  # noqa: BLE001  # whatever cannot cross to the parent crosses as its text
         return str(value)
     return value

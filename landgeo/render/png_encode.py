@@ -40,7 +40,7 @@ def _deflate(data) -> bytes:
 
 
 def png_image_data(rows: np.ndarray) -> bytes:
-    """The deflated PNG image data (IDAT's content) of 8-bit samples, one image row per row of ``rows``.
+    """The deflated PNG image data (IDAT's content) of rows of bytes (8-bit samples or packed palette indices).
 
     Every row carries the "Up" filter. A PDF reads the same data through its PNG predictor
     (``/Predictor 10``), which is how matplotlib's PDF backend embeds images.

@@ -21,11 +21,12 @@ import gc
 import logging
 import multiprocessing
 import os
-import pickle
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from logging.handlers import QueueHandler, QueueListener
+from pathlib import PurePath
 
+from ..errors import LandgeoError, LandgeoWarning
 from ..i18n import Text
 from .batch_worker import Row, run_task
 
@@ -55,19 +56,23 @@ def _worker_environ_while_starting():
                 os.environ[k] = v
 
 
-def _portable(value):
-    """``value`` when it can cross to the parent (a ``Text``, a ``LandgeoError``, a path…), else its ``str()``.
+_CROSSING = (str, int, float, PurePath, Text, LandgeoError, LandgeoWarning)  # rebuilt as they are in the parent
 
-    It must pickle, and be rebuilt from its reduction as the parent's unpickling would rebuild it (an
-    exception whose ``__init__`` needs other arguments cannot): ``copy.deepcopy`` goes through the same
-    reduction, in this process, on the worker's own objects.
+
+def _portable(value):
+    """``value`` when it can cross to the parent as it is (a ``Text``, a ``LandgeoError``, a path…), else its ``str()``.
+
+    Only landgeo's own message types, paths and plain values cross as they are, and only when they copy
+    (``copy.deepcopy`` rebuilds them by the reduction the parent uses: their parameters must allow it);
+    anything else crosses as its text.
     """
-    if value is None or isinstance(value, (str, int, float)):  # a Sentence is a str that pickles as its Text
+    if value is None or isinstance(value, (str, int, float)):  # a Sentence is a str that crosses as its Text
         return value
+    if not isinstance(value, _CROSSING):
+        return str(value)
     try:
-        pickle.dumps(value)
         copy.deepcopy(value)
-    except Exception:  # noqa: BLE001  # whatever cannot cross to the parent crosses as its text
+    except Exception:  # noqa: BLE001  # whatever cannot be rebuilt crosses as its text
         return str(value)
     return value
 
@@ -76,7 +81,7 @@ class WorkerLogHandler(QueueHandler):
     """A worker's records onto the parent's queue, still to be formatted there (in the run's language).
 
     Unlike :meth:`QueueHandler.prepare <logging.handlers.QueueHandler.prepare>`, which formats the message
-    here (a ``Text`` would become English), the message and its arguments stay as logged when they pickle
+    here (a ``Text`` would become English), the message and its arguments stay as logged when they can cross
     (:func:`_portable`); only a traceback is made text, as it cannot cross. The record logged is not changed.
     """
 

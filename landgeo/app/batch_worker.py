@@ -24,7 +24,7 @@ from ..i18n import Text
 from ..io.vector import read_vector, report_of
 from ..io.vector_info import reuse_layer_info
 from ..recipe.parse import Recipe, parse_recipe, read_recipe
-from .pipeline import build_profile, log_failure, write_profile_dir
+from .pipeline import build_profile, internal_failure, log_failure, write_profile_dir
 from .units_recipes import units_recipes
 
 log = logging.getLogger(__name__)
@@ -250,7 +250,6 @@ def run_task(task: Task, out_root: str, *, lang: str | None = None, offline: boo
         log_failure(log, task.source, exc)
         return Row(task.slug, "failed", error=exc.as_sentence(), source=task.source)
     except Exception as exc:  # an internal error on one landscape must not stop the batch
-        log.error(Text("{source}: internal error", params={"source": str(task.source)}), exc_info=True)
-        return Row(task.slug, "failed", error=f"internal error: {type(exc).__name__}: {exc}", source=task.source)
+        return Row(task.slug, "failed", error=internal_failure(log, task.source, exc), source=task.source)
 
 

@@ -75,6 +75,12 @@ def log_failure(logger: logging.Logger, source, exc: LandgeoError) -> None:
         logger.error("%s: %s", source, exc)
 
 
+def internal_failure(logger: logging.Logger, source, exc: Exception) -> str:
+    """Log an internal error on ``source`` with its traceback; returns the text its failed row or outcome keeps."""
+    logger.error(Text("{source}: internal error", params={"source": str(source)}), exc_info=exc)
+    return f"internal error: {type(exc).__name__}: {exc}"
+
+
 @dataclass
 class ProfileResult:
     """Everything computed for one landscape."""
@@ -348,9 +354,7 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
         except Exception as exc:  # an internal error on one landscape must not stop the others, as in batch
             if len(recipes) == 1:
                 raise
-            log.error(Text("{source}: internal error", params={"source": str(path)}), exc_info=True)
-            outcomes.append(Outcome(path, recipe.slug, "failed", error=f"internal error: {type(exc).__name__}: {exc}",
-                                    internal=True))
+            outcomes.append(Outcome(path, recipe.slug, "failed", error=internal_failure(log, path, exc), internal=True))
     if len(recipes) > 1:  # several landscapes: one indicators.csv and one atlas PDF (failures on its contents page)
         write_all_indicators([o.result.profile for o in outcomes if o.status == "ok"], Path(out_root) / INDICATORS,
                              overwrite=overwrite)

@@ -151,9 +151,7 @@ def kept_text(message):
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None):
-    lang = _run_lang() or "en"
-    text = message.text(lang) if hasattr(message, "text") and callable(message.text) else str(message)
-    click.echo(f"landgeo: warning: {text}", err=True)
+    click.echo(f"landgeo: warning: {_stated_in(message, _run_lang() or 'en')}", err=True)
 
 
 #: The level words of the log lines (``landgeo: WARNING: ...``), stated in the run's language.

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from landgeo.cli import main
 from landgeo.i18n import LANGUAGES
+from landgeo.i18n.lines import line_prefix
 
 from .test_languages import foreign_in, norm
 
@@ -50,14 +51,16 @@ CASES = {
 }
 
 
-def _error(args, lang, folder):
+def _error(args, lang, folder, stated_in=None):
+    """The one error line's message; its ``landgeo: error: `` is in ``stated_in`` (default ``lang``)."""
     args = [a.format(d=folder) for a in args] + (["--lang", lang] if lang else [])
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2, (args, result.output)
     message = result.stderr if hasattr(result, "stderr") else result.output
-    lines = [line for line in message.splitlines() if line.startswith("landgeo: error: ")]
+    prefix = line_prefix("error", stated_in or lang)
+    lines = [line for line in message.splitlines() if line.startswith(prefix)]
     assert len(lines) == 1, message
-    return lines[0].removeprefix("landgeo: error: ")
+    return lines[0].removeprefix(prefix)
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -78,7 +81,7 @@ def test_without_lang_an_error_is_stated_in_the_recipes_language(inputs, lang):
     recipe = inputs / "r.toml"
     recipe.write_text(f'[landscape]\nname = "X"\nlanguage = "{lang}"\n\n[boundary]\nmethod = "file"\npath = "metres.geojson"\n',
                       encoding="utf-8")
-    message = _error(["delineate", str(recipe), "-o", str(inputs / "o.gpkg")], None, inputs)
+    message = _error(["delineate", str(recipe), "-o", str(inputs / "o.gpkg")], None, inputs, stated_in=lang)
     assert "metres.geojson" in message and "EPSG:32630" in message
     assert not foreign_in(message, lang), (message, foreign_in(message, lang))
     # --lang wins over the recipe's language

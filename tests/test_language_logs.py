@@ -14,6 +14,7 @@ from landgeo.cli import main
 from landgeo.cli.options import LanguageFormatter
 from landgeo.errors import LayerError
 from landgeo.i18n import Text
+from landgeo.i18n.lines import LINE_WORDS, line_prefix
 
 from .test_languages import foreign_in, norm
 
@@ -30,9 +31,10 @@ def layer(tmp_path):
 
 
 def _log_lines(args, lang):
+    """The run's log lines (``landgeo: WARNING: …``), without the command line's own (``landgeo: error: …``)."""
     result = CliRunner().invoke(main, [str(a) for a in args] + ["--lang", lang])
-    return result, [line for line in result.stderr.splitlines() if line.startswith("landgeo: ") and not
-                    line.startswith(("landgeo: error: ", "landgeo: warning: "))]
+    own = tuple(line_prefix(kind, lang) for kind in LINE_WORDS)
+    return result, [line for line in result.stderr.splitlines() if line.startswith("landgeo: ") and not line.startswith(own)]
 
 
 #: ``landgeo check FILE --crs`` on a file that states its own CRS: a warning from io/vector.py (a Text message).
@@ -139,3 +141,107 @@ def test_the_formatter_reads_the_runs_language_from_its_settings_in_any_thread()
     with ThreadPoolExecutor(1) as pool:  # no click context in a worker thread
         line = pool.submit(formatter.format, record).result()
     assert norm(line) == "landgeo: AVERTISSEMENT: a.toml : erreur interne"
+
+
+#: The command line's own lines in each language: ``landgeo: error: …`` (exit 2) and ``landgeo: warning: …``.
+OWN_LINES = {
+    "en": ("landgeo: error: ", "landgeo: warning: "),
+    "fr": ("landgeo: erreur: ", "landgeo: avertissement: "),
+    "es": ("landgeo: error: ", "landgeo: advertencia: "),
+    "pt": ("landgeo: erro: ", "landgeo: aviso: "),
+}
+
+
+@pytest.fixture()
+def gappy(tmp_path):
+    """A layer with one feature of no geometry: read with a warning (``1 empty geometry dropped``)."""
+    path = tmp_path / "gappy.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "Ashanti"}, "geometry": {"type": "Polygon", "coordinates": [SQUARE]}},
+        {"type": "Feature", "properties": {"name": "Nowhere"}, "geometry": None}]}), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("lang", list(OWN_LINES))
+def test_the_error_and_warning_lines_are_stated_in_the_runs_language(tmp_path, gappy, lang):
+    error, warning = OWN_LINES[lang]
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "missing.gpkg"), "--lang", lang])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(error) and "missing.gpkg" in lines[0], result.stderr
+    assert not foreign_in(lines[0].removeprefix(error), lang), (lang, lines[0])
+
+    result = CliRunner().invoke(main, ["check", str(gappy), "--lang", lang])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("landgeo: ")]
+    assert len(lines) == 1 and lines[0].startswith(warning) and "gappy.geojson" in lines[0], result.stderr
+    assert not foreign_in(lines[0].removeprefix(warning), lang), (lang, lines[0])
+
+
+#: click's usage errors (read while the command line is parsed, some before --lang is): ``Usage:``, the help
+#: hint and ``Error: …`` in the language of the --lang the command line gives, laid out as click lays them out.
+USAGE_ERRORS = {
+    "en": ["Usage: landgeo check [OPTIONS] FILE", "Try 'landgeo check --help' for help.", "",
+           "Error: No such option '--jsn'. (Did you mean one of: '--crs', '--json'?)",
+           "Error: Missing argument 'FILE'.",
+           "Error: Invalid value for '--min-ha': 'abc' is not a number; write e.g. 10000",
+           "Error: Got unexpected extra argument (b)",
+           "Usage: landgeo [OPTIONS] COMMAND [ARGS]...", "Try 'landgeo --help' for help.",
+           "Error: No such command 'nosuch'.", "Error: No such option '--bogus'. Did you mean '--verbose'?"],
+    "fr": ["Utilisation : landgeo check [OPTIONS] FILE", "Essayez 'landgeo check --help' pour afficher l'aide.", "",
+           "Erreur : L'option '--jsn' n'existe pas. (Vouliez-vous dire l'une de celles-ci : '--crs', '--json' ?)",
+           "Erreur : Argument 'FILE' manquant.",
+           "Erreur : Valeur non valide pour '--min-ha' : 'abc' n'est pas un nombre ; écrivez p. ex. 10000",
+           "Erreur : Argument supplémentaire inattendu (b)",
+           "Utilisation : landgeo [OPTIONS] COMMAND [ARGS]...", "Essayez 'landgeo --help' pour afficher l'aide.",
+           "Erreur : La commande 'nosuch' n'existe pas.", "Erreur : L'option '--bogus' n'existe pas. Vouliez-vous dire '--verbose' ?"],
+    "es": ["Uso: landgeo check [OPTIONS] FILE", "Pruebe 'landgeo check --help' para ver la ayuda.", "",
+           "Error: La opción '--jsn' no existe. (¿Quiso decir alguna de estas: '--crs', '--json'?)",
+           "Error: Falta el argumento 'FILE'.",
+           "Error: Valor no válido para '--min-ha': 'abc' no es un número; escriba p. ej. 10000",
+           "Error: Argumento adicional inesperado (b)",
+           "Uso: landgeo [OPTIONS] COMMAND [ARGS]...", "Pruebe 'landgeo --help' para ver la ayuda.",
+           "Error: El comando 'nosuch' no existe.", "Error: La opción '--bogus' no existe. ¿Quiso decir '--verbose'?"],
+    "pt": ["Uso: landgeo check [OPTIONS] FILE", "Use 'landgeo check --help' para ver a ajuda.", "",
+           "Erro: A opção '--jsn' não existe. (Você quis dizer uma destas: '--crs', '--json'?)",
+           "Erro: Falta o argumento 'FILE'.",
+           "Erro: Valor inválido para '--min-ha': 'abc' não é um número; escreva p. ex. 10000",
+           "Erro: Argumento extra inesperado (b)",
+           "Uso: landgeo [OPTIONS] COMMAND [ARGS]...", "Use 'landgeo --help' para ver a ajuda.",
+           "Erro: O comando 'nosuch' não existe.", "Erro: A opção '--bogus' não existe. Você quis dizer '--verbose'?"],
+}
+
+
+@pytest.mark.parametrize("lang", list(USAGE_ERRORS))
+def test_clicks_usage_errors_are_stated_in_the_command_lines_language(layer, lang):
+    usage, hint, blank, *errors = USAGE_ERRORS[lang]
+    group_usage, group_hint = errors[4:6]
+    cases = [(["check", "--jsn", layer], errors[0]), (["check"], errors[1]), (["check", "--min-ha", "abc", layer], errors[2]),
+             (["check", layer, "b"], errors[3]), (["nosuch"], errors[6]), (["--bogus", "check", layer], errors[7])]
+    for args, error in cases:
+        # --lang after the mistake too: the parser stops at the mistake before reading it
+        result = CliRunner().invoke(main, [str(a) for a in args] + ["--lang", lang], prog_name="landgeo")
+        assert result.exit_code == 2, (args, result.output)
+        expected = [usage, hint] if args[0] == "check" else [group_usage, group_hint]
+        assert result.stderr.splitlines() == [*expected, blank, error], (args, result.stderr)
+    # --lang with a language landgeo does not write: click's English, as click writes it
+    result = CliRunner().invoke(main, ["check", "--lang", "de", str(layer)], prog_name="landgeo")
+    assert result.exit_code == 2 and result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for '--lang': 'de' is not one of 'en', 'fr', 'es', 'pt'."), result.stderr
+
+
+def test_the_qgis_plugin_reads_the_error_and_warning_lines_in_every_language(tmp_path, gappy):
+    from landgeo.app.qgis_install import install_plugin
+    from landgeo.qgis_plugin.words import line_kind, load_words
+
+    done = install_plugin(profiles=tmp_path / "profiles", cli="landgeo")
+    words = load_words(str(done.folder / "landgeo_words.json"))
+    for lang, (error, warning) in OWN_LINES.items():
+        result = CliRunner().invoke(main, ["check", str(tmp_path / "missing.gpkg"), "--lang", lang])
+        (line,) = result.stderr.splitlines()
+        assert line_kind(line, words) == ("error", line.removeprefix(error)), line
+        result = CliRunner().invoke(main, ["check", str(gappy), "--lang", lang, "--crs", "EPSG:32630"])
+        lines = [line for line in result.stderr.splitlines() if line.startswith("landgeo: ")]
+        assert len(lines) == 2 and any(line.startswith(warning) for line in lines), result.stderr
+        assert [line_kind(line, words)[0] for line in lines] == ["warning", "warning"], lines  # warning: and WARNING:
+        assert line_kind(lines[0], load_words(str(tmp_path / "none.json")))[0] == ("warning" if lang == "en" else None)

@@ -2,7 +2,8 @@
 
 The plugin (``landgeo/qgis_plugin``, package data) goes to
 ``<profiles>/<profile>/python/plugins/landgeo_processing``; the path of this environment's
-``landgeo`` command is recorded beside it (``landgeo_cli.txt``), so the provider calls this
+``landgeo`` command is recorded beside it (``landgeo_cli.txt``), with the words of its lines in every
+language (``landgeo_words.json``: :mod:`landgeo.qgis_plugin.words`), so the provider calls this
 landgeo without QGIS's Python ever importing it; the plugin is enabled in the profile's
 ``QGIS/QGIS3.ini``. Profiles: ``$QGIS_CUSTOM_CONFIG_PATH/profiles`` when set, else QGIS's
 per-user folder (Linux ``~/.local/share/QGIS/QGIS3/profiles``, Windows
@@ -11,6 +12,7 @@ per-user folder (Linux ``~/.local/share/QGIS/QGIS3/profiles``, Windows
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..i18n import Text
+from ..i18n.lines import line_words
 from ..io.atomic import atomic_dir
 
 PLUGIN_NAME = "landgeo_processing"
@@ -95,6 +98,8 @@ def install_plugin(*, profile: str = "default", profiles: str | Path | None = No
             if f.is_file() and f.suffix in (".py", ".txt", ".svg"):
                 shutil.copy2(f, tmp / f.name)
         (tmp / "landgeo_cli.txt").write_text(cli + "\n", encoding="utf-8")
+        (tmp / "landgeo_words.json").write_text(json.dumps(line_words(), ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                                encoding="utf-8")  # the runner reads landgeo's lines in any --lang
     settings = root / profile / "QGIS" / "QGIS3.ini"
     enable_in_settings(settings)
     return InstalledPlugin(target, cli, settings)

@@ -40,7 +40,7 @@ from .qgis import qgis
 @click.pass_context
 def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """landgeo: delineate, check and profile landscapes (10,000–1,000,000 ha)."""
-    ctx.obj = {"verbose": verbose, "quiet": quiet}
+    ctx.ensure_object(dict).update(verbose=verbose, quiet=quiet)
     setup_logging(verbose, quiet)
 
 

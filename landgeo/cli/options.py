@@ -17,6 +17,7 @@ import click
 
 from ..errors import DataWarning, LandgeoError
 from ..i18n import LANGUAGES, N_, Sentence, Text, translator
+from ..i18n.lines import LEVEL_NAMES, level_name, line_prefix  # noqa: F401 (LEVEL_NAMES: the CLI's level words, as before)
 
 log = logging.getLogger("landgeo")
 
@@ -151,17 +152,8 @@ def kept_text(message):
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None):
-    click.echo(f"landgeo: warning: {_stated_in(message, _run_lang() or 'en')}", err=True)
-
-
-#: The level words of the log lines (``landgeo: WARNING: ...``), stated in the run's language.
-LEVEL_NAMES = {
-    logging.DEBUG: N_("DEBUG", context="log level"),
-    logging.INFO: N_("INFO", context="log level"),
-    logging.WARNING: N_("WARNING", context="log level"),
-    logging.ERROR: N_("ERROR", context="log level"),
-    logging.CRITICAL: N_("CRITICAL", context="log level"),
-}
+    lang = _run_lang()
+    click.echo(line_prefix("warning", lang) + str(_stated_in(message, lang or "en")), err=True)
 
 
 def _stated_in(value, lang: str | None):
@@ -203,9 +195,9 @@ class LanguageFormatter(logging.Formatter):
         copy.msg = _stated_in(record.msg, lang)
         if isinstance(record.args, tuple):
             copy.args = tuple(_stated_in(a, lang) for a in record.args)
-        level = LEVEL_NAMES.get(record.levelno)
+        level = level_name(record.levelno, lang)
         if level is not None:
-            copy.levelname = translator(lang or "en")(level, context="log level")
+            copy.levelname = level
         return super().format(copy)
 
 

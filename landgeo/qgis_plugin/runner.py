@@ -14,6 +14,8 @@ import tempfile
 
 from qgis.core import QgsProcessingException
 
+from .words import line_kind, load_words
+
 CLI_SETTING = "LANDGEO_CLI"
 HERE = os.path.dirname(__file__)
 CLI_FILE = os.path.join(HERE, "landgeo_cli.txt")  # written by `landgeo qgis install-plugin`
@@ -69,7 +71,7 @@ def run_landgeo(args, feedback, *, capture_stdout=False):
             f"landgeo command not found or not runnable: {cli} ({exc}). Set its path in Processing > Options > "
             "Providers > landgeo (the 'landgeo' executable of the environment landgeo is installed in), "
             "or run `landgeo qgis install-plugin` from that environment.") from exc
-    errors, tail = [], []
+    errors, tail, words = [], [], load_words()
     stream = proc.stderr if capture_stdout else proc.stdout
     for line in iter(stream.readline, ""):
         if feedback.isCanceled():
@@ -77,10 +79,11 @@ def run_landgeo(args, feedback, *, capture_stdout=False):
             break
         text = line.rstrip("\n")
         tail = (tail + [text])[-20:]
-        if text.startswith("landgeo: error:") or text.startswith("landgeo: internal error:"):
-            errors.append(text.split(":", 2)[2].strip())
+        kind, message = line_kind(text, words)  # in the run's --lang: landgeo: erreur: …
+        if kind == "error":
+            errors.append(message)
             feedback.reportError(text, False)
-        elif text.startswith("landgeo: warning:") or text.startswith("landgeo: WARNING:"):
+        elif kind == "warning":
             feedback.pushWarning(text) if hasattr(feedback, "pushWarning") else feedback.pushInfo(text)
         else:
             m = PROGRESS.search(text)

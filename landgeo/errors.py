@@ -91,6 +91,10 @@ class OutputError(LandgeoError, OSError):
     """An output cannot be written: its folder is missing, read-only or a file, or the name is too long."""
 
 
+class NothingToWriteError(LandgeoError, ValueError):
+    """Every item an output would show failed (an atlas without one sheet): it is not written at all."""
+
+
 class UsageError(LandgeoError, ValueError):
     """A command-line argument or API option is wrong."""
 

@@ -43,7 +43,11 @@ def main(argv: list[str] | None = None) -> int:
             write_sheet(result.profile, result.layers, png=args.png_dir / f"{result.recipe.slug}.png",
                         lang=args.lang, rasters=result.rasters)
 
-    entries = write_atlas(items, args.out, lang=args.lang)
+    try:
+        entries = write_atlas(items, args.out, lang=args.lang)
+    except LandgeoError as exc:  # no landscape could be drawn: no atlas
+        print(exc, file=sys.stderr)
+        return 1
     for line in summary_lines(entries, lang=args.lang):
         print(line)
     print(f"atlas: {args.out}")

@@ -29,7 +29,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from ..errors import LandgeoError, OutputError, OutputExistsError, UsageError
+from ..errors import LandgeoError, NothingToWriteError, OutputError, OutputExistsError, UsageError
 from ..i18n import Text
 from ..io.atomic import (
     atomic_file,
@@ -58,6 +58,7 @@ from .batch_worker import (
     run_task,
     units_tasks,
 )
+from .pipeline import ATLAS, not_profiled, withhold
 from .scheduler_probe import probe_tcp_scheduler
 
 log = logging.getLogger(__name__)
@@ -203,7 +204,7 @@ def _refuse_existing(tasks: Sequence[Task], out_root: Path, *, resume: bool, ove
                                "{folder}: {n} landscape folders already exist ({shown}); pass --resume to skip complete ones "
                                "or --overwrite to replace them", params=params)
             raise OutputExistsError(message)
-        for name in ("summary.csv", "atlas.pdf") if atlas else ("summary.csv",):
+        for name in ("summary.csv", INDICATORS) + ((ATLAS,) if atlas else ()):
             if (out_root / name).exists():
                 raise OutputExistsError(Text("{file}: already exists (another batch?); pass --resume to continue that "
                                              "batch, --overwrite to replace it, or choose another -o",
@@ -215,7 +216,7 @@ def _refuse_existing(tasks: Sequence[Task], out_root: Path, *, resume: bool, ove
     for t in [t for t in tasks if t.data is not None][:1]:  # units tasks share their layer and attach recipe
         with contextlib.suppress(LandgeoError):
             inputs += input_paths(t.recipe())
-    outputs = [out_root / t.slug for t in tasks] + [out_root / "summary.csv", out_root / "atlas.pdf"]
+    outputs = [out_root / t.slug for t in tasks] + [out_root / "summary.csv", out_root / INDICATORS, out_root / ATLAS]
     refuse_inputs(outputs, inputs)
 
 
@@ -273,9 +274,9 @@ def write_batch_atlas(rows: Sequence[Row], out_root: str | Path, *, lang: str | 
             continue
         items.append((profile, layers, {k: Path(v) for k, v in r.rasters}, sheet_pdf if sheet_pdf.is_file() else None))
     lang = lang or next((item[0].get("language") for item in items if isinstance(item, tuple)), None) or "en"
-    with atomic_file(out_root / "atlas.pdf", overwrite=overwrite) as tmp:
+    with atomic_file(out_root / ATLAS, overwrite=overwrite) as tmp:
         write_atlas(items, tmp, lang=lang)
-    return out_root / "atlas.pdf"
+    return out_root / ATLAS
 
 
 def run_batch(
@@ -369,15 +370,24 @@ def run_batch(
         on_row(row)
     log.info("batch: %d landscapes in %.1f s", len(todo), time.perf_counter() - start)
     out_root.mkdir(parents=True, exist_ok=True)  # only now: a run that could not start leaves nothing
-    summary = write_summary(rows, out_root / "summary.csv", overwrite=replace_own)
+    summary = write_summary(rows, out_root / "summary.csv", overwrite=replace_own)  # failures too: the run's record
+    shared = [out_root / INDICATORS] + ([out_root / ATLAS] if atlas else [])
+    if all(r.status == "failed" for r in rows):  # an atlas of failures and an empty table are not results
+        log.info(not_profiled(shared))
+        withhold(shared, replace=replace_own)
+        return BatchResult(rows, summary, None)
     write_batch_indicators(rows, out_root, overwrite=replace_own)
     pdf = None
     if atlas:
         try:
             pdf = write_batch_atlas(rows, out_root, lang=lang, overwrite=replace_own)
+        except NothingToWriteError as exc:  # no sheet could be drawn (each one's reason is logged)
+            log.warning(exc.text)
+            withhold([out_root / ATLAS], replace=replace_own)
         except Exception:  # the profiles and the summary are written; say why the atlas is missing
             log.exception(Text("batch: the atlas could not be written; the profiles and {summary} are complete",
                                params={"summary": str(summary)}))
+            withhold([out_root / ATLAS], replace=replace_own)
     return BatchResult(rows, summary, pdf)
 
 

@@ -28,9 +28,18 @@ from ..delineate import delineate
 from ..delineate.dem import DEFAULT_STREAM_THRESHOLD_CELLS
 from ..delineate.drawn import boundary_from_file
 from ..delineate.streams import stream_network
-from ..errors import DataWarning, LandgeoError, LandgeoWarning, OutputError, RecipeError, UsageError, stated_in
+from ..errors import (
+    DataWarning,
+    LandgeoError,
+    LandgeoWarning,
+    NothingToWriteError,
+    OutputError,
+    RecipeError,
+    UsageError,
+    stated_in,
+)
 from ..i18n import Text, check_lang
-from ..io.atomic import atomic_dir, atomic_file, check_outputs, write_json
+from ..io.atomic import atomic_dir, atomic_file, check_outputs, remove_file, write_json
 from ..io.gpkg_styles import write_layer_styles
 from ..io.profile_dir import GPKG_LAYERS, INDICATORS_CSV, RASTERS_JSON
 from ..io.raster import open_raster
@@ -305,6 +314,28 @@ class Outcome:
     internal: bool = False  # the failure is an internal error (exit 1), not the user's input (exit 2)
 
 
+class Outcomes(list):
+    """The outcomes of :func:`profile_many`, in recipe order, and the shared outputs it wrote (None: not written)."""
+
+    atlas: Path | None = None
+    indicators: Path | None = None
+
+
+def withhold(paths, *, replace: bool) -> None:
+    """Shared outputs this run does not write (the caller says why): with ``replace`` (``--overwrite``/``--resume``,
+    the run replaces an earlier one in that folder), an earlier run's copy is removed, so it is not left looking like
+    this run's result; without it nothing is touched."""
+    removed = [str(p) for p in paths if replace and remove_file(p)]
+    if removed:
+        log.warning(Text("{files}: removed (an earlier run's output, which this run did not write again)",
+                         params={"files": ", ".join(removed)}))
+
+
+def not_profiled(paths) -> Text:
+    """Why ``paths`` (a run's shared outputs) are not written: no landscape was profiled."""
+    return Text("{files}: not written, as no landscape was profiled", params={"files": ", ".join(map(str, paths))})
+
+
 def plan_outputs(recipes: list[tuple[Path, Recipe]], out_root: str | Path, *, overwrite: bool = False,
                  atlas: bool = False) -> None:
     """Refuse before any work: a landscape folder that exists (without ``overwrite``), two recipes with one slug,
@@ -320,12 +351,14 @@ def plan_outputs(recipes: list[tuple[Path, Recipe]], out_root: str | Path, *, ov
     check_outputs(targets, overwrite=overwrite, inputs=[p for _, r in recipes for p in input_paths(r)])
 
 
-def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True, min_ha=None, max_ha=None) -> list[Outcome]:
+def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True, min_ha=None, max_ha=None) -> Outcomes:
     """Profile each recipe into ``out_root/<slug>/``; a failing recipe is recorded and the rest go on.
 
     Every output is checked before any work (see :func:`plan_outputs`): an
     existing folder (unless ``overwrite``), a slug shared by two recipes, or an
     output on top of an input stops the whole call with nothing written.
+    Several recipes also give ``indicators.csv`` and ``atlas.pdf``, written only when a landscape was
+    profiled (and the atlas only when a sheet could be drawn): see :attr:`Outcomes.atlas`.
     """
     parsed: list[tuple[Path, Recipe | None, str | None]] = []
     for path in recipes:
@@ -336,7 +369,7 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
                 raise
             parsed.append((Path(path), None, exc.as_sentence()))
     plan_outputs([(p, r) for p, r, _ in parsed if r is not None], out_root, overwrite=overwrite, atlas=len(recipes) > 1)
-    outcomes = []
+    outcomes = Outcomes()
     for path, recipe, error in parsed:
         if recipe is None:
             outcomes.append(Outcome(path, None, "failed", error=error))
@@ -356,13 +389,27 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
                 raise
             outcomes.append(Outcome(path, recipe.slug, "failed", error=internal_failure(log, path, exc), internal=True))
     if len(recipes) > 1:  # several landscapes: one indicators.csv and one atlas PDF (failures on its contents page)
-        write_all_indicators([o.result.profile for o in outcomes if o.status == "ok"], Path(out_root) / INDICATORS,
-                             overwrite=overwrite)
-
-        atlas_lang = lang or next((o.result.profile.get("language") for o in outcomes if o.status == "ok"), None)
-        with atomic_file(Path(out_root) / ATLAS, overwrite=overwrite, create_parents=True) as tmp:
-            write_atlas(outcomes, tmp, lang=atlas_lang or "en")
+        _write_shared(outcomes, Path(out_root), lang=lang, overwrite=overwrite)
     return outcomes
+
+
+def _write_shared(outcomes: Outcomes, out_root: Path, *, lang: str | None, overwrite: bool) -> None:
+    """indicators.csv and atlas.pdf of several landscapes; none when no landscape was profiled."""
+    profiles = [o.result.profile for o in outcomes if o.status == "ok"]
+    if not profiles:  # an atlas of failures and an empty table are not results: the failure lines say it all
+        shared = [out_root / INDICATORS, out_root / ATLAS]
+        log.info(not_profiled(shared))
+        withhold(shared, replace=overwrite)
+        return
+    outcomes.indicators = write_all_indicators(profiles, out_root / INDICATORS, overwrite=overwrite)
+    try:
+        with atomic_file(out_root / ATLAS, overwrite=overwrite, create_parents=True) as tmp:
+            write_atlas(outcomes, tmp, lang=lang or profiles[0].get("language") or "en")
+    except NothingToWriteError as exc:  # no sheet could be drawn
+        log.warning(exc.text)
+        withhold([out_root / ATLAS], replace=overwrite)
+        return
+    outcomes.atlas = out_root / ATLAS
 
 
 def write_all_indicators(profiles, target: str | Path, *, overwrite: bool = False) -> Path:

@@ -67,11 +67,11 @@ def demo(ctx: click.Context, out_dir: Path, lang: str | None, overwrite: bool) -
 def profile(ctx, recipes, out_dir, lang, offline, overwrite, min_ha, max_ha) -> None:
     """Profile one or more landscapes: boundary, checks, attached layers, profile.json, maps."""
     # slow start-up: the job's geopandas/matplotlib load only when the command runs
-    from ..app.pipeline import ATLAS, profile_many
+    from ..app.pipeline import profile_many
 
     outcomes = profile_many(list(recipes), out_dir, lang=lang, overwrite=overwrite, offline=offline, min_ha=min_ha, max_ha=max_ha)
-    if len(recipes) > 1:
-        click.echo(_t()("atlas: {path}", path=str(out_dir / ATLAS)))
+    if outcomes.atlas is not None:  # several landscapes, at least one profiled and drawn
+        click.echo(_t()("atlas: {path}", path=str(outcomes.atlas)))
     finish(ctx, outcomes)
 
 

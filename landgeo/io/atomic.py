@@ -373,9 +373,25 @@ def write_csv(rows: Iterable[Mapping[str, Any]], path: str | Path, *, fieldnames
     return path
 
 
+def remove_file(target: str | Path) -> bool:
+    """Remove the file ``target`` if there is one; True when it was removed. A folder is never removed.
+
+    For an earlier run's output that a run with ``--overwrite`` does not write again (an atlas when no
+    landscape was profiled): left in place, it would read as this run's result.
+    """
+    target = Path(target)
+    if target.is_dir() or not (target.is_file() or target.is_symlink()):
+        return False
+    try:
+        target.unlink()
+    except FileNotFoundError:  # removed meanwhile
+        return False
+    return True
+
+
 #: Re-exported so that writers import the whole discipline from one place.
 __all__ = [
     "FORMULA_STARTS", "MARKER", "NAME_MAX", "TMP_MARKER", "TMP_PREFIX", "atomic_dir", "atomic_file", "check_outputs",
     "check_target", "clean_stale_temporaries", "dumps_json", "ensure_writable", "is_landgeo_output", "neutralise_cell",
-    "neutralise_frame", "refuse_duplicates", "refuse_inputs", "rename_noreplace", "write_csv", "write_json", "write_marker",
+    "neutralise_frame", "refuse_duplicates", "refuse_inputs", "remove_file", "rename_noreplace", "write_csv", "write_json", "write_marker",
 ]

@@ -25,7 +25,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..errors import LandgeoError
+from ..errors import LandgeoError, NothingToWriteError
 from ..i18n import Text, check_lang, translator
 from . import style
 from .atlas_pages import assemble
@@ -207,6 +207,11 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
     -------
     list of AtlasEntry
         One per item, in order; failed ones carry the error message and no page.
+
+    Raises
+    ------
+    NothingToWriteError
+        No item could be drawn (every landscape failed, or there were none): nothing is written.
     """
     # long: (≈ 85 lines) one pass over the landscapes that draws, counts and pages them; split, the page numbers would travel.
     lang = check_lang(lang)
@@ -238,6 +243,8 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
             verdict = (profile.get("scale") or {}).get("verdict") if profile else None
             pending.append((name, fig, _boundary_geom(layers) if fig is not None else None, error, area, verdict))
 
+        if not any(fig is not None for _n, fig, *_ in pending):  # outputs complete or absent: no atlas of failures
+            raise NothingToWriteError(Text("atlas: not written, as no landscape could be profiled or drawn"))
         n_contents = max(1, math.ceil(len(pending) / ROWS_PER_PAGE))
         entries: list[AtlasEntry] = []
         page = n_contents

@@ -148,3 +148,31 @@ def test_library_profile_many_and_write_atlas_write_no_empty_atlas(tmp_path):
     with pytest.raises(NothingToWriteError):
         write_batch_atlas([Row("a", "failed", error="broken")], out)
     assert list(out.iterdir()) == []
+
+
+def test_batch_exit_status_is_1_when_a_landscape_failed_inside_landgeo(tmp_path, units_gpkg, monkeypatch):
+    """DESIGN.md: 2 the user's input is wrong, 1 an internal error (as profile does); even when every landscape
+    failed."""
+    from landgeo.app import pipeline
+
+    real = pipeline.attach_all
+
+    def crash_on_b(recipe, boundary):
+        if recipe.name == "B":
+            raise TypeError("'<' not supported between instances of 'float' and 'str'")
+        return real(recipe, boundary)
+
+    monkeypatch.setattr(pipeline, "attach_all", crash_on_b)
+    good = tmp_path / "A.toml"
+    good.write_text(RECIPE.format(name="A", slug="a", units=units_gpkg.as_posix()), encoding="utf-8")
+    crashing = tmp_path / "B.toml"
+    crashing.write_text(RECIPE.format(name="B", slug="b", units=units_gpkg.as_posix()), encoding="utf-8")
+    res = run("batch", good, crashing, "-o", tmp_path / "out", "--workers", "0", "--no-maps", "--no-atlas")
+    assert res.exit_code == 1, res.output
+    assert "internal error: TypeError" in res.stderr
+    res = run("batch", crashing, *failing_recipes(tmp_path), "-o", tmp_path / "out2", "--workers", "0", "--no-maps")
+    assert res.exit_code == 1, res.output  # an internal error among input errors
+    assert not (tmp_path / "out2" / "atlas.pdf").exists()
+    res = run("batch", good, *failing_recipes(tmp_path), "-o", tmp_path / "out3", "--workers", "0", "--no-maps",
+              "--no-atlas")
+    assert res.exit_code == 2, res.output  # input errors only

@@ -148,7 +148,8 @@ def _run_dask(tasks, out_root, options, on_row, *, scheduler: str, timeout: floa
             try:
                 row = future.result()
             except Exception as exc:  # the worker died (memory, crash) or the cluster went away
-                row = Row(tasks[i].slug, "failed", error=f"worker failed: {type(exc).__name__}: {exc}", source=tasks[i].source)
+                row = Row(tasks[i].slug, "failed", error=f"worker failed: {type(exc).__name__}: {exc}", source=tasks[i].source,
+                          internal=True)
                 log.error(Text("{source}: worker failed: {error}",
                                params={"source": str(tasks[i].source), "error": f"{type(exc).__name__}: {exc}"}))
             rows[i] = row

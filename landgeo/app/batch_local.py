@@ -172,7 +172,7 @@ def _pool(workers: int, context, logs) -> ProcessPoolExecutor:
 
 
 def _failed(task, exc: BaseException) -> Row:
-    row = Row(task.slug, "failed", error=f"worker failed: {type(exc).__name__}: {exc}", source=task.source)
+    row = Row(task.slug, "failed", error=f"worker failed: {type(exc).__name__}: {exc}", source=task.source, internal=True)
     log.error(Text("{source}: worker failed: {error}", params={"source": str(task.source), "error": f"{type(exc).__name__}: {exc}"}))
     return row
 

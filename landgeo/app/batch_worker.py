@@ -62,6 +62,7 @@ class Row:
     error: str | None = None
     source: str | None = None
     rasters: tuple[tuple[str, str], ...] = ()  # rasters drawn on the sheet (name, path); not in the CSV
+    internal: bool = False  # failed inside landgeo (exit 1), not on the user's input (exit 2); not in the CSV
 
 
 @dataclass
@@ -75,6 +76,11 @@ class BatchResult:
     @property
     def failed(self) -> list[Row]:
         return [r for r in self.rows if r.status == "failed"]
+
+    @property
+    def exit_status(self) -> int:
+        """DESIGN.md's: 0 done, 2 a landscape failed on the user's input, 1 one failed inside landgeo."""
+        return (1 if any(r.internal for r in self.failed) else 2) if self.failed else 0
 
 
 # --- tasks -------------------------------------------------------------------------------
@@ -250,6 +256,6 @@ def run_task(task: Task, out_root: str, *, lang: str | None = None, offline: boo
         log_failure(log, task.source, exc)
         return Row(task.slug, "failed", error=exc.as_sentence(), source=task.source)
     except Exception as exc:  # an internal error on one landscape must not stop the batch
-        return Row(task.slug, "failed", error=internal_failure(log, task.source, exc), source=task.source)
+        return Row(task.slug, "failed", error=internal_failure(log, task.source, exc), source=task.source, internal=True)
 
 

@@ -55,4 +55,4 @@ def batch(ctx, recipes, out_dir, units, field, key, units_where, country_field, 
     for r in result.failed:
         click.echo(t("{recipe}: FAILED: {error}", recipe=str(r.source), error=kept_text(r.error)), err=True)
     if result.failed:
-        ctx.exit(2)
+        ctx.exit(result.exit_status)  # 2: the input of a landscape was wrong; 1: an internal error among them

@@ -176,3 +176,21 @@ def test_batch_exit_status_is_1_when_a_landscape_failed_inside_landgeo(tmp_path,
     res = run("batch", good, *failing_recipes(tmp_path), "-o", tmp_path / "out3", "--workers", "0", "--no-maps",
               "--no-atlas")
     assert res.exit_code == 2, res.output  # input errors only
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es", "pt"])
+@pytest.mark.parametrize("command", ["profile", "batch"])
+def test_a_failure_line_names_its_recipe_once_in_every_language(tmp_path, command, lang):
+    """``{recipe}: FAILED: {error}``: an error that starts with the recipe's file does not say it again."""
+    from landgeo.i18n import translator
+
+    word = translator(lang)("{recipe}: FAILED: {error}", recipe="R", error="E").split("R", 1)[1].split("E")[0]
+    recipes = failing_recipes(tmp_path)
+    extra = ["--workers", "0"] if command == "batch" else []
+    res = run(command, *recipes, "-o", tmp_path / "out", "--lang", lang, *extra)
+    assert res.exit_code == 2, res.output
+    for recipe, names in zip(recipes, ("no_such_units.gpkg", "broken.gpkg")):
+        lines = [line for line in res.stderr.splitlines() if line.startswith(f"{recipe}{word}")]
+        assert len(lines) == 1, (word, res.stderr)
+        assert lines[0].count(recipe.name) == 1, lines[0]
+        assert names in lines[0], lines[0]

@@ -8,7 +8,7 @@ from ..errors import LandgeoError, LayerError
 from ..i18n import Text, translator
 from ..recipe.parse import read_recipe
 from .compare import compare_files
-from .pipeline import Outcome, profile_many
+from .pipeline import Outcome, failure_detail, profile_many
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -57,7 +57,7 @@ def run_demo_comparison(out_dir: str | Path, *, lang: str | None = None, overwri
         c = compare_files(recipe, units=units, units_layer=DEMO_COMPARISON["layer"], field=DEMO_COMPARISON["field"],
                           out_dir=target, lang=lang or r.language, overwrite=overwrite)
     except LandgeoError as exc:
-        return False, t("compare {recipe}: FAILED: {error}", recipe=recipe.name, error=exc.in_language(t.lang))
+        return False, t("compare {recipe}: FAILED: {error}", recipe=recipe.name, error=failure_detail(recipe, exc, t.lang))
     u = c.units
     return True, t("compare {slug} vs districts: best fit {n} of {touched} districts touched, IoU {iou:.3f} -> {folder}",
                    slug=r.slug, n=len(u.best_fit), touched=u.touched, iou=u.metrics.iou if u.metrics is not None else 0.0,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +39,7 @@ from ..errors import (
     UsageError,
     stated_in,
 )
-from ..i18n import Text, check_lang
+from ..i18n import Sentence, Text, check_lang
 from ..io.atomic import atomic_dir, atomic_file, check_outputs, remove_file, write_json
 from ..io.gpkg_styles import write_layer_styles
 from ..io.profile_dir import GPKG_LAYERS, INDICATORS_CSV, RASTERS_JSON
@@ -73,6 +74,30 @@ def _names_source(message: str, source) -> bool:
         return Path(head).resolve() == Path(source).resolve()
     except (OSError, ValueError):  # not a path
         return False
+
+
+def failure_detail(source, error, lang: str | None = None) -> str:
+    """A failed row's or outcome's ``error`` (a :class:`~landgeo.i18n.Sentence`, an exception or a string) in
+    ``lang``, without the ``source:`` it starts with when it names that file: a ``{recipe}: FAILED: {error}``
+    line then states the path once, in every language (the path is the message's parameter, the same in all).
+
+    >>> failure_detail("a.toml", "a.toml: [boundary] path: file not found")
+    '[boundary] path: file not found'
+    >>> failure_detail("a.toml", "layers/x.gpkg: not a vector file")
+    'layers/x.gpkg: not a vector file'
+    """
+    english = str(error)
+    if isinstance(error, LandgeoError):
+        stated = error.in_language(lang or error.lang or "en")
+    elif isinstance(error, Sentence):
+        stated = error.text.render(lang) if lang else english
+    else:
+        stated = english
+    head = english.split(": ", 1)[0]
+    if not _names_source(english, source) or not stated.startswith(head):
+        return stated
+    rest = re.sub(r"^\s*:\s*", "", stated[len(head):])
+    return rest or stated
 
 
 def log_failure(logger: logging.Logger, source, exc: LandgeoError) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .help import LandgeoCommand
-from .options import band_options, kept_text, lang_option, out_option, overwrite_option
+from .options import band_options, lang_option, out_option, overwrite_option
 from .options import message_lookup as _t  # the name the catalogue extractor reads
 
 
@@ -37,6 +37,7 @@ def batch(ctx, recipes, out_dir, units, field, key, units_where, country_field, 
     """Profile many landscapes, on local worker processes or a running Dask cluster; a failure is recorded and the rest go on."""
     # slow start-up: the job's geopandas/matplotlib load only when the command runs
     from ..app.batch import plan_batch, run_batch
+    from ..app.pipeline import failure_detail
 
     fields = list(field) + [f.strip() for f in (key or "").split(",") if f.strip()]
     tasks, failed = plan_batch(list(recipes), units=units, field=fields or None, layer=layer, attach=attach,
@@ -53,6 +54,7 @@ def batch(ctx, recipes, out_dir, units, field, key, units_where, country_field, 
     if result.atlas:
         click.echo(t("atlas: {path}", path=str(result.atlas)))
     for r in result.failed:
-        click.echo(t("{recipe}: FAILED: {error}", recipe=str(r.source), error=kept_text(r.error)), err=True)
+        click.echo(t("{recipe}: FAILED: {error}", recipe=str(r.source), error=failure_detail(r.source, r.error or "", t.lang)),
+                   err=True)
     if result.failed:
         ctx.exit(result.exit_status)  # 2: the input of a landscape was wrong; 1: an internal error among them

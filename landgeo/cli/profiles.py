@@ -8,12 +8,14 @@ import click
 
 from ..render.labels import label
 from .help import LandgeoCommand
-from .options import band_options, kept_text, lang_option, out_option, overwrite_option
+from .options import band_options, lang_option, out_option, overwrite_option
 from .options import message_lookup as _t  # the name the catalogue extractor reads
 
 
 def print_outcomes(outcomes) -> None:
     """One line per landscape (area, verdict, folder) and its notes; failures on stderr."""
+    from ..app.pipeline import failure_detail  # slow start-up: geopandas; loaded already when there are outcomes
+
     for o in outcomes:
         if o.status == "ok":
             p = o.result.profile
@@ -23,7 +25,9 @@ def print_outcomes(outcomes) -> None:
             for note in o.result.notes:
                 click.echo(t("  note: {note}", note=note), err=True)
         else:
-            click.echo(_t()("{recipe}: FAILED: {error}", recipe=str(o.recipe), error=kept_text(o.error)), err=True)
+            t = _t()
+            click.echo(t("{recipe}: FAILED: {error}", recipe=str(o.recipe), error=failure_detail(o.recipe, o.error, t.lang)),
+                       err=True)
 
 
 def finish(ctx: click.Context, outcomes) -> None:

@@ -111,7 +111,9 @@ class _LocaleFormatter(string.Formatter):
                 sign = "+" if match.group(1) and value > 0 else ""
                 if match.group(3) == "f":
                     return sign + fmt_number(value, lang, int(match.group(2)))
-                return sign + fmt_percent(value, lang, int(match.group(2)))
+                if match.group(1):  # a signed change, not a share of a whole
+                    return sign + fmt_percent(value, lang, int(match.group(2)))
+                return fmt_share(value, lang, int(match.group(2)))
             if spec in ("", ",") and isinstance(value, int):
                 return fmt_number(value, lang)
         return super().format_field(value, spec)
@@ -122,7 +124,7 @@ class Translator:
 
     Fields are :meth:`str.format` named fields whose values are shown the locale's way:
     ``{area:,.0f}`` / ``{x:.1f}`` a number with that many decimals, ``{share:.1%}`` a share
-    in 0..1 as a percentage (``{d:+.1%}`` with its sign), ``{n}`` an integer with digit grouping (``{year:d}`` without),
+    in 0..1 as a percentage (:func:`fmt_share`: 0 %, less than 0.1 %, 12.5 %; ``{d:+.1%}`` a change with its sign), ``{n}`` an integer with digit grouping (``{year:d}`` without),
     ``{names:list}`` a list joined with the locale's "and", ``{point:lonlat}`` a
     ``[lon, lat]``, ``{day:date}`` an ISO date, ``{parts:join}`` sentences joined with
     the locale's semicolon; a :class:`Text` (or its dict) is rendered in the same language. Use :func:`translator` to get one (cached per language).
@@ -297,6 +299,35 @@ def fmt_percent(share: float, lang: str, decimals: int = 1) -> str:
     pattern = parse_pattern(locale.percent_formats[None].pattern)
     pattern.frac_prec = (decimals, decimals)
     return pattern.apply(share, locale)
+
+
+def fmt_share(share: float, lang: str, decimals: int = 1, *, compact: bool = False) -> str:
+    """A share of a whole (0..1) as a reader sees it: never 0.0 % for a part that is there, nor 100.0 % for a
+    whole that is not all there. 0 and 1 without decimals; below the last digit shown (0.1 % with one decimal)
+    "less than 0.1 %", above 99.9 % "more than 99.9 %"; otherwise ``decimals`` decimals (locale format). Only
+    the text: profile.json and the checks keep the exact values. Messages' ``{share:.1%}`` fields use it
+    (:class:`Translator`). ``compact`` (table cells, chart labels): ``< 0.1 %`` and ``> 99.9 %``.
+
+    >>> fmt_share(0, "en"), fmt_share(0.0004, "en"), fmt_share(0.125, "en"), fmt_share(0.99996, "en"), fmt_share(1, "en")
+    ('0%', 'less than 0.1%', '12.5%', 'more than 99.9%', '100%')
+    >>> fmt_share(0.0004, "fr"), fmt_share(0.0004, "es"), fmt_share(0.004, "pt", 0)
+    ('moins de 0,1\xa0%', 'menos del 0,1\xa0%', 'menos de 1%')
+    >>> fmt_share(0.0004, "fr", compact=True)
+    '<\xa00,1\xa0%'
+    """
+    share = float(share)
+    smallest = 10.0 ** -(decimals + 2)  # the last digit shown: 0.001 is 0.1 % with one decimal
+    if share in (0.0, 1.0):
+        return fmt_percent(share, lang, 0)
+    if 0.0 < share < smallest:
+        bound = fmt_percent(smallest, lang, decimals)
+        return "<\u00a0" + bound if compact else translator(lang)("less than {share}", context="a share too small to show",
+                                                                   share=bound)
+    if 1.0 - smallest < share < 1.0:
+        bound = fmt_percent(1.0 - smallest, lang, decimals)
+        return ">\u00a0" + bound if compact else translator(lang)("more than {share}", context="a share just short of the whole",
+                                                                   share=bound)
+    return fmt_percent(share, lang, decimals)
 
 
 def fmt_date(value: _dt.date | str, lang: str, style: str = "long") -> str:

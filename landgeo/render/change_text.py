@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..attach.classes import BUILTIN, builtin_table
-from ..i18n import N_, Text, fmt_number, fmt_percent, translator
+from ..i18n import N_, Text, fmt_number, fmt_percent, fmt_share, translator
 from .labels import fmt_ha
 from .scorecard_chart import (
     GOALS,
@@ -71,7 +71,7 @@ def _pct(a: float | None, b: float | None, lang: str) -> str:
     return sign + fmt_percent(abs(v), lang, 0 if abs(v) >= 0.1 else 1)
 
 def _share(v: float | None, lang: str) -> str:
-    return "–" if v is None else fmt_percent(v, lang, 0 if v >= 0.1 else 1)
+    return "–" if v is None else fmt_share(v, lang, 0 if v >= 0.1 else 1)
 
 def narrative(monitoring: Mapping[str, Any], lang: str) -> list[str]:
     """Sentences about the change, in ``lang``, from the ``monitoring`` section of a profile."""

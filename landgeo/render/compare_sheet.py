@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from ..i18n import Text, check_lang, fmt_percent, join_names, translator
+from ..i18n import Text, check_lang, fmt_share, join_names, translator
 from . import style
 from .collector import collector_paused
 from .compare_map import COLOURS, fill_roles, headline, reference_role
@@ -41,8 +41,8 @@ log = logging.getLogger(__name__)
 
 
 def _pct(share: float, lang: str) -> str:
-    """A share as a percentage with one decimal (99.5 % must not read 100 %)."""
-    return fmt_percent(share, lang, 1)
+    """A share as a percentage with one decimal (99.5 % must not read 100 %, nor 0.02 % read 0.0 %)."""
+    return fmt_share(share, lang, 1)
 
 
 def metrics_rows(comparison: Comparison, lang: str) -> list[tuple[str, str]]:
@@ -169,8 +169,8 @@ def _draw_units_table(fig, rect, comparison: Comparison, lang: str, max_rows: in
         y = 1 - (i + 1.5) * dy
         if i % 2 == 0:
             ax.add_patch(Rectangle((0, y - 0.5 * dy), 1, dy, facecolor="#f1f3f0", edgecolor="none", zorder=0))
-        cells = [textwrap.shorten(str(row.unit), 28, placeholder="…"), fmt_ha(row.area_ha, lang), fmt_percent(row.share_of_a, lang),
-                 fmt_percent(row.share_of_unit, lang), "✓" if row.in_best_fit else ""]
+        cells = [textwrap.shorten(str(row.unit), 28, placeholder="…"), fmt_ha(row.area_ha, lang), fmt_share(row.share_of_a, lang, compact=True),
+                 fmt_share(row.share_of_unit, lang, compact=True), "✓" if row.in_best_fit else ""]
         for x, text, al in zip(xs_text, cells, aligns):
             ax.text(x, y, text, fontsize=6.5, ha=al, va="center", color=style.TEXT)
     if len(u.table) > n:

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..i18n import N_, fmt_number, fmt_percent, translator
+from ..i18n import N_, fmt_number, translator
+from ..i18n import fmt_share as share_text
 
 #: key → English message id (translated through the catalogues when rendered)
 LABELS: dict[str, str] = {
@@ -168,16 +169,17 @@ def fmt_km(value: Any, lang: str) -> str:
     return f"{fmt_number(float(value), lang, decimals)}\u00a0km"
 
 
-def fmt_share(value: Any, lang: str) -> str:
-    """A share in 0..1 as a percentage in the locale's format, one decimal under 10 %.
+def fmt_share(value: Any, lang: str, *, compact: bool = False) -> str:
+    """A share in 0..1 as a percentage in the locale's format, one decimal under 10 % (never 0.0 % for a part
+    that is there: :func:`landgeo.i18n.fmt_share`; ``compact``: ``< 0.1 %`` for table cells and chart labels).
 
-    >>> fmt_share(0.052, "en"), fmt_share(0.5, "fr"), fmt_share(0.052, "pt")
-    ('5.2%', '50\xa0%', '5,2%')
+    >>> fmt_share(0.052, "en"), fmt_share(0.5, "fr"), fmt_share(0.052, "pt"), fmt_share(0.0002, "en")
+    ('5.2%', '50\xa0%', '5,2%', 'less than 0.1%')
     """
     if value is None:
         return label("no_data", lang)
     decimals = 1 if 100.0 * float(value) < 10 else 0
-    return fmt_percent(float(value), lang, decimals)
+    return share_text(float(value), lang, decimals, compact=compact)
 
 
 def as_list(value: Any) -> list[str]:

@@ -226,7 +226,7 @@ def draw_composition(fig, x0: float, top: float, bottom: float, width: float, pr
     vmax = max(shares) if shares else 1
     ax.set_xlim(0, vmax * 1.28)
     for yv, s in zip(ypos, shares):
-        ax.text(s + vmax * 0.02, yv, fmt_share(s, lang), va="center", fontsize=6.2, color=style.TEXT)
+        ax.text(s + vmax * 0.02, yv, fmt_share(s, lang, compact=True), va="center", fontsize=6.2, color=style.TEXT)
     ax.set_xticks([])
     for side in ("top", "right", "bottom"):
         ax.spines[side].set_visible(False)

@@ -21,7 +21,8 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from ..i18n import fmt_number
-from .labels import fmt_ha, label, verdict_text
+from .labels import fmt_ha, fmt_share, label, verdict_text
+from .tables import SHARE_KEYS
 from .web_encode import json_for_script
 
 #: Attributes shown per popup, at most.
@@ -146,7 +147,8 @@ def popup_html(props: Mapping[str, Any], *, title: str | None, lang: str) -> str
     for i, (key, value) in enumerate(props.items()):
         if i >= MAX_FIELDS or str(key).startswith("_"):
             continue
-        text = _fmt_value(value, lang)
+        share = str(key).lower() in SHARE_KEYS and isinstance(value, (float, np.floating)) and math.isfinite(value)
+        text = fmt_share(float(value), lang) if share else _fmt_value(value, lang)  # a share: never 0.00 for a part there
         if text == "":
             continue
         rows.append(f"<tr><th>{html.escape(_field_label(key, lang))}</th><td>{html.escape(text)}</td></tr>")

@@ -62,6 +62,38 @@ def test_text_is_written_with_the_same_bytes_as_matplotlib(fonttype):
     assert (b"/Type3" if fonttype == 3 else b"/CIDFontType2") in stock and len(stock) > 5_000  # real text
 
 
+def test_fallback_fonts_and_missing_glyphs_give_the_same_bytes(recwarn):
+    """A font list (DejaVu Sans, STIX) for glyphs DejaVu Sans lacks; no bundled font has 漢字 (Last Resort)."""
+    def figure():
+        fig = _figure()
+        fig.text(0.1, 0.5, "Sites \u1d81 · 漢字 · Kora", fontsize=9)
+        return fig
+
+    rc = {"font.family": ["DejaVu Sans", "STIXGeneral"]}
+    stock = _pdf(figure(), faster=False, rc=rc)
+    assert b"LastResort" in stock  # the missing glyphs were drawn from the fallback
+    assert _pdf(figure(), faster=True, rc=rc) == stock
+
+
+def test_text_is_measured_from_font_files_read_into_memory():
+    if not fast._supported():
+        pytest.skip(f"pdf_fast changes nothing on matplotlib {matplotlib.__version__}")
+    from matplotlib.font_manager import FontPath, FontProperties
+
+    fig = _figure()
+    with matplotlib.rc_context(RC), fast.pdf_fast():
+        renderer = backend_pdf.RendererPdf(backend_pdf.PdfFile(io.BytesIO()), 72, 6, 4)
+        font = renderer._get_font_ttf(FontProperties(family=["sans-serif"], size=12))
+        width, height, descent = renderer.get_text_width_height_descent("Kora Hills", FontProperties(size=12), False)
+    assert isinstance(font.fname, fast._FontBytes)  # no file system call for each glyph
+    assert str(FontPath(font.fname, 0)).endswith("DejaVuSans.ttf")  # the PDF names the font file, as matplotlib
+    with matplotlib.rc_context(RC):
+        stock = backend_pdf.RendererPdf(backend_pdf.PdfFile(io.BytesIO()), 72, 6, 4)
+        assert stock.get_text_width_height_descent("Kora Hills", FontProperties(size=12), False) == (
+            width, height, descent)
+    assert width > 40 and fig is not None
+
+
 def test_a_font_setting_changed_between_pages_is_followed():
     fig = _figure()
     buf = {}

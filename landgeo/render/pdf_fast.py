@@ -9,6 +9,11 @@
   labels are, still loads every glyph), each font file is found once per font properties on a page, and a glyph
   the file already records is looked up once per character instead of through a new font-path key
   (``CharacterTracker.track_glyph``): the PDF is byte-for-byte matplotlib's.
+- **Fonts in memory.** FreeType reads a font file through matplotlib's Python file callback, a
+  ``seek`` and a ``read`` (two system calls on a file on disk) for every table and glyph it touches:
+  half the time of measuring and laying out a string. The fonts the PDF renderer measures and lays
+  out text with are read into memory once per process and thread (:class:`_FontBytes`), and stand for
+  their paths, so the PDF names and embeds the same files.
 - **Images.** matplotlib embeds a raster (land cover, hillshade, a basemap, their transparency) as
   PNG data that Pillow encodes choosing a filter row by row at zlib level 6. Here the same PDF image
   data (samples and palette indices at Pillow's bit depths, PNG predictor) is written with the "Up"
@@ -23,6 +28,8 @@ replace), nothing changes. matplotlib itself is not thread-safe.
 from __future__ import annotations
 
 import contextlib
+import io
+import os
 import threading
 from collections.abc import Iterator
 
@@ -67,12 +74,58 @@ def _draw_text(self, *args, **kwargs):
         _LOCAL.skip_glyph_load = False
 
 
+class _FontBytes(io.BytesIO):
+    """A font file's bytes in memory that stands for its path: ``str()``, equality and hash are the path's.
+
+    FreeType reads a font through matplotlib's file callback, a Python ``seek`` and ``read`` for every
+    table and glyph it touches: from a file on disk that is two system calls each time, and about half
+    of the time of measuring and laying out a string. ``FontPath`` and the PDF's font names take the
+    path from ``str()``, so the file written is the same.
+    """
+
+    def __init__(self, path: str):
+        with open(path, "rb") as file:
+            super().__init__(file.read())
+        self.path = path
+
+    def __str__(self) -> str:
+        return self.path
+
+    def __eq__(self, other) -> bool:
+        return str(other) == self.path if isinstance(other, (str, _FontBytes)) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.path)
+
+
+_FONTS: dict = {}  # (paths, kerning factor, thread, last resort) -> FT2Font reading its files from memory
+
+
+def _memory_font(files):
+    """``font_manager.get_font(files)``, the font and its fallbacks read from memory (kept per thread)."""
+    paths = tuple((font_manager._cached_realpath(f.path), f.face_index) if isinstance(f, font_manager.FontPath)
+                  else (font_manager._cached_realpath(f), 0) for f in files)
+    rc = matplotlib.rcParams
+    key = (paths, rc["text.kerning_factor"], threading.get_ident(), rc["font.enable_last_resort"])
+    font = _FONTS.get(key)
+    if font is None:
+        font = _FONTS[key] = font_manager._get_font.__wrapped__(
+            tuple((_FontBytes(path), index) for path, index in paths), _kerning_factor=key[1], thread_id=key[2],
+            enable_last_resort=key[3])
+    font._set_transform([[0x10000, 0], [0, 0x10000]], [0, 0])  # as get_font
+    return font
+
+
+if hasattr(os, "register_at_fork"):  # FT2Font objects cannot cross a fork (as matplotlib's own cache)
+    os.register_at_fork(after_in_child=_FONTS.clear)
+
+
 def _get_font_ttf(self, prop):
     found = self.__dict__.setdefault("_landgeo_font_files", {})  # per renderer: one page, one set of font settings
     files = found.get(prop)
     if files is None:
         files = found[prop] = font_manager.fontManager._find_fonts_by_props(prop)
-    font = font_manager.get_font(files)
+    font = _memory_font(files)
     font.clear()
     font.set_size(prop.get_size_in_points(), 72)
     return font
@@ -125,7 +178,8 @@ def _supported() -> bool:
     """On matplotlib 3.11 with the private names this module replaces; any other matplotlib is left alone."""
     version = tuple(int(p) for p in matplotlib.__version__.split(".")[:2] if p.isdigit())
     return (version == _WRITTEN_FOR and all(hasattr(owner, name) for owner, name in _PATCHED)
-            and hasattr(FT2Font, "_layout") and hasattr(font_manager.fontManager, "_find_fonts_by_props"))
+            and hasattr(FT2Font, "_layout") and hasattr(font_manager.fontManager, "_find_fonts_by_props")
+            and hasattr(font_manager._get_font, "__wrapped__") and hasattr(font_manager, "_cached_realpath"))
 
 
 @contextlib.contextmanager

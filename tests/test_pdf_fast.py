@@ -39,6 +39,12 @@ def _figure() -> Figure:
     ax.text(0.5, 1.0, "Rivière Comoé", path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")],
             style="italic")
     fig.text(0.1, 0.02, "multi\nline", linespacing=1.4)
+    # legends: columns, a title, patches and markers, a label on two lines, one stretched to its box
+    ax.plot([0, 2], [1, 1], marker="o", label="Sites (12)")
+    ax.bar([0.5], [1.5], label="Forêt dense\nsempervirente", color="#2b7a3b")
+    ax.legend(title="Légende", ncol=2, loc="upper left", fontsize=7, title_fontsize=8, alignment="left")
+    fig.legend(handles=ax.get_legend_handles_labels()[0], loc="lower right", mode="expand", ncol=2,
+               bbox_to_anchor=(0.6, 0.0, 0.4, 0.1), frameon=True, shadow=True)
     return fig
 
 

@@ -14,6 +14,10 @@
   half the time of measuring and laying out a string. The fonts the PDF renderer measures and lays
   out text with are read into memory once per process and thread (:class:`_FontBytes`), and stand for
   their paths, so the PDF names and embeds the same files.
+- **Legends laid out once.** matplotlib's offset boxes lay a box out again for every box above it (the
+  legend, its columns, its rows), so a legend of eight entries measured each of its texts many times
+  over: a sixth of a page's drawing. Within one ``Legend.draw`` each box of the legend is laid out
+  once; nothing in a legend changes size while it is drawn, so the page is the same.
 - **Images.** matplotlib embeds a raster (land cover, hillshade, a basemap, their transparency) as
   PNG data that Pillow encodes choosing a filter row by row at zlib level 6. Here the same PDF image
   data (samples and palette indices at Pillow's bit depths, PNG predictor) is written with the "Up"
@@ -39,6 +43,8 @@ import numpy as np
 from matplotlib import font_manager
 from matplotlib.backends import _backend_pdf_ps, backend_pdf
 from matplotlib.ft2font import FT2Font, LoadFlags
+from matplotlib.legend import Legend
+from matplotlib.offsetbox import OffsetBox
 
 from .png_encode import png_image_data
 
@@ -54,6 +60,7 @@ _PATCHED = (  # (owner, name): replaced while pdf_fast() is open
     (backend_pdf.RendererPdf, "_get_font_ttf"),
     (backend_pdf.PdfFile, "_writePng"),
     (_backend_pdf_ps.CharacterTracker, "track_glyph"),
+    (Legend, "draw"),
 )
 _STOCK: dict = {}  # name -> what the replacement calls: the value found at the outermost entry
 _WRITTEN_FOR = (3, 11)  # the private matplotlib this was written against (and tested on)
@@ -141,6 +148,37 @@ def _track_glyph(self, font, chars, glyph):
     return found
 
 
+def _once_per_renderer(method):
+    found: dict = {}
+
+    def laid_out(renderer):
+        key = id(renderer)  # the renderer lives as long as the draw
+        if key not in found:
+            found[key] = method(renderer)
+        return found[key]
+    return laid_out
+
+
+_LAYOUT = ("get_bbox", "_get_bbox_and_child_offsets")  # what an offset box computes its size and its children's places with
+
+
+def _legend_draw(self, renderer):
+    """matplotlib's ``Legend.draw``, each of the legend's offset boxes laid out once."""
+    boxes = [box for box in self._legend_box.findobj(OffsetBox) if not set(_LAYOUT) & set(vars(box))]
+    for box in boxes:
+        for name in _LAYOUT:
+            setattr(box, name, _once_per_renderer(getattr(box, name)))
+    try:
+        return _STOCK["draw"](self, renderer)
+    finally:
+        for box in boxes:
+            for name in _LAYOUT:
+                vars(box).pop(name, None)
+
+
+_legend_draw._supports_rasterization = True  # as matplotlib's (allow_rasterization), which it calls
+
+
 def _packed(indices: np.ndarray, bits: int) -> np.ndarray:
     """Rows of palette indices packed ``bits`` to a byte, first pixel in the high bits (as PNG packs them)."""
     per_byte = 8 // bits
@@ -171,7 +209,7 @@ def _write_png(self, img):
 
 
 _REPLACEMENTS = {"layout": _layout, "draw_text": _draw_text, "_get_font_ttf": _get_font_ttf, "_writePng": _write_png,
-                 "track_glyph": _track_glyph}
+                 "track_glyph": _track_glyph, "draw": _legend_draw}
 
 
 def _supported() -> bool:

@@ -7,10 +7,11 @@ import matplotlib
 import matplotlib._text_helpers as text_helpers
 import numpy as np
 import pytest
-from matplotlib import patheffects
+from matplotlib import patheffects, textpath
 from matplotlib.backends import _backend_pdf_ps, backend_pdf
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from PIL import Image
 
 from landgeo.render import pdf_fast as fast
@@ -117,7 +118,8 @@ def test_a_font_setting_changed_between_pages_is_followed():
 def test_matplotlib_is_put_back_after_nested_and_failing_uses():
     def current():
         return (text_helpers.layout, backend_pdf.RendererPdf.draw_text, backend_pdf.RendererPdf._get_font_ttf,
-                backend_pdf.PdfFile._writePng, _backend_pdf_ps.CharacterTracker.track_glyph)
+                backend_pdf.PdfFile._writePng, _backend_pdf_ps.CharacterTracker.track_glyph, Legend.draw,
+                textpath.TextToPath._get_font, backend_pdf.get_font)
 
     before = current()
     own = {name: name in vars(backend_pdf.RendererPdf) for name in ("draw_text", "_get_font_ttf")}

@@ -12,8 +12,9 @@
 - **Fonts in memory.** FreeType reads a font file through matplotlib's Python file callback, a
   ``seek`` and a ``read`` (two system calls on a file on disk) for every table and glyph it touches:
   half the time of measuring and laying out a string. The fonts the PDF renderer measures and lays
-  out text with are read into memory once per process and thread (:class:`_FontBytes`), and stand for
-  their paths, so the PDF names and embeds the same files.
+  out text with, draws halo labels' outlines with and embeds glyphs from are read into memory once per
+  process and thread (:class:`_FontBytes`), and stand for their paths, so the PDF names and embeds the
+  same files.
 - **Legends laid out once.** matplotlib's offset boxes lay a box out again for every box above it (the
   legend, its columns, its rows), so a legend of eight entries measured each of its texts many times
   over: a sixth of a page's drawing. Within one ``Legend.draw`` each box of the legend is laid out
@@ -40,7 +41,7 @@ from collections.abc import Iterator
 import matplotlib
 import matplotlib._text_helpers as _text_helpers
 import numpy as np
-from matplotlib import font_manager
+from matplotlib import font_manager, textpath
 from matplotlib.backends import _backend_pdf_ps, backend_pdf
 from matplotlib.ft2font import FT2Font, LoadFlags
 from matplotlib.legend import Legend
@@ -61,6 +62,8 @@ _PATCHED = (  # (owner, name): replaced while pdf_fast() is open
     (backend_pdf.PdfFile, "_writePng"),
     (_backend_pdf_ps.CharacterTracker, "track_glyph"),
     (Legend, "draw"),
+    (textpath.TextToPath, "_get_font"),  # outlines of text drawn as paths (halo labels)
+    (backend_pdf, "get_font"),  # the glyphs a Type 3 font embeds
 )
 _STOCK: dict = {}  # name -> what the replacement calls: the value found at the outermost entry
 _WRITTEN_FOR = (3, 11)  # the private matplotlib this was written against (and tested on)
@@ -93,7 +96,7 @@ class _FontBytes(io.BytesIO):
     def __init__(self, path: str):
         with open(path, "rb") as file:
             super().__init__(file.read())
-        self.path = path
+        self.path = os.fsdecode(path)
 
     def __str__(self) -> str:
         return self.path
@@ -108,8 +111,10 @@ class _FontBytes(io.BytesIO):
 _FONTS: dict = {}  # (paths, kerning factor, thread, last resort) -> FT2Font reading its files from memory
 
 
-def _memory_font(files):
+def _memory_font(files, hinting_factor=None):  # hinting_factor: get_font's deprecated parameter, unused
     """``font_manager.get_font(files)``, the font and its fallbacks read from memory (kept per thread)."""
+    if isinstance(files, (str, bytes, os.PathLike)):  # one file (a FontPath is a str)
+        files = [files]
     paths = tuple((font_manager._cached_realpath(f.path), f.face_index) if isinstance(f, font_manager.FontPath)
                   else (font_manager._cached_realpath(f), 0) for f in files)
     rc = matplotlib.rcParams
@@ -125,6 +130,13 @@ def _memory_font(files):
 
 if hasattr(os, "register_at_fork"):  # FT2Font objects cannot cross a fork (as matplotlib's own cache)
     os.register_at_fork(after_in_child=_FONTS.clear)
+
+
+def _text_path_font(self, prop):
+    """``TextToPath._get_font``: the font for text drawn as outlines, read from memory."""
+    font = _memory_font(font_manager.fontManager._find_fonts_by_props(prop))
+    font.set_size(self.FONT_SCALE, self.DPI)
+    return font
 
 
 def _get_font_ttf(self, prop):
@@ -209,7 +221,8 @@ def _write_png(self, img):
 
 
 _REPLACEMENTS = {"layout": _layout, "draw_text": _draw_text, "_get_font_ttf": _get_font_ttf, "_writePng": _write_png,
-                 "track_glyph": _track_glyph, "draw": _legend_draw}
+                 "track_glyph": _track_glyph, "draw": _legend_draw, "_get_font": _text_path_font,
+                 "get_font": _memory_font}
 
 
 def _supported() -> bool:

@@ -250,3 +250,18 @@ def test_dem_sheet_draws_streams_from_accumulation_and_both_outlets(tmp_path):
     legend = [t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()]
     assert any("50" in t and "accumulation" in t for t in legend)
     assert "Outlet given" in legend and "Outlet snapped (410 m)" in legend
+
+
+def test_layers_for_the_map_leave_out_missing_and_empty_geometries_only():
+    from landgeo.render.context import to_4326
+
+    boxes = [shapely.box(i, 0, i + 1, 1) for i in range(4)]
+    layer = gpd.GeoDataFrame({"name": list("abcd")}, geometry=boxes, crs=4326)
+    assert to_4326(layer, "admin") is layer  # nothing to leave out: no copy
+    layer.loc[1, "geometry"] = None
+    layer.loc[2, "geometry"] = shapely.Polygon()
+    kept = to_4326(layer, "admin")
+    assert list(kept["name"]) == ["a", "d"] and len(layer) == 4
+    in_metres = gpd.GeoDataFrame(geometry=[shapely.box(500_000, 0, 510_000, 10_000)], crs=32630).iloc[[0, 0]]
+    assert to_4326(in_metres, "rivers").crs.to_epsg() == 4326
+    assert to_4326(layer.iloc[[1, 2]], "admin") is None and to_4326(layer.iloc[[]], "admin") is None

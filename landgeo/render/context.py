@@ -45,9 +45,12 @@ def to_4326(gdf: gpd.GeoDataFrame | None, key: str) -> gpd.GeoDataFrame | None:
     """
     if gdf is None or len(gdf) == 0:
         return None
-    gdf = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
-    if len(gdf) == 0:
+    geoms = np.asarray(gdf.geometry.array)  # shapely geometries (None where missing)
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if missing.all():
         return None
+    if missing.any():  # a copy only when something is left out
+        gdf = gdf[~missing]
     if gdf.crs is None:
         log.warning(Text("layer {layer} has no CRS; taking it as EPSG:4326 for the map", params={"layer": repr(key)}))
     elif gdf.crs.to_epsg() != 4326:

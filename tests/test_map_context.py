@@ -37,6 +37,12 @@ def _text_boxes(fig):
             if t.get_visible() and t.get_text().strip()]
 
 
+def _legend_texts(fig) -> list[str]:
+    """The entries of every legend of ``fig``: the figure's (panels) and its axes'."""
+    legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend())]
+    return [t.get_text() for leg in legends for t in leg.get_texts()]
+
+
 LONG_NAME = "Paysage au nom très long pour vérifier le retour à la ligne — Région des Savanes et du Haut-Bassin du Sanwi"
 
 
@@ -67,10 +73,10 @@ def test_long_title_wraps_and_legend_and_table_stay_off_the_map():
     title = next(t for t in fig.texts if t.get_text().startswith(LONG_NAME[:20]))
     assert title.get_text().count("\n") == 1 and title.get_window_extent(renderer).x1 <= 0.97 * fig.bbox.width
     main_map = fig.axes[0].get_window_extent(renderer)
-    for ax in fig.axes[1:]:
-        assert not ax.get_window_extent(renderer).overlaps(main_map)
-        for leg in [ax.get_legend()] if ax.get_legend() else []:
-            assert not leg.get_window_extent(renderer).overlaps(main_map)
+    panels = [*fig.axes[1:], *fig.legends, *fig.artists, *fig.texts]  # panels: axes, or figure artists
+    assert len(fig.legends) == 1 and len(fig.artists) > 3  # the legend, the table's row shading
+    for artist in panels + [ax.get_legend() for ax in fig.axes[1:] if ax.get_legend()]:
+        assert not artist.get_window_extent(renderer).overlaps(main_map), artist
 
 
 def test_graticule_step_follows_the_extent():
@@ -182,8 +188,7 @@ def test_context_section_layers_reach_the_sheet_and_the_profile_folder(tmp_path,
     fig = build_sheet(result.profile, layers, lang="fr")
     texts = {t.get_text() for t in fig.axes[0].texts}
     assert "Grande Ville" in texts  # the most important settlement is always labelled
-    legend = {t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()}
-    assert {"Villes", "Routes"} <= legend
+    assert {"Villes", "Routes"} <= set(_legend_texts(fig))
 
 
 def test_context_layer_with_a_wrong_field_is_one_clear_error(tmp_path, units_gpkg):
@@ -247,7 +252,7 @@ def test_dem_sheet_draws_streams_from_accumulation_and_both_outlets(tmp_path):
     g = shapely.box(0.03, 5.0, 0.09, 5.12)
     fig = build_sheet(profile, {"boundary": gpd.GeoDataFrame(geometry=[g], crs=4326), "streams": streams},
                       rasters={"dem": dem})
-    legend = [t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()]
+    legend = _legend_texts(fig)
     assert any("50" in t and "accumulation" in t for t in legend)
     assert "Outlet given" in legend and "Outlet snapped (410 m)" in legend
 

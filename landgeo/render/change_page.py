@@ -39,6 +39,7 @@ from .context import to_4326
 from .frame import draw_geoms, finish_map_axes, geometry_path, map_axes
 from .labels import colon, fmt_ha, label
 from .page import A4_LANDSCAPE_IN, RC, save_png, sheet_date
+from .panel import Panel
 from .raster import read_window
 from .scorecard_chart import (
     GOAL_COLOURS,
@@ -135,7 +136,7 @@ def _small_multiples(fig, top, bottom, monitoring, layers, rasters, lang, colour
         if i > 0:
             ax.set_yticklabels([])
 
-def _sankey_labels(ax, centres, totals, side: str, edge: float, lang: str) -> None:
+def _sankey_labels(panel, centres, totals, side: str, edge: float, lang: str) -> None:
     """Class names and areas beside one side's bars (``edge``: the bars' outer x), pushed apart where bars are thin.
 
     Two lines of 5.8 pt need ~0.17 of an axes 1.2 in tall; kept within 0.06..0.94 (title and dates above).
@@ -149,18 +150,15 @@ def _sankey_labels(ax, centres, totals, side: str, edge: float, lang: str) -> No
     left = side == "l"
     for (c, cy), ly in zip(centres, ys):
         lab = f"{textwrap.shorten(c, 28, placeholder='…')}\n{fmt_ha(totals[c], lang)}"
-        ax.text(edge - 0.012 if left else edge + 0.012, ly, lab, ha="right" if left else "left", va="center",
-                fontsize=5.8, color=style.TEXT, linespacing=1.0)
+        panel.text(edge - 0.012 if left else edge + 0.012, ly, lab, ha="right" if left else "left", va="center",
+                   fontsize=5.8, color=style.TEXT, linespacing=1.0)
         if abs(ly - cy) > 0.01:
             xs = [edge - 0.01, edge] if left else [edge, edge + 0.01]
-            ax.plot(xs, [ly, cy] if left else [cy, ly], color="#999999", linewidth=0.4)
+            panel.plot(xs, [ly, cy] if left else [cy, ly], color="#999999", linewidth=0.4)
 
 
 def _sankey(fig, rect, trans, lang, colours) -> None:
-    ax = fig.add_axes(rect)
-    ax.set_axis_off()
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
+    panel = Panel(fig, rect)
     fig.text(rect[0], rect[1] + rect[3] + 0.035, phrase("transition", lang, a=trans["from"], b=trans["to"]),
              fontsize=8.5, fontweight="bold", color=style.TEXT)
     flows = [m for m in trans["matrix"] if m["area_ha"] > 0]
@@ -202,11 +200,11 @@ def _sankey(fig, rect, trans, lang, colours) -> None:
             h = totals[c] * scale
             pos[c] = [y, y]  # top, running cursor
             x = x0 - bar if side == "l" else x1
-            ax.add_patch(Rectangle((x, y - h), bar, h, facecolor=colours.get(c, "#cccccc"), edgecolor="#555555",
-                                   linewidth=0.3))
+            panel.add(Rectangle((x, y - h), bar, h, facecolor=colours.get(c, "#cccccc"), edgecolor="#555555",
+                                linewidth=0.3))
             centres.append((c, y - h / 2))
             y -= h + gap
-        _sankey_labels(ax, centres, totals, side, x0 - bar if side == "l" else x1 + bar, lang)
+        _sankey_labels(panel, centres, totals, side, x0 - bar if side == "l" else x1 + bar, lang)
     for f in order:
         for tt in order:
             v = agg.get((f, tt), 0)
@@ -223,10 +221,10 @@ def _sankey(fig, rect, trans, lang, colours) -> None:
             codes = [MplPath.MOVETO, MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4, MplPath.LINETO, MplPath.CURVE4,
                      MplPath.CURVE4, MplPath.CURVE4, MplPath.CLOSEPOLY]
             same = f == tt
-            ax.add_patch(PathPatch(MplPath(verts, codes), facecolor=colours.get(f, "#cccccc"),
-                                   alpha=0.28 if same else 0.6, edgecolor="none"))
-    ax.text(x0 - bar / 2, 1.03, trans["from"], ha="center", va="bottom", fontsize=7.5, fontweight="bold")
-    ax.text(x1 + bar / 2, 1.03, trans["to"], ha="center", va="bottom", fontsize=7.5, fontweight="bold")
+            panel.add(PathPatch(MplPath(verts, codes), facecolor=colours.get(f, "#cccccc"),
+                                alpha=0.28 if same else 0.6, edgecolor="none"))
+    panel.text(x0 - bar / 2, 1.03, trans["from"], ha="center", va="bottom", fontsize=7.5, fontweight="bold")
+    panel.text(x1 + bar / 2, 1.03, trans["to"], ha="center", va="bottom", fontsize=7.5, fontweight="bold")
 
 def _title(ax, title: str, rect) -> None:
     """A chart title wrapped to the chart's width (two lines at most)."""
@@ -324,10 +322,8 @@ def build_change_page(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDa
                           markeredgecolor="white", label=phrase("footprints", lang, d="").strip())]
         handles += [Patch(facecolor=c, edgecolor="#777777", linewidth=0.3, label=textwrap.shorten(n, 34, placeholder="…"))
                     for n, c in list(colours.items())[:8]]
-        leg_ax = fig.add_axes([0.03, 0.505, 0.94, 0.035])
-        leg_ax.set_axis_off()
-        leg_ax.legend(handles=handles, loc="center left", ncol=5, fontsize=6.2, frameon=False, handlelength=1.5,
-                      columnspacing=1.2, borderaxespad=0)
+        Panel(fig, [0.03, 0.505, 0.94, 0.035]).legend(handles, loc="center left", ncol=5, fontsize=6.2, frameon=False,
+                                                      handlelength=1.5, columnspacing=1.2, borderaxespad=0)
         trans = span_transition(mon)
         if trans is not None:
             _sankey(fig, [0.03, 0.315, 0.46, 0.14], trans, lang, colours)

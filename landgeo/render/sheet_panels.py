@@ -20,6 +20,7 @@ from .labels import (
     label,
 )
 from .page import A4_LANDSCAPE_IN
+from .panel import Panel
 from .scorecard_chart import draw_scorecard_radar, trend_text
 from .sheet_rows import eco_classes, eco_source, wrap_rows
 
@@ -28,8 +29,7 @@ LEGEND_ROWS = 11  # entries (below the title) that fit in the legend box beside 
 
 def draw_legend(fig, rect, legend, lang) -> float:
     """Draw the legend from the top of ``rect``; returns the figure-fraction y where it ends."""
-    ax = fig.add_axes(rect)
-    ax.set_axis_off()
+    panel = Panel(fig, rect)
     handles = []
     for kind, extra in legend["items"]:
         if kind == "boundary":
@@ -65,13 +65,15 @@ def draw_legend(fig, rect, legend, lang) -> float:
         return rect[1] + rect[3]
     # the legend may run below its box (the table then starts lower) but never off the page's right edge
     renderer = fig.canvas.get_renderer()
-    for size in (6.5, 6.0, 5.5, 5.0):
-        leg = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 1), frameon=False, fontsize=size,
-                        title=label("legend", lang), title_fontsize=size + 1, alignment="left", handlelength=1.8,
-                        borderaxespad=0, labelspacing=0.35)
+    sizes = (6.5, 6.0, 5.5, 5.0)
+    for size in sizes:
+        leg = panel.legend(handles, loc="upper left", anchor=(0, 1), frameon=False, fontsize=size,
+                           title=label("legend", lang), title_fontsize=size + 1, alignment="left", handlelength=1.8,
+                           borderaxespad=0, labelspacing=0.35)
         box = leg.get_window_extent(renderer)
-        if box.x1 <= 0.985 * fig.bbox.width and box.y0 >= (rect[1] - 0.1) * fig.bbox.height:
+        if box.x1 <= 0.985 * fig.bbox.width and box.y0 >= (rect[1] - 0.1) * fig.bbox.height or size == sizes[-1]:
             break
+        leg.remove()  # too wide or too long: the next size instead
     return fig.transFigure.inverted().transform(box.p0)[1]
 
 def _label_locator(ax, labelled, boundary_geom) -> None:
@@ -144,10 +146,7 @@ def draw_locator(fig, rect, lay, boundary_geom, lang) -> None:
 
 def draw_table(fig, rect, rows, lang) -> float:
     """Draw the profile table in ``rect``; returns the figure-fraction y where it ends."""
-    ax = fig.add_axes(rect)
-    ax.set_axis_off()
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
+    panel = Panel(fig, rect)
     fig_w, fig_h = fig.get_size_inches()
     width_pt = rect[2] * fig_w * 72
     height_pt = rect[3] * fig_h * 72
@@ -165,14 +164,14 @@ def draw_table(fig, rect, rows, lang) -> float:
         n = max(len(lines), len(lab_lines))
         top = y
         if i % 2 == 0:
-            ax.add_patch(Rectangle((0, y - n * dy - 0.25 * dy), 1, n * dy + 0.25 * dy, facecolor="#f1f3f0",
-                                   edgecolor="none", zorder=0))
+            panel.add(Rectangle((0, y - n * dy - 0.25 * dy), 1, n * dy + 0.25 * dy, facecolor="#f1f3f0",
+                                edgecolor="none", zorder=0))
         for j, text in enumerate(lab_lines):
-            ax.text(0.01, top - (j + 0.5) * dy - 0.1 * dy, text, fontsize=fs, fontweight="bold", color="#333333",
-                    va="center", ha="left")
+            panel.text(0.01, top - (j + 0.5) * dy - 0.1 * dy, text, fontsize=fs, fontweight="bold", color="#333333",
+                       va="center", ha="left")
         for j, text in enumerate(lines):
-            ax.text(label_frac + 0.01, top - (j + 0.5) * dy - 0.1 * dy, text, fontsize=fs, color=style.TEXT,
-                    va="center", ha="left")
+            panel.text(label_frac + 0.01, top - (j + 0.5) * dy - 0.1 * dy, text, fontsize=fs, color=style.TEXT,
+                       va="center", ha="left")
         y = top - n * dy - 0.25 * dy
         if y < 0:
             break

@@ -61,12 +61,13 @@ def _pdf(fig, *, faster: bool, rc=None) -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("fonttype", [3, 42])
+@pytest.mark.parametrize("fonttype", [3, 42, "core"])
 def test_text_is_written_with_the_same_bytes_as_matplotlib(fonttype):
-    rc = {"pdf.fonttype": fonttype}
+    rc = {"pdf.use14corefonts": True} if fonttype == "core" else {"pdf.fonttype": fonttype}  # core: AFM metrics
     stock = _pdf(_figure(), faster=False, rc=rc)
     assert _pdf(_figure(), faster=True, rc=rc) == stock
-    assert (b"/Type3" if fonttype == 3 else b"/CIDFontType2") in stock and len(stock) > 5_000  # real text
+    marker = {3: b"/Type3", 42: b"/CIDFontType2", "core": b"/Helvetica"}[fonttype]
+    assert marker in stock and len(stock) > 5_000  # real text
 
 
 def test_fallback_fonts_and_missing_glyphs_give_the_same_bytes(recwarn):
@@ -119,10 +120,11 @@ def test_matplotlib_is_put_back_after_nested_and_failing_uses():
     def current():
         return (text_helpers.layout, backend_pdf.RendererPdf.draw_text, backend_pdf.RendererPdf._get_font_ttf,
                 backend_pdf.PdfFile._writePng, _backend_pdf_ps.CharacterTracker.track_glyph, Legend.draw,
-                textpath.TextToPath._get_font, backend_pdf.get_font)
+                textpath.TextToPath._get_font, backend_pdf.get_font, backend_pdf.RendererPdf._get_font_height_metrics)
 
     before = current()
-    own = {name: name in vars(backend_pdf.RendererPdf) for name in ("draw_text", "_get_font_ttf")}
+    names = ("draw_text", "_get_font_ttf", "_get_font_height_metrics")
+    own = {name: name in vars(backend_pdf.RendererPdf) for name in names}
     with pytest.raises(RuntimeError), fast.pdf_fast():
         with fast.pdf_fast():
             if fast._supported():
@@ -133,7 +135,7 @@ def test_matplotlib_is_put_back_after_nested_and_failing_uses():
         raise RuntimeError("a page failed")
     assert current() == before
     # a method RendererPdf only inherits is not left copied onto it
-    assert {name: name in vars(backend_pdf.RendererPdf) for name in ("draw_text", "_get_font_ttf")} == own
+    assert {name: name in vars(backend_pdf.RendererPdf) for name in names} == own
 
 
 def test_the_faster_path_is_used_on_the_matplotlib_it_was_written_for():

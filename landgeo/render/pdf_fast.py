@@ -1,4 +1,4 @@
-"""Faster pages from matplotlib's PDF backend: no glyph loaded twice, fonts found once, images deflated fast.
+"""Faster pages from matplotlib's PDF backend: text, fonts, legends and images, the same page.
 
 - **Text.** matplotlib 3.11's ``RendererPdf.draw_text`` lays a string out with libraqm, which gives
   each glyph's index and position, and then loads every glyph outline again through FreeType, which
@@ -14,10 +14,11 @@
   half the time of measuring and laying out a string. The fonts the PDF renderer measures and lays
   out text with, draws halo labels' outlines with and embeds glyphs from are read into memory once per
   process and thread (:class:`_FontBytes`), and stand for their paths, so the PDF names and embeds the
-  same files.
+  same files. A text's line height (the font's ascent, descent and line gap), which matplotlib reads
+  from two of the font's tables each time it lays the text out, is read once per font on a page.
 - **Legends laid out once.** matplotlib's offset boxes lay a box out again for every box above it (the
   legend, its columns, its rows), so a legend of eight entries measured each of its texts many times
-  over: a sixth of a page's drawing. Within one ``Legend.draw`` each box of the legend is laid out
+  over: about a tenth of the drawing of the demo's two Kora Hills pages. Within one ``Legend.draw`` each box of the legend is laid out
   once; nothing in a legend changes size while it is drawn, so the page is the same.
 - **Images.** matplotlib embeds a raster (land cover, hillshade, a basemap, their transparency) as
   PNG data that Pillow encodes choosing a filter row by row at zlib level 6. Here the same PDF image
@@ -59,6 +60,7 @@ _PATCHED = (  # (owner, name): replaced while pdf_fast() is open
     (_text_helpers, "layout"),
     (backend_pdf.RendererPdf, "draw_text"),
     (backend_pdf.RendererPdf, "_get_font_ttf"),
+    (backend_pdf.RendererPdf, "_get_font_height_metrics"),
     (backend_pdf.PdfFile, "_writePng"),
     (_backend_pdf_ps.CharacterTracker, "track_glyph"),
     (Legend, "draw"),
@@ -139,15 +141,48 @@ def _text_path_font(self, prop):
     return font
 
 
-def _get_font_ttf(self, prop):
-    found = self.__dict__.setdefault("_landgeo_font_files", {})  # per renderer: one page, one set of font settings
+def _font_files(renderer, prop):
+    """The font files for ``prop``, found once per renderer (one page, one set of font settings)."""
+    found = renderer.__dict__.setdefault("_landgeo_font_files", {})
     files = found.get(prop)
     if files is None:
         files = found[prop] = font_manager.fontManager._find_fonts_by_props(prop)
-    font = _memory_font(files)
+    return files
+
+
+def _get_font_ttf(self, prop):
+    font = _memory_font(_font_files(self, prop))
     font.clear()
     font.set_size(prop.get_size_in_points(), 72)
     return font
+
+
+_HEIGHT_TABLES = (("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"), ("hhea", "lineGap", "ascent", "descent"))
+
+
+def _font_height_metrics(self, prop):
+    """``(ascent, descent, line gap)`` of a TrueType font, as ``Text._get_layout`` reads them from its tables.
+
+    matplotlib reads them again (two tables and the font's files) every time a text is laid out;
+    here once per font properties on a page. The PDF renderer draws at 72 dpi (``print_pdf`` sets
+    the figure's), as matplotlib's own answer here for AFM fonts takes.
+    """
+    if matplotlib.rcParams[self._use_afm_rc_name]:
+        return _STOCK["_get_font_height_metrics"](self, prop)
+    found = self.__dict__.setdefault("_landgeo_heights", {})
+    metrics = found.get(prop)
+    if metrics is None:
+        font, dpi = _memory_font(_font_files(self, prop)), 72
+        metrics = (None, None, None)
+        for table_name, linegap_key, ascent_key, descent_key in _HEIGHT_TABLES:
+            table = font.get_sfnt_table(table_name)
+            if table is None:
+                continue
+            scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * dpi / 72  # as matplotlib
+            metrics = (table[ascent_key] * scale, -table[descent_key] * scale, table[linegap_key] * scale)
+            break
+        found[prop] = metrics
+    return metrics
 
 
 def _track_glyph(self, font, chars, glyph):
@@ -222,6 +257,7 @@ def _write_png(self, img):
 
 _REPLACEMENTS = {"layout": _layout, "draw_text": _draw_text, "_get_font_ttf": _get_font_ttf, "_writePng": _write_png,
                  "track_glyph": _track_glyph, "draw": _legend_draw, "_get_font": _text_path_font,
+                 "_get_font_height_metrics": _font_height_metrics,
                  "get_font": _memory_font}
 
 

@@ -120,7 +120,8 @@ def test_matplotlib_is_put_back_after_nested_and_failing_uses():
     def current():
         return (text_helpers.layout, backend_pdf.RendererPdf.draw_text, backend_pdf.RendererPdf._get_font_ttf,
                 backend_pdf.PdfFile._writePng, _backend_pdf_ps.CharacterTracker.track_glyph, Legend.draw,
-                textpath.TextToPath._get_font, backend_pdf.get_font, backend_pdf.RendererPdf._get_font_height_metrics)
+                textpath.TextToPath._get_font, backend_pdf.get_font, backend_pdf.RendererPdf._get_font_height_metrics,
+                backend_pdf.pdfRepr)
 
     before = current()
     names = ("draw_text", "_get_font_ttf", "_get_font_height_metrics")
@@ -182,3 +183,14 @@ def test_images_draw_the_same_pixels_as_matplotlibs(dpi):
     assert a.shape == b.shape == (4 * dpi, 6 * dpi, 3)
     assert len(np.unique(a.reshape(-1, 3), axis=0)) > 1000  # the images were drawn, noise and all
     assert np.array_equal(a, b)
+
+
+def test_pdf_syntax_of_numbers_operators_and_strings_is_matplotlibs():
+    values = [0.0, -0.0, 1.0, -2.5, 1e-11, 123456.78901234567, 0.1 + 0.2, 1e15, np.float64(3.25), np.float64(-1e-7),
+              7, True, backend_pdf.Op.moveto, b"", b"Kora (demo) \\ 100%", b"\x00\xff(", backend_pdf.Name("F1"), None,
+              "Forêt", [1.5, b"a"], {"Type": backend_pdf.Name("Page")}]
+    for value in values:
+        assert fast._pdf_repr(value) == backend_pdf.pdfRepr(value), value
+    for bad in (float("nan"), float("inf"), np.float64("-inf")):
+        with pytest.raises(ValueError, match="finite"):
+            fast._pdf_repr(bad)

@@ -20,6 +20,9 @@
   legend, its columns, its rows), so a legend of eight entries measured each of its texts many times
   over: about a tenth of the drawing of the demo's two Kora Hills pages. Within one ``Legend.draw`` each box of the legend is laid out
   once; nothing in a legend changes size while it is drawn, so the page is the same.
+- **PDF syntax.** ``pdfRepr`` turns each number, operator and string of a page into PDF syntax,
+  testing a dozen types before the float that most of them are (and ``numpy.isfinite`` on each);
+  floats, operators and strings go first here, written the same way.
 - **Images.** matplotlib embeds a raster (land cover, hillshade, a basemap, their transparency) as
   PNG data that Pillow encodes choosing a filter row by row at zlib level 6. Here the same PDF image
   data (samples and palette indices at Pillow's bit depths, PNG predictor) is written with the "Up"
@@ -35,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import os
 import threading
 from collections.abc import Iterator
@@ -66,6 +70,7 @@ _PATCHED = (  # (owner, name): replaced while pdf_fast() is open
     (Legend, "draw"),
     (textpath.TextToPath, "_get_font"),  # outlines of text drawn as paths (halo labels)
     (backend_pdf, "get_font"),  # the glyphs a Type 3 font embeds
+    (backend_pdf, "pdfRepr"),
 )
 _STOCK: dict = {}  # name -> what the replacement calls: the value found at the outermost entry
 _WRITTEN_FOR = (3, 11)  # the private matplotlib this was written against (and tested on)
@@ -226,6 +231,20 @@ def _legend_draw(self, renderer):
 _legend_draw._supports_rasterization = True  # as matplotlib's (allow_rasterization), which it calls
 
 
+def _pdf_repr(obj):
+    """matplotlib's ``pdfRepr`` with the commonest objects of a page first; the same bytes."""
+    kind = type(obj)
+    if kind is float or kind is np.float64:
+        if not math.isfinite(obj):
+            raise ValueError("Can only output finite numbers in PDF")
+        return (b"%.10f" % obj).rstrip(b"0").rstrip(b".")
+    if kind is backend_pdf.Op:
+        return obj.value
+    if kind is bytes:
+        return b"(" + obj.decode("latin-1").translate(backend_pdf._str_escapes).encode("latin-1") + b")"
+    return _STOCK["pdfRepr"](obj)
+
+
 def _packed(indices: np.ndarray, bits: int) -> np.ndarray:
     """Rows of palette indices packed ``bits`` to a byte, first pixel in the high bits (as PNG packs them)."""
     per_byte = 8 // bits
@@ -258,7 +277,7 @@ def _write_png(self, img):
 _REPLACEMENTS = {"layout": _layout, "draw_text": _draw_text, "_get_font_ttf": _get_font_ttf, "_writePng": _write_png,
                  "track_glyph": _track_glyph, "draw": _legend_draw, "_get_font": _text_path_font,
                  "_get_font_height_metrics": _font_height_metrics,
-                 "get_font": _memory_font}
+                 "get_font": _memory_font, "pdfRepr": _pdf_repr}
 
 
 def _supported() -> bool:
@@ -266,7 +285,8 @@ def _supported() -> bool:
     version = tuple(int(p) for p in matplotlib.__version__.split(".")[:2] if p.isdigit())
     return (version == _WRITTEN_FOR and all(hasattr(owner, name) for owner, name in _PATCHED)
             and hasattr(FT2Font, "_layout") and hasattr(font_manager.fontManager, "_find_fonts_by_props")
-            and hasattr(font_manager._get_font, "__wrapped__") and hasattr(font_manager, "_cached_realpath"))
+            and hasattr(font_manager._get_font, "__wrapped__") and hasattr(font_manager, "_cached_realpath")
+            and hasattr(backend_pdf, "_str_escapes") and hasattr(backend_pdf, "Op"))
 
 
 @contextlib.contextmanager

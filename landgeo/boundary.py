@@ -153,7 +153,7 @@ def finish_boundary(
     if series.crs is None:
         raise DelineationError(Text("boundary geometry has no CRS; give the layer's CRS in the recipe (crs = \"EPSG:…\")"))
     if not CRS(series.crs).equals(WGS84):
-        log.info("boundary: transforming from %s to EPSG:4326", series.crs.to_string())
+        log.info(Text("boundary: transforming from {crs} to EPSG:4326", params={"crs": series.crs.to_string()}))
         series = series.to_crs(WGS84)
     geoms = [g for g in series.values if g is not None and not g.is_empty]
     geoms = [g if g.is_valid else shapely.make_valid(g) for g in geoms]

@@ -279,7 +279,7 @@ def test_local_workers_need_no_dask_and_scheduler_without_it_is_exit_2(tmp_path)
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600)  # a loaded CI machine
     assert proc.returncode == 0, proc.stderr
     assert "['ok', 'ok']" in proc.stdout
-    assert "2 local worker processes" in proc.stderr
+    assert "local worker processes: 2" in proc.stderr
     assert 'refused: --scheduler needs Dask, which is not installed; pip install "landgeo[dask]"' in proc.stdout
 
 
@@ -291,7 +291,7 @@ def test_local_workers_equal_serial_byte_for_byte(kit, caplog):
     out = kit["root"] / "local"
     with caplog.at_level(logging.INFO, logger="landgeo.app.batch"):
         result = run_batch(tasks, out, workers=2, failed=failed, maps=False, atlas=False)
-    assert "2 local worker processes" in caplog.text
+    assert "local worker processes: 2" in caplog.text
     assert profiles(out) == profiles(kit["out"])
     assert summary(out) == summary(kit["out"])
     assert [r.slug for r in result.failed] == ["broken-layer"]

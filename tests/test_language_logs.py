@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import string
+from functools import cache
 
 import pytest
+from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
 from landgeo.cli import main
 from landgeo.cli.options import LanguageFormatter
 from landgeo.errors import LayerError
-from landgeo.i18n import Text
-from landgeo.i18n.lines import LINE_WORDS, line_prefix
+from landgeo.i18n import DOMAIN, LOCALE_DIR, Text
+from landgeo.i18n.lines import LINE_WORDS, level_name, line_prefix
 
 from .test_languages import foreign_in, norm
 
@@ -245,3 +249,62 @@ def test_the_qgis_plugin_reads_the_error_and_warning_lines_in_every_language(tmp
         assert len(lines) == 2 and any(line.startswith(warning) for line in lines), result.stderr
         assert [line_kind(line, words)[0] for line in lines] == ["warning", "warning"], lines  # warning: and WARNING:
         assert line_kind(lines[0], load_words(str(tmp_path / "none.json")))[0] == ("warning" if lang == "en" else None)
+
+
+@cache
+def catalogue_forms(lang: str) -> tuple[tuple[re.Pattern, str], ...]:
+    """Every sentence of ``lang``'s catalogue that says something in words and differs from its English id, as
+    ``(pattern, translation)``: its own text literally, each ``{field}`` any text (a name, a path, a number)."""
+    with open(LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po", "rb") as f:
+        catalogue = read_po(f)
+    forms = []
+    for message in catalogue:
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        for text in strings:
+            if not text or text in ids:
+                continue
+            parts, words = [], []
+            for literal, field, _spec, _conversion in string.Formatter().parse(norm(text)):
+                parts.append(re.escape(literal))
+                words.append(literal)
+                if field is not None:
+                    parts.append("(.+?)")
+            if re.search(r"[^\W\d_]{3}", "".join(words)):  # words of the language, not only punctuation around fields
+                forms.append((re.compile("".join(parts)), text))
+    return tuple(forms)
+
+
+def catalogue_sentence(message: str, lang: str) -> str | None:
+    """The translation in ``lang``'s catalogue that ``message`` is (with its fields filled), or None."""
+    message = norm(message)
+    return next((text for pattern, text in catalogue_forms(lang) if pattern.fullmatch(message)), None)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::PendingDeprecationWarning")  # as outside pytest
+@pytest.mark.parametrize("lang", ["fr", "es", "pt"])
+def test_a_verbose_demo_logs_every_line_in_the_runs_language(tmp_path, lang):
+    # every log line of `landgeo demo -v` (reading, delineating, attaching, writing, comparing, the atlas) is a
+    # sentence of the run's catalogue with names from the data and paths in its fields: no line left in English
+    result = CliRunner().invoke(main, ["demo", "-o", str(tmp_path / "demo"), "-v", "--lang", lang])
+    assert result.exit_code == 0, result.output
+    prefixes = tuple(f"landgeo: {level_name(level, lang)}: " for level in (logging.INFO, logging.WARNING)) + (
+        line_prefix("warning", lang),)
+    lines = [line for line in result.stderr.splitlines() if line.startswith("landgeo: ")]  # not the summary's notes
+    info = f"landgeo: {level_name(logging.INFO, lang)}: "
+    assert sum(line.startswith(info) for line in lines) >= 30, result.stderr  # -v: the INFO lines are there
+    english = []
+    for line in lines:
+        assert line.startswith(prefixes), line
+        message = line.split(": ", 2)[2]
+        if catalogue_sentence(message, lang) is None or foreign_in(message, lang):
+            english.append(line)
+    assert not english, "\n".join(english)
+
+
+def test_the_catalogue_check_tells_an_english_log_line():
+    # the check above on a line that is not in the language: it is not taken for a catalogue sentence
+    assert catalogue_sentence("read admin.gpkg:districts: 14 features, CRS EPSG:4326", "fr") is None
+    assert catalogue_sentence("lu : admin.gpkg:districts, 14 entités, SCR EPSG:4326", "fr") is not None
+    assert catalogue_sentence("wrote /tmp/out/demo-kora-hills", "pt") is None
+    assert catalogue_sentence("gravado: /tmp/out/demo-kora-hills", "pt") is not None

@@ -136,7 +136,8 @@ def _run_dask(tasks, out_root, options, on_row, *, scheduler: str, timeout: floa
 
     client = _connect(scheduler, timeout)
     try:
-        log.info("batch: %d landscapes on %s", len(tasks), scheduler)
+        log.info(Text("batch: {n} landscape on {scheduler}", "batch: {n} landscapes on {scheduler}",
+                      params={"n": len(tasks), "scheduler": str(scheduler)}))
         run = uuid.uuid4().hex[:8]  # keys unique per run: another batch on a shared scheduler may use the same slugs
         futures = {
             client.submit(run_task, task, out_root, **options, key=f"landgeo-{run}-{i:06d}-{task.slug}", pure=False): i
@@ -346,7 +347,8 @@ def run_batch(
         todo, skipped = _skip_complete(tasks, out_root)
         overwrite = True  # only folders landgeo wrote (its marker) are ever replaced; see landgeo.io.atomic
         if skipped:
-            log.info("batch: %d landscapes already complete, skipped (--resume)", len(skipped))
+            log.info(Text("batch: {n} landscape already complete, skipped (--resume)",
+                          "batch: {n} landscapes already complete, skipped (--resume)", params={"n": len(skipped)}))
     on_row = on_row or (lambda row: None)
     for row in skipped.values():
         on_row(row)
@@ -359,7 +361,8 @@ def run_batch(
         done = _run_serial(todo, str(out_root), options, on_row)
     elif scheduler is None:
         workers = max(1, min(workers, len(todo)))
-        log.info("batch: %d landscapes on %d local worker processes", len(todo), workers)
+        log.info(Text("batch: {n} landscape; local worker processes: {workers}", "batch: {n} landscapes; local worker processes: {workers}",
+                      params={"n": len(todo), "workers": int(workers)}))
         done = run_local(todo, str(out_root), options, on_row, workers=workers)
     elif not _have_dask():
         raise UsageError(Text("--scheduler needs Dask, which is not installed; {hint}", params={"hint": INSTALL_HINT}))
@@ -369,7 +372,8 @@ def run_batch(
     rows = [skipped[i] if i in skipped else next(it) for i in range(len(tasks))] + list(dup_failed) + list(failed)
     for row in list(dup_failed) + list(failed):
         on_row(row)
-    log.info("batch: %d landscapes in %.1f s", len(todo), time.perf_counter() - start)
+    log.info(Text("batch: {n} landscape in {seconds:,.1f} s", "batch: {n} landscapes in {seconds:,.1f} s",
+                  params={"n": len(todo), "seconds": time.perf_counter() - start}))
     out_root.mkdir(parents=True, exist_ok=True)  # only now: a run that could not start leaves nothing
     summary = write_summary(rows, out_root / "summary.csv", overwrite=replace_own)  # failures too: the run's record
     shared = [out_root / INDICATORS] + ([out_root / ATLAS] if atlas else [])

@@ -14,7 +14,7 @@ from ..boundary import WGS84
 from ..comparison.metrics import ALIGNMENT_TOLERANCE
 from ..comparison.result import Comparison, compare
 from ..errors import LandgeoError
-from ..i18n import LANGUAGES, check_lang
+from ..i18n import LANGUAGES, Text, check_lang
 from ..io import vector as layers
 from ..io.atomic import (
     atomic_dir,
@@ -105,7 +105,7 @@ def write_comparison(
         write_compare_map(comparison, tmp / "compare.html", lang=lang, offline=offline, context=context)
         write_compare_sheet(comparison, pdf=tmp / "compare_sheet.pdf", png=tmp / "compare_sheet.png", lang=lang, context=context, date=date,
                             attribution=attribution)
-    log.info("wrote %s", out_dir)
+    log.info(Text("wrote {path}", params={"path": str(out_dir)}))
     return Path(out_dir)
 
 

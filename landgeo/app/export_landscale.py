@@ -24,6 +24,7 @@ import shapely
 from .._version import __version__
 from ..checks.guidance import check_change
 from ..geo import geodesy
+from ..i18n import Text
 from ..io.atomic import atomic_dir, write_json
 from ..io.gpkg_styles import write_layer_styles
 from ..io.vector import read_vector, write_vector
@@ -132,5 +133,5 @@ def export_landscale(source: str | Path, out_dir: str | Path, *, justification: 
                                   "adjacency_10km": layer_style("adjacency_10km", ring_frame, lang=lang)})
         write_json(check, tmp / "landscale_check.json")
         write_landscale_sheet(check, pdf=tmp / "landscale_check.pdf", lang=lang, boundary=src.geometry, ring=ring)
-    log.info("wrote %s", out_dir)
+    log.info(Text("wrote {path}", params={"path": str(out_dir)}))
     return LandscaleExport(Path(out_dir), check)

@@ -184,5 +184,5 @@ def export_terraso(source: str | Path, out_dir: str | Path, *, lang: str | None 
         write_json(landscape["areaPolygon"], tmp / "area_polygon.geojson")
     for note in landscape["landgeo"]["notes"]:
         log.warning("%s", note)
-    log.info("wrote %s", out_dir)
+    log.info(Text("wrote {path}", params={"path": str(out_dir)}))
     return TerrasoExport(Path(out_dir), landscape)

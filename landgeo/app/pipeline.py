@@ -322,7 +322,7 @@ def write_profile_dir(result: ProfileResult, out_root: str | Path, *, overwrite:
     target = Path(out_root) / result.recipe.slug
     with atomic_dir(target, overwrite=overwrite) as tmp:
         write_outputs(result, tmp, offline=offline, maps=maps)
-    log.info("wrote %s", target)
+    log.info(Text("wrote {path}", params={"path": str(target)}))
     return target
 
 

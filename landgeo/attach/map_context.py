@@ -112,7 +112,8 @@ def context_layers(recipe, geom: BaseGeometry) -> tuple[dict[str, gpd.GeoDataFra
         groups.setdefault(group, []).append(frame)
         records.append({"name": section, "kind": spec["kind"], "features": len(frame),
                         "source": spec.get("source") or spec.get("title") or section})
-        log.info("[context.%s]: %d %s in view", section, len(frame), spec["kind"])
+        log.info(Text("[context.{section}]: {n} feature in view (kind = {kind})", "[context.{section}]: {n} features in view (kind = {kind})",
+                      params={"section": str(section), "n": len(frame), "kind": str(spec["kind"])}))
     layers = {g: gpd.GeoDataFrame(pd.concat(fs, ignore_index=True), crs=4326) for g, fs in groups.items()}
     return layers, records, notes
 

@@ -152,8 +152,9 @@ def protected_areas_inside(
         "method": "geodesic areas (WGS84); overlapping protected areas merged before the share",
     }
     if len(rows) - len(inside_rows):
-        log.info("%s: %d protected areas lie outside the landscape but within %g m of it", label,
-                 len(rows) - len(inside_rows), buffer_m)
+        log.info(Text("{layer}: {n} protected area lies outside the landscape but within {distance_m:,.0f} m of it",
+                      "{layer}: {n} protected areas lie outside the landscape but within {distance_m:,.0f} m of it",
+                      params={"layer": str(label), "n": len(rows) - len(inside_rows), "distance_m": float(buffer_m)}))
     if sites is not None:
         part["sites"] = _sites_vs_protected(sites, protected, buffer_zone(protected, buffer_m, boundary))
     layer = gpd.GeoDataFrame({k: [r[k] for r in rows] for k in ("name", "desig", "iucn_cat", "status_yr", "area_ha",

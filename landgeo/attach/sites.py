@@ -158,7 +158,9 @@ def attach_sites(
          "near_water": np.array([None if not np.isfinite(d) else bool(d <= water_distance_m) for d in dist], dtype=object),
          "admin_unit": unit},
         geometry=gpd.GeoSeries(clipped, crs=4326) if n else gpd.GeoSeries([], crs=4326), crs=4326)
-    log.info("%s: %d sites inside the landscape (%d outside, %d invalid)", label, n, part["outside"], bad)
+    log.info(Text("{layer}: {n} site inside the landscape ({outside} outside, {invalid} invalid)",
+                  "{layer}: {n} sites inside the landscape ({outside} outside, {invalid} invalid)",
+                  params={"layer": str(label), "n": int(n), "outside": int(part["outside"]), "invalid": int(bad)}))
     return SitesResult(part, layer, notes)
 
 

@@ -81,5 +81,6 @@ def water_inside(boundary: BaseGeometry, water: gpd.GeoDataFrame, *, name_field:
     }
     layer = gpd.GeoDataFrame({"name": [r["name"] for r in rows], "area_ha": [r["area_ha"] for r in rows]},
                              geometry=[r["_geom"] for r in rows], crs=4326)
-    log.info("%s: %d water bodies, %.1f ha in the landscape", label, len(rows), total)
+    log.info(Text("{layer}: {n} water body, {area_ha:,.1f} ha in the landscape", "{layer}: {n} water bodies, {area_ha:,.1f} ha in the landscape",
+                  params={"layer": str(label), "n": len(rows), "area_ha": float(total)}))
     return part, layer, notes

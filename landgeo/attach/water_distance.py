@@ -181,7 +181,7 @@ def _layer_distances(sites: np.ndarray, points: np.ndarray, layer: WaterLayer, a
                      min(wider[2], max(layer.window[2], layer.extent[2])), min(wider[3], max(layer.window[3], layer.extent[3])))
         wider = (min(wider[0], layer.window[0]), min(wider[1], layer.window[1]),
                  max(wider[2], layer.window[2]), max(wider[3], layer.window[3]))
-        log.info("%s: %d sites farther from water than the window read; reading %s", layer.label, len(todo), wider)
+        log.debug("%s: %d sites farther from water than the window read; reading %s", layer.label, len(todo), wider)  # how it reads
         layer.geoms = np.asarray(layer.read(wider), dtype=object)
         layer.window = wider
 

@@ -57,7 +57,7 @@ def postprocess(boundary: Boundary, options: Mapping[str, Any], *, lang: str = "
         if simplify_m:
             local = shapely.simplify(local, simplify_m, preserve_topology=True)
             notes.append(Text("simplified to {distance_m:,.0f} m", params={"distance_m": float(simplify_m)}))
-        log.info("boundary: buffer/simplify applied in %s", crs.name)
+        log.info(Text("boundary: buffer and simplification done in {crs}", params={"crs": crs.name}))
         geom = gpd.GeoSeries([local], crs=crs).to_crs(4326).iloc[0]
     geom = shapely.make_valid(geom) if not geom.is_valid else geom
     if geom.is_empty:

@@ -275,7 +275,9 @@ def catchment_from_dem(
         "unresolved_cells": cond.unresolved,
         **counts,
     }
-    log.info("catchment: %d cells, %.1f ha, outlet snapped %.0f m", count, area, dist)
+    log.info(Text("catchment: {n} cell, {area_ha:,.1f} ha, outlet snapped {distance_m:,.0f} m",
+                  "catchment: {n} cells, {area_ha:,.1f} ha, outlet snapped {distance_m:,.0f} m",
+                  params={"n": int(count), "area_ha": float(area), "distance_m": float(dist)}))
     if unsnapped_ha is None:  # the point was on the snapped cell already
         unsnapped_ha = area
     return DemCatchment(geom, (lon, lat), tuple(map(float, outlet_lonlat)), dist, count, area, all_counts, unsnapped_ha)

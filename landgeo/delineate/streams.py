@@ -16,6 +16,7 @@ import shapely
 
 from ..hydro.core import offsets
 from ..hydro.flowgrid import FlowGrid
+from ..i18n import Text
 from .dem import valid_in_wgs84
 
 log = logging.getLogger(__name__)
@@ -37,8 +38,8 @@ def stream_network(src, threshold_cells: int, *, bounds=None) -> gpd.GeoDataFram
     acc = cond.accumulation()
     idx = np.flatnonzero((acc >= threshold) & (flat >= 1) & (flat <= 8))
     if len(idx) > MAX_SEGMENTS:
+        log.info(Text("stream network: {kept} of {n} cells kept, those of the largest streams", params={"kept": MAX_SEGMENTS, "n": len(idx)}))
         idx = idx[np.argsort(acc[idx])[::-1][:MAX_SEGMENTS]]
-        log.info("stream network: %d cells kept of the largest streams (of %d)", MAX_SEGMENTS, len(idx))
     out = gpd.GeoDataFrame({"size": [], "min_cells": []}, geometry=[], crs=4326)
     if not len(idx):
         return out
@@ -66,5 +67,6 @@ def stream_network(src, threshold_cells: int, *, bounds=None) -> gpd.GeoDataFram
     if bounds is not None:
         out = out.assign(geometry=shapely.clip_by_rect(out.geometry.values, *bounds))
         out = out[~out.geometry.is_empty].reset_index(drop=True)
-    log.info("stream network: %d cells at ≥ %d cells of accumulation", len(idx), threshold)
+    log.info(Text("stream network: {n} cell at ≥ {threshold} cells of accumulation", "stream network: {n} cells at ≥ {threshold} cells of accumulation",
+                  params={"n": len(idx), "threshold": int(threshold)}))
     return out

@@ -221,7 +221,8 @@ class FlowGrid:
         dirs.fill(0)  # touched in order here, not page by page inside the fill
         filled, _ = fill_with_directions(flat, flat.view(np.uint32), w, dirs)
         unresolved, flat_cells = d8_complete(flat, w, ux, uy, dirs)
-        log.info("DEM conditioned: %d cells raised, %d flat cells drained by the flood, %d unresolved", filled, flat_cells, unresolved)
+        log.info(Text("DEM conditioned: cells raised {raised}, flat cells drained by the flood {flat}, unresolved {unresolved}",
+                      params={"raised": int(filled), "flat": int(flat_cells), "unresolved": int(unresolved)}))
         return cls(dirs.reshape(h, w), transform, CRS(crs), dx, dy, int(filled), int(flat_cells), int(unresolved))
 
     @property

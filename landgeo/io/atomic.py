@@ -133,7 +133,7 @@ def clean_stale_temporaries(folder: str | Path) -> list[Path]:
         if not ((path / TMP_MARKER).is_file() or (path / MARKER).is_file()):
             continue
         shutil.rmtree(path, ignore_errors=True)
-        log.info("removed %s, a temporary left by an interrupted landgeo run", path)
+        log.info(Text("removed {path}, a temporary left by an interrupted landgeo run", params={"path": str(path)}))
         removed.append(path)
     return removed
 

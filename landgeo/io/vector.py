@@ -167,7 +167,7 @@ def _choose_layer(path: Path, layer: str | None, options: OptionNames = RECIPE_O
     if len(names) <= 1:
         return [names[0] if names else None]
     if prefer is not None and prefer in names:
-        log.info("%s: %d layers; reading %r", path, len(names), prefer)
+        log.info(Text("{file}: {n} layers; reading {layer}", params={"file": str(path), "n": len(names), "layer": repr(prefer)}))
         return [prefer]
     src = _gdal_path(path)
     nonempty = [n for n in names if _layer_count(src, n) > 0]
@@ -342,7 +342,8 @@ def read_vector(
     gdf.attrs["landgeo_report"] = report
     for text in report.note_texts():
         warnings.warn(DataWarning(text), stacklevel=2)
-    log.info("read %s: %d features, CRS %s", report.label, len(gdf), gdf.crs.to_string() if gdf.crs else None)
+    log.info(Text("read {file}: {n} feature, CRS {crs}", "read {file}: {n} features, CRS {crs}",
+                  params={"file": str(report.label), "n": len(gdf), "crs": gdf.crs.to_string() if gdf.crs else "—"}))
     return gdf
 
 

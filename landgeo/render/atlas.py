@@ -277,8 +277,8 @@ def write_atlas(items: Iterable[Any], pdf: str | Path, *, lang: str = "en", titl
                 if fig is not None:
                     sheets += [fig] if isinstance(fig, Path) else [fig] + ([changes[i]] if i in changes else [])
             assemble(drawn, n_contents, sheets, pdf)
-    log.info("atlas %s: %d sheets, %d failed", pdf, sum(e.status == "ok" for e in entries),
-             sum(e.status != "ok" for e in entries))
+    log.info(Text("atlas {path}: {n} sheet, {failed} failed", "atlas {path}: {n} sheets, {failed} failed",
+                  params={"path": str(pdf), "n": sum(e.status == "ok" for e in entries), "failed": sum(e.status != "ok" for e in entries)}))
     return entries
 
 

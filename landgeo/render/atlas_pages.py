@@ -73,5 +73,5 @@ def assemble(drawn, n_contents: int, sheets: Sequence[Any], out: str | Path) -> 
             atlas.close()
     out = Path(out)
     out.write_bytes(_fixed_id(buf.getvalue()))
-    log.info("atlas %s: %d pages (%d copied)", out, pages, copied)
+    log.debug("atlas %s: %d pages (%d copied)", out, pages, copied)  # how the PDF was put together; atlas.py says what it holds
     return out

@@ -233,7 +233,9 @@ var {{ this.get_name() }} = new (L.GridLayer.extend({
                 self.attribution = json_for_script(html.escape(attribution))
 
         InlineTiles().add_to(fg)
-        log.info("basemap %s: %d tiles inlined (zooms %s)", Path(path).name, len(tiles), zooms)
+        log.info(Text("basemap {file}: {n} tile embedded in the map (zoom levels {zooms:list})",
+                      "basemap {file}: {n} tiles embedded in the map (zoom levels {zooms:list})",
+                      params={"file": Path(path).name, "n": len(tiles), "zooms": [str(z) for z in zooms]}))
     else:
         minx, miny, maxx, maxy = bounds
         gx, gy = 0.25 * (maxx - minx), 0.25 * (maxy - miny)

@@ -18,7 +18,7 @@ import geopandas as gpd
 import shapely
 
 from ..geo import geodesy
-from ..i18n import check_lang, fmt_number, translator
+from ..i18n import Text, check_lang, fmt_number, translator
 from . import style
 from .context import to_4326
 from .labels import fmt_ha, fmt_km, fmt_share
@@ -218,7 +218,7 @@ def write_compare_map(comparison: Comparison, path: str | Path, *, lang: str = "
     path = Path(path)
     page = stable_ids(build_compare_map(comparison, lang=lang, offline=offline, context=context).get_root().render())
     path.write_text(page, encoding="utf-8")
-    log.info("wrote %s (%d kB)", path, len(page) // 1024)
+    log.info(Text("wrote {path} ({kb} kB)", params={"path": str(path), "kb": len(page) // 1024}))
     return path
 
 

@@ -54,7 +54,8 @@ def to_4326(gdf: gpd.GeoDataFrame | None, key: str) -> gpd.GeoDataFrame | None:
     if gdf.crs is None:
         log.warning(Text("layer {layer} has no CRS; taking it as EPSG:4326 for the map", params={"layer": repr(key)}))
     elif gdf.crs.to_epsg() != 4326:
-        log.info("layer %r: transforming from %s to EPSG:4326 for the map", key, gdf.crs.to_string())
+        log.info(Text("layer {layer}: transforming from {crs} to EPSG:4326 for the map",
+                      params={"layer": repr(key), "crs": gdf.crs.to_string()}))
         gdf = gdf.to_crs(4326)
     return gdf
 

@@ -171,5 +171,5 @@ def write_sheet(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFram
     figs = [fig] if change is None else [fig, change]  # page 2: the change page, when dated
     out = save_pages(figs, pdf=pdf, pngs=[png, change_png if change is not None else None],
                      metadata=pdf_metadata(name, lang), dpi=dpi)
-    log.info("wrote %s", ", ".join(str(p) for p in out))
+    log.info(Text("wrote {paths:list}", params={"paths": [str(p) for p in out]}))
     return out

@@ -23,7 +23,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from ..i18n import check_lang
+from ..i18n import Text, check_lang
 from .basemap import add_to_webmap
 from .context import COUNTRIES_CREDIT, to_4326
 from .labels import label
@@ -154,5 +154,7 @@ def write_webmap(profile: Mapping[str, Any], layers: Mapping[str, gpd.GeoDataFra
     page = stable_ids(page)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
-    log.info("wrote %s (%d kB, %s)", path, len(page) // 1024, "offline" if offline else "with OSM tiles")
+    size = {"path": str(path), "kb": len(page) // 1024}
+    log.info(Text("wrote {path} ({kb} kB, offline)", params=size) if offline else
+             Text("wrote {path} ({kb} kB, with OSM tiles)", params=size))
     return path

@@ -73,7 +73,8 @@ def raster_crs(src) -> CRS:
 def _to_raster_crs(geoms: np.ndarray, crs_from: CRS, crs_to: CRS) -> np.ndarray:
     if crs_from.equals(crs_to, ignore_axis_order=True):
         return geoms
-    log.info("zones transformed from %s to the raster's CRS %s", crs_from.to_string(), crs_to.to_string())
+    log.info(Text("zones transformed from {crs} to the raster's CRS {raster_crs}",
+                  params={"crs": crs_from.to_string(), "raster_crs": crs_to.to_string()}))
     tr = Transformer.from_crs(crs_from, crs_to, always_xy=True)
     return shapely.transform(geoms, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
 

@@ -179,7 +179,8 @@ def _label_units(cond: FlowGrid, acc: np.ndarray, min_unit_ha: float, name: str)
     n_units = n_river + n_coast
     if n_units == 0:
         raise UsageError(Text("{name}: the DEM has no valid cell to build basins from", params={"name": str(name)}))
-    log.info("basins: %d river units, %d coastal units (min_unit_ha = %g)", n_river, n_coast, min_unit_ha)
+    log.info(Text("basins: river units {river}, coastal units {coastal} (min_unit_ha = {min_unit_ha})",
+                  params={"river": int(n_river), "coastal": int(n_coast), "min_unit_ha": f"{min_unit_ha:g}"}))
 
     # the outlet cell of each unit: river units from ids, coastal units at their highest accumulation
     outlet_cell = np.zeros(n_units + 1, dtype=np.int64)

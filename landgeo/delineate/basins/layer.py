@@ -235,7 +235,9 @@ def unit_at(basins: BasinLayer, lon: float, lat: float, *, snap_m: float = DEFAU
             dist = _geodesic_distances(basins, near, lon, lat)
             k = int(np.argmin(dist))
             if dist[k] <= snap_m:
-                log.info("%s: outlet (%.5f, %.5f) snapped %.0f m to unit %d", basins.label, lon, lat, dist[k], basins.table.ids[near[k]])
+                log.info(Text("{layer}: the outlet at {point:lonlat} snapped {distance_m:,.0f} m to unit {unit}",
+                              params={"layer": str(basins.label), "point": [float(lon), float(lat)], "distance_m": float(dist[k]),
+                                      "unit": str(basins.table.ids[near[k]])}))
                 return int(near[k]), float(dist[k])
     nearest = basins.tree.query_nearest(pt)
     dist = _geodesic_distances(basins, nearest, lon, lat)

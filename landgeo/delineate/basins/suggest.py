@@ -204,5 +204,5 @@ def suggest_file(
     )
     if out is not None:
         write_vector_file(result.to_frame(), out, layer="candidates", overwrite=overwrite, styles=styles)
-        log.info("wrote %d candidates to %s", len(result.candidates), out)
+        log.info(Text("wrote {n} candidate to {path}", "wrote {n} candidates to {path}", params={"n": len(result.candidates), "path": str(out)}))
     return result

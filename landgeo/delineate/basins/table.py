@@ -182,8 +182,9 @@ class BasinTable:
         drains_out = np.nonzero(missing)[0].astype(np.int64)
         if len(drains_out):
             pairs = [f"{ids[r]} → {nd[r]}" for r in drains_out[:_SHOW]]
-            more = f", … ({len(drains_out)} in all)" if len(drains_out) > _SHOW else ""
-            log.info("%s: %d units drain out of the layer (%s%s)", source, len(drains_out), ", ".join(pairs), more)
+            shown = ", ".join(pairs) + (", …" if len(drains_out) > _SHOW else "")
+            log.info(Text("{layer}: {n} unit drains out of the layer ({units})", "{layer}: {n} units drain out of the layer ({units})",
+                          params={"layer": str(source), "n": len(drains_out), "units": shown}))
         is_outlet = is_outlet | missing
         parent = np.where(is_outlet, -1, sorter[pos]).astype(np.int64)
         child_ptr, kids = _children(parent, n)

@@ -15,10 +15,11 @@ import numpy as np
 from pyproj import CRS
 
 from ..boundary import Boundary, Source, finish_boundary
-from ..errors import DelineationError, FieldError, RecipeError
+from ..errors import DelineationError, FieldError, LandgeoError, RecipeError
 from ..i18n import N_, Text
 from ..i18n.names import names_of
 from ..io.vector import read_vector, report_of
+from ..io.where import BoolOp, Column, Compare, InList, Literal, parse_where
 
 MAX_NAMES_IN_SENTENCE = 12
 
@@ -135,8 +136,41 @@ def level_key(level: str | None) -> str | None:
     return LEVEL_WORDS.get(word) or LEVEL_WORDS.get(normalize_name(word))
 
 
+def _restates(where: str | None, fields: dict[str, set[str]]) -> bool:
+    """Whether ``where`` only selects what the sentence already says: ``field = 'v'`` / ``field IN (...)`` on the
+    name or parent field with exactly the values it names (``AND`` of such), e.g. ``provincia = 'Itata'`` for the
+    communes "of Itata"."""
+    if not where:
+        return False
+    try:
+        tree = parse_where(where).tree
+    except LandgeoError:  # checked where the layer was read; here it only shapes a sentence
+        return False
+    wanted = {k.casefold(): v for k, v in fields.items() if k and v}
+    items = tree.items if isinstance(tree, BoolOp) and tree.op == "AND" else (tree,)
+
+    def one(node) -> bool:
+        if isinstance(node, Compare) and node.op in ("=", "==") and isinstance(node.left, Column) and isinstance(node.right, Literal):
+            column, values = node.left.name, {node.right.value}
+        elif isinstance(node, InList) and not node.negate and isinstance(node.operand, Column):
+            column, values = node.operand.name, {v.value if isinstance(v, Literal) else v for v in node.values}
+        else:
+            return False
+        said = wanted.get(column.casefold())
+        return said is not None and {str(v) for v in values} == said
+
+    return all(one(node) for node in items)
+
+
 def definition_text(names, *, level: str | None, parents, how: str | None) -> Text:
-    """The definition sentence of a union of units, as data (rendered in any language)."""
+    """The definition sentence of a union of units, as data (rendered in any language).
+
+    Rows that share a name are one named unit here (a province made of its comunas' rows reads "Province
+    Itata", not "Union of 7 provinces: Itata, Itata, …"); a parent that is one of the named units is not
+    said again ("Province Itata", not "… of Itata"). The data (``details.units``, sources) keep every row.
+    """
+    names = list(dict.fromkeys(str(x) for x in names))
+    parents = set(parents) - set(names)
     n = len(names)
     shown = [str(x) for x in names[:MAX_NAMES_IN_SENTENCE]]
     more = n - len(shown)
@@ -207,6 +241,8 @@ def boundary_from_units(
         _require_field(selected, parent_field, label, "[boundary] parent_field")
         parents = {str(v) for v in selected[parent_field].dropna()}
     how = f"{where}" if where and not values and not points else None
+    if how and _restates(how, {field or "": set(names), parent_field or "": parents}):
+        how = None  # "Union of 3 communes of Itata", not "… of Itata selected by provincia = 'Itata'"
     text = None if definition else definition_text(names, level=level, parents=parents, how=how)
     sentence = definition or text.render(lang)
     details = {"level": level, "field": field, "units": names}

@@ -170,6 +170,11 @@ def test_batch_exit_status_is_1_when_a_landscape_failed_inside_landgeo(tmp_path,
     res = run("batch", good, crashing, "-o", tmp_path / "out", "--workers", "0", "--no-maps", "--no-atlas")
     assert res.exit_code == 1, res.output
     assert "internal error: TypeError" in res.stderr
+    assert "Traceback" not in res.stderr and "-vv" in res.stderr, res.stderr  # DESIGN.md: -vv adds tracebacks
+    res = run("batch", good, crashing, "-o", tmp_path / "out-vv", "--workers", "0", "--no-maps", "--no-atlas", "-vv")
+    assert res.exit_code == 1 and "Traceback" in res.stderr and "crash_on_b" in res.stderr, res.stderr
+    res = run("profile", good, crashing, "-o", tmp_path / "out-profile")
+    assert res.exit_code == 1 and "Traceback" not in res.stderr and "internal error: TypeError" in res.stderr, res.stderr
     res = run("batch", crashing, *failing_recipes(tmp_path), "-o", tmp_path / "out2", "--workers", "0", "--no-maps")
     assert res.exit_code == 1, res.output  # an internal error among input errors
     assert not (tmp_path / "out2" / "atlas.pdf").exists()

@@ -389,9 +389,10 @@ def run_batch(
         except NothingToWriteError as exc:  # no sheet could be drawn (each one's reason is logged)
             log.warning(exc.text)
             withhold([out_root / ATLAS], replace=replace_own)
-        except Exception:  # the profiles and the summary are written; say why the atlas is missing
-            log.exception(Text("batch: the atlas could not be written; the profiles and {summary} are complete",
-                               params={"summary": str(summary)}))
+        except Exception as exc:  # the profiles and the summary are written; say why the atlas is missing
+            log.error(Text("batch: the atlas could not be written ({error}); the profiles and {summary} are complete",
+                           params={"summary": str(summary), "error": f"{type(exc).__name__}: {exc}"}),
+                      exc_info=exc if log.isEnabledFor(logging.DEBUG) else None)  # the traceback with -vv
             withhold([out_root / ATLAS], replace=replace_own)
     return BatchResult(rows, summary, pdf)
 

@@ -110,9 +110,15 @@ def log_failure(logger: logging.Logger, source, exc: LandgeoError) -> None:
 
 
 def internal_failure(logger: logging.Logger, source, exc: Exception) -> str:
-    """Log an internal error on ``source`` with its traceback; returns the text its failed row or outcome keeps."""
-    logger.error(Text("{source}: internal error", params={"source": str(source)}), exc_info=exc)
-    return f"internal error: {type(exc).__name__}: {exc}"
+    """Log an internal error on ``source``, its traceback only at DEBUG (``-vv``, as the command line's own
+    internal errors); returns the text its failed row or outcome keeps."""
+    error = f"{type(exc).__name__}: {exc}"
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.error(Text("{source}: internal error", params={"source": str(source)}), exc_info=exc)
+    else:
+        logger.error(Text("{source}: internal error: {error} (run with -vv for the traceback)",
+                          params={"source": str(source), "error": error}))
+    return f"internal error: {error}"
 
 
 @dataclass

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
-from matplotlib.transforms import Bbox, BboxTransformTo, TransformedBbox
+from matplotlib.transforms import Bbox, BboxTransformTo, Transform, TransformedBbox
 
 __all__ = ["Panel"]
 
@@ -24,19 +24,25 @@ __all__ = ["Panel"]
 class Panel:
     """The rectangle ``rect`` = (left, bottom, width, height) of ``fig``, in figure fractions."""
 
-    def __init__(self, fig: Figure, rect: Sequence[float]):
+    def __init__(self, fig: Figure, rect: Sequence[float], *, aspect: float | None = None):
+        """``aspect``: the panel's height over its width on paper; it then shrinks to that, centred in ``rect``
+        (as an axes with ``set_aspect(..., adjustable="box")``)."""
         self.figure = fig
+        if aspect is not None:
+            fig_w, fig_h = fig.get_size_inches()
+            whole = Bbox.from_bounds(*rect)
+            rect = whole.shrunk_to_aspect(aspect, whole, fig_h / fig_w).anchored("C", whole).bounds
         self.rect = tuple(float(v) for v in rect)
         self.box = TransformedBbox(Bbox.from_bounds(*self.rect), fig.transFigure)  # in display units
         self.transform = BboxTransformTo(self.box)  # the panel's 0–1 coordinates to display units
 
-    def text(self, x: float, y: float, s: str, **kwargs) -> Text:
-        """A text at (x, y) of the panel (``Axes.text`` keywords)."""
-        return self.figure.text(x, y, s, transform=self.transform, **kwargs)
+    def text(self, x: float, y: float, s: str, *, transform: Transform | None = None, **kwargs) -> Text:
+        """A text at (x, y) of the panel, or of ``transform`` (``Axes.text`` keywords)."""
+        return self.figure.text(x, y, s, transform=transform or self.transform, **kwargs)
 
-    def add(self, artist: Artist) -> Artist:
-        """``artist`` (its coordinates the panel's), clipped to the panel."""
-        artist.set_transform(self.transform)
+    def add(self, artist: Artist, *, transform: Transform | None = None) -> Artist:
+        """``artist`` (its coordinates the panel's, or ``transform``'s), clipped to the panel."""
+        artist.set_transform(transform or self.transform)
         artist.set_clip_box(self.box)
         return self.figure.add_artist(artist)
 

@@ -131,10 +131,8 @@ def _small_multiples(fig, top, bottom, monitoring, layers, rasters, lang, colour
                 ax.scatter(pts.x, pts.y, s=7, color=style.SITE, edgecolor="white", linewidth=0.3, zorder=7)
         # y given: matplotlib need not measure every tick label at each draw to place the title
         ax.set_title(str(d), fontsize=10, fontweight="bold", color=style.TEXT, y=1.0, pad=3)
-        finish_map_axes(ax, extent, lang, marks=i == 0)  # same extent and size: one arrow and one bar
-        ax.tick_params(labelsize=5.5)
-        if i > 0:
-            ax.set_yticklabels([])
+        # same extent and size: one arrow and one bar, latitudes on the first map only
+        finish_map_axes(ax, extent, lang, marks=i == 0, labelsize=5.5, ylabels=i == 0)
 
 def _sankey_labels(panel, centres, totals, side: str, edge: float, lang: str) -> None:
     """Class names and areas beside one side's bars (``edge``: the bars' outer x), pushed apart where bars are thin.

@@ -12,13 +12,15 @@ import math
 from collections.abc import Sequence
 
 import geopandas as gpd
+import matplotlib as mpl
 import numpy as np
 import shapely
 from matplotlib import patheffects
+from matplotlib.collections import LineCollection
+from matplotlib.lines import TICKDOWN, TICKLEFT, TICKRIGHT, TICKUP, Line2D
 from matplotlib.patches import Polygon as MplPolygon
 from matplotlib.patches import Rectangle
 from matplotlib.path import Path as MplPath
-from matplotlib.ticker import FixedLocator, FuncFormatter
 from matplotlib.transforms import Bbox
 
 from ..geo import geodesy
@@ -186,32 +188,65 @@ def map_axes(fig, rect, bounds, *, context: gpd.GeoDataFrame | None = None, pad:
         ax.set_facecolor("#fbfaf7")
     return ax, (minx, maxx, miny, maxy)
 
-def finish_map_axes(ax, extent, lang: str, *, marks: bool = True) -> None:
+def draw_graticule(ax, ticks, lang: str, *, labelsize: float | None = None, ylabels: bool = True) -> None:
+    """Graticule lines, outward tick marks on the four sides and degree labels (bottom, and left unless not
+    ``ylabels``), for ``ticks`` = {"x": (longitudes, step), "y": (latitudes, step)} in degrees.
+
+    Drawn as a few plain artists where matplotlib's ticks made five per tick (two marks, a line, two
+    labels), each measured, laid out and drawn on its own, and they look the same: the marks, lines
+    and labels sit where matplotlib puts its ticks, in the sheet's tick style, below the map's layers.
+    """
+    axis_z = 1.5  # where matplotlib draws an axis (and so its grid) under the map's layers ("axes.axisbelow")
+    size, width = mpl.rcParams["xtick.major.size"], mpl.rcParams["xtick.major.width"]
+    pad = 1.5 + size  # the tick labels' distance from the frame (points), as tick_params(pad=1.5) outward
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for name, (values, step) in ticks.items():
+        along = ax.get_xaxis_transform() if name == "x" else ax.get_yaxis_transform()  # (data, axes) or (axes, data)
+        grid = LineCollection([[(v, 0), (v, 1)] if name == "x" else [(0, v), (1, v)] for v in values], colors="#888888",
+                              linewidths=0.35, linestyles=[(0, (2, 3))], alpha=0.7, zorder=axis_z, transform=along)
+        grid.set_clip_path(ax.patch)
+        ax.add_collection(grid, autolim=False)
+        for where, marker in (("tick1", TICKDOWN if name == "x" else TICKLEFT),
+                              ("tick2", TICKUP if name == "x" else TICKRIGHT)):
+            at = [(v, 0 if where == "tick1" else 1) if name == "x" else (0 if where == "tick1" else 1, v) for v in values]
+            ax.add_artist(Line2D(*zip(*at), linestyle="none", marker=marker, markersize=size, markeredgewidth=width,
+                                 color=mpl.rcParams[f"{name}tick.color"], zorder=axis_z, clip_on=False,
+                                 transform=ax.get_xaxis_transform(where) if name == "x"
+                                 else ax.get_yaxis_transform(where)))
+        if name == "y" and not ylabels:
+            continue
+        trans, va, ha = ax.get_xaxis_text1_transform(pad) if name == "x" else ax.get_yaxis_text1_transform(pad)
+        for v in values:
+            text = layout.dms(v, name, step, lang)
+            ax.text(v if name == "x" else 0, 0 if name == "x" else v, text, transform=trans, ha=ha,
+                    va=va if name == "x" else "center", rotation=0 if name == "x" else 90, zorder=axis_z,
+                    fontsize=labelsize or mpl.rcParams[f"{name}tick.labelsize"], color=mpl.rcParams[f"{name}tick.color"])
+
+
+def finish_map_axes(ax, extent, lang: str, *, marks: bool = True, labelsize: float | None = None,
+                    ylabels: bool = True) -> None:
     """Degree ticks (E/W, N/S; O for west in French), a dotted graticule, a north arrow and a km scale bar.
 
     ``extent`` is (minx, maxx, miny, maxy) of ``ax`` in degrees; the axes' aspect must already be set.
-    ``marks=False`` leaves out the arrow and the bar (small multiples at one scale show them once).
+    ``marks=False`` leaves out the arrow and the bar (small multiples at one scale show them once);
+    ``labelsize`` (points) overrides the tick labels' size; ``ylabels=False`` leaves out the latitudes.
     """
     # graticule step from the extent (seconds, minutes or degrees), at most one line per ~1.2 inch of axes
     fig_w, fig_h = ax.figure.get_size_inches()
     pos = ax.get_position()
-    for axis, lo, hi, inches in ((ax.xaxis, extent[0], extent[1], pos.width * fig_w),
-                                 (ax.yaxis, extent[2], extent[3], pos.height * fig_h)):
+    ticks = {}
+    for name, lo, hi, inches in (("x", extent[0], extent[1], pos.width * fig_w),
+                                 ("y", extent[2], extent[3], pos.height * fig_h)):
         n = max(2, min(6, int(inches / 1.2)))
         margin = 0.42 / inches * (hi - lo)  # half a label's length: no label sticks out past the frame
         for n_try in (n, n + 2):  # the margin can leave one line of n: then a finer step (lines ≥ 0.9 in apart)
             step = layout.graticule_step(hi - lo, n_try)
-            ticks = [v for v in layout.graticule_ticks(lo, hi, max_ticks=n_try) if lo + margin <= v <= hi - margin]
-            if len(ticks) >= min(3, n):
+            values = [v for v in layout.graticule_ticks(lo, hi, max_ticks=n_try) if lo + margin <= v <= hi - margin]
+            if len(values) >= min(3, n):
                 break
-        axis.set_major_locator(FixedLocator(ticks))
-        axis.set_major_formatter(FuncFormatter(
-            lambda v, _p, a="x" if axis is ax.xaxis else "y", st=step: layout.dms(v, a, st, lang)))
-    ax.grid(True, color="#888888", linewidth=0.35, linestyle=(0, (2, 3)), alpha=0.7, zorder=4)
-    ax.tick_params(direction="out", pad=1.5, top=True, right=True, labeltop=False, labelright=False)
-    for lab in ax.get_yticklabels():
-        lab.set_rotation(90)
-        lab.set_va("center")
+        ticks[name] = (values, step)
+    draw_graticule(ax, ticks, lang, labelsize=labelsize, ylabels=ylabels)
     if marks:
         draw_north(ax, extent, lang)
         draw_scalebar(ax, extent, lang)

@@ -3,7 +3,8 @@
 The plugin (``landgeo/qgis_plugin``, package data) goes to
 ``<profiles>/<profile>/python/plugins/landgeo_processing``; the path of this environment's
 ``landgeo`` command is recorded beside it (``landgeo_cli.txt``), with the words of its lines in every
-language (``landgeo_words.json``: :mod:`landgeo.qgis_plugin.words`), so the provider calls this
+language (``landgeo_words.json``) and its labels in every language (``landgeo_labels.json``, shown in
+QGIS's language: :mod:`landgeo.qgis_plugin.words`), so the provider calls this
 landgeo without QGIS's Python ever importing it; the plugin is enabled in the profile's
 ``QGIS/QGIS3.ini``. Profiles: ``$QGIS_CUSTOM_CONFIG_PATH/profiles`` when set, else QGIS's
 per-user folder (Linux ``~/.local/share/QGIS/QGIS3/profiles``, Windows
@@ -21,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UsageError
-from ..i18n import Text
+from ..i18n import LANGUAGES, Text, translator
+from ..i18n.extract import messages_in_source
 from ..i18n.lines import line_words
 from ..io.atomic import atomic_dir
 
@@ -85,6 +87,18 @@ def enable_in_settings(ini: Path, name: str = PLUGIN_NAME) -> None:
     os.replace(tmp, ini)
 
 
+def plugin_labels(source: Path = PLUGIN_SOURCE) -> dict:
+    """The plugin's labels (``t("…")`` and ``N_("…")`` in its modules) in every language landgeo writes, from the
+    catalogues: ``{"languages": ["en", "fr", …], "labels": {"Output folder": {"en": …, "fr": "Dossier de sortie", …}}}``.
+
+    >>> plugin_labels()["labels"]["Output folder"]["pt"]
+    'Pasta de saída'
+    """
+    texts = sorted({message for f in sorted(source.glob("*.py"))
+                    for _line, _context, message, _plural in messages_in_source(f.read_text(encoding="utf-8"), str(f))})
+    return {"languages": list(LANGUAGES), "labels": {text: {lang: translator(lang)(text) for lang in LANGUAGES} for text in texts}}
+
+
 def install_plugin(*, profile: str = "default", profiles: str | Path | None = None, cli: str | None = None,
                    overwrite: bool = True) -> InstalledPlugin:
     """Install (or update) the plugin in a QGIS profile and enable it. Returns where it went."""
@@ -100,6 +114,8 @@ def install_plugin(*, profile: str = "default", profiles: str | Path | None = No
         (tmp / "landgeo_cli.txt").write_text(cli + "\n", encoding="utf-8")
         (tmp / "landgeo_words.json").write_text(json.dumps(line_words(), ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                                                 encoding="utf-8")  # the runner reads landgeo's lines in any --lang
+        (tmp / "landgeo_labels.json").write_text(json.dumps(plugin_labels(), ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                                 encoding="utf-8")  # the algorithms' labels in QGIS's language
     settings = root / profile / "QGIS" / "QGIS3.ini"
     enable_in_settings(settings)
     return InstalledPlugin(target, cli, settings)

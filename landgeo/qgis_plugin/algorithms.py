@@ -25,23 +25,24 @@ from qgis.core import (
 from .base import LANGS, LandgeoAlgorithm, band_args, band_params
 from .delineate import DelineateAdmin, DelineateBasins, DelineateDem, DelineateDrawn
 from .runner import run_landgeo
+from .words import N_, t
 
 
 class CheckBoundary(LandgeoAlgorithm):
     ID = "check_boundary"
-    TITLE = "Check a boundary"
-    GROUP = "Check"
-    HELP = ("Geodesic area and perimeter, the scale verdict (10,000–1,000,000 ha by default: a warning, never a refusal), "
+    TITLE = N_("Check a boundary")
+    GROUP = N_("Check")
+    HELP = N_("Geodesic area and perimeter, the scale verdict (10,000–1,000,000 ha by default: a warning, never a refusal), "
             "contiguity, holes and slivers (`landgeo check --json`).")
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterFeatureSource("INPUT", "Boundary", [QgsProcessing.TypeVectorPolygon]))
+        self.addParameter(QgsProcessingParameterFeatureSource("INPUT", t("Boundary"), [QgsProcessing.TypeVectorPolygon]))
         band_params(self)
-        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", "Check report (JSON)", "JSON files (*.json)", optional=True,
+        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", t("Check report (JSON)"), "JSON files (*.json)", optional=True,
                                                                 createByDefault=False))
-        self.addOutput(QgsProcessingOutputNumber("AREA_HA", "Area (ha)"))
-        self.addOutput(QgsProcessingOutputString("VERDICT", "Scale verdict"))
-        self.addOutput(QgsProcessingOutputString("REPORT", "Checks (JSON)"))
+        self.addOutput(QgsProcessingOutputNumber("AREA_HA", t("Area (ha)")))
+        self.addOutput(QgsProcessingOutputString("VERDICT", t("Scale verdict")))
+        self.addOutput(QgsProcessingOutputString("REPORT", t("Checks (JSON)")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         text = run_landgeo(["check", *self.layer_args(parameters, "INPUT", context, feedback), "--json",
@@ -59,17 +60,17 @@ class CheckBoundary(LandgeoAlgorithm):
 
 class SuggestWatersheds(LandgeoAlgorithm):
     ID = "suggest_watersheds"
-    TITLE = "Suggest watersheds in the scale band"
-    GROUP = "Delineate"
-    HELP = ("Catchments around a point whose geodesic area fits the band: the tributaries when the catchment is too big, "
+    TITLE = N_("Suggest watersheds in the scale band")
+    GROUP = N_("Delineate")
+    HELP = N_("Catchments around a point whose geodesic area fits the band: the tributaries when the catchment is too big, "
             "the units downstream when it is too small (`landgeo basins suggest`).")
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterFeatureSource("INPUT", "Basins (HydroBASINS-style)", [QgsProcessing.TypeVectorPolygon]))
-        self.addParameter(QgsProcessingParameterPoint("POINT", "Outlet or a place in the watershed"))
+        self.addParameter(QgsProcessingParameterFeatureSource("INPUT", t("Basins (HydroBASINS-style)"), [QgsProcessing.TypeVectorPolygon]))
+        self.addParameter(QgsProcessingParameterPoint("POINT", t("Outlet or a place in the watershed")))
         band_params(self)
-        self.addParameter(QgsProcessingParameterVectorDestination("OUTPUT", "Candidate catchments", type=QgsProcessing.TypeVectorPolygon))
-        self.addOutput(QgsProcessingOutputNumber("CANDIDATES", "Candidates"))
+        self.addParameter(QgsProcessingParameterVectorDestination("OUTPUT", t("Candidate catchments"), type=QgsProcessing.TypeVectorPolygon))
+        self.addOutput(QgsProcessingOutputNumber("CANDIDATES", t("Candidates")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         lon, lat = self.point(parameters, "POINT", context)
@@ -85,16 +86,16 @@ class SuggestWatersheds(LandgeoAlgorithm):
 
 class ProfileRecipe(LandgeoAlgorithm):
     ID = "profile_recipe"
-    TITLE = "Profile a recipe"
-    GROUP = "Profile"
-    HELP = ("The full profile of a landscape recipe (.toml): boundary.gpkg (styled), profile.json, tables.xlsx and CSVs, "
+    TITLE = N_("Profile a recipe")
+    GROUP = N_("Profile")
+    HELP = N_("The full profile of a landscape recipe (.toml): boundary.gpkg (styled), profile.json, tables.xlsx and CSVs, "
             "map.html and the sheet (`landgeo profile`). The GeoPackage's layers are loaded.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterFile("RECIPE", "Recipe (.toml)", extension="toml"))
-        self.addParameter(QgsProcessingParameterEnum("LANG", "Language of the outputs", options=["(the recipe's)"] + LANGS, defaultValue=0))
-        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", "Output folder"))
-        self.addOutput(QgsProcessingOutputString("PROFILE", "Profile folder"))
+        self.addParameter(QgsProcessingParameterFile("RECIPE", t("Recipe (.toml)"), extension="toml"))
+        self.addParameter(QgsProcessingParameterEnum("LANG", t("Language of the outputs"), options=[t("(the recipe's)")] + LANGS, defaultValue=0))
+        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", t("Output folder")))
+        self.addOutput(QgsProcessingOutputString("PROFILE", t("Profile folder")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         recipe = self.parameterAsFile(parameters, "RECIPE", context)
@@ -115,19 +116,19 @@ class ProfileRecipe(LandgeoAlgorithm):
 
 class CompareUnits(LandgeoAlgorithm):
     ID = "compare_units"
-    TITLE = "Compare a boundary with a units layer"
-    GROUP = "Compare"
-    HELP = ("IoU, the LandScale ±10 % alignment and the best-fit set of whole units (districts, regions…) for a boundary "
+    TITLE = N_("Compare a boundary with a units layer")
+    GROUP = N_("Compare")
+    HELP = N_("IoU, the LandScale ±10 % alignment and the best-fit set of whole units (districts, regions…) for a boundary "
             "(`landgeo compare A --units`). Writes compare.json, units.csv, compare.gpkg (styled), the map and sheet; "
             "the GeoPackage's layers are loaded.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterFeatureSource("INPUT", "Boundary (A)", [QgsProcessing.TypeVectorPolygon]))
-        self.addParameter(QgsProcessingParameterFeatureSource("UNITS", "Units", [QgsProcessing.TypeVectorPolygon]))
-        self.addParameter(QgsProcessingParameterField("FIELD", "Unit name field", parentLayerParameterName="UNITS"))
+        self.addParameter(QgsProcessingParameterFeatureSource("INPUT", t("Boundary (A)"), [QgsProcessing.TypeVectorPolygon]))
+        self.addParameter(QgsProcessingParameterFeatureSource("UNITS", t("Units"), [QgsProcessing.TypeVectorPolygon]))
+        self.addParameter(QgsProcessingParameterField("FIELD", t("Unit name field"), parentLayerParameterName="UNITS"))
         self.add_lang()  # all four, as `landgeo compare --lang`
-        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", "Output folder"))
-        self.addOutput(QgsProcessingOutputString("COMPARISON", "Comparison folder"))
+        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", t("Output folder")))
+        self.addOutput(QgsProcessingOutputString("COMPARISON", t("Comparison folder")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         a, a_layer = self.source_and_layer(parameters, "INPUT", context, feedback)

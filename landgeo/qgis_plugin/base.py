@@ -19,6 +19,8 @@ from qgis.core import (
     QgsProcessingUtils,
 )
 
+from .words import t, tr
+
 LANGS = ["en", "fr", "es", "pt"]
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 FORMATS = ["gpkg", "shp", "geojson"]
@@ -102,19 +104,19 @@ class LandgeoAlgorithm(QgsProcessingAlgorithm):
         return self.ID
 
     def displayName(self):  # noqa: N802
-        return self.TITLE
+        return tr(self.TITLE)
 
     def group(self):
-        return self.GROUP
+        return tr(self.GROUP)
 
     def groupId(self):  # noqa: N802
-        return slugify(self.GROUP)
+        return slugify(self.GROUP)  # the English name: an id stays the same in every language
 
     def shortHelpString(self):  # noqa: N802
-        return self.HELP
+        return tr(self.HELP)
 
     def add_lang(self):
-        self.addParameter(QgsProcessingParameterEnum("LANG", "Language of the outputs", options=LANGS, defaultValue=0))
+        self.addParameter(QgsProcessingParameterEnum("LANG", t("Language of the outputs"), options=LANGS, defaultValue=0))
 
     def lang(self, parameters, context):
         return LANGS[self.parameterAsEnum(parameters, "LANG", context)]
@@ -152,8 +154,8 @@ class LandgeoAlgorithm(QgsProcessingAlgorithm):
 
 
 def band_params(alg):
-    alg.addParameter(QgsProcessingParameterNumber("MIN_HA", "Scale band: at least (ha)", QgsProcessingParameterNumber.Double, 10000.0, minValue=0))
-    alg.addParameter(QgsProcessingParameterNumber("MAX_HA", "Scale band: at most (ha)", QgsProcessingParameterNumber.Double, 1000000.0, minValue=0))
+    alg.addParameter(QgsProcessingParameterNumber("MIN_HA", t("Scale band: at least (ha)"), QgsProcessingParameterNumber.Double, 10000.0, minValue=0))
+    alg.addParameter(QgsProcessingParameterNumber("MAX_HA", t("Scale band: at most (ha)"), QgsProcessingParameterNumber.Double, 1000000.0, minValue=0))
 
 
 def band_args(alg, parameters, context):

@@ -18,16 +18,17 @@ from qgis.core import (
 
 from .base import LandgeoAlgorithm, write_recipe
 from .runner import run_landgeo
+from .words import N_, t
 
 
 class _Delineate(LandgeoAlgorithm):
-    GROUP = "Delineate"
+    GROUP = N_("Delineate")
 
     def add_output(self):
-        self.addParameter(QgsProcessingParameterVectorDestination("OUTPUT", "Landscape boundary", type=QgsProcessing.TypeVectorPolygon))
+        self.addParameter(QgsProcessingParameterVectorDestination("OUTPUT", t("Landscape boundary"), type=QgsProcessing.TypeVectorPolygon))
 
     def name_param(self):
-        self.addParameter(QgsProcessingParameterString("NAME", "Landscape name", defaultValue="Landscape"))
+        self.addParameter(QgsProcessingParameterString("NAME", t("Landscape name"), defaultValue="Landscape"))
 
     def boundary(self, parameters, context, feedback):
         raise NotImplementedError
@@ -43,17 +44,17 @@ class _Delineate(LandgeoAlgorithm):
 
 class DelineateAdmin(_Delineate):
     ID = "delineate_admin"
-    TITLE = "Delineate from admin units"
-    HELP = ("The union of the administrative units whose FIELD takes one of VALUES (comma-separated), "
+    TITLE = N_("Delineate from admin units")
+    HELP = N_("The union of the administrative units whose FIELD takes one of VALUES (comma-separated), "
             "dissolved; the definition names the units. Runs `landgeo delineate` on a recipe with "
             "method = \"admin\".")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.name_param()
-        self.addParameter(QgsProcessingParameterFeatureSource("INPUT", "Admin units", [QgsProcessing.TypeVectorPolygon]))
-        self.addParameter(QgsProcessingParameterField("FIELD", "Unit name field", parentLayerParameterName="INPUT"))
-        self.addParameter(QgsProcessingParameterString("VALUES", "Units (comma-separated names)"))
-        self.addParameter(QgsProcessingParameterString("LEVEL", "Level (district, region…)", optional=True))
+        self.addParameter(QgsProcessingParameterFeatureSource("INPUT", t("Admin units"), [QgsProcessing.TypeVectorPolygon]))
+        self.addParameter(QgsProcessingParameterField("FIELD", t("Unit name field"), parentLayerParameterName="INPUT"))
+        self.addParameter(QgsProcessingParameterString("VALUES", t("Units (comma-separated names)")))
+        self.addParameter(QgsProcessingParameterString("LEVEL", t("Level (district, region…)"), optional=True))
         self.add_lang()
         self.add_output()
 
@@ -69,12 +70,12 @@ class DelineateAdmin(_Delineate):
 
 class DelineateDrawn(_Delineate):
     ID = "delineate_drawn"
-    TITLE = "Delineate from a drawn layer"
-    HELP = "A boundary drawn by the team (any polygon layer): repaired and dissolved into one landscape (method = \"file\")."
+    TITLE = N_("Delineate from a drawn layer")
+    HELP = N_("A boundary drawn by the team (any polygon layer): repaired and dissolved into one landscape (method = \"file\").")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.name_param()
-        self.addParameter(QgsProcessingParameterFeatureSource("INPUT", "Drawn boundary", [QgsProcessing.TypeVectorPolygon]))
+        self.addParameter(QgsProcessingParameterFeatureSource("INPUT", t("Drawn boundary"), [QgsProcessing.TypeVectorPolygon]))
         self.add_lang()
         self.add_output()
 
@@ -85,15 +86,15 @@ class DelineateDrawn(_Delineate):
 
 class DelineateBasins(_Delineate):
     ID = "delineate_basins"
-    TITLE = "Delineate from basins (outlet point)"
-    HELP = ("Everything upstream of the basin unit at the outlet point, on a HydroBASINS-style layer "
+    TITLE = N_("Delineate from basins (outlet point)")
+    HELP = N_("Everything upstream of the basin unit at the outlet point, on a HydroBASINS-style layer "
             "(HYBAS_ID, NEXT_DOWN…), method = \"basins\".")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.name_param()
-        self.addParameter(QgsProcessingParameterFeatureSource("INPUT", "Basins (HydroBASINS-style)", [QgsProcessing.TypeVectorPolygon]))
-        self.addParameter(QgsProcessingParameterPoint("OUTLET", "Outlet point"))
-        self.addParameter(QgsProcessingParameterNumber("SNAP_M", "Snap the outlet within (m)", QgsProcessingParameterNumber.Double, 1000.0, minValue=0))
+        self.addParameter(QgsProcessingParameterFeatureSource("INPUT", t("Basins (HydroBASINS-style)"), [QgsProcessing.TypeVectorPolygon]))
+        self.addParameter(QgsProcessingParameterPoint("OUTLET", t("Outlet point")))
+        self.addParameter(QgsProcessingParameterNumber("SNAP_M", t("Snap the outlet within (m)"), QgsProcessingParameterNumber.Double, 1000.0, minValue=0))
         self.add_lang()
         self.add_output()
 
@@ -106,15 +107,15 @@ class DelineateBasins(_Delineate):
 
 class DelineateDem(_Delineate):
     ID = "delineate_dem"
-    TITLE = "Delineate from a DEM (outlet point)"
-    HELP = "The catchment upstream of the outlet point, traced on the DEM (depressions filled, D8), method = \"dem\"."
+    TITLE = N_("Delineate from a DEM (outlet point)")
+    HELP = N_("The catchment upstream of the outlet point, traced on the DEM (depressions filled, D8), method = \"dem\".")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.name_param()
-        self.addParameter(QgsProcessingParameterRasterLayer("DEM", "DEM (GeoTIFF)"))
-        self.addParameter(QgsProcessingParameterPoint("OUTLET", "Outlet point"))
-        self.addParameter(QgsProcessingParameterNumber("SNAP_M", "Snap the outlet within (m)", QgsProcessingParameterNumber.Double, 500.0, minValue=0))
-        self.addParameter(QgsProcessingParameterNumber("STREAM_CELLS", "The snapped outlet drains at least (cells)", QgsProcessingParameterNumber.Integer, 100, minValue=1))
+        self.addParameter(QgsProcessingParameterRasterLayer("DEM", t("DEM (GeoTIFF)")))
+        self.addParameter(QgsProcessingParameterPoint("OUTLET", t("Outlet point")))
+        self.addParameter(QgsProcessingParameterNumber("SNAP_M", t("Snap the outlet within (m)"), QgsProcessingParameterNumber.Double, 500.0, minValue=0))
+        self.addParameter(QgsProcessingParameterNumber("STREAM_CELLS", t("The snapped outlet drains at least (cells)"), QgsProcessingParameterNumber.Integer, 100, minValue=1))
         self.add_lang()
         self.add_output()
 

@@ -7,6 +7,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from . import runner
 from .algorithms import ALGORITHMS
+from .words import t
 
 HERE = os.path.dirname(__file__)
 
@@ -19,7 +20,7 @@ class LandgeoProvider(QgsProcessingProvider):
         return "landgeo"
 
     def longName(self):  # noqa: N802
-        return "landgeo (landscape boundaries and profiles)"
+        return t("landgeo (landscape boundaries and profiles)")
 
     def icon(self):
         return QIcon(os.path.join(HERE, "icon.svg"))

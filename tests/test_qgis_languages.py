@@ -21,6 +21,8 @@ from landgeo.qgis_plugin.words import language_of, load_labels, tr
 from .qgis_helpers import qgis_env, qgis_process
 from .test_languages import foreign_in
 
+DEMO = Path(__file__).resolve().parents[1] / "layers" / "demo"
+
 
 def _plugin_texts() -> set[str]:
     return {m[2] for f in PLUGIN_SOURCE.glob("*.py") for m in messages_in_source(f.read_text(encoding="utf-8"), str(f))}
@@ -49,12 +51,12 @@ def test_qgis_locale_names_the_language():
 
 
 @pytest.mark.qgis
-@pytest.mark.parametrize("locale, title, parameter", [
-    ("pt_BR", "Verificar um limite", "MIN_HA: Faixa de escala: no mínimo (ha)"),
-    ("fr_FR", "Contrôler une limite", "MIN_HA: Fourchette d'échelle : au moins (ha)"),
-    ("de_DE", "Check a boundary", "MIN_HA: Scale band: at least (ha)"),
+@pytest.mark.parametrize("locale, title, parameter, refusal", [
+    ("pt_BR", "Verificar um limite", "MIN_HA: Faixa de escala: no mínimo (ha)", "VALUES: informe ao menos um nome de unidade"),
+    ("fr_FR", "Contrôler une limite", "MIN_HA: Fourchette d'échelle : au moins (ha)", "VALUES : donnez au moins un nom d'unité"),
+    ("de_DE", "Check a boundary", "MIN_HA: Scale band: at least (ha)", "VALUES: give at least one unit name"),
 ])
-def test_qgis_shows_the_algorithms_in_its_language(tmp_path, locale, title, parameter):
+def test_qgis_shows_the_algorithms_in_its_language(tmp_path, locale, title, parameter, refusal):
     exe = qgis_process()
     env = qgis_env(tmp_path)
     done = install_plugin(profiles=Path(env["QGIS_CUSTOM_CONFIG_PATH"]) / "profiles", cli="landgeo")
@@ -68,3 +70,8 @@ def test_qgis_shows_the_algorithms_in_its_language(tmp_path, locale, title, para
     ids = {line.split()[0] for line in listed.splitlines() if line.strip().startswith("landgeo:")}
     assert len(ids) == 8 and "landgeo:delineate_dem" in ids  # the ids stay English
     assert json.loads((done.folder / "landgeo_labels.json").read_text(encoding="utf-8"))["languages"] == list(LANGUAGES)
+    # the plugin's own refusal (before landgeo runs) is in QGIS's language too
+    refused = subprocess.run([exe, "run", "landgeo:delineate_admin", "--", f"INPUT={DEMO / 'admin.gpkg'}|layername=districts",
+                              "FIELD=district", "VALUES=,", f"OUTPUT={tmp_path / 'b.gpkg'}"],
+                             check=False, capture_output=True, text=True, timeout=300, env=env)
+    assert refused.returncode != 0 and refusal in refused.stdout + refused.stderr, refused.stdout + refused.stderr

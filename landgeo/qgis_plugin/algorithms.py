@@ -107,7 +107,7 @@ class ProfileRecipe(LandgeoAlgorithm):
         folders = [os.path.join(out, d) for d in sorted(os.listdir(out)) if os.path.isfile(os.path.join(out, d, "profile.json"))]
         new = [f for f in folders if os.path.basename(f) not in before] or folders
         if not new:
-            raise QgsProcessingException(f"landgeo wrote no profile folder in {out}: {text}")
+            raise QgsProcessingException(t("landgeo wrote no profile folder in {folder}: {output}").format(folder=out, output=text))
         folder = new[0]
         self.load_gpkg(context, os.path.join(folder, "boundary.gpkg"), os.path.basename(folder),
                        order=["ecosystems", "admin_units", "rivers", "sites", "boundary"])

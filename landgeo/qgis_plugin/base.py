@@ -125,7 +125,7 @@ class LandgeoAlgorithm(QgsProcessingAlgorithm):
         """(file, layer name or None): the layer's own file when landgeo can read it, else a temporary GeoPackage."""
         path, layer = self.parameterAsCompatibleSourceLayerPathAndLayerName(parameters, name, context, FORMATS, "gpkg", feedback)
         if not path:
-            raise QgsProcessingException(f"{name}: no layer given")
+            raise QgsProcessingException(t("{name}: no layer given").format(name=name))
         return path, (layer or None)
 
     def layer_args(self, parameters, name, context, feedback, option="--layer"):

@@ -61,7 +61,7 @@ class DelineateAdmin(_Delineate):
     def boundary(self, parameters, context, feedback):
         values = [v.strip() for v in re.split(r"[,;\n]", self.parameterAsString(parameters, "VALUES", context)) if v.strip()]
         if not values:
-            raise QgsProcessingException("VALUES: give at least one unit name, e.g. Bélavo, Kora Nord")
+            raise QgsProcessingException(t("VALUES: give at least one unit name, e.g. Bélavo, Kora Nord"))
         path, layer = self.source_and_layer(parameters, "INPUT", context, feedback)
         return {"method": "admin", "path": path, "layer": layer,
                 "field": self.parameterAsString(parameters, "FIELD", context), "values": values,
@@ -123,7 +123,8 @@ class DelineateDem(_Delineate):
         dem = self.parameterAsRasterLayer(parameters, "DEM", context)
         path = dem.source() if dem is not None else ""
         if not os.path.isfile(path):
-            raise QgsProcessingException(f"DEM: {path or 'no layer'} is not a file landgeo can read; save the DEM as a GeoTIFF first")
+            raise QgsProcessingException(t("DEM: {path} is not a file landgeo can read; save the DEM as a GeoTIFF first").format(
+                path=path or t("no layer")))
         return {"method": "dem", "dem": path, "outlet": list(self.point(parameters, "OUTLET", context)),
                 "snap_m": self.parameterAsDouble(parameters, "SNAP_M", context) or None,
                 "stream_threshold_cells": self.parameterAsInt(parameters, "STREAM_CELLS", context)}

@@ -30,7 +30,7 @@ class LandgeoProvider(QgsProcessingProvider):
             from processing.core.ProcessingConfig import ProcessingConfig, Setting  # optional: QGIS's Processing plugin
 
             ProcessingConfig.settingIcons[self.name()] = self.icon()
-            ProcessingConfig.addSetting(Setting(self.name(), runner.CLI_SETTING, "landgeo command (the landgeo executable of its environment)",
+            ProcessingConfig.addSetting(Setting(self.name(), runner.CLI_SETTING, t("landgeo command (the landgeo executable of its environment)"),
                                                 runner.default_cli(), valuetype=Setting.FILE))
             ProcessingConfig.readSettings()
         except ImportError:  # no processing plugin: the default command is used

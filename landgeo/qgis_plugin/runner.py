@@ -14,7 +14,7 @@ import tempfile
 
 from qgis.core import QgsProcessingException
 
-from .words import line_kind, load_words
+from .words import line_kind, load_words, t
 
 CLI_SETTING = "LANDGEO_CLI"
 HERE = os.path.dirname(__file__)
@@ -67,10 +67,10 @@ def run_landgeo(args, feedback, *, capture_stdout=False):
                                 stdin=subprocess.DEVNULL, text=True, encoding="utf-8", errors="replace", bufsize=1,
                                 env=child_env())
     except OSError as exc:
-        raise QgsProcessingException(
-            f"landgeo command not found or not runnable: {cli} ({exc}). Set its path in Processing > Options > "
+        raise QgsProcessingException(t(
+            "landgeo command not found or not runnable: {cli} ({reason}). Set its path in Processing > Options > "
             "Providers > landgeo (the 'landgeo' executable of the environment landgeo is installed in), "
-            "or run `landgeo qgis install-plugin` from that environment.") from exc
+            "or run `landgeo qgis install-plugin` from that environment.").format(cli=cli, reason=exc)) from exc
     errors, tail, words = [], [], load_words()
     stream = proc.stderr if capture_stdout else proc.stdout
     for line in iter(stream.readline, ""):
@@ -97,11 +97,12 @@ def run_landgeo(args, feedback, *, capture_stdout=False):
         text_out = out_file.read()
         out_file.close()
     if feedback.isCanceled():
-        raise QgsProcessingException("landgeo was cancelled")
+        raise QgsProcessingException(t("landgeo was cancelled"))
     if code == 2:
-        raise QgsProcessingException("; ".join(errors) or "landgeo refused the input (exit status 2)")
+        raise QgsProcessingException("; ".join(errors) or t("landgeo refused the input (exit status 2)"))
     if code != 0:
-        raise QgsProcessingException(f"landgeo failed (exit status {code}): " + ("; ".join(errors) or " / ".join(tail[-3:])))
+        raise QgsProcessingException(t("landgeo failed (exit status {code}): {output}").format(
+            code=code, output="; ".join(errors) or " / ".join(tail[-3:])))
     feedback.setProgress(100)
     return text_out
 

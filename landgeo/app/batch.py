@@ -56,6 +56,7 @@ from .batch_worker import (
     recipe_tasks,
     row_from_profile,
     run_task,
+    set_aside_row,
     units_tasks,
 )
 from .pipeline import ATLAS, not_profiled, withhold
@@ -368,6 +369,8 @@ def run_batch(
         raise UsageError(Text("--scheduler needs Dask, which is not installed; {hint}", params={"hint": INSTALL_HINT}))
     else:
         done = _run_dask(todo, str(out_root), options, on_row, scheduler=scheduler, timeout=connect_timeout)
+    if overwrite:  # a worker that died left its landscape's earlier folder (run_task sets aside the others')
+        done = [set_aside_row(r, t, out_root) if r.status == "failed" else r for r, t in zip(done, todo)]
     it = iter(done)
     rows = [skipped[i] if i in skipped else next(it) for i in range(len(tasks))] + list(dup_failed) + list(failed)
     for row in list(dup_failed) + list(failed):

@@ -23,8 +23,8 @@ from ..errors import LandgeoError, UsageError
 from ..i18n import Text
 from ..io.vector import read_vector, report_of
 from ..io.vector_info import reuse_layer_info
-from ..recipe.parse import Recipe, parse_recipe, read_recipe
-from .pipeline import build_profile, internal_failure, log_failure, write_profile_dir
+from ..recipe.parse import Recipe, input_paths, parse_recipe, read_recipe
+from .pipeline import build_profile, internal_failure, log_failure, set_aside_failed, write_profile_dir
 from .units_recipes import units_recipes
 
 log = logging.getLogger(__name__)
@@ -244,7 +244,11 @@ def row_from_profile(profile: dict, *, status: str, source: str) -> Row:
 
 def run_task(task: Task, out_root: str, *, lang: str | None = None, offline: bool = True, maps: bool = True,
              overwrite: bool = False, min_ha: float | None = None, max_ha: float | None = None) -> Row:
-    """Profile one landscape into ``out_root/<slug>/`` and return its summary row; never raises."""
+    """Profile one landscape into ``out_root/<slug>/`` and return its summary row; never raises.
+
+    With ``overwrite``, a landscape that fails has its earlier folder moved to ``<slug>.previous``
+    (:func:`landgeo.app.pipeline.set_aside_failed`): not left looking like this run's result.
+    """
 
     try:
         with reuse_layer_info():  # the same layers for every landscape: their metadata asked of GDAL once per process
@@ -254,8 +258,18 @@ def run_task(task: Task, out_root: str, *, lang: str | None = None, offline: boo
         return dataclasses.replace(row, rasters=tuple((k, str(v)) for k, v in result.rasters.items()))
     except LandgeoError as exc:
         log_failure(log, task.source, exc)
-        return Row(task.slug, "failed", error=exc.as_sentence(), source=task.source)
+        row = Row(task.slug, "failed", error=exc.as_sentence(), source=task.source)
     except Exception as exc:  # an internal error on one landscape must not stop the batch
-        return Row(task.slug, "failed", error=internal_failure(log, task.source, exc), source=task.source, internal=True)
+        row = Row(task.slug, "failed", error=internal_failure(log, task.source, exc), source=task.source, internal=True)
+    return set_aside_row(row, task, out_root) if overwrite else row
+
+
+def set_aside_row(row: Row, task: Task, out_root: str | Path) -> Row:
+    """A failed row of a run replacing an earlier one: its earlier folder set aside, the row saying where."""
+    try:
+        inputs = input_paths(task.recipe())
+    except LandgeoError:  # a recipe that cannot be read names no inputs (the batch's up-front check had its paths)
+        inputs = (task.file,)
+    return dataclasses.replace(row, error=set_aside_failed(Path(out_root) / row.slug, row.error, inputs=inputs))
 
 

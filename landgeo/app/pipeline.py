@@ -40,7 +40,7 @@ from ..errors import (
     stated_in,
 )
 from ..i18n import Sentence, Text, check_lang
-from ..io.atomic import atomic_dir, atomic_file, check_outputs, remove_file, write_json
+from ..io.atomic import atomic_dir, atomic_file, check_outputs, remove_file, set_aside, write_json
 from ..io.gpkg_styles import write_layer_styles
 from ..io.profile_dir import GPKG_LAYERS, INDICATORS_CSV, RASTERS_JSON
 from ..io.raster import open_raster
@@ -362,6 +362,32 @@ def withhold(paths, *, replace: bool) -> None:
                          params={"files": ", ".join(removed)}))
 
 
+def set_aside_failed(folder: str | Path, error=None, *, inputs=()):
+    """A landscape this run (``--overwrite``/``--resume``) failed on: its earlier folder, left in place, would read as
+    this run's result (and ``--resume`` would skip it as complete), so it is moved to ``<slug>.previous``
+    (:func:`landgeo.io.atomic.set_aside`; never a folder holding one of ``inputs``, the files the landscape's
+    recipe reads), with a warning naming both folders.
+
+    Returns ``error`` (the failed row's or outcome's) with a sentence saying where the earlier results went, as
+    a :class:`~landgeo.i18n.Sentence`; ``error`` itself when nothing was moved.
+    """
+    folder = Path(folder)
+    try:
+        aside = set_aside(folder, inputs=inputs)
+    except LandgeoError as exc:
+        log.warning(Text("{folder}: holds an earlier run's results, which could not be moved aside ({reason}); remove "
+                         "the folder, or --resume takes it as complete", params={"folder": str(folder), "reason": str(exc)}))
+        return error
+    if aside is None:
+        return error
+    log.warning(Text("{folder}: an earlier run's results, moved to {previous} as this run failed on the landscape "
+                     "(--resume profiles it again)", params={"folder": str(folder), "previous": str(aside)}))
+    if error is None:
+        return None
+    moved = Text("the earlier run's results were moved to {previous}", params={"previous": str(aside)})
+    first = error.text if isinstance(error, Sentence) else str(error)
+    return Text("{parts:join}", params={"parts": [first, moved]}).sentence("en")
+
 def not_profiled(paths) -> Text:
     """Why ``paths`` (a run's shared outputs) are not written: no landscape was profiled."""
     return Text("{files}: not written, as no landscape was profiled", params={"files": ", ".join(map(str, paths))})
@@ -405,6 +431,7 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
         if recipe is None:
             outcomes.append(Outcome(path, None, "failed", error=error))
             continue
+        earlier = Path(out_root) / recipe.slug  # with --overwrite, an earlier run's folder: set aside if this run fails
         try:
             result = build_profile(recipe, lang=lang, min_ha=min_ha, max_ha=max_ha)
             folder = write_profile_dir(result, out_root, overwrite=overwrite, offline=offline)
@@ -412,13 +439,23 @@ def profile_many(recipes, out_root, *, lang=None, overwrite=False, offline=True,
         except LandgeoError as exc:
             if len(recipes) == 1:
                 exc.lang = exc.lang or check_lang(lang, recipe.language)  # stated in the recipe's language
+                if overwrite:
+                    set_aside_failed(earlier, inputs=input_paths(recipe))
                 raise
             log_failure(log, path, exc)
-            outcomes.append(Outcome(path, recipe.slug, "failed", error=exc.as_sentence()))
+            error = exc.as_sentence()
+            if overwrite:
+                error = set_aside_failed(earlier, error, inputs=input_paths(recipe))
+            outcomes.append(Outcome(path, recipe.slug, "failed", error=error))
         except Exception as exc:  # an internal error on one landscape must not stop the others, as in batch
             if len(recipes) == 1:
+                if overwrite:
+                    set_aside_failed(earlier, inputs=input_paths(recipe))
                 raise
-            outcomes.append(Outcome(path, recipe.slug, "failed", error=internal_failure(log, path, exc), internal=True))
+            error = internal_failure(log, path, exc)
+            if overwrite:
+                error = set_aside_failed(earlier, error, inputs=input_paths(recipe))
+            outcomes.append(Outcome(path, recipe.slug, "failed", error=error, internal=True))
     if len(recipes) > 1:  # several landscapes: one indicators.csv and one atlas PDF (failures on its contents page)
         _write_shared(outcomes, Path(out_root), lang=lang, overwrite=overwrite)
     return outcomes

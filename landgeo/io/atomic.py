@@ -42,7 +42,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import OutputError, OutputExistsError
+from ..errors import OutputError, OutputExistsError, UsageError
 from ..i18n import Text
 from .cells import FORMULA_STARTS, neutralise_cell, neutralise_frame
 from .reads import read_in_this_run
@@ -389,9 +389,78 @@ def remove_file(target: str | Path) -> bool:
     return True
 
 
+#: What :func:`set_aside` appends to a folder's name: ``<slug>.previous`` (a slug has no dot, so no landscape's folder).
+PREVIOUS_SUFFIX = ".previous"
+
+
+def _restore(older: Path | None, aside: Path) -> None:
+    if older is not None:
+        with contextlib.suppress(OSError):
+            os.rename(older, aside)
+
+
+def set_aside(folder: str | Path, *, inputs: Iterable[str | Path] = ()) -> Path | None:
+    """Rename the folder landgeo wrote at ``folder`` to ``<name>.previous`` in one step; the new path, or None when
+    there is no such folder (absent, or not landgeo's: never touched).
+
+    For an earlier run's results of a landscape that a run with ``--overwrite`` failed on: left in place they would
+    read as this run's (and ``--resume`` would skip them as complete); set aside they are kept, complete and named
+    for what they are. An earlier ``<name>.previous`` landgeo wrote holds older results and is replaced (moved to a
+    temporary, then removed); one landgeo did not write, or that holds one of ``inputs`` or a file this run read,
+    is left as it is, and ``<name>.previous-2``, ``-3``… is used.
+
+    Raises
+    ------
+    OutputError
+        The folder cannot be renamed (permissions).
+    UsageError
+        The folder is, or holds, a file this run read.
+    """
+    folder = Path(folder)
+    if folder.is_symlink() or not folder.is_dir() or not is_landgeo_output(folder):
+        return None
+    reads = [*read_in_this_run(), *inputs]
+    refuse_inputs([folder], reads)  # a folder holding a file this run reads is not moved either
+    base = folder.with_name(folder.name + PREVIOUS_SUFFIX)
+    for n in range(1, 1000):
+        aside = base if n == 1 else base.with_name(f"{base.name}-{n}")
+        older = None
+        if os.path.lexists(aside):
+            if aside.is_symlink() or not aside.is_dir() or not is_landgeo_output(aside):
+                continue  # not landgeo's: never replaced
+            try:
+                refuse_inputs([aside], reads)
+            except UsageError:  # an input of this run (a previous boundary): never replaced
+                continue
+            older = aside.with_name(_tmp_name(aside.name))  # a landgeo temporary: removed by a later run if this one dies
+            try:
+                os.rename(aside, older)
+            except FileNotFoundError:  # removed meanwhile
+                older = None
+            except OSError as exc:
+                raise OutputError(Text("{file}: cannot be written ({reason}); check the folder's permissions and free space",
+                                       params={"file": str(aside), "reason": str(exc.strerror or exc)})) from exc
+        try:
+            rename_noreplace(folder, aside)
+        except OutputExistsError:  # appeared meanwhile: the next name
+            _restore(older, aside)
+            continue
+        except OutputError:
+            _restore(older, aside)
+            if not os.path.lexists(folder):  # moved or removed meanwhile (another run)
+                return None
+            raise
+        if older is not None:
+            shutil.rmtree(older, ignore_errors=True)
+        return aside
+    raise OutputError(Text("{file}: cannot be written ({reason}); check the folder's permissions and free space",
+                           params={"file": str(base), "reason": f"{base.name} to {base.name}-999 exist"}))
+
+
 #: Re-exported so that writers import the whole discipline from one place.
 __all__ = [
     "FORMULA_STARTS", "MARKER", "NAME_MAX", "TMP_MARKER", "TMP_PREFIX", "atomic_dir", "atomic_file", "check_outputs",
     "check_target", "clean_stale_temporaries", "dumps_json", "ensure_writable", "is_landgeo_output", "neutralise_cell",
-    "neutralise_frame", "refuse_duplicates", "refuse_inputs", "remove_file", "rename_noreplace", "write_csv", "write_json", "write_marker",
+    "neutralise_frame", "PREVIOUS_SUFFIX", "refuse_duplicates", "refuse_inputs", "remove_file", "rename_noreplace", "set_aside",
+    "write_csv", "write_json", "write_marker",
 ]

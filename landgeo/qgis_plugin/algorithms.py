@@ -104,7 +104,8 @@ class ProfileRecipe(LandgeoAlgorithm):
         before = set(os.listdir(out)) if os.path.isdir(out) else set()
         args = ["profile", recipe, "-o", out, "--overwrite"] + (["--lang", LANGS[lang - 1]] if lang else [])
         text = run_landgeo(args, feedback)
-        folders = [os.path.join(out, d) for d in sorted(os.listdir(out)) if os.path.isfile(os.path.join(out, d, "profile.json"))]
+        folders = [os.path.join(out, d) for d in sorted(os.listdir(out))  # not <slug>.previous: an earlier run's, set aside
+                   if "." not in d and os.path.isfile(os.path.join(out, d, "profile.json"))]
         new = [f for f in folders if os.path.basename(f) not in before] or folders
         if not new:
             raise QgsProcessingException(t("landgeo wrote no profile folder in {folder}: {output}").format(folder=out, output=text))

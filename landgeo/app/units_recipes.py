@@ -171,11 +171,13 @@ def _countries_by_location(geoms84) -> list[list[str]]:
 
 def unit_recipe_data(value, *, name: str, slug: str, units: Path, layer: str | None, field: str,
                      shared: dict[str, Any], where: str | None = None, points=None,
-                     countries: Sequence[str] | None = None) -> dict[str, Any]:
+                     countries: Sequence[str] | None = None, parent_field: str | None = None) -> dict[str, Any]:
     """Recipe data selecting units of ``units`` by ``field == value`` (and, when given, the ``points`` that fall
     in them: units that share the name elsewhere stay out), with the shared settings.
 
     ``countries``: the landscape's countries, from the units themselves (they replace the attach recipe's).
+    ``parent_field``: the field naming each unit's parent (the key's second field), said in the definition
+    ("Unit Itata of Región de Ñuble").
     """
     landscape = {"name": name, "slug": slug, **shared.get("landscape", {})}
     if countries:
@@ -183,6 +185,8 @@ def unit_recipe_data(value, *, name: str, slug: str, units: Path, layer: str | N
     boundary = {"method": "admin", "path": str(units), "field": field, "values": [value], **shared.get("boundary", {})}
     if layer:
         boundary["layer"] = layer
+    if parent_field:
+        boundary["parent_field"] = parent_field
     if where:
         boundary["where"] = where
     if points:
@@ -317,7 +321,8 @@ def units_recipes(units: str | Path, *, field: str | Sequence[str], layer: str |
             reps = shapely.point_on_surface(g84[rows])
             points = [(p.x, p.y) for p in reps]
         data = unit_recipe_data(value, name=title, slug=slug, units=units, layer=layer, field=name_field, shared=shared,
-                                where=where, points=points, countries=countries[j] or None)
+                                where=where, points=points, countries=countries[j] or None,
+                                parent_field=parent_fields[0] if parent_fields else None)
         label = "&".join(f"{f}={_plain(gdf[f].iloc[rows[0]])}" for f in fields)
         out.append(UnitRecipe(title, slug, f"{units.name}#{label}", attach_file or units, data))
     if missing:

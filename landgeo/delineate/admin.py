@@ -239,7 +239,7 @@ def boundary_from_units(
     parents: set[str] = set()
     if parent_field:
         _require_field(selected, parent_field, label, "[boundary] parent_field")
-        parents = {str(v) for v in selected[parent_field].dropna()}
+        parents = {str(v).strip() for v in selected[parent_field].dropna()} - {""}  # a blank parent is not said
     how = f"{where}" if where and not values and not points else None
     if how and _restates(how, {field or "": set(names), parent_field or "": parents}):
         how = None  # "Union of 3 communes of Itata", not "… of Itata selected by provincia = 'Itata'"

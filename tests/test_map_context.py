@@ -270,3 +270,21 @@ def test_layers_for_the_map_leave_out_missing_and_empty_geometries_only():
     in_metres = gpd.GeoDataFrame(geometry=[shapely.box(500_000, 0, 510_000, 10_000)], crs=32630).iloc[[0, 0]]
     assert to_4326(in_metres, "rivers").crs.to_epsg() == 4326
     assert to_4326(layer.iloc[[1, 2]], "admin") is None and to_4326(layer.iloc[[]], "admin") is None
+
+
+def test_a_map_too_narrow_for_a_graticule_line_gets_its_frame_alone():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from landgeo.render.frame import finish_map_axes
+
+    fig = Figure(figsize=(11.69, 8.27))
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes([0.1, 0.1, 2.2 / 11.69, 4 / 8.27])
+    extent = (48.50358230373823, 56.50403346401619, 10.0, 18.0)  # no longitude line fits between the margins
+    ax.set_xlim(*extent[:2])
+    ax.set_ylim(*extent[2:])
+    finish_map_axes(ax, extent, "en", marks=False)
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.texts]
+    assert labels and all(t.endswith(("N", "S")) for t in labels)  # latitudes only

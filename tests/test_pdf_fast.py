@@ -121,7 +121,7 @@ def test_matplotlib_is_put_back_after_nested_and_failing_uses():
         return (text_helpers.layout, backend_pdf.RendererPdf.draw_text, backend_pdf.RendererPdf._get_font_ttf,
                 backend_pdf.PdfFile._writePng, _backend_pdf_ps.CharacterTracker.track_glyph, Legend.draw,
                 textpath.TextToPath._get_font, backend_pdf.get_font, backend_pdf.RendererPdf._get_font_height_metrics,
-                backend_pdf.pdfRepr)
+                backend_pdf.pdfRepr, backend_pdf.FigureCanvasPdf.print_pdf)
 
     before = current()
     names = ("draw_text", "_get_font_ttf", "_get_font_height_metrics")
@@ -196,3 +196,16 @@ def test_pdf_syntax_of_numbers_operators_and_strings_is_matplotlibs():
         for bad in (float("nan"), float("inf"), np.float64("-inf")):
             with pytest.raises(ValueError, match="finite"):
                 fast._pdf_repr(bad)
+
+
+def test_a_pdf_renderer_used_outside_a_pdf_print_measures_as_matplotlibs():
+    """Line heights are kept only while print_pdf draws (at 72 dpi); a renderer made by hand at 100 dpi measures as stock."""
+    def extent(faster: bool):
+        with fast.pdf_fast() if faster else contextlib.nullcontext():
+            fig = Figure(dpi=100)
+            text = fig.text(0.1, 0.1, "two\nlines", fontsize=20)
+            renderer = backend_pdf.RendererPdf(backend_pdf.PdfFile(io.BytesIO()), 100, 4.8, 6.4)
+            return text.get_window_extent(renderer).bounds
+
+    stock = extent(False)
+    assert extent(True) == stock and stock[3] > 60  # two lines of 20 pt at 100 dpi

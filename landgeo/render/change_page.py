@@ -137,7 +137,7 @@ def _small_multiples(fig, top, bottom, monitoring, layers, rasters, lang, colour
 def _sankey_labels(panel, centres, totals, side: str, edge: float, lang: str) -> None:
     """Class names and areas beside one side's bars (``edge``: the bars' outer x), pushed apart where bars are thin.
 
-    Two lines of 5.8 pt need ~0.17 of an axes 1.2 in tall; kept within 0.06..0.94 (title and dates above).
+    Two lines of 5.8 pt need ~0.17 of a panel 1.2 in tall; kept within 0.06..0.94 (title and dates above).
     """
     ys = [cy for _, cy in centres]
     min_dy = min(0.17, 0.88 / max(1, len(ys) - 1))

@@ -197,11 +197,13 @@ def draw_graticule(ax, ticks, lang: str, *, labelsize: float | None = None, ylab
     and labels sit where matplotlib puts its ticks, in the sheet's tick style, below the map's layers.
     """
     axis_z = 1.5  # where matplotlib draws an axis (and so its grid) under the map's layers ("axes.axisbelow")
-    size, width = mpl.rcParams["xtick.major.size"], mpl.rcParams["xtick.major.width"]
-    pad = 1.5 + size  # the tick labels' distance from the frame (points), as tick_params(pad=1.5) outward
     ax.set_xticks([])
     ax.set_yticks([])
     for name, (values, step) in ticks.items():
+        if not values:  # no line fits between the margins: the frame alone
+            continue
+        size, width = mpl.rcParams[f"{name}tick.major.size"], mpl.rcParams[f"{name}tick.major.width"]
+        pad = 1.5 + size  # the tick labels' distance from the frame (points), as tick_params(pad=1.5) outward
         along = ax.get_xaxis_transform() if name == "x" else ax.get_yaxis_transform()  # (data, axes) or (axes, data)
         grid = LineCollection([[(v, 0), (v, 1)] if name == "x" else [(0, v), (1, v)] for v in values], colors="#888888",
                               linewidths=0.35, linestyles=[(0, (2, 3))], alpha=0.7, zorder=axis_z, transform=along)

@@ -26,7 +26,7 @@ class Panel:
 
     def __init__(self, fig: Figure, rect: Sequence[float], *, aspect: float | None = None):
         """``aspect``: the panel's height over its width on paper; it then shrinks to that, centred in ``rect``
-        (as an axes with ``set_aspect(..., adjustable="box")``)."""
+        (as an axes with ``set_aspect(..., adjustable="box")``, but once, for the figure's size now)."""
         self.figure = fig
         if aspect is not None:
             fig_w, fig_h = fig.get_size_inches()
@@ -37,7 +37,7 @@ class Panel:
         self.transform = BboxTransformTo(self.box)  # the panel's 0–1 coordinates to display units
 
     def text(self, x: float, y: float, s: str, *, transform: Transform | None = None, **kwargs) -> Text:
-        """A text at (x, y) of the panel, or of ``transform`` (``Axes.text`` keywords)."""
+        """A text at (x, y) of the panel, or of ``transform`` (``Figure.text`` keywords)."""
         return self.figure.text(x, y, s, transform=transform or self.transform, **kwargs)
 
     def add(self, artist: Artist, *, transform: Transform | None = None) -> Artist:

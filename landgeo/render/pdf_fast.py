@@ -37,6 +37,7 @@ replace), nothing changes. matplotlib itself is not thread-safe.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import math
 import os
@@ -58,7 +59,8 @@ __all__ = ["pdf_fast"]
 
 _LOCK = threading.Lock()
 _STATE: dict = {"depth": 0, "saved": []}  # saved: (owner, name, own value or _ABSENT) at the outermost entry
-_LOCAL = threading.local()  # .skip_glyph_load: True while this thread is inside RendererPdf.draw_text
+_LOCAL = threading.local()  # per thread: .skip_glyph_load (inside RendererPdf.draw_text), .printing (inside
+# print_pdf, where the figure is at the PDF's 72 dpi), .fonts (the fonts read into memory)
 _ABSENT = object()
 _PATCHED = (  # (owner, name): replaced while pdf_fast() is open
     (_text_helpers, "layout"),
@@ -69,7 +71,8 @@ _PATCHED = (  # (owner, name): replaced while pdf_fast() is open
     (_backend_pdf_ps.CharacterTracker, "track_glyph"),
     (Legend, "draw"),
     (textpath.TextToPath, "_get_font"),  # outlines of text drawn as paths (halo labels)
-    (backend_pdf, "get_font"),  # the glyphs a Type 3 font embeds
+    (backend_pdf, "get_font"),  # the glyphs a Type 3 or Type 42 font embeds
+    (backend_pdf.FigureCanvasPdf, "print_pdf"),
     (backend_pdf, "pdfRepr"),
 )
 _STOCK: dict = {}  # name -> what the replacement calls: the value found at the outermost entry
@@ -108,14 +111,13 @@ class _FontBytes(io.BytesIO):
     def __str__(self) -> str:
         return self.path
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other) -> bool:  # matplotlib finds Last Resort in a font list by its path: equal to it
         return str(other) == self.path if isinstance(other, (str, _FontBytes)) else NotImplemented
 
     def __hash__(self) -> int:
         return hash(self.path)
 
 
-_FONTS: dict = {}  # (paths, kerning factor, thread, last resort) -> FT2Font reading its files from memory
 
 
 def _memory_font(files, hinting_factor=None):  # hinting_factor: get_font's deprecated parameter, unused
@@ -126,9 +128,10 @@ def _memory_font(files, hinting_factor=None):  # hinting_factor: get_font's depr
                   else (font_manager._cached_realpath(f), 0) for f in files)
     rc = matplotlib.rcParams
     key = (paths, rc["text.kerning_factor"], threading.get_ident(), rc["font.enable_last_resort"])
-    font = _FONTS.get(key)
+    fonts = _LOCAL.__dict__.setdefault("fonts", {})  # per thread, as matplotlib's; freed when the thread ends
+    font = fonts.get(key)
     if font is None:
-        font = _FONTS[key] = font_manager._get_font.__wrapped__(
+        font = fonts[key] = font_manager._get_font.__wrapped__(
             tuple((_FontBytes(path), index) for path, index in paths), _kerning_factor=key[1], thread_id=key[2],
             enable_last_resort=key[3])
     font._set_transform([[0x10000, 0], [0, 0x10000]], [0, 0])  # as get_font
@@ -136,7 +139,7 @@ def _memory_font(files, hinting_factor=None):  # hinting_factor: get_font's depr
 
 
 if hasattr(os, "register_at_fork"):  # FT2Font objects cannot cross a fork (as matplotlib's own cache)
-    os.register_at_fork(after_in_child=_FONTS.clear)
+    os.register_at_fork(after_in_child=lambda: _LOCAL.__dict__.pop("fonts", None))
 
 
 def _text_path_font(self, prop):
@@ -169,25 +172,36 @@ def _font_height_metrics(self, prop):
     """``(ascent, descent, line gap)`` of a TrueType font, as ``Text._get_layout`` reads them from its tables.
 
     matplotlib reads them again (two tables and the font's files) every time a text is laid out;
-    here once per font properties on a page. The PDF renderer draws at 72 dpi (``print_pdf`` sets
-    the figure's), as matplotlib's own answer here for AFM fonts takes.
+    here once per font properties on a page, while ``print_pdf`` draws the page (the figure is then at
+    the PDF's 72 dpi; a PDF renderer used elsewhere, at another dpi, gets matplotlib's answer).
     """
-    if matplotlib.rcParams[self._use_afm_rc_name]:
+    if matplotlib.rcParams[self._use_afm_rc_name] or not getattr(_LOCAL, "printing", False):
         return _STOCK["_get_font_height_metrics"](self, prop)
     found = self.__dict__.setdefault("_landgeo_heights", {})
     metrics = found.get(prop)
     if metrics is None:
-        font, dpi = _memory_font(_font_files(self, prop)), 72
+        font = _memory_font(_font_files(self, prop))
         metrics = (None, None, None)
         for table_name, linegap_key, ascent_key, descent_key in _HEIGHT_TABLES:
             table = font.get_sfnt_table(table_name)
             if table is None:
                 continue
-            scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * dpi / 72  # as matplotlib
+            # matplotlib's expression at dpi = 72, in its order (the same float)
+            scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * 72 / 72
             metrics = (table[ascent_key] * scale, -table[descent_key] * scale, table[linegap_key] * scale)
             break
         found[prop] = metrics
     return metrics
+
+
+@functools.wraps(backend_pdf.FigureCanvasPdf.print_pdf)  # its signature: print_figure passes only what it takes
+def _print_pdf(self, *args, **kwargs):
+    printing = getattr(_LOCAL, "printing", False)
+    _LOCAL.printing = True
+    try:
+        return _STOCK["print_pdf"](self, *args, **kwargs)
+    finally:
+        _LOCAL.printing = printing
 
 
 def _track_glyph(self, font, chars, glyph):
@@ -277,7 +291,8 @@ def _write_png(self, img):
 _REPLACEMENTS = {"layout": _layout, "draw_text": _draw_text, "_get_font_ttf": _get_font_ttf, "_writePng": _write_png,
                  "track_glyph": _track_glyph, "draw": _legend_draw, "_get_font": _text_path_font,
                  "_get_font_height_metrics": _font_height_metrics,
-                 "get_font": _memory_font, "pdfRepr": _pdf_repr}
+                 "get_font": _memory_font, "pdfRepr": _pdf_repr,
+                 "print_pdf": _print_pdf}
 
 
 def _supported() -> bool:

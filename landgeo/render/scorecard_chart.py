@@ -71,7 +71,7 @@ def trend_text(cards: Sequence[Mapping[str, Any]], lang: str) -> str | None:
 
 
 def _xy(theta, r):
-    """Page coordinates of (angle clockwise from the top, radius): the radar is drawn on plain axes."""
+    """The radar's coordinates (−5..5 on both axes) of (angle clockwise from the top, radius)."""
     return np.asarray(r) * np.sin(theta), np.asarray(r) * np.cos(theta)
 
 

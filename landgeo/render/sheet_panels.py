@@ -71,7 +71,7 @@ def draw_legend(fig, rect, legend, lang) -> float:
                            title=label("legend", lang), title_fontsize=size + 1, alignment="left", handlelength=1.8,
                            borderaxespad=0, labelspacing=0.35)
         box = leg.get_window_extent(renderer)
-        if box.x1 <= 0.985 * fig.bbox.width and box.y0 >= (rect[1] - 0.1) * fig.bbox.height or size == sizes[-1]:
+        if (box.x1 <= 0.985 * fig.bbox.width and box.y0 >= (rect[1] - 0.1) * fig.bbox.height) or size == sizes[-1]:
             break
         leg.remove()  # too wide or too long: the next size instead
     return fig.transFigure.inverted().transform(box.p0)[1]

@@ -39,6 +39,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import logging
 import math
 import os
 import threading
@@ -159,10 +160,16 @@ def _font_files(renderer, prop):
 
 
 def _get_font_ttf(self, prop):
-    font = _memory_font(_font_files(self, prop))
-    font.clear()
-    font.set_size(prop.get_size_in_points(), 72)
-    return font
+    files = _font_files(self, prop)
+    try:
+        font = _memory_font(files)
+        font.clear()
+        font.set_size(prop.get_size_in_points(), 72)
+        return font
+    except RuntimeError:  # as matplotlib's: a font FreeType cannot read is named, then the error raised
+        logging.getLogger(_backend_pdf_ps.__name__).warning(
+            "The PostScript/PDF backend does not currently support the selected font (%s).", files)
+        raise
 
 
 _HEIGHT_TABLES = (("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"), ("hhea", "lineGap", "ascent", "descent"))

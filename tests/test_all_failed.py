@@ -11,34 +11,16 @@ import csv
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from landgeo.cli import main
-
-RECIPE = """
-[landscape]
-name = "{name}"
-slug = "{slug}"
-
-[boundary]
-method = "admin"
-path = "{units}"
-layer = "districts"
-field = "name"
-values = ["Bélavo"]
-"""
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+from .cli_helpers import admin_recipe, crash_attaching, run
 
 
 def failing_recipes(tmp_path: Path) -> list[Path]:
     (tmp_path / "broken.gpkg").write_bytes(b"not a GeoPackage\n" * 50)
     missing = tmp_path / "missing.toml"
-    missing.write_text(RECIPE.format(name="Missing", slug="missing", units="no_such_units.gpkg"), encoding="utf-8")
+    missing.write_text(admin_recipe("Missing", "missing", "no_such_units.gpkg"), encoding="utf-8")
     broken = tmp_path / "broken.toml"
-    broken.write_text(RECIPE.format(name="Broken", slug="broken", units="broken.gpkg"), encoding="utf-8")
+    broken.write_text(admin_recipe("Broken", "broken", "broken.gpkg"), encoding="utf-8")
     return [missing, broken]
 
 
@@ -153,20 +135,11 @@ def test_library_profile_many_and_write_atlas_write_no_empty_atlas(tmp_path):
 def test_batch_exit_status_is_1_when_a_landscape_failed_inside_landgeo(tmp_path, units_gpkg, monkeypatch):
     """DESIGN.md: 2 the user's input is wrong, 1 an internal error (as profile does); even when every landscape
     failed."""
-    from landgeo.app import pipeline
-
-    real = pipeline.attach_all
-
-    def crash_on_b(recipe, boundary):
-        if recipe.name == "B":
-            raise TypeError("'<' not supported between instances of 'float' and 'str'")
-        return real(recipe, boundary)
-
-    monkeypatch.setattr(pipeline, "attach_all", crash_on_b)
+    crash_attaching(monkeypatch, "B")
     good = tmp_path / "A.toml"
-    good.write_text(RECIPE.format(name="A", slug="a", units=units_gpkg.as_posix()), encoding="utf-8")
+    good.write_text(admin_recipe("A", "a", units_gpkg.as_posix()), encoding="utf-8")
     crashing = tmp_path / "B.toml"
-    crashing.write_text(RECIPE.format(name="B", slug="b", units=units_gpkg.as_posix()), encoding="utf-8")
+    crashing.write_text(admin_recipe("B", "b", units_gpkg.as_posix()), encoding="utf-8")
     res = run("batch", good, crashing, "-o", tmp_path / "out", "--workers", "0", "--no-maps", "--no-atlas")
     assert res.exit_code == 1, res.output
     assert "internal error: TypeError" in res.stderr

@@ -13,28 +13,10 @@ from pathlib import Path
 
 import geopandas as gpd
 import shapely
-from click.testing import CliRunner
 
-from landgeo.cli import main
+from .cli_helpers import admin_recipe, run
 
-RECIPE = """
-[landscape]
-name = "{name}"
-slug = "{slug}"
-country = ["XDL"]
-language = "en"
-
-[boundary]
-method = "admin"
-path = "{slug}.gpkg"
-layer = "units"
-field = "unit"
-values = ["{name}"]
-"""
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+HEAD = 'country = ["XDL"]\nlanguage = "en"\n'
 
 
 def write_layer(path: Path, name: str, x0: float) -> bytes:
@@ -49,7 +31,8 @@ def kit(tmp_path: Path) -> dict:
     good = b""
     for i, (name, slug) in enumerate([("Alpha", "alpha"), ("Beta", "beta")]):
         good = write_layer(tmp_path / f"{slug}.gpkg", name, -19.9 + i)
-        (tmp_path / f"{slug}.toml").write_text(RECIPE.format(name=name, slug=slug), encoding="utf-8")
+        text = admin_recipe(name, slug, f"{slug}.gpkg", layer="units", field="unit", values=[name], head=HEAD)
+        (tmp_path / f"{slug}.toml").write_text(text, encoding="utf-8")
         recipes.append(tmp_path / f"{slug}.toml")
     return {"recipes": recipes, "layer": tmp_path / "beta.gpkg", "good": good, "out": tmp_path / "out"}
 

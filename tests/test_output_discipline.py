@@ -18,37 +18,20 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
-from click.testing import CliRunner
 
-from landgeo.cli import main
 from landgeo.errors import OutputError, OutputExistsError, UsageError
 from landgeo.io.atomic import MARKER, TMP_MARKER, TMP_PREFIX, atomic_dir, atomic_file, clean_stale_temporaries, is_landgeo_output
 from landgeo.io.vector import write_vector_file
 
+from .cli_helpers import admin_recipe, run
+
 REPO = Path(__file__).resolve().parents[1]
 PROFILE_FILES = {"profile.json", "boundary.gpkg", "boundary.geojson", "map.html", "sheet.pdf", "sheet.png", MARKER}
-
-RECIPE = """
-[landscape]
-name = "{name}"
-slug = "{slug}"
-
-[boundary]
-method = "admin"
-path = "{units}"
-layer = "districts"
-field = "name"
-values = ["Bélavo", "Kora Nord"]
-"""
-
-
-def run(*args, input=None):
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False, input=input)
 
 
 def recipe(tmp_path: Path, name="Test Hills", slug="test-hills", file="r.toml", units="units.gpkg") -> Path:
     p = tmp_path / file
-    p.write_text(RECIPE.format(name=name, slug=slug, units=units), encoding="utf-8")
+    p.write_text(admin_recipe(name, slug, units, values=["Bélavo", "Kora Nord"]), encoding="utf-8")
     return p
 
 
@@ -281,7 +264,7 @@ def test_demo_into_an_existing_folder_refuses_before_writing(tmp_path):
     last = read_recipe(demo_recipes()[-1]).slug  # the last one written: the others would come first
     out = tmp_path / "demo"
     (out / last).mkdir(parents=True)
-    res = CliRunner().invoke(main, ["demo", "-o", str(out)], catch_exceptions=False)
+    res = run("demo", "-o", out)
     assert res.exit_code == 2 and last in res.stderr, res.output
     assert sorted(p.name for p in out.iterdir()) == [last]
 

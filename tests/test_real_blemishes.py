@@ -19,6 +19,7 @@ from landgeo.cli.main import main
 from landgeo.io.vector import read_vector
 from landgeo.render.sheet import profile_rows
 
+from .cli_helpers import crash_attaching
 from .conftest import shared_data
 from .reference import geod_ha, inter
 
@@ -80,13 +81,7 @@ def test_hydrolakes_lake_name_as_ecosystem_class(tmp_path):
 def test_profile_many_records_an_internal_failure_and_goes_on(tmp_path, units_gpkg, monkeypatch):
     """One landscape crashing inside landgeo is recorded; the others and the atlas are written; exit 1."""
     real = pipeline.attach_all
-
-    def crash_on_b(recipe, boundary):
-        if recipe.name == "B":
-            raise TypeError("'<' not supported between instances of 'float' and 'str'")
-        return real(recipe, boundary)
-
-    monkeypatch.setattr(pipeline, "attach_all", crash_on_b)
+    crash_attaching(monkeypatch, "B")
     recipes = []
     for name, unit in (("A", "Bélavo"), ("B", "Kora Nord"), ("C", "Mandé")):
         p = tmp_path / f"{name}.toml"

@@ -202,28 +202,30 @@ def draw_graticule(ax, ticks, lang: str, *, labelsize: float | None = None, ylab
     for name, (values, step) in ticks.items():
         if not values:  # no line fits between the margins: the frame alone
             continue
+        x = name == "x"
         size, width = mpl.rcParams[f"{name}tick.major.size"], mpl.rcParams[f"{name}tick.major.width"]
+        colour = mpl.rcParams[f"{name}tick.color"]
         pad = 1.5 + size  # the tick labels' distance from the frame (points), as tick_params(pad=1.5) outward
-        along = ax.get_xaxis_transform() if name == "x" else ax.get_yaxis_transform()  # (data, axes) or (axes, data)
-        grid = LineCollection([[(v, 0), (v, 1)] if name == "x" else [(0, v), (1, v)] for v in values], colors="#888888",
-                              linewidths=0.35, linestyles=[(0, (2, 3))], alpha=0.7, zorder=axis_z, transform=along)
+        along = ax.get_xaxis_transform if x else ax.get_yaxis_transform  # (data, axes) or (axes, data)
+
+        def at(v, edge, x=x):  # the point of the value v on the frame's edge 0 or 1, in ``along``'s coordinates
+            return (v, edge) if x else (edge, v)
+
+        grid = LineCollection([[at(v, 0), at(v, 1)] for v in values], colors="#888888", linewidths=0.35,
+                              linestyles=[(0, (2, 3))], alpha=0.7, zorder=axis_z, transform=along())
         grid.set_clip_path(ax.patch)
         ax.add_collection(grid, autolim=False)
-        for where, marker in (("tick1", TICKDOWN if name == "x" else TICKLEFT),
-                              ("tick2", TICKUP if name == "x" else TICKRIGHT)):
-            at = [(v, 0 if where == "tick1" else 1) if name == "x" else (0 if where == "tick1" else 1, v) for v in values]
-            ax.add_artist(Line2D(*zip(*at), linestyle="none", marker=marker, markersize=size, markeredgewidth=width,
-                                 color=mpl.rcParams[f"{name}tick.color"], zorder=axis_z, clip_on=False,
-                                 transform=ax.get_xaxis_transform(where) if name == "x"
-                                 else ax.get_yaxis_transform(where)))
-        if name == "y" and not ylabels:
+        for edge, where, marker in ((0, "tick1", TICKDOWN if x else TICKLEFT), (1, "tick2", TICKUP if x else TICKRIGHT)):
+            ax.add_artist(Line2D(*zip(*(at(v, edge) for v in values)), linestyle="none", marker=marker,
+                                 markersize=size, markeredgewidth=width, color=colour, zorder=axis_z, clip_on=False,
+                                 transform=along(where)))
+        if not x and not ylabels:
             continue
-        trans, va, ha = ax.get_xaxis_text1_transform(pad) if name == "x" else ax.get_yaxis_text1_transform(pad)
+        trans, va, ha = ax.get_xaxis_text1_transform(pad) if x else ax.get_yaxis_text1_transform(pad)
         for v in values:
-            text = layout.dms(v, name, step, lang)
-            ax.text(v if name == "x" else 0, 0 if name == "x" else v, text, transform=trans, ha=ha,
-                    va=va if name == "x" else "center", rotation=0 if name == "x" else 90, zorder=axis_z,
-                    fontsize=labelsize or mpl.rcParams[f"{name}tick.labelsize"], color=mpl.rcParams[f"{name}tick.color"])
+            ax.text(*at(v, 0), layout.dms(v, name, step, lang), transform=trans, ha=ha, va=va if x else "center",
+                    rotation=0 if x else 90, zorder=axis_z, color=colour,
+                    fontsize=labelsize or mpl.rcParams[f"{name}tick.labelsize"])
 
 
 def finish_map_axes(ax, extent, lang: str, *, marks: bool = True, labelsize: float | None = None,

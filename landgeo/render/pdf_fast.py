@@ -87,12 +87,20 @@ def _layout(string, font, *, features=None, language=None):
     return _STOCK["layout"](string, font, features=features, language=language)
 
 
-def _draw_text(self, *args, **kwargs):
-    _LOCAL.skip_glyph_load = True
+@contextlib.contextmanager
+def _flagged(name: str) -> Iterator[None]:
+    """This thread's flag ``name`` set while the block runs (and put back as found: calls can nest)."""
+    before = getattr(_LOCAL, name, False)
+    setattr(_LOCAL, name, True)
     try:
-        return _STOCK["draw_text"](self, *args, **kwargs)
+        yield
     finally:
-        _LOCAL.skip_glyph_load = False
+        setattr(_LOCAL, name, before)
+
+
+def _draw_text(self, *args, **kwargs):
+    with _flagged("skip_glyph_load"):
+        return _STOCK["draw_text"](self, *args, **kwargs)
 
 
 class _FontBytes(io.BytesIO):
@@ -203,12 +211,8 @@ def _font_height_metrics(self, prop):
 
 @functools.wraps(backend_pdf.FigureCanvasPdf.print_pdf)  # its signature: print_figure passes only what it takes
 def _print_pdf(self, *args, **kwargs):
-    printing = getattr(_LOCAL, "printing", False)
-    _LOCAL.printing = True
-    try:
+    with _flagged("printing"):
         return _STOCK["print_pdf"](self, *args, **kwargs)
-    finally:
-        _LOCAL.printing = printing
 
 
 def _track_glyph(self, font, chars, glyph):
